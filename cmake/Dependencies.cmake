@@ -24,3 +24,19 @@ if(NOT LWM2M_FUZZ)
     find_package(benchmark REQUIRED)
   endif()
 endif()
+
+# Asio and Beast are compiled once, in these two libraries; every target that
+# includes Asio or Beast links lwm2m::asio or lwm2m::beast to get the same
+# separate-compilation definitions.
+if(NOT LWM2M_FUZZ)
+  add_library(lwm2m_asio STATIC ${PROJECT_SOURCE_DIR}/cmake/asio_impl.cc)
+  target_compile_definitions(lwm2m_asio PUBLIC
+    BOOST_ASIO_SEPARATE_COMPILATION BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_NO_TS_EXECUTORS)
+  target_link_libraries(lwm2m_asio PUBLIC Boost::boost OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+  add_library(lwm2m::asio ALIAS lwm2m_asio)
+
+  add_library(lwm2m_beast STATIC ${PROJECT_SOURCE_DIR}/cmake/beast_impl.cc)
+  target_compile_definitions(lwm2m_beast PUBLIC BOOST_BEAST_SEPARATE_COMPILATION)
+  target_link_libraries(lwm2m_beast PUBLIC lwm2m_asio)
+  add_library(lwm2m::beast ALIAS lwm2m_beast)
+endif()
