@@ -1,0 +1,43 @@
+#include "gateway/device_event_fanout.h"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/device_registry.h"
+
+namespace lwm2m::gateway {
+
+void DeviceEventFanout::onRegistered(const server::Registration& reg,
+                                     const server::Registration* replaced) {
+  if (replaced) {
+    spdlog::info("device {} registered again from {} (rd/{} replaces rd/{}), LwM2M {}, lifetime {} s",
+                 reg.endpoint, formatPeer(reg.peer), reg.id, replaced->id, reg.version, reg.lifetime);
+  } else {
+    spdlog::info("device {} registered from {} as rd/{}, LwM2M {}, binding {}, lifetime {} s",
+                 reg.endpoint, formatPeer(reg.peer), reg.id, reg.version, reg.binding, reg.lifetime);
+  }
+  publish(api::DeviceEventKind::Registered, reg);
+}
+
+void DeviceEventFanout::onUpdated(const server::Registration& reg) {
+  spdlog::debug("device {} updated rd/{} from {}", reg.endpoint, reg.id, formatPeer(reg.peer));
+  publish(api::DeviceEventKind::Updated, reg);
+}
+
+void DeviceEventFanout::onDeregistered(const server::Registration& reg) {
+  spdlog::info("device {} de-registered rd/{}", reg.endpoint, reg.id);
+  publish(api::DeviceEventKind::Deregistered, reg);
+}
+
+void DeviceEventFanout::onExpired(const server::Registration& reg) {
+  spdlog::info("device {} registration rd/{} expired (lifetime {} s without Update)", reg.endpoint,
+               reg.id, reg.lifetime);
+  publish(api::DeviceEventKind::Expired, reg);
+}
+
+void DeviceEventFanout::publish(api::DeviceEventKind kind, const server::Registration& reg) {
+  if (listeners_.empty()) return;
+  api::DeviceEvent event{kind, toDeviceInfo(reg, clock_), clock_.wallNow()};
+  for (api::DeviceEventListener* l : listeners_) l->onDeviceEvent(event);
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,54 @@
+#include "gateway/device_registry.h"
+
+namespace lwm2m::gateway {
+
+std::string formatPeer(const coap::Peer& peer) {
+  auto address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+  }
+  const std::string port = std::to_string(peer.port());
+  return address.is_v6() ? "[" + address.to_string() + "]:" + port : address.to_string() + ":" + port;
+}
+
+api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock) {
+  api::DeviceInfo info;
+  info.endpoint = reg.endpoint;
+  info.registrationId = reg.id;
+  info.lwm2mVersion = reg.version;
+  info.binding = reg.binding;
+  info.queueMode = reg.queueMode;
+  info.lifetimeSeconds = reg.lifetime;
+  info.smsNumber = reg.smsNumber;
+  info.address = formatPeer(reg.peer);
+  info.rootPath = reg.rootPath;
+  for (const formats::Link& link : reg.objectLinks) {
+    api::ObjectLink out;
+    out.path = link.target;
+    for (const formats::LinkAttribute& attr : link.attributes) {
+      out.attributes.emplace_back(attr.name, attr.value.value_or(""));
+    }
+    info.objectLinks.push_back(std::move(out));
+  }
+  info.registeredAt = reg.registeredAt;
+  info.lastUpdateAt = reg.lastUpdateAt;
+  // The deadline is kept on the steady clock; show it on the wall clock.
+  info.expiresAt = clock.wallNow() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                         reg.expiresAt - clock.now());
+  return info;
+}
+
+std::vector<api::DeviceInfo> DeviceRegistry::devices() const {
+  std::vector<api::DeviceInfo> out;
+  out.reserve(store_.size());
+  store_.forEach([&](const server::Registration& reg) { out.push_back(toDeviceInfo(reg, clock_)); });
+  return out;
+}
+
+std::optional<api::DeviceInfo> DeviceRegistry::find(std::string_view endpoint) const {
+  const server::Registration* reg = store_.findByEndpoint(endpoint);
+  if (!reg) return std::nullopt;
+  return toDeviceInfo(*reg, clock_);
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,32 @@
+#pragma once
+// The gateway's view of registered devices for the bridges: implements
+// api::DeviceDirectory over the LwM2M server's registrations and converts a
+// server::Registration into the plain api::DeviceInfo the bridges see.
+
+#include <string>
+
+#include "gateway/api/device_directory.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/registration_store.h"
+
+namespace lwm2m::gateway {
+
+// "127.0.0.1:5683", "[::1]:5683"; IPv4-mapped IPv6 peers are shown as IPv4.
+std::string formatPeer(const coap::Peer& peer);
+
+api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock);
+
+class DeviceRegistry : public api::DeviceDirectory {
+ public:
+  DeviceRegistry(const server::RegistrationStore& store, const coap::Scheduler& clock)
+      : store_(store), clock_(clock) {}
+
+  std::vector<api::DeviceInfo> devices() const override;
+  std::optional<api::DeviceInfo> find(std::string_view endpoint) const override;
+
+ private:
+  const server::RegistrationStore& store_;
+  const coap::Scheduler& clock_;
+};
+
+}  // namespace lwm2m::gateway

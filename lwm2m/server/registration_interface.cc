@@ -1,0 +1,180 @@
+#include "lwm2m/server/registration_interface.h"
+
+#include <cstdio>
+#include <utility>
+
+namespace lwm2m::server {
+namespace {
+
+coap::Message reply(coap::Code code, const std::string& diagnostic = {}) {
+  coap::Message m;
+  m.code = code;
+  // RFC 7252 §5.5.2: a diagnostic payload tells a human what was wrong.
+  m.payload.assign(diagnostic.begin(), diagnostic.end());
+  return m;
+}
+
+}  // namespace
+
+RegistrationInterface::RegistrationInterface(coap::Scheduler& scheduler,
+                                             RegistrationSettings settings,
+                                             std::function<std::uint32_t()> random)
+    : scheduler_(scheduler), settings_(settings), random_(std::move(random)) {}
+
+RegistrationInterface::~RegistrationInterface() {
+  for (const auto& [id, timer] : expiryTimers_) scheduler_.cancel(timer);
+}
+
+void RegistrationInterface::addListener(RegistrationListener* listener) {
+  listeners_.push_back(listener);
+}
+
+void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& request,
+                                   const coap::Endpoint::Responder& respond) {
+  const std::vector<std::string> path = request.uriPath();
+  if (path.size() == 1) {
+    if (request.code != coap::codes::Post) {
+      respond(reply(coap::codes::MethodNotAllowed, "Register is POST /rd"));
+      return;
+    }
+    onRegister(from, request, respond);
+  } else if (path.size() == 2) {
+    if (request.code == coap::codes::Post) {
+      onUpdate(path[1], from, request, respond);
+    } else if (request.code == coap::codes::Delete) {
+      onDeregister(path[1], respond);
+    } else {
+      respond(reply(coap::codes::MethodNotAllowed, "Update is POST, De-register is DELETE"));
+    }
+  } else {
+    respond(reply(coap::codes::NotFound));
+  }
+}
+
+void RegistrationInterface::onRegister(const coap::Peer& from, const coap::Message& request,
+                                       const coap::Endpoint::Responder& respond) {
+  auto parsed = parseRegister(request, settings_.policy);
+  if (auto* rejection = std::get_if<Rejection>(&parsed)) {
+    respond(reply(rejection->code, rejection->reason));
+    return;
+  }
+  auto& params = std::get<RegisterParameters>(parsed);
+
+  std::optional<Registration> replaced;
+  if (const Registration* old = store_.findByEndpoint(params.endpoint)) {
+    replaced = store_.removeById(old->id);
+    if (auto it = expiryTimers_.find(replaced->id); it != expiryTimers_.end()) {
+      scheduler_.cancel(it->second);
+      expiryTimers_.erase(it);
+    }
+  }
+
+  Registration reg;
+  reg.endpoint = std::move(params.endpoint);
+  reg.id = newRegistrationId();
+  reg.version = std::move(params.version);
+  reg.binding = std::move(params.binding);
+  reg.queueMode = params.queueMode;
+  reg.lifetime = params.lifetime;
+  reg.smsNumber = std::move(params.smsNumber);
+  reg.rootPath = std::move(params.rootPath);
+  reg.objectLinks = std::move(params.objectLinks);
+  reg.extraParameters = std::move(params.extraParameters);
+  reg.peer = from;
+  reg.registeredAt = scheduler_.wallNow();
+  reg.lastUpdateAt = reg.registeredAt;
+  reg.expiresAt = deadline(reg.lifetime);
+  const Registration& stored = store_.put(std::move(reg));
+  armExpiry(stored);
+
+  coap::Message created = reply(coap::codes::Created);
+  created.setLocationPath("rd/" + stored.id);
+  respond(std::move(created));
+
+  for (RegistrationListener* l : listeners_) l->onRegistered(stored, replaced ? &*replaced : nullptr);
+}
+
+void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& from,
+                                     const coap::Message& request,
+                                     const coap::Endpoint::Responder& respond) {
+  const Registration* current = store_.findById(id);
+  if (!current) {
+    respond(reply(coap::codes::NotFound, "no registration rd/" + id));
+    return;
+  }
+  auto parsed = parseUpdate(request, current->version);
+  if (auto* rejection = std::get_if<Rejection>(&parsed)) {
+    respond(reply(rejection->code, rejection->reason));
+    return;
+  }
+  auto& params = std::get<UpdateParameters>(parsed);
+  const Registration* updated = store_.modify(id, [&](Registration& reg) {
+    if (params.lifetime) reg.lifetime = *params.lifetime;
+    if (params.binding) reg.binding = *params.binding;
+    if (params.queueMode) reg.queueMode = *params.queueMode;
+    if (params.smsNumber) reg.smsNumber = *params.smsNumber;
+    if (params.objectLinks) reg.objectLinks = std::move(*params.objectLinks);
+    if (params.rootPath) reg.rootPath = *params.rootPath;
+    // A device behind NAT may come back from a new address after sleeping:
+    // its Update tells us where it is now.
+    reg.peer = from;
+    reg.lastUpdateAt = scheduler_.wallNow();
+    reg.expiresAt = deadline(reg.lifetime);
+  });
+  armExpiry(*updated);
+  respond(reply(coap::codes::Changed));
+  for (RegistrationListener* l : listeners_) l->onUpdated(*updated);
+}
+
+void RegistrationInterface::onDeregister(const std::string& id,
+                                         const coap::Endpoint::Responder& respond) {
+  auto removed = store_.removeById(id);
+  if (!removed) {
+    respond(reply(coap::codes::NotFound, "no registration rd/" + id));
+    return;
+  }
+  if (auto it = expiryTimers_.find(id); it != expiryTimers_.end()) {
+    scheduler_.cancel(it->second);
+    expiryTimers_.erase(it);
+  }
+  respond(reply(coap::codes::Deleted));
+  for (RegistrationListener* l : listeners_) l->onDeregistered(*removed);
+}
+
+void RegistrationInterface::restore(Registration reg) {
+  const Registration& stored = store_.put(std::move(reg));
+  armExpiry(stored);
+}
+
+void RegistrationInterface::armExpiry(const Registration& reg) {
+  if (auto it = expiryTimers_.find(reg.id); it != expiryTimers_.end()) {
+    scheduler_.cancel(it->second);
+  }
+  auto delay = reg.expiresAt - scheduler_.now();
+  if (delay < std::chrono::steady_clock::duration::zero()) delay = {};
+  std::string id = reg.id;
+  expiryTimers_[reg.id] = scheduler_.schedule(delay, [this, id] { expire(id); });
+}
+
+void RegistrationInterface::expire(const std::string& id) {
+  expiryTimers_.erase(id);
+  auto removed = store_.removeById(id);
+  if (!removed) return;
+  for (RegistrationListener* l : listeners_) l->onExpired(*removed);
+}
+
+std::string RegistrationInterface::newRegistrationId() {
+  // 10 hex digits from the injected random source; retried on the rare clash.
+  for (;;) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02x%08x", static_cast<unsigned>(random_() & 0xff),
+                  static_cast<unsigned>(random_()));
+    if (!store_.containsId(buf)) return buf;
+  }
+}
+
+std::chrono::steady_clock::time_point RegistrationInterface::deadline(std::uint32_t lifetime) const {
+  return scheduler_.now() + std::chrono::seconds(lifetime) + settings_.lifetimeGrace;
+}
+
+}  // namespace lwm2m::server

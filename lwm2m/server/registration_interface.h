@@ -1,0 +1,83 @@
+#pragma once
+// The server side of the LwM2M Registration Interface: Register (POST /rd),
+// Update (POST /rd/{id}), De-register (DELETE /rd/{id}) and lifetime expiry.
+//
+// Contract:
+// - Runs on the I/O thread; handle() is given every request whose first Uri-Path
+//   segment is "rd".
+// - A listener hears of a change only after the response to the request that
+//   caused it has been handed to the endpoint, so no downlink request triggered
+//   by the event can overtake the 2.01/2.04/2.02.
+// - A registration ends at last Register/Update + lifetime + grace; it is then
+//   removed and listeners get onExpired().
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/registration_request.h"
+#include "lwm2m/server/registration_store.h"
+
+namespace lwm2m::server {
+
+class RegistrationListener {
+ public:
+  virtual ~RegistrationListener() = default;
+  // `replaced` is the previous registration of the same endpoint, if the
+  // client registered again without de-registering (it restarted).
+  virtual void onRegistered(const Registration& reg, const Registration* replaced) = 0;
+  virtual void onUpdated(const Registration& reg) = 0;
+  virtual void onDeregistered(const Registration& reg) = 0;
+  virtual void onExpired(const Registration& reg) = 0;
+};
+
+struct RegistrationSettings {
+  RegistrationPolicy policy;
+  std::chrono::seconds lifetimeGrace{0};
+};
+
+class RegistrationInterface {
+ public:
+  RegistrationInterface(coap::Scheduler& scheduler, RegistrationSettings settings,
+                        std::function<std::uint32_t()> random);
+  ~RegistrationInterface();
+  RegistrationInterface(const RegistrationInterface&) = delete;
+  RegistrationInterface& operator=(const RegistrationInterface&) = delete;
+
+  // Listeners are called in the order added; they must outlive this object.
+  void addListener(RegistrationListener* listener);
+
+  void handle(const coap::Peer& from, const coap::Message& request,
+              const coap::Endpoint::Responder& respond);
+
+  // Puts back a registration kept across a restart, with its remaining lifetime.
+  // No event is emitted.
+  void restore(Registration reg);
+
+  const RegistrationStore& registrations() const { return store_; }
+
+ private:
+  void onRegister(const coap::Peer& from, const coap::Message& request,
+                  const coap::Endpoint::Responder& respond);
+  void onUpdate(const std::string& id, const coap::Peer& from, const coap::Message& request,
+                const coap::Endpoint::Responder& respond);
+  void onDeregister(const std::string& id, const coap::Endpoint::Responder& respond);
+  void armExpiry(const Registration& reg);
+  void expire(const std::string& id);
+  std::string newRegistrationId();
+  std::chrono::steady_clock::time_point deadline(std::uint32_t lifetime) const;
+
+  coap::Scheduler& scheduler_;
+  RegistrationSettings settings_;
+  std::function<std::uint32_t()> random_;
+  RegistrationStore store_;
+  std::unordered_map<std::string, coap::Scheduler::TimerId> expiryTimers_;
+  std::vector<RegistrationListener*> listeners_;
+};
+
+}  // namespace lwm2m::server

@@ -1,0 +1,40 @@
+#pragma once
+// The registrations the server holds, indexed by endpoint name and by
+// registration id. Plain in-memory index; owned and mutated on the I/O thread.
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "lwm2m/server/registration.h"
+
+namespace lwm2m::server {
+
+class RegistrationStore {
+ public:
+  const Registration* findByEndpoint(std::string_view endpoint) const;
+  const Registration* findById(std::string_view id) const;
+  bool containsId(std::string_view id) const { return findById(id) != nullptr; }
+  std::size_t size() const { return byEndpoint_.size(); }
+
+  // Inserts or replaces the registration of reg.endpoint; returns the stored one.
+  const Registration& put(Registration reg);
+  // Applies `change` to the registration with this id; returns it, or nullptr if unknown.
+  // The change must not alter endpoint or id.
+  const Registration* modify(std::string_view id, const std::function<void(Registration&)>& change);
+  // Removes and returns the registration with this id, if any.
+  std::optional<Registration> removeById(std::string_view id);
+
+  // Visits every registration in endpoint order.
+  void forEach(const std::function<void(const Registration&)>& visit) const;
+
+ private:
+  std::map<std::string, Registration, std::less<>> byEndpoint_;
+  std::unordered_map<std::string, std::string> endpointById_;
+};
+
+}  // namespace lwm2m::server

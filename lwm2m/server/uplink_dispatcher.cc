@@ -1,0 +1,17 @@
+#include "lwm2m/server/uplink_dispatcher.h"
+
+namespace lwm2m::server {
+
+void UplinkDispatcher::handle(const coap::Peer& from, const coap::Message& request,
+                              const coap::Endpoint::Responder& respond) {
+  const auto path = request.uriPath();
+  if (!path.empty() && path.front() == "rd") {
+    registration_.handle(from, request, respond);
+    return;
+  }
+  coap::Message notFound;
+  notFound.code = coap::codes::NotFound;
+  respond(std::move(notFound));
+}
+
+}  // namespace lwm2m::server

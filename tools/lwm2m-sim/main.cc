@@ -1,0 +1,207 @@
+// lwm2m-sim: simulates LwM2M clients (devices) against an LwM2M server.
+// One process drives thousands of devices, each with its own UDP socket.
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "lwm2m/coap/asio_scheduler.h"
+#include "lwm2m/coap/udp_transport.h"
+#include "tools/lwm2m-sim/simulated_device.h"
+
+namespace {
+
+struct Options {
+  std::string server = "127.0.0.1:5683";
+  std::string bind;
+  int count = 1;
+  std::string endpoint;
+  std::string prefix = "sim-";
+  std::uint32_t lifetime = 300;
+  std::string version = "1.1";
+  std::string binding = "U";
+  bool queue = false;
+  std::string objects = "1/0,3/0,3303/0";
+  int updateInterval = 0;
+  double duration = 0;
+  double rate = 0;
+  bool noDeregister = false;
+  bool quiet = false;
+};
+
+// "host:port" or "[v6]:port" → host, port.
+bool splitHostPort(const std::string& text, std::string& host, std::uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    int p = std::stoi(text.substr(colon + 1));
+    if (p <= 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return !host.empty();
+}
+
+std::vector<std::string> objectLinks(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item.front() == '/' ? item : "/" + item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void raiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+std::string endpointName(const Options& o, int index) {
+  if (o.count == 1 && !o.endpoint.empty()) return o.endpoint;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d", index + 1);
+  return o.prefix + buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{
+      "lwm2m-sim: simulated LwM2M devices. Each device registers with the server, sends\n"
+      "Updates, answers Read on Device (/3/0) and Temperature (/3303/0), and de-registers on\n"
+      "exit (SIGINT/SIGTERM or --duration). Prints one line per event on stdout."};
+  app.add_option("-s,--server", o.server, "LwM2M server as HOST:PORT ([::1]:5683 for IPv6)")
+      ->capture_default_str();
+  app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
+  app.add_option("-n,--count", o.count, "number of devices")->check(CLI::Range(1, 100000))->capture_default_str();
+  app.add_option("-e,--endpoint", o.endpoint, "endpoint name (with --count 1)");
+  app.add_option("--prefix", o.prefix, "endpoint name prefix; devices are PREFIX0001, PREFIX0002, ...")
+      ->capture_default_str();
+  app.add_option("-l,--lifetime", o.lifetime, "registration lifetime in seconds")->capture_default_str();
+  app.add_option("--lwm2m", o.version, "LwM2M version to announce: 1.0, 1.1, 1.2, or \"\" for none")
+      ->capture_default_str();
+  app.add_option("-b,--binding", o.binding, "binding mode")->capture_default_str();
+  app.add_flag("-q,--queue", o.queue, "announce queue mode (Q parameter, or b=UQ for 1.0)");
+  app.add_option("--objects", o.objects, "object links, comma separated")->capture_default_str();
+  app.add_option("--update-interval", o.updateInterval, "seconds between Updates (0: lifetime/2)")
+      ->capture_default_str();
+  app.add_option("-d,--duration", o.duration, "run this many seconds, then de-register and exit (0: until a signal)")
+      ->capture_default_str();
+  app.add_option("--rate", o.rate, "registrations started per second (0: all at once)")->capture_default_str();
+  app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
+  app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update and Read");
+  CLI11_PARSE(app, argc, argv);
+
+  std::string host;
+  std::uint16_t port = 0;
+  if (!splitHostPort(o.server, host, port)) {
+    std::cerr << "lwm2m-sim: --server " << o.server << ": expected HOST:PORT\n";
+    return 2;
+  }
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  if (ec) {
+    std::cerr << "lwm2m-sim: --server " << o.server << ": '" << host << "' is not an IP address\n";
+    return 2;
+  }
+  const lwm2m::coap::Peer server(address, port);
+  auto bindAddress = o.bind.empty()
+                         ? (address.is_v6() ? boost::asio::ip::make_address("::1")
+                                            : boost::asio::ip::make_address("127.0.0.1"))
+                         : boost::asio::ip::make_address(o.bind, ec);
+  if (ec) {
+    std::cerr << "lwm2m-sim: --bind " << o.bind << ": not an IP address\n";
+    return 2;
+  }
+  raiseFileLimit();
+
+  boost::asio::io_context io;
+  lwm2m::coap::AsioScheduler scheduler(io);
+  std::mt19937 rng(std::random_device{}());
+  auto random = [&rng] { return static_cast<std::uint32_t>(rng()); };
+  lwm2m::sim::EventLog log(o.quiet);
+
+  std::vector<std::unique_ptr<lwm2m::sim::SimulatedDevice>> devices;
+  devices.reserve(static_cast<std::size_t>(o.count));
+  try {
+    for (int i = 0; i < o.count; ++i) {
+      lwm2m::sim::DeviceSettings settings;
+      settings.endpoint = endpointName(o, i);
+      settings.lifetime = o.lifetime;
+      settings.version = o.version;
+      settings.binding = o.binding;
+      settings.queueMode = o.queue;
+      settings.objectLinks = objectLinks(o.objects);
+      settings.updateInterval = std::chrono::seconds(o.updateInterval);
+      devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(
+          io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), settings, log, random));
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "lwm2m-sim: cannot create device sockets: " << e.what() << "\n";
+    return 1;
+  }
+
+  // Start devices, paced by --rate.
+  const auto spacing = o.rate > 0 ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(1.0 / o.rate))
+                                  : std::chrono::steady_clock::duration::zero();
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    auto* device = devices[i].get();
+    if (spacing.count() == 0) {
+      device->start();
+    } else {
+      scheduler.schedule(spacing * static_cast<long>(i), [device] { device->start(); });
+    }
+  }
+
+  bool stopping = false;
+  std::size_t pending = 0;
+  auto stopAll = [&] {
+    if (stopping) return;
+    stopping = true;
+    pending = devices.size();
+    for (auto& device : devices) {
+      device->stop(!o.noDeregister, [&] {
+        if (--pending == 0) io.stop();
+      });
+    }
+    if (devices.empty()) io.stop();
+    // Bounded: give up on unanswered De-registers after the CoAP timeout.
+    scheduler.schedule(std::chrono::seconds(30), [&io] { io.stop(); });
+  };
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int) {
+    if (!error) stopAll();
+  });
+  if (o.duration > 0) {
+    scheduler.schedule(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                           std::chrono::duration<double>(o.duration)),
+                       stopAll);
+  }
+  io.run();
+  devices.clear();
+  return 0;
+}

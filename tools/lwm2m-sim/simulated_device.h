@@ -1,0 +1,73 @@
+#pragma once
+// One simulated LwM2M client: its own UDP socket and CoAP endpoint, a
+// registration life cycle (Register, periodic Update, De-register) and the
+// Device and Temperature objects answered to Read.
+//
+// Runs entirely on the io_context thread of the simulator; thousands of these
+// share one thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/coap/udp_transport.h"
+#include "tools/lwm2m-sim/device_objects.h"
+#include "tools/lwm2m-sim/event_log.h"
+
+namespace lwm2m::sim {
+
+struct DeviceSettings {
+  std::string endpoint;
+  std::uint32_t lifetime = 300;
+  std::string version = "1.1";  // empty: send no lwm2m= at all (old clients)
+  std::string binding = "U";
+  bool queueMode = false;       // Q parameter (1.1+) or b=UQ (1.0)
+  std::vector<std::string> objectLinks{"/1/0", "/3/0", "/3303/0"};
+  std::chrono::seconds updateInterval{0};  // 0: lifetime / 2
+  coap::TransmissionParameters transmission;
+};
+
+class SimulatedDevice {
+ public:
+  SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& scheduler,
+                  const coap::Peer& server, const coap::Peer& bindTo, DeviceSettings settings,
+                  EventLog& log, std::function<std::uint32_t()> random);
+  ~SimulatedDevice();
+
+  void start();
+  // Sends De-register (if registered) and calls `done` when answered or timed out.
+  void stop(bool deregister, std::function<void()> done);
+
+  bool registered() const { return !location_.empty(); }
+  const std::string& endpointName() const { return settings_.endpoint; }
+
+ private:
+  void sendRegister();
+  void sendUpdate();
+  void scheduleUpdate();
+  void scheduleRetry();
+  void handleRequest(const coap::Peer& from, const coap::Message& request,
+                     const coap::Endpoint::Responder& respond);
+  std::string objectLinksPayload() const;
+  std::int64_t unixNow() const;
+
+  coap::Scheduler& scheduler_;
+  coap::Peer server_;
+  DeviceSettings settings_;
+  EventLog& log_;
+  DeviceObjects objects_;
+  coap::UdpTransport transport_;
+  coap::Endpoint endpoint_;
+  std::string location_;  // "rd/{id}" once registered
+  coap::Scheduler::TimerId timer_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace lwm2m::sim
