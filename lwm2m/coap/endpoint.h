@@ -1,0 +1,113 @@
+#pragma once
+// The CoAP reliability layer (RFC 7252 §4, §5.3, RFC 7641 tokens), usable as
+// server (gateway) and client (device simulator). One Endpoint per Transport;
+// single-threaded: every call and callback happens on the transport's thread.
+//
+// Outgoing requests: the endpoint assigns the message ID (per-peer 16-bit
+// space, random start, never reused within EXCHANGE_LIFETIME) and an 8-byte
+// random token unless the request carries one. CON requests are retransmitted
+// with randomised exponential back-off; the handler gets exactly one final
+// call (Ok/Timeout/Reset/Cancelled/Overloaded), except with keepToken=true.
+// Responses are matched by token, from any source address (NAT rebinding:
+// ResponseResult::from tells the new address).
+//
+// Incoming requests: duplicates (same peer and message ID within
+// EXCHANGE_LIFETIME for CON, NON_LIFETIME for NON) never reach the handler; a
+// duplicate CON gets the cached ACK (piggybacked response or empty ACK)
+// replayed. The handler answers through `respond` exactly once (later calls
+// are ignored). A response given within separateAckDelay is piggybacked on the
+// ACK; otherwise an empty ACK goes out at separateAckDelay and the response
+// follows as a separate CON (retransmitted). NON requests get NON responses.
+// Unknown critical options: CON request → 4.02 piggybacked, NON → RST.
+// Malformed datagrams: RST if a CON header is readable, else dropped.
+// Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "lwm2m/coap/message.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/coap/transmission_parameters.h"
+#include "lwm2m/coap/transport.h"
+
+namespace lwm2m::coap {
+
+enum class RequestStatus {
+  Ok,          // a response arrived (any code)
+  Timeout,     // no ACK after maxRetransmit, or no response within the response timeout
+  Reset,       // the peer answered RST
+  Cancelled,   // cancelRequest() (never called when the Endpoint is destroyed)
+  Overloaded,  // no free message ID for this peer (more than 65536 within EXCHANGE_LIFETIME)
+};
+
+std::string_view requestStatusName(RequestStatus status);  // "ok", "timeout", ...
+
+struct ResponseResult {
+  RequestStatus status = RequestStatus::Ok;
+  Message response;  // meaningful only when status == Ok
+  Peer from;         // where the response came from (the request's peer otherwise)
+};
+
+struct EndpointStats {
+  std::uint64_t received = 0;         // datagrams in
+  std::uint64_t sent = 0;             // datagrams out, retransmissions included
+  std::uint64_t retransmissions = 0;
+  std::uint64_t duplicates = 0;       // incoming duplicate CON/NON messages
+  std::uint64_t malformed = 0;        // datagrams that failed to decode
+  std::uint64_t timeouts = 0;         // requests ended with Timeout
+  std::uint64_t resets = 0;           // RST sent or received for our messages
+};
+
+class Endpoint {
+ public:
+  using Responder = std::function<void(Message response)>;
+  using RequestHandler =
+      std::function<void(const Peer& from, const Message& request, Responder respond)>;
+  using ResponseHandler = std::function<void(const ResponseResult&)>;
+  using RequestId = std::uint64_t;
+
+  // `random` supplies uniformly distributed 32-bit values (message IDs, tokens, back-off).
+  Endpoint(Transport& transport, Scheduler& scheduler, TransmissionParameters parameters,
+           std::function<std::uint32_t()> random);
+  // Cancels every timer; pending handlers are not called. Responders kept by
+  // the application become no-ops.
+  ~Endpoint();
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+
+  // Hooks the transport's receive path.
+  void start();
+  // Requests arriving before a handler is set are answered 5.03 Service Unavailable.
+  void setRequestHandler(RequestHandler handler);
+
+  // Sends `request` (CON unless request.type is NonConfirmable) to `to`.
+  // The handler is never called from inside sendRequest.
+  // keepToken (Observe): the handler is called for the response and every
+  // later notification with that token (CON notifications are ACKed) until
+  // cancelRequest(id), or until a response without an Observe option or with
+  // a non-2.xx code ends the observation (RFC 7641 §3.2, §4.2). After that a
+  // notification with the token is answered with RST (passive cancel).
+  RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
+                        bool keepToken = false);
+  // Registers an observation whose request was sent earlier (e.g. restored
+  // after a restart): notifications with `token` from any address reach the
+  // handler as with keepToken=true. No request is sent.
+  RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
+                             ResponseHandler onNotification);
+  // Stops retransmissions and forgets the token; the handler is called with
+  // Cancelled before this returns, unless the request already finished.
+  // Unknown or finished id: no-op.
+  void cancelRequest(RequestId id);
+
+  Peer localEndpoint() const;
+  const EndpointStats& stats() const;
+  const TransmissionParameters& parameters() const;
+
+ private:
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace lwm2m::coap
