@@ -102,7 +102,7 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
     respond(reply(coap::codes::NotFound, "no registration rd/" + id));
     return;
   }
-  auto parsed = parseUpdate(request, current->version);
+  auto parsed = parseUpdate(request, current->version, settings_.policy);
   if (auto* rejection = std::get_if<Rejection>(&parsed)) {
     respond(reply(rejection->code, rejection->reason));
     return;

@@ -29,10 +29,19 @@ std::vector<QueryParameter> queryParameters(const coap::Message& request) {
 
 Rejection badRequest(std::string reason) { return {coap::codes::BadRequest, std::move(reason)}; }
 
-std::optional<std::uint32_t> parseLifetime(const std::string& text) {
+// lt= as seconds within the policy's bounds; the error names the bounds.
+std::variant<std::uint32_t, Rejection> parseLifetime(const std::optional<std::string>& text,
+                                                     const RegistrationPolicy& policy) {
   std::uint32_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0) return std::nullopt;
+  const std::string s = text.value_or("");
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || value == 0) {
+    return badRequest("lt=" + s + " is not a positive number of seconds");
+  }
+  if (value < policy.minLifetime || value > policy.maxLifetime) {
+    return badRequest("lt=" + s + " is outside the allowed " + std::to_string(policy.minLifetime) +
+                      ".." + std::to_string(policy.maxLifetime) + " seconds");
+  }
   return value;
 }
 
@@ -142,9 +151,9 @@ std::variant<RegisterParameters, Rejection> parseRegister(const coap::Message& r
       p.endpoint = std::move(*q.value);
       haveEndpoint = true;
     } else if (q.name == "lt") {
-      auto lt = q.value ? parseLifetime(*q.value) : std::nullopt;
-      if (!lt) return badRequest("lt=" + q.value.value_or("") + " is not a positive number of seconds");
-      p.lifetime = *lt;
+      auto lt = parseLifetime(q.value, policy);
+      if (auto* r = std::get_if<Rejection>(&lt)) return std::move(*r);
+      p.lifetime = std::get<std::uint32_t>(lt);
     } else if (q.name == "lwm2m") {
       if (!q.value || !isWellFormedVersion(*q.value)) {
         return badRequest("lwm2m=" + q.value.value_or("") + " is not MAJOR.MINOR");
@@ -181,14 +190,15 @@ std::variant<RegisterParameters, Rejection> parseRegister(const coap::Message& r
 }
 
 std::variant<UpdateParameters, Rejection> parseUpdate(const coap::Message& request,
-                                                      const std::string& version) {
+                                                      const std::string& version,
+                                                      const RegistrationPolicy& policy) {
   UpdateParameters p;
   bool queueFlag = false;
   for (QueryParameter& q : queryParameters(request)) {
     if (q.name == "lt") {
-      auto lt = q.value ? parseLifetime(*q.value) : std::nullopt;
-      if (!lt) return badRequest("lt=" + q.value.value_or("") + " is not a positive number of seconds");
-      p.lifetime = *lt;
+      auto lt = parseLifetime(q.value, policy);
+      if (auto* r = std::get_if<Rejection>(&lt)) return std::move(*r);
+      p.lifetime = std::get<std::uint32_t>(lt);
     } else if (q.name == "b") {
       p.binding = q.value.value_or("");
     } else if (q.name == "sms") {

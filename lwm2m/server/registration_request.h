@@ -44,6 +44,9 @@ struct UpdateParameters {
 struct RegistrationPolicy {
   // Reject a Register without lwm2m= (4.00) instead of treating it as 1.0.
   bool strictVersion = false;
+  // lt= outside [minLifetime, maxLifetime] seconds is rejected with 4.00.
+  std::uint32_t minLifetime = 1;
+  std::uint32_t maxLifetime = 2592000;
 };
 
 // Register: POST /rd?ep=..&lt=..&lwm2m=..&b=..&sms=..&Q with a link-format payload.
@@ -53,6 +56,7 @@ std::variant<RegisterParameters, Rejection> parseRegister(const coap::Message& r
 // Update: POST /rd/{id}[?lt=..&b=..&sms=..&Q], payload optional. `version` is the
 // registered LwM2M version, against which the binding is re-checked.
 std::variant<UpdateParameters, Rejection> parseUpdate(const coap::Message& request,
-                                                      const std::string& version);
+                                                      const std::string& version,
+                                                      const RegistrationPolicy& policy = {});
 
 }  // namespace lwm2m::server

@@ -108,6 +108,14 @@ TEST(ParseRegister, LifetimeMustBeAPositiveNumber) {
   }
 }
 
+TEST(ParseRegister, LifetimeOutsideThePolicyIsRefused) {
+  RegistrationPolicy policy{.minLifetime = 10, .maxLifetime = 3600};
+  EXPECT_EQ(accepted(registerRequest({"ep=a", "lt=10"}), policy).lifetime, 10u);
+  auto low = rejected(registerRequest({"ep=a", "lt=9"}), policy);
+  EXPECT_NE(low.reason.find("10..3600"), std::string::npos) << low.reason;
+  EXPECT_EQ(rejected(registerRequest({"ep=a", "lt=3601"}), policy).code, coap::codes::BadRequest);
+}
+
 TEST(ParseRegister, UnknownParametersAreKept) {
   auto p = accepted(registerRequest({"ep=a", "lwm2m=1.1", "vendor=acme"}));
   ASSERT_EQ(p.extraParameters.size(), 1u);

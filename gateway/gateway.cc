@@ -1,0 +1,170 @@
+#include "gateway/gateway.h"
+
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "bridges/http/http_server.h"
+#include "bridges/mqtt/mqtt_bridge.h"
+#include "gateway/command_line.h"
+#include "gateway/device_event_fanout.h"
+#include "gateway/device_registry.h"
+#include "lwm2m/coap/asio_scheduler.h"
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/udp_transport.h"
+#include "lwm2m/server/registration_interface.h"
+#include "lwm2m/server/uplink_dispatcher.h"
+
+namespace lwm2m::gateway {
+namespace {
+
+coap::Peer coapBindAddress(const std::string& listen) {
+  auto parsed = parseListenAddress(listen);
+  if (!parsed) throw std::runtime_error("coap.listen " + listen + ": " + parsed.error().message);
+  auto peer = coap::UdpTransport::resolveBind(parsed->host, parsed->port);
+  if (!peer) throw std::runtime_error("coap.listen " + listen + ": " + peer.error().message);
+  return *peer;
+}
+
+boost::asio::ip::tcp::endpoint httpBindAddress(const std::string& listen) {
+  auto parsed = parseListenAddress(listen);
+  if (!parsed) throw std::runtime_error("http.listen " + listen + ": " + parsed.error().message);
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(parsed->host, ec);
+  if (ec) throw std::runtime_error("http.listen " + listen + ": not an IP address");
+  return {address, parsed->port};
+}
+
+coap::TransmissionParameters transmission(const CoapConfig& c) {
+  coap::TransmissionParameters p;
+  p.ackTimeout = c.ackTimeout;
+  p.ackRandomFactor = c.ackRandomFactor;
+  p.maxRetransmit = c.maxRetransmit;
+  return p;
+}
+
+server::RegistrationSettings registrationSettings(const Lwm2mConfig& c) {
+  server::RegistrationSettings s;
+  s.policy.strictVersion = c.strictVersion;
+  s.policy.minLifetime = c.minLifetimeSeconds;
+  s.policy.maxLifetime = c.maxLifetimeSeconds;
+  s.lifetimeGrace = std::chrono::seconds(c.lifetimeGraceSeconds);
+  return s;
+}
+
+bridges::mqtt::MqttSettings mqttSettings(const MqttConfig& c) {
+  bridges::mqtt::MqttSettings s;
+  s.uri = c.uri;
+  s.clientId = c.clientId;
+  s.username = c.username;
+  s.password = c.password;
+  s.eventTopic = c.eventTopic;
+  s.qos = c.qos;
+  s.keepalive = c.keepalive;
+  s.reconnectMin = c.reconnectMin;
+  s.reconnectMax = c.reconnectMax;
+  s.maxBuffered = c.maxBuffered;
+  return s;
+}
+
+void prepareDataDirectory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("storage.data_dir " + dir + ": " + ec.message());
+}
+
+}  // namespace
+
+// Members are declared in construction order; destruction runs in reverse, so
+// the bridges go before the server state they look at.
+struct Gateway::Parts {
+  explicit Parts(const GatewayConfig& config)
+      : scheduler(io),
+        rng(std::random_device{}()),
+        transport(io, coapBindAddress(config.coap.listen)),
+        endpoint(transport, scheduler, transmission(config.coap), [this] { return rng(); }),
+        registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
+        dispatcher(registration),
+        registry(registration.registrations(), scheduler),
+        fanout(scheduler),
+        mqtt(io, mqttSettings(config.mqtt)),
+        http(io, httpBindAddress(config.http.listen), registry,
+             [this] {
+               return api::HealthReport{std::string(gatewayVersion()),
+                                        std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::steady_clock::now() - startedAt),
+                                        registration.registrations().size(), mqtt.connected()};
+             }),
+        signals(io, SIGINT, SIGTERM),
+        startedAt(std::chrono::steady_clock::now()) {}
+
+  boost::asio::io_context io;
+  coap::AsioScheduler scheduler;
+  std::mt19937 rng;
+  coap::UdpTransport transport;
+  coap::Endpoint endpoint;
+  server::RegistrationInterface registration;
+  server::UplinkDispatcher dispatcher;
+  DeviceRegistry registry;
+  DeviceEventFanout fanout;
+  bridges::mqtt::MqttBridge mqtt;
+  bridges::http::HttpServer http;
+  boost::asio::signal_set signals;
+  std::chrono::steady_clock::time_point startedAt;
+  bool stopping = false;
+};
+
+Gateway::Gateway(const GatewayConfig& config) {
+  prepareDataDirectory(config.storage.dataDir);
+  parts_ = std::make_unique<Parts>(config);
+  Parts& p = *parts_;
+
+  p.endpoint.setRequestHandler(
+      [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
+        p.dispatcher.handle(from, request, respond);
+      });
+  p.registration.addListener(&p.fanout);
+  p.fanout.subscribe(&p.mqtt);
+
+  spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
+  spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));
+  spdlog::info("REST API on http://{}:{}/api/v1/devices", p.http.localEndpoint().address().to_string(),
+               p.http.localEndpoint().port());
+  spdlog::info("MQTT broker {}, device events on {}", config.mqtt.uri, config.mqtt.eventTopic);
+}
+
+Gateway::~Gateway() = default;
+
+void Gateway::run() {
+  Parts& p = *parts_;
+  p.signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {} received, shutting down", signal);
+    stop();
+  });
+  p.endpoint.start();
+  p.http.start();
+  p.mqtt.start();
+  p.io.run();
+  spdlog::info("lwm2m-gateway stopped");
+}
+
+void Gateway::stop() {
+  Parts& p = *parts_;
+  boost::asio::post(p.io, [&p] {
+    if (p.stopping) return;
+    p.stopping = true;
+    p.signals.cancel();
+    p.http.stop();
+    p.mqtt.stop();
+    p.transport.close();
+    p.io.stop();
+  });
+}
+
+}  // namespace lwm2m::gateway
