@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "lwm2m/formats/lwm2m_cbor.h"
+#include "lwm2m/formats/lwm2m_json.h"
+#include "lwm2m/formats/senml_cbor.h"
 #include "lwm2m/formats/senml_json.h"
 #include "lwm2m/formats/text.h"
 #include "lwm2m/formats/tlv.h"
@@ -22,7 +25,10 @@ const FormatRegistry& FormatRegistry::standard() {
     r.add(kText, std::make_shared<const TextCodec>());
     r.add(kOpaque, std::make_shared<const OpaqueCodec>());
     r.add(kTlv, std::make_shared<const TlvCodec>());
+    r.add(kLwm2mJson, std::make_shared<const Lwm2mJsonCodec>());
     r.add(kSenmlJson, std::make_shared<const SenmlJsonCodec>());
+    r.add(kSenmlCbor, std::make_shared<const SenmlCborCodec>());
+    r.add(kLwm2mCbor, std::make_shared<const Lwm2mCborCodec>());
     return r;
   }();
   return kRegistry;

@@ -1,6 +1,7 @@
 #include "lwm2m/formats/tlv.h"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -226,8 +227,9 @@ Bytes encodeValue(const Value& v) {
     }
     case DataType::Float: {
       double d = v.asFloat();
-      auto f = static_cast<float>(d);
-      if (static_cast<double>(f) == d || d != d) {
+      bool fits = std::isnan(d) || std::isinf(d) || std::fabs(d) <= 3.4028234663852886e38;
+      auto f = fits ? static_cast<float>(d) : 0.0f;
+      if (fits && (static_cast<double>(f) == d || std::isnan(d))) {
         appendBigEndian(out, std::bit_cast<std::uint32_t>(f), 4);
       } else {
         appendBigEndian(out, std::bit_cast<std::uint64_t>(d), 8);
