@@ -17,6 +17,14 @@ using model::Value;
 
 Error bad(const std::string& what) { return fail("LwM2M JSON: " + what); }
 
+// The member `name` of an object, or nullptr.
+const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    if (std::string_view(it->name.GetString(), it->name.GetStringLength()) == name) return &it->value;
+  }
+  return nullptr;
+}
+
 // bn "/3/0/" with no n names the resource "/3/0/": unlike SenML, a trailing
 // '/' is tolerated here because 1.0 clients send it for single resources.
 std::string joinName(const std::string& base, const std::string& name) {
@@ -80,26 +88,26 @@ Result<std::vector<Record>> parse(Payload payload, const model::ObjectModel& mod
   }
   if (!doc.IsObject()) return bad("payload must be an object");
   std::string base;
-  if (auto it = doc.FindMember("bn"); it != doc.MemberEnd()) {
-    if (!it->value.IsString()) return bad("\"bn\" must be a string");
-    base.assign(it->value.GetString(), it->value.GetStringLength());
+  if (const auto* bn = member(doc, "bn")) {
+    if (!bn->IsString()) return bad("\"bn\" must be a string");
+    base.assign(bn->GetString(), bn->GetStringLength());
   }
   std::optional<double> baseTime;
-  if (auto it = doc.FindMember("bt"); it != doc.MemberEnd()) {
-    if (!it->value.IsNumber()) return bad("\"bt\" must be a number");
-    baseTime = it->value.GetDouble();
+  if (const auto* bt = member(doc, "bt")) {
+    if (!bt->IsNumber()) return bad("\"bt\" must be a number");
+    baseTime = bt->GetDouble();
   }
-  auto entries = doc.FindMember("e");
-  if (entries == doc.MemberEnd() || !entries->value.IsArray()) return bad("missing \"e\" array");
+  const auto* entries = member(doc, "e");
+  if (!entries || !entries->IsArray()) return bad("missing \"e\" array");
   std::vector<Record> records;
-  records.reserve(entries->value.Size());
-  for (rapidjson::SizeType k = 0; k < entries->value.Size(); ++k) {
-    const rapidjson::Value& e = entries->value[k];
+  records.reserve(entries->Size());
+  for (rapidjson::SizeType k = 0; k < entries->Size(); ++k) {
+    const rapidjson::Value& e = (*entries)[k];
     if (!e.IsObject()) return bad("entry " + std::to_string(k) + " is not an object");
     std::string name;
-    if (auto n = e.FindMember("n"); n != e.MemberEnd()) {
-      if (!n->value.IsString()) return bad("entry " + std::to_string(k) + ": \"n\" must be a string");
-      name.assign(n->value.GetString(), n->value.GetStringLength());
+    if (const auto* n = member(e, "n")) {
+      if (!n->IsString()) return bad("entry " + std::to_string(k) + ": \"n\" must be a string");
+      name.assign(n->GetString(), n->GetStringLength());
     }
     auto path = Path::parse(joinName(base, name));
     if (!path) return bad("entry " + std::to_string(k) + ": " + path.error().message);
@@ -107,9 +115,9 @@ Result<std::vector<Record>> parse(Payload payload, const model::ObjectModel& mod
     auto value = entryValue(e, *path, model, k);
     if (!value) return value.error();
     std::optional<double> time = baseTime;
-    if (auto t = e.FindMember("t"); t != e.MemberEnd()) {
-      if (!t->value.IsNumber()) return bad("entry " + std::to_string(k) + ": \"t\" must be a number");
-      time = baseTime.value_or(0) + t->value.GetDouble();
+    if (const auto* t = member(e, "t")) {
+      if (!t->IsNumber()) return bad("entry " + std::to_string(k) + ": \"t\" must be a number");
+      time = baseTime.value_or(0) + t->GetDouble();
     }
     if (time && !std::isfinite(*time)) return bad("entry " + std::to_string(k) + ": time is not finite");
     if (time && *time <= 0) time = now + *time;
