@@ -3,6 +3,8 @@
 #include <bit>
 #include <cmath>
 
+#include "lwm2m/model/value.h"
+
 namespace lwm2m::formats::cbor {
 namespace {
 
@@ -67,6 +69,7 @@ class Reader {
           if (value > left()) return error("string length " + std::to_string(value) + " exceeds the data left");
           item.string.assign(reinterpret_cast<const char*>(data_.data() + pos_), value);
           pos_ += value;
+          if (major == 3 && !model::isValidUtf8(item.string)) return error("text string is not valid UTF-8");
           return item;
         }
         while (!atBreak()) {
@@ -78,6 +81,7 @@ class Reader {
           item.string += part->string;
         }
         ++pos_;
+        if (major == 3 && !model::isValidUtf8(item.string)) return error("text string is not valid UTF-8");
         return item;
       case 4:
       case 5: {

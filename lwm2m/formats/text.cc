@@ -46,8 +46,8 @@ Result<Value> parseText(std::string_view text, DataType type, const Path& path) 
     return fail("text: " + path.toString() + ": \"" + std::string(text.substr(0, 40)) + "\" is not " + what);
   };
   switch (type) {
-    case DataType::String: return Value::string(std::string(text));
-    case DataType::Corelnk: return Value::coreLink(std::string(text));
+    case DataType::String: return Value::string(model::toValidUtf8(text));
+    case DataType::Corelnk: return Value::coreLink(model::toValidUtf8(text));
     case DataType::Integer:
     case DataType::Time: {
       std::int64_t v = 0;

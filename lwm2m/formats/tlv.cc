@@ -85,8 +85,8 @@ Result<Value> decodeValue(Payload b, DataType type, const Path& path) {
   };
   auto intWidth = [&] { return b.size() == 1 || b.size() == 2 || b.size() == 4 || b.size() == 8; };
   switch (type) {
-    case DataType::String: return Value::string(std::string(b.begin(), b.end()));
-    case DataType::Corelnk: return Value::coreLink(std::string(b.begin(), b.end()));
+    case DataType::String: return Value::string(model::toValidUtf8(std::string(b.begin(), b.end())));
+    case DataType::Corelnk: return Value::coreLink(model::toValidUtf8(std::string(b.begin(), b.end())));
     case DataType::Opaque: return Value::opaque(Bytes(b.begin(), b.end()));
     case DataType::Integer:
       if (!intWidth()) return bad("integer must be 1, 2, 4 or 8 bytes");

@@ -231,6 +231,54 @@ Result<Bytes> decodeBase64(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence at text[pos], or 0 when invalid.
+size_t utf8SequenceLength(std::string_view text, size_t pos) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = byte(pos);
+  if (c < 0x80) return 1;
+  size_t n = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  if (n == 0 || pos + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(pos + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char second = byte(pos + 1);
+  if (c == 0xE0 && second < 0xA0) return 0;  // overlong
+  if (c == 0xED && second > 0x9F) return 0;  // surrogate
+  if (c == 0xF0 && second < 0x90) return 0;  // overlong
+  if (c == 0xF4 && second > 0x8F) return 0;  // above U+10FFFF
+  return n;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view text) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t n = utf8SequenceLength(text, pos);
+    if (n == 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
+std::string toValidUtf8(std::string_view text) {
+  if (isValidUtf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (size_t pos = 0; pos < text.size();) {
+    size_t n = utf8SequenceLength(text, pos);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++pos;
+    } else {
+      out.append(text.substr(pos, n));
+      pos += n;
+    }
+  }
+  return out;
+}
+
 std::string formatFloat(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";

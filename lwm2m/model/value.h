@@ -97,6 +97,11 @@ std::string toHex(const Bytes& bytes);
 std::string encodeBase64(const Bytes& bytes);
 // Accepts standard and URL-safe alphabets, with or without padding.
 Result<Bytes> decodeBase64(std::string_view text);
+// UTF-8 checks for String values: isValidUtf8 is strict (no overlongs,
+// surrogates or code points above U+10FFFF); toValidUtf8 replaces each
+// invalid sequence with U+FFFD, as formats without a validity rule need.
+bool isValidUtf8(std::string_view text);
+std::string toValidUtf8(std::string_view text);
 // Shortest decimal text that reads back to the same double ("21.5", "3").
 std::string formatFloat(double v);
 

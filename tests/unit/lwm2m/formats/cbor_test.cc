@@ -84,6 +84,8 @@ TEST(Cbor, RejectsMalformedInputWithOffset) {
     ASSERT_FALSE(item.ok()) << bad;
     EXPECT_NE(item.error().message.find("offset"), std::string::npos) << item.error().message;
   }
+  EXPECT_FALSE(decode(hex("62 c3 28")).ok());          // invalid UTF-8 in a text string
+  EXPECT_FALSE(decode(hex("7f 61 c3 61 bc ff")).ok());  // a chunk may not split a UTF-8 sequence (RFC 8949 3.2.3)
   std::string deep(20, '\x81');
   deep += '\x00';
   EXPECT_FALSE(decode(formats::testing::bytesOf(deep)).ok());

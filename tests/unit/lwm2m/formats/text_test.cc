@@ -42,6 +42,12 @@ TEST_F(TextTest, DecodesByModelType) {
   EXPECT_EQ(decodeText("42", Path(0, 1, 13))->resource()->value(), Value::unsignedInteger(42));
 }
 
+TEST_F(TextTest, InvalidUtf8InStringsIsReplacedNotRejected) {
+  auto node = decodeText("Caf\xe9", Path(3, 0, 0));  // Latin-1 from an old client
+  ASSERT_TRUE(node.ok());
+  EXPECT_EQ(node->resource()->value(), Value::string("Caf\xef\xbf\xbd"));
+}
+
 TEST_F(TextTest, DecodesResourceInstance) {
   auto node = decodeText("3800", Path(3, 0, 7, 0));
   ASSERT_TRUE(node.ok()) << node.error().message;

@@ -84,3 +84,19 @@ TEST(Node, CopiesShareChildrenAndCompareByValue) {
 
 }  // namespace
 }  // namespace lwm2m::model
+
+namespace lwm2m::model {
+namespace {
+
+TEST(Utf8, ValidatesAndRepairs) {
+  EXPECT_TRUE(isValidUtf8("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(isValidUtf8("\xc3"));
+  EXPECT_FALSE(isValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(isValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(isValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_EQ(toValidUtf8("caf\xe9!"), "caf\xef\xbf\xbd!");
+  EXPECT_EQ(toValidUtf8("ok"), "ok");
+}
+
+}  // namespace
+}  // namespace lwm2m::model
