@@ -3,6 +3,7 @@
 // multiplicity). Loaded DDF files with the same id and version replace them.
 
 #include <initializer_list>
+#include <tuple>
 
 #include "lwm2m/model/object_model.h"
 
@@ -99,14 +100,14 @@ void addCoreObjects(ObjectModel& model) {
       {10, "APN Link", RW, Single, Opt, Lnk},
       {11, "TLS-DTLS Alert Code", R, Single, Opt, UInt},
       {12, "Last Bootstrapped", R, Single, Opt, Tim},
-      {13, "Registration Priority Order", None, Single, Opt, UInt},
-      {14, "Initial Registration Delay Timer", None, Single, Opt, UInt, "s"},
-      {15, "Registration Failure Block", None, Single, Opt, Bool},
-      {16, "Bootstrap on Registration Failure", None, Single, Opt, Bool},
-      {17, "Communication Retry Count", None, Single, Opt, UInt},
-      {18, "Communication Retry Timer", None, Single, Opt, UInt, "s"},
-      {19, "Communication Sequence Delay Timer", None, Single, Opt, UInt, "s"},
-      {20, "Communication Sequence Retry Count", None, Single, Opt, UInt},
+      {13, "Registration Priority Order", R, Single, Opt, UInt},
+      {14, "Initial Registration Delay Timer", RW, Single, Opt, UInt, "s"},
+      {15, "Registration Failure Block", R, Single, Opt, Bool},
+      {16, "Bootstrap on Registration Failure", R, Single, Opt, Bool},
+      {17, "Communication Retry Count", RW, Single, Opt, UInt},
+      {18, "Communication Retry Timer", RW, Single, Opt, UInt, "s"},
+      {19, "Communication Sequence Delay Timer", RW, Single, Opt, UInt, "s"},
+      {20, "Communication Sequence Retry Count", RW, Single, Opt, UInt},
       {21, "Trigger", RW, Single, Opt, Bool},
       {22, "Preferred Transport", RW, Single, Opt, Str},
       {23, "Mute Send", RW, Single, Opt, Bool},
@@ -216,12 +217,14 @@ void addCoreObjects(ObjectModel& model) {
       {3, "Vendor specific extensions", R, Single, Opt, Lnk},
       {4, "PSM Timer", RW, Single, Opt, Int, "s"},
       {5, "Active Timer", RW, Single, Opt, Int, "s"},
-      {6, "Serving PLMN Rate control", R, Single, Opt, Int},
       {7, "eDRX parameters for Iu mode", RW, Single, Opt, Opq},
       {8, "eDRX parameters for WB-S1 mode", RW, Single, Opt, Opq},
       {9, "eDRX parameters for NB-S1 mode", RW, Single, Opt, Opq},
       {10, "eDRX parameters for A/Gb mode", RW, Single, Opt, Opq},
       {11, "Activated Profile Names", R, Multi, Mand, Lnk},
+      {12, "Supported Power Saving Modes", R, Single, Opt, UInt},
+      {13, "Active Power Saving Modes", RW, Single, Opt, UInt},
+      {14, "Release Assistance Indication Usage", RW, Single, Opt, UInt},
   }));
   model.add(define(11, "APN connection profile", "1.0", "1.0", Multi, Opt, {
       {0, "Profile name", RW, Single, Mand, Str},
@@ -310,7 +313,40 @@ void addIpsoObjects(ObjectModel& model) {
   model.add(ipsoSensor(3303, "Temperature", "Cel"));
   model.add(ipsoSensor(3304, "Humidity", "%RH"));
   model.add(ipsoSensor(3315, "Barometer", "Pa"));
-  model.add(ipsoSensor(3323, "Pressure", "Pa"));
+  ObjectDefinition pressure = ipsoSensor(3323, "Pressure", "Pa");
+  pressure.resources[5821] = ResourceDefinition{5821, "Current Calibration", RW, Single, Opt, Flt, "", "", ""};
+  model.add(std::move(pressure));
+  // Measurement objects that also carry a writable calibration.
+  for (auto [id, name, units] : {std::tuple{ObjectId{3316}, "Voltage", "V"}, {ObjectId{3317}, "Current", "A"},
+                                 {ObjectId{3320}, "Percentage", "%"}, {ObjectId{3324}, "Loudness", "dB"},
+                                 {ObjectId{3325}, "Concentration", "ppm"}, {ObjectId{3328}, "Power", "W"},
+                                 {ObjectId{3330}, "Distance", "m"}}) {
+    ObjectDefinition sensor = ipsoSensor(id, name, units);
+    sensor.resources[5821] = ResourceDefinition{5821, "Current Calibration", RW, Single, Opt, Flt, "", "", ""};
+    model.add(std::move(sensor));
+  }
+  model.add(define(3302, "Presence", "1.1", "1.0", Multi, Opt, {
+      {5500, "Digital Input State", R, Single, Mand, Bool},
+      {5501, "Digital Input Counter", R, Single, Opt, Int},
+      {5505, "Digital Input Counter Reset", E, Single, Opt, Exe},
+      {5751, "Sensor Type", R, Single, Opt, Str},
+      {5903, "Busy to Clear delay", RW, Single, Opt, Int, "ms"},
+      {5904, "Clear to Busy delay", RW, Single, Opt, Int, "ms"},
+      {5750, "Application Type", RW, Single, Opt, Str},
+      {5518, "Timestamp", R, Single, Opt, Tim},
+      {6050, "Fractional Timestamp", R, Single, Opt, Flt, "s"},
+      {6042, "Measurement Quality Indicator", R, Single, Opt, Int},
+      {6049, "Measurement Quality Level", R, Single, Opt, Int},
+  }));
+  model.add(define(3306, "Actuation", "1.1", "1.0", Multi, Opt, {
+      {5850, "On/Off", RW, Single, Mand, Bool},
+      {5851, "Dimmer", RW, Single, Opt, Int, "%"},
+      {5852, "On time", RW, Single, Opt, Int, "s"},
+      {5853, "Multi-state Output", RW, Single, Opt, Str},
+      {5750, "Application Type", RW, Single, Opt, Str},
+      {5518, "Timestamp", R, Single, Opt, Tim},
+      {6050, "Fractional Timestamp", R, Single, Opt, Flt, "s"},
+  }));
   model.add(define(3305, "Power Measurement", "1.0", "1.0", Multi, Opt, {
       {5800, "Instantaneous active power", R, Single, Mand, Flt, "W"},
       {5801, "Min Measured active power", R, Single, Opt, Flt, "W"},
@@ -339,6 +375,7 @@ void addIpsoObjects(ObjectModel& model) {
       {5820, "Power factor", R, Single, Opt, Flt},
       {5706, "Colour", RW, Single, Opt, Str},
       {5701, "Sensor Units", R, Single, Opt, Str},
+      {5750, "Application Type", RW, Single, Opt, Str},
   }));
   model.add(define(3313, "Accelerometer", "1.0", "1.0", Multi, Opt, {
       {5702, "X Value", R, Single, Mand, Flt},

@@ -9,7 +9,8 @@ namespace {
 
 TEST(ObjectModel, BuiltInCoreAndIpsoObjects) {
   ObjectModel model = ObjectModel::builtIn();
-  for (ObjectId id : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 14, 3300, 3301, 3303, 3304, 3305, 3311, 3313, 3323,
+  for (ObjectId id : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 14, 21, 3300, 3301, 3302, 3303, 3304, 3305, 3306, 3311,
+                      3313, 3315, 3316, 3317, 3320, 3323, 3324, 3325, 3328, 3330,
                       3342, 3347}) {
     EXPECT_NE(model.find(id), nullptr) << id;
   }
@@ -117,6 +118,38 @@ TEST(DdfLoader, MissingDirectoryIsReported) {
   DdfLoadReport report = loadDdfDirectory("/nonexistent/registry", model);
   ASSERT_EQ(report.errors.size(), 1u);
   EXPECT_NE(report.errors[0].find("/nonexistent/registry"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lwm2m::model
+
+namespace lwm2m::model {
+namespace {
+
+// Our built-in tables are written from the specification; where the OMA
+// registry holds the same object version, every resource must agree on
+// type, multiplicity and operations, or decoding would go wrong.
+TEST(ObjectModel, BuiltInDefinitionsAgreeWithTheRegistry) {
+  ObjectModel builtIn = ObjectModel::builtIn();
+  ObjectModel registry;
+  DdfLoadReport report = loadDdfDirectory(LWM2M_REGISTRY_DIR, registry);
+  ASSERT_TRUE(report.errors.empty());
+  int compared = 0;
+  for (ObjectId id : builtIn.objectIds()) {
+    const ObjectDefinition* ours = builtIn.find(id);
+    const ObjectDefinition* theirs = registry.find(id, ours->version);
+    if (!theirs) continue;  // the registry holds only a newer version
+    EXPECT_EQ(ours->multipleInstances, theirs->multipleInstances) << id;
+    for (const auto& [rid, r] : ours->resources) {
+      const ResourceDefinition* t = theirs->resource(rid);
+      ASSERT_NE(t, nullptr) << id << "/" << rid << " " << r.name;
+      EXPECT_EQ(r.type, t->type) << id << "/" << rid << " " << r.name;
+      EXPECT_EQ(r.multiple, t->multiple) << id << "/" << rid << " " << r.name;
+      EXPECT_EQ(r.operations, t->operations) << id << "/" << rid << " " << r.name;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100);
 }
 
 }  // namespace
