@@ -60,6 +60,13 @@ struct EndpointStats {
   std::uint64_t resets = 0;           // RST sent or received for our messages
 };
 
+// What the endpoint currently holds in memory (all of it bounded in time).
+struct EndpointLoad {
+  std::size_t pendingRequests = 0;     // outgoing requests and observations
+  std::size_t rememberedMessages = 0;  // incoming messages kept for duplicate detection
+  std::size_t knownPeers = 0;          // peers with message IDs in use
+};
+
 class Endpoint {
  public:
   using Responder = std::function<void(Message response)>;
@@ -103,6 +110,7 @@ class Endpoint {
 
   Peer localEndpoint() const;
   const EndpointStats& stats() const;
+  EndpointLoad load() const;
   const TransmissionParameters& parameters() const;
 
  private:
