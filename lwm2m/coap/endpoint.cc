@@ -58,7 +58,7 @@ Endpoint::Impl::Impl(Transport& transport, Scheduler& scheduler,
       transport(transport),
       scheduler_(scheduler),
       random_(std::move(random)),
-      messageIds_(parameters.exchangeLifetime(), random_) {}
+      messageIds_(parameters.exchangeLifetime(), [this] { return random_(); }) {}
 
 void Endpoint::Impl::start() {
   if (started_) return;

@@ -11,17 +11,16 @@ std::string tokenKey(const std::vector<std::uint8_t>& token) {
 }
 }  // namespace
 
+// 8 random bytes not used by another pending request. The salt guarantees
+// progress even with a poor random source.
 std::string Endpoint::Impl::freshToken() {
   std::string token(8, '\0');
-  do {
-    const std::uint32_t high = random_();
-    const std::uint32_t low = random_();
-    for (int i = 0; i < 4; ++i) {
-      token[static_cast<std::size_t>(i)] = static_cast<char>(high >> (24 - 8 * i));
-      token[static_cast<std::size_t>(4 + i)] = static_cast<char>(low >> (24 - 8 * i));
-    }
-  } while (byToken_.count(token) != 0);
-  return token;
+  for (;;) {
+    std::uint64_t value = (std::uint64_t{random_()} << 32) | random_();
+    value ^= ++tokenSalt_ * 0x9e3779b97f4a7c15ULL;
+    for (std::size_t i = 0; i < 8; ++i) token[i] = static_cast<char>(value >> (56 - 8 * i));
+    if (byToken_.count(token) == 0) return token;
+  }
 }
 
 Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,

@@ -131,6 +131,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   bool stopped_ = false;
 
   RequestId nextRequestId_ = 1;
+  std::uint64_t tokenSalt_ = 0;
   std::unordered_map<RequestId, Outgoing> requests_;
   std::unordered_multimap<std::string, RequestId> byToken_;
   std::unordered_map<MessageKey, RequestId, MessageKeyHash> byMessageId_;
