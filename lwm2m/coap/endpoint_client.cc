@@ -107,6 +107,7 @@ void Endpoint::Impl::onRetransmitTimer(RequestId id) {
 }
 
 void Endpoint::Impl::onAcknowledgement(const Peer& from, Message ack) {
+  if (!ack.code.isEmpty() && !ack.code.isResponse()) return;  // reserved code class
   const MessageKey key{from, ack.messageId};
   RequestId id = 0;
   if (auto found = byMessageId_.find(key); found != byMessageId_.end()) {
