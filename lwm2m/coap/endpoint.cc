@@ -147,6 +147,12 @@ Endpoint::Impl::Clock::duration Endpoint::Impl::initialTimeout() {
   return Clock::duration(static_cast<Clock::duration::rep>(static_cast<double>(base.count()) * factor));
 }
 
+// Doubles the back-off, capped so that absurd maxRetransmit values cannot overflow.
+Endpoint::Impl::Clock::duration Endpoint::Impl::nextTimeout(Clock::duration timeout) {
+  constexpr Clock::duration kMaxTimeout = std::chrono::hours(24);
+  return timeout >= kMaxTimeout / 2 ? kMaxTimeout : timeout * 2;
+}
+
 bool Endpoint::Impl::hasUnacceptableOption(const Message& message) {
   return std::any_of(message.options().begin(), message.options().end(), [](const Option& o) {
     if (!option::isCritical(o.number)) return false;

@@ -21,6 +21,8 @@
 // Unknown critical options: CON request → 4.02 piggybacked, NON → RST.
 // Malformed datagrams: RST if a CON header is readable, else dropped.
 // Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
+// NSTART is not enforced: the caller decides how many requests a peer gets at
+// once (LwM2M servers commonly send several). Handlers may destroy the Endpoint.
 
 #include <chrono>
 #include <cstdint>

@@ -101,7 +101,7 @@ void Endpoint::Impl::onRetransmitTimer(RequestId id) {
   }
   ++out.retransmissions;
   ++stats.retransmissions;
-  out.timeout *= 2;
+  out.timeout = nextTimeout(out.timeout);
   out.timer = scheduler_.schedule(out.timeout, [this, id] { onRetransmitTimer(id); });
   sendDatagram(out.peer, out.datagram);
 }
@@ -196,7 +196,8 @@ void Endpoint::Impl::deliver(RequestId id, const Peer& from, Message response) {
   }
   out.state = RequestState::Observing;
   out.peer = from;
-  auto handler = out.handler;  // keeps the handler alive if it cancels itself
+  auto keepAlive = shared_from_this();  // the handler may destroy the Endpoint
+  auto handler = out.handler;          // and must survive cancelling itself
   if (handler && *handler) (*handler)(ResponseResult{RequestStatus::Ok, std::move(response), from});
 }
 
@@ -208,6 +209,7 @@ void Endpoint::Impl::finish(RequestId id, RequestStatus status, Peer from, Messa
   requests_.erase(found);
   scheduler_.cancel(out.timer);
   unindex(id, out);
+  auto keepAlive = shared_from_this();  // the handler may destroy the Endpoint
   if (out.handler && *out.handler) {
     (*out.handler)(ResponseResult{status, std::move(response), from});
   }

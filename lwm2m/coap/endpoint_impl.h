@@ -99,6 +99,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   void sendEmpty(const Peer& to, MessageType type, std::uint16_t messageId);
   std::vector<std::uint8_t> emptyBytes(MessageType type, std::uint16_t messageId) const;
   Clock::duration initialTimeout();
+  static Clock::duration nextTimeout(Clock::duration timeout);
   Received& remember(const MessageKey& key, bool confirmable);
   void scheduleSweep();
   void sweep();

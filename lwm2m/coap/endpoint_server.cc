@@ -88,7 +88,9 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
   if (!requestHandler) {
     respondFn(Message::response(request, codes::ServiceUnavailable));
   } else {
+    auto keepAlive = shared_from_this();  // the handler may destroy the Endpoint
     requestHandler(from, request, respondFn);
+    if (stopped_) return;
   }
 
   if (!confirmable || stopped_) return;
@@ -171,7 +173,7 @@ void Endpoint::Impl::onSeparateTimer(const MessageKey& key) {
   }
   ++separate.retransmissions;
   ++stats.retransmissions;
-  separate.timeout *= 2;
+  separate.timeout = nextTimeout(separate.timeout);
   separate.timer = scheduler_.schedule(separate.timeout, [this, key] { onSeparateTimer(key); });
   sendDatagram(key.peer, separate.datagram);
 }

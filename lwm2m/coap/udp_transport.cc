@@ -22,6 +22,7 @@ struct UdpTransport::State {
   ReceiveHandler handler;
   Peer sender;
   bool closed = false;
+  bool started = false;
   bool isV6 = false;
   std::uint64_t sendErrors = 0;
   // 64 KiB + 1: a datagram filling the whole buffer was truncated by the
@@ -87,6 +88,8 @@ Result<Peer> UdpTransport::resolveBind(std::string_view host, std::uint16_t port
 
 void UdpTransport::start(ReceiveHandler handler) {
   state_->handler = std::move(handler);
+  if (state_->started) return;
+  state_->started = true;
   receiveNext(state_);
 }
 
@@ -101,7 +104,7 @@ void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
           state->handler(normalized(state->sender),
                          std::span<const std::uint8_t>(state->buffer.data(), size));
         }
-        if (ec == asio::error::operation_aborted) return;
+        if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) return;
         receiveNext(state);
       });
 }

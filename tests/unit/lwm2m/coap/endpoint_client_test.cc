@@ -472,5 +472,27 @@ TEST_F(EndpointClientTest, StateIsForgottenAfterExchanges) {
   EXPECT_EQ(scheduler.pendingTimers(), 0u);
 }
 
+TEST_F(EndpointClientTest, HandlerMayDestroyTheEndpoint) {
+  endpoint->sendRequest(device, get(), [this](const ResponseResult& r) {
+    results.push_back(r);
+    endpoint.reset();
+  });
+  transport.inject(device, ackFor(sentAt(0), codes::Content));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(endpoint, nullptr);
+  EXPECT_EQ(scheduler.pendingTimers(), 0u);
+}
+
+TEST_F(EndpointClientTest, TimeoutHandlerMayDestroyTheEndpoint) {
+  endpoint->sendRequest(device, get(), [this](const ResponseResult& r) {
+    results.push_back(r);
+    endpoint.reset();
+  });
+  scheduler.advance(200s);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, RequestStatus::Timeout);
+  EXPECT_EQ(scheduler.pendingTimers(), 0u);
+}
+
 }  // namespace
 }  // namespace lwm2m::coap

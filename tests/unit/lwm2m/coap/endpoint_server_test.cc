@@ -314,5 +314,20 @@ TEST_F(EndpointServerTest, RememberedMessagesAreForgottenAfterTheirLifetime) {
   EXPECT_EQ(scheduler.pendingTimers(), 0u);  // the sweep stops when nothing is left
 }
 
+TEST_F(EndpointServerTest, RequestHandlerMayDestroyTheEndpoint) {
+  FakeTransport other(scheduler, gateway);
+  auto doomed = std::make_unique<Endpoint>(other, scheduler, TransmissionParameters{},
+                                           [] { return 5u; });
+  doomed->start();
+  doomed->setRequestHandler([&](const Peer&, const Message& request, Endpoint::Responder respond) {
+    doomed.reset();
+    respond(Message::response(request, codes::Content));  // a no-op now
+  });
+  other.inject(device, makeRequest(MessageType::Confirmable, 0x0f0f));
+  EXPECT_EQ(doomed, nullptr);
+  EXPECT_TRUE(other.sent.empty());
+  EXPECT_EQ(scheduler.pendingTimers(), 0u);
+}
+
 }  // namespace
 }  // namespace lwm2m::coap
