@@ -1,6 +1,6 @@
 #include "lwm2m/coap/udp_transport.h"
 
-#include <array>
+#include <vector>
 #include <stdexcept>
 #include <string>
 
@@ -25,12 +25,22 @@ struct UdpTransport::State {
   bool started = false;
   bool isV6 = false;
   std::uint64_t sendErrors = 0;
-  // 64 KiB + 1: a datagram filling the whole buffer was truncated by the
-  // kernel; such datagrams are dropped instead of being decoded half.
-  std::array<std::uint8_t, 65536 + 1> buffer{};
 };
 
 namespace {
+
+// Datagrams are read into one buffer per thread, not one per socket: a
+// simulator runs thousands of transports in one process. 64 KiB + 1: a
+// datagram filling the whole buffer was truncated by the kernel and is
+// dropped instead of being decoded half.
+constexpr std::size_t kReceiveBufferSize = 65536 + 1;
+// Datagrams read per readiness wake-up before yielding to other work.
+constexpr int kMaxDatagramsPerWakeup = 32;
+
+std::span<std::uint8_t> receiveBuffer() {
+  thread_local std::vector<std::uint8_t> buffer(kReceiveBufferSize);
+  return buffer;
+}
 
 [[noreturn]] void failBind(const Peer& bindTo, const char* step, const error_code& ec) {
   throw std::runtime_error("cannot " + std::string(step) + " UDP socket on " + toString(bindTo) +
@@ -93,20 +103,27 @@ void UdpTransport::start(ReceiveHandler handler) {
   receiveNext(state_);
 }
 
+// Waits for readability, then reads what is queued with non-blocking
+// receive_from calls into the per-thread buffer.
 void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
   if (state->closed) return;
-  state->socket.async_receive_from(
-      asio::buffer(state->buffer), state->sender,
-      [state](const error_code& ec, std::size_t size) {
-        if (state->closed) return;
-        // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
-        if (!ec && size < state->buffer.size() && state->handler) {
-          state->handler(normalized(state->sender),
-                         std::span<const std::uint8_t>(state->buffer.data(), size));
-        }
-        if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) return;
-        receiveNext(state);
-      });
+  state->socket.async_wait(asio::socket_base::wait_read, [state](const error_code& ec) {
+    if (state->closed || ec == asio::error::operation_aborted ||
+        ec == asio::error::bad_descriptor) {
+      return;
+    }
+    const auto buffer = receiveBuffer();
+    for (int i = 0; i < kMaxDatagramsPerWakeup && !state->closed; ++i) {
+      error_code readError;
+      const std::size_t size = state->socket.receive_from(
+          asio::buffer(buffer.data(), buffer.size()), state->sender, 0, readError);
+      if (readError == asio::error::would_block || readError == asio::error::try_again) break;
+      // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
+      if (readError || size >= buffer.size() || !state->handler) continue;
+      state->handler(normalized(state->sender), std::span<const std::uint8_t>(buffer.data(), size));
+    }
+    receiveNext(state);
+  });
 }
 
 void UdpTransport::send(const Peer& to, std::span<const std::uint8_t> datagram) {
@@ -133,6 +150,20 @@ void UdpTransport::close() {
   state_->closed = true;
   error_code ignored;
   state_->socket.close(ignored);
+}
+
+Result<std::pair<int, int>> UdpTransport::setBufferSizes(int receiveBytes, int sendBytes) {
+  error_code ec;
+  state_->socket.set_option(asio::socket_base::receive_buffer_size(receiveBytes), ec);
+  if (ec) return fail("cannot set UDP receive buffer size: " + ec.message());
+  state_->socket.set_option(asio::socket_base::send_buffer_size(sendBytes), ec);
+  if (ec) return fail("cannot set UDP send buffer size: " + ec.message());
+  asio::socket_base::receive_buffer_size receive;
+  asio::socket_base::send_buffer_size send;
+  state_->socket.get_option(receive, ec);
+  if (!ec) state_->socket.get_option(send, ec);
+  if (ec) return fail("cannot read UDP buffer sizes: " + ec.message());
+  return std::pair<int, int>(receive.value(), send.value());
 }
 
 std::uint64_t UdpTransport::sendErrors() const { return state_->sendErrors; }

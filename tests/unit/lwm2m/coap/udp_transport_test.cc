@@ -141,6 +141,59 @@ TEST(UdpTransportTest, SendAfterCloseIsDroppedAndReceivingStops) {
   sender.send(at("127.0.0.1", 9), datagram);  // no throw
 }
 
+TEST(UdpTransportTest, LargeDatagramArrivesWhole) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  std::size_t receivedSize = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t> datagram) {
+    receivedSize = datagram.size();
+    io.stop();
+  });
+  std::vector<std::uint8_t> big(60000, 0x5a);
+  sender.send(receiver.localEndpoint(), big);
+  io.run_for(2s);
+  EXPECT_EQ(receivedSize, big.size());
+}
+
+TEST(UdpTransportTest, BufferSizesCanBeRaised) {
+  asio::io_context io;
+  UdpTransport transport(io, at("127.0.0.1", 0));
+  auto small = transport.setBufferSizes(4096, 4096);
+  ASSERT_TRUE(small) << small.error().message;
+  auto larger = transport.setBufferSizes(1 << 20, 1 << 20);
+  ASSERT_TRUE(larger) << larger.error().message;
+  EXPECT_GT(larger->first, small->first);
+}
+
+TEST(UdpTransportTest, ManyTransportsShareOneIoContext) {
+  asio::io_context io;
+  UdpTransport server(io, at("127.0.0.1", 0));
+  server.start([&](const Peer& from, std::span<const std::uint8_t> datagram) {
+    server.send(from, datagram);  // echo
+  });
+  constexpr int kClients = 300;
+  std::vector<std::unique_ptr<UdpTransport>> clients;
+  int echoes = 0;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<UdpTransport>(io, at("127.0.0.1", 0)));
+    clients.back()->start([&, i](const Peer&, std::span<const std::uint8_t> datagram) {
+      if (datagram.size() == 1 && datagram[0] == static_cast<std::uint8_t>(i)) ++echoes;
+      if (echoes % 50 == 0) io.stop();
+    });
+  }
+  // In batches that fit the kernel's socket buffer (a burst of hundreds would be dropped).
+  for (int batch = 0; batch < kClients / 50; ++batch) {
+    for (int i = batch * 50; i < (batch + 1) * 50; ++i) {
+      const std::uint8_t payload[] = {static_cast<std::uint8_t>(i)};
+      clients[static_cast<std::size_t>(i)]->send(server.localEndpoint(), payload);
+    }
+    io.restart();
+    io.run_for(2s);
+  }
+  EXPECT_EQ(echoes, kClients);
+}
+
 TEST(AsioSchedulerTest, RunsTimersInDeadlineOrderAndHonoursCancel) {
   asio::io_context io;
   AsioScheduler scheduler(io);
