@@ -253,10 +253,17 @@ class Loader {
       }
     }
     for (const auto& problem : crossCheck(config_)) {
-      const auto key = problem.substr(0, problem.find(':'));
-      auto where = keyLines_.find(key);
-      errors_.push_back(file_ + ":" + (where != keyLines_.end() ? where->second + ":" : "") +
-                        " " + problem);
+      // Point at the first key of the problem that the file sets.
+      std::string at;
+      std::size_t best = std::string::npos;
+      for (const auto& [key, keyLine] : keyLines_) {
+        const auto pos = problem.find(key);
+        if (pos < best) {
+          best = pos;
+          at = keyLine + ":";
+        }
+      }
+      errors_.push_back(file_ + ":" + at + " " + problem);
     }
     if (!errors_.empty()) {
       std::string all;

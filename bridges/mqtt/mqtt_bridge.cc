@@ -157,7 +157,13 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
   void on_success(const ::mqtt::token&) override {}
 
   void onConnected() {
-    if (stopped_) return;
+    if (stopped_) {  // a connection that completed after stop(): end it
+      try {
+        client_->disconnect(0);
+      } catch (const ::mqtt::exception&) {
+      }
+      return;
+    }
     connected_ = true;
     failures_ = 0;
     backoff_ = settings_.reconnectMin;

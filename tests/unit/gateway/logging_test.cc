@@ -3,10 +3,22 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
-#include <regex>
+#include <cctype>
 
 namespace lwm2m::gateway {
 namespace {
+
+// "2026-11-22T04:50:56.123Z ": a UTC timestamp with milliseconds and a space.
+bool startsWithTimestamp(const std::string& line) {
+  const std::string shape = "dddd-dd-ddTdd:dd:dd.dddZ ";
+  if (line.size() < shape.size()) return false;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const bool ok = shape[i] == 'd' ? std::isdigit(static_cast<unsigned char>(line[i])) != 0
+                                    : line[i] == shape[i];
+    if (!ok) return false;
+  }
+  return true;
+}
 
 TEST(Logging, WritesTimestampedLevelledLinesToStderr) {
   setupLogging("info");
@@ -15,9 +27,8 @@ TEST(Logging, WritesTimestampedLevelledLinesToStderr) {
   spdlog::debug("not shown at info");
   spdlog::default_logger()->flush();
   const std::string text = ::testing::internal::GetCapturedStderr();
-  EXPECT_TRUE(std::regex_match(
-      text, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[info\] MQTT connected to )"
-                       R"(tcp://127\.0\.0\.1:1883\n)")))
+  ASSERT_TRUE(startsWithTimestamp(text)) << text;
+  EXPECT_EQ(text.substr(25), "[info] MQTT connected to tcp://127.0.0.1:1883\n")
       << text;
 }
 
