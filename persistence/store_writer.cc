@@ -1,0 +1,149 @@
+#include "persistence/store_writer.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace lwm2m::persistence {
+
+namespace {
+
+void runCompletion(WriteCompletion& done, Result<void> result) {
+  if (!done) return;
+  try {
+    done(std::move(result));
+  } catch (...) {
+    // A caller's completion must not stop the writer (see write.h).
+  }
+}
+
+}  // namespace
+
+StoreWriter::StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch)
+    : connection_(std::move(connection)), maxBatch_(std::max<std::size_t>(1, maxBatch)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+StoreWriter::~StoreWriter() { close(); }
+
+void StoreWriter::submit(std::string what, WriteOperation operation, WriteCompletion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closing_) {
+      queue_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
+      ++stats_.submitted;
+      ++stats_.pending;
+      wake_.notify_one();
+      return;
+    }
+  }
+  runCompletion(done, fail(connection_->file().string() + ": " + what +
+                           ": the database is closed"));
+}
+
+void StoreWriter::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closing_ = true;
+    closed_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats StoreWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void StoreWriter::run() {
+  std::deque<Pending> batch;
+  std::vector<Result<void>> results;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      const std::size_t take = std::min(maxBatch_, queue_.size());
+      for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+
+    commitBatch(batch, results);
+
+    std::uint64_t failures = 0;
+    for (const Result<void>& result : results) failures += result.ok() ? 0 : 1;
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.transactions;
+      stats_.largestBatch = std::max<std::uint64_t>(stats_.largestBatch, batch.size());
+      stats_.completed += batch.size();
+      stats_.failed += failures;
+      stats_.pending -= batch.size();
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      runCompletion(batch[i].done, std::move(results[i]));
+    }
+    batch.clear();
+    results.clear();
+  }
+}
+
+void StoreWriter::commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results) {
+  try {
+    connection_->run("BEGIN IMMEDIATE");
+  } catch (const std::exception& e) {
+    for (const Pending& pending : batch) results.emplace_back(describe(pending.what, e));
+    return;
+  }
+  for (Pending& pending : batch) {
+    results.push_back(applyOne(pending));
+    if (sqlite3_get_autocommit(connection_->db().getHandle()) != 0) {
+      // SQLite rolled the whole transaction back (I/O error, disk full):
+      // nothing of this batch is stored.
+      const Error error = results.back().ok()
+                              ? fail(connection_->file().string() + ": transaction aborted")
+                              : results.back().error();
+      results.assign(batch.size(), Result<void>(error));
+      return;
+    }
+  }
+  try {
+    connection_->run("COMMIT");
+  } catch (const std::exception& e) {
+    connection_->db().tryExec("ROLLBACK");
+    results.clear();
+    for (const Pending& pending : batch) {
+      results.emplace_back(describe(pending.what, e));
+    }
+  }
+}
+
+Result<void> StoreWriter::applyOne(Pending& pending) {
+  try {
+    connection_->run("SAVEPOINT write_op");
+  } catch (const std::exception& e) {
+    return describe(pending.what, e);
+  }
+  try {
+    pending.operation(*connection_);
+    connection_->run("RELEASE write_op");
+    return {};
+  } catch (const std::exception& e) {
+    Error error = describe(pending.what, e);
+    // Undo this write only; the rest of the batch goes on.
+    connection_->db().tryExec("ROLLBACK TO write_op");
+    connection_->db().tryExec("RELEASE write_op");
+    return error;
+  }
+}
+
+Error StoreWriter::describe(const std::string& what, const std::exception& e) const {
+  return fail(connection_->file().string() + ": " + what + ": " + e.what());
+}
+
+}  // namespace lwm2m::persistence

@@ -1,0 +1,74 @@
+#pragma once
+// StoreWriter: the one thread that writes the gateway database.
+//
+// Contract:
+// - submit() never blocks on disk: it appends to an in-memory queue and returns.
+//   Writes run in submission order.
+// - The thread takes everything queued (at most `maxBatch` writes) and runs it
+//   in ONE transaction (group commit): BEGIN IMMEDIATE, each write inside its
+//   own SAVEPOINT, COMMIT. A write that throws (constraint, missing row) is
+//   rolled back to its savepoint and only its completion gets the error; the
+//   other writes of the batch commit. If the COMMIT itself fails, every write
+//   of the batch gets the error and none of them is stored.
+// - Completions run on the writer thread, in submission order, after the COMMIT.
+// - close() (and the destructor) drains the queue: every write submitted before
+//   it is committed and completed. A write submitted after close() completes at
+//   once, on the caller's thread, with an error.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "persistence/connection.h"
+#include "persistence/write.h"
+
+namespace lwm2m::persistence {
+
+// A write: runs on the writer thread inside the batch transaction. Throws to
+// report failure (SQLite::Exception, or std::runtime_error with a message).
+using WriteOperation = std::function<void(Connection&)>;
+
+class StoreWriter {
+ public:
+  // Takes ownership of the read-write connection; starts the thread.
+  StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // `what` names the write in error messages ("upsert registration 'dev-1'").
+  void submit(std::string what, WriteOperation operation, WriteCompletion done);
+
+  void close();
+  WriterStats stats() const;
+
+ private:
+  struct Pending {
+    std::string what;
+    WriteOperation operation;
+    WriteCompletion done;
+  };
+
+  void run();
+  void commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results);
+  Result<void> applyOne(Pending& pending);
+  Error describe(const std::string& what, const std::exception& e) const;
+
+  std::unique_ptr<Connection> connection_;
+  const std::size_t maxBatch_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  bool closed_ = false;
+  WriterStats stats_;
+
+  std::thread thread_;
+};
+
+}  // namespace lwm2m::persistence
