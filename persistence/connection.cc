@@ -12,7 +12,9 @@ SQLite::Statement& Connection::prepare(const std::string& sql) {
   if (it == statements_.end()) {
     it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
   } else {
-    it->second->reset();
+    // tryReset: reset() would throw again the error of a previous failed run,
+    // which was already reported to that run's caller.
+    it->second->tryReset();
     it->second->clearBindings();
   }
   return *it->second;

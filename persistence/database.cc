@@ -75,6 +75,7 @@ Result<void> checkIntegrity(Connection& connection) {
     while (check.executeStep()) {
       std::string line = check.getColumn(0).getString();
       if (line == "ok") return {};
+      for (char& c : line) c = c == '\n' ? ' ' : c;
       problems += (problems.empty() ? "" : "; ") + line;
     }
   } catch (const SQLite::Exception& e) {
