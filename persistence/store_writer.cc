@@ -31,10 +31,12 @@ void StoreWriter::submit(std::string what, WriteOperation operation, WriteComple
   {
     std::lock_guard lock(mutex_);
     if (!closing_) {
+      // The thread sleeps only on an empty queue: wake it on the first write.
+      const bool wasEmpty = queue_.empty();
       queue_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
       ++stats_.submitted;
       ++stats_.pending;
-      wake_.notify_one();
+      if (wasEmpty) wake_.notify_one();
       return;
     }
   }
@@ -94,36 +96,61 @@ void StoreWriter::run() {
 }
 
 void StoreWriter::commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results) {
+  // Fast path without savepoints: a savepoint makes SQLite copy every page a
+  // write touches into the statement journal, which costs more than the write.
+  if (runBatch(batch, results, false)) return;
+  // A write failed: the transaction was rolled back; replay the batch with
+  // each write in its own savepoint so that only the failing one is undone.
+  results.clear();
+  runBatch(batch, results, true);
+}
+
+bool StoreWriter::runBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results,
+                           bool isolate) {
   try {
     connection_->run("BEGIN IMMEDIATE");
   } catch (const std::exception& e) {
     for (const Pending& pending : batch) results.emplace_back(describe(pending.what, e));
-    return;
+    return true;
   }
+  sqlite3* handle = connection_->db().getHandle();
   for (Pending& pending : batch) {
-    results.push_back(applyOne(pending));
-    if (sqlite3_get_autocommit(connection_->db().getHandle()) != 0) {
+    Result<void> result = isolate ? applyIsolated(pending) : applyDirect(pending);
+    if (sqlite3_get_autocommit(handle) != 0) {
       // SQLite rolled the whole transaction back (I/O error, disk full):
       // nothing of this batch is stored.
-      const Error error = results.back().ok()
+      const Error error = result.ok()
                               ? fail(connection_->file().string() + ": transaction aborted")
-                              : results.back().error();
+                              : result.error();
       results.assign(batch.size(), Result<void>(error));
-      return;
+      return true;
     }
+    if (!result && !isolate) {
+      connection_->db().tryExec("ROLLBACK");
+      return false;
+    }
+    results.push_back(std::move(result));
   }
   try {
     connection_->run("COMMIT");
   } catch (const std::exception& e) {
     connection_->db().tryExec("ROLLBACK");
     results.clear();
-    for (const Pending& pending : batch) {
-      results.emplace_back(describe(pending.what, e));
-    }
+    for (const Pending& pending : batch) results.emplace_back(describe(pending.what, e));
+  }
+  return true;
+}
+
+Result<void> StoreWriter::applyDirect(Pending& pending) {
+  try {
+    pending.operation(*connection_);
+    return {};
+  } catch (const std::exception& e) {
+    return describe(pending.what, e);
   }
 }
 
-Result<void> StoreWriter::applyOne(Pending& pending) {
+Result<void> StoreWriter::applyIsolated(Pending& pending) {
   try {
     connection_->run("SAVEPOINT write_op");
   } catch (const std::exception& e) {

@@ -5,11 +5,14 @@
 // - submit() never blocks on disk: it appends to an in-memory queue and returns.
 //   Writes run in submission order.
 // - The thread takes everything queued (at most `maxBatch` writes) and runs it
-//   in ONE transaction (group commit): BEGIN IMMEDIATE, each write inside its
-//   own SAVEPOINT, COMMIT. A write that throws (constraint, missing row) is
-//   rolled back to its savepoint and only its completion gets the error; the
-//   other writes of the batch commit. If the COMMIT itself fails, every write
-//   of the batch gets the error and none of them is stored.
+//   in ONE transaction (group commit): BEGIN IMMEDIATE, the writes, COMMIT.
+// - A write that throws (constraint, missing row) fails alone: the batch is
+//   rolled back and replayed with each write in its own SAVEPOINT, the failing
+//   one is undone, only its completion gets the error, the others commit.
+//   (Savepoints only on replay: they copy every touched page, which costs more
+//   than the writes themselves.) If the COMMIT itself fails, or SQLite aborts
+//   the transaction (I/O error, disk full), every write of the batch gets the
+//   error and none of them is stored.
 // - Completions run on the writer thread, in submission order, after the COMMIT.
 // - close() (and the destructor) drains the queue: every write submitted before
 //   it is committed and completed. A write submitted after close() completes at
@@ -30,6 +33,8 @@ namespace lwm2m::persistence {
 
 // A write: runs on the writer thread inside the batch transaction. Throws to
 // report failure (SQLite::Exception, or std::runtime_error with a message).
+// It may run twice (see the replay above): it must touch nothing but the
+// connection, or only keep what its last run produced.
 using WriteOperation = std::function<void(Connection&)>;
 
 class StoreWriter {
@@ -55,7 +60,10 @@ class StoreWriter {
 
   void run();
   void commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results);
-  Result<void> applyOne(Pending& pending);
+  // False: a write failed without isolation; the transaction was rolled back.
+  bool runBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results, bool isolate);
+  Result<void> applyDirect(Pending& pending);
+  Result<void> applyIsolated(Pending& pending);
   Error describe(const std::string& what, const std::exception& e) const;
 
   std::unique_ptr<Connection> connection_;
