@@ -98,6 +98,9 @@ Result<void> configure(Connection& connection, const DatabaseOptions& options) {
     db.exec(options.synchronous == Synchronous::Full ? "PRAGMA synchronous = FULL"
                                                      : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
+    // After a burst the WAL is truncated back to this size at checkpoints
+    // instead of keeping its largest size on the flash.
+    db.exec("PRAGMA journal_size_limit = 8388608");
   } catch (const SQLite::Exception& e) {
     return fail(file + ": cannot configure the database: " + e.what());
   }

@@ -61,7 +61,8 @@ class Database {
   WriterStats writerStats() const;
 
   // Commits and completes every write submitted so far, then stops the writer.
-  // Later writes complete at once with an error. Idempotent.
+  // Later writes complete at once with an error; reads keep working. Call it
+  // from one thread, never from inside a completion. Idempotent.
   void close();
 
  private:

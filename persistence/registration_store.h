@@ -44,7 +44,9 @@ class RegistrationStore {
   virtual void upsert(RegistrationRecord record, WriteCompletion done) = 0;
 
   // The cheap write for a registration Update: refreshes only the times and
-  // the address. Fails if the endpoint has no stored registration.
+  // the address. An Update that changes the lifetime, binding, SMS number or
+  // object links stores the whole record with upsert() instead.
+  // Fails if the endpoint has no stored registration.
   virtual void touch(std::string endpoint, std::int64_t lastUpdateAtMs,
                      std::int64_t expiresAtMs, std::string address, WriteCompletion done) = 0;
 

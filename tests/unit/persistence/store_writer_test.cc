@@ -180,6 +180,34 @@ TEST(StoreWriter, AFailingWriteReportsItsErrorAndTheRestOfTheBatchCommits) {
   EXPECT_EQ(stats.failed, 2u);
 }
 
+TEST(StoreWriter, ReplayingABatchAfterAFailureReportsEachWriteOnce) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  for (int i = 0; i < 5; ++i) {
+    db->outbox().append(OutboxRecord{0, "t", {1}, 1, false, i}, nullptr);
+  }
+  Gate gate;
+  Completions completions;
+  db->requestQueue().enqueue(queuedRequest("gate", "dev"), gate.completion());
+  gate.waitEntered();
+  std::promise<Result<std::size_t>> dropped;
+  db->outbox().dropOldestBeyond(2, [&](Result<std::size_t> n) { dropped.set_value(n); });
+  db->requestQueue().enqueue(queuedRequest("gate", "dev"), completions.track(0));  // duplicate
+  db->outbox().append(OutboxRecord{0, "t", {2}, 1, false, 9}, completions.track(1));
+  gate.open();
+  ASSERT_TRUE(completions.waitFor(2));
+  // The batch ran twice (the second time with savepoints); what is reported
+  // and stored is the outcome of one run.
+  auto count = dropped.get_future().get();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 3u);
+  EXPECT_NE(completions.result(0), "ok");
+  EXPECT_EQ(completions.result(1), "ok");
+  EXPECT_EQ(db->outbox().count().value(), 3u);
+  EXPECT_EQ(db->requestQueue().countByEndpoint("dev").value(), 1u);
+}
+
 TEST(StoreWriter, CloseDrainsEveryPendingWrite) {
   TempDir temp;
   std::atomic<int> succeeded{0};
