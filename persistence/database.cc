@@ -1,6 +1,8 @@
 #include "persistence/database.h"
 
 #include <SQLiteCpp/Exception.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,10 +22,49 @@ namespace lwm2m::persistence {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// An exclusive flock on "<file>.lock" for as long as the database is open: a
+// second gateway on the same data directory would interleave its writes and
+// sequences with ours. The kernel drops the lock when the process dies.
+class DirectoryLock {
+ public:
+  static Result<DirectoryLock> acquire(const fs::path& lockFile) {
+    const int fd = ::open(lockFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return fail("cannot create lock file " + lockFile.string() + ": " + std::strerror(errno));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      ::close(fd);
+      if (error == EWOULDBLOCK) {
+        return fail("data directory " + lockFile.parent_path().string() +
+                    " is in use by another gateway process (" + lockFile.filename().string() +
+                    " is locked)");
+      }
+      return fail("cannot lock " + lockFile.string() + ": " + std::strerror(error));
+    }
+    return DirectoryLock(fd);
+  }
+
+  DirectoryLock(DirectoryLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  DirectoryLock& operator=(DirectoryLock&&) = delete;
+  ~DirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit DirectoryLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+}  // namespace
+
 struct Database::Parts {
-  Parts(fs::path file, int found, std::unique_ptr<Connection> writerConnection,
+  Parts(DirectoryLock lock, fs::path file, int found, std::unique_ptr<Connection> writerConnection,
         std::unique_ptr<Reader> readerConnection, std::size_t maxBatch)
-      : file(std::move(file)),
+      : lock(std::move(lock)),
+        file(std::move(file)),
         schemaVersionFound(found),
         lastSequence(SqliteRequestQueueStore::lastAssignedSequence(*writerConnection)),
         lastOutboxId(SqliteOutboxStore::lastAssignedId(*writerConnection)),
@@ -34,6 +75,7 @@ struct Database::Parts {
         requestQueue(writer, *reader, lastSequence),
         outbox(writer, *reader, lastOutboxId) {}
 
+  DirectoryLock lock;  // released last
   fs::path file;
   int schemaVersionFound;
   std::int64_t lastSequence;
@@ -113,6 +155,8 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& dataDir,
                                                  const DatabaseOptions& options) {
   if (Result<void> ready = prepareDirectory(dataDir); !ready) return ready.error();
   const fs::path file = dataDir / options.fileName;
+  Result<DirectoryLock> lock = DirectoryLock::acquire(fs::path(file) += ".lock");
+  if (!lock) return lock.error();
   const int busyMs = static_cast<int>(options.busyTimeout.count());
 
   std::unique_ptr<Connection> writerConnection;
@@ -129,8 +173,9 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& dataDir,
 
   try {
     auto reader = std::make_unique<Reader>(file, busyMs);
-    auto parts = std::make_unique<Parts>(file, *found, std::move(writerConnection),
-                                         std::move(reader), options.maxBatchWrites);
+    auto parts =
+        std::make_unique<Parts>(std::move(lock).value(), file, *found, std::move(writerConnection),
+                                std::move(reader), options.maxBatchWrites);
     return std::unique_ptr<Database>(new Database(std::move(parts)));
   } catch (const SQLite::Exception& e) {
     return fail(file.string() + ": cannot open the database for reading: " + e.what());

@@ -84,6 +84,19 @@ TEST(Database, ReopenKeepsEveryKindOfRecord) {
   EXPECT_EQ(outbox->front().payload, (std::vector<std::uint8_t>{'2', '1'}));
 }
 
+TEST(Database, ASecondOpenOfTheSameDirectoryIsRefusedWhileTheFirstIsOpen) {
+  TempDir temp;
+  auto first = openOrFail(temp.path());
+  ASSERT_TRUE(first);
+  auto second = Database::open(temp.path());
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().message.find(temp.path().string()), std::string::npos);
+  EXPECT_NE(second.error().message.find("in use by another gateway"), std::string::npos)
+      << second.error().message;
+  first.reset();
+  EXPECT_TRUE(openOrFail(temp.path()));
+}
+
 TEST(Database, MigratesAFileWrittenBySchemaVersion1) {
   TempDir temp;
   const fs::path file = temp.path() / "gateway.db";

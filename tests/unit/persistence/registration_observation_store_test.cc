@@ -127,7 +127,9 @@ TEST_F(RegistrationObservationStore, CancelByTokenAndDropAllOnReRegistration) {
     db_->observations().removeByToken({0x01, 0x00}, done);
   }));
   ASSERT_EQ(observations().size(), 2u);
-  ASSERT_TRUE(completed([&](auto done) { db_->observations().removeByEndpoint("sensor-1", done); }));
+  ASSERT_TRUE(completed([&](auto done) {
+    db_->observations().removeByEndpoint("sensor-1", done);
+  }));
   auto left = observations();
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left.front().endpoint, "sensor-2");
