@@ -26,6 +26,10 @@ int Connection::run(const std::string& sql) {
   return db_.getChanges();
 }
 
+void Connection::resetAll() {
+  for (auto& [sql, statement] : statements_) statement->tryReset();
+}
+
 Reader::Reader(const std::filesystem::path& file, int busyTimeoutMs)
     : connection_(file, SQLite::OPEN_READONLY, busyTimeoutMs) {}
 

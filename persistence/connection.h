@@ -32,6 +32,10 @@ class Connection {
   // Runs a cached statement that returns no rows; returns the rows changed.
   int run(const std::string& sql);
 
+  // Resets every cached statement, ending the read transaction of any that
+  // stopped before its last row (it would hold back WAL checkpoints).
+  void resetAll();
+
  private:
   std::filesystem::path file_;
   SQLite::Database db_;
@@ -50,8 +54,11 @@ class Reader {
   Result<T> read(std::string_view what, F&& read) {
     std::lock_guard lock(mutex_);
     try {
-      return Result<T>(read(connection_));
+      Result<T> result(read(connection_));
+      connection_.resetAll();
+      return result;
     } catch (const std::exception& e) {
+      connection_.resetAll();
       return describeFailure(what, e);
     }
   }

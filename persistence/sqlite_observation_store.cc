@@ -79,7 +79,6 @@ Result<std::vector<ObservationRecord>> SqliteObservationStore::loadAll() {
           r.contentFormat = statement.getColumn(4).getInt();
           r.createdAtMs = statement.getColumn(5).getInt64();
         }
-        statement.reset();
         return records;
       });
 }

@@ -94,7 +94,6 @@ Result<std::vector<OutboxRecord>> SqliteOutboxStore::loadOldest(std::size_t limi
           r.retain = statement.getColumn(4).getInt() != 0;
           r.createdAtMs = statement.getColumn(5).getInt64();
         }
-        statement.reset();
         return records;
       });
 }
@@ -104,7 +103,6 @@ Result<std::size_t> SqliteOutboxStore::count() {
     SQLite::Statement& statement = connection.prepare(kCount);
     statement.executeStep();
     const auto count = static_cast<std::size_t>(statement.getColumn(0).getInt64());
-    statement.reset();
     return count;
   });
 }

@@ -105,7 +105,6 @@ Result<std::vector<RegistrationRecord>> SqliteRegistrationStore::loadAll() {
           r.lastUpdateAtMs = statement.getColumn(11).getInt64();
           r.expiresAtMs = statement.getColumn(12).getInt64();
         }
-        statement.reset();
         return records;
       });
 }

@@ -95,7 +95,6 @@ Result<std::vector<QueuedRequestRecord>> SqliteRequestQueueStore::select(
       r.expiresAtMs = statement.getColumn(6).getInt64();
       r.state = statement.getColumn(7).getString();
     }
-    statement.reset();
     return records;
   });
 }
@@ -112,7 +111,6 @@ Result<std::size_t> SqliteRequestQueueStore::countByEndpoint(const std::string& 
         statement.bind(1, endpoint);
         statement.executeStep();
         const auto count = static_cast<std::size_t>(statement.getColumn(0).getInt64());
-        statement.reset();
         return count;
       });
 }

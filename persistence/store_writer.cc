@@ -30,7 +30,7 @@ StoreWriter::~StoreWriter() { close(); }
 void StoreWriter::submit(std::string what, WriteOperation operation, WriteCompletion done) {
   {
     std::lock_guard lock(mutex_);
-    if (!closing_) {
+    if (!closed_) {
       // The thread sleeps only on an empty queue: wake it on the first write.
       const bool wasEmpty = queue_.empty();
       queue_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
@@ -48,7 +48,6 @@ void StoreWriter::close() {
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
-    closing_ = true;
     closed_ = true;
   }
   wake_.notify_one();
@@ -66,7 +65,7 @@ void StoreWriter::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      wake_.wait(lock, [this] { return closed_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing and drained
       const std::size_t take = std::min(maxBatch_, queue_.size());
       for (std::size_t i = 0; i < take; ++i) {

@@ -72,8 +72,7 @@ class StoreWriter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
-  bool closing_ = false;
-  bool closed_ = false;
+  bool closed_ = false;  // no more submissions; the thread drains and ends
   WriterStats stats_;
 
   std::thread thread_;
