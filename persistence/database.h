@@ -6,6 +6,13 @@
 // I/O loop runs). Store writes go through one writer thread that commits them
 // in batches (group commit, see store_writer.h); their completions run on that
 // thread after the COMMIT. close() drains every submitted write.
+//
+//   auto db = Database::open(config.dataDir);            // before the I/O loop
+//   if (!db) { log(db.error().message); return 1; }
+//   for (auto& r : (*db)->registrations().loadAll().value()) restore(r);
+//   (*db)->requestQueue().enqueue(record, [&io](Result<void> stored) {
+//     asio::post(io, [stored] { /* answer "queued", or the error */ });
+//   });
 
 #include <chrono>
 #include <cstddef>
@@ -40,7 +47,8 @@ class Database {
   // (PRAGMA quick_check), sets WAL, synchronous, foreign keys and the busy
   // timeout, and migrates the schema (see schema.h). Errors name the path and
   // the cause: unwritable directory, corrupted or foreign file, schema from a
-  // newer gateway.
+  // newer gateway, data directory held by another gateway process (flock on
+  // "<fileName>.lock", released when the process ends, also on kill -9).
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& dataDir,
                                                 const DatabaseOptions& options = {});
 
@@ -58,6 +66,7 @@ class Database {
   RequestQueueStore& requestQueue();
   OutboxStore& outbox();
 
+  // Counters of the writer; `pending` is the queue depth, for load shedding.
   WriterStats writerStats() const;
 
   // Commits and completes every write submitted so far, then stops the writer.
