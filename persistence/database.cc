@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -143,6 +144,12 @@ Result<void> configure(Connection& connection, const DatabaseOptions& options) {
     // After a burst the WAL is truncated back to this size at checkpoints
     // instead of keeping its largest size on the flash.
     db.exec("PRAGMA journal_size_limit = 8388608");
+    if (options.maxSizeBytes > 0) {
+      const std::int64_t pageSize = db.execAndGet("PRAGMA page_size").getInt64();
+      const std::uint64_t pages =
+          std::max<std::uint64_t>(1, options.maxSizeBytes / static_cast<std::uint64_t>(pageSize));
+      db.exec("PRAGMA max_page_count = " + std::to_string(pages));
+    }
   } catch (const SQLite::Exception& e) {
     return fail(file + ": cannot configure the database: " + e.what());
   }

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -38,6 +39,11 @@ struct DatabaseOptions {
   Synchronous synchronous = Synchronous::Full;
   std::chrono::milliseconds busyTimeout{5000};
   std::size_t maxBatchWrites = 512;  // writes per transaction at most
+  // Upper bound of the database file (0: none). A write that would grow the
+  // file past it fails with "database or disk is full"; removals still work
+  // and free room for later writes. Keeps a flood of queued requests or
+  // outbox messages from filling the edge box's flash.
+  std::uint64_t maxSizeBytes = 0;
   std::string fileName = "gateway.db";
 };
 

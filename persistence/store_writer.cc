@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace lwm2m::persistence {
@@ -95,49 +96,59 @@ void StoreWriter::run() {
 }
 
 void StoreWriter::commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results) {
-  // Fast path without savepoints: a savepoint makes SQLite copy every page a
-  // write touches into the statement journal, which costs more than the write.
-  if (runBatch(batch, results, false)) return;
-  // A write failed: the transaction was rolled back; replay the batch with
-  // each write in its own savepoint so that only the failing one is undone.
-  results.clear();
-  runBatch(batch, results, true);
+  results.assign(batch.size(), Result<void>());
+  std::vector<bool> excluded(batch.size(), false);
+  // First without savepoints: a savepoint makes SQLite copy every page a write
+  // touches into the statement journal, which costs more than the write. When
+  // a write fails, the batch is replayed without it, each write in its own
+  // savepoint. Every replay excludes one more write, so this ends.
+  bool isolate = false;
+  for (;;) {
+    const std::optional<std::size_t> failed = runBatch(batch, excluded, results, isolate);
+    if (!failed) return;
+    excluded[*failed] = true;
+    isolate = true;
+  }
 }
 
-bool StoreWriter::runBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results,
-                           bool isolate) {
+std::optional<std::size_t> StoreWriter::runBatch(std::deque<Pending>& batch,
+                                                 const std::vector<bool>& excluded,
+                                                 std::vector<Result<void>>& results,
+                                                 bool isolate) {
+  const auto failAll = [&](const Error& error) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!excluded[i]) results[i] = error;
+    }
+  };
   try {
     connection_->run("BEGIN IMMEDIATE");
   } catch (const std::exception& e) {
-    for (const Pending& pending : batch) results.emplace_back(describe(pending.what, e));
-    return true;
+    failAll(fail(connection_->file().string() + ": cannot begin a transaction: " + e.what()));
+    return std::nullopt;
   }
   sqlite3* handle = connection_->db().getHandle();
-  for (Pending& pending : batch) {
-    Result<void> result = isolate ? applyIsolated(pending) : applyDirect(pending);
-    if (sqlite3_get_autocommit(handle) != 0) {
-      // SQLite rolled the whole transaction back (I/O error, disk full):
-      // nothing of this batch is stored.
-      const Error error = result.ok()
-                              ? fail(connection_->file().string() + ": transaction aborted")
-                              : result.error();
-      results.assign(batch.size(), Result<void>(error));
-      return true;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (excluded[i]) continue;
+    results[i] = isolate ? applyIsolated(batch[i]) : applyDirect(batch[i]);
+    // SQLite rolls the whole transaction back on some errors (disk full,
+    // I/O error), even inside a savepoint.
+    const bool aborted = sqlite3_get_autocommit(handle) != 0;
+    if (!results[i].ok() && (aborted || !isolate)) {
+      if (!aborted) connection_->db().tryExec("ROLLBACK");
+      return i;
     }
-    if (!result && !isolate) {
-      connection_->db().tryExec("ROLLBACK");
-      return false;
+    if (aborted) {
+      failAll(fail(connection_->file().string() + ": transaction aborted"));
+      return std::nullopt;
     }
-    results.push_back(std::move(result));
   }
   try {
     connection_->run("COMMIT");
   } catch (const std::exception& e) {
     connection_->db().tryExec("ROLLBACK");
-    results.clear();
-    for (const Pending& pending : batch) results.emplace_back(describe(pending.what, e));
+    failAll(fail(connection_->file().string() + ": commit failed: " + e.what()));
   }
-  return true;
+  return std::nullopt;
 }
 
 Result<void> StoreWriter::applyDirect(Pending& pending) {

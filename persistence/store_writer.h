@@ -6,13 +6,12 @@
 //   Writes run in submission order.
 // - The thread takes everything queued (at most `maxBatch` writes) and runs it
 //   in ONE transaction (group commit): BEGIN IMMEDIATE, the writes, COMMIT.
-// - A write that throws (constraint, missing row) fails alone: the batch is
-//   rolled back and replayed with each write in its own SAVEPOINT, the failing
-//   one is undone, only its completion gets the error, the others commit.
+// - A write that throws (constraint, missing row, no room left) fails alone:
+//   the batch is rolled back and replayed without it, each write now in its
+//   own SAVEPOINT, until it commits; only the failing writes get an error.
 //   (Savepoints only on replay: they copy every touched page, which costs more
-//   than the writes themselves.) If the COMMIT itself fails, or SQLite aborts
-//   the transaction (I/O error, disk full), every write of the batch gets the
-//   error and none of them is stored.
+//   than the writes themselves.) If BEGIN or COMMIT fails, every write of the
+//   batch gets the error and none of them is stored.
 // - Completions run on the writer thread, in submission order, after the COMMIT.
 // - close() (and the destructor) drains the queue: every write submitted before
 //   it is committed and completed. A write submitted after close() completes at
@@ -23,8 +22,10 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "persistence/connection.h"
 #include "persistence/write.h"
@@ -33,7 +34,7 @@ namespace lwm2m::persistence {
 
 // A write: runs on the writer thread inside the batch transaction. Throws to
 // report failure (SQLite::Exception, or std::runtime_error with a message).
-// It may run twice (see the replay above): it must touch nothing but the
+// It may run more than once (see the replay above): it must touch nothing but the
 // connection, or only keep what its last run produced.
 using WriteOperation = std::function<void(Connection&)>;
 
@@ -60,8 +61,11 @@ class StoreWriter {
 
   void run();
   void commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results);
-  // False: a write failed without isolation; the transaction was rolled back.
-  bool runBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results, bool isolate);
+  // Runs the writes not excluded in one transaction. Returns the index of a
+  // write that failed and took the transaction down with it (replay without
+  // it); nullopt once the batch is committed or has failed as a whole.
+  std::optional<std::size_t> runBatch(std::deque<Pending>& batch, const std::vector<bool>& excluded,
+                                      std::vector<Result<void>>& results, bool isolate);
   Result<void> applyDirect(Pending& pending);
   Result<void> applyIsolated(Pending& pending);
   Error describe(const std::string& what, const std::exception& e) const;

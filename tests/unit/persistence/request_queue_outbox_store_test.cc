@@ -186,5 +186,37 @@ TEST(OutboxStore, InvalidQosIsRejected) {
   EXPECT_EQ(db->outbox().count().value(), 0u);
 }
 
+TEST(OutboxStore, ASizeBoundStopsGrowthAndRemovalsMakeRoom) {
+  TempDir temp;
+  DatabaseOptions options;
+  options.maxSizeBytes = 256 * 1024;
+  auto db = openOrFail(temp.path(), options);
+  ASSERT_TRUE(db);
+  const std::vector<std::uint8_t> payload(1024, 0x5a);
+  std::vector<std::int64_t> stored;
+  Result<void> last;
+  for (int i = 0; i < 1000 && last; ++i) {
+    std::int64_t id = 0;
+    last = completed([&](auto done) {
+      id = db->outbox().append(OutboxRecord{0, "t", payload, 1, false, i}, done);
+    });
+    if (last) stored.push_back(id);
+  }
+  ASSERT_FALSE(last) << "1000 KiB of messages fitted in a 256 KiB bound";
+  EXPECT_NE(last.error().message.find(db->file().string()), std::string::npos);
+  EXPECT_NE(last.error().message.find("full"), std::string::npos) << last.error().message;
+  EXPECT_GT(stored.size(), 100u);
+  EXPECT_EQ(db->outbox().count().value(), stored.size());
+
+  // The broker acknowledged the oldest ones: their room is reused.
+  for (std::size_t i = 0; i < 20; ++i) {
+    ASSERT_TRUE(completed([&](auto done) { db->outbox().remove(stored[i], done); }));
+  }
+  EXPECT_TRUE(completed([&](auto done) {
+    db->outbox().append(OutboxRecord{0, "t", payload, 1, false, 0}, done);
+  }));
+  EXPECT_EQ(db->outbox().count().value(), stored.size() - 19);
+}
+
 }  // namespace
 }  // namespace lwm2m::persistence

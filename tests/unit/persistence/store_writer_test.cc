@@ -208,6 +208,32 @@ TEST(StoreWriter, ReplayingABatchAfterAFailureReportsEachWriteOnce) {
   EXPECT_EQ(db->requestQueue().countByEndpoint("dev").value(), 1u);
 }
 
+TEST(StoreWriter, AWriteThatDoesNotFitFailsAloneInItsBatch) {
+  TempDir temp;
+  DatabaseOptions options;
+  options.maxSizeBytes = 128 * 1024;
+  auto db = openOrFail(temp.path(), options);
+  ASSERT_TRUE(db);
+  Gate gate;
+  Completions completions;
+  db->outbox().append(OutboxRecord{0, "gate", {1}, 1, false, 0}, gate.completion());
+  gate.waitEntered();
+  db->outbox().append(OutboxRecord{0, "small-1", {1}, 1, false, 0}, completions.track(0));
+  db->outbox().append(OutboxRecord{0, "huge", std::vector<std::uint8_t>(512 * 1024, 7), 1, false,
+                                   0},
+                      completions.track(1));
+  db->outbox().append(OutboxRecord{0, "small-2", {2}, 1, false, 0}, completions.track(2));
+  gate.open();
+  ASSERT_TRUE(completions.waitFor(3));
+  EXPECT_EQ(completions.result(0), "ok");
+  EXPECT_NE(completions.result(1).find("full"), std::string::npos) << completions.result(1);
+  EXPECT_EQ(completions.result(2), "ok");
+  auto stored = db->outbox().loadOldest(10).value();
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[1].topic, "small-1");
+  EXPECT_EQ(stored[2].topic, "small-2");
+}
+
 TEST(StoreWriter, CloseDrainsEveryPendingWrite) {
   TempDir temp;
   std::atomic<int> succeeded{0};
