@@ -21,6 +21,8 @@
 // Unknown critical options: CON request → 4.02 piggybacked, NON → RST.
 // Malformed datagrams: RST if a CON header is readable, else dropped.
 // Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
+// NSTART is not enforced: the caller decides how many requests a peer gets at
+// once (LwM2M servers commonly send several). Handlers may destroy the Endpoint.
 
 #include <chrono>
 #include <cstdint>
@@ -58,6 +60,13 @@ struct EndpointStats {
   std::uint64_t malformed = 0;        // datagrams that failed to decode
   std::uint64_t timeouts = 0;         // requests ended with Timeout
   std::uint64_t resets = 0;           // RST sent or received for our messages
+};
+
+// What the endpoint currently holds in memory (all of it bounded in time).
+struct EndpointLoad {
+  std::size_t pendingRequests = 0;     // outgoing requests and observations
+  std::size_t rememberedMessages = 0;  // incoming messages kept for duplicate detection
+  std::size_t knownPeers = 0;          // peers with message IDs in use
 };
 
 class Endpoint {
@@ -103,6 +112,7 @@ class Endpoint {
 
   Peer localEndpoint() const;
   const EndpointStats& stats() const;
+  EndpointLoad load() const;
   const TransmissionParameters& parameters() const;
 
  private:

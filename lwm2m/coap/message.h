@@ -3,6 +3,7 @@
 // options (kept sorted by number, repeatable ones in insertion order) and
 // payload. Pure value type: no I/O, no allocation beyond its vectors.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -110,6 +111,10 @@ bool isCritical(std::uint16_t number);
 bool isKnown(std::uint16_t number);
 // Allowed to occur more than once in one message.
 bool isRepeatable(std::uint16_t number);
+// Whether a value of `length` bytes is within the RFC 7252 §5.10 / RFC 7959 /
+// RFC 7641 range for a known option (unknown options: always true). An option
+// with a length outside its range is to be treated like an unknown option.
+bool hasValidLength(std::uint16_t number, std::size_t length);
 }  // namespace option
 
 struct Option {

@@ -33,7 +33,7 @@ class Transport {
   // Starts delivering datagrams to `handler`. Called once.
   virtual void start(ReceiveHandler handler) = 0;
   // Best effort, never blocks, never throws: a datagram that cannot be sent is dropped
-  // (CoAP retransmission covers loss).
+  // (CoAP retransmission covers loss). Never calls a receive handler from inside send().
   virtual void send(const Peer& to, std::span<const std::uint8_t> datagram) = 0;
   virtual Peer localEndpoint() const = 0;
   // Stops receiving; later sends are dropped. Idempotent.

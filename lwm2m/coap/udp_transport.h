@@ -1,11 +1,13 @@
 #pragma once
 // Transport over a plain UDP socket (IPv4 or IPv6; an IPv6 wildcard bind also
-// accepts IPv4, v6_only off). Receive buffer 64 KiB; send is a non-blocking
-// send_to without allocation. The socket lives in shared state held by the
-// pending receive, so destroying the transport with a receive in flight is safe.
+// accepts IPv4, v6_only off). Datagrams up to 64 KiB are read into one buffer
+// per thread (thousands of transports cost no buffer memory each); send is a
+// non-blocking send_to without allocation. The socket lives in shared state
+// held by the pending wait, so destroying the transport meanwhile is safe.
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +36,12 @@ class UdpTransport : public Transport {
   Peer localEndpoint() const override;
   void close() override;
 
+  // Asks the kernel for larger socket buffers (a gateway absorbs bursts from
+  // thousands of devices); the kernel may cap them (net.core.rmem_max).
+  // Returns the sizes in effect, or an error naming the failed call.
+  Result<std::pair<int, int>> setBufferSizes(int receiveBytes, int sendBytes);
+
+  // Datagrams that could not be sent (would block, no route, ...).
   std::uint64_t sendErrors() const;
 
  private:

@@ -3,6 +3,7 @@
 // Register/Update payload and the Discover response.
 //   </>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>;ver=1.1,</3303/0/5700>;pmin=10;gt=50
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,5 +33,27 @@ Result<std::vector<Link>> parseLinkFormat(std::string_view payload);
 
 // Renders links; values that are not a plain token are quoted.
 std::string encodeLinkFormat(const std::vector<Link>& links);
+
+// The LwM2M attributes of one link, typed. Attributes LwM2M does not define
+// stay available through Link::attributes.
+struct Lwm2mAttributes {
+  std::optional<std::string> version;          // ver (object version, "1.1")
+  std::vector<std::uint16_t> contentFormats;   // ct (one or a quoted list)
+  std::optional<std::string> resourceType;     // rt
+  std::optional<std::uint32_t> dimension;      // dim (number of resource instances)
+  std::optional<std::uint32_t> minPeriod;      // pmin, seconds
+  std::optional<std::uint32_t> maxPeriod;      // pmax, seconds
+  std::optional<double> greaterThan;           // gt
+  std::optional<double> lessThan;              // lt
+  std::optional<double> step;                  // st
+  std::optional<std::uint32_t> minEvalPeriod;  // epmin, seconds
+  std::optional<std::uint32_t> maxEvalPeriod;  // epmax, seconds
+  std::optional<std::uint16_t> shortServerId;  // ssid (bootstrap discover)
+  std::optional<std::string> uri;              // uri (bootstrap discover)
+};
+
+// Reads the LwM2M attributes of a link. A malformed value (e.g. pmin=abc,
+// ver=1, ct=70000) is an error naming the attribute and the link target.
+Result<Lwm2mAttributes> parseLwm2mAttributes(const Link& link);
 
 }  // namespace lwm2m::formats

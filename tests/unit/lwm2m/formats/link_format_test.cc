@@ -77,3 +77,44 @@ TEST(LinkFormat, EncodesAndParsesBack) {
 
 }  // namespace
 }  // namespace lwm2m::formats
+
+namespace lwm2m::formats {
+namespace {
+
+TEST(LinkAttributes, ReadsEveryLwm2mAttribute) {
+  auto links = parseLinkFormat(
+      R"(</>;rt="oma.lwm2m";ct="110 112",</3/0>;ver=1.1,</3/0/7>;dim=2;pmin=10;pmax=60;gt=50;lt=42.2;st=0.5;epmin=1;epmax=30,</0/1>;ssid=101;uri="coap://h:5683")");
+  ASSERT_TRUE(links.ok()) << links.error().message;
+  auto root = parseLwm2mAttributes((*links)[0]);
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(root->resourceType, "oma.lwm2m");
+  EXPECT_EQ(root->contentFormats, (std::vector<std::uint16_t>{110, 112}));
+  EXPECT_EQ(parseLwm2mAttributes((*links)[1])->version, "1.1");
+  auto r = parseLwm2mAttributes((*links)[2]);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->dimension, 2u);
+  EXPECT_EQ(r->minPeriod, 10u);
+  EXPECT_EQ(r->maxPeriod, 60u);
+  EXPECT_EQ(r->greaterThan, 50.0);
+  EXPECT_EQ(r->lessThan, 42.2);
+  EXPECT_EQ(r->step, 0.5);
+  EXPECT_EQ(r->minEvalPeriod, 1u);
+  EXPECT_EQ(r->maxEvalPeriod, 30u);
+  auto bootstrap = parseLwm2mAttributes((*links)[3]);
+  EXPECT_EQ(bootstrap->shortServerId, 101);
+  EXPECT_EQ(bootstrap->uri, "coap://h:5683");
+}
+
+TEST(LinkAttributes, RejectsMalformedValuesNamingAttribute) {
+  for (const char* text : {"</3/0>;ver=1", "</3/0>;ver=a.b", "</>;ct=70000", "</3/0/7>;pmin=abc", "</3/0/7>;pmax=-1",
+                           "</3/0/7>;gt=x", "</3/0/7>;dim", "</0/1>;ssid=65536"}) {
+    auto links = parseLinkFormat(text);
+    ASSERT_TRUE(links.ok()) << text;
+    auto a = parseLwm2mAttributes((*links)[0]);
+    ASSERT_FALSE(a.ok()) << text;
+    EXPECT_NE(a.error().message.find("attribute"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace lwm2m::formats

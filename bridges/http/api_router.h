@@ -1,0 +1,51 @@
+#pragma once
+// The REST API as a pure function from request to response: no sockets here,
+// the server session only moves bytes.
+//
+//   GET /api/v1/devices             200 {"devices":[<device>, ...]}
+//   GET /api/v1/devices/{endpoint}  200 <device> | 404 {"error":"device 'x' is not registered"}
+//   GET /health                     200 {"status":"ok","version":..,"uptime":..,"devices":..,"mqtt":..}
+// Anything else: 404 {"error":...} for an unknown path, 405 with Allow for a
+// known path and another method, 400 for a malformed target. <device> is the
+// shape of gateway/api/device_json.h. {endpoint} is percent-decoded.
+//
+// Threading contract: handle() reads the DeviceDirectory, so it runs on the
+// gateway's I/O thread.
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/api/device_directory.h"
+#include "gateway/api/health.h"
+
+namespace lwm2m::bridges::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+class ApiRouter {
+ public:
+  ApiRouter(const gateway::api::DeviceDirectory& devices,
+            std::function<gateway::api::HealthReport()> health);
+
+  Response handle(const Request& request) const;
+
+ private:
+  const gateway::api::DeviceDirectory& devices_;
+  std::function<gateway::api::HealthReport()> health_;
+};
+
+// A response {"error":message} with the given status, for the router and for
+// errors the session meets before a request is complete (400, 413).
+Response errorResponse(boost::beast::http::status status, std::string_view message,
+                       unsigned version = 11, bool keepAlive = false);
+
+// "%41b%2Fc" -> "Ab/c"; nullopt for a malformed escape. '+' stays '+' (path, not form).
+std::optional<std::string> percentDecode(std::string_view text);
+
+}  // namespace lwm2m::bridges::http

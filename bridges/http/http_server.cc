@@ -1,0 +1,210 @@
+// Listener + session in the shape of Beast's asynchronous server examples:
+// each connection owns itself through shared_from_this(), reads one request,
+// writes the router's response, and reads again while keep-alive holds.
+#include "bridges/http/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <chrono>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "bridges/http/api_router.h"
+
+namespace lwm2m::bridges::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace beast_http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+constexpr std::uint64_t kBodyLimit = 64 * 1024;
+constexpr std::chrono::seconds kIoTimeout{30};
+
+std::string toString(const tcp::endpoint& endpoint) {
+  std::ostringstream s;
+  s << endpoint;
+  return s.str();
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router)
+      : stream_(std::move(socket)), router_(std::move(router)) {}
+
+  void run() { doRead(); }
+
+  // From HttpServer::stop(): ends the connection; pending operations complete
+  // with operation_aborted and the session goes away.
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+ private:
+  void doRead() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kBodyLimit);
+    stream_.expires_after(kIoTimeout);
+    beast_http::async_read(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&Session::onRead, shared_from_this()));
+  }
+
+  void onRead(beast::error_code ec, std::size_t) {
+    if (ec == beast_http::error::end_of_stream) return shutdown();
+    if (ec == beast_http::error::body_limit) {
+      return replyAndClose(beast_http::status::payload_too_large,
+                           "request body larger than " + std::to_string(kBodyLimit) + " bytes");
+    }
+    if (ec == beast_http::error::header_limit) {
+      return replyAndClose(beast_http::status::request_header_fields_too_large,
+                           "request headers larger than " + std::to_string(kHeaderLimit) +
+                               " bytes");
+    }
+    if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      return;  // the stream is closed or about to be: nothing to answer
+    }
+    if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
+
+    const Request& request = parser_->get();
+    response_ = router_->handle(request);
+    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
+                  std::string(request.target()), response_.result_int());
+    doWrite();
+  }
+
+  void replyAndClose(beast_http::status status, const std::string& message) {
+    spdlog::debug("HTTP request rejected: {}", message);
+    response_ = errorResponse(status, message);
+    doWrite();
+  }
+
+  void doWrite() {
+    stream_.expires_after(kIoTimeout);
+    beast_http::async_write(stream_, response_,
+                            beast::bind_front_handler(&Session::onWrite, shared_from_this()));
+  }
+
+  void onWrite(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (!response_.keep_alive()) return shutdown();
+    doRead();
+  }
+
+  void shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  Response response_;
+  std::shared_ptr<const ApiRouter> router_;
+};
+
+}  // namespace
+
+class HttpListener : public std::enable_shared_from_this<HttpListener> {
+ public:
+  HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router)
+      : io_(io), acceptor_(io), router_(std::move(router)) {}
+
+  void listen(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      throw std::runtime_error("HTTP server cannot listen on " + toString(endpoint) + ": " +
+                               ec.message());
+    }
+    spdlog::info("HTTP API listening on {}", toString(acceptor_.local_endpoint()));
+  }
+
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(io_),
+                           beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
+  }
+
+  void stop() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    for (auto& weak : sessions_) {
+      if (auto session = weak.lock()) session->close();
+    }
+    sessions_.clear();
+  }
+
+  tcp::endpoint localEndpoint() const {
+    beast::error_code ec;
+    auto endpoint = acceptor_.local_endpoint(ec);
+    return ec ? tcp::endpoint{} : endpoint;
+  }
+
+ private:
+  void onAccept(beast::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;  // stopped
+    if (ec) {
+      spdlog::warn("HTTP accept failed: {}", ec.message());
+    } else {
+      auto session = std::make_shared<Session>(std::move(socket), router_);
+      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+      sessions_.push_back(session);
+      session->run();
+    }
+    accept();
+  }
+
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<const ApiRouter> router_;
+  std::vector<std::weak_ptr<Session>> sessions_;
+};
+
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
+                       const gateway::api::DeviceDirectory& devices,
+                       std::function<gateway::api::HealthReport()> health)
+    : io_(io), listen_(std::move(listen)), devices_(devices), health_(std::move(health)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  if (listener_) return;
+  auto listener =
+      std::make_shared<HttpListener>(io_, std::make_shared<ApiRouter>(devices_, health_));
+  listener->listen(listen_);
+  listener->accept();
+  listener_ = std::move(listener);
+}
+
+void HttpServer::stop() {
+  if (!listener_) return;
+  listener_->stop();
+  listener_.reset();
+}
+
+tcp::endpoint HttpServer::localEndpoint() const {
+  return listener_ ? listener_->localEndpoint() : tcp::endpoint{};
+}
+
+}  // namespace lwm2m::bridges::http

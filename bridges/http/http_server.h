@@ -1,0 +1,51 @@
+#pragma once
+// The gateway's HTTP/1.1 server (REST API and health) on the gateway's
+// io_context. Requests are answered by ApiRouter; the server only moves bytes.
+//
+// Limits: 8 KiB of headers, 64 KiB of body (413 beyond), 30 s to receive a
+// request or send a response, keep-alive honoured.
+//
+// Threading contract: the io_context is run by the gateway's one I/O thread;
+// call start() and stop() on that thread or before it runs. The directory and
+// the health function are used on that thread only.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <functional>
+#include <memory>
+
+#include "gateway/api/device_directory.h"
+#include "gateway/api/health.h"
+
+namespace lwm2m::bridges::http {
+
+class HttpListener;
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
+             const gateway::api::DeviceDirectory& devices,
+             std::function<gateway::api::HealthReport()> health);
+  ~HttpServer();  // stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts accepting. Throws std::runtime_error naming the address
+  // and the reason if it cannot listen (e.g. "address already in use").
+  void start();
+  // Stops accepting and closes every open connection; pending handlers then
+  // finish, so io_context::run() can return. Safe to call twice.
+  void stop();
+  // The bound address: the real port when started with port 0.
+  boost::asio::ip::tcp::endpoint localEndpoint() const;
+
+ private:
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::endpoint listen_;
+  const gateway::api::DeviceDirectory& devices_;
+  std::function<gateway::api::HealthReport()> health_;
+  std::shared_ptr<HttpListener> listener_;
+};
+
+}  // namespace lwm2m::bridges::http

@@ -1,0 +1,153 @@
+// JSON of devices, device events and health, written with RapidJSON's Writer
+// so every string is escaped correctly whatever a device put in its registration.
+#include "gateway/api/device_json.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+#include <ctime>
+#include <string_view>
+
+#include "gateway/api/health.h"
+
+namespace lwm2m::gateway::api {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void writeString(JsonWriter& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void writeKey(JsonWriter& w, std::string_view key) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+// The root link ("/" or the alternate root path advertised with rt="oma.lwm2m")
+// describes the client, not an object: it is not listed under "objects".
+bool isRootLink(const ObjectLink& link, const DeviceInfo& device) {
+  if (link.path == "/" || link.path == device.rootPath) return true;
+  for (const auto& [name, value] : link.attributes) {
+    if (name == "rt" && value == "oma.lwm2m") return true;
+  }
+  return false;
+}
+
+void writeDevice(JsonWriter& w, const DeviceInfo& d) {
+  w.StartObject();
+  writeKey(w, "endpoint");
+  writeString(w, d.endpoint);
+  writeKey(w, "registrationId");
+  writeString(w, d.registrationId);
+  writeKey(w, "lwm2m");
+  writeString(w, d.lwm2mVersion);
+  writeKey(w, "binding");
+  writeString(w, d.binding);
+  writeKey(w, "queueMode");
+  w.Bool(d.queueMode);
+  writeKey(w, "lifetime");
+  w.Uint(d.lifetimeSeconds);
+  writeKey(w, "sms");
+  writeString(w, d.smsNumber);
+  writeKey(w, "address");
+  writeString(w, d.address);
+  writeKey(w, "rootPath");
+  writeString(w, d.rootPath);
+
+  writeKey(w, "objects");
+  w.StartArray();
+  for (const auto& link : d.objectLinks) {
+    if (!isRootLink(link, d)) writeString(w, link.path);
+  }
+  w.EndArray();
+
+  writeKey(w, "objectLinks");
+  w.StartArray();
+  for (const auto& link : d.objectLinks) {
+    w.StartObject();
+    writeKey(w, "path");
+    writeString(w, link.path);
+    writeKey(w, "attributes");
+    w.StartObject();
+    for (const auto& [name, value] : link.attributes) {
+      writeKey(w, name);
+      writeString(w, value);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+
+  writeKey(w, "registeredAt");
+  writeString(w, toIso8601(d.registeredAt));
+  writeKey(w, "lastUpdateAt");
+  writeString(w, toIso8601(d.lastUpdateAt));
+  writeKey(w, "expiresAt");
+  writeString(w, toIso8601(d.expiresAt));
+  w.EndObject();
+}
+
+std::string take(const rapidjson::StringBuffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::string toIso8601(std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  const auto ms = floor<milliseconds>(t);
+  const auto secs = floor<seconds>(ms);
+  const auto millis = (ms - secs).count();
+  const std::time_t tt = static_cast<std::time_t>(secs.time_since_epoch().count());
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char out[96];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return out;
+}
+
+std::string toJson(const DeviceInfo& device) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  writeDevice(w, device);
+  return take(buffer);
+}
+
+std::string toJson(const DeviceEvent& event) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "event");
+  writeString(w, toString(event.kind));
+  writeKey(w, "timestamp");
+  writeString(w, toIso8601(event.at));
+  writeKey(w, "endpoint");
+  writeString(w, event.device.endpoint);
+  writeKey(w, "device");
+  writeDevice(w, event.device);
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string toJson(const HealthReport& health) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "status");
+  writeString(w, "ok");
+  writeKey(w, "version");
+  writeString(w, health.version);
+  writeKey(w, "uptime");
+  w.Int64(health.uptime.count());
+  writeKey(w, "devices");
+  w.Uint64(health.devices);
+  writeKey(w, "mqtt");
+  writeString(w, health.mqttConnected ? "connected" : "disconnected");
+  w.EndObject();
+  return take(buffer);
+}
+
+}  // namespace lwm2m::gateway::api

@@ -1,0 +1,137 @@
+// lwm2m-gateway's command line with CLI11: defaults < --config file < overrides.
+#include "gateway/command_line.h"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace lwm2m::gateway {
+namespace {
+
+constexpr const char* kDescription =
+    "lwm2m-gateway: an LwM2M server for local devices (CoAP over UDP) that bridges\n"
+    "them to the cloud over MQTT (device events) and HTTP (REST API, health).\n";
+
+constexpr const char* kFooter = R"(How the configuration is built:
+  built-in defaults, then the --config file, then the override options above
+  (an override wins over the file). Every key has a default, so the daemon
+  starts without any file. The gateway.yaml shipped with the gateway lists
+  every key with its default; --print-config shows the effective values.
+
+Examples:
+  lwm2m-gateway --config /etc/lwm2m-gateway/gateway.yaml
+  lwm2m-gateway --config gateway.yaml --check-config
+  lwm2m-gateway --config gateway.yaml --mqtt tcp://broker.local:1883 --print-config
+  lwm2m-gateway --coap [::]:5683 --http 0.0.0.0:8080 --log-level debug
+
+Exit status:
+  0 success; 1 invalid configuration; 2 malformed command line.)";
+
+// Adapts one of the config checks to CLI11: the empty string means valid.
+CLI::Validator validator(std::optional<std::string> (*check)(std::string_view)) {
+  return CLI::Validator(
+      [check](std::string& value) -> std::string { return check(value).value_or(""); }, "");
+}
+
+std::optional<std::string> checkNonEmpty(std::string_view value) {
+  if (value.empty()) return std::string("must not be empty");
+  return std::nullopt;
+}
+
+struct Overrides {
+  std::optional<std::string> coap, http, mqtt, dataDir, mapping, logLevel;
+
+  void applyTo(GatewayConfig& config) const {
+    if (coap) config.coap.listen = *coap;
+    if (http) config.http.listen = *http;
+    if (mqtt) config.mqtt.uri = *mqtt;
+    if (dataDir) config.storage.dataDir = *dataDir;
+    if (mapping) config.mapping.path = *mapping;
+    if (logLevel) config.logging.level = *logLevel;
+  }
+};
+
+}  // namespace
+
+std::string_view gatewayVersion() { return LWM2M_GATEWAY_VERSION; }
+
+CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app(kDescription, "lwm2m-gateway");
+  app.footer(kFooter);
+  app.get_formatter()->column_width(32);
+  app.set_help_flag("-h,--help", "Print this help and exit");
+  app.set_version_flag("--version", "lwm2m-gateway " + std::string(gatewayVersion()),
+                       "Print the version and exit");
+
+  std::string configFile;
+  bool printConfig = false;
+  bool checkConfig = false;
+  Overrides overrides;
+
+  app.add_option("-c,--config", configFile, "Configuration file, YAML or JSON")
+      ->type_name("FILE");
+  app.add_flag("--print-config", printConfig, "Print the effective configuration and exit");
+  app.add_flag("--check-config", checkConfig, "Check the configuration, report every error, exit");
+
+  const std::string group = "Overrides (win over the configuration file)";
+  app.add_option("--coap", overrides.coap, "CoAP listen address (coap.listen)")
+      ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
+  app.add_option("--http", overrides.http, "REST API listen address (http.listen)")
+      ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
+  app.add_option("--mqtt", overrides.mqtt,
+                 "MQTT broker (mqtt.uri): tcp, ssl, mqtt, mqtts, ws, wss")
+      ->type_name("URI")->check(validator(checkMqttUri))->group(group);
+  app.add_option("--data-dir", overrides.dataDir,
+                 "State directory (storage.data_dir)")
+      ->type_name("DIR")->check(validator(checkNonEmpty))->group(group);
+  app.add_option("--mapping", overrides.mapping,
+                 "Mapping file or directory (mapping.path)")
+      ->type_name("PATH")->group(group);
+  app.add_option("--log-level", overrides.logLevel,
+                 "trace|debug|info|warn|error|off (logging.level)")
+      ->type_name("LEVEL")->check(validator(checkLogLevel))->group(group);
+
+  CommandLine result;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);  // prints help, version or the error
+    result.action = CommandLine::Action::Exit;
+    result.exitCode = code == 0 ? 0 : 2;
+    return result;
+  }
+  if (printConfig && checkConfig) {
+    err << "--print-config and --check-config cannot be used together\n"
+        << "Run with --help for more information.\n";
+    result.action = CommandLine::Action::Exit;
+    result.exitCode = 2;
+    return result;
+  }
+
+  if (!configFile.empty()) {
+    auto loaded = loadConfigFile(configFile);
+    if (!loaded) {
+      err << loaded.error().message << "\n";
+      if (checkConfig) err << configFile << ": configuration is invalid\n";
+      result.action = CommandLine::Action::Exit;
+      result.exitCode = 1;
+      return result;
+    }
+    result.config = std::move(loaded).value();
+  }
+  overrides.applyTo(result.config);
+
+  if (printConfig) {
+    out << toYaml(result.config);
+    result.action = CommandLine::Action::PrintConfig;
+  } else if (checkConfig) {
+    out << (configFile.empty() ? std::string("built-in defaults") : configFile)
+        << ": configuration is valid\n";
+    result.action = CommandLine::Action::CheckConfig;
+  }
+  return result;
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,162 @@
+// Value checks of the configuration, shared by the YAML loader and the command line.
+#include "gateway/config.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <charconv>
+
+namespace lwm2m::gateway {
+namespace {
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool isIpv4(const std::string& host) {
+  in_addr a{};
+  return inet_pton(AF_INET, host.c_str(), &a) == 1;
+}
+
+bool isIpv6(const std::string& host) {
+  in6_addr a{};
+  return inet_pton(AF_INET6, host.c_str(), &a) == 1;
+}
+
+// Parses a decimal port; nullopt if not a number in 0..65535.
+std::optional<std::uint16_t> parsePort(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+Result<ListenAddress> parseListenAddress(std::string_view text) {
+  const std::string example = " (expected HOST:PORT, e.g. 0.0.0.0:5683 or [::]:5683)";
+  std::string host;
+  std::string_view portText;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) {
+      return fail("missing ']' after the IPv6 address in " + quoted(text) + example);
+    }
+    host = std::string(text.substr(1, close - 1));
+    if (close + 1 >= text.size() || text[close + 1] != ':') {
+      return fail("missing ':PORT' in " + quoted(text) + example);
+    }
+    portText = text.substr(close + 2);
+    if (!isIpv6(host)) return fail(quoted(host) + " is not an IPv6 address" + example);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      return fail("missing ':PORT' in " + quoted(text) + example);
+    }
+    host = std::string(text.substr(0, colon));
+    portText = text.substr(colon + 1);
+    if (host.find(':') != std::string::npos) {
+      return fail("IPv6 address in " + quoted(text) + " must be in brackets" + example);
+    }
+    if (!isIpv4(host)) {
+      return fail(quoted(host) + " is not an IPv4 address" + example);
+    }
+  }
+  const auto port = parsePort(portText);
+  if (!port) return fail("port " + quoted(portText) + " is not a number from 0 to 65535");
+  return ListenAddress{host, *port};
+}
+
+std::optional<std::string> checkListenAddress(std::string_view text) {
+  auto parsed = parseListenAddress(text);
+  if (!parsed) return parsed.error().message;
+  return std::nullopt;
+}
+
+std::optional<std::string> checkMqttUri(std::string_view uri) {
+  static constexpr std::array<std::string_view, 6> schemes = {"tcp", "ssl", "mqtt",
+                                                              "mqtts", "ws", "wss"};
+  const auto sep = uri.find("://");
+  if (sep == std::string_view::npos) {
+    return "expected SCHEME://HOST[:PORT] with scheme tcp, ssl, mqtt, mqtts, ws or wss (got " +
+           quoted(uri) + ")";
+  }
+  const auto scheme = uri.substr(0, sep);
+  bool known = false;
+  for (auto s : schemes) known = known || s == scheme;
+  if (!known) {
+    return "unsupported scheme " + quoted(scheme) +
+           " (expected tcp, ssl, mqtt, mqtts, ws or wss)";
+  }
+  auto rest = uri.substr(sep + 3);
+  const bool web = scheme == "ws" || scheme == "wss";
+  const auto slash = rest.find('/');
+  if (slash != std::string_view::npos) {
+    if (!web) return "a path is only allowed with ws:// and wss:// (got " + quoted(uri) + ")";
+    rest = rest.substr(0, slash);
+  }
+  std::string_view host = rest;
+  std::optional<std::string_view> port;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return "missing ']' in " + quoted(uri);
+    host = rest.substr(1, close - 1);
+    auto after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return "unexpected " + quoted(after) + " after the host";
+      port = after.substr(1);
+    }
+  } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.empty()) return "missing host in " + quoted(uri);
+  if (port) {
+    const auto p = parsePort(*port);
+    if (!p || *p == 0) return "port " + quoted(*port) + " is not a number from 1 to 65535";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkEventTopic(std::string_view topic) {
+  if (topic.empty()) return "must not be empty";
+  if (topic.find_first_of("+#") != std::string_view::npos) {
+    return "must not contain the wildcards '+' or '#' (got " + quoted(topic) + ")";
+  }
+  for (std::size_t pos = topic.find('{'); pos != std::string_view::npos;
+       pos = topic.find('{', pos + 1)) {
+    const auto close = topic.find('}', pos);
+    if (close == std::string_view::npos) return "unclosed '{' in " + quoted(topic);
+    const auto name = topic.substr(pos + 1, close - pos - 1);
+    if (name != "endpoint" && name != "kind") {
+      return "unknown placeholder {" + std::string(name) +
+             "} (expected {endpoint} or {kind})";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkLogLevel(std::string_view level) {
+  static constexpr std::array<std::string_view, 6> levels = {"trace", "debug", "info",
+                                                             "warn",  "error", "off"};
+  for (auto l : levels) {
+    if (l == level) return std::nullopt;
+  }
+  return "must be trace, debug, info, warn, error or off (got " + quoted(level) + ")";
+}
+
+std::vector<std::string> crossCheck(const GatewayConfig& config) {
+  std::vector<std::string> problems;
+  if (config.lwm2m.minLifetimeSeconds > config.lwm2m.maxLifetimeSeconds) {
+    problems.push_back("lwm2m.min_lifetime_s: must not exceed lwm2m.max_lifetime_s (" +
+                       std::to_string(config.lwm2m.minLifetimeSeconds) + " > " +
+                       std::to_string(config.lwm2m.maxLifetimeSeconds) + ")");
+  }
+  if (config.mqtt.reconnectMin > config.mqtt.reconnectMax) {
+    problems.push_back("mqtt.reconnect_min_ms: must not exceed mqtt.reconnect_max_ms (" +
+                       std::to_string(config.mqtt.reconnectMin.count()) + " > " +
+                       std::to_string(config.mqtt.reconnectMax.count()) + ")");
+  }
+  return problems;
+}
+
+}  // namespace lwm2m::gateway

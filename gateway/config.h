@@ -1,0 +1,112 @@
+#pragma once
+// The gateway's configuration: every key has a default, so an empty file (or no
+// file) is a valid configuration. Loaded from YAML (gateway.yaml; JSON works too,
+// being YAML), overridden from the command line, shown by --print-config.
+//
+// Errors name the file, the line and the key, e.g.
+//   gateway.yaml:7: mqtt.qos: must be 0, 1 or 2 (got 5)
+// and every error of a file is reported, not only the first.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lwm2m/result.h"
+
+namespace lwm2m::gateway {
+
+struct CoapConfig {
+  std::string listen = "0.0.0.0:5683";  // HOST:PORT, IPv6 as [::]:5683
+  std::chrono::milliseconds ackTimeout{2000};  // RFC 7252 ACK_TIMEOUT
+  double ackRandomFactor = 1.5;                // RFC 7252 ACK_RANDOM_FACTOR, >= 1
+  unsigned maxRetransmit = 4;                  // RFC 7252 MAX_RETRANSMIT
+  bool operator==(const CoapConfig&) const = default;
+};
+
+struct Lwm2mConfig {
+  bool strictVersion = false;              // reject a Register without lwm2m=
+  std::uint32_t lifetimeGraceSeconds = 0;  // extra time before a silent registration expires
+  std::uint32_t minLifetimeSeconds = 1;    // a Register/Update with a shorter lt= is rejected
+  std::uint32_t maxLifetimeSeconds = 2592000;  // 30 days; a longer lt= is rejected
+  bool operator==(const Lwm2mConfig&) const = default;
+};
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:8080";
+  bool operator==(const HttpConfig&) const = default;
+};
+
+struct MqttConfig {
+  std::string uri = "tcp://127.0.0.1:1883";  // tcp:// ssl:// mqtt:// mqtts:// ws:// wss://
+  std::string clientId = "lwm2m-gateway";
+  std::string username;  // empty: no user name
+  std::string password;
+  std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
+  int qos = 1;
+  std::chrono::seconds keepalive{30};  // 0 disables keep-alive
+  std::chrono::milliseconds reconnectMin{500};
+  std::chrono::milliseconds reconnectMax{30000};
+  std::uint32_t maxBuffered = 100000;  // messages kept while the broker is away
+  bool operator==(const MqttConfig&) const = default;
+};
+
+struct StorageConfig {
+  std::string dataDir = "/var/lib/lwm2m-gateway";
+  bool operator==(const StorageConfig&) const = default;
+};
+
+struct MappingConfig {
+  std::string path;  // a mapping file or a directory of them; empty: no mapping
+  bool operator==(const MappingConfig&) const = default;
+};
+
+struct LoggingConfig {
+  std::string level = "info";  // trace, debug, info, warn, error, off
+  bool operator==(const LoggingConfig&) const = default;
+};
+
+struct GatewayConfig {
+  CoapConfig coap;
+  Lwm2mConfig lwm2m;
+  HttpConfig http;
+  MqttConfig mqtt;
+  StorageConfig storage;
+  MappingConfig mapping;
+  LoggingConfig logging;
+  bool operator==(const GatewayConfig&) const = default;
+};
+
+// A listen address split for binding: host is an IP literal without brackets.
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;  // 0 lets the system pick a free port
+};
+
+// "0.0.0.0:5683", "[::]:5683", "[::1]:0". The host must be an IP literal.
+Result<ListenAddress> parseListenAddress(std::string_view text);
+
+// Validators shared by the YAML loader and the command line. Each returns the
+// problem in words ("must be 0, 1 or 2 (got 5)"), or nullopt when the value is fine.
+std::optional<std::string> checkListenAddress(std::string_view text);
+std::optional<std::string> checkMqttUri(std::string_view uri);
+std::optional<std::string> checkEventTopic(std::string_view topic);
+std::optional<std::string> checkLogLevel(std::string_view level);
+
+// Loads a YAML file over the defaults. On failure the error message holds one
+// line per problem, each "FILE:LINE: section.key: problem".
+Result<GatewayConfig> loadConfigFile(const std::string& path);
+// The same for text already in memory; fileName is used in the messages.
+Result<GatewayConfig> loadConfigText(std::string_view yaml, std::string_view fileName);
+
+// Checks that involve more than one key (e.g. min <= max). One message per
+// problem, each "section.key: problem".
+std::vector<std::string> crossCheck(const GatewayConfig& config);
+
+// The whole configuration as YAML, every key present; loadConfigText() of the
+// output gives back an equal GatewayConfig.
+std::string toYaml(const GatewayConfig& config);
+
+}  // namespace lwm2m::gateway

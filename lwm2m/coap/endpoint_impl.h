@@ -1,0 +1,149 @@
+#pragma once
+// Internal state of Endpoint (not part of the public API). Three tables:
+//  - requests_: our outgoing requests and observations, indexed by token and
+//    by (peer, our message ID) while an ACK/RST can still match;
+//  - separates_: separate CON responses we retransmit until ACKed;
+//  - received_: peers' CON/NON messages remembered for duplicate detection,
+//    with the ACK (piggybacked or empty) to replay for a duplicate CON.
+// All timers go through the Scheduler and are cancelled on shutdown().
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lwm2m/coap/codec.h"
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/message_ids.h"
+
+namespace lwm2m::coap {
+
+struct MessageKey {
+  Peer peer;
+  std::uint16_t messageId = 0;
+  friend bool operator==(const MessageKey&, const MessageKey&) = default;
+};
+
+struct MessageKeyHash {
+  std::size_t operator()(const MessageKey& key) const noexcept {
+    return PeerHash{}(key.peer) * 31 + key.messageId;
+  }
+};
+
+class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
+ public:
+  Impl(Transport& transport, Scheduler& scheduler, TransmissionParameters parameters,
+       std::function<std::uint32_t()> random);
+
+  void start();
+  void shutdown();
+  void onDatagram(const Peer& from, std::span<const std::uint8_t> datagram);
+
+  // endpoint_client.cc
+  RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
+                        bool keepToken);
+  RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
+                             ResponseHandler onNotification);
+  void cancelRequest(RequestId id);
+
+  RequestHandler requestHandler;
+  EndpointStats stats;
+  TransmissionParameters parameters;
+  Transport& transport;
+
+  std::size_t pendingRequests() const { return requests_.size(); }
+  std::size_t rememberedMessages() const { return received_.size(); }
+  std::size_t knownPeers() const { return messageIds_.peers(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  enum class RequestState { AwaitingAck, AwaitingResponse, Observing, Failed };
+  struct Outgoing {
+    Peer peer;
+    std::vector<std::uint8_t> datagram;  // kept for retransmission while AwaitingAck
+    std::uint16_t messageId = 0;
+    std::string token;
+    // Shared so an observation's handler survives cancelRequest() from inside itself.
+    std::shared_ptr<ResponseHandler> handler;
+    RequestState state = RequestState::AwaitingAck;
+    bool keepToken = false;
+    unsigned retransmissions = 0;
+    Clock::duration timeout{};
+    Scheduler::TimerId timer = 0;
+  };
+
+  struct Separate {
+    std::vector<std::uint8_t> datagram;
+    unsigned retransmissions = 0;
+    Clock::duration timeout{};
+    Scheduler::TimerId timer = 0;
+  };
+
+  enum class ReceivedState { Pending, EmptyAckSent, Answered };
+  struct Received {
+    ReceivedState state = ReceivedState::Pending;
+    bool confirmable = true;
+    std::uint64_t serial = 0;
+    Clock::time_point expires;
+    std::vector<std::uint8_t> reply;  // replayed for a duplicate CON (may be empty)
+    Scheduler::TimerId ackTimer = 0;
+  };
+
+  struct Responder;
+  friend struct Responder;
+
+  // endpoint.cc
+  void sendDatagram(const Peer& to, std::span<const std::uint8_t> datagram);
+  void sendEmpty(const Peer& to, MessageType type, std::uint16_t messageId);
+  std::vector<std::uint8_t> emptyBytes(MessageType type, std::uint16_t messageId) const;
+  Clock::duration initialTimeout();
+  static Clock::duration nextTimeout(Clock::duration timeout);
+  Received& remember(const MessageKey& key, bool confirmable);
+  void scheduleSweep();
+  void sweep();
+  static bool hasUnacceptableOption(const Message& message);
+
+  // endpoint_server.cc
+  void onRequest(const Peer& from, Message request);
+  void respond(const MessageKey& key, std::uint64_t serial, bool confirmable,
+               const std::string& token, Message response);
+  void sendSeparateAck(const MessageKey& key, std::uint64_t serial);
+  void sendSeparate(const Peer& to, Message response);
+  void onSeparateTimer(const MessageKey& key);
+  bool onSeparateAckOrReset(const MessageKey& key);
+
+  // endpoint_client.cc
+  void onResponse(const Peer& from, Message response);
+  void onAcknowledgement(const Peer& from, Message ack);
+  void onReset(const Peer& from, const Message& reset);
+  void onRetransmitTimer(RequestId id);
+  void deliver(RequestId id, const Peer& from, Message response);
+  void finish(RequestId id, RequestStatus status, Peer from, Message response = {});
+  RequestId findByToken(const std::string& token, const Peer& from) const;
+  void unindex(RequestId id, Outgoing& request);
+  std::string freshToken();
+
+  Scheduler& scheduler_;
+  std::function<std::uint32_t()> random_;
+  MessageIdAllocator messageIds_;
+  bool started_ = false;
+  bool stopped_ = false;
+
+  RequestId nextRequestId_ = 1;
+  std::uint64_t tokenSalt_ = 0;
+  std::unordered_map<RequestId, Outgoing> requests_;
+  std::unordered_multimap<std::string, RequestId> byToken_;
+  std::unordered_map<MessageKey, RequestId, MessageKeyHash> byMessageId_;
+
+  std::unordered_map<MessageKey, Separate, MessageKeyHash> separates_;
+
+  std::unordered_map<MessageKey, Received, MessageKeyHash> received_;
+  std::deque<std::pair<Clock::time_point, MessageKey>> conExpiry_;
+  std::deque<std::pair<Clock::time_point, MessageKey>> nonExpiry_;
+  std::uint64_t nextSerial_ = 1;
+  Scheduler::TimerId sweepTimer_ = 0;
+};
+
+}  // namespace lwm2m::coap

@@ -1,0 +1,89 @@
+#pragma once
+// Database: the gateway's durable state, one SQLite file (gateway.db) in the
+// configured data directory, and the stores on top of it.
+//
+// Threads: open() and the store reads are synchronous (start-up, before the
+// I/O loop runs). Store writes go through one writer thread that commits them
+// in batches (group commit, see store_writer.h); their completions run on that
+// thread after the COMMIT. close() drains every submitted write.
+//
+//   auto db = Database::open(config.dataDir);            // before the I/O loop
+//   if (!db) { log(db.error().message); return 1; }
+//   for (auto& r : (*db)->registrations().loadAll().value()) restore(r);
+//   (*db)->requestQueue().enqueue(record, [&io](Result<void> stored) {
+//     asio::post(io, [stored] { /* answer "queued", or the error */ });
+//   });
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "lwm2m/result.h"
+#include "persistence/observation_store.h"
+#include "persistence/outbox_store.h"
+#include "persistence/registration_store.h"
+#include "persistence/request_queue_store.h"
+#include "persistence/write.h"
+
+namespace lwm2m::persistence {
+
+enum class Synchronous {
+  Full,    // a commit survives power loss (the default)
+  Normal,  // a commit survives a gateway crash; the last ones may be lost on power loss
+};
+
+struct DatabaseOptions {
+  Synchronous synchronous = Synchronous::Full;
+  std::chrono::milliseconds busyTimeout{5000};
+  std::size_t maxBatchWrites = 512;  // writes per transaction at most
+  // Upper bound of the database file (0: none). A write that would grow the
+  // file past it fails with "database or disk is full"; removals still work
+  // and free room for later writes. Keeps a flood of queued requests or
+  // outbox messages from filling the edge box's flash.
+  std::uint64_t maxSizeBytes = 0;
+  std::string fileName = "gateway.db";
+};
+
+class Database {
+ public:
+  // Creates `dataDir` and the database file when missing, checks the file
+  // (PRAGMA quick_check), sets WAL, synchronous, foreign keys and the busy
+  // timeout, and migrates the schema (see schema.h). Errors name the path and
+  // the cause: unwritable directory, corrupted or foreign file, schema from a
+  // newer gateway, data directory held by another gateway process (flock on
+  // "<fileName>.lock", released when the process ends, also on kill -9).
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& dataDir,
+                                                const DatabaseOptions& options = {});
+
+  ~Database();  // close()
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::filesystem::path& file() const;
+  int schemaVersion() const;
+  // The schema version the file had before this open migrated it (0: new file).
+  int schemaVersionFound() const;
+
+  RegistrationStore& registrations();
+  ObservationStore& observations();
+  RequestQueueStore& requestQueue();
+  OutboxStore& outbox();
+
+  // Counters of the writer; `pending` is the queue depth, for load shedding.
+  WriterStats writerStats() const;
+
+  // Commits and completes every write submitted so far, then stops the writer.
+  // Later writes complete at once with an error; reads keep working. Call it
+  // from one thread, never from inside a completion. Idempotent.
+  void close();
+
+ private:
+  struct Parts;
+  explicit Database(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace lwm2m::persistence

@@ -1,0 +1,186 @@
+#include "persistence/store_writer.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+namespace lwm2m::persistence {
+
+namespace {
+
+void runCompletion(WriteCompletion& done, Result<void> result) {
+  if (!done) return;
+  try {
+    done(std::move(result));
+  } catch (...) {
+    // A caller's completion must not stop the writer (see write.h).
+  }
+}
+
+}  // namespace
+
+StoreWriter::StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch)
+    : connection_(std::move(connection)), maxBatch_(std::max<std::size_t>(1, maxBatch)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+StoreWriter::~StoreWriter() { close(); }
+
+void StoreWriter::submit(std::string what, WriteOperation operation, WriteCompletion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_) {
+      // The thread sleeps only on an empty queue: wake it on the first write.
+      const bool wasEmpty = queue_.empty();
+      queue_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
+      ++stats_.submitted;
+      ++stats_.pending;
+      if (wasEmpty) wake_.notify_one();
+      return;
+    }
+  }
+  runCompletion(done, fail(connection_->file().string() + ": " + what +
+                           ": the database is closed"));
+}
+
+void StoreWriter::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats StoreWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void StoreWriter::run() {
+  std::deque<Pending> batch;
+  std::vector<Result<void>> results;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      const std::size_t take = std::min(maxBatch_, queue_.size());
+      for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+
+    commitBatch(batch, results);
+
+    std::uint64_t failures = 0;
+    for (const Result<void>& result : results) failures += result.ok() ? 0 : 1;
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.transactions;
+      stats_.largestBatch = std::max<std::uint64_t>(stats_.largestBatch, batch.size());
+      stats_.completed += batch.size();
+      stats_.failed += failures;
+      stats_.pending -= batch.size();
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      runCompletion(batch[i].done, std::move(results[i]));
+    }
+    batch.clear();
+    results.clear();
+  }
+}
+
+void StoreWriter::commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results) {
+  results.assign(batch.size(), Result<void>());
+  std::vector<bool> excluded(batch.size(), false);
+  // First without savepoints: a savepoint makes SQLite copy every page a write
+  // touches into the statement journal, which costs more than the write. When
+  // a write fails, the batch is replayed without it, each write in its own
+  // savepoint. Every replay excludes one more write, so this ends.
+  bool isolate = false;
+  for (;;) {
+    const std::optional<std::size_t> failed = runBatch(batch, excluded, results, isolate);
+    if (!failed) return;
+    excluded[*failed] = true;
+    isolate = true;
+  }
+}
+
+std::optional<std::size_t> StoreWriter::runBatch(std::deque<Pending>& batch,
+                                                 const std::vector<bool>& excluded,
+                                                 std::vector<Result<void>>& results,
+                                                 bool isolate) {
+  const auto failAll = [&](const Error& error) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!excluded[i]) results[i] = error;
+    }
+  };
+  try {
+    connection_->run("BEGIN IMMEDIATE");
+  } catch (const std::exception& e) {
+    failAll(fail(connection_->file().string() + ": cannot begin a transaction: " + e.what()));
+    return std::nullopt;
+  }
+  sqlite3* handle = connection_->db().getHandle();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (excluded[i]) continue;
+    results[i] = isolate ? applyIsolated(batch[i]) : applyDirect(batch[i]);
+    // SQLite rolls the whole transaction back on some errors (disk full,
+    // I/O error), even inside a savepoint.
+    const bool aborted = sqlite3_get_autocommit(handle) != 0;
+    if (!results[i].ok() && (aborted || !isolate)) {
+      if (!aborted) connection_->db().tryExec("ROLLBACK");
+      return i;
+    }
+    if (aborted) {
+      failAll(fail(connection_->file().string() + ": transaction aborted"));
+      return std::nullopt;
+    }
+  }
+  try {
+    connection_->run("COMMIT");
+  } catch (const std::exception& e) {
+    connection_->db().tryExec("ROLLBACK");
+    failAll(fail(connection_->file().string() + ": commit failed: " + e.what()));
+  }
+  return std::nullopt;
+}
+
+Result<void> StoreWriter::applyDirect(Pending& pending) {
+  try {
+    pending.operation(*connection_);
+    return {};
+  } catch (const std::exception& e) {
+    return describe(pending.what, e);
+  }
+}
+
+Result<void> StoreWriter::applyIsolated(Pending& pending) {
+  try {
+    connection_->run("SAVEPOINT write_op");
+  } catch (const std::exception& e) {
+    return describe(pending.what, e);
+  }
+  try {
+    pending.operation(*connection_);
+    connection_->run("RELEASE write_op");
+    return {};
+  } catch (const std::exception& e) {
+    Error error = describe(pending.what, e);
+    // Undo this write only; the rest of the batch goes on.
+    connection_->db().tryExec("ROLLBACK TO write_op");
+    connection_->db().tryExec("RELEASE write_op");
+    return error;
+  }
+}
+
+Error StoreWriter::describe(const std::string& what, const std::exception& e) const {
+  return fail(connection_->file().string() + ": " + what + ": " + e.what());
+}
+
+}  // namespace lwm2m::persistence

@@ -1,0 +1,85 @@
+#pragma once
+// StoreWriter: the one thread that writes the gateway database.
+//
+// Contract:
+// - submit() never blocks on disk: it appends to an in-memory queue and returns.
+//   Writes run in submission order.
+// - The thread takes everything queued (at most `maxBatch` writes) and runs it
+//   in ONE transaction (group commit): BEGIN IMMEDIATE, the writes, COMMIT.
+// - A write that throws (constraint, missing row, no room left) fails alone:
+//   the batch is rolled back and replayed without it, each write now in its
+//   own SAVEPOINT, until it commits; only the failing writes get an error.
+//   (Savepoints only on replay: they copy every touched page, which costs more
+//   than the writes themselves.) If BEGIN or COMMIT fails, every write of the
+//   batch gets the error and none of them is stored.
+// - Completions run on the writer thread, in submission order, after the COMMIT.
+// - close() (and the destructor) drains the queue: every write submitted before
+//   it is committed and completed. A write submitted after close() completes at
+//   once, on the caller's thread, with an error.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "persistence/connection.h"
+#include "persistence/write.h"
+
+namespace lwm2m::persistence {
+
+// A write: runs on the writer thread inside the batch transaction. Throws to
+// report failure (SQLite::Exception, or std::runtime_error with a message).
+// It may run more than once (see the replay above): it must touch nothing but the
+// connection, or only keep what its last run produced.
+using WriteOperation = std::function<void(Connection&)>;
+
+class StoreWriter {
+ public:
+  // Takes ownership of the read-write connection; starts the thread.
+  StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // `what` names the write in error messages ("upsert registration 'dev-1'").
+  void submit(std::string what, WriteOperation operation, WriteCompletion done);
+
+  void close();
+  WriterStats stats() const;
+
+ private:
+  struct Pending {
+    std::string what;
+    WriteOperation operation;
+    WriteCompletion done;
+  };
+
+  void run();
+  void commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results);
+  // Runs the writes not excluded in one transaction. Returns the index of a
+  // write that failed and took the transaction down with it (replay without
+  // it); nullopt once the batch is committed or has failed as a whole.
+  std::optional<std::size_t> runBatch(std::deque<Pending>& batch, const std::vector<bool>& excluded,
+                                      std::vector<Result<void>>& results, bool isolate);
+  Result<void> applyDirect(Pending& pending);
+  Result<void> applyIsolated(Pending& pending);
+  Error describe(const std::string& what, const std::exception& e) const;
+
+  std::unique_ptr<Connection> connection_;
+  const std::size_t maxBatch_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool closed_ = false;  // no more submissions; the thread drains and ends
+  WriterStats stats_;
+
+  std::thread thread_;
+};
+
+}  // namespace lwm2m::persistence

@@ -1,0 +1,2 @@
+lwm2m_add_fuzzer(link_format ${CMAKE_CURRENT_SOURCE_DIR}/link_format_fuzz.cc)
+target_link_libraries(fuzz_link_format PRIVATE lwm2m_formats)

@@ -1,0 +1,8 @@
+// libFuzzer target: the text content-format decoder.
+#include "tests/fuzz/format_fuzz.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  lwm2m::fuzz::fuzzFormat(lwm2m::formats::kText, data, size);
+  lwm2m::fuzz::fuzzFormat(lwm2m::formats::kOpaque, data, size);
+  return 0;
+}

@@ -1,0 +1,138 @@
+#include "gateway/api/device_json.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "gateway/api/health.h"
+
+namespace lwm2m::gateway::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::chrono::system_clock::time_point at(std::int64_t millisSinceEpoch) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(millisSinceEpoch));
+}
+
+DeviceInfo sampleDevice() {
+  DeviceInfo d;
+  d.endpoint = "sensor-\"1\"";
+  d.registrationId = "a1b2";
+  d.lwm2mVersion = "1.1";
+  d.binding = "UQ";
+  d.queueMode = true;
+  d.lifetimeSeconds = 300;
+  d.smsNumber = "";
+  d.address = "[::1]:56830";
+  d.rootPath = "/";
+  d.objectLinks = {{"/", {{"rt", "oma.lwm2m"}, {"ct", "110"}}},
+                   {"/1/0", {}},
+                   {"/3/0", {{"ver", "1.1"}}},
+                   {"/3303", {{"ver", "1.1"}, {"foo", ""}}}};
+  d.registeredAt = at(1'795'323'056'123);  // 2026-11-22T04:50:56.123Z
+  d.lastUpdateAt = at(1'795'323'116'000);
+  d.expiresAt = at(1'795'323'416'000);
+  return d;
+}
+
+rapidjson::Document parse(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  EXPECT_FALSE(doc.HasParseError()) << json;
+  return doc;
+}
+
+TEST(Iso8601, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(toIso8601(at(1'795'323'056'123)), "2026-11-22T04:50:56.123Z");
+  EXPECT_EQ(toIso8601(at(0)), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(toIso8601(at(951'782'400'007)), "2000-02-29T00:00:00.007Z");
+}
+
+TEST(DeviceEventKind, NamesUsedInTopics) {
+  EXPECT_EQ(toString(DeviceEventKind::Registered), "registered");
+  EXPECT_EQ(toString(DeviceEventKind::Updated), "updated");
+  EXPECT_EQ(toString(DeviceEventKind::Deregistered), "deregistered");
+  EXPECT_EQ(toString(DeviceEventKind::Expired), "expired");
+}
+
+TEST(DeviceJson, CarriesEveryRegistrationField) {
+  auto doc = parse(toJson(sampleDevice()));
+  ASSERT_TRUE(doc.IsObject());
+  EXPECT_STREQ(doc["endpoint"].GetString(), "sensor-\"1\"");
+  EXPECT_STREQ(doc["registrationId"].GetString(), "a1b2");
+  EXPECT_STREQ(doc["lwm2m"].GetString(), "1.1");
+  EXPECT_STREQ(doc["binding"].GetString(), "UQ");
+  EXPECT_TRUE(doc["queueMode"].GetBool());
+  EXPECT_EQ(doc["lifetime"].GetUint(), 300u);
+  EXPECT_STREQ(doc["sms"].GetString(), "");
+  EXPECT_STREQ(doc["address"].GetString(), "[::1]:56830");
+  EXPECT_STREQ(doc["rootPath"].GetString(), "/");
+  EXPECT_STREQ(doc["registeredAt"].GetString(), "2026-11-22T04:50:56.123Z");
+  EXPECT_STREQ(doc["lastUpdateAt"].GetString(), "2026-11-22T04:51:56.000Z");
+  EXPECT_STREQ(doc["expiresAt"].GetString(), "2026-11-22T04:56:56.000Z");
+}
+
+TEST(DeviceJson, ObjectsListsInstancesWithoutTheRootLink) {
+  auto doc = parse(toJson(sampleDevice()));
+  const auto& objects = doc["objects"];
+  ASSERT_TRUE(objects.IsArray());
+  ASSERT_EQ(objects.Size(), 3u);
+  EXPECT_STREQ(objects[0].GetString(), "/1/0");
+  EXPECT_STREQ(objects[1].GetString(), "/3/0");
+  EXPECT_STREQ(objects[2].GetString(), "/3303");
+}
+
+TEST(DeviceJson, ObjectLinksKeepAttributes) {
+  auto doc = parse(toJson(sampleDevice()));
+  const auto& links = doc["objectLinks"];
+  ASSERT_TRUE(links.IsArray());
+  ASSERT_EQ(links.Size(), 4u);
+  EXPECT_STREQ(links[0]["path"].GetString(), "/");
+  EXPECT_STREQ(links[0]["attributes"]["rt"].GetString(), "oma.lwm2m");
+  EXPECT_STREQ(links[0]["attributes"]["ct"].GetString(), "110");
+  EXPECT_TRUE(links[1]["attributes"].IsObject());
+  EXPECT_EQ(links[1]["attributes"].MemberCount(), 0u);
+  EXPECT_STREQ(links[2]["attributes"]["ver"].GetString(), "1.1");
+  EXPECT_STREQ(links[3]["attributes"]["foo"].GetString(), "");
+}
+
+TEST(DeviceJson, AlternateRootPathIsNotAnObject) {
+  DeviceInfo d = sampleDevice();
+  d.rootPath = "/lwm2m";
+  d.objectLinks = {{"/lwm2m", {{"rt", "oma.lwm2m"}}}, {"/lwm2m/3/0", {}}};
+  auto doc = parse(toJson(d));
+  ASSERT_EQ(doc["objects"].Size(), 1u);
+  EXPECT_STREQ(doc["objects"][0].GetString(), "/lwm2m/3/0");
+}
+
+TEST(DeviceJson, ControlCharactersAreEscaped) {
+  DeviceInfo d = sampleDevice();
+  d.endpoint = std::string("a\nb\\c\x01", 6);
+  auto doc = parse(toJson(d));
+  EXPECT_EQ(std::string(doc["endpoint"].GetString()), d.endpoint);
+}
+
+TEST(DeviceEventJson, WrapsTheDevice) {
+  DeviceEvent event{DeviceEventKind::Deregistered, sampleDevice(), at(1'795'323'500'042)};
+  auto doc = parse(toJson(event));
+  EXPECT_STREQ(doc["event"].GetString(), "deregistered");
+  EXPECT_STREQ(doc["timestamp"].GetString(), "2026-11-22T04:58:20.042Z");
+  EXPECT_STREQ(doc["endpoint"].GetString(), "sensor-\"1\"");
+  ASSERT_TRUE(doc["device"].IsObject());
+  EXPECT_STREQ(doc["device"]["registrationId"].GetString(), "a1b2");
+  EXPECT_EQ(doc["device"]["objects"].Size(), 3u);
+}
+
+TEST(HealthJson, ReportsStatusVersionUptimeDevicesAndMqtt) {
+  auto doc = parse(toJson(HealthReport{"0.1.0", 3725s, 42, true}));
+  EXPECT_STREQ(doc["status"].GetString(), "ok");
+  EXPECT_STREQ(doc["version"].GetString(), "0.1.0");
+  EXPECT_EQ(doc["uptime"].GetInt64(), 3725);
+  EXPECT_EQ(doc["devices"].GetUint64(), 42u);
+  EXPECT_STREQ(doc["mqtt"].GetString(), "connected");
+  auto down = parse(toJson(HealthReport{"0.1.0", 0s, 0, false}));
+  EXPECT_STREQ(down["mqtt"].GetString(), "disconnected");
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway::api

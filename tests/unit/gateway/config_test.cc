@@ -1,0 +1,252 @@
+#include "gateway/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace lwm2m::gateway {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string errorsOf(std::string_view yaml) {
+  auto loaded = loadConfigText(yaml, "gateway.yaml");
+  EXPECT_FALSE(loaded.ok()) << yaml;
+  return loaded.ok() ? "" : loaded.error().message;
+}
+
+TEST(Config, EmptyTextGivesTheDefaults) {
+  auto loaded = loadConfigText("", "gateway.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const GatewayConfig& c = *loaded;
+  EXPECT_EQ(c, GatewayConfig{});
+  EXPECT_EQ(c.coap.listen, "0.0.0.0:5683");
+  EXPECT_EQ(c.coap.ackTimeout, 2000ms);
+  EXPECT_DOUBLE_EQ(c.coap.ackRandomFactor, 1.5);
+  EXPECT_EQ(c.coap.maxRetransmit, 4u);
+  EXPECT_FALSE(c.lwm2m.strictVersion);
+  EXPECT_EQ(c.http.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.mqtt.uri, "tcp://127.0.0.1:1883");
+  EXPECT_EQ(c.mqtt.clientId, "lwm2m-gateway");
+  EXPECT_EQ(c.mqtt.eventTopic, "lwm2m/{endpoint}/event/{kind}");
+  EXPECT_EQ(c.mqtt.qos, 1);
+  EXPECT_EQ(c.mqtt.keepalive, 30s);
+  EXPECT_EQ(c.mqtt.reconnectMin, 500ms);
+  EXPECT_EQ(c.mqtt.reconnectMax, 30000ms);
+  EXPECT_EQ(c.mqtt.maxBuffered, 100000u);
+  EXPECT_EQ(c.storage.dataDir, "/var/lib/lwm2m-gateway");
+  EXPECT_EQ(c.mapping.path, "");
+  EXPECT_EQ(c.logging.level, "info");
+}
+
+TEST(Config, ReadsEveryKindOfValue) {
+  auto loaded = loadConfigText(R"(
+coap:
+  listen: "[::]:15683"
+  ack_timeout_ms: 1500
+  ack_random_factor: 1.25
+  max_retransmit: 2
+lwm2m:
+  strict_version: true
+  lifetime_grace_s: 10
+mqtt:
+  uri: mqtts://broker.example.com:8883
+  username: gw
+  password: "12345"
+  qos: 2
+  keepalive_s: 0
+storage:
+  data_dir: /tmp/gw
+mapping:
+logging:
+  level: debug
+)",
+                               "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->coap.listen, "[::]:15683");
+  EXPECT_EQ(loaded->coap.ackTimeout, 1500ms);
+  EXPECT_DOUBLE_EQ(loaded->coap.ackRandomFactor, 1.25);
+  EXPECT_EQ(loaded->coap.maxRetransmit, 2u);
+  EXPECT_TRUE(loaded->lwm2m.strictVersion);
+  EXPECT_EQ(loaded->lwm2m.lifetimeGraceSeconds, 10u);
+  EXPECT_EQ(loaded->mqtt.uri, "mqtts://broker.example.com:8883");
+  EXPECT_EQ(loaded->mqtt.username, "gw");
+  EXPECT_EQ(loaded->mqtt.password, "12345");
+  EXPECT_EQ(loaded->mqtt.qos, 2);
+  EXPECT_EQ(loaded->mqtt.keepalive, 0s);
+  EXPECT_EQ(loaded->storage.dataDir, "/tmp/gw");
+  EXPECT_EQ(loaded->logging.level, "debug");
+  EXPECT_EQ(loaded->http.listen, "127.0.0.1:8080");  // untouched section keeps defaults
+}
+
+TEST(Config, JsonFilesWorkToo) {
+  auto loaded = loadConfigText(
+      "{\"mqtt\": {\"qos\": 0, \"uri\": \"ssl://b:8883\"},\n \"lwm2m\": {\"strict_version\": true}}",
+      "gateway.json");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->mqtt.qos, 0);
+  EXPECT_EQ(loaded->mqtt.uri, "ssl://b:8883");
+  EXPECT_TRUE(loaded->lwm2m.strictVersion);
+  EXPECT_EQ(errorsOf("{\"mqtt\":\n {\"qos\": 7}}"),
+            "gateway.yaml:2: mqtt.qos: must be 0, 1 or 2 (got 7)");
+}
+
+TEST(Config, BadValueNamesFileLineAndKey) {
+  EXPECT_EQ(errorsOf("# comment\nmqtt:\n  uri: tcp://h:1\n\n\n\n  qos: 5\n"),
+            "gateway.yaml:7: mqtt.qos: must be 0, 1 or 2 (got 5)");
+}
+
+TEST(Config, ReportsEveryErrorNotOnlyTheFirst) {
+  const std::string errors = errorsOf(R"(coap:
+  listen: "0.0.0.0:99999"
+  ack_timeout_ms: soon
+http:
+  listen: localhost
+mqtt:
+  uri: http://broker:1883
+  qoss: 1
+  event_topic: "a/+/b"
+logging:
+  level: verbose
+)");
+  EXPECT_NE(errors.find("gateway.yaml:2: coap.listen: port '99999' is not a number from 0 to 65535"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: coap.ack_timeout_ms: expected an integer (got 'soon')"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:5: http.listen: missing ':PORT'"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:7: mqtt.uri: unsupported scheme 'http'"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:8: mqtt.qoss: unknown key, did you mean 'qos'?"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:9: mqtt.event_topic: must not contain the wildcards"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:11: logging.level: must be trace, debug, info, warn, error "
+                        "or off (got 'verbose')"),
+            std::string::npos) << errors;
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 6) << errors;
+}
+
+TEST(Config, WrongTypesAreErrors) {
+  const std::string errors = errorsOf(R"(coap:
+  max_retransmit: [1, 2]
+lwm2m:
+  strict_version: maybe
+mqtt:
+  client_id: {a: b}
+  max_buffered: -1
+  reconnect_min_ms: 2.5
+)");
+  EXPECT_NE(errors.find("gateway.yaml:2: coap.max_retransmit: expected an integer (got a list)"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: lwm2m.strict_version: expected true or false (got 'maybe')"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:6: mqtt.client_id: expected a string (got a map)"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:7: mqtt.max_buffered: must be between 1 and"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:8: mqtt.reconnect_min_ms: expected an integer (got '2.5')"),
+            std::string::npos) << errors;
+}
+
+TEST(Config, UnknownSectionsDuplicatesAndBadShapes) {
+  EXPECT_EQ(errorsOf("mqt:\n  qos: 1\n"),
+            "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: coap, "
+            "lwm2m, http, mqtt, storage, mapping, logging)");
+  EXPECT_EQ(errorsOf("mqtt:\n  qos: 1\n  qos: 2\n"), "gateway.yaml:3: mqtt.qos: appears twice");
+  EXPECT_EQ(errorsOf("mqtt: 5\n"), "gateway.yaml:1: mqtt: expected a map of keys (got '5')");
+  EXPECT_NE(errorsOf("- a\n- b\n").find("gateway.yaml:1: expected a map of sections"),
+            std::string::npos);
+  EXPECT_NE(errorsOf("mqtt:\n  qos: [1\n").find("gateway.yaml:"), std::string::npos);
+}
+
+TEST(Config, CrossChecksNameTheKeyLine) {
+  EXPECT_EQ(errorsOf("lwm2m:\n  min_lifetime_s: 100\n  max_lifetime_s: 10\n"),
+            "gateway.yaml:2: lwm2m.min_lifetime_s: must not exceed lwm2m.max_lifetime_s (100 > 10)");
+  EXPECT_EQ(errorsOf("mqtt:\n  keepalive_s: 5\n  reconnect_max_ms: 100\n"),
+            "gateway.yaml:3: mqtt.reconnect_min_ms: must not exceed mqtt.reconnect_max_ms "
+            "(500 > 100)");
+}
+
+TEST(Config, ListenAddresses) {
+  auto v4 = parseListenAddress("0.0.0.0:5683");
+  ASSERT_TRUE(v4.ok());
+  EXPECT_EQ(v4->host, "0.0.0.0");
+  EXPECT_EQ(v4->port, 5683);
+  auto v6 = parseListenAddress("[::1]:0");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 0);
+  EXPECT_FALSE(parseListenAddress("::1:5683").ok());
+  EXPECT_FALSE(parseListenAddress("[::1]5683").ok());
+  EXPECT_FALSE(parseListenAddress("[nope]:5683").ok());
+  EXPECT_FALSE(parseListenAddress("1.2.3.4:").ok());
+  EXPECT_FALSE(parseListenAddress("1.2.3.4:65536").ok());
+  EXPECT_FALSE(parseListenAddress("1.2.3.4:-1").ok());
+  EXPECT_FALSE(parseListenAddress("host.example:80").ok());
+}
+
+TEST(Config, MqttUris) {
+  for (const char* ok : {"tcp://127.0.0.1:1883", "ssl://b:8883", "mqtt://b", "mqtts://b:8883",
+                         "ws://b:80/mqtt", "wss://[::1]:443/mqtt", "tcp://[::1]:1883"}) {
+    EXPECT_FALSE(checkMqttUri(ok).has_value()) << ok;
+  }
+  for (const char* bad : {"127.0.0.1:1883", "http://b:80", "tcp://:1883", "tcp://b:0",
+                          "tcp://b:70000", "tcp://b:1883/path", "tcp://[::1"}) {
+    EXPECT_TRUE(checkMqttUri(bad).has_value()) << bad;
+  }
+}
+
+TEST(Config, EventTopicPlaceholders) {
+  EXPECT_FALSE(checkEventTopic("site/{endpoint}/{kind}").has_value());
+  EXPECT_EQ(checkEventTopic("a/{device}").value_or(""),
+            "unknown placeholder {device} (expected {endpoint} or {kind})");
+  EXPECT_TRUE(checkEventTopic("a/{kind").has_value());
+  EXPECT_TRUE(checkEventTopic("").has_value());
+}
+
+TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
+  GatewayConfig c;
+  c.coap.listen = "[::]:5684";
+  c.coap.ackRandomFactor = 1.1;
+  c.lwm2m.strictVersion = true;
+  c.mqtt.username = "null";
+  c.mqtt.password = "p: #'\"x\n";
+  c.mqtt.eventTopic = "x/{kind}/{endpoint}";
+  c.mapping.path = "~";
+  c.logging.level = "off";
+  for (const GatewayConfig& config : {GatewayConfig{}, c}) {
+    const std::string yaml = toYaml(config);
+    auto back = loadConfigText(yaml, "printed.yaml");
+    ASSERT_TRUE(back.ok()) << back.error().message << "\n" << yaml;
+    EXPECT_EQ(*back, config) << yaml;
+  }
+}
+
+TEST(Config, MissingFileIsAClearError) {
+  auto loaded = loadConfigFile("/nonexistent/gateway.yaml");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().message, "/nonexistent/gateway.yaml: cannot open: No such file or directory");
+  auto dir = loadConfigFile("/tmp");
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find("is a directory"), std::string::npos);
+}
+
+TEST(Config, ShippedGatewayYamlDocumentsTheDefaults) {
+  const std::string path = std::string(LWM2M_SOURCE_DIR) + "/deploy/gateway.yaml";
+  auto loaded = loadConfigFile(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(*loaded, GatewayConfig{});
+  // Every key that --print-config shows is documented in the shipped file.
+  std::ifstream in(path);
+  std::string shipped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream printed(toYaml(GatewayConfig{}));
+  for (std::string line; std::getline(printed, line);) {
+    const auto colon = line.find(':');
+    const std::string key = line.substr(0, colon + 1);
+    EXPECT_NE(shipped.find(key), std::string::npos) << key;
+  }
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway

@@ -1,0 +1,241 @@
+// Real sockets on loopback: UdpTransport + AsioScheduler + Endpoint.
+#include "lwm2m/coap/udp_transport.h"
+
+#include <random>
+#include <stdexcept>
+
+#include <boost/asio/ip/address.hpp>
+#include <gtest/gtest.h>
+
+#include "lwm2m/coap/asio_scheduler.h"
+#include "lwm2m/coap/endpoint.h"
+
+namespace lwm2m::coap {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+Peer at(const char* address, std::uint16_t port) { return Peer(asio::ip::make_address(address), port); }
+
+// Runs a client and a server Endpoint over real UDP sockets until the
+// client's request is answered or 5 s pass.
+std::optional<ResponseResult> exchange(const Peer& serverBind, const Peer& clientBind,
+                                       const char* serverTargetAddress, Peer* seenByServer) {
+  asio::io_context io;
+  AsioScheduler scheduler(io);
+  std::mt19937 rng(42);
+  auto random = [&rng] { return static_cast<std::uint32_t>(rng()); };
+  UdpTransport serverTransport(io, serverBind);
+  UdpTransport clientTransport(io, clientBind);
+  Endpoint server(serverTransport, scheduler, {}, random);
+  Endpoint client(clientTransport, scheduler, {}, random);
+  server.start();
+  client.start();
+  server.setRequestHandler([&](const Peer& from, const Message& request,
+                               Endpoint::Responder respond) {
+    *seenByServer = from;
+    Message reply = Message::response(request, codes::Content);
+    reply.setPayload("pong " + request.uriPath().at(0));
+    respond(reply);
+  });
+  Message request;
+  request.code = codes::Get;
+  request.setUriPath("ping");
+  std::optional<ResponseResult> result;
+  const Peer target = at(serverTargetAddress, server.localEndpoint().port());
+  client.sendRequest(target, request, [&](const ResponseResult& r) {
+    result = r;
+    io.stop();
+  });
+  io.run_for(5s);
+  return result;
+}
+
+TEST(UdpTransportTest, ExchangesRequestOverIpv4Loopback) {
+  Peer seen;
+  auto result = exchange(at("127.0.0.1", 0), at("127.0.0.1", 0), "127.0.0.1", &seen);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, RequestStatus::Ok);
+  EXPECT_EQ(result->response.payloadString(), "pong ping");
+  EXPECT_TRUE(seen.address().is_v4());
+  EXPECT_EQ(result->from.address(), at("127.0.0.1", 0).address());
+}
+
+TEST(UdpTransportTest, ExchangesRequestOverIpv6Loopback) {
+  Peer seen;
+  std::optional<ResponseResult> result;
+  try {
+    result = exchange(at("::1", 0), at("::1", 0), "::1", &seen);
+  } catch (const std::runtime_error& e) {
+    GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
+  }
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, RequestStatus::Ok);
+  EXPECT_EQ(result->response.payloadString(), "pong ping");
+  EXPECT_TRUE(seen.address().is_v6());
+}
+
+TEST(UdpTransportTest, DualStackWildcardAcceptsIpv4AndReportsPlainIpv4Peers) {
+  Peer seen;
+  std::optional<ResponseResult> result;
+  try {
+    result = exchange(at("::", 0), at("127.0.0.1", 0), "127.0.0.1", &seen);
+  } catch (const std::runtime_error& e) {
+    GTEST_SKIP() << "no IPv6 here: " << e.what();
+  }
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, RequestStatus::Ok);
+  EXPECT_TRUE(seen.address().is_v4()) << seen.address().to_string();
+  EXPECT_EQ(toString(seen).rfind("127.0.0.1:", 0), 0u);
+}
+
+TEST(UdpTransportTest, BindFailureNamesAddressAndReason) {
+  asio::io_context io;
+  UdpTransport first(io, at("127.0.0.1", 0));
+  const auto port = first.localEndpoint().port();
+  ASSERT_NE(port, 0);
+  try {
+    UdpTransport second(io, at("127.0.0.1", port));
+    FAIL() << "binding a port twice must fail";
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("bind"), std::string::npos) << message;
+    EXPECT_NE(message.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << message;
+  }
+}
+
+TEST(UdpTransportTest, ResolvesBindAddresses) {
+  auto any4 = UdpTransport::resolveBind("0.0.0.0", 5683);
+  ASSERT_TRUE(any4);
+  EXPECT_TRUE(any4->address().is_v4());
+  EXPECT_EQ(any4->port(), 5683);
+  auto wildcard = UdpTransport::resolveBind("", 5684);
+  ASSERT_TRUE(wildcard);
+  EXPECT_EQ(wildcard->address(), asio::ip::make_address("::"));
+  auto bracketed = UdpTransport::resolveBind("[::1]", 1);
+  ASSERT_TRUE(bracketed);
+  EXPECT_EQ(bracketed->address(), asio::ip::make_address("::1"));
+  auto named = UdpTransport::resolveBind("localhost", 7);
+  ASSERT_TRUE(named) << named.error().message;
+  EXPECT_TRUE(named->address().is_loopback());
+  EXPECT_EQ(named->port(), 7);
+}
+
+TEST(UdpTransportTest, SendAfterCloseIsDroppedAndReceivingStops) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  int received = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t>) { ++received; });
+  const std::uint8_t datagram[] = {0x40, 0x00, 0x00, 0x01};
+  sender.send(receiver.localEndpoint(), datagram);
+  io.run_for(200ms);
+  EXPECT_EQ(received, 1);
+  receiver.close();
+  sender.send(at("127.0.0.1", 9), datagram);
+  io.restart();
+  io.run_for(50ms);
+  EXPECT_EQ(received, 1);
+  sender.close();
+  sender.send(at("127.0.0.1", 9), datagram);  // no throw
+}
+
+TEST(UdpTransportTest, LargeDatagramArrivesWhole) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  std::size_t receivedSize = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t> datagram) {
+    receivedSize = datagram.size();
+    io.stop();
+  });
+  std::vector<std::uint8_t> big(60000, 0x5a);
+  sender.send(receiver.localEndpoint(), big);
+  io.run_for(2s);
+  EXPECT_EQ(receivedSize, big.size());
+}
+
+TEST(UdpTransportTest, BufferSizesCanBeRaised) {
+  asio::io_context io;
+  UdpTransport transport(io, at("127.0.0.1", 0));
+  auto small = transport.setBufferSizes(4096, 4096);
+  ASSERT_TRUE(small) << small.error().message;
+  auto larger = transport.setBufferSizes(1 << 20, 1 << 20);
+  ASSERT_TRUE(larger) << larger.error().message;
+  EXPECT_GT(larger->first, small->first);
+}
+
+TEST(UdpTransportTest, ManyTransportsShareOneIoContext) {
+  asio::io_context io;
+  UdpTransport server(io, at("127.0.0.1", 0));
+  server.start([&](const Peer& from, std::span<const std::uint8_t> datagram) {
+    server.send(from, datagram);  // echo
+  });
+  constexpr int kClients = 300;
+  std::vector<std::unique_ptr<UdpTransport>> clients;
+  int echoes = 0;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<UdpTransport>(io, at("127.0.0.1", 0)));
+    clients.back()->start([&, i](const Peer&, std::span<const std::uint8_t> datagram) {
+      if (datagram.size() == 1 && datagram[0] == static_cast<std::uint8_t>(i)) ++echoes;
+      if (echoes % 50 == 0) io.stop();
+    });
+  }
+  // In batches that fit the kernel's socket buffer (a burst of hundreds would be dropped).
+  for (int batch = 0; batch < kClients / 50; ++batch) {
+    for (int i = batch * 50; i < (batch + 1) * 50; ++i) {
+      const std::uint8_t payload[] = {static_cast<std::uint8_t>(i)};
+      clients[static_cast<std::size_t>(i)]->send(server.localEndpoint(), payload);
+    }
+    io.restart();
+    io.run_for(2s);
+  }
+  EXPECT_EQ(echoes, kClients);
+}
+
+TEST(AsioSchedulerTest, RunsTimersInDeadlineOrderAndHonoursCancel) {
+  asio::io_context io;
+  AsioScheduler scheduler(io);
+  std::vector<int> order;
+  scheduler.schedule(30ms, [&] { order.push_back(3); });
+  scheduler.schedule(10ms, [&] { order.push_back(1); });
+  auto cancelled = scheduler.schedule(20ms, [&] { order.push_back(2); });
+  scheduler.schedule(0ms, [&] {
+    order.push_back(0);
+    scheduler.schedule(15ms, [&] { order.push_back(15); });
+  });
+  scheduler.cancel(cancelled);
+  scheduler.cancel(cancelled);
+  io.run_for(500ms);
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 15, 3}));
+  EXPECT_EQ(scheduler.pendingTimers(), 0u);
+  EXPECT_GE(scheduler.wallNow().time_since_epoch().count(), 0);
+}
+
+TEST(AsioSchedulerTest, HandlesManyPendingTimers) {
+  asio::io_context io;
+  AsioScheduler scheduler(io);
+  int fired = 0;
+  std::vector<Scheduler::TimerId> ids;
+  for (int i = 0; i < 100000; ++i) {
+    ids.push_back(scheduler.schedule(std::chrono::microseconds(i % 5000), [&] { ++fired; }));
+  }
+  for (std::size_t i = 0; i < ids.size(); i += 4) scheduler.cancel(ids[i]);
+  io.run_for(1s);
+  EXPECT_EQ(fired, 75000);
+}
+
+TEST(AsioSchedulerTest, DestroyedSchedulerNeverRunsItsTimers) {
+  asio::io_context io;
+  bool fired = false;
+  {
+    AsioScheduler scheduler(io);
+    scheduler.schedule(1ms, [&] { fired = true; });
+  }
+  io.run_for(50ms);
+  EXPECT_FALSE(fired);
+}
+
+}  // namespace
+}  // namespace lwm2m::coap
