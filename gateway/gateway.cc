@@ -133,8 +133,6 @@ Gateway::Gateway(const GatewayConfig& config) {
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));
-  spdlog::info("REST API on http://{}:{}/api/v1/devices", p.http.localEndpoint().address().to_string(),
-               p.http.localEndpoint().port());
   spdlog::info("MQTT broker {}, device events on {}", config.mqtt.uri, config.mqtt.eventTopic);
 }
 
