@@ -1,0 +1,119 @@
+#include "tests/integration/gateway_process.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace lwm2m::testing {
+namespace {
+
+std::filesystem::path makeTempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "lwm2m-it-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+}  // namespace
+
+CommandResult runCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+  Process::Output out;
+  out.pipeStdout = true;
+  Process p = Process::start(argv, out);
+  LineReader reader(p.stdoutFd());
+  CommandResult result;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto line = reader.readLine(left);
+    if (!line) break;
+    result.output += *line + "\n";
+  }
+  auto status = p.waitFor(std::chrono::milliseconds(100));
+  result.exitCode = status ? *status : p.terminate();
+  return result;
+}
+
+HttpResponse httpGet(const std::string& url) {
+  auto r = runCommand({"curl", "-s", "-g", "--max-time", "5", "-w", "\n%{http_code}\n", url});
+  HttpResponse response;
+  auto lastNewline = r.output.find_last_of('\n', r.output.size() >= 2 ? r.output.size() - 2 : 0);
+  if (lastNewline == std::string::npos) return response;
+  response.body = r.output.substr(0, lastNewline);
+  try {
+    response.status = std::stoi(r.output.substr(lastNewline + 1));
+  } catch (...) {
+    response.status = 0;
+  }
+  return response;
+}
+
+GatewayProcess::GatewayProcess(const std::string& mqttUri, const std::string& coapHost,
+                               std::vector<std::string> extraArgs)
+    : dir_(makeTempDir()), coapHost_(coapHost), coapPort_(freeUdpPort()), httpPort_(freeTcpPort()) {
+  std::vector<std::string> argv = {LWM2M_GATEWAY_BIN,
+                                   "--coap", coapAddress(),
+                                   "--http", "127.0.0.1:" + std::to_string(httpPort_),
+                                   "--mqtt", mqttUri,
+                                   "--data-dir", (dir_ / "data").string(),
+                                   "--log-level", "debug"};
+  argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  Process::Output out;
+  out.file = (dir_ / "gateway.log").string();
+  process_ = Process::start(argv, out);
+  if (!waitForTcpPort(httpPort_, std::chrono::seconds(15))) {
+    throw std::runtime_error("gateway did not start; its log:\n" + log());
+  }
+}
+
+GatewayProcess::~GatewayProcess() {
+  if (process_) process_->terminate();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string GatewayProcess::coapAddress() const {
+  const bool v6 = coapHost_.find(':') != std::string::npos;
+  return (v6 ? "[" + coapHost_ + "]" : coapHost_) + ":" + std::to_string(coapPort_);
+}
+
+std::string GatewayProcess::httpUrl(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(httpPort_) + path;
+}
+
+std::string GatewayProcess::log() const {
+  std::ifstream in(dir_ / "gateway.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int GatewayProcess::terminate() { return process_ ? process_->terminate(std::chrono::seconds(10)) : -1; }
+
+Simulator::Simulator(const std::vector<std::string>& args)
+    : process_([&] {
+        std::vector<std::string> argv{LWM2M_SIM_BIN};
+        argv.insert(argv.end(), args.begin(), args.end());
+        Process::Output out;
+        out.pipeStdout = true;
+        return Process::start(argv, out);
+      }()),
+      reader_(process_.stdoutFd()) {}
+
+Simulator::~Simulator() { process_.terminate(); }
+
+std::optional<std::string> Simulator::waitForLine(const std::string& prefix,
+                                                  std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto line = reader_.readLine(left);
+    if (!line) return std::nullopt;
+    if (line->rfind(prefix, 0) == 0) return line;
+  }
+  return std::nullopt;
+}
+
+}  // namespace lwm2m::testing

@@ -1,0 +1,76 @@
+#pragma once
+// The real lwm2m-gateway binary, started on free loopback ports for one test,
+// plus the real peers the tests talk to it with: the device simulator, curl
+// and libcoap's coap-client.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/mosquitto.h"
+#include "tests/support/ports.h"
+#include "tests/support/process.h"
+
+namespace lwm2m::testing {
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string output;  // stdout
+};
+
+// Runs a command to completion (killed after `timeout`) and captures its stdout.
+CommandResult runCommand(const std::vector<std::string>& argv,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+// GET with curl; status 0 when nothing answered.
+HttpResponse httpGet(const std::string& url);
+
+class GatewayProcess {
+ public:
+  // Starts the gateway with CoAP on coapHost:free port (127.0.0.1 or ::1), HTTP
+  // on a free port, MQTT at mqttUri, a fresh data directory, and `extraArgs`.
+  // Returns once the REST API answers (throws after 15 s with the gateway's log).
+  GatewayProcess(const std::string& mqttUri, const std::string& coapHost = "127.0.0.1",
+                 std::vector<std::string> extraArgs = {});
+  ~GatewayProcess();
+
+  std::uint16_t coapPort() const { return coapPort_; }
+  std::string coapAddress() const;  // "127.0.0.1:P" or "[::1]:P", as lwm2m-sim --server wants
+  std::string coapUri() const { return "coap://" + coapAddress(); }
+  std::string httpUrl(const std::string& path) const;
+  std::string log() const;
+  // SIGTERM; returns the exit status (bounded wait).
+  int terminate();
+
+ private:
+  std::filesystem::path dir_;
+  std::string coapHost_;
+  std::uint16_t coapPort_;
+  std::uint16_t httpPort_;
+  std::optional<Process> process_;
+};
+
+// lwm2m-sim with its stdout lines readable: "registered sim-0001 rd/…".
+class Simulator {
+ public:
+  explicit Simulator(const std::vector<std::string>& args);
+  ~Simulator();
+  // Waits for a line starting with `prefix`; returns it, or nullopt on timeout.
+  std::optional<std::string> waitForLine(const std::string& prefix,
+                                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  int terminate() { return process_.terminate(); }
+  std::optional<int> waitForExit(std::chrono::milliseconds timeout) { return process_.waitFor(timeout); }
+
+ private:
+  Process process_;
+  LineReader reader_;
+};
+
+}  // namespace lwm2m::testing
