@@ -31,6 +31,29 @@ std::string pahoUri(const std::string& uri) {
   return uri;
 }
 
+// Why a connection attempt failed, in words an operator can act on. Positive
+// codes are the broker's CONNACK refusals (MQTT 3.1.1, 3.2.2.3).
+std::string describeConnectFailure(int rc) {
+  switch (rc) {
+    case MQTTASYNC_FAILURE:
+      return "broker unreachable or connection refused";
+    case 1:
+      return "broker refused the connection: unacceptable protocol version";
+    case 2:
+      return "broker refused the connection: client id rejected";
+    case 3:
+      return "broker refused the connection: server unavailable";
+    case 4:
+      return "broker refused the connection: bad user name or password";
+    case 5:
+      return "broker refused the connection: not authorized";
+    default: {
+      const std::string text = ::mqtt::exception::error_str(rc);
+      return text.empty() ? "error " + std::to_string(rc) : text;
+    }
+  }
+}
+
 bool usesTls(const std::string& uri) {
   return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0;
 }
@@ -180,7 +203,7 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
 
   void onConnectFailed(int rc) {
     if (stopped_) return;
-    const std::string reason = ::mqtt::exception::error_str(rc);
+    const std::string reason = describeConnectFailure(rc);
     if (failures_++ == 0) {
       spdlog::warn("MQTT cannot connect to {}: {}; retrying with back-off up to {} ms",
                    settings_.uri, reason, settings_.reconnectMax.count());

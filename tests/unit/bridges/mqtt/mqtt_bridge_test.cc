@@ -9,6 +9,9 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/post.hpp>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <future>
 #include <thread>
 
@@ -33,6 +36,29 @@ api::DeviceEvent event(api::DeviceEventKind kind, std::string endpoint) {
   device.objectLinks = {{"/3/0", {}}};
   return api::DeviceEvent{kind, device, std::chrono::system_clock::now()};
 }
+
+// Keeps what the bridge logs at info and above, to check what an operator sees.
+class LogCapture {
+ public:
+  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000)) {
+    sink_->set_pattern("[%l] %v");
+    auto logger = std::make_shared<spdlog::logger>("test", sink_);
+    logger->set_level(spdlog::level::info);
+    previous_ = spdlog::default_logger();
+    spdlog::set_default_logger(logger);
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+
+  std::size_t count(const std::string& text) const {
+    std::size_t n = 0;
+    for (const auto& line : sink_->last_formatted()) n += line.find(text) != std::string::npos;
+    return n;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 // The bridge lives on an io_context run by its own thread, like the gateway's
 // I/O thread; the test talks to it through post().
@@ -88,6 +114,7 @@ class MqttBridgeTest : public ::testing::Test {
     return true;
   }
 
+  LogCapture logs_;
   asio::io_context io_;
   // Keeps run() going while the bridge has nothing to do.
   asio::any_io_executor work_ =
@@ -148,6 +175,11 @@ TEST_F(MqttBridgeTest, StartsWhileTheBrokerIsDownAndDeliversWhenItComes) {
   auto message = subscriber.next(15s);
   ASSERT_TRUE(message.has_value()) << broker.log();
   EXPECT_EQ(message->first, "lwm2m/early/event/registered");
+  // One warning for the outage however many attempts failed, then the recovery.
+  EXPECT_EQ(logs_.count("[warning] MQTT cannot connect to " + broker.uri() +
+                        ": broker unreachable or connection refused"),
+            1u);
+  EXPECT_EQ(logs_.count("[info] MQTT connected to " + broker.uri()), 1u);
 }
 
 TEST_F(MqttBridgeTest, BuffersDuringABrokerOutageAndReconnects) {
@@ -190,6 +222,7 @@ TEST_F(MqttBridgeTest, FullBufferDropsNewEventsAndKeepsTheOldest) {
     publish(event(api::DeviceEventKind::Registered, name));
   }
   EXPECT_EQ(bridge_->droppedEvents(), 2u);
+  EXPECT_EQ(logs_.count("[warning] MQTT buffer full (2 messages"), 1u);
 
   broker.start();
   ASSERT_TRUE(waitConnected(true));
