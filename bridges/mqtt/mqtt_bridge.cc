@@ -58,6 +58,16 @@ bool usesTls(const std::string& uri) {
   return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0;
 }
 
+::mqtt::ssl_options tlsOptions(const MqttSettings& settings) {
+  ::mqtt::ssl_options tls;
+  tls.set_enable_server_cert_auth(true);
+  tls.set_verify(true);  // the certificate must name the host we connect to
+  if (!settings.caFile.empty()) tls.set_trust_store(settings.caFile);
+  if (!settings.certFile.empty()) tls.set_key_store(settings.certFile);
+  if (!settings.keyFile.empty()) tls.set_private_key(settings.keyFile);
+  return tls;
+}
+
 }  // namespace
 
 class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
@@ -86,7 +96,7 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
       options_.set_user_name(settings_.username);
       options_.set_password(settings_.password);
     }
-    if (usesTls(pahoUri(settings_.uri))) options_.set_ssl(::mqtt::ssl_options());
+    if (usesTls(pahoUri(settings_.uri))) options_.set_ssl(tlsOptions(settings_));
   }
 
   // Paho's handlers hold only weak pointers: once this is gone they do nothing.

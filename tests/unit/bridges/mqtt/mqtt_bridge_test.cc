@@ -12,10 +12,14 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <future>
 #include <thread>
 
 #include "tests/support/mosquitto.h"
+#include "tests/support/test_pki.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace {
@@ -25,6 +29,7 @@ namespace api = gateway::api;
 using namespace std::chrono_literals;
 using lwm2m::testing::Mosquitto;
 using lwm2m::testing::MqttSubscriber;
+using lwm2m::testing::TestPki;
 
 api::DeviceEvent event(api::DeviceEventKind kind, std::string endpoint) {
   api::DeviceInfo device;
@@ -252,6 +257,77 @@ TEST_F(MqttBridgeTest, StopDisconnectsPromptlyEvenWithoutABroker) {
   const auto again = std::chrono::steady_clock::now();
   onIo([&] { bridge_->stop(); });
   EXPECT_LT(std::chrono::steady_clock::now() - again, 3s);
+}
+
+// A broker with a plain listener (for the subscriber) and a TLS listener on
+// another port (for the bridge), its certificates from a throw-away CA.
+class MqttBridgeTlsTest : public MqttBridgeTest {
+ protected:
+  void SetUp() override {
+    MqttBridgeTest::SetUp();
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("mqtt-tls-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    pki_ = lwm2m::testing::makeTestPki(dir_);
+    tlsPort_ = lwm2m::testing::freeTcpPort();
+  }
+  void TearDown() override {
+    MqttBridgeTest::TearDown();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string tlsListener(bool requireClientCertificate) const {
+    return "listener " + std::to_string(tlsPort_) + " 127.0.0.1\n" + "cafile " + pki_.caFile +
+           "\n" + "certfile " + pki_.serverCert + "\n" + "keyfile " + pki_.serverKey + "\n" +
+           (requireClientCertificate ? "require_certificate true\n" : "");
+  }
+
+  MqttSettings tlsSettings(const Mosquitto& broker, const std::string& scheme = "ssl") {
+    MqttSettings s = settings(broker);
+    s.uri = scheme + "://127.0.0.1:" + std::to_string(tlsPort_);
+    s.caFile = pki_.caFile;
+    return s;
+  }
+
+  std::filesystem::path dir_;
+  TestPki pki_;
+  std::uint16_t tlsPort_ = 0;
+};
+
+TEST_F(MqttBridgeTlsTest, PublishesOverTlsWhenTheCaIsTrusted) {
+  Mosquitto broker(tlsListener(false));
+  MqttSubscriber subscriber(broker, "lwm2m/#");
+  startBridge(tlsSettings(broker, "mqtts"));
+  ASSERT_TRUE(waitConnected(true)) << broker.log();
+  publish(event(api::DeviceEventKind::Registered, "secure-1"));
+  auto message = subscriber.next(10s);
+  ASSERT_TRUE(message.has_value()) << broker.log();
+  EXPECT_EQ(message->first, "lwm2m/secure-1/event/registered");
+}
+
+TEST_F(MqttBridgeTlsTest, RefusesABrokerSignedByAnUnknownCa) {
+  Mosquitto broker(tlsListener(false));
+  auto s = tlsSettings(broker);
+  s.caFile.clear();  // the system trust store does not know the test CA
+  startBridge(s);
+  EXPECT_FALSE(waitConnected(true, 1500ms));
+  EXPECT_EQ(logs_.count("[warning] MQTT cannot connect to " + s.uri), 1u);
+}
+
+TEST_F(MqttBridgeTlsTest, PresentsAClientCertificateWhenTheBrokerRequiresOne) {
+  Mosquitto broker(tlsListener(true));
+  auto without = tlsSettings(broker);
+  startBridge(without);
+  EXPECT_FALSE(waitConnected(true, 1500ms)) << "connected without a client certificate";
+  onIo([&] { bridge_.reset(); });
+
+  auto with = tlsSettings(broker);
+  with.certFile = pki_.clientCert;
+  with.keyFile = pki_.clientKey;
+  startBridge(with);
+  EXPECT_TRUE(waitConnected(true)) << broker.log();
 }
 
 }  // namespace
