@@ -3,13 +3,18 @@
 
 #include <arpa/inet.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
 
 namespace lwm2m::gateway {
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string inQuotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 bool isIpv4(const std::string& host) {
   in_addr a{};
@@ -39,30 +44,30 @@ Result<ListenAddress> parseListenAddress(std::string_view text) {
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos) {
-      return fail("missing ']' after the IPv6 address in " + quoted(text) + example);
+      return fail("missing ']' after the IPv6 address in " + inQuotes(text) + example);
     }
     host = std::string(text.substr(1, close - 1));
     if (close + 1 >= text.size() || text[close + 1] != ':') {
-      return fail("missing ':PORT' in " + quoted(text) + example);
+      return fail("missing ':PORT' in " + inQuotes(text) + example);
     }
     portText = text.substr(close + 2);
-    if (!isIpv6(host)) return fail(quoted(host) + " is not an IPv6 address" + example);
+    if (!isIpv6(host)) return fail(inQuotes(host) + " is not an IPv6 address" + example);
   } else {
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos) {
-      return fail("missing ':PORT' in " + quoted(text) + example);
+      return fail("missing ':PORT' in " + inQuotes(text) + example);
     }
     host = std::string(text.substr(0, colon));
     portText = text.substr(colon + 1);
     if (host.find(':') != std::string::npos) {
-      return fail("IPv6 address in " + quoted(text) + " must be in brackets" + example);
+      return fail("IPv6 address in " + inQuotes(text) + " must be in brackets" + example);
     }
     if (!isIpv4(host)) {
-      return fail(quoted(host) + " is not an IPv4 address" + example);
+      return fail(inQuotes(host) + " is not an IPv4 address" + example);
     }
   }
   const auto port = parsePort(portText);
-  if (!port) return fail("port " + quoted(portText) + " is not a number from 0 to 65535");
+  if (!port) return fail("port " + inQuotes(portText) + " is not a number from 0 to 65535");
   return ListenAddress{host, *port};
 }
 
@@ -78,41 +83,41 @@ std::optional<std::string> checkMqttUri(std::string_view uri) {
   const auto sep = uri.find("://");
   if (sep == std::string_view::npos) {
     return "expected SCHEME://HOST[:PORT] with scheme tcp, ssl, mqtt, mqtts, ws or wss (got " +
-           quoted(uri) + ")";
+           inQuotes(uri) + ")";
   }
   const auto scheme = uri.substr(0, sep);
   bool known = false;
   for (auto s : schemes) known = known || s == scheme;
   if (!known) {
-    return "unsupported scheme " + quoted(scheme) +
+    return "unsupported scheme " + inQuotes(scheme) +
            " (expected tcp, ssl, mqtt, mqtts, ws or wss)";
   }
   auto rest = uri.substr(sep + 3);
   const bool web = scheme == "ws" || scheme == "wss";
   const auto slash = rest.find('/');
   if (slash != std::string_view::npos) {
-    if (!web) return "a path is only allowed with ws:// and wss:// (got " + quoted(uri) + ")";
+    if (!web) return "a path is only allowed with ws:// and wss:// (got " + inQuotes(uri) + ")";
     rest = rest.substr(0, slash);
   }
   std::string_view host = rest;
   std::optional<std::string_view> port;
   if (!rest.empty() && rest.front() == '[') {
     const auto close = rest.find(']');
-    if (close == std::string_view::npos) return "missing ']' in " + quoted(uri);
+    if (close == std::string_view::npos) return "missing ']' in " + inQuotes(uri);
     host = rest.substr(1, close - 1);
     auto after = rest.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return "unexpected " + quoted(after) + " after the host";
+      if (after.front() != ':') return "unexpected " + inQuotes(after) + " after the host";
       port = after.substr(1);
     }
   } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
     host = rest.substr(0, colon);
     port = rest.substr(colon + 1);
   }
-  if (host.empty()) return "missing host in " + quoted(uri);
+  if (host.empty()) return "missing host in " + inQuotes(uri);
   if (port) {
     const auto p = parsePort(*port);
-    if (!p || *p == 0) return "port " + quoted(*port) + " is not a number from 1 to 65535";
+    if (!p || *p == 0) return "port " + inQuotes(*port) + " is not a number from 1 to 65535";
   }
   return std::nullopt;
 }
@@ -120,12 +125,12 @@ std::optional<std::string> checkMqttUri(std::string_view uri) {
 std::optional<std::string> checkEventTopic(std::string_view topic) {
   if (topic.empty()) return "must not be empty";
   if (topic.find_first_of("+#") != std::string_view::npos) {
-    return "must not contain the wildcards '+' or '#' (got " + quoted(topic) + ")";
+    return "must not contain the wildcards '+' or '#' (got " + inQuotes(topic) + ")";
   }
   for (std::size_t pos = topic.find('{'); pos != std::string_view::npos;
        pos = topic.find('{', pos + 1)) {
     const auto close = topic.find('}', pos);
-    if (close == std::string_view::npos) return "unclosed '{' in " + quoted(topic);
+    if (close == std::string_view::npos) return "unclosed '{' in " + inQuotes(topic);
     const auto name = topic.substr(pos + 1, close - pos - 1);
     if (name != "endpoint" && name != "kind") {
       return "unknown placeholder {" + std::string(name) +
@@ -141,11 +146,40 @@ std::optional<std::string> checkLogLevel(std::string_view level) {
   for (auto l : levels) {
     if (l == level) return std::nullopt;
   }
-  return "must be trace, debug, info, warn, error or off (got " + quoted(level) + ")";
+  return "must be trace, debug, info, warn, error or off (got " + inQuotes(level) + ")";
+}
+
+std::optional<std::string> checkReadableFile(std::string_view path) {
+  if (path.empty()) return std::nullopt;
+  const std::string p(path);
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec)) return "no such file " + inQuotes(path);
+  if (!std::filesystem::is_regular_file(p, ec)) return inQuotes(path) + " is not a regular file";
+  if (access(p.c_str(), R_OK) != 0) return "cannot read " + inQuotes(path) + ": " + std::strerror(errno);
+  return std::nullopt;
 }
 
 std::vector<std::string> crossCheck(const GatewayConfig& config) {
   std::vector<std::string> problems;
+  const auto& mqtt = config.mqtt;
+  const bool tls = mqtt.uri.starts_with("ssl://") || mqtt.uri.starts_with("mqtts://") ||
+                   mqtt.uri.starts_with("wss://");
+  if (!tls) {
+    for (const auto& [key, value] : {std::pair{"ca_file", &mqtt.caFile},
+                                     {"cert_file", &mqtt.certFile},
+                                     {"key_file", &mqtt.keyFile}}) {
+      if (!value->empty()) {
+        problems.push_back(std::string("mqtt.") + key +
+                           ": only used with ssl://, mqtts:// or wss:// (mqtt.uri is '" +
+                           mqtt.uri + "')");
+      }
+    }
+  }
+  if (mqtt.certFile.empty() != mqtt.keyFile.empty()) {
+    problems.push_back(mqtt.certFile.empty()
+                           ? "mqtt.key_file: needs mqtt.cert_file, the client certificate"
+                           : "mqtt.cert_file: needs mqtt.key_file, the client's private key");
+  }
   if (config.lwm2m.minLifetimeSeconds > config.lwm2m.maxLifetimeSeconds) {
     problems.push_back("lwm2m.min_lifetime_s: must not exceed lwm2m.max_lifetime_s (" +
                        std::to_string(config.lwm2m.minLifetimeSeconds) + " > " +

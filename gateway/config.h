@@ -44,6 +44,9 @@ struct MqttConfig {
   std::string clientId = "lwm2m-gateway";
   std::string username;  // empty: no user name
   std::string password;
+  std::string caFile;    // TLS: PEM CA certificates; empty: the system trust store
+  std::string certFile;  // TLS: PEM client certificate (with keyFile), for mutual TLS
+  std::string keyFile;
   std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
   int qos = 1;
   std::chrono::seconds keepalive{30};  // 0 disables keep-alive
@@ -94,6 +97,8 @@ std::optional<std::string> checkListenAddress(std::string_view text);
 std::optional<std::string> checkMqttUri(std::string_view uri);
 std::optional<std::string> checkEventTopic(std::string_view topic);
 std::optional<std::string> checkLogLevel(std::string_view level);
+// Empty, or a regular file this process can read.
+std::optional<std::string> checkReadableFile(std::string_view path);
 
 // Loads a YAML file over the defaults. On failure the error message holds one
 // line per problem, each "FILE:LINE: section.key: problem".

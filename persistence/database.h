@@ -77,7 +77,8 @@ class Database {
 
   // Commits and completes every write submitted so far, then stops the writer.
   // Later writes complete at once with an error; reads keep working. Call it
-  // from one thread, never from inside a completion. Idempotent.
+  // from one thread, never from inside a completion, and before destroying
+  // whatever the completions post into (the io_context). Idempotent.
   void close();
 
  private:

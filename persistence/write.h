@@ -13,6 +13,7 @@ namespace lwm2m::persistence {
 // block in it: post the result into your own executor. A promise to the cloud
 // ("queued", "accepted") may be made from here, not before. Exceptions thrown
 // by a completion are swallowed so that one caller cannot stop the writer.
+// An empty completion is allowed (nobody waits for that write).
 using WriteCompletion = std::function<void(Result<void>)>;
 
 // Counters of the writer thread since the database was opened. A batch is

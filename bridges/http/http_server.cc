@@ -138,7 +138,6 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
       throw std::runtime_error("HTTP server cannot listen on " + toString(endpoint) + ": " +
                                ec.message());
     }
-    spdlog::info("HTTP API listening on {}", toString(acceptor_.local_endpoint()));
   }
 
   void accept() {
@@ -184,17 +183,17 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
                        const gateway::api::DeviceDirectory& devices,
                        std::function<gateway::api::HealthReport()> health)
-    : io_(io), listen_(std::move(listen)), devices_(devices), health_(std::move(health)) {}
+    : listener_(std::make_shared<HttpListener>(
+          io, std::make_shared<ApiRouter>(devices, std::move(health)))) {
+  listener_->listen(listen);
+}
 
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
-  if (listener_) return;
-  auto listener =
-      std::make_shared<HttpListener>(io_, std::make_shared<ApiRouter>(devices_, health_));
-  listener->listen(listen_);
-  listener->accept();
-  listener_ = std::move(listener);
+  if (started_ || !listener_) return;
+  started_ = true;
+  listener_->accept();
 }
 
 void HttpServer::stop() {

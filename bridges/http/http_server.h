@@ -24,6 +24,9 @@ class HttpListener;
 
 class HttpServer {
  public:
+  // Binds and listens at once, so a bad or busy address fails start-up here:
+  // throws std::runtime_error naming the address and the reason (e.g.
+  // "address already in use"). Connections are accepted after start().
   HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
              const gateway::api::DeviceDirectory& devices,
              std::function<gateway::api::HealthReport()> health);
@@ -31,21 +34,17 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts accepting. Throws std::runtime_error naming the address
-  // and the reason if it cannot listen (e.g. "address already in use").
+  // Starts accepting connections.
   void start();
   // Stops accepting and closes every open connection; pending handlers then
-  // finish, so io_context::run() can return. Safe to call twice.
+  // finish, so io_context::run() can return. Safe to call twice; final.
   void stop();
-  // The bound address: the real port when started with port 0.
+  // The bound address, from construction on: the real port when asked for port 0.
   boost::asio::ip::tcp::endpoint localEndpoint() const;
 
  private:
-  boost::asio::io_context& io_;
-  boost::asio::ip::tcp::endpoint listen_;
-  const gateway::api::DeviceDirectory& devices_;
-  std::function<gateway::api::HealthReport()> health_;
   std::shared_ptr<HttpListener> listener_;
+  bool started_ = false;
 };
 
 }  // namespace lwm2m::bridges::http

@@ -31,8 +31,41 @@ std::string pahoUri(const std::string& uri) {
   return uri;
 }
 
+// Why a connection attempt failed, in words an operator can act on. Positive
+// codes are the broker's CONNACK refusals (MQTT 3.1.1, 3.2.2.3).
+std::string describeConnectFailure(int rc) {
+  switch (rc) {
+    case MQTTASYNC_FAILURE:
+      return "broker unreachable or connection refused";
+    case 1:
+      return "broker refused the connection: unacceptable protocol version";
+    case 2:
+      return "broker refused the connection: client id rejected";
+    case 3:
+      return "broker refused the connection: server unavailable";
+    case 4:
+      return "broker refused the connection: bad user name or password";
+    case 5:
+      return "broker refused the connection: not authorized";
+    default: {
+      const std::string text = ::mqtt::exception::error_str(rc);
+      return text.empty() ? "error " + std::to_string(rc) : text;
+    }
+  }
+}
+
 bool usesTls(const std::string& uri) {
   return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0;
+}
+
+::mqtt::ssl_options tlsOptions(const MqttSettings& settings) {
+  ::mqtt::ssl_options tls;
+  tls.set_enable_server_cert_auth(true);
+  tls.set_verify(true);  // the certificate must name the host we connect to
+  if (!settings.caFile.empty()) tls.set_trust_store(settings.caFile);
+  if (!settings.certFile.empty()) tls.set_key_store(settings.certFile);
+  if (!settings.keyFile.empty()) tls.set_private_key(settings.keyFile);
+  return tls;
 }
 
 }  // namespace
@@ -63,7 +96,7 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
       options_.set_user_name(settings_.username);
       options_.set_password(settings_.password);
     }
-    if (usesTls(pahoUri(settings_.uri))) options_.set_ssl(::mqtt::ssl_options());
+    if (usesTls(pahoUri(settings_.uri))) options_.set_ssl(tlsOptions(settings_));
   }
 
   // Paho's handlers hold only weak pointers: once this is gone they do nothing.
@@ -180,7 +213,7 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
 
   void onConnectFailed(int rc) {
     if (stopped_) return;
-    const std::string reason = ::mqtt::exception::error_str(rc);
+    const std::string reason = describeConnectFailure(rc);
     if (failures_++ == 0) {
       spdlog::warn("MQTT cannot connect to {}: {}; retrying with back-off up to {} ms",
                    settings_.uri, reason, settings_.reconnectMax.count());

@@ -14,6 +14,13 @@ struct MqttSettings {
   std::string clientId = "lwm2m-gateway";
   std::string username;  // empty: connect without credentials
   std::string password;
+  // TLS (ssl://, mqtts://, wss://): the broker's certificate is checked
+  // against caFile (PEM; empty: the system's trust store) and must name the
+  // URI's host. certFile + keyFile (PEM) give a client certificate for brokers
+  // that require one (e.g. AWS IoT).
+  std::string caFile;
+  std::string certFile;
+  std::string keyFile;
   // Topic of device events; {endpoint} and {kind} are replaced (see event_topic.h).
   std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
   int qos = 1;

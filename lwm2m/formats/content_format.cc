@@ -43,7 +43,8 @@ ContentFormat preferredContentFormat(std::string_view lwm2mVersion, const std::v
     if (n == kSenmlCbor || n == kSenmlJson || n == kTlv || n == kLwm2mJson) return n;
     if (n == kLwm2mCbor && lwm2mVersion != "1.1") return n;
   }
-  return lwm2mVersion == "1.1" ? kTlv : kSenmlCbor;
+  // 1.1 deprecates TLV on the client side and asks for SenML CBOR or JSON.
+  return kSenmlCbor;
 }
 
 std::optional<ContentFormat> compositeContentFormat(std::string_view lwm2mVersion,

@@ -31,8 +31,10 @@ std::string_view contentFormatName(ContentFormat format);
 // (Read on an object or instance, Write on an instance), given the client's
 // LwM2M version ("1.0", "1.1", "1.2"; empty means 1.0) and the formats it
 // advertised with ct= on the root link (empty when it advertised none).
-// 1.0 clients get TLV (mandatory in 1.0); 1.1+ clients get their advertised
-// preference when we support it, else SenML CBOR for 1.2, else TLV.
+// 1.0 clients get TLV (mandatory in 1.0); 1.1+ clients get the first
+// advertised format that carries trees (LwM2M CBOR only from 1.2), else
+// SenML CBOR, which 1.1 recommends (TLV is deprecated for 1.1 clients).
+// Several ct attributes or a quoted list are both fine: pass them all.
 ContentFormat preferredContentFormat(std::string_view lwm2mVersion,
                                      const std::vector<ContentFormat>& advertised);
 

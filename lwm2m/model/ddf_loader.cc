@@ -201,4 +201,25 @@ DdfLoadReport loadDdfDirectory(const std::filesystem::path& directory, ObjectMod
   return report;
 }
 
+DdfLoadReport loadDdf(const std::filesystem::path& path, ObjectModel& model) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return loadDdfDirectory(path, model);
+  DdfLoadReport report;
+  auto objects = loadDdfFile(path);
+  if (!objects) {
+    report.errors.push_back(objects.error().message);
+    return report;
+  }
+  if (objects->empty()) {
+    report.skipped.push_back(path.string());
+    return report;
+  }
+  report.filesLoaded = 1;
+  for (auto& o : *objects) {
+    model.add(std::move(o));
+    ++report.objectsLoaded;
+  }
+  return report;
+}
+
 }  // namespace lwm2m::model

@@ -33,4 +33,7 @@ struct DdfLoadReport {
 // others still load.
 DdfLoadReport loadDdfDirectory(const std::filesystem::path& directory, ObjectModel& model);
 
+// One file or a whole directory, whichever `path` names.
+DdfLoadReport loadDdf(const std::filesystem::path& path, ObjectModel& model);
+
 }  // namespace lwm2m::model

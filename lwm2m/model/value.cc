@@ -85,15 +85,21 @@ Result<ObjectLink> ObjectLink::parse(std::string_view text) {
   return link;
 }
 
-Value Value::string(std::string text) { return Value(DataType::String, std::move(text)); }
-Value Value::integer(std::int64_t v) { return Value(DataType::Integer, v); }
-Value Value::unsignedInteger(std::uint64_t v) { return Value(DataType::UnsignedInteger, v); }
-Value Value::floating(double v) { return Value(DataType::Float, v); }
-Value Value::boolean(bool v) { return Value(DataType::Boolean, v); }
-Value Value::opaque(Bytes bytes) { return Value(DataType::Opaque, std::move(bytes)); }
-Value Value::time(std::int64_t seconds) { return Value(DataType::Time, seconds); }
-Value Value::objectLink(ObjectLink link) { return Value(DataType::Objlnk, link); }
-Value Value::coreLink(std::string links) { return Value(DataType::Corelnk, std::move(links)); }
+Value Value::string(std::string text) {
+  return Value(DataType::String, std::in_place_type<std::string>, std::move(text));
+}
+Value Value::integer(std::int64_t v) { return Value(DataType::Integer, std::in_place_type<std::int64_t>, v); }
+Value Value::unsignedInteger(std::uint64_t v) {
+  return Value(DataType::UnsignedInteger, std::in_place_type<std::uint64_t>, v);
+}
+Value Value::floating(double v) { return Value(DataType::Float, std::in_place_type<double>, v); }
+Value Value::boolean(bool v) { return Value(DataType::Boolean, std::in_place_type<bool>, v); }
+Value Value::opaque(Bytes bytes) { return Value(DataType::Opaque, std::in_place_type<Bytes>, std::move(bytes)); }
+Value Value::time(std::int64_t seconds) { return Value(DataType::Time, std::in_place_type<std::int64_t>, seconds); }
+Value Value::objectLink(ObjectLink link) { return Value(DataType::Objlnk, std::in_place_type<ObjectLink>, link); }
+Value Value::coreLink(std::string links) {
+  return Value(DataType::Corelnk, std::in_place_type<std::string>, std::move(links));
+}
 
 std::string Value::toDisplayString() const {
   switch (type_) {

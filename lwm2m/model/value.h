@@ -82,7 +82,9 @@ class Value {
  private:
   using Data = std::variant<std::monostate, std::string, std::int64_t, std::uint64_t, double,
                             bool, Bytes, ObjectLink>;
-  Value(DataType type, Data data) : type_(type), data_(std::move(data)) {}
+  // Builds the alternative in place (no temporary variant to move from).
+  template <class T>
+  Value(DataType type, std::in_place_type_t<T> tag, T v) : type_(type), data_(tag, std::move(v)) {}
   DataType type_ = DataType::None;
   Data data_;
 };

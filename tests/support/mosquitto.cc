@@ -21,7 +21,7 @@ std::filesystem::path makeTempDir() {
 
 }  // namespace
 
-Mosquitto::Mosquitto() : dir_(makeTempDir()), port_(freeTcpPort()) {
+Mosquitto::Mosquitto(const std::string& extraConfig) : dir_(makeTempDir()), port_(freeTcpPort()) {
   std::ofstream conf(dir_ / "mosquitto.conf");
   conf << "listener " << port_ << " 127.0.0.1\n"
        << "allow_anonymous true\n"
@@ -33,6 +33,7 @@ Mosquitto::Mosquitto() : dir_(makeTempDir()), port_(freeTcpPort()) {
        << "log_type all\n";
   // Run as root, Mosquitto would switch to its own user and lose access to dir_.
   if (geteuid() == 0) conf << "user root\n";
+  conf << extraConfig << "\n";
   conf.close();
   start();
 }

@@ -21,7 +21,8 @@ class Mosquitto {
  public:
   // Picks a free port and starts the broker; throws std::runtime_error (with
   // the broker's log) if it does not accept connections within 10 s.
-  Mosquitto();
+  // extraConfig is appended to mosquitto.conf, e.g. a second (TLS) listener.
+  explicit Mosquitto(const std::string& extraConfig = "");
   ~Mosquitto();
   Mosquitto(const Mosquitto&) = delete;
   Mosquitto& operator=(const Mosquitto&) = delete;
@@ -33,6 +34,7 @@ class Mosquitto {
   std::uint16_t port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   std::string log() const;  // the broker's log so far
+  const std::filesystem::path& directory() const { return dir_; }  // removed with the broker
 
  private:
   std::filesystem::path dir_;

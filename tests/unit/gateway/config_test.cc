@@ -168,6 +168,27 @@ TEST(Config, CrossChecksNameTheKeyLine) {
             "(500 > 100)");
 }
 
+TEST(Config, TlsFilesMustExistAndNeedATlsUri) {
+  const std::string ca = ::testing::TempDir() + "config_test_ca.pem";
+  const std::string cert = ::testing::TempDir() + "config_test_cert.pem";
+  std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\n";
+  std::ofstream(cert) << "-----BEGIN CERTIFICATE-----\n";
+  auto loaded = loadConfigText("mqtt:\n  uri: mqtts://b:8883\n  ca_file: " + ca +
+                                   "\n  cert_file: " + cert + "\n  key_file: " + cert + "\n",
+                               "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->mqtt.caFile, ca);
+  EXPECT_EQ(loaded->mqtt.certFile, cert);
+
+  EXPECT_EQ(errorsOf("mqtt:\n  uri: ssl://b:8883\n  ca_file: /nonexistent/ca.pem\n"),
+            "gateway.yaml:3: mqtt.ca_file: no such file '/nonexistent/ca.pem'");
+  EXPECT_EQ(errorsOf("mqtt:\n  ca_file: " + ca + "\n"),
+            "gateway.yaml:2: mqtt.ca_file: only used with ssl://, mqtts:// or wss:// (mqtt.uri "
+            "is 'tcp://127.0.0.1:1883')");
+  EXPECT_EQ(errorsOf("mqtt:\n  uri: ssl://b:8883\n  cert_file: " + cert + "\n"),
+            "gateway.yaml:3: mqtt.cert_file: needs mqtt.key_file, the client's private key");
+}
+
 TEST(Config, ListenAddresses) {
   auto v4 = parseListenAddress("0.0.0.0:5683");
   ASSERT_TRUE(v4.ok());

@@ -197,15 +197,14 @@ TEST_F(HttpServerTest, StopClosesIdleConnectionsAndLetsTheLoopEnd) {
   EXPECT_TRUE(late.connectError());    // nobody listens any more
 }
 
-TEST(HttpServer, BusyAddressIsAClearError) {
+TEST(HttpServer, BusyAddressIsAClearErrorAtConstruction) {
   asio::io_context io;
   testing::FakeDirectory directory;
   auto health = [] { return gateway::api::HealthReport{}; };
   HttpServer first(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), directory, health);
-  first.start();
-  HttpServer second(io, first.localEndpoint(), directory, health);
+  EXPECT_NE(first.localEndpoint().port(), 0);  // known before start()
   try {
-    second.start();
+    HttpServer second(io, first.localEndpoint(), directory, health);
     FAIL() << "second server bound a busy port";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:"), std::string::npos)

@@ -9,10 +9,17 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/post.hpp>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <filesystem>
 #include <future>
 #include <thread>
 
 #include "tests/support/mosquitto.h"
+#include "tests/support/test_pki.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace {
@@ -22,6 +29,7 @@ namespace api = gateway::api;
 using namespace std::chrono_literals;
 using lwm2m::testing::Mosquitto;
 using lwm2m::testing::MqttSubscriber;
+using lwm2m::testing::TestPki;
 
 api::DeviceEvent event(api::DeviceEventKind kind, std::string endpoint) {
   api::DeviceInfo device;
@@ -33,6 +41,29 @@ api::DeviceEvent event(api::DeviceEventKind kind, std::string endpoint) {
   device.objectLinks = {{"/3/0", {}}};
   return api::DeviceEvent{kind, device, std::chrono::system_clock::now()};
 }
+
+// Keeps what the bridge logs at info and above, to check what an operator sees.
+class LogCapture {
+ public:
+  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000)) {
+    sink_->set_pattern("[%l] %v");
+    auto logger = std::make_shared<spdlog::logger>("test", sink_);
+    logger->set_level(spdlog::level::info);
+    previous_ = spdlog::default_logger();
+    spdlog::set_default_logger(logger);
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+
+  std::size_t count(const std::string& text) const {
+    std::size_t n = 0;
+    for (const auto& line : sink_->last_formatted()) n += line.find(text) != std::string::npos;
+    return n;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 // The bridge lives on an io_context run by its own thread, like the gateway's
 // I/O thread; the test talks to it through post().
@@ -79,6 +110,16 @@ class MqttBridgeTest : public ::testing::Test {
     onIo([&] { bridge_->onDeviceEvent(e); });
   }
 
+  // True once a log line containing `text` was written, polling until the deadline.
+  bool waitForLog(const std::string& text, std::chrono::milliseconds timeout = 15s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (logs_.count(text) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return true;
+  }
+
   bool waitConnected(bool wanted, std::chrono::milliseconds timeout = 10s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (bridge_->connected() != wanted) {
@@ -88,6 +129,7 @@ class MqttBridgeTest : public ::testing::Test {
     return true;
   }
 
+  LogCapture logs_;
   asio::io_context io_;
   // Keeps run() going while the bridge has nothing to do.
   asio::any_io_executor work_ =
@@ -148,6 +190,11 @@ TEST_F(MqttBridgeTest, StartsWhileTheBrokerIsDownAndDeliversWhenItComes) {
   auto message = subscriber.next(15s);
   ASSERT_TRUE(message.has_value()) << broker.log();
   EXPECT_EQ(message->first, "lwm2m/early/event/registered");
+  // One warning for the outage however many attempts failed, then the recovery.
+  EXPECT_EQ(logs_.count("[warning] MQTT cannot connect to " + broker.uri() +
+                        ": broker unreachable or connection refused"),
+            1u);
+  EXPECT_EQ(logs_.count("[info] MQTT connected to " + broker.uri()), 1u);
 }
 
 TEST_F(MqttBridgeTest, BuffersDuringABrokerOutageAndReconnects) {
@@ -190,6 +237,7 @@ TEST_F(MqttBridgeTest, FullBufferDropsNewEventsAndKeepsTheOldest) {
     publish(event(api::DeviceEventKind::Registered, name));
   }
   EXPECT_EQ(bridge_->droppedEvents(), 2u);
+  EXPECT_EQ(logs_.count("[warning] MQTT buffer full (2 messages"), 1u);
 
   broker.start();
   ASSERT_TRUE(waitConnected(true));
@@ -210,7 +258,11 @@ TEST_F(MqttBridgeTest, StopDisconnectsPromptlyEvenWithoutABroker) {
   EXPECT_LT(std::chrono::steady_clock::now() - before, 3s);
   EXPECT_FALSE(bridge_->connected());
   // The broker saw a clean disconnect, not a dropped connection.
-  std::this_thread::sleep_for(200ms);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (broker.log().find("Client gateway-under-test disconnected.") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
   EXPECT_NE(broker.log().find("Client gateway-under-test disconnected."), std::string::npos)
       << broker.log();
 
@@ -219,6 +271,79 @@ TEST_F(MqttBridgeTest, StopDisconnectsPromptlyEvenWithoutABroker) {
   const auto again = std::chrono::steady_clock::now();
   onIo([&] { bridge_->stop(); });
   EXPECT_LT(std::chrono::steady_clock::now() - again, 3s);
+}
+
+// A broker with a plain listener (for the subscriber) and a TLS listener on
+// another port (for the bridge), its certificates from a throw-away CA.
+class MqttBridgeTlsTest : public MqttBridgeTest {
+ protected:
+  void SetUp() override {
+    MqttBridgeTest::SetUp();
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("mqtt-tls-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    pki_ = lwm2m::testing::makeTestPki(dir_);
+    tlsPort_ = lwm2m::testing::freeTcpPort();
+  }
+  void TearDown() override {
+    MqttBridgeTest::TearDown();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string tlsListener(bool requireClientCertificate) const {
+    return "listener " + std::to_string(tlsPort_) + " 127.0.0.1\n" + "cafile " + pki_.caFile +
+           "\n" + "certfile " + pki_.serverCert + "\n" + "keyfile " + pki_.serverKey + "\n" +
+           (requireClientCertificate ? "require_certificate true\n" : "");
+  }
+
+  MqttSettings tlsSettings(const Mosquitto& broker, const std::string& scheme = "ssl") {
+    MqttSettings s = settings(broker);
+    s.uri = scheme + "://127.0.0.1:" + std::to_string(tlsPort_);
+    s.caFile = pki_.caFile;
+    return s;
+  }
+
+  std::filesystem::path dir_;
+  TestPki pki_;
+  std::uint16_t tlsPort_ = 0;
+};
+
+TEST_F(MqttBridgeTlsTest, PublishesOverTlsWhenTheCaIsTrusted) {
+  Mosquitto broker(tlsListener(false));
+  MqttSubscriber subscriber(broker, "lwm2m/#");
+  startBridge(tlsSettings(broker, "mqtts"));
+  ASSERT_TRUE(waitConnected(true)) << broker.log();
+  publish(event(api::DeviceEventKind::Registered, "secure-1"));
+  auto message = subscriber.next(10s);
+  ASSERT_TRUE(message.has_value()) << broker.log();
+  EXPECT_EQ(message->first, "lwm2m/secure-1/event/registered");
+}
+
+TEST_F(MqttBridgeTlsTest, RefusesABrokerSignedByAnUnknownCa) {
+  Mosquitto broker(tlsListener(false));
+  auto s = tlsSettings(broker);
+  s.caFile.clear();  // the system trust store does not know the test CA
+  startBridge(s);
+  EXPECT_TRUE(waitForLog("[warning] MQTT cannot connect to " + s.uri));
+  EXPECT_FALSE(bridge_->connected());
+  EXPECT_EQ(logs_.count("MQTT connected"), 0u);
+}
+
+TEST_F(MqttBridgeTlsTest, PresentsAClientCertificateWhenTheBrokerRequiresOne) {
+  Mosquitto broker(tlsListener(true));
+  auto without = tlsSettings(broker);
+  startBridge(without);
+  EXPECT_TRUE(waitForLog("[warning] MQTT cannot connect to " + without.uri)) << broker.log();
+  EXPECT_FALSE(bridge_->connected()) << "connected without a client certificate";
+  onIo([&] { bridge_.reset(); });
+
+  auto with = tlsSettings(broker);
+  with.certFile = pki_.clientCert;
+  with.keyFile = pki_.clientKey;
+  startBridge(with);
+  EXPECT_TRUE(waitConnected(true)) << broker.log();
 }
 
 }  // namespace

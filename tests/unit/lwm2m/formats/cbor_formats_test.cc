@@ -58,6 +58,29 @@ TEST_F(CborFormatsTest, SenmlCborTimestampsAndBaseNameCarryOver) {
   EXPECT_EQ(*again, *data);
 }
 
+// A bootstrap write of two Security instances as a commercial server sends
+// it: one bn for all records, names "instance/resource", keys as byte
+// strings (vd), an empty vd for an unused key. Servers that read vd as text
+// got this wrong.
+TEST_F(CborFormatsTest, SenmlCborSecurityObjectWithByteStrings) {
+  Bytes payload = hex(
+      "89 a3 21 63 2f 30 2f 00 63 31 2f 30 03 78 1c 63 6f 61 70 73 3a 2f 2f 67 61 74 65 77 61 79 2e 65"
+      "78 61 6d 70 6c 65 3a 35 36 38 34 a2 00 63 31 2f 32 02 00 a2 00 63 31 2f 33 08 46 64 65 76 2d 31"
+      "37 a2 00 63 31 2f 35 08 50 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f a2 00 63 31 2f 34 08"
+      "40 a2 00 63 31 2f 31 04 f5 a2 00 63 32 2f 30 03 78 1c 63 6f 61 70 73 3a 2f 2f 67 61 74 65 77 61"
+      "79 2e 65 78 61 6d 70 6c 65 3a 35 37 38 34 a2 00 63 32 2f 31 04 f4 a2 00 64 32 2f 31 30 02 18 65");
+  auto node = senml_.decode(payload, Path(0), context());
+  ASSERT_TRUE(node.ok()) << node.error().message;
+  const auto* bootstrap = node->object()->instance(1);
+  ASSERT_NE(bootstrap, nullptr);
+  EXPECT_EQ(bootstrap->resource(0)->value(), Value::string("coaps://gateway.example:5684"));
+  EXPECT_EQ(bootstrap->resource(3)->value(), Value::opaque({'d', 'e', 'v', '-', '1', '7'}));
+  EXPECT_EQ(bootstrap->resource(4)->value(), Value::opaque({}));
+  EXPECT_EQ(bootstrap->resource(5)->value().asOpaque().size(), 16u);
+  EXPECT_EQ(bootstrap->resource(1)->value(), Value::boolean(true));
+  EXPECT_EQ(node->object()->instance(2)->resource(10)->value(), Value::integer(101));
+}
+
 TEST_F(CborFormatsTest, SenmlCborRejectsBadRecords) {
   for (const char* bad : {"a0", "81 01", "81 a1 21 01", "81 a2 21 66 2f 33 2f 30 2f 39 02 61 31",
                           "81 a2 21 66 2f 33 2f 30 2f 39 04 01", "81 a1 21 66 2f 33 2f 30 2f 39",

@@ -134,7 +134,8 @@ TEST(FormatRegistry, LegacyNumbersAndCapabilities) {
 TEST(ContentFormat, PreferredFormatPerClient) {
   EXPECT_EQ(preferredContentFormat("1.0", {}), kTlv);
   EXPECT_EQ(preferredContentFormat("", {kSenmlJson}), kTlv);  // no version: 1.0
-  EXPECT_EQ(preferredContentFormat("1.1", {}), kTlv);
+  EXPECT_EQ(preferredContentFormat("1.1", {}), kSenmlCbor);
+  EXPECT_EQ(preferredContentFormat("1.1", {kText, kOpaque}), kSenmlCbor);
   EXPECT_EQ(preferredContentFormat("1.1", {kSenmlJson}), kSenmlJson);
   EXPECT_EQ(preferredContentFormat("1.1", {kLwm2mCbor, kSenmlCbor}), kSenmlCbor);  // LwM2M CBOR is 1.2
   EXPECT_EQ(preferredContentFormat("1.2", {kLwm2mCbor}), kLwm2mCbor);

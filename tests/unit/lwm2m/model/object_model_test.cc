@@ -113,6 +113,17 @@ TEST(DdfLoader, LoadsTheWholeOmaRegistry) {
   EXPECT_NE(model.find(10241), nullptr);
 }
 
+TEST(DdfLoader, OneFileAddsAVersionBesideTheBuiltIn) {
+  ObjectModel model = ObjectModel::builtIn();
+  DdfLoadReport report = loadDdf(std::string(LWM2M_REGISTRY_DIR) + "/3.xml", model);
+  ASSERT_TRUE(report.errors.empty()) << report.errors[0];
+  EXPECT_EQ(report.filesLoaded, 1u);
+  EXPECT_EQ(model.versionsOf(3), (std::vector<std::string>{"1.1", "1.2"}));
+  EXPECT_EQ(model.find(3)->version, "1.2");  // newest by default
+  ObjectModel client = model.forVersions({{3, "1.1"}});
+  EXPECT_EQ(client.find(3)->version, "1.1");  // what a ver=1.1 client reported
+}
+
 TEST(DdfLoader, MissingDirectoryIsReported) {
   ObjectModel model;
   DdfLoadReport report = loadDdfDirectory("/nonexistent/registry", model);
