@@ -69,6 +69,9 @@ bridges::mqtt::MqttSettings mqttSettings(const MqttConfig& c) {
   s.reconnectMin = c.reconnectMin;
   s.reconnectMax = c.reconnectMax;
   s.maxBuffered = c.maxBuffered;
+  s.caFile = c.caFile;
+  s.certFile = c.certFile;
+  s.keyFile = c.keyFile;
   return s;
 }
 
