@@ -1,5 +1,7 @@
 #include "gateway/device_registry.h"
 
+#include <charconv>
+
 namespace lwm2m::gateway {
 
 std::string formatPeer(const coap::Peer& peer) {
@@ -9,6 +11,23 @@ std::string formatPeer(const coap::Peer& peer) {
   }
   const std::string port = std::to_string(peer.port());
   return address.is_v6() ? "[" + address.to_string() + "]:" + port : address.to_string() + ":" + port;
+}
+
+Result<coap::Peer> parsePeer(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return fail("expected HOST:PORT");
+  std::string host(text.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto portText = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
+  if (ec != std::errc() || end != portText.data() + portText.size() || port == 0 || port > 65535) {
+    return fail("bad port");
+  }
+  boost::system::error_code error;
+  auto address = boost::asio::ip::make_address(host, error);
+  if (error) return fail("'" + host + "' is not an IP address");
+  return coap::Peer(address, static_cast<std::uint16_t>(port));
 }
 
 api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock) {

@@ -7,12 +7,15 @@
 
 #include "gateway/api/device_directory.h"
 #include "lwm2m/coap/scheduler.h"
+#include "lwm2m/result.h"
 #include "lwm2m/server/registration_store.h"
 
 namespace lwm2m::gateway {
 
 // "127.0.0.1:5683", "[::1]:5683"; IPv4-mapped IPv6 peers are shown as IPv4.
 std::string formatPeer(const coap::Peer& peer);
+// The inverse of formatPeer: "127.0.0.1:5683" or "[::1]:5683".
+Result<coap::Peer> parsePeer(std::string_view text);
 
 api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock);
 

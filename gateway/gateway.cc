@@ -14,11 +14,13 @@
 #include "gateway/command_line.h"
 #include "gateway/device_event_fanout.h"
 #include "gateway/device_registry.h"
+#include "gateway/registration_persistence.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/udp_transport.h"
 #include "lwm2m/server/registration_interface.h"
 #include "lwm2m/server/uplink_dispatcher.h"
+#include "persistence/database.h"
 
 namespace lwm2m::gateway {
 namespace {
@@ -75,10 +77,10 @@ bridges::mqtt::MqttSettings mqttSettings(const MqttConfig& c) {
   return s;
 }
 
-void prepareDataDirectory(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("storage.data_dir " + dir + ": " + ec.message());
+std::unique_ptr<persistence::Database> openDatabase(const std::string& dir) {
+  auto db = persistence::Database::open(dir);
+  if (!db) throw std::runtime_error("storage.data_dir " + dir + ": " + db.error().message);
+  return std::move(*db);
 }
 
 }  // namespace
@@ -87,12 +89,14 @@ void prepareDataDirectory(const std::string& dir) {
 // the bridges go before the server state they look at.
 struct Gateway::Parts {
   explicit Parts(const GatewayConfig& config)
-      : scheduler(io),
+      : database(openDatabase(config.storage.dataDir)),
+        scheduler(io),
         rng(std::random_device{}()),
         transport(io, coapBindAddress(config.coap.listen)),
         endpoint(transport, scheduler, transmission(config.coap), [this] { return rng(); }),
         registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
         dispatcher(registration),
+        persistence(database->registrations(), scheduler),
         registry(registration.registrations(), scheduler),
         fanout(scheduler),
         mqtt(io, mqttSettings(config.mqtt)),
@@ -106,6 +110,7 @@ struct Gateway::Parts {
         signals(io, SIGINT, SIGTERM),
         startedAt(std::chrono::steady_clock::now()) {}
 
+  std::unique_ptr<persistence::Database> database;  // destroyed last: drains pending writes
   boost::asio::io_context io;
   coap::AsioScheduler scheduler;
   std::mt19937 rng;
@@ -113,24 +118,33 @@ struct Gateway::Parts {
   coap::Endpoint endpoint;
   server::RegistrationInterface registration;
   server::UplinkDispatcher dispatcher;
+  RegistrationPersistence persistence;
   DeviceRegistry registry;
   DeviceEventFanout fanout;
   bridges::mqtt::MqttBridge mqtt;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   std::chrono::steady_clock::time_point startedAt;
+  std::vector<server::Registration> expiredWhileDown;
   bool stopping = false;
 };
 
 Gateway::Gateway(const GatewayConfig& config) {
-  prepareDataDirectory(config.storage.dataDir);
   parts_ = std::make_unique<Parts>(config);
   Parts& p = *parts_;
+
+  auto restored = p.persistence.restoreInto(p.registration);
+  if (!restored) throw std::runtime_error("cannot read stored registrations: " + restored.error().message);
+  for (const std::string& why : restored->unreadable) spdlog::warn("stored registration dropped: {}", why);
+  p.expiredWhileDown = std::move(restored->expired);
+  spdlog::info("database {}: {} registrations restored, {} expired while the gateway was down",
+               p.database->file().string(), restored->registrations, p.expiredWhileDown.size());
 
   p.endpoint.setRequestHandler(
       [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         p.dispatcher.handle(from, request, respond);
       });
+  p.registration.addListener(&p.persistence);
   p.registration.addListener(&p.fanout);
   p.fanout.subscribe(&p.mqtt);
 
@@ -151,6 +165,10 @@ void Gateway::run() {
   p.endpoint.start();
   p.http.start();
   p.mqtt.start();
+  boost::asio::post(p.io, [&p] {
+    for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
+    p.expiredWhileDown.clear();
+  });
   p.io.run();
   spdlog::info("lwm2m-gateway stopped");
 }

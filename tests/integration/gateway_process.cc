@@ -1,5 +1,6 @@
 #include "tests/integration/gateway_process.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -60,12 +61,24 @@ GatewayProcess::GatewayProcess(const std::string& mqttUri, const std::string& co
                                    "--data-dir", (dir_ / "data").string(),
                                    "--log-level", "debug"};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  argv_ = std::move(argv);
+  restart();
+}
+
+void GatewayProcess::restart() {
+  if (process_) process_->terminate();
   Process::Output out;
   out.file = (dir_ / "gateway.log").string();
-  process_ = Process::start(argv, out);
+  process_ = Process::start(argv_, out);
   if (!waitForTcpPort(httpPort_, std::chrono::seconds(15))) {
     throw std::runtime_error("gateway did not start; its log:\n" + log());
   }
+}
+
+void GatewayProcess::kill() {
+  if (!process_) return;
+  ::kill(process_->pid(), SIGKILL);
+  process_->waitFor(std::chrono::seconds(10));
 }
 
 GatewayProcess::~GatewayProcess() {

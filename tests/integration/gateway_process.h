@@ -48,12 +48,18 @@ class GatewayProcess {
   std::string log() const;
   // SIGTERM; returns the exit status (bounded wait).
   int terminate();
+  // SIGKILL, as a power cut or an OOM kill would; returns once it is gone.
+  void kill();
+  // Starts again with the same ports, data directory and arguments.
+  void restart();
+  std::filesystem::path dataDir() const { return dir_ / "data"; }
 
  private:
   std::filesystem::path dir_;
   std::string coapHost_;
   std::uint16_t coapPort_;
   std::uint16_t httpPort_;
+  std::vector<std::string> argv_;
   std::optional<Process> process_;
 };
 
