@@ -43,6 +43,7 @@ Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));
 }
 void Endpoint::cancelRequest(RequestId id) { impl_->cancelRequest(id); }
+void Endpoint::setMaxBodySize(std::size_t bytes) { impl_->maxBodySize = bytes; }
 Peer Endpoint::localEndpoint() const { return impl_->transport.localEndpoint(); }
 const EndpointStats& Endpoint::stats() const { return impl_->stats; }
 const TransmissionParameters& Endpoint::parameters() const { return impl_->parameters; }
@@ -80,6 +81,7 @@ void Endpoint::Impl::shutdown() {
   byMessageId_.clear();
   separates_.clear();
   received_.clear();
+  assemblies_.clear();
 }
 
 void Endpoint::Impl::onDatagram(const Peer& from, std::span<const std::uint8_t> datagram) {
@@ -193,7 +195,8 @@ void Endpoint::Impl::sweep() {
     }
   }
   messageIds_.sweep(now);
-  if (!received_.empty() || messageIds_.peers() != 0) scheduleSweep();
+  sweepAssemblies(now);
+  if (!received_.empty() || messageIds_.peers() != 0 || !assemblies_.empty()) scheduleSweep();
 }
 
 }  // namespace lwm2m::coap

@@ -21,6 +21,13 @@
 // Unknown critical options: CON request → 4.02 piggybacked, NON → RST.
 // Malformed datagrams: RST if a CON header is readable, else dropped.
 // Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
+// Block-wise (RFC 7959): a request arriving in Block1 blocks is answered 2.31
+// Continue per block and reaches the handler once, whole (its response gets
+// the final Block1 option); a response to our request that arrives in Block2
+// blocks is fetched block by block and delivered once, whole, without Block2.
+// Bodies over setMaxBodySize() get 4.13 (Block1) or are delivered as the last
+// block received, Block2 option included (Block2). Notifications are not
+// reassembled (RFC 7959 §3.4 is left to the caller).
 // NSTART is not enforced: the caller decides how many requests a peer gets at
 // once (LwM2M servers commonly send several). Handlers may destroy the Endpoint.
 
@@ -90,6 +97,8 @@ class Endpoint {
   void start();
   // Requests arriving before a handler is set are answered 5.03 Service Unavailable.
   void setRequestHandler(RequestHandler handler);
+  // Largest block-wise body assembled in either direction (default 1 MiB).
+  void setMaxBodySize(std::size_t bytes);
 
   // Sends `request` (CON unless request.type is NonConfirmable) to `to`.
   // The handler is never called from inside sendRequest.

@@ -52,20 +52,27 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   byToken_.emplace(token, id);
   byMessageId_[MessageKey{to, *messageId}] = id;
 
+  scheduleSweep();
+  transmit(id, out, confirmable);
+  return id;
+}
+
+// Sends out.datagram and arms the retransmission (CON) or response (NON) timer.
+void Endpoint::Impl::transmit(RequestId id, Outgoing& out, bool confirmable) {
+  out.retransmissions = 0;
   if (confirmable) {
     out.state = RequestState::AwaitingAck;
     out.timeout = initialTimeout();
     out.timer = scheduler_.schedule(out.timeout, [this, id] { onRetransmitTimer(id); });
   } else {
     out.state = RequestState::AwaitingResponse;
-    out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, to] {
+    const Peer peer = out.peer;
+    out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, peer] {
       ++stats.timeouts;
-      finish(id, RequestStatus::Timeout, to);
+      finish(id, RequestStatus::Timeout, peer);
     });
   }
-  scheduleSweep();
-  sendDatagram(to, out.datagram);
-  return id;
+  sendDatagram(out.peer, out.datagram);
 }
 
 Endpoint::RequestId Endpoint::Impl::adoptObservation(const Peer& peer,
@@ -128,7 +135,6 @@ void Endpoint::Impl::onAcknowledgement(const Peer& from, Message ack) {
     scheduler_.cancel(out.timer);
     out.state = RequestState::AwaitingResponse;
     byMessageId_.erase(MessageKey{out.peer, out.messageId});
-    out.datagram = {};
     const Peer peer = out.peer;
     out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, peer] {
       ++stats.timeouts;
@@ -186,7 +192,7 @@ void Endpoint::Impl::deliver(RequestId id, const Peer& from, Message response) {
       found != byMessageId_.end() && found->second == id) {
     byMessageId_.erase(found);
   }
-  out.datagram = {};
+  if (continueBlock2(id, from, response)) return;
   // RFC 7641 §3.2: without Observe, or with an error code, the observation is over.
   const bool observing =
       out.keepToken && response.code.isSuccess() && response.observe().has_value();
