@@ -44,6 +44,11 @@ Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std
 }
 void Endpoint::cancelRequest(RequestId id) { impl_->cancelRequest(id); }
 void Endpoint::setMaxBodySize(std::size_t bytes) { impl_->maxBodySize = bytes; }
+void Endpoint::setBlockSize(std::uint16_t bytes) {
+  std::uint16_t size = 16;
+  while (size < 1024 && size * 2 <= bytes) size = static_cast<std::uint16_t>(size * 2);
+  impl_->blockSize = size;
+}
 Peer Endpoint::localEndpoint() const { return impl_->transport.localEndpoint(); }
 const EndpointStats& Endpoint::stats() const { return impl_->stats; }
 const TransmissionParameters& Endpoint::parameters() const { return impl_->parameters; }

@@ -21,10 +21,16 @@
 // Unknown critical options: CON request → 4.02 piggybacked, NON → RST.
 // Malformed datagrams: RST if a CON header is readable, else dropped.
 // Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
-// Block-wise (RFC 7959): a request arriving in Block1 blocks is answered 2.31
-// Continue per block and reaches the handler once, whole (its response gets
-// the final Block1 option); a response to our request that arrives in Block2
-// blocks is fetched block by block and delivered once, whole, without Block2.
+// Block-wise (RFC 7959), transparent in both roles:
+//  - a request arriving in Block1 blocks is answered 2.31 Continue per block
+//    and reaches the handler once, whole (its response gets the final Block1);
+//  - a response body over the block size is cut to the Block2 block the peer
+//    asks for (block 0 first, with Size2); the handler runs for each block
+//    request, so it should answer GETs the same way each time (ETag);
+//  - a request body over the block size is sent in Block1 blocks (with Size1);
+//    the final response reaches the handler;
+//  - a response to our request that arrives in Block2 blocks is fetched block
+//    by block and delivered once, whole, without Block2.
 // Bodies over setMaxBodySize() get 4.13 (Block1) or are delivered as the last
 // block received, Block2 option included (Block2). Notifications are not
 // reassembled (RFC 7959 §3.4 is left to the caller).
@@ -99,6 +105,9 @@ class Endpoint {
   void setRequestHandler(RequestHandler handler);
   // Largest block-wise body assembled in either direction (default 1 MiB).
   void setMaxBodySize(std::size_t bytes);
+  // Largest payload sent in one datagram; larger bodies go block-wise.
+  // Rounded down to a power of two in 16..1024 (default 1024).
+  void setBlockSize(std::uint16_t bytes);
 
   // Sends `request` (CON unless request.type is NonConfirmable) to `to`.
   // The handler is never called from inside sendRequest.

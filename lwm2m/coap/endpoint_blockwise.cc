@@ -1,5 +1,6 @@
 // Endpoint, block-wise transfers (RFC 7959): reassembly of Block1 request
 // bodies we receive, and fetching of Block2 response bodies to our requests.
+#include <algorithm>
 #include <string>
 
 #include "lwm2m/coap/endpoint_impl.h"
@@ -153,6 +154,11 @@ bool Endpoint::Impl::continueBlock2(RequestId id, const Peer& from, Message& res
   auto messageId = messageIds_.allocate(from, scheduler_.now());
   if (!messageId) return false;
   Message next = std::move(*original);
+  if (next.findOption(option::Block1) != nullptr) {  // RFC 7959 §3.3: body already sent
+    next.removeOptions(option::Block1);
+    next.removeOptions(option::Size1);
+    next.payload.clear();
+  }
   setBlock(next, option::Block2, BlockOption{nextNum, false, block->size});
   next.messageId = *messageId;
   out.peer = from;
@@ -162,6 +168,72 @@ bool Endpoint::Impl::continueBlock2(RequestId id, const Peer& from, Message& res
   byMessageId_[MessageKey{from, *messageId}] = id;
   transmit(id, out, next.type == MessageType::Confirmable);
   return true;
+}
+
+void Endpoint::Impl::startBlock1(Outgoing& out, Message& request) {
+  if (request.payload.size() <= blockSize || request.findOption(option::Block1) != nullptr) return;
+  out.requestBody = std::move(request.payload);
+  out.block1Size = blockSize;
+  request.payload.assign(out.requestBody.begin(), out.requestBody.begin() + blockSize);
+  setBlock(request, option::Block1, BlockOption{0, true, blockSize});
+  request.removeOptions(option::Size1);
+  request.addUintOption(option::Size1, static_cast<std::uint32_t>(out.requestBody.size()));
+}
+
+bool Endpoint::Impl::continueBlock1(RequestId id, const Peer& from, const Message& response) {
+  Outgoing& out = requests_.at(id);
+  if (out.requestBody.empty() || response.code != codes::Continue) return false;
+  const auto acknowledged = parseBlock(response, option::Block1);
+  auto original = decode(out.datagram);
+  if (!acknowledged || !original) return false;
+  const auto sent = parseBlock(*original, option::Block1);
+  if (!sent || acknowledged->num != sent->num || !sent->more) return false;
+  // RFC 7959 §2.3: the server may ask for smaller blocks from now on.
+  const std::size_t done = (std::size_t{sent->num} + 1) * sent->size;
+  const std::uint16_t size = std::min(sent->size, acknowledged->size);
+  const std::size_t end = std::min(done + size, out.requestBody.size());
+  auto messageId = messageIds_.allocate(from, scheduler_.now());
+  if (!messageId) return false;
+
+  Message next = std::move(*original);
+  next.removeOptions(option::Size1);
+  next.payload.assign(out.requestBody.begin() + static_cast<long>(done),
+                      out.requestBody.begin() + static_cast<long>(end));
+  setBlock(next, option::Block1,
+           BlockOption{static_cast<std::uint32_t>(done / size), end < out.requestBody.size(), size});
+  next.messageId = *messageId;
+  out.peer = from;
+  out.messageId = *messageId;
+  out.datagram = encode(next);
+  byMessageId_[MessageKey{from, *messageId}] = id;
+  transmit(id, out, next.type == MessageType::Confirmable);
+  return true;
+}
+
+void Endpoint::Impl::sliceBlock2(const std::optional<BlockOption>& asked, Message& response) const {
+  const std::uint16_t size = asked ? std::min(asked->size, blockSize) : blockSize;
+  const std::uint32_t num = asked ? asked->num : 0;
+  if (response.payload.size() <= size && num == 0) return;
+  const std::size_t total = response.payload.size();
+  const std::size_t offset = std::size_t{num} * size;
+  if (offset >= total && num != 0) {
+    Message bad;
+    bad.code = codes::BadOption;
+    bad.token = response.token;
+    bad.setPayload("Block2 " + std::to_string(num) + " is past the end (" +
+                   std::to_string(total) + " bytes)");
+    response = std::move(bad);
+    return;
+  }
+  const std::size_t end = std::min(offset + size, total);
+  std::vector<std::uint8_t> slice(response.payload.begin() + static_cast<long>(offset),
+                                  response.payload.begin() + static_cast<long>(end));
+  response.payload = std::move(slice);
+  setBlock(response, option::Block2, BlockOption{num, end < total, size});
+  if (num == 0) {
+    response.removeOptions(option::Size2);
+    response.addUintOption(option::Size2, static_cast<std::uint32_t>(total));
+  }
 }
 
 }  // namespace lwm2m::coap

@@ -46,6 +46,7 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   }
   const bool confirmable = request.type != MessageType::NonConfirmable;
   request.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
+  startBlock1(out, request);
   request.messageId = *messageId;
   out.messageId = *messageId;
   out.datagram = encode(request);
@@ -192,7 +193,7 @@ void Endpoint::Impl::deliver(RequestId id, const Peer& from, Message response) {
       found != byMessageId_.end() && found->second == id) {
     byMessageId_.erase(found);
   }
-  if (continueBlock2(id, from, response)) return;
+  if (continueBlock1(id, from, response) || continueBlock2(id, from, response)) return;
   // RFC 7641 §3.2: without Observe, or with an error code, the observation is over.
   const bool observing =
       out.keepToken && response.code.isSuccess() && response.observe().has_value();

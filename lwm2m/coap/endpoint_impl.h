@@ -50,6 +50,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
 
   RequestHandler requestHandler;
   std::size_t maxBodySize = 1024 * 1024;
+  std::uint16_t blockSize = 1024;
   EndpointStats stats;
   TransmissionParameters parameters;
   Transport& transport;
@@ -78,6 +79,8 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     std::vector<std::uint8_t> etag;  // of the first block, to detect a changed resource
     unsigned blockRestarts = 0;
     bool fetchingBlocks = false;  // datagram is a follow-up for the next Block2 block
+    std::vector<std::uint8_t> requestBody;  // whole body of a Block1 request
+    std::uint16_t block1Size = 0;
   };
 
   struct Separate {
@@ -135,6 +138,13 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // True if the response was a non-final block and the next one was requested.
   bool continueBlock2(RequestId id, const Peer& from, Message& response);
   void sweepAssemblies(Clock::time_point now);
+  // Outgoing request bodies over blockSize go in Block1 blocks.
+  void startBlock1(Outgoing& out, Message& request);
+  // True if a 2.31 Continue was answered with the next Block1 block.
+  bool continueBlock1(RequestId id, const Peer& from, const Message& response);
+  // Cuts a response body over blockSize (or the asked block size) down to the
+  // asked Block2 block; a block past the end turns it into 4.02 Bad Option.
+  void sliceBlock2(const std::optional<BlockOption>& asked, Message& response) const;
 
   // endpoint_client.cc
   void onResponse(const Peer& from, Message response);

@@ -18,6 +18,7 @@ struct Endpoint::Impl::Responder {
   bool confirmable = true;
   std::string token;
   std::optional<BlockOption> block1;  // echoed on the response to a block-wise request
+  std::optional<BlockOption> block2;  // the block of the response the peer asked for
   bool used = false;
 
   void operator()(Message response) {
@@ -26,6 +27,7 @@ struct Endpoint::Impl::Responder {
     auto self = endpoint.lock();
     if (!self || self->stopped_) return;
     if (block1) setBlock(response, option::Block1, *block1);
+    self->sliceBlock2(block2, response);
     self->respond(key, serial, confirmable, token, std::move(response));
   }
 };
@@ -89,6 +91,7 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
 
   auto state = std::make_shared<Responder>();
   state->block1 = block1;
+  state->block2 = parseBlock(request, option::Block2);
   state->endpoint = weak_from_this();
   state->key = key;
   state->serial = serial;

@@ -218,5 +218,109 @@ TEST_F(Block2Test, BodyOverLimitIsDeliveredAsLastBlock) {
   EXPECT_EQ(results[0].response.payloadString(), text(16, 'b'));
 }
 
+class Block1SendTest : public Block2Test {
+ protected:
+  void post(std::size_t size, std::uint16_t blockSize = 16) {
+    endpoint.setBlockSize(blockSize);
+    Message m;
+    m.code = codes::Post;
+    m.setUriPath("5/0/0");
+    m.setPayload(text(size, 'a'));
+    endpoint.sendRequest(device, m, [this](const ResponseResult& r) { results.push_back(r); });
+  }
+  void reply(const Message& request, Code code, std::optional<BlockOption> block1) {
+    Message ack = Message::response(request, code);
+    ack.type = MessageType::Acknowledgement;
+    ack.messageId = request.messageId;
+    if (block1) setBlock(ack, option::Block1, *block1);
+    transport.inject(device, ack);
+  }
+};
+
+TEST_F(Block1SendTest, LargeRequestBodyIsSentInBlocks) {
+  post(40);
+  Message first = sentAt(0);
+  EXPECT_EQ(parseBlock(first, option::Block1), (BlockOption{0, true, 16}));
+  EXPECT_EQ(first.uintOption(option::Size1), 40u);
+  EXPECT_EQ(first.payloadString(), text(40, 'a').substr(0, 16));
+  reply(first, codes::Continue, BlockOption{0, true, 16});
+  Message second = sentAt(1);
+  EXPECT_EQ(parseBlock(second, option::Block1), (BlockOption{1, true, 16}));
+  EXPECT_EQ(second.findOption(option::Size1), nullptr);
+  EXPECT_EQ(second.token, first.token);
+  EXPECT_EQ(second.uriPath(), first.uriPath());
+  EXPECT_EQ(second.payloadString(), text(40, 'a').substr(16, 16));
+  reply(second, codes::Continue, BlockOption{1, true, 16});
+  Message third = sentAt(2);
+  EXPECT_EQ(parseBlock(third, option::Block1), (BlockOption{2, false, 16}));
+  EXPECT_EQ(third.payloadString(), text(40, 'a').substr(32));
+  EXPECT_TRUE(results.empty());
+  reply(third, codes::Changed, BlockOption{2, false, 16});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].response.code, codes::Changed);
+}
+
+TEST_F(Block1SendTest, ServerMayAskForSmallerBlocks) {
+  post(80, 32);
+  EXPECT_EQ(parseBlock(sentAt(0), option::Block1), (BlockOption{0, true, 32}));
+  reply(sentAt(0), codes::Continue, BlockOption{0, true, 16});
+  Message second = sentAt(1);
+  EXPECT_EQ(parseBlock(second, option::Block1), (BlockOption{2, true, 16}));
+  EXPECT_EQ(second.payloadString(), text(80, 'a').substr(32, 16));
+}
+
+TEST_F(Block1SendTest, ErrorMidTransferIsDelivered) {
+  post(40);
+  reply(sentAt(0), codes::RequestEntityTooLarge, std::nullopt);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].response.code, codes::RequestEntityTooLarge);
+  EXPECT_EQ(transport.sent.size(), 1u);
+}
+
+class Block2ServeTest : public BlockwiseTest {
+ protected:
+  Block2ServeTest() {
+    endpoint.setRequestHandler([this](const Peer&, const Message& request,
+                                      Endpoint::Responder respond) {
+      requests.push_back(request);
+      Message content = Message::response(request, codes::Content);
+      content.setPayload(text(40, 'a'));
+      respond(content);
+    });
+  }
+  Message get(std::uint16_t messageId, std::optional<BlockOption> block2) {
+    Message m;
+    m.code = codes::Get;
+    m.messageId = messageId;
+    m.token = {static_cast<std::uint8_t>(messageId)};
+    m.setUriPath("3/0");
+    if (block2) setBlock(m, option::Block2, *block2);
+    return m;
+  }
+};
+
+TEST_F(Block2ServeTest, LargeResponseIsCutIntoAskedBlocks) {
+  endpoint.setBlockSize(16);
+  transport.inject(device, get(1, std::nullopt));
+  Message first = lastSent();
+  EXPECT_EQ(first.code, codes::Content);
+  EXPECT_EQ(parseBlock(first, option::Block2), (BlockOption{0, true, 16}));
+  EXPECT_EQ(first.uintOption(option::Size2), 40u);
+  EXPECT_EQ(first.payloadString(), text(40, 'a').substr(0, 16));
+  transport.inject(device, get(2, BlockOption{2, false, 16}));
+  Message last = lastSent();
+  EXPECT_EQ(parseBlock(last, option::Block2), (BlockOption{2, false, 16}));
+  EXPECT_EQ(last.payloadString(), text(40, 'a').substr(32));
+  EXPECT_EQ(last.findOption(option::Size2), nullptr);
+  transport.inject(device, get(3, BlockOption{5, false, 16}));
+  EXPECT_EQ(lastSent().code, codes::BadOption);
+}
+
+TEST_F(Block2ServeTest, PeerMayAskForSmallerBlocks) {
+  transport.inject(device, get(1, BlockOption{0, false, 32}));
+  EXPECT_EQ(parseBlock(lastSent(), option::Block2), (BlockOption{0, true, 32}));
+  EXPECT_EQ(lastSent().payload.size(), 32u);
+}
+
 }  // namespace
 }  // namespace lwm2m::coap

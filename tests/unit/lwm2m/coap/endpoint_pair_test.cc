@@ -116,5 +116,46 @@ TEST_F(EndpointPairTest, RebindingClientStillGetsItsResponse) {
   EXPECT_EQ(results[0].from, peerAt("127.0.0.2", 5683));
 }
 
+TEST_F(EndpointPairTest, LargeBodiesTravelBlockwiseInBothDirections) {
+  std::string upload(5000, 'u');
+  std::string download(3000, 'd');
+  int uploads = 0;
+  int reads = 0;
+  server.setRequestHandler([&](const Peer&, const Message& request, Endpoint::Responder respond) {
+    if (request.code == codes::Put) {
+      ++uploads;
+      EXPECT_EQ(request.payloadString(), upload);
+      respond(Message::response(request, codes::Changed));
+    } else {
+      ++reads;
+      Message content = Message::response(request, codes::Content);
+      content.setPayload(download);
+      respond(content);
+    }
+  });
+  Message put;
+  put.code = codes::Put;
+  put.setUriPath("5/0/0");
+  put.setPayload(upload);
+  client.sendRequest(serverAddress, put, [this](const ResponseResult& r) { results.push_back(r); });
+  Message get;
+  get.code = codes::Get;
+  get.setUriPath("3/0");
+  client.sendRequest(serverAddress, get, [this](const ResponseResult& r) { results.push_back(r); });
+  scheduler.advance(1s);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(uploads, 1);
+  EXPECT_EQ(reads, 3) << "one handler run per 1024-byte block";
+  for (const auto& result : results) {
+    if (result.response.code == codes::Content) {
+      EXPECT_EQ(result.response.payloadString(), download);
+    } else {
+      EXPECT_EQ(result.response.code, codes::Changed);
+    }
+  }
+  for (const auto& sent : clientTransport.sent) EXPECT_LE(sent.bytes.size(), 1024u + 64u);
+  for (const auto& sent : serverTransport.sent) EXPECT_LE(sent.bytes.size(), 1024u + 64u);
+}
+
 }  // namespace
 }  // namespace lwm2m::coap
