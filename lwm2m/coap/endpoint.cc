@@ -38,6 +38,10 @@ Endpoint::RequestId Endpoint::sendRequest(const Peer& to, Message request,
                                           ResponseHandler onResponse, bool keepToken) {
   return impl_->sendRequest(to, std::move(request), std::move(onResponse), keepToken);
 }
+Endpoint::RequestId Endpoint::sendNotification(const Peer& to, Message notification,
+                                               ResponseHandler onDelivered) {
+  return impl_->sendNotification(to, std::move(notification), std::move(onDelivered));
+}
 Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                                                ResponseHandler onNotification) {
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));

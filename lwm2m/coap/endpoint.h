@@ -118,6 +118,13 @@ class Endpoint {
   // notification with the token is answered with RST (passive cancel).
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
                         bool keepToken = false);
+  // Sends a response outside any exchange: an Observe notification (RFC 7641
+  // §4.2) carrying the observer's token, a response code and the Observe
+  // option. The endpoint assigns the message ID. CON is retransmitted until
+  // ACKed → Ok; RST → Reset (the observer is gone: forget it); no ACK →
+  // Timeout. NON → Ok once sent (asynchronously).
+  RequestId sendNotification(const Peer& to, Message notification,
+                             ResponseHandler onDelivered);
   // Registers an observation whose request was sent earlier (e.g. restored
   // after a restart): notifications with `token` from any address reach the
   // handler as with keepToken=true. No request is sent.

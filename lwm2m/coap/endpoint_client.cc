@@ -38,7 +38,7 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
 
   auto messageId = messageIds_.allocate(to, scheduler_.now());
   if (!messageId) {
-    out.state = RequestState::Failed;
+    out.state = RequestState::Finishing;
     out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
       finish(id, RequestStatus::Overloaded, to);
     });
@@ -74,6 +74,40 @@ void Endpoint::Impl::transmit(RequestId id, Outgoing& out, bool confirmable) {
     });
   }
   sendDatagram(out.peer, out.datagram);
+}
+
+Endpoint::RequestId Endpoint::Impl::sendNotification(const Peer& to, Message notification,
+                                                     ResponseHandler onDelivered) {
+  const RequestId id = nextRequestId_++;
+  Outgoing& out = requests_[id];
+  out.peer = to;
+  out.handler = std::make_shared<ResponseHandler>(std::move(onDelivered));
+  out.notification = true;
+  auto messageId = messageIds_.allocate(to, scheduler_.now());
+  if (!messageId) {
+    out.state = RequestState::Finishing;
+    out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
+      finish(id, RequestStatus::Overloaded, to);
+    });
+    return id;
+  }
+  const bool confirmable = notification.type != MessageType::NonConfirmable;
+  notification.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
+  notification.messageId = *messageId;
+  out.messageId = *messageId;
+  out.datagram = encode(notification);
+  scheduleSweep();
+  if (confirmable) {
+    byMessageId_[MessageKey{to, *messageId}] = id;
+    transmit(id, out, true);
+    return id;
+  }
+  sendDatagram(to, out.datagram);
+  out.state = RequestState::Finishing;  // nothing to wait for
+  out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
+    finish(id, RequestStatus::Ok, to);
+  });
+  return id;
 }
 
 Endpoint::RequestId Endpoint::Impl::adoptObservation(const Peer& peer,
@@ -131,6 +165,10 @@ void Endpoint::Impl::onAcknowledgement(const Peer& from, Message ack) {
   Outgoing& out = requests_.at(id);
   if (out.state != RequestState::AwaitingAck) return;
 
+  if (ack.code.isEmpty() && out.notification) {
+    finish(id, RequestStatus::Ok, from, std::move(ack));
+    return;
+  }
   if (ack.code.isEmpty()) {
     // Separate response to follow; stop retransmitting and wait for it.
     scheduler_.cancel(out.timer);

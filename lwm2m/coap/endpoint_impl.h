@@ -44,6 +44,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // endpoint_client.cc
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
                         bool keepToken);
+  RequestId sendNotification(const Peer& to, Message notification, ResponseHandler onDelivered);
   RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                              ResponseHandler onNotification);
   void cancelRequest(RequestId id);
@@ -62,7 +63,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
  private:
   using Clock = std::chrono::steady_clock;
 
-  enum class RequestState { AwaitingAck, AwaitingResponse, Observing, Failed };
+  enum class RequestState { AwaitingAck, AwaitingResponse, Observing, Finishing };  // Finishing: result known, reported by a zero-delay timer
   struct Outgoing {
     Peer peer;
     std::vector<std::uint8_t> datagram;  // kept for retransmission while AwaitingAck
@@ -72,6 +73,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     std::shared_ptr<ResponseHandler> handler;
     RequestState state = RequestState::AwaitingAck;
     bool keepToken = false;
+    bool notification = false;  // a response we send; completes on its ACK
     unsigned retransmissions = 0;
     Clock::duration timeout{};
     Scheduler::TimerId timer = 0;
