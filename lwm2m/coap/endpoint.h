@@ -38,9 +38,12 @@
 // once (LwM2M servers commonly send several). Handlers may destroy the Endpoint.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "lwm2m/coap/message.h"
 #include "lwm2m/coap/scheduler.h"
@@ -79,6 +82,7 @@ struct EndpointStats {
 struct EndpointLoad {
   std::size_t pendingRequests = 0;     // outgoing requests and observations
   std::size_t rememberedMessages = 0;  // incoming messages kept for duplicate detection
+                                       // and partial Block1 bodies
   std::size_t knownPeers = 0;          // peers with message IDs in use
 };
 
