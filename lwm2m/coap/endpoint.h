@@ -32,8 +32,9 @@
 //  - a response to our request that arrives in Block2 blocks is fetched block
 //    by block and delivered once, whole, without Block2.
 // Bodies over setMaxBodySize() get 4.13 (Block1) or are delivered as the last
-// block received, Block2 option included (Block2). Notifications are not
-// reassembled (RFC 7959 §3.4 is left to the caller).
+// block received, Block2 option included (Block2). A notification carrying
+// Block2 block 0 has the rest fetched (GET without Observe, RFC 7959 §3.4)
+// before the observation handler sees it whole.
 // NSTART is not enforced: the caller decides how many requests a peer gets at
 // once (LwM2M servers commonly send several). Handlers may destroy the Endpoint.
 

@@ -170,6 +170,46 @@ bool Endpoint::Impl::continueBlock2(RequestId id, const Peer& from, Message& res
   return true;
 }
 
+bool Endpoint::Impl::fetchNotificationBody(RequestId id, const Peer& from, Message& notification) {
+  const auto block = parseBlock(notification, option::Block2);
+  if (!block || block->num != 0 || !block->more) return false;
+  auto original = decode(requests_.at(id).datagram);
+  if (!original) return false;
+  Message get = std::move(*original);
+  get.type = MessageType::Confirmable;
+  get.token.clear();  // a fresh token: notifications keep using the observation's
+  get.removeOptions(option::Observe);
+  setBlock(get, option::Block2, BlockOption{1, false, block->size});
+
+  const Option* etagOption = notification.findOption(option::ETag);
+  std::vector<std::uint8_t> etag = etagOption ? etagOption->value : std::vector<std::uint8_t>{};
+  std::vector<std::uint8_t> firstBlock = notification.payload;
+  auto head = std::make_shared<Message>(std::move(notification));
+  const RequestId fetch = sendRequest(
+      from, std::move(get),
+      [this, id, head, from](const ResponseResult& result) {
+        Message whole = std::move(*head);
+        if (result.status == RequestStatus::Ok && result.response.code.isSuccess() &&
+            result.response.findOption(option::Block2) == nullptr) {
+          whole.payload = result.response.payload;
+          whole.removeOptions(option::Block2);
+        }  // otherwise the first block goes up as it came, Block2 included
+        auto found = requests_.find(id);
+        if (found == requests_.end()) return;  // cancelled meanwhile
+        auto keepAlive = shared_from_this();
+        auto handler = found->second.handler;
+        if (handler && *handler) (*handler)(ResponseResult{RequestStatus::Ok, std::move(whole), from});
+      },
+      false);
+  // The fetch continues a body whose first block is already here.
+  if (auto found = requests_.find(fetch); found != requests_.end()) {
+    found->second.body = std::move(firstBlock);
+    found->second.etag = std::move(etag);
+    found->second.fetchingBlocks = true;
+  }
+  return true;
+}
+
 void Endpoint::Impl::startBlock1(Outgoing& out, Message& request) {
   if (request.payload.size() <= blockSize || request.findOption(option::Block1) != nullptr) return;
   out.requestBody = std::move(request.payload);

@@ -241,6 +241,7 @@ void Endpoint::Impl::deliver(RequestId id, const Peer& from, Message response) {
   }
   out.state = RequestState::Observing;
   out.peer = from;
+  if (fetchNotificationBody(id, from, response)) return;
   auto keepAlive = shared_from_this();  // the handler may destroy the Endpoint
   auto handler = out.handler;          // and must survive cancelling itself
   if (handler && *handler) (*handler)(ResponseResult{RequestStatus::Ok, std::move(response), from});

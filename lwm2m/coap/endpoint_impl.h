@@ -140,6 +140,9 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // True if the response was a non-final block and the next one was requested.
   bool continueBlock2(RequestId id, const Peer& from, Message& response);
   void sweepAssemblies(Clock::time_point now);
+  // RFC 7641 + 7959 §3.4: a notification carrying Block2 block 0 of a larger
+  // body; fetches the rest (GET without Observe) before the handler sees it.
+  bool fetchNotificationBody(RequestId id, const Peer& from, Message& notification);
   // Outgoing request bodies over blockSize go in Block1 blocks.
   void startBlock1(Outgoing& out, Message& request);
   // True if a 2.31 Continue was answered with the next Block1 block.

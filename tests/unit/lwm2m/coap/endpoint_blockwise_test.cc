@@ -218,6 +218,49 @@ TEST_F(Block2Test, BodyOverLimitIsDeliveredAsLastBlock) {
   EXPECT_EQ(results[0].response.payloadString(), text(16, 'b'));
 }
 
+TEST_F(Block2Test, LargeNotificationIsCompletedBeforeDelivery) {
+  Message observe;
+  observe.code = codes::Get;
+  observe.setUriPath("3303/0");
+  observe.setObserve(0);
+  endpoint.sendRequest(device, observe, [this](const ResponseResult& r) { results.push_back(r); },
+                       true);
+  Message request = sentAt(0);
+  Message first = Message::response(request, codes::Content);
+  first.type = MessageType::Acknowledgement;
+  first.messageId = request.messageId;
+  first.setObserve(7);
+  first.addOption(option::ETag, std::vector<std::uint8_t>{9});
+  setBlock(first, option::Block2, {0, true, 16});
+  first.setPayload(text(16, 'a'));
+  transport.inject(device, first);
+  EXPECT_TRUE(results.empty());
+
+  Message fetch = sentAt(1);
+  EXPECT_EQ(fetch.code, codes::Get);
+  EXPECT_EQ(fetch.observe(), std::nullopt);
+  EXPECT_NE(fetch.token, request.token);
+  EXPECT_EQ(fetch.uriPath(), request.uriPath());
+  EXPECT_EQ(parseBlock(fetch, option::Block2), (BlockOption{1, false, 16}));
+  answerBlock(fetch, {1, false, 16}, "tail", {9});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].response.payloadString(), text(16, 'a') + "tail");
+  EXPECT_EQ(results[0].response.observe(), 7u);
+  EXPECT_EQ(results[0].response.findOption(option::Block2), nullptr);
+  EXPECT_EQ(endpoint.load().pendingRequests, 1u) << "the observation goes on";
+
+  Message next = Message::response(request, codes::Content);
+  next.type = MessageType::NonConfirmable;
+  next.messageId = 0x7000;
+  next.setObserve(8);
+  setBlock(next, option::Block2, {0, true, 16});
+  next.setPayload(text(16, 'b'));
+  transport.inject(device, next);
+  answerBlock(sentAt(2), {1, false, 16}, "!", {});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].response.payloadString(), text(16, 'b') + "!");
+}
+
 class Block1SendTest : public Block2Test {
  protected:
   void post(std::size_t size, std::uint16_t blockSize = 16) {
