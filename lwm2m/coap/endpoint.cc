@@ -38,11 +38,21 @@ Endpoint::RequestId Endpoint::sendRequest(const Peer& to, Message request,
                                           ResponseHandler onResponse, bool keepToken) {
   return impl_->sendRequest(to, std::move(request), std::move(onResponse), keepToken);
 }
+Endpoint::RequestId Endpoint::sendNotification(const Peer& to, Message notification,
+                                               ResponseHandler onDelivered) {
+  return impl_->sendNotification(to, std::move(notification), std::move(onDelivered));
+}
 Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                                                ResponseHandler onNotification) {
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));
 }
 void Endpoint::cancelRequest(RequestId id) { impl_->cancelRequest(id); }
+void Endpoint::setMaxBodySize(std::size_t bytes) { impl_->maxBodySize = bytes; }
+void Endpoint::setBlockSize(std::uint16_t bytes) {
+  std::uint16_t size = 16;
+  while (size < 1024 && size * 2 <= bytes) size = static_cast<std::uint16_t>(size * 2);
+  impl_->blockSize = size;
+}
 Peer Endpoint::localEndpoint() const { return impl_->transport.localEndpoint(); }
 const EndpointStats& Endpoint::stats() const { return impl_->stats; }
 const TransmissionParameters& Endpoint::parameters() const { return impl_->parameters; }
@@ -80,6 +90,7 @@ void Endpoint::Impl::shutdown() {
   byMessageId_.clear();
   separates_.clear();
   received_.clear();
+  assemblies_.clear();
 }
 
 void Endpoint::Impl::onDatagram(const Peer& from, std::span<const std::uint8_t> datagram) {
@@ -193,7 +204,8 @@ void Endpoint::Impl::sweep() {
     }
   }
   messageIds_.sweep(now);
-  if (!received_.empty() || messageIds_.peers() != 0) scheduleSweep();
+  sweepAssemblies(now);
+  if (!received_.empty() || messageIds_.peers() != 0 || !assemblies_.empty()) scheduleSweep();
 }
 
 }  // namespace lwm2m::coap

@@ -21,13 +21,30 @@
 // Unknown critical options: CON request → 4.02 piggybacked, NON → RST.
 // Malformed datagrams: RST if a CON header is readable, else dropped.
 // Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
+// Block-wise (RFC 7959), transparent in both roles:
+//  - a request arriving in Block1 blocks is answered 2.31 Continue per block
+//    and reaches the handler once, whole (its response gets the final Block1);
+//  - a response body over the block size is cut to the Block2 block the peer
+//    asks for (block 0 first, with Size2); the handler runs for each block
+//    request, so it should answer GETs the same way each time (ETag);
+//  - a request body over the block size is sent in Block1 blocks (with Size1);
+//    the final response reaches the handler;
+//  - a response to our request that arrives in Block2 blocks is fetched block
+//    by block and delivered once, whole, without Block2.
+// Bodies over setMaxBodySize() get 4.13 (Block1) or are delivered as the last
+// block received, Block2 option included (Block2). A notification carrying
+// Block2 block 0 has the rest fetched (GET without Observe, RFC 7959 §3.4)
+// before the observation handler sees it whole.
 // NSTART is not enforced: the caller decides how many requests a peer gets at
 // once (LwM2M servers commonly send several). Handlers may destroy the Endpoint.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "lwm2m/coap/message.h"
 #include "lwm2m/coap/scheduler.h"
@@ -66,6 +83,7 @@ struct EndpointStats {
 struct EndpointLoad {
   std::size_t pendingRequests = 0;     // outgoing requests and observations
   std::size_t rememberedMessages = 0;  // incoming messages kept for duplicate detection
+                                       // and partial Block1 bodies
   std::size_t knownPeers = 0;          // peers with message IDs in use
 };
 
@@ -90,6 +108,11 @@ class Endpoint {
   void start();
   // Requests arriving before a handler is set are answered 5.03 Service Unavailable.
   void setRequestHandler(RequestHandler handler);
+  // Largest block-wise body assembled in either direction (default 1 MiB).
+  void setMaxBodySize(std::size_t bytes);
+  // Largest payload sent in one datagram; larger bodies go block-wise.
+  // Rounded down to a power of two in 16..1024 (default 1024).
+  void setBlockSize(std::uint16_t bytes);
 
   // Sends `request` (CON unless request.type is NonConfirmable) to `to`.
   // The handler is never called from inside sendRequest.
@@ -100,6 +123,13 @@ class Endpoint {
   // notification with the token is answered with RST (passive cancel).
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
                         bool keepToken = false);
+  // Sends a response outside any exchange: an Observe notification (RFC 7641
+  // §4.2) carrying the observer's token, a response code and the Observe
+  // option. The endpoint assigns the message ID. CON is retransmitted until
+  // ACKed → Ok; RST → Reset (the observer is gone: forget it); no ACK →
+  // Timeout. NON → Ok once sent (asynchronously).
+  RequestId sendNotification(const Peer& to, Message notification,
+                             ResponseHandler onDelivered);
   // Registers an observation whose request was sent earlier (e.g. restored
   // after a restart): notifications with `token` from any address reach the
   // handler as with keepToken=true. No request is sent.

@@ -38,7 +38,7 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
 
   auto messageId = messageIds_.allocate(to, scheduler_.now());
   if (!messageId) {
-    out.state = RequestState::Failed;
+    out.state = RequestState::Finishing;
     out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
       finish(id, RequestStatus::Overloaded, to);
     });
@@ -46,25 +46,67 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   }
   const bool confirmable = request.type != MessageType::NonConfirmable;
   request.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
+  startBlock1(out, request);
   request.messageId = *messageId;
   out.messageId = *messageId;
   out.datagram = encode(request);
   byToken_.emplace(token, id);
   byMessageId_[MessageKey{to, *messageId}] = id;
 
+  scheduleSweep();
+  transmit(id, out, confirmable);
+  return id;
+}
+
+// Sends out.datagram and arms the retransmission (CON) or response (NON) timer.
+void Endpoint::Impl::transmit(RequestId id, Outgoing& out, bool confirmable) {
+  out.retransmissions = 0;
   if (confirmable) {
     out.state = RequestState::AwaitingAck;
     out.timeout = initialTimeout();
     out.timer = scheduler_.schedule(out.timeout, [this, id] { onRetransmitTimer(id); });
   } else {
     out.state = RequestState::AwaitingResponse;
-    out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, to] {
+    const Peer peer = out.peer;
+    out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, peer] {
       ++stats.timeouts;
-      finish(id, RequestStatus::Timeout, to);
+      finish(id, RequestStatus::Timeout, peer);
     });
   }
+  sendDatagram(out.peer, out.datagram);
+}
+
+Endpoint::RequestId Endpoint::Impl::sendNotification(const Peer& to, Message notification,
+                                                     ResponseHandler onDelivered) {
+  const RequestId id = nextRequestId_++;
+  Outgoing& out = requests_[id];
+  out.peer = to;
+  out.handler = std::make_shared<ResponseHandler>(std::move(onDelivered));
+  out.notification = true;
+  auto messageId = messageIds_.allocate(to, scheduler_.now());
+  if (!messageId) {
+    out.state = RequestState::Finishing;
+    out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
+      finish(id, RequestStatus::Overloaded, to);
+    });
+    return id;
+  }
+  const bool confirmable = notification.type != MessageType::NonConfirmable;
+  notification.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
+  notification.messageId = *messageId;
+  out.messageId = *messageId;
+  out.datagram = encode(notification);
   scheduleSweep();
+  if (confirmable) {
+    byMessageId_[MessageKey{to, *messageId}] = id;
+    transmit(id, out, true);
+    return id;
+  }
   sendDatagram(to, out.datagram);
+  out.state = RequestState::Finishing;  // nothing to wait for
+  out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
+    finish(id, RequestStatus::Ok, to);
+  });
   return id;
 }
 
@@ -123,12 +165,15 @@ void Endpoint::Impl::onAcknowledgement(const Peer& from, Message ack) {
   Outgoing& out = requests_.at(id);
   if (out.state != RequestState::AwaitingAck) return;
 
+  if (ack.code.isEmpty() && out.notification) {
+    finish(id, RequestStatus::Ok, from, std::move(ack));
+    return;
+  }
   if (ack.code.isEmpty()) {
     // Separate response to follow; stop retransmitting and wait for it.
     scheduler_.cancel(out.timer);
     out.state = RequestState::AwaitingResponse;
     byMessageId_.erase(MessageKey{out.peer, out.messageId});
-    out.datagram = {};
     const Peer peer = out.peer;
     out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, peer] {
       ++stats.timeouts;
@@ -186,7 +231,7 @@ void Endpoint::Impl::deliver(RequestId id, const Peer& from, Message response) {
       found != byMessageId_.end() && found->second == id) {
     byMessageId_.erase(found);
   }
-  out.datagram = {};
+  if (continueBlock1(id, from, response) || continueBlock2(id, from, response)) return;
   // RFC 7641 §3.2: without Observe, or with an error code, the observation is over.
   const bool observing =
       out.keepToken && response.code.isSuccess() && response.observe().has_value();
@@ -196,6 +241,7 @@ void Endpoint::Impl::deliver(RequestId id, const Peer& from, Message response) {
   }
   out.state = RequestState::Observing;
   out.peer = from;
+  if (fetchNotificationBody(id, from, response)) return;
   auto keepAlive = shared_from_this();  // the handler may destroy the Endpoint
   auto handler = out.handler;          // and must survive cancelling itself
   if (handler && *handler) (*handler)(ResponseResult{RequestStatus::Ok, std::move(response), from});

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lwm2m/coap/block.h"
 #include "lwm2m/coap/codec.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/message_ids.h"
@@ -43,23 +44,26 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // endpoint_client.cc
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
                         bool keepToken);
+  RequestId sendNotification(const Peer& to, Message notification, ResponseHandler onDelivered);
   RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                              ResponseHandler onNotification);
   void cancelRequest(RequestId id);
 
   RequestHandler requestHandler;
+  std::size_t maxBodySize = 1024 * 1024;
+  std::uint16_t blockSize = 1024;
   EndpointStats stats;
   TransmissionParameters parameters;
   Transport& transport;
 
   std::size_t pendingRequests() const { return requests_.size(); }
-  std::size_t rememberedMessages() const { return received_.size(); }
+  std::size_t rememberedMessages() const { return received_.size() + assemblies_.size(); }
   std::size_t knownPeers() const { return messageIds_.peers(); }
 
  private:
   using Clock = std::chrono::steady_clock;
 
-  enum class RequestState { AwaitingAck, AwaitingResponse, Observing, Failed };
+  enum class RequestState { AwaitingAck, AwaitingResponse, Observing, Finishing };  // Finishing: result known, reported by a zero-delay timer
   struct Outgoing {
     Peer peer;
     std::vector<std::uint8_t> datagram;  // kept for retransmission while AwaitingAck
@@ -69,9 +73,16 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     std::shared_ptr<ResponseHandler> handler;
     RequestState state = RequestState::AwaitingAck;
     bool keepToken = false;
+    bool notification = false;  // a response we send; completes on its ACK
     unsigned retransmissions = 0;
     Clock::duration timeout{};
     Scheduler::TimerId timer = 0;
+    std::vector<std::uint8_t> body;  // Block2 payload received so far
+    std::vector<std::uint8_t> etag;  // of the first block, to detect a changed resource
+    unsigned blockRestarts = 0;
+    bool fetchingBlocks = false;  // datagram is a follow-up for the next Block2 block
+    std::vector<std::uint8_t> requestBody;  // whole body of a Block1 request
+    std::uint16_t block1Size = 0;
   };
 
   struct Separate {
@@ -89,6 +100,13 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     Clock::time_point expires;
     std::vector<std::uint8_t> reply;  // replayed for a duplicate CON (may be empty)
     Scheduler::TimerId ackTimer = 0;
+  };
+
+  // A block-wise request body being received (RFC 7959 §2.5), keyed by peer,
+  // method and URI.
+  struct Assembly {
+    std::vector<std::uint8_t> body;
+    Clock::time_point expires;
   };
 
   struct Responder;
@@ -114,10 +132,30 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   void onSeparateTimer(const MessageKey& key);
   bool onSeparateAckOrReset(const MessageKey& key);
 
+  // endpoint_blockwise.cc
+  std::optional<BlockOption> assembleBlock1(const MessageKey& key, std::uint64_t serial,
+                                            Message& request);
+  void answer(const MessageKey& key, std::uint64_t serial, const Message& request,
+              Message reply);
+  // True if the response was a non-final block and the next one was requested.
+  bool continueBlock2(RequestId id, const Peer& from, Message& response);
+  void sweepAssemblies(Clock::time_point now);
+  // RFC 7641 + 7959 §3.4: a notification carrying Block2 block 0 of a larger
+  // body; fetches the rest (GET without Observe) before the handler sees it.
+  bool fetchNotificationBody(RequestId id, const Peer& from, Message& notification);
+  // Outgoing request bodies over blockSize go in Block1 blocks.
+  void startBlock1(Outgoing& out, Message& request);
+  // True if a 2.31 Continue was answered with the next Block1 block.
+  bool continueBlock1(RequestId id, const Peer& from, const Message& response);
+  // Cuts a response body over blockSize (or the asked block size) down to the
+  // asked Block2 block; a block past the end turns it into 4.02 Bad Option.
+  void sliceBlock2(const std::optional<BlockOption>& asked, Message& response) const;
+
   // endpoint_client.cc
   void onResponse(const Peer& from, Message response);
   void onAcknowledgement(const Peer& from, Message ack);
   void onReset(const Peer& from, const Message& reset);
+  void transmit(RequestId id, Outgoing& out, bool confirmable);
   void onRetransmitTimer(RequestId id);
   void deliver(RequestId id, const Peer& from, Message response);
   void finish(RequestId id, RequestStatus status, Peer from, Message response = {});
@@ -143,6 +181,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   std::deque<std::pair<Clock::time_point, MessageKey>> conExpiry_;
   std::deque<std::pair<Clock::time_point, MessageKey>> nonExpiry_;
   std::uint64_t nextSerial_ = 1;
+  std::unordered_map<std::string, Assembly> assemblies_;
   Scheduler::TimerId sweepTimer_ = 0;
 };
 

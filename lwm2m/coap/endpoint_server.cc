@@ -2,6 +2,8 @@
 // and separate responses (RFC 7252 §4.2, §4.5, §5.2).
 #include <string>
 
+#include "lwm2m/coap/block.h"
+
 #include "lwm2m/coap/endpoint_impl.h"
 
 namespace lwm2m::coap {
@@ -15,6 +17,8 @@ struct Endpoint::Impl::Responder {
   std::uint64_t serial = 0;
   bool confirmable = true;
   std::string token;
+  std::optional<BlockOption> block1;  // echoed on the response to a block-wise request
+  std::optional<BlockOption> block2;  // the block of the response the peer asked for
   bool used = false;
 
   void operator()(Message response) {
@@ -22,6 +26,8 @@ struct Endpoint::Impl::Responder {
     used = true;
     auto self = endpoint.lock();
     if (!self || self->stopped_) return;
+    if (block1) setBlock(response, option::Block1, *block1);
+    self->sliceBlock2(block2, response);
     self->respond(key, serial, confirmable, token, std::move(response));
   }
 };
@@ -77,7 +83,15 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
   }
   for (std::uint16_t number : ignored) request.removeOptions(number);
 
+  std::optional<BlockOption> block1;
+  if (request.findOption(option::Block1) != nullptr) {
+    block1 = assembleBlock1(key, serial, request);
+    if (!block1) return;  // answered: 2.31 Continue or an error
+  }
+
   auto state = std::make_shared<Responder>();
+  state->block1 = block1;
+  state->block2 = parseBlock(request, option::Block2);
   state->endpoint = weak_from_this();
   state->key = key;
   state->serial = serial;
