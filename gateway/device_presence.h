@@ -1,0 +1,65 @@
+#pragma once
+// Whether a device can be reached now. A device in queue mode (b=UQ in 1.0, Q
+// in 1.1+) is awake for `awakeWindow` after each uplink (register, update,
+// notification, send, response) and asleep after it, or as soon as a request
+// to it times out. Other registered devices are always reachable.
+//
+// Contract: I/O thread only; listeners hear Awake/Asleep transitions only
+// (never twice the same state in a row) for queue-mode devices.
+
+#include <chrono>
+#include <optional>
+#include <vector>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "lwm2m/coap/scheduler.h"
+
+namespace lwm2m::gateway {
+
+class PresenceListener {
+ public:
+  virtual ~PresenceListener() = default;
+  virtual void onAwake(const std::string& endpoint) = 0;
+  virtual void onAsleep(const std::string& endpoint) = 0;
+};
+
+class DevicePresence {
+ public:
+  // awakeWindow: 93 s by default (CoAP MAX_TRANSMIT_WAIT).
+  DevicePresence(coap::Scheduler& scheduler, std::chrono::milliseconds awakeWindow);
+  ~DevicePresence();
+  DevicePresence(const DevicePresence&) = delete;
+  DevicePresence& operator=(const DevicePresence&) = delete;
+
+  void addListener(PresenceListener* listener) { listeners_.push_back(listener); }
+
+  // The device registered (an uplink): it is awake now.
+  void registered(const std::string& endpoint, bool queueMode);
+  // Update (queue mode may have changed), notification, send, response.
+  void uplink(const std::string& endpoint, std::optional<bool> queueMode = std::nullopt);
+  // A request to the device went unanswered: a queue-mode device is asleep.
+  void requestTimedOut(const std::string& endpoint);
+  // De-registered or expired: no longer reachable at all.
+  void forget(const std::string& endpoint);
+
+  bool isReachable(std::string_view endpoint) const;
+  bool isQueueMode(std::string_view endpoint) const;
+
+ private:
+  struct Device {
+    bool queueMode = false;
+    bool awake = false;
+    coap::Scheduler::TimerId sleepTimer = 0;
+  };
+  void wake(const std::string& endpoint, Device& device);
+  void sleep(const std::string& endpoint, Device& device);
+
+  coap::Scheduler& scheduler_;
+  std::chrono::milliseconds window_;
+  std::unordered_map<std::string, Device> devices_;
+  std::vector<PresenceListener*> listeners_;
+};
+
+}  // namespace lwm2m::gateway

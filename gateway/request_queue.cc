@@ -1,0 +1,303 @@
+#include "gateway/request_queue.h"
+
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+namespace lwm2m::gateway {
+namespace {
+
+std::int64_t unixMs(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point fromUnixMs(std::int64_t ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+persistence::QueuedRequestRecord toRecord(const QueuedRequest& r) {
+  persistence::QueuedRequestRecord record;
+  record.requestId = r.id;
+  record.endpoint = r.endpoint;
+  record.operation = r.operation;
+  record.body = r.body;
+  record.acceptedAtMs = unixMs(r.acceptedAt);
+  record.expiresAtMs = unixMs(r.expiresAt);
+  record.state = r.inFlight ? "in_flight" : "queued";
+  return record;
+}
+
+QueuedRequest fromRecord(const persistence::QueuedRequestRecord& record) {
+  QueuedRequest r;
+  r.id = record.requestId;
+  r.endpoint = record.endpoint;
+  r.sequence = record.sequence;
+  r.operation = record.operation;
+  r.body = record.body;
+  r.acceptedAt = fromUnixMs(record.acceptedAtMs);
+  r.expiresAt = fromUnixMs(record.expiresAtMs);
+  r.inFlight = record.state == "in_flight";
+  return r;
+}
+
+persistence::WriteCompletion logFailure(std::string what, std::string requestId) {
+  return [what = std::move(what), requestId = std::move(requestId)](Result<void> r) {
+    if (!r) spdlog::error("queued request {}: cannot store {}: {}", requestId, what, r.error().message);
+  };
+}
+
+}  // namespace
+
+std::string_view toString(QueueEventKind kind) {
+  switch (kind) {
+    case QueueEventKind::Queued: return "queued";
+    case QueueEventKind::Rejected: return "rejected";
+    case QueueEventKind::Delivered: return "delivered";
+    case QueueEventKind::Expired: return "expired-request";
+    case QueueEventKind::Cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+RequestQueue::RequestQueue(persistence::RequestQueueStore& store, coap::Scheduler& scheduler,
+                           QueueSettings settings, Reachability reachable, Deliverer deliver, Post post,
+                           std::function<std::uint32_t()> random)
+    : store_(store),
+      scheduler_(scheduler),
+      settings_(settings),
+      reachable_(std::move(reachable)),
+      deliver_(std::move(deliver)),
+      post_(std::move(post)),
+      random_(std::move(random)) {}
+
+RequestQueue::~RequestQueue() {
+  *alive_ = false;
+  for (auto& [endpoint, queue] : queues_) {
+    for (auto& [sequence, entry] : queue) {
+      if (entry.expiryTimer) scheduler_.cancel(entry.expiryTimer);
+    }
+  }
+}
+
+Result<std::size_t> RequestQueue::restore() {
+  auto records = store_.loadAll();
+  if (!records) return records.error();
+  const auto now = scheduler_.wallNow();
+  std::size_t kept = 0;
+  for (const persistence::QueuedRequestRecord& record : *records) {
+    QueuedRequest request = fromRecord(record);
+    if (request.inFlight) {
+      store_.remove(request.id, logFailure("removal", request.id));
+      emit(QueueEventKind::Expired, request,
+           "delivery was interrupted by a gateway restart; not sent again (at most once)");
+      continue;
+    }
+    if (request.expiresAt <= now) {
+      store_.remove(request.id, logFailure("removal", request.id));
+      emit(QueueEventKind::Expired, request, "its time to live ran out while the gateway was down");
+      continue;
+    }
+    Entry& entry = queues_[request.endpoint][request.sequence];
+    entry.request = request;
+    entry.committed = true;
+    endpointById_[request.id] = request.endpoint;
+    armExpiry(entry);
+    ++kept;
+  }
+  return kept;
+}
+
+void RequestQueue::submit(const std::string& endpoint, std::string operation, std::string body,
+                          std::optional<std::chrono::seconds> ttl,
+                          std::function<void(Result<QueuedRequest>)> accepted) {
+  QueuedRequest request;
+  request.id = newRequestId();
+  request.endpoint = endpoint;
+  request.operation = std::move(operation);
+  request.body = std::move(body);
+  request.acceptedAt = scheduler_.wallNow();
+  request.expiresAt = request.acceptedAt + ttl.value_or(settings_.defaultTtl);
+
+  DeviceQueue& queue = queues_[endpoint];
+  if (queue.size() >= settings_.perDeviceLimit) {
+    std::string reason = "the queue of device " + endpoint + " is full (" +
+                         std::to_string(settings_.perDeviceLimit) + " requests)";
+    if (queue.empty()) queues_.erase(endpoint);
+    emit(QueueEventKind::Rejected, request, reason);
+    accepted(fail(std::move(reason)));
+    return;
+  }
+  if (ttl && ttl->count() <= 0) {
+    std::string reason = "time to live must be positive";
+    if (queue.empty()) queues_.erase(endpoint);
+    emit(QueueEventKind::Rejected, request, reason);
+    accepted(fail(std::move(reason)));
+    return;
+  }
+
+  auto sequence = std::make_shared<std::int64_t>(0);
+  *sequence = store_.enqueue(
+      toRecord(request),
+      [this, alive = alive_, endpoint, sequence, accepted = std::move(accepted)](Result<void> stored) mutable {
+        post_([this, alive, endpoint, sequence, accepted = std::move(accepted), stored = std::move(stored)] {
+          if (!*alive) return;
+          auto q = queues_.find(endpoint);
+          if (q == queues_.end() || !q->second.count(*sequence)) return;
+          Entry& entry = q->second.at(*sequence);
+          if (!stored) {
+            QueuedRequest refused = entry.request;
+            endpointById_.erase(refused.id);
+            q->second.erase(*sequence);
+            if (q->second.empty()) queues_.erase(q);
+            std::string reason = "cannot store the request: " + stored.error().message;
+            emit(QueueEventKind::Rejected, refused, reason);
+            accepted(fail(std::move(reason)));
+            return;
+          }
+          entry.committed = true;
+          armExpiry(entry);
+          QueuedRequest copy = entry.request;
+          accepted(copy);
+          emit(QueueEventKind::Queued, copy);
+          drain(endpoint);
+        });
+      });
+  request.sequence = *sequence;
+  Entry& entry = queue[request.sequence];
+  entry.request = std::move(request);
+  endpointById_[entry.request.id] = endpoint;
+}
+
+void RequestQueue::deviceReachable(const std::string& endpoint) { drain(endpoint); }
+
+void RequestQueue::drain(const std::string& endpoint) {
+  if (busy_[endpoint]) return;
+  auto q = queues_.find(endpoint);
+  if (q == queues_.end() || q->second.empty() || !reachable_(endpoint)) return;
+  Entry& first = q->second.begin()->second;
+  if (!first.committed) return;  // its commit will drain
+  busy_[endpoint] = true;
+  first.request.inFlight = true;
+  if (first.expiryTimer) {
+    scheduler_.cancel(first.expiryTimer);
+    first.expiryTimer = 0;
+  }
+  const std::int64_t sequence = first.request.sequence;
+  // Durably in flight before the device sees it: never delivered twice.
+  store_.markInFlight(first.request.id, [this, alive = alive_, endpoint, sequence](Result<void> stored) {
+    post_([this, alive, endpoint, sequence, stored = std::move(stored)] {
+      if (!*alive) return;
+      if (!stored) {
+        busy_[endpoint] = false;
+        finish(endpoint, sequence, QueueEventKind::Expired,
+               "cannot record the delivery: " + stored.error().message);
+        return;
+      }
+      deliver(endpoint, sequence);
+    });
+  });
+}
+
+void RequestQueue::deliver(const std::string& endpoint, std::int64_t sequence) {
+  auto q = queues_.find(endpoint);
+  if (q == queues_.end() || !q->second.count(sequence)) {
+    busy_[endpoint] = false;
+    return;
+  }
+  deliver_(q->second.at(sequence).request, [this, alive = alive_, endpoint, sequence](bool) {
+    if (!*alive) return;
+    finish(endpoint, sequence, QueueEventKind::Delivered, {});
+    auto next = [this, alive, endpoint] {
+      if (!*alive) return;
+      busy_.erase(endpoint);
+      drain(endpoint);
+    };
+    if (settings_.pacing.count() > 0) {
+      scheduler_.schedule(settings_.pacing, next);
+    } else {
+      post_(next);
+    }
+  });
+}
+
+void RequestQueue::finish(const std::string& endpoint, std::int64_t sequence, QueueEventKind kind,
+                          std::string reason) {
+  auto q = queues_.find(endpoint);
+  if (q == queues_.end()) return;
+  auto it = q->second.find(sequence);
+  if (it == q->second.end()) return;
+  QueuedRequest request = std::move(it->second.request);
+  if (it->second.expiryTimer) scheduler_.cancel(it->second.expiryTimer);
+  q->second.erase(it);
+  if (q->second.empty()) queues_.erase(q);
+  endpointById_.erase(request.id);
+  store_.remove(request.id, logFailure("removal", request.id));
+  emit(kind, request, std::move(reason));
+}
+
+void RequestQueue::armExpiry(Entry& entry) {
+  auto delay = std::chrono::duration_cast<std::chrono::steady_clock::duration>(entry.request.expiresAt -
+                                                                               scheduler_.wallNow());
+  if (delay < std::chrono::steady_clock::duration::zero()) delay = {};
+  const std::string endpoint = entry.request.endpoint;
+  const std::int64_t sequence = entry.request.sequence;
+  const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(entry.request.expiresAt - entry.request.acceptedAt);
+  entry.expiryTimer = scheduler_.schedule(delay, [this, endpoint, sequence, ttl] {
+    auto q = queues_.find(endpoint);
+    if (q == queues_.end() || !q->second.count(sequence)) return;
+    Entry& e = q->second.at(sequence);
+    e.expiryTimer = 0;
+    if (e.request.inFlight) return;
+    finish(endpoint, sequence, QueueEventKind::Expired,
+           "not delivered within its time to live of " + std::to_string(ttl.count()) +
+               " s: the device did not wake up");
+  });
+}
+
+std::vector<QueuedRequest> RequestQueue::list(const std::string& endpoint) const {
+  std::vector<QueuedRequest> out;
+  auto q = queues_.find(endpoint);
+  if (q == queues_.end()) return out;
+  for (const auto& [sequence, entry] : q->second) {
+    if (entry.committed) out.push_back(entry.request);
+  }
+  return out;
+}
+
+std::size_t RequestQueue::size() const { return endpointById_.size(); }
+
+Result<QueuedRequest> RequestQueue::cancel(const std::string& requestId) {
+  auto id = endpointById_.find(requestId);
+  if (id == endpointById_.end()) return fail("no queued request " + requestId);
+  const std::string endpoint = id->second;
+  auto& queue = queues_.at(endpoint);
+  for (auto& [sequence, entry] : queue) {
+    if (entry.request.id != requestId) continue;
+    if (entry.request.inFlight) {
+      return fail("request " + requestId + " is being delivered to " + endpoint + "; it can no longer be cancelled");
+    }
+    if (!entry.committed) return fail("request " + requestId + " is not stored yet");
+    QueuedRequest copy = entry.request;
+    finish(endpoint, sequence, QueueEventKind::Cancelled, {});
+    return copy;
+  }
+  return fail("no queued request " + requestId);
+}
+
+void RequestQueue::emit(QueueEventKind kind, const QueuedRequest& request, std::string reason) {
+  if (kind == QueueEventKind::Rejected || kind == QueueEventKind::Expired) {
+    spdlog::warn("request {} for {} {}: {}", request.id, request.endpoint, toString(kind), reason);
+  }
+  if (listener_) listener_(QueueEvent{kind, request, std::move(reason)});
+}
+
+std::string RequestQueue::newRequestId() {
+  for (;;) {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "q%08x%04x", static_cast<unsigned>(random_()),
+                  static_cast<unsigned>(random_() & 0xffff));
+    if (!endpointById_.count(buf)) return buf;
+  }
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,128 @@
+#pragma once
+// The durable queue of requests for devices that cannot be reached now
+// (queue mode, asleep). Every accepted request is stored before it is
+// acknowledged as queued, delivered when the device is reachable, in the order
+// accepted, one at a time, at most once, and removed when delivered, cancelled
+// or expired. A de-registered device's queue is kept until its TTLs run out.
+//
+// Contract:
+// - Everything runs on the I/O thread; store completions (writer thread) come
+//   back through the injected `post`.
+// - At most once: a request is marked in flight, durably, before it is handed
+//   to the device. One found in flight after a restart is not sent again; it is
+//   reported as expired with that reason.
+// - The queue does not know the request's meaning: `operation` and `body`
+//   are carried as given and handed to the Deliverer.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/result.h"
+#include "persistence/request_queue_store.h"
+
+namespace lwm2m::gateway {
+
+struct QueuedRequest {
+  std::string id;
+  std::string endpoint;
+  std::int64_t sequence = 0;
+  std::string operation;
+  std::string body;
+  std::chrono::system_clock::time_point acceptedAt;
+  std::chrono::system_clock::time_point expiresAt;
+  bool inFlight = false;
+};
+
+enum class QueueEventKind { Queued, Rejected, Delivered, Expired, Cancelled };
+std::string_view toString(QueueEventKind kind);  // "queued", "rejected", ...
+
+struct QueueEvent {
+  QueueEventKind kind;
+  QueuedRequest request;
+  std::string reason;  // why it was rejected or expired; empty otherwise
+};
+
+struct QueueSettings {
+  std::size_t perDeviceLimit = 100;
+  std::chrono::seconds defaultTtl{24 * 3600};
+  // Gap between two deliveries to the same device, so it is not flooded.
+  std::chrono::milliseconds pacing{0};
+};
+
+class RequestQueue {
+ public:
+  // Hands one request to the device. `done(deviceAnswered)` must be called
+  // exactly once: false when the device did not answer (it is asleep again and
+  // draining stops until it wakes; the request is finished either way).
+  using Deliverer = std::function<void(const QueuedRequest&, std::function<void(bool deviceAnswered)> done)>;
+  using Reachability = std::function<bool(const std::string& endpoint)>;
+  using Post = std::function<void(std::function<void()>)>;
+  using Listener = std::function<void(const QueueEvent&)>;
+
+  RequestQueue(persistence::RequestQueueStore& store, coap::Scheduler& scheduler, QueueSettings settings,
+               Reachability reachable, Deliverer deliver, Post post, std::function<std::uint32_t()> random);
+  ~RequestQueue();
+  RequestQueue(const RequestQueue&) = delete;
+  RequestQueue& operator=(const RequestQueue&) = delete;
+
+  void setListener(Listener listener) { listener_ = std::move(listener); }
+
+  // Loads the stored queue (start-up, before the I/O loop). Requests found in
+  // flight or past their TTL are removed and reported as Expired.
+  Result<std::size_t> restore();
+
+  // Accepts a request. `accepted` gets the stored request once its write has
+  // committed (only then may the caller say "queued"), or the reason it was
+  // refused (queue full, store failure). ttl: nullopt for the default.
+  void submit(const std::string& endpoint, std::string operation, std::string body,
+              std::optional<std::chrono::seconds> ttl,
+              std::function<void(Result<QueuedRequest>)> accepted);
+
+  // The device may be reachable now (it woke up, registered, updated): deliver.
+  void deviceReachable(const std::string& endpoint);
+
+  std::vector<QueuedRequest> list(const std::string& endpoint) const;
+  std::size_t size() const;
+  // Cancels a request not yet handed to the device; fails with the reason otherwise.
+  Result<QueuedRequest> cancel(const std::string& requestId);
+
+ private:
+  struct Entry {
+    QueuedRequest request;
+    bool committed = false;
+    coap::Scheduler::TimerId expiryTimer = 0;
+  };
+  using DeviceQueue = std::map<std::int64_t, Entry>;  // by sequence: delivery order
+
+  void drain(const std::string& endpoint);
+  void deliver(const std::string& endpoint, std::int64_t sequence);
+  void finish(const std::string& endpoint, std::int64_t sequence, QueueEventKind kind, std::string reason);
+  void armExpiry(Entry& entry);
+  Entry* findEntry(const std::string& requestId, std::string* endpoint = nullptr);
+  void emit(QueueEventKind kind, const QueuedRequest& request, std::string reason = {});
+  std::string newRequestId();
+
+  persistence::RequestQueueStore& store_;
+  coap::Scheduler& scheduler_;
+  QueueSettings settings_;
+  Reachability reachable_;
+  Deliverer deliver_;
+  Post post_;
+  std::function<std::uint32_t()> random_;
+  Listener listener_;
+  std::unordered_map<std::string, DeviceQueue> queues_;
+  std::unordered_map<std::string, std::string> endpointById_;
+  std::unordered_map<std::string, bool> busy_;  // endpoint → a delivery in progress or paced
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace lwm2m::gateway
