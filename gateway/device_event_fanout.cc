@@ -34,6 +34,20 @@ void DeviceEventFanout::onExpired(const server::Registration& reg) {
   publish(api::DeviceEventKind::Expired, reg);
 }
 
+void DeviceEventFanout::onAwake(const std::string& endpoint) {
+  if (const server::Registration* reg = registrations_.findByEndpoint(endpoint)) {
+    spdlog::debug("device {} is awake", endpoint);
+    publish(api::DeviceEventKind::Awake, *reg);
+  }
+}
+
+void DeviceEventFanout::onAsleep(const std::string& endpoint) {
+  if (const server::Registration* reg = registrations_.findByEndpoint(endpoint)) {
+    spdlog::debug("device {} is asleep", endpoint);
+    publish(api::DeviceEventKind::Asleep, *reg);
+  }
+}
+
 void DeviceEventFanout::publish(api::DeviceEventKind kind, const server::Registration& reg) {
   if (listeners_.empty()) return;
   api::DeviceEvent event{kind, toDeviceInfo(reg, clock_), clock_.wallNow()};

@@ -5,14 +5,16 @@
 #include <vector>
 
 #include "gateway/api/device_events.h"
+#include "gateway/device_presence.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/server/registration_interface.h"
 
 namespace lwm2m::gateway {
 
-class DeviceEventFanout : public server::RegistrationListener {
+class DeviceEventFanout : public server::RegistrationListener, public PresenceListener {
  public:
-  explicit DeviceEventFanout(const coap::Scheduler& clock) : clock_(clock) {}
+  DeviceEventFanout(const coap::Scheduler& clock, const server::RegistrationStore& registrations)
+      : clock_(clock), registrations_(registrations) {}
 
   // Listeners must outlive this object; called on the I/O thread in order added.
   void subscribe(api::DeviceEventListener* listener) { listeners_.push_back(listener); }
@@ -21,11 +23,14 @@ class DeviceEventFanout : public server::RegistrationListener {
   void onUpdated(const server::Registration& reg) override;
   void onDeregistered(const server::Registration& reg) override;
   void onExpired(const server::Registration& reg) override;
+  void onAwake(const std::string& endpoint) override;
+  void onAsleep(const std::string& endpoint) override;
 
  private:
   void publish(api::DeviceEventKind kind, const server::Registration& reg);
 
   const coap::Scheduler& clock_;
+  const server::RegistrationStore& registrations_;
   std::vector<api::DeviceEventListener*> listeners_;
 };
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/registration_interface.h"
 
 namespace lwm2m::gateway {
 
@@ -60,6 +61,28 @@ class DevicePresence {
   std::chrono::milliseconds window_;
   std::unordered_map<std::string, Device> devices_;
   std::vector<PresenceListener*> listeners_;
+};
+
+// Feeds registration events into DevicePresence: Register and Update are
+// uplinks; De-register and expiry end the device's presence.
+class PresenceFeed : public server::RegistrationListener {
+ public:
+  explicit PresenceFeed(DevicePresence& presence) : presence_(presence) {}
+  void onRegistered(const server::Registration& reg, const server::Registration*) override {
+    presence_.registered(reg.endpoint, reg.queueMode);
+  }
+  void onUpdated(const server::Registration& reg) override { presence_.uplink(reg.endpoint, reg.queueMode); }
+  void onDeregistered(const server::Registration& reg) override { presence_.forget(reg.endpoint); }
+  void onExpired(const server::Registration& reg) override { presence_.forget(reg.endpoint); }
+  // A registration restored after a restart: known, but a queue-mode device is
+  // asleep until it sends something.
+  void restored(const server::Registration& reg) {
+    presence_.registered(reg.endpoint, reg.queueMode);
+    if (reg.queueMode) presence_.requestTimedOut(reg.endpoint);
+  }
+
+ private:
+  DevicePresence& presence_;
 };
 
 }  // namespace lwm2m::gateway

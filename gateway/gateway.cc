@@ -13,6 +13,7 @@
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "gateway/command_line.h"
 #include "gateway/device_event_fanout.h"
+#include "gateway/device_presence.h"
 #include "gateway/device_registry.h"
 #include "gateway/registration_persistence.h"
 #include "lwm2m/coap/asio_scheduler.h"
@@ -98,7 +99,9 @@ struct Gateway::Parts {
         dispatcher(registration),
         persistence(database->registrations(), scheduler),
         registry(registration.registrations(), scheduler),
-        fanout(scheduler),
+        presence(scheduler, std::chrono::seconds(config.lwm2m.awakeWindowSeconds)),
+        presenceFeed(presence),
+        fanout(scheduler, registration.registrations()),
         mqtt(io, mqttSettings(config.mqtt)),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
@@ -120,6 +123,8 @@ struct Gateway::Parts {
   server::UplinkDispatcher dispatcher;
   RegistrationPersistence persistence;
   DeviceRegistry registry;
+  DevicePresence presence;
+  PresenceFeed presenceFeed;
   DeviceEventFanout fanout;
   bridges::mqtt::MqttBridge mqtt;
   bridges::http::HttpServer http;
@@ -137,6 +142,8 @@ Gateway::Gateway(const GatewayConfig& config) {
   if (!restored) throw std::runtime_error("cannot read stored registrations: " + restored.error().message);
   for (const std::string& why : restored->unreadable) spdlog::warn("stored registration dropped: {}", why);
   p.expiredWhileDown = std::move(restored->expired);
+  p.registration.registrations().forEach(
+      [&p](const server::Registration& reg) { p.presenceFeed.restored(reg); });
   spdlog::info("database {}: {} registrations restored, {} expired while the gateway was down",
                p.database->file().string(), restored->registrations, p.expiredWhileDown.size());
 
@@ -146,6 +153,8 @@ Gateway::Gateway(const GatewayConfig& config) {
       });
   p.registration.addListener(&p.persistence);
   p.registration.addListener(&p.fanout);
+  p.registration.addListener(&p.presenceFeed);
+  p.presence.addListener(&p.fanout);
   p.fanout.subscribe(&p.mqtt);
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());

@@ -12,6 +12,10 @@ std::string_view toString(DeviceEventKind kind) {
       return "deregistered";
     case DeviceEventKind::Expired:
       return "expired";
+    case DeviceEventKind::Awake:
+      return "awake";
+    case DeviceEventKind::Asleep:
+      return "asleep";
   }
   return "unknown";
 }

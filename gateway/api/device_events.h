@@ -12,9 +12,10 @@
 
 namespace lwm2m::gateway::api {
 
-enum class DeviceEventKind { Registered, Updated, Deregistered, Expired };
+// Awake/Asleep: a queue-mode device became reachable / unreachable.
+enum class DeviceEventKind { Registered, Updated, Deregistered, Expired, Awake, Asleep };
 
-// "registered", "updated", "deregistered", "expired": the {kind} in topics and JSON.
+// "registered", "updated", "deregistered", "expired", "awake", "asleep": the {kind} in topics and JSON.
 std::string_view toString(DeviceEventKind kind);
 
 struct DeviceEvent {

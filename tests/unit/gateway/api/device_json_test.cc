@@ -53,6 +53,8 @@ TEST(DeviceEventKind, NamesUsedInTopics) {
   EXPECT_EQ(toString(DeviceEventKind::Updated), "updated");
   EXPECT_EQ(toString(DeviceEventKind::Deregistered), "deregistered");
   EXPECT_EQ(toString(DeviceEventKind::Expired), "expired");
+  EXPECT_EQ(toString(DeviceEventKind::Awake), "awake");
+  EXPECT_EQ(toString(DeviceEventKind::Asleep), "asleep");
 }
 
 TEST(DeviceJson, CarriesEveryRegistrationField) {
