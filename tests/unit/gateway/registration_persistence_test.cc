@@ -1,0 +1,81 @@
+#include "gateway/registration_persistence.h"
+
+#include <gtest/gtest.h>
+
+#include "gateway/device_registry.h"
+#include "lwm2m/coap/manual_scheduler.h"
+
+namespace lwm2m::gateway {
+namespace {
+
+using namespace std::chrono_literals;
+
+server::Registration sample(const coap::Scheduler& clock) {
+  server::Registration reg;
+  reg.endpoint = "meter-9";
+  reg.id = "a1b2c3d4e5";
+  reg.version = "1.1";
+  reg.binding = "U";
+  reg.queueMode = true;
+  reg.lifetime = 300;
+  reg.smsNumber = "+4917";
+  reg.rootPath = "/";
+  reg.objectLinks = *formats::parseLinkFormat("</>;rt=\"oma.lwm2m\";ct=110,</1/0>,</3/0>;ver=1.1");
+  reg.peer = coap::Peer(boost::asio::ip::make_address("::1"), 40123);
+  reg.registeredAt = clock.wallNow() - 100s;
+  reg.lastUpdateAt = clock.wallNow() - 10s;
+  reg.expiresAt = clock.now() + 290s;
+  return reg;
+}
+
+TEST(RegistrationRecord, RoundTripKeepsEverythingAndTheRemainingLifetime) {
+  coap::ManualScheduler before;
+  const server::Registration reg = sample(before);
+  const auto record = toRecord(reg, before);
+  EXPECT_EQ(record.address, "[::1]:40123");
+  EXPECT_EQ(record.objectLinks, "</>;rt=\"oma.lwm2m\";ct=110,</1/0>,</3/0>;ver=1.1");
+
+  // "Restart": a new steady clock 60 s of wall time later.
+  coap::ManualScheduler after;
+  after.setWallTime(before.wallNow() + 60s);
+  auto back = fromRecord(record, after);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->endpoint, reg.endpoint);
+  EXPECT_EQ(back->id, reg.id);
+  EXPECT_EQ(back->peer, reg.peer);
+  EXPECT_TRUE(back->queueMode);
+  EXPECT_EQ(back->smsNumber, "+4917");
+  ASSERT_EQ(back->objectLinks.size(), 3u);
+  EXPECT_EQ(back->objectLinks[2].find("ver")->value, "1.1");
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(back->expiresAt - after.now()).count(), 230);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(back->lastUpdateAt.time_since_epoch()),
+            std::chrono::duration_cast<std::chrono::milliseconds>(reg.lastUpdateAt.time_since_epoch()));
+}
+
+TEST(RegistrationRecord, UnreadableRecordsSayWhy) {
+  coap::ManualScheduler clock;
+  auto record = toRecord(sample(clock), clock);
+  record.address = "nowhere";
+  auto bad = fromRecord(record, clock);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("nowhere"), std::string::npos);
+  record = toRecord(sample(clock), clock);
+  record.objectLinks = "</3/0";
+  EXPECT_FALSE(fromRecord(record, clock));
+}
+
+TEST(Peer, FormatAndParseAreInverse) {
+  for (std::string text : {"127.0.0.1:5683", "[::1]:1", "[fe80::1]:65535"}) {
+    auto peer = parsePeer(text);
+    ASSERT_TRUE(peer) << text;
+    EXPECT_EQ(formatPeer(*peer), text);
+  }
+  // IPv4 clients on a dual-stack socket show as plain IPv4.
+  EXPECT_EQ(formatPeer(coap::Peer(boost::asio::ip::make_address("::ffff:10.1.2.3"), 7)), "10.1.2.3:7");
+  for (std::string bad : {"", "1.2.3.4", "1.2.3.4:0", "1.2.3.4:70000", "host:80", "[::1]:x"}) {
+    EXPECT_FALSE(parsePeer(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway
