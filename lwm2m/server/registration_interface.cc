@@ -141,6 +141,10 @@ void RegistrationInterface::onDeregister(const std::string& id,
   for (RegistrationListener* l : listeners_) l->onDeregistered(*removed);
 }
 
+void RegistrationInterface::rebind(std::string_view id, const coap::Peer& peer) {
+  store_.modify(id, [&peer](Registration& reg) { reg.peer = peer; });
+}
+
 void RegistrationInterface::restore(Registration reg) {
   const Registration& stored = store_.put(std::move(reg));
   armExpiry(stored);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +61,10 @@ class RegistrationInterface {
   void restore(Registration reg);
 
   const RegistrationStore& registrations() const { return store_; }
+
+  // The device now speaks from `peer` (NAT rebinding seen on a notification,
+  // a response or a Send): later requests go there. No event; unknown id: no-op.
+  void rebind(std::string_view id, const coap::Peer& peer);
 
  private:
   void onRegister(const coap::Peer& from, const coap::Message& request,

@@ -1,0 +1,122 @@
+#pragma once
+// The observations the server holds, per registration: token ↔ observed
+// paths, the client's formats, the last Observe sequence. Notifications
+// arriving with a token are decoded into a NotificationEvent for listeners.
+//
+// Contract (I/O thread only):
+// - add() replaces any observation of the same endpoint and paths; the old
+//   token is forgotten (its next notification is answered RST).
+// - A notification older than the last accepted one (RFC 7641 §3.4) is dropped.
+// - A notification from a new address rebinds the registration's peer.
+// - A re-registration, de-registration or expiry ends every observation of
+//   that device, silently (passive cancel: the endpoint answers RST).
+// - An error notification or a Reset/Timeout of a CON notification's
+//   exchange ends the observation; listeners hear onObservationEnded().
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/server/device_request.h"
+#include "lwm2m/server/registration_interface.h"
+#include "lwm2m/server/request_builder.h"
+
+namespace lwm2m::server {
+
+using Token = std::vector<std::uint8_t>;
+
+struct NotificationEvent {
+  std::string endpoint;
+  std::string registrationId;
+  std::vector<model::Path> paths;  // the observed path(s)
+  bool composite = false;
+  std::uint32_t sequence = 0;      // the Observe option value
+  // Decoded body: node (single path) or nodes (composite), timestamped values,
+  // content format. values.outcome is InvalidResponse when undecodable.
+  DeviceResponse values;
+};
+
+class NotificationListener {
+ public:
+  virtual ~NotificationListener() = default;
+  virtual void onNotification(const NotificationEvent& event) = 0;
+  // The device ended the observation (error code, RST) or it could not go on.
+  virtual void onObservationEnded(const std::string& endpoint, const std::vector<model::Path>& paths,
+                                  const std::string& reason) = 0;
+};
+
+struct Observation {
+  std::string endpoint;
+  std::string registrationId;
+  DeviceRequest request;  // Observe or ObserveComposite
+  Token token;
+  coap::Endpoint::RequestId exchange = 0;
+  ClientProfile client;
+  std::optional<std::uint32_t> lastSequence;
+  std::chrono::steady_clock::time_point lastAt{};
+
+  std::vector<model::Path> paths() const;
+};
+
+class ObservationRegistry : public RegistrationListener {
+ public:
+  ObservationRegistry(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
+                      RegistrationInterface& registrations, const model::ObjectModel& model);
+  ObservationRegistry(const ObservationRegistry&) = delete;
+  ObservationRegistry& operator=(const ObservationRegistry&) = delete;
+
+  // Listeners must outlive this object.
+  void addListener(NotificationListener* listener);
+
+  // Records an observation the device accepted (its first response carried
+  // Observe = `sequence`).
+  void add(Observation observation, std::uint32_t sequence);
+  // Puts back an observation kept across a restart: its token is adopted by
+  // the endpoint so notifications keep flowing. No request is sent.
+  void restore(Observation observation);
+  // Handles a later answer on an observation's exchange (a notification, or
+  // the end of the exchange).
+  void onNotification(const Token& token, const coap::ResponseResult& result);
+
+  // Passive cancel: forgets the observation of these paths; true if one existed.
+  bool forget(std::string_view endpoint, const std::vector<model::Path>& paths);
+  // Removes and returns the observation of these paths (for an active cancel).
+  std::optional<Observation> take(std::string_view endpoint, const std::vector<model::Path>& paths);
+  const Observation* find(std::string_view endpoint, const std::vector<model::Path>& paths) const;
+  std::size_t count(std::string_view endpoint) const;
+  std::size_t size() const { return byToken_.size(); }
+
+  // RegistrationListener: a device that re-registered, left or expired has no observations.
+  void onRegistered(const Registration& reg, const Registration* replaced) override;
+  void onUpdated(const Registration&) override {}
+  void onDeregistered(const Registration& reg) override { forgetAll(reg.endpoint); }
+  void onExpired(const Registration& reg) override { forgetAll(reg.endpoint); }
+
+ private:
+  struct Key {
+    std::string endpoint;
+    std::vector<model::Path> paths;
+    friend auto operator<=>(const Key&, const Key&) = default;
+  };
+  static Key keyOf(std::string_view endpoint, std::vector<model::Path> paths);
+  void erase(const Token& token);
+  void forgetAll(const std::string& endpoint);
+
+  coap::Endpoint& endpoint_;
+  coap::Scheduler& scheduler_;
+  RegistrationInterface& registrations_;
+  const model::ObjectModel& model_;
+  std::map<Token, Observation> byToken_;
+  std::map<Key, Token> byPaths_;
+  std::vector<NotificationListener*> listeners_;
+};
+
+}  // namespace lwm2m::server

@@ -1,0 +1,183 @@
+#include "lwm2m/server/request_sender.h"
+
+#include <utility>
+
+#include "lwm2m/server/request_builder.h"
+#include "lwm2m/server/response_parser.h"
+
+namespace lwm2m::server {
+
+struct RequestSender::Pending {
+  std::string endpoint;
+  std::string registrationId;
+  DeviceRequest request;
+  ClientProfile client;
+  Token token;
+  Callback callback;
+  coap::Endpoint::RequestId exchange = 0;
+  coap::Scheduler::TimerId timer = 0;
+};
+
+namespace {
+
+bool isObserve(Operation op) { return op == Operation::Observe || op == Operation::ObserveComposite; }
+bool isCancel(Operation op) {
+  return op == Operation::CancelObserve || op == Operation::CancelObserveComposite;
+}
+
+std::vector<model::Path> observedPaths(const DeviceRequest& r) {
+  if (r.operation == Operation::ObserveComposite || r.operation == Operation::CancelObserveComposite) {
+    return r.paths;
+  }
+  return {r.path};
+}
+
+}  // namespace
+
+RequestSender::RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
+                             RegistrationInterface& registrations, ObservationRegistry& observations,
+                             const model::ObjectModel& model, std::function<std::uint32_t()> random)
+    : endpoint_(endpoint),
+      scheduler_(scheduler),
+      registrations_(registrations),
+      observations_(observations),
+      model_(model),
+      random_(std::move(random)),
+      self_(std::make_shared<RequestSender*>(this)) {}
+
+RequestSender::~RequestSender() {
+  for (auto& [id, p] : pending_) {
+    scheduler_.cancel(p->timer);
+  }
+  auto pending = std::move(pending_);
+  pending_.clear();
+  self_.reset();
+  for (auto& [id, p] : pending) endpoint_.cancelRequest(p->exchange);
+}
+
+Token RequestSender::newToken() {
+  Token token(8);
+  const std::uint32_t a = random_(), b = random_();
+  for (int i = 0; i < 4; ++i) {
+    token[static_cast<size_t>(i)] = static_cast<std::uint8_t>(a >> (8 * i));
+    token[static_cast<size_t>(i + 4)] = static_cast<std::uint8_t>(b >> (8 * i));
+  }
+  return token;
+}
+
+void RequestSender::later(Callback onResponse, DeviceResponse response) {
+  std::weak_ptr<RequestSender*> alive = self_;
+  scheduler_.schedule(std::chrono::steady_clock::duration::zero(),
+                      [alive, cb = std::move(onResponse), r = std::move(response)]() mutable {
+                        if (alive.lock() && cb) cb(std::move(r));
+                      });
+}
+
+void RequestSender::send(std::string_view endpoint, DeviceRequest request, Callback onResponse) {
+  const Registration* reg = registrations_.registrations().findByEndpoint(endpoint);
+  if (!reg) {
+    later(std::move(onResponse),
+          DeviceResponse::failure(Outcome::NotRegistered, "no registration for '" + std::string(endpoint) + "'"));
+    return;
+  }
+  auto p = std::make_unique<Pending>();
+  p->endpoint = reg->endpoint;
+  p->registrationId = reg->id;
+  p->client = ClientProfile::of(*reg);
+  p->callback = std::move(onResponse);
+
+  if (isCancel(request.operation)) {
+    // Active cancel: forget the token here first, so the cancelling request
+    // (which reuses it) is the only exchange the endpoint matches it to.
+    auto observation = observations_.take(reg->endpoint, observedPaths(request));
+    if (!observation) {
+      later(std::move(p->callback),
+            DeviceResponse::failure(Outcome::BadRequest, "no observation of these paths on '" + reg->endpoint + "'"));
+      return;
+    }
+    endpoint_.cancelRequest(observation->exchange);
+    p->token = observation->token;
+  } else if (isObserve(request.operation)) {
+    p->token = newToken();
+  }
+
+  auto message = buildRequest(request, p->client, model_, p->token);
+  if (!message) {
+    later(std::move(p->callback), DeviceResponse::failure(Outcome::BadRequest, message.error().message));
+    return;
+  }
+  const std::uint64_t id = nextId_++;
+  std::weak_ptr<RequestSender*> alive = self_;
+  const auto timeout = request.timeout;
+  p->request = std::move(request);
+  Pending& stored = *pending_.emplace(id, std::move(p)).first->second;
+  stored.timer = scheduler_.schedule(timeout, [this, alive, id] {
+    if (!alive.lock()) return;
+    auto found = pending_.find(id);
+    if (found == pending_.end()) return;
+    found->second->timer = 0;
+    const auto exchange = found->second->exchange;
+    complete(id, DeviceResponse::failure(Outcome::Timeout, "no answer within the request's timeout"));
+    endpoint_.cancelRequest(exchange);
+  });
+  const Token token = stored.token;
+  const bool keep = isObserve(stored.request.operation);
+  stored.exchange = endpoint_.sendRequest(
+      reg->peer, std::move(message.value()),
+      [this, alive, id, token, keep](const coap::ResponseResult& result) {
+        if (!alive.lock()) return;
+        if (pending_.count(id)) {
+          onAnswer(id, result);
+        } else if (keep) {
+          observations_.onNotification(token, result);
+        }
+      },
+      keep);
+}
+
+void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& result) {
+  Pending& p = *pending_.at(id);
+  switch (result.status) {
+    case coap::RequestStatus::Ok: break;
+    case coap::RequestStatus::Reset:
+      complete(id, DeviceResponse::failure(Outcome::Reset, "the device answered RST"));
+      return;
+    case coap::RequestStatus::Cancelled:
+      complete(id, DeviceResponse::failure(Outcome::Timeout, "cancelled"));
+      return;
+    case coap::RequestStatus::Overloaded:
+      complete(id, DeviceResponse::failure(Outcome::Timeout, "too many requests in flight to this device"));
+      return;
+    case coap::RequestStatus::Timeout:
+      complete(id, DeviceResponse::failure(Outcome::Timeout, "the device did not acknowledge"));
+      return;
+  }
+  if (const Registration* reg = registrations_.registrations().findById(p.registrationId);
+      reg && reg->peer != result.from) {
+    registrations_.rebind(reg->id, result.from);
+  }
+  const double now = std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
+  DeviceResponse response = parseResponse(p.request, result.response, p.client, model_, now);
+  if (isObserve(p.request.operation) && result.response.code.isSuccess() && result.response.observe()) {
+    Observation obs;
+    obs.endpoint = p.endpoint;
+    obs.registrationId = p.registrationId;
+    obs.request = p.request;
+    obs.token = p.token;
+    obs.exchange = p.exchange;
+    obs.client = p.client;
+    observations_.add(std::move(obs), *result.response.observe());
+  }
+  complete(id, std::move(response));
+}
+
+void RequestSender::complete(std::uint64_t id, DeviceResponse response) {
+  auto found = pending_.find(id);
+  if (found == pending_.end()) return;
+  std::unique_ptr<Pending> p = std::move(found->second);
+  pending_.erase(found);
+  scheduler_.cancel(p->timer);
+  if (p->callback) p->callback(std::move(response));
+}
+
+}  // namespace lwm2m::server

@@ -1,0 +1,69 @@
+#pragma once
+// Sends DeviceRequests to registered devices through the CoAP endpoint and
+// hands back exactly one DeviceResponse per request.
+//
+// Contract (I/O thread only):
+// - The callback is called once, never from inside send(): with the device's
+//   answer, or Timeout when request.timeout passes first (a dead device never
+//   hangs a caller), Reset on RST, NotRegistered for an unknown endpoint,
+//   BadRequest when the request cannot be expressed for that client.
+// - Requests to different devices are independent: one slow device delays
+//   nobody else. Several requests to one device may be in flight at once.
+// - Observe / Observe-Composite: a successful answer with an Observe option
+//   registers the observation in the ObservationRegistry, which then gets
+//   every notification. Cancel-Observe sends GET/FETCH with Observe=1 and the
+//   observation's token (active cancel) after forgetting it locally.
+// - An answer from a new address rebinds the registration's peer.
+// - Destroying the sender drops pending callbacks (they are never called).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/server/device_request.h"
+#include "lwm2m/server/observation_registry.h"
+#include "lwm2m/server/registration_interface.h"
+
+namespace lwm2m::server {
+
+class RequestSender {
+ public:
+  using Callback = std::function<void(DeviceResponse)>;
+
+  // `random` makes observation tokens. Every reference must outlive the sender.
+  RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
+                RegistrationInterface& registrations, ObservationRegistry& observations,
+                const model::ObjectModel& model, std::function<std::uint32_t()> random);
+  ~RequestSender();
+  RequestSender(const RequestSender&) = delete;
+  RequestSender& operator=(const RequestSender&) = delete;
+
+  void send(std::string_view endpoint, DeviceRequest request, Callback onResponse);
+
+  // Requests sent and not yet answered or timed out.
+  std::size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Pending;
+  void complete(std::uint64_t id, DeviceResponse response);
+  void onAnswer(std::uint64_t id, const coap::ResponseResult& result);
+  void later(Callback onResponse, DeviceResponse response);
+  Token newToken();
+
+  coap::Endpoint& endpoint_;
+  coap::Scheduler& scheduler_;
+  RegistrationInterface& registrations_;
+  ObservationRegistry& observations_;
+  const model::ObjectModel& model_;
+  std::function<std::uint32_t()> random_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Pending>> pending_;
+  std::uint64_t nextId_ = 1;
+  std::shared_ptr<RequestSender*> self_;  // handlers hold a weak_ptr: no call after destruction
+};
+
+}  // namespace lwm2m::server

@@ -1,0 +1,108 @@
+#include "lwm2m/server/response_parser.h"
+
+#include <string>
+#include <utility>
+
+#include "lwm2m/formats/format_registry.h"
+
+namespace lwm2m::server {
+namespace {
+
+using formats::ContentFormat;
+using formats::FormatRegistry;
+
+bool isComposite(Operation op) {
+  return op == Operation::ReadComposite || op == Operation::ObserveComposite ||
+         op == Operation::CancelObserveComposite;
+}
+
+// The instance path in Location-Path ("3311", "2" after any root path segments).
+std::optional<model::Path> createdPathOf(const coap::Message& response, model::ObjectId object) {
+  const auto segments = response.locationPath();
+  if (segments.size() < 2) return std::nullopt;
+  auto parsed = model::Path::parse("/" + segments[segments.size() - 2] + "/" + segments.back());
+  if (!parsed || parsed->objectId() != object) return std::nullopt;
+  return *parsed;
+}
+
+DeviceResponse invalid(DeviceResponse r, ContentFormat format, const std::string& what) {
+  r.outcome = Outcome::InvalidResponse;
+  r.reason = std::string(formats::contentFormatName(format)) + " body: " + what;
+  return r;
+}
+
+// Decodes the body of a Read/Observe (single path or composite) answer into `r`.
+DeviceResponse decodeValues(DeviceResponse r, const DeviceRequest& request,
+                            const coap::Message& response, const model::ObjectModel& model,
+                            double now) {
+  if (response.payload.empty()) return r;
+  const ContentFormat format = formats::normalizeContentFormat(response.contentFormat().value_or(formats::kText));
+  r.contentFormat = format;
+  const FormatRegistry& registry = FormatRegistry::standard();
+  const formats::DecodeContext context{model, now};
+  const formats::Payload payload(response.payload);
+  if (isComposite(request.operation)) {
+    auto nodes = registry.decodeNodes(format, payload, &request.paths, context);
+    if (!nodes) return invalid(std::move(r), format, nodes.error().message);
+    r.nodes = std::move(nodes.value());
+  } else {
+    auto node = registry.decode(format, payload, request.path, context);
+    if (!node) return invalid(std::move(r), format, node.error().message);
+    r.node = std::move(node.value());
+  }
+  if (const auto* timestamped = registry.timestampedDecoder(format)) {
+    auto values = timestamped->decodeTimestamped(payload, context);
+    if (values) r.timestamped = std::move(values.value());
+  }
+  return r;
+}
+
+}  // namespace
+
+DeviceResponse parseResponse(const DeviceRequest& request, const coap::Message& response,
+                             const ClientProfile&, const model::ObjectModel& model, double now) {
+  DeviceResponse r;
+  r.code = response.code.toString();
+  r.codeName = std::string(coap::codeName(response.code));
+  r.observeSequence = response.observe();
+  if (!response.code.isSuccess()) {
+    r.outcome = Outcome::DeviceError;
+    r.reason = model::toValidUtf8(response.payloadString());
+    return r;
+  }
+  switch (request.operation) {
+    case Operation::Read:
+    case Operation::Observe:
+    case Operation::CancelObserve:
+    case Operation::ReadComposite:
+    case Operation::ObserveComposite:
+    case Operation::CancelObserveComposite:
+      return decodeValues(std::move(r), request, response, model, now);
+    case Operation::Discover: {
+      r.contentFormat = response.contentFormat().value_or(formats::kLinkFormat);
+      auto links = formats::parseLinkFormat(response.payloadString());
+      if (!links) return invalid(std::move(r), formats::kLinkFormat, links.error().message);
+      r.links = std::move(links.value());
+      return r;
+    }
+    case Operation::Create:
+      r.createdPath = createdPathOf(response, request.path.objectId());
+      if (!r.createdPath && request.node && request.node->object() &&
+          request.node->object()->instances().size() == 1) {
+        // No Location-Path: the device took the id the server proposed.
+        r.createdPath = model::Path(request.path.objectId(),
+                                    request.node->object()->instances().begin()->first);
+      }
+      return r;
+    default:
+      return r;
+  }
+}
+
+DeviceResponse parseNotification(const DeviceRequest& request, const coap::Message& notification,
+                                 const ClientProfile& client, const model::ObjectModel& model,
+                                 double now) {
+  return parseResponse(request, notification, client, model, now);
+}
+
+}  // namespace lwm2m::server

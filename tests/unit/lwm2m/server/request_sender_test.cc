@@ -1,0 +1,300 @@
+// RequestSender and ObservationRegistry over an in-memory transport: the
+// devices' answers are injected as datagrams, time moves by hand.
+
+#include "lwm2m/server/request_sender.h"
+
+#include <gtest/gtest.h>
+
+#include "lwm2m/coap/manual_scheduler.h"
+#include "tests/unit/lwm2m/coap/fake_transport.h"
+
+namespace lwm2m::server {
+namespace {
+
+using namespace std::chrono_literals;
+using coap::testing::peerAt;
+using model::Path;
+using model::Value;
+
+class Recorder : public NotificationListener {
+ public:
+  void onNotification(const NotificationEvent& e) override { events.push_back(e); }
+  void onObservationEnded(const std::string& endpoint, const std::vector<Path>&,
+                          const std::string& reason) override {
+    ended.push_back(endpoint + ": " + reason);
+  }
+  std::vector<NotificationEvent> events;
+  std::vector<std::string> ended;
+};
+
+class RequestSenderTest : public ::testing::Test {
+ protected:
+  RequestSenderTest()
+      : transport_(clock_, peerAt("10.0.0.1", 5683)),
+        endpoint_(transport_, clock_, coap::TransmissionParameters{}, [this] { return ++counter_ * 2654435761u; }),
+        rd_(clock_, RegistrationSettings{}, [this] { return ++counter_ * 40503u; }),
+        observations_(endpoint_, clock_, rd_, model_),
+        sender_(endpoint_, clock_, rd_, observations_, model_, [this] { return ++counter_ * 7919u; }) {
+    endpoint_.start();
+    rd_.addListener(&observations_);
+    observations_.addListener(&recorder_);
+  }
+
+  void registerDevice(const std::string& ep, const coap::Peer& from) {
+    coap::Message m;
+    m.code = coap::codes::Post;
+    m.messageId = static_cast<std::uint16_t>(++counter_);
+    m.setUriPath("rd");
+    m.addUriQuery("ep=" + ep);
+    m.addUriQuery("lwm2m=1.1");
+    m.setPayload("</>;rt=\"oma.lwm2m\";ct=110,</3/0>,</3303/0>");
+    rd_.handle(from, m, [](coap::Message) {});
+  }
+
+  // Sends and returns the request as it left, with a slot for the answer.
+  coap::Message send(const std::string& ep, DeviceRequest request, std::optional<DeviceResponse>& out) {
+    sender_.send(ep, std::move(request), [&out](DeviceResponse r) { out = std::move(r); });
+    return transport_.sent.empty() ? coap::Message{} : transport_.sent.back().message();
+  }
+
+  void answer(const coap::Peer& from, const coap::Message& request, coap::Code code, std::string body,
+              std::optional<std::uint32_t> observe = std::nullopt) {
+    coap::Message ack;
+    ack.type = coap::MessageType::Acknowledgement;
+    ack.messageId = request.messageId;
+    ack.token = request.token;
+    ack.code = code;
+    if (!body.empty()) ack.setContentFormat(formats::kSenmlJson);
+    if (observe) ack.setObserve(*observe);
+    ack.setPayload(body);
+    transport_.inject(from, ack);
+    clock_.runDue();
+  }
+
+  void notify(const coap::Peer& from, const coap::Message& request, std::uint32_t sequence,
+              std::string body, coap::Code code = coap::codes::Content) {
+    coap::Message n;
+    n.type = coap::MessageType::NonConfirmable;
+    n.messageId = static_cast<std::uint16_t>(1000 + ++counter_);
+    n.token = request.token;
+    n.code = code;
+    n.setObserve(sequence);
+    n.setContentFormat(formats::kSenmlJson);
+    n.setPayload(body);
+    transport_.inject(from, n);
+    clock_.runDue();
+  }
+
+  coap::ManualScheduler clock_;
+  std::uint32_t counter_ = 0;
+  coap::testing::FakeTransport transport_;
+  coap::Endpoint endpoint_;
+  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  RegistrationInterface rd_;
+  ObservationRegistry observations_;
+  RequestSender sender_;
+  Recorder recorder_;
+  const coap::Peer device_ = peerAt("10.0.0.7", 40000);
+};
+
+TEST_F(RequestSenderTest, ReadGoesToTheRegisteredPeerAndComesBackDecoded) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::read(Path(3, 0, 9)), out);
+  EXPECT_EQ(transport_.sent.back().to, device_);
+  EXPECT_EQ(request.accept(), formats::kSenmlJson);
+  EXPECT_FALSE(out) << "never called from inside send";
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3/0/9","v":87}])");
+  ASSERT_TRUE(out);
+  ASSERT_TRUE(out->ok()) << out->reason;
+  EXPECT_EQ(out->node->resource()->value(), Value::integer(87));
+  EXPECT_EQ(sender_.pending(), 0u);
+}
+
+TEST_F(RequestSenderTest, UnknownEndpointIsNotRegistered) {
+  std::optional<DeviceResponse> out;
+  send("ghost", DeviceRequest::read(Path(3, 0, 9)), out);
+  EXPECT_TRUE(transport_.sent.empty());
+  EXPECT_FALSE(out);
+  clock_.runDue();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->outcome, Outcome::NotRegistered);
+  EXPECT_NE(out->reason.find("ghost"), std::string::npos);
+}
+
+TEST_F(RequestSenderTest, ARequestThatCannotBeExpressedIsABadRequest) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  send("boiler", DeviceRequest::execute(Path(3, 0)), out);
+  clock_.runDue();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->outcome, Outcome::BadRequest);
+}
+
+TEST_F(RequestSenderTest, ADeadDeviceTimesOutWithoutDelayingAnother) {
+  const auto alive = peerAt("10.0.0.8", 40000);
+  registerDevice("dead", device_);
+  registerDevice("alive", alive);
+  std::optional<DeviceResponse> deadOut, aliveOut;
+  auto slow = DeviceRequest::read(Path(3, 0, 9));
+  slow.timeout = 5s;
+  send("dead", slow, deadOut);
+  auto request = send("alive", DeviceRequest::read(Path(3, 0, 9)), aliveOut);
+  clock_.advance(100ms);
+  answer(alive, request, coap::codes::Content, R"([{"bn":"/3/0/9","v":50}])");
+  ASSERT_TRUE(aliveOut && aliveOut->ok());
+  EXPECT_FALSE(deadOut);
+  clock_.advance(5s);
+  ASSERT_TRUE(deadOut);
+  EXPECT_EQ(deadOut->outcome, Outcome::Timeout);
+  EXPECT_EQ(sender_.pending(), 0u);
+}
+
+TEST_F(RequestSenderTest, ResetIsReported) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::read(Path(3, 0, 9)), out);
+  coap::Message rst;
+  rst.type = coap::MessageType::Reset;
+  rst.messageId = request.messageId;
+  transport_.inject(device_, rst);
+  clock_.runDue();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->outcome, Outcome::Reset);
+}
+
+TEST_F(RequestSenderTest, ObserveDeliversNotificationsInOrderAndDropsStaleOnes) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  EXPECT_EQ(request.observe(), 0u);
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 5);
+  ASSERT_TRUE(out && out->ok());
+  EXPECT_EQ(observations_.count("boiler"), 1u);
+  notify(device_, request, 7, R"([{"bn":"/3303/0/5700","bt":1800000000,"v":21.5}])");
+  notify(device_, request, 6, R"([{"bn":"/3303/0/5700","v":99}])");  // reordered: dropped
+  ASSERT_EQ(recorder_.events.size(), 1u);
+  const auto& e = recorder_.events[0];
+  EXPECT_EQ(e.endpoint, "boiler");
+  EXPECT_EQ(e.sequence, 7u);
+  EXPECT_EQ(e.paths, std::vector<Path>{Path(3303, 0, 5700)});
+  EXPECT_EQ(e.values.node->resource()->value(), Value::floating(21.5));
+  ASSERT_EQ(e.values.timestamped.size(), 1u);
+  EXPECT_EQ(e.values.timestamped[0].time, 1800000000.0);
+}
+
+TEST_F(RequestSenderTest, NotificationFromANewAddressRebindsTheDevice) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  const auto moved = peerAt("10.0.0.7", 50123);
+  notify(moved, request, 2, R"([{"bn":"/3303/0/5700","v":21}])");
+  ASSERT_EQ(recorder_.events.size(), 1u);
+  EXPECT_EQ(rd_.registrations().findByEndpoint("boiler")->peer, moved);
+  std::optional<DeviceResponse> read;
+  send("boiler", DeviceRequest::read(Path(3, 0, 9)), read);
+  EXPECT_EQ(transport_.sent.back().to, moved);
+}
+
+TEST_F(RequestSenderTest, ActiveCancelReusesTheTokenAndLaterNotificationsGetReset) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out, cancelled;
+  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  auto cancel = send("boiler", DeviceRequest::cancelObserve(Path(3303, 0, 5700)), cancelled);
+  EXPECT_EQ(cancel.code, coap::codes::Get);
+  EXPECT_EQ(cancel.observe(), 1u);
+  EXPECT_EQ(cancel.token, request.token);
+  EXPECT_EQ(observations_.count("boiler"), 0u);
+  answer(device_, cancel, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])");
+  ASSERT_TRUE(cancelled && cancelled->ok());
+  const auto before = transport_.sent.size();
+  notify(device_, request, 2, R"([{"bn":"/3303/0/5700","v":21}])");
+  EXPECT_TRUE(recorder_.events.empty());
+  ASSERT_EQ(transport_.sent.size(), before + 1);
+  EXPECT_EQ(transport_.sent.back().message().type, coap::MessageType::Reset);
+}
+
+TEST_F(RequestSenderTest, CancelWithoutObservationIsABadRequest) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  send("boiler", DeviceRequest::cancelObserve(Path(3303, 0, 5700)), out);
+  clock_.runDue();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->outcome, Outcome::BadRequest);
+}
+
+TEST_F(RequestSenderTest, PassiveCancelForgetsTheTokenSoTheDeviceGetsReset) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  EXPECT_TRUE(observations_.forget("boiler", {Path(3303, 0, 5700)}));
+  const auto before = transport_.sent.size();
+  notify(device_, request, 2, R"([{"bn":"/3303/0/5700","v":21}])");
+  EXPECT_TRUE(recorder_.events.empty());
+  ASSERT_EQ(transport_.sent.size(), before + 1);
+  EXPECT_EQ(transport_.sent.back().message().type, coap::MessageType::Reset);
+}
+
+TEST_F(RequestSenderTest, ANewObservationOfTheSamePathReplacesTheOld) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> first, second;
+  auto r1 = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), first);
+  answer(device_, r1, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  auto r2 = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), second);
+  EXPECT_NE(r1.token, r2.token);
+  answer(device_, r2, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  EXPECT_EQ(observations_.count("boiler"), 1u);
+  notify(device_, r1, 2, R"([{"bn":"/3303/0/5700","v":1}])");
+  EXPECT_TRUE(recorder_.events.empty());
+  notify(device_, r2, 2, R"([{"bn":"/3303/0/5700","v":2}])");
+  ASSERT_EQ(recorder_.events.size(), 1u);
+  EXPECT_EQ(recorder_.events[0].values.node->resource()->value(), Value::floating(2));
+}
+
+TEST_F(RequestSenderTest, ReRegistrationClearsTheDevicesObservations) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  registerDevice("boiler", device_);
+  EXPECT_EQ(observations_.count("boiler"), 0u);
+  notify(device_, request, 2, R"([{"bn":"/3303/0/5700","v":21}])");
+  EXPECT_TRUE(recorder_.events.empty());
+}
+
+TEST_F(RequestSenderTest, AnErrorNotificationEndsTheObservation) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  notify(device_, request, 2, "", coap::codes::NotFound);
+  EXPECT_TRUE(recorder_.events.empty());
+  ASSERT_EQ(recorder_.ended.size(), 1u);
+  EXPECT_EQ(recorder_.ended[0], "boiler: 4.04 not_found");
+  EXPECT_EQ(observations_.count("boiler"), 0u);
+}
+
+TEST_F(RequestSenderTest, ObserveCompositeNotificationsCarryEveryPath) {
+  registerDevice("boiler", device_);
+  std::optional<DeviceResponse> out;
+  auto request = send("boiler", DeviceRequest::observeComposite({Path(3303, 0, 5700), Path(3, 0, 9)}), out);
+  EXPECT_EQ(request.code, coap::codes::Fetch);
+  answer(device_, request, coap::codes::Content, R"([{"n":"/3303/0/5700","v":20.5},{"n":"/3/0/9","v":80}])", 1);
+  ASSERT_TRUE(out && out->ok()) << (out ? out->reason : "");
+  EXPECT_EQ(out->nodes.size(), 2u);
+  notify(device_, request, 2, R"([{"n":"/3303/0/5700","v":22},{"n":"/3/0/9","v":79}])");
+  ASSERT_EQ(recorder_.events.size(), 1u);
+  EXPECT_TRUE(recorder_.events[0].composite);
+  EXPECT_EQ(recorder_.events[0].values.nodes.at(Path(3, 0, 9)).resource()->value(), Value::integer(79));
+  std::optional<DeviceResponse> cancelled;
+  auto cancel = send("boiler", DeviceRequest::cancelObserveComposite({Path(3, 0, 9), Path(3303, 0, 5700)}), cancelled);
+  EXPECT_EQ(cancel.code, coap::codes::Fetch);
+  EXPECT_EQ(cancel.observe(), 1u);
+  EXPECT_EQ(cancel.token, request.token);
+}
+
+}  // namespace
+}  // namespace lwm2m::server
