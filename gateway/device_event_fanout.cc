@@ -48,6 +48,10 @@ void DeviceEventFanout::onAsleep(const std::string& endpoint) {
   }
 }
 
+void DeviceEventFanout::publish(const api::DeviceEvent& event) {
+  for (api::DeviceEventListener* l : listeners_) l->onDeviceEvent(event);
+}
+
 void DeviceEventFanout::publish(api::DeviceEventKind kind, const server::Registration& reg) {
   if (listeners_.empty()) return;
   api::DeviceEvent event{kind, toDeviceInfo(reg, clock_), clock_.wallNow()};

@@ -24,6 +24,8 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
   void onDeregistered(const server::Registration& reg) override;
   void onExpired(const server::Registration& reg) override;
   void onAwake(const std::string& endpoint) override;
+  // Any other event (commands): to every listener as it is.
+  void publish(const api::DeviceEvent& event);
   void onAsleep(const std::string& endpoint) override;
 
  private:

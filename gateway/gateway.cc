@@ -13,13 +13,18 @@
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "gateway/command_line.h"
 #include "gateway/device_event_fanout.h"
+#include "gateway/device_command_service.h"
 #include "gateway/device_presence.h"
+#include "gateway/request_queue.h"
 #include "gateway/device_registry.h"
 #include "gateway/registration_persistence.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/udp_transport.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/server/observation_registry.h"
 #include "lwm2m/server/registration_interface.h"
+#include "lwm2m/server/request_sender.h"
 #include "lwm2m/server/uplink_dispatcher.h"
 #include "persistence/database.h"
 
@@ -102,6 +107,21 @@ struct Gateway::Parts {
         presence(scheduler, std::chrono::seconds(config.lwm2m.awakeWindowSeconds)),
         presenceFeed(presence),
         fanout(scheduler, registration.registrations()),
+        objectModel(model::ObjectModel::builtIn()),
+        observations(endpoint, scheduler, registration, objectModel),
+        sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
+        queue(database->requestQueue(), scheduler, QueueSettings{},
+              [this](const std::string& ep) { return presence.isReachable(ep); },
+              [this](const QueuedRequest& r, std::function<void(bool)> done) { commands.deliver(r, std::move(done)); },
+              [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
+        commands(queue, sender, presence, objectModel, registry, scheduler,
+                 [this](const api::DeviceEvent& e) {
+                   if (running) {
+                     fanout.publish(e);
+                   } else {
+                     eventsBeforeStart.push_back(e);
+                   }
+                 }),
         mqtt(io, mqttSettings(config.mqtt)),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
@@ -109,7 +129,8 @@ struct Gateway::Parts {
                                         std::chrono::duration_cast<std::chrono::seconds>(
                                             std::chrono::steady_clock::now() - startedAt),
                                         registration.registrations().size(), mqtt.connected()};
-             }),
+             },
+             &commands),
         signals(io, SIGINT, SIGTERM),
         startedAt(std::chrono::steady_clock::now()) {}
 
@@ -126,11 +147,18 @@ struct Gateway::Parts {
   DevicePresence presence;
   PresenceFeed presenceFeed;
   DeviceEventFanout fanout;
+  model::ObjectModel objectModel;
+  server::ObservationRegistry observations;
+  server::RequestSender sender;
+  RequestQueue queue;
+  DeviceCommandService commands;
   bridges::mqtt::MqttBridge mqtt;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   std::chrono::steady_clock::time_point startedAt;
   std::vector<server::Registration> expiredWhileDown;
+  std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
+  bool running = false;
   bool stopping = false;
 };
 
@@ -154,7 +182,14 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.addListener(&p.persistence);
   p.registration.addListener(&p.fanout);
   p.registration.addListener(&p.presenceFeed);
+  p.registration.addListener(&p.observations);
+  p.registration.addListener(&p.commands);
   p.presence.addListener(&p.fanout);
+  p.presence.addListener(&p.commands);
+  p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
+  auto queued = p.queue.restore();
+  if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
+  if (*queued > 0) spdlog::info("{} queued commands restored", *queued);
   p.fanout.subscribe(&p.mqtt);
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
@@ -175,8 +210,11 @@ void Gateway::run() {
   p.http.start();
   p.mqtt.start();
   boost::asio::post(p.io, [&p] {
+    p.running = true;
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
     p.expiredWhileDown.clear();
+    for (const api::DeviceEvent& e : p.eventsBeforeStart) p.fanout.publish(e);
+    p.eventsBeforeStart.clear();
   });
   p.io.run();
   spdlog::info("lwm2m-gateway stopped");

@@ -264,6 +264,11 @@ std::vector<QueuedRequest> RequestQueue::list(const std::string& endpoint) const
   return out;
 }
 
+bool RequestQueue::isFull(const std::string& endpoint) const {
+  auto q = queues_.find(endpoint);
+  return q != queues_.end() && q->second.size() >= settings_.perDeviceLimit;
+}
+
 std::size_t RequestQueue::size() const { return endpointById_.size(); }
 
 Result<QueuedRequest> RequestQueue::cancel(const std::string& requestId) {

@@ -91,6 +91,8 @@ class RequestQueue {
   void deviceReachable(const std::string& endpoint);
 
   std::vector<QueuedRequest> list(const std::string& endpoint) const;
+  // True when the device's queue holds perDeviceLimit requests.
+  bool isFull(const std::string& endpoint) const;
   std::size_t size() const;
   // Cancels a request not yet handed to the device; fails with the reason otherwise.
   Result<QueuedRequest> cancel(const std::string& requestId);

@@ -15,17 +15,6 @@ namespace {
 
 constexpr std::string_view kDevicesPrefix = "/api/v1/devices";
 
-Response jsonResponse(beast_http::status status, std::string body, const Request& request) {
-  Response response{status, request.version()};
-  response.set(beast_http::field::server, "lwm2m-gateway");
-  response.set(beast_http::field::content_type, "application/json");
-  response.set(beast_http::field::cache_control, "no-store");
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
-}
-
 std::string errorBody(std::string_view message) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -73,6 +62,17 @@ std::optional<std::string> percentDecode(std::string_view text) {
     i += 2;
   }
   return out;
+}
+
+Response jsonResponse(beast_http::status status, std::string body, const Request& request) {
+  Response response{status, request.version()};
+  response.set(beast_http::field::server, "lwm2m-gateway");
+  response.set(beast_http::field::content_type, "application/json");
+  response.set(beast_http::field::cache_control, "no-store");
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
 }
 
 Response errorResponse(beast_http::status status, std::string_view message, unsigned version,

@@ -40,6 +40,9 @@ class ApiRouter {
   std::function<gateway::api::HealthReport()> health_;
 };
 
+// A JSON response with the request's version and keep-alive.
+Response jsonResponse(boost::beast::http::status status, std::string body, const Request& request);
+
 // A response {"error":message} with the given status, for the router and for
 // errors the session meets before a request is complete (400, 413).
 Response errorResponse(boost::beast::http::status status, std::string_view message,

@@ -3,6 +3,8 @@
 // writes the router's response, and reads again while keep-alive holds.
 #include "bridges/http/http_server.h"
 
+#include "bridges/http/command_routes.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/strand.hpp>
@@ -42,8 +44,9 @@ std::string toString(const tcp::endpoint& endpoint) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router)
-      : stream_(std::move(socket)), router_(std::move(router)) {}
+  Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
+          std::shared_ptr<CommandRoutes> commands)
+      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)) {}
 
   void run() { doRead(); }
 
@@ -83,6 +86,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
 
     const Request& request = parser_->get();
+    if (commands_ && commands_->matches(request)) {
+      // Answered once the command is stored; nothing else is read meanwhile.
+      commands_->handle(request, [self = shared_from_this()](Response response) {
+        self->response_ = std::move(response);
+        self->doWrite();
+      });
+      return;
+    }
     response_ = router_->handle(request);
     spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
                   std::string(request.target()), response_.result_int());
@@ -117,14 +128,16 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response response_;
   std::shared_ptr<const ApiRouter> router_;
+  std::shared_ptr<CommandRoutes> commands_;
 };
 
 }  // namespace
 
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
  public:
-  HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router)
-      : io_(io), acceptor_(io), router_(std::move(router)) {}
+  HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router,
+               std::shared_ptr<CommandRoutes> commands)
+      : io_(io), acceptor_(io), router_(std::move(router)), commands_(std::move(commands)) {}
 
   void listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -166,7 +179,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_);
+      auto session = std::make_shared<Session>(std::move(socket), router_, commands_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -177,14 +190,17 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   asio::io_context& io_;
   tcp::acceptor acceptor_;
   std::shared_ptr<const ApiRouter> router_;
+  std::shared_ptr<CommandRoutes> commands_;
   std::vector<std::weak_ptr<Session>> sessions_;
 };
 
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
                        const gateway::api::DeviceDirectory& devices,
-                       std::function<gateway::api::HealthReport()> health)
+                       std::function<gateway::api::HealthReport()> health,
+                       gateway::api::DeviceCommands* commands)
     : listener_(std::make_shared<HttpListener>(
-          io, std::make_shared<ApiRouter>(devices, std::move(health)))) {
+          io, std::make_shared<ApiRouter>(devices, std::move(health)),
+          commands ? std::make_shared<CommandRoutes>(*commands) : nullptr)) {
   listener_->listen(listen);
 }
 

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 
+#include "gateway/api/device_commands.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/health.h"
 
@@ -29,7 +30,8 @@ class HttpServer {
   // "address already in use"). Connections are accepted after start().
   HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
              const gateway::api::DeviceDirectory& devices,
-             std::function<gateway::api::HealthReport()> health);
+             std::function<gateway::api::HealthReport()> health,
+             gateway::api::DeviceCommands* commands = nullptr);  // nullptr: no command routes
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -16,6 +16,14 @@ std::string_view toString(DeviceEventKind kind) {
       return "awake";
     case DeviceEventKind::Asleep:
       return "asleep";
+    case DeviceEventKind::Queued:
+      return "queued";
+    case DeviceEventKind::Response:
+      return "response";
+    case DeviceEventKind::RequestExpired:
+      return "expired-request";
+    case DeviceEventKind::RequestCancelled:
+      return "cancelled-request";
   }
   return "unknown";
 }

@@ -37,8 +37,15 @@ CommandResult runCommand(const std::vector<std::string>& argv, std::chrono::mill
   return result;
 }
 
-HttpResponse httpGet(const std::string& url) {
-  auto r = runCommand({"curl", "-s", "-g", "--max-time", "5", "-w", "\n%{http_code}\n", url});
+HttpResponse httpGet(const std::string& url) { return httpSend("GET", url); }
+
+HttpResponse httpSend(const std::string& method, const std::string& url, const std::string& body) {
+  std::vector<std::string> argv{"curl", "-s", "-g", "--max-time", "5", "-X", method, "-w", "\n%{http_code}\n"};
+  if (!body.empty()) {
+    argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
+  }
+  argv.push_back(url);
+  auto r = runCommand(argv);
   HttpResponse response;
   auto lastNewline = r.output.find_last_of('\n', r.output.size() >= 2 ? r.output.size() - 2 : 0);
   if (lastNewline == std::string::npos) return response;

@@ -31,6 +31,8 @@ struct HttpResponse {
 };
 // GET with curl; status 0 when nothing answered.
 HttpResponse httpGet(const std::string& url);
+// POST (or another method) with a JSON body.
+HttpResponse httpSend(const std::string& method, const std::string& url, const std::string& body = {});
 
 class GatewayProcess {
  public:
