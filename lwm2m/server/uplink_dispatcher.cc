@@ -9,6 +9,10 @@ void UplinkDispatcher::handle(const coap::Peer& from, const coap::Message& reque
     registration_.handle(from, request, respond);
     return;
   }
+  if (send_ && !path.empty() && path.front() == "dp") {
+    send_->handle(from, request, respond);
+    return;
+  }
   coap::Message notFound;
   notFound.code = coap::codes::NotFound;
   respond(std::move(notFound));

@@ -1,10 +1,12 @@
 #pragma once
 // Routes requests that devices send to the server by their first Uri-Path
-// segment: "rd" → Registration Interface. Anything else is 4.04 Not Found.
+// segment: "rd" → Registration Interface, "dp" → Send (once a SendHandler is
+// set). Anything else is 4.04 Not Found.
 // Installed as the coap::Endpoint's request handler.
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/server/registration_interface.h"
+#include "lwm2m/server/send_handler.h"
 
 namespace lwm2m::server {
 
@@ -12,11 +14,15 @@ class UplinkDispatcher {
  public:
   explicit UplinkDispatcher(RegistrationInterface& registration) : registration_(registration) {}
 
+  // Routes "dp" to `send` (which must outlive this object); nullptr stops it.
+  void setSendHandler(SendHandler* send) { send_ = send; }
+
   void handle(const coap::Peer& from, const coap::Message& request,
               const coap::Endpoint::Responder& respond);
 
  private:
   RegistrationInterface& registration_;
+  SendHandler* send_ = nullptr;
 };
 
 }  // namespace lwm2m::server

@@ -1,71 +1,249 @@
 #include "tools/lwm2m-sim/device_objects.h"
 
 #include <cmath>
-#include <cstdio>
 
 namespace lwm2m::sim {
 namespace {
 
-std::string formatFloat(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
+using model::Path;
+using model::Resource;
+using model::Value;
+
+constexpr std::int64_t kFirmwareIdle = 0, kFirmwareDownloaded = 2, kFirmwareUpdating = 3;
+
+Outcome ok(coap::Code code) { return Outcome{code, {}}; }
+Outcome error(coap::Code code, std::string why) { return Outcome{code, std::move(why)}; }
+
+bool writable(model::ObjectId o, model::ResourceId r) {
+  const auto* def = DeviceObjects::model().findResource(o, r);
+  return def && (def->operations == model::Operations::Write || def->operations == model::Operations::ReadWrite);
+}
+
+bool executable(model::ObjectId o, model::ResourceId r) {
+  const auto* def = DeviceObjects::model().findResource(o, r);
+  return def && def->operations == model::Operations::Execute;
 }
 
 }  // namespace
 
-DeviceObjects::DeviceObjects(std::string endpoint, std::uint32_t seed)
-    : endpoint_(std::move(endpoint)), seed_(seed) {}
+const model::ObjectModel& DeviceObjects::model() {
+  static const model::ObjectModel builtIn = model::ObjectModel::builtIn();
+  return builtIn;
+}
 
-double DeviceObjects::temperatureAt(std::int64_t unixSeconds) const {
+DeviceObjects::DeviceObjects(std::string endpoint, std::uint32_t seed, const std::vector<std::string>& links)
+    : endpoint_(std::move(endpoint)), seed_(seed) {
+  for (const std::string& link : links) {
+    auto path = Path::parse(link);
+    if (path && path->isObjectInstance()) addInstance(path->objectId(), path->instanceId());
+  }
+  tick(0);
+}
+
+void DeviceObjects::set(model::ObjectId o, model::InstanceId i, Resource r) {
+  auto& inst = objects_[o][i];
+  inst.insert_or_assign(r.id(), std::move(r));
+}
+
+void DeviceObjects::addInstance(model::ObjectId o, model::InstanceId i) {
+  switch (o) {
+    case 1:
+      set(o, i, Resource::single(0, Value::integer(1)));
+      set(o, i, Resource::single(1, Value::integer(300)));
+      set(o, i, Resource::single(6, Value::boolean(false)));
+      set(o, i, Resource::single(7, Value::string("U")));
+      break;
+    case 3:
+      set(o, i, Resource::single(0, Value::string("Open LwM2M Simulator")));
+      set(o, i, Resource::single(1, Value::string("lwm2m-sim")));
+      set(o, i, Resource::single(2, Value::string("SN-" + endpoint_)));
+      set(o, i, Resource::single(3, Value::string(firmwareVersion_)));
+      set(o, i, Resource::multiple(6, model::DataType::Integer, {{0, Value::integer(1)}, {1, Value::integer(5)}}));
+      set(o, i, Resource::single(9, Value::integer(80 + seed_ % 20)));
+      set(o, i, Resource::single(10, Value::integer(2048)));
+      set(o, i, Resource::multiple(11, model::DataType::Integer, {{0, Value::integer(0)}}));
+      set(o, i, Resource::single(16, Value::string("U")));
+      set(o, i, Resource::single(17, Value::string("simulated")));
+      break;
+    case 5:
+      set(o, i, Resource::single(1, Value::string("")));
+      set(o, i, Resource::single(3, Value::integer(kFirmwareIdle)));
+      set(o, i, Resource::single(5, Value::integer(0)));
+      set(o, i, Resource::single(9, Value::integer(2)));
+      break;
+    case 3303:
+      set(o, i, Resource::single(5701, Value::string("Cel")));
+      set(o, i, Resource::single(5601, Value::floating(17)));
+      set(o, i, Resource::single(5602, Value::floating(25)));
+      break;
+    case 3311:
+      set(o, i, Resource::single(5850, Value::boolean(false)));
+      set(o, i, Resource::single(5851, Value::integer(100)));
+      set(o, i, Resource::single(5706, Value::string("warm white")));
+      set(o, i, Resource::single(5701, Value::string("%")));
+      break;
+    default:
+      objects_[o][i];
+      break;
+  }
+}
+
+double DeviceObjects::temperatureAt(std::int64_t unixSeconds, model::InstanceId instance) const {
   // A slow sine around 21 °C with a per-device phase: values change, deterministically.
-  const double phase = static_cast<double>(seed_ % 360) * M_PI / 180.0;
-  return 21.0 + 4.0 * std::sin(phase + static_cast<double>(unixSeconds) / 60.0);
+  const double phase = static_cast<double>((seed_ + instance * 97u) % 360) * M_PI / 180.0;
+  return std::round((21.0 + 4.0 * std::sin(phase + static_cast<double>(unixSeconds) / 60.0)) * 100) / 100;
 }
 
-std::optional<ResourceValue> DeviceObjects::read(int object, int instance, int resource,
-                                                 std::int64_t unixSeconds) const {
-  if (instance != 0) return std::nullopt;
-  if (object == 3) {
-    switch (resource) {
-      case 0: return ResourceValue{"Open LwM2M Simulator"};
-      case 1: return ResourceValue{"lwm2m-sim"};
-      case 2: return ResourceValue{"SN-" + endpoint_};
-      case 3: return ResourceValue{"1.0.0"};
-      case 9: return ResourceValue{std::to_string(80 + seed_ % 20)};  // battery level %
-      case 10: return ResourceValue{"2048"};                            // memory free KiB
-      case 11: return ResourceValue{"0"};                               // error code: no error
-      case 13: return ResourceValue{std::to_string(unixSeconds)};       // current time
-      case 16: return ResourceValue{"U"};                               // supported bindings
-      case 17: return ResourceValue{"simulated"};                       // device type
-      default: return std::nullopt;
+void DeviceObjects::tick(std::int64_t unixSeconds) {
+  if (auto dev = objects_.find(3); dev != objects_.end()) {
+    for (auto& [id, inst] : dev->second) {
+      inst.insert_or_assign(13, Resource::single(13, Value::time(unixSeconds)));
     }
   }
-  if (object == 3303) {
-    switch (resource) {
-      case 5700: return ResourceValue{formatFloat(temperatureAt(unixSeconds))};
-      case 5701: return ResourceValue{"Cel"};
-      case 5601: return ResourceValue{"17.00"};
-      case 5602: return ResourceValue{"25.00"};
-      default: return std::nullopt;
+  if (auto temp = objects_.find(3303); temp != objects_.end()) {
+    for (auto& [id, inst] : temp->second) {
+      inst.insert_or_assign(5700, Resource::single(5700, Value::floating(temperatureAt(unixSeconds, id))));
     }
   }
-  return std::nullopt;
 }
 
-std::map<int, ResourceValue> DeviceObjects::readInstance(int object, int instance,
-                                                         std::int64_t unixSeconds) const {
-  std::map<int, ResourceValue> out;
-  static const int kDevice[] = {0, 1, 2, 3, 9, 10, 11, 13, 16, 17};
-  static const int kTemperature[] = {5601, 5602, 5700, 5701};
-  if (object == 3) {
-    for (int r : kDevice) {
-      if (auto v = read(object, instance, r, unixSeconds)) out.emplace(r, *v);
+const DeviceObjects::Instance* DeviceObjects::instance(model::ObjectId o, model::InstanceId i) const {
+  auto obj = objects_.find(o);
+  if (obj == objects_.end()) return nullptr;
+  auto inst = obj->second.find(i);
+  return inst == obj->second.end() ? nullptr : &inst->second;
+}
+
+DeviceObjects::Instance* DeviceObjects::mutableInstance(model::ObjectId o, model::InstanceId i) {
+  auto obj = objects_.find(o);
+  if (obj == objects_.end()) return nullptr;
+  auto inst = obj->second.find(i);
+  return inst == obj->second.end() ? nullptr : &inst->second;
+}
+
+bool DeviceObjects::exists(const Path& path) const { return read(path).ok(); }
+
+Result<model::Node> DeviceObjects::read(const Path& path) const {
+  if (path.isRoot()) return fail("no node at /");
+  auto obj = objects_.find(path.objectId());
+  if (obj == objects_.end()) return fail("no object " + path.toString());
+  auto toInstance = [](model::InstanceId id, const Instance& inst) {
+    return model::ObjectInstance(id, inst);
+  };
+  if (path.isObject()) {
+    std::map<model::InstanceId, model::ObjectInstance> instances;
+    for (const auto& [id, inst] : obj->second) instances.emplace(id, toInstance(id, inst));
+    return model::Node(model::Object(path.objectId(), std::move(instances)));
+  }
+  const Instance* inst = instance(path.objectId(), path.instanceId());
+  if (!inst) return fail("no instance " + path.toString());
+  if (path.isObjectInstance()) return model::Node(toInstance(path.instanceId(), *inst));
+  auto res = inst->find(path.resourceId());
+  if (res == inst->end()) return fail("no resource " + path.toString());
+  if (path.isResource()) return model::Node(res->second);
+  const Value* v = res->second.instance(path.resourceInstanceId());
+  if (!v) return fail("no resource instance " + path.toString());
+  return model::Node(model::ResourceInstance{path.resourceInstanceId(), *v});
+}
+
+Outcome DeviceObjects::write(const Path& path, const model::Node& node, bool replace) {
+  if (path.depth() < 2) return error(coap::codes::MethodNotAllowed, "write needs an instance or resource");
+  Instance* inst = mutableInstance(path.objectId(), path.instanceId());
+  if (!inst) return error(coap::codes::NotFound, "no instance " + path.toString());
+  const model::ObjectId o = path.objectId();
+  std::vector<Resource> incoming;
+  if (const auto* oi = node.objectInstance()) {
+    for (const auto& [id, r] : oi->resources()) incoming.push_back(r);
+  } else if (const auto* r = node.resource()) {
+    incoming.push_back(*r);
+  } else if (const auto* ri = node.resourceInstance()) {
+    auto res = inst->find(path.resourceId());
+    if (res == inst->end() || !res->second.isMultiple()) return error(coap::codes::NotFound, path.toString());
+    auto values = res->second.instances();
+    values[ri->id] = ri->value;
+    incoming.push_back(Resource::multiple(path.resourceId(), res->second.type(), values));
+  } else {
+    return error(coap::codes::BadRequest, "nothing to write");
+  }
+  for (const Resource& r : incoming) {
+    if (!writable(o, r.id())) return error(coap::codes::MethodNotAllowed, "resource " + std::to_string(r.id()) + " is not writable");
+  }
+  if (replace && path.isObjectInstance()) {
+    for (auto it = inst->begin(); it != inst->end();) {
+      it = writable(o, it->first) ? inst->erase(it) : std::next(it);
     }
-  } else if (object == 3303) {
-    for (int r : kTemperature) {
-      if (auto v = read(object, instance, r, unixSeconds)) out.emplace(r, *v);
+  }
+  for (Resource& r : incoming) {
+    if (o == 5 && r.id() == 0) {
+      // Firmware package: a non-empty package means "downloaded", empty resets.
+      const bool empty = r.value().type() == model::DataType::Opaque && r.value().asOpaque().empty();
+      set(5, path.instanceId(), Resource::single(3, Value::integer(empty ? kFirmwareIdle : kFirmwareDownloaded)));
+      set(5, path.instanceId(), Resource::single(5, Value::integer(0)));
+      continue;  // write-only: not kept
     }
+    inst->insert_or_assign(r.id(), std::move(r));
+  }
+  return ok(coap::codes::Changed);
+}
+
+Outcome DeviceObjects::execute(const Path& path, const std::string&) {
+  if (!path.isResource()) return error(coap::codes::MethodNotAllowed, "execute needs a resource");
+  if (!instance(path.objectId(), path.instanceId())) return error(coap::codes::NotFound, path.toString());
+  if (!executable(path.objectId(), path.resourceId())) {
+    return error(coap::codes::MethodNotAllowed, path.toString() + " is not executable");
+  }
+  if (path.objectId() == 5 && path.resourceId() == 2) {
+    const Instance* fw = instance(5, path.instanceId());
+    if (!fw->count(3) || fw->at(3).value().asInteger() != kFirmwareDownloaded) {
+      return error(coap::codes::MethodNotAllowed, "no firmware package downloaded");
+    }
+    set(5, path.instanceId(), Resource::single(3, Value::integer(kFirmwareUpdating)));
+  }
+  return ok(coap::codes::Changed);
+}
+
+bool DeviceObjects::updating() const {
+  const Instance* fw = instance(5, 0);
+  return fw && fw->count(3) && fw->at(3).value().asInteger() == kFirmwareUpdating;
+}
+
+void DeviceObjects::finishUpdate() {
+  if (!updating()) return;
+  set(5, 0, Resource::single(3, Value::integer(kFirmwareIdle)));
+  set(5, 0, Resource::single(5, Value::integer(1)));  // Firmware updated successfully
+  firmwareVersion_ = "1.0.1";
+  for (auto& [id, inst] : objects_[3]) inst.insert_or_assign(3, Resource::single(3, Value::string(firmwareVersion_)));
+}
+
+Outcome DeviceObjects::create(const model::Object& object, Path& created) {
+  auto obj = objects_.find(object.id());
+  if (obj == objects_.end() || object.id() != 3311) {
+    return error(coap::codes::MethodNotAllowed, "instances of this object cannot be created");
+  }
+  if (object.instances().size() != 1) return error(coap::codes::BadRequest, "create one instance at a time");
+  const auto& [id, newInstance] = *object.instances().begin();
+  if (obj->second.count(id)) return error(coap::codes::BadRequest, "instance exists");
+  addInstance(object.id(), id);
+  for (const auto& [rid, r] : newInstance.resources()) {
+    if (!writable(object.id(), rid)) return error(coap::codes::BadRequest, "resource " + std::to_string(rid) + " is not writable");
+    set(object.id(), id, r);
+  }
+  created = Path(object.id(), id);
+  return ok(coap::codes::Created);
+}
+
+Outcome DeviceObjects::remove(const Path& path) {
+  if (!path.isObjectInstance()) return error(coap::codes::MethodNotAllowed, "delete needs an instance");
+  if (path.objectId() == 1 || path.objectId() == 3) return error(coap::codes::MethodNotAllowed, "mandatory object");
+  auto obj = objects_.find(path.objectId());
+  if (obj == objects_.end() || !obj->second.erase(path.instanceId())) return error(coap::codes::NotFound, path.toString());
+  return ok(coap::codes::Deleted);
+}
+
+std::vector<Path> DeviceObjects::instancePaths() const {
+  std::vector<Path> out;
+  for (const auto& [o, instances] : objects_) {
+    for (const auto& [i, inst] : instances) out.emplace_back(o, i);
   }
   return out;
 }

@@ -1,34 +1,70 @@
 #pragma once
-// The objects a simulated device exposes: Device (/3/0) and Temperature
-// (/3303/0), with values that change over time like a real sensor's.
+// The objects a simulated device exposes, as LwM2M node trees: Server (1),
+// Device (3), Firmware Update (5), Temperature (3303) and Light Control
+// (3311, multi-instance, writable, creatable). Which instances exist follows
+// the object links the device announces. Values change over time like a real
+// device's (current time, temperature); writes, creates, deletes and the
+// firmware update state machine change them too.
+//
+// Operations answer with the CoAP code a device would send.
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "lwm2m/coap/message.h"
+#include "lwm2m/model/node.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/result.h"
 
 namespace lwm2m::sim {
 
-struct ResourceValue {
-  std::string text;  // text/plain representation (LwM2M 1.1 §7.3.1)
+struct Outcome {
+  coap::Code code;
+  std::string diagnostic;
 };
 
 class DeviceObjects {
  public:
-  DeviceObjects(std::string endpoint, std::uint32_t seed);
+  // `links`: "/3/0", "/3303/1", ... — unknown objects are announced but empty.
+  DeviceObjects(std::string endpoint, std::uint32_t seed, const std::vector<std::string>& links);
 
-  // The value of /object/instance/resource at `unixSeconds`, or nullopt if the
-  // device has no such resource.
-  std::optional<ResourceValue> read(int object, int instance, int resource,
-                                    std::int64_t unixSeconds) const;
-  // Resource ids of an instance this device has, or empty if it has no such instance.
-  std::map<int, ResourceValue> readInstance(int object, int instance, std::int64_t unixSeconds) const;
+  static const model::ObjectModel& model();
+
+  // Refreshes values that change with time (Current Time, temperatures).
+  void tick(std::int64_t unixSeconds);
+
+  // The node at `path` (object, instance, resource or resource instance).
+  Result<model::Node> read(const model::Path& path) const;
+  bool exists(const model::Path& path) const;
+  // Write on an instance (replace = PUT: writable resources not given are
+  // removed) or on a resource / resource instance.
+  Outcome write(const model::Path& path, const model::Node& node, bool replace);
+  Outcome execute(const model::Path& path, const std::string& arguments);
+  // Creates the instances of `object` (an Object node). The created path, or an error.
+  Outcome create(const model::Object& object, model::Path& created);
+  Outcome remove(const model::Path& path);
+
+  // Firmware update: true while an Update runs; finishUpdate() completes it.
+  bool updating() const;
+  void finishUpdate();
+
+  std::vector<model::Path> instancePaths() const;
 
  private:
-  double temperatureAt(std::int64_t unixSeconds) const;
+  using Instance = std::map<model::ResourceId, model::Resource>;
+  void addInstance(model::ObjectId object, model::InstanceId instance);
+  void set(model::ObjectId o, model::InstanceId i, model::Resource r);
+  const Instance* instance(model::ObjectId o, model::InstanceId i) const;
+  Instance* mutableInstance(model::ObjectId o, model::InstanceId i);
+  double temperatureAt(std::int64_t unixSeconds, model::InstanceId instance) const;
 
   std::string endpoint_;
   std::uint32_t seed_;
+  std::map<model::ObjectId, std::map<model::InstanceId, Instance>> objects_;
+  std::string firmwareVersion_ = "1.0.0";
 };
 
 }  // namespace lwm2m::sim

@@ -32,7 +32,8 @@ struct Options {
   std::string version = "1.1";
   std::string binding = "U";
   bool queue = false;
-  std::string objects = "1/0,3/0,3303/0";
+  std::string objects = "1/0,3/0,5/0,3303/0,3311/0,3311/1";
+  double sendInterval = 0;
   int updateInterval = 0;
   double duration = 0;
   double rate = 0;
@@ -90,8 +91,11 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{
       "lwm2m-sim: simulated LwM2M devices. Each device registers with the server, sends\n"
-      "Updates, answers Read on Device (/3/0) and Temperature (/3303/0), and de-registers on\n"
-      "exit (SIGINT/SIGTERM or --duration). Prints one line per event on stdout."};
+      "Updates, answers every device management operation (Read, Discover, Write,\n"
+      "Write-Attributes, Execute, Create, Delete, composite operations, Observe) on Server (1),\n"
+      "Device (3), Firmware Update (5), Temperature (3303) and Light Control (3311), sends\n"
+      "notifications as the written attributes ask, optionally Send reports (--send), and\n"
+      "de-registers on exit (SIGINT/SIGTERM or --duration). Prints one line per event on stdout."};
   app.add_option("-s,--server", o.server, "LwM2M server as HOST:PORT ([::1]:5683 for IPv6)")
       ->capture_default_str();
   app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
@@ -110,8 +114,11 @@ int main(int argc, char** argv) {
   app.add_option("-d,--duration", o.duration, "run this many seconds, then de-register and exit (0: until a signal)")
       ->capture_default_str();
   app.add_option("--rate", o.rate, "registrations started per second (0: all at once)")->capture_default_str();
+  app.add_option("--send", o.sendInterval,
+                 "send a Send report (POST /dp, SenML CBOR: temperature and battery) every this many seconds (0: never)")
+      ->capture_default_str();
   app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
-  app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update and Read");
+  app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update, request and notification");
   CLI11_PARSE(app, argc, argv);
 
   std::string host;
@@ -155,6 +162,7 @@ int main(int argc, char** argv) {
       settings.queueMode = o.queue;
       settings.objectLinks = objectLinks(o.objects);
       settings.updateInterval = std::chrono::seconds(o.updateInterval);
+      settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(
           io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), settings, log, random));
     }

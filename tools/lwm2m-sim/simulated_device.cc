@@ -1,25 +1,12 @@
 #include "tools/lwm2m-sim/simulated_device.h"
 
-#include <charconv>
+#include "lwm2m/formats/content_format.h"
+#include "lwm2m/formats/format_registry.h"
 
 namespace lwm2m::sim {
 namespace {
 
-constexpr std::uint16_t kTextPlain = 0;
 constexpr std::uint16_t kLinkFormat = 40;
-
-// "3" / "0" / "5700" → int, or -1 when not a plain number.
-int pathId(const std::string& s) {
-  int v = -1;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return (ec == std::errc() && end == s.data() + s.size()) ? v : -1;
-}
-
-coap::Message reply(coap::Code code) {
-  coap::Message m;
-  m.code = code;
-  return m;
-}
 
 }  // namespace
 
@@ -31,17 +18,32 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       server_(server),
       settings_(std::move(settings)),
       log_(log),
-      objects_(settings_.endpoint, random()),
-      transport_(io, bindTo),
+      objects_(settings_.endpoint, random(), settings_.objectLinks),
+      dm_(objects_, observers_, settings_.version, settings_.endpoint, log_),
+      transport_(io, bindTo, static_cast<std::uint16_t>(random())),
       endpoint_(transport_, scheduler, settings_.transmission, std::move(random)) {
   endpoint_.setRequestHandler(
       [this](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         handleRequest(from, request, respond);
       });
+  transport_.onReset([this](const coap::Peer& from, const std::vector<std::uint8_t>& token) {
+    // The server forgot the observation (passive cancel).
+    if (observers_.removeByToken(from, token)) log_.activity("observe-reset", settings_.endpoint);
+  });
+  dm_.onFirmwareUpdate = [this] {
+    if (firmwareTimer_) return;
+    firmwareTimer_ = scheduler_.schedule(std::chrono::seconds(1), [this] {
+      firmwareTimer_ = 0;
+      objects_.finishUpdate();
+      log_.activity("firmware-updated", settings_.endpoint, "1.0.1");
+    });
+  };
 }
 
 SimulatedDevice::~SimulatedDevice() {
-  if (timer_) scheduler_.cancel(timer_);
+  for (auto timer : {timer_, notifyTimer_, sendTimer_, firmwareTimer_}) {
+    if (timer) scheduler_.cancel(timer);
+  }
   transport_.close();
 }
 
@@ -97,7 +99,9 @@ void SimulatedDevice::sendRegister() {
       location_ += segment;
     }
     log_.lifecycle("registered", settings_.endpoint, location_);
+    observers_.all().clear();  // a new registration starts without observations
     scheduleUpdate();
+    scheduleSend();
   });
 }
 
@@ -139,9 +143,9 @@ void SimulatedDevice::sendUpdate() {
 
 void SimulatedDevice::stop(bool deregister, std::function<void()> done) {
   stopping_ = true;
-  if (timer_) {
-    scheduler_.cancel(timer_);
-    timer_ = 0;
+  for (auto* timer : {&timer_, &notifyTimer_, &sendTimer_, &firmwareTimer_}) {
+    if (*timer) scheduler_.cancel(*timer);
+    *timer = 0;
   }
   if (!deregister || location_.empty()) {
     done();
@@ -161,32 +165,77 @@ void SimulatedDevice::stop(bool deregister, std::function<void()> done) {
                         });
 }
 
-void SimulatedDevice::handleRequest(const coap::Peer&, const coap::Message& request,
+void SimulatedDevice::handleRequest(const coap::Peer& from, const coap::Message& request,
                                     const coap::Endpoint::Responder& respond) {
-  const auto path = request.uriPath();
-  if (request.code != coap::codes::Get) {
-    respond(reply(coap::codes::MethodNotAllowed));
-    return;
+  objects_.tick(unixNow());
+  respond(dm_.handle(from, request, scheduler_.now()));
+  armNotifications();
+}
+
+void SimulatedDevice::armNotifications() {
+  if (notifyTimer_ || observers_.empty() || stopping_) return;
+  notifyTimer_ = scheduler_.schedule(std::chrono::seconds(1), [this] {
+    notifyTimer_ = 0;
+    notifyDue();
+    armNotifications();
+  });
+}
+
+void SimulatedDevice::notifyDue() {
+  objects_.tick(unixNow());
+  const auto now = scheduler_.now();
+  for (Observer& o : observers_.all()) {
+    auto snap = dm_.snapshot(o);
+    if (!snap) continue;
+    if (!observers_.due(o, snap->body, snap->number, now)) continue;
+    o.sequence = (o.sequence + 1) & 0xffffffu;
+    o.lastSentAt = now;
+    o.lastBody = snap->body;
+    o.lastNumber = snap->number;
+    coap::Message n;
+    n.code = coap::codes::Content;
+    n.token = o.token;
+    n.setObserve(o.sequence);
+    n.setContentFormat(o.format);
+    n.payload = std::move(snap->body);
+    transport_.sendNotification(o.peer, std::move(n));
+    log_.activity("notify", settings_.endpoint, o.paths.front().toString() + " " + std::to_string(o.sequence));
   }
-  if (path.size() == 3) {
-    const int object = pathId(path[0]), instance = pathId(path[1]), resource = pathId(path[2]);
-    auto value = objects_.read(object, instance, resource, unixNow());
-    if (!value) {
-      respond(reply(coap::codes::NotFound));
-      return;
-    }
-    if (auto accept = request.accept(); accept && *accept != kTextPlain) {
-      respond(reply(coap::codes::NotAcceptable));
-      return;
-    }
-    coap::Message content = reply(coap::codes::Content);
-    content.setContentFormat(kTextPlain);
-    content.payload.assign(value->text.begin(), value->text.end());
-    log_.activity("read", settings_.endpoint, "/" + path[0] + "/" + path[1] + "/" + path[2]);
-    respond(std::move(content));
-    return;
+}
+
+void SimulatedDevice::scheduleSend() {
+  if (settings_.sendInterval.count() <= 0 || sendTimer_) return;
+  sendTimer_ = scheduler_.schedule(settings_.sendInterval, [this] {
+    sendTimer_ = 0;
+    sendReport();
+    scheduleSend();
+  });
+}
+
+void SimulatedDevice::sendReport() {
+  if (location_.empty()) return;
+  objects_.tick(unixNow());
+  model::NodesByPath nodes;
+  for (const model::Path& path : {model::Path(3303, 0, 5700), model::Path(3, 0, 9)}) {
+    if (auto node = objects_.read(path)) nodes.emplace(path, *node);
   }
-  respond(reply(coap::codes::NotFound));
+  if (nodes.empty()) return;
+  const std::vector<model::TimestampedNodes> data{{static_cast<double>(unixNow()), std::move(nodes)}};
+  const auto format = formats::kSenmlCbor;
+  const auto* encoder = formats::FormatRegistry::standard().timestampedEncoder(format);
+  auto body = encoder->encodeTimestamped(data, DeviceObjects::model());
+  if (!body) return;
+  coap::Message request;
+  request.code = coap::codes::Post;
+  request.setUriPath("dp");
+  request.setContentFormat(format);
+  request.payload = std::move(body.value());
+  endpoint_.sendRequest(server_, std::move(request), [this](const coap::ResponseResult& r) {
+    if (stopping_) return;
+    log_.activity("sent", settings_.endpoint,
+                  r.status == coap::RequestStatus::Ok ? r.response.code.toString()
+                                                      : std::string(coap::requestStatusName(r.status)));
+  });
 }
 
 std::int64_t SimulatedDevice::unixNow() const {

@@ -1,10 +1,13 @@
 #pragma once
 // One simulated LwM2M client: its own UDP socket and CoAP endpoint, a
-// registration life cycle (Register, periodic Update, De-register) and the
-// Device and Temperature objects answered to Read.
+// registration life cycle (Register, periodic Update, De-register), the
+// objects of DeviceObjects answered through DmInterface, Observe
+// notifications driven by the written attributes, and optional periodic
+// Send reports (POST /dp).
 //
 // Runs entirely on the io_context thread of the simulator; thousands of these
-// share one thread.
+// share one thread. Timers run only while there is something to do (an
+// observer, a Send period).
 
 #include <chrono>
 #include <cstdint>
@@ -17,9 +20,11 @@
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/coap/udp_transport.h"
 #include "tools/lwm2m-sim/device_objects.h"
+#include "tools/lwm2m-sim/dm_interface.h"
 #include "tools/lwm2m-sim/event_log.h"
+#include "tools/lwm2m-sim/notifying_transport.h"
+#include "tools/lwm2m-sim/observers.h"
 
 namespace lwm2m::sim {
 
@@ -29,8 +34,9 @@ struct DeviceSettings {
   std::string version = "1.1";  // empty: send no lwm2m= at all (old clients)
   std::string binding = "U";
   bool queueMode = false;       // Q parameter (1.1+) or b=UQ (1.0)
-  std::vector<std::string> objectLinks{"/1/0", "/3/0", "/3303/0"};
+  std::vector<std::string> objectLinks{"/1/0", "/3/0", "/5/0", "/3303/0", "/3311/0", "/3311/1"};
   std::chrono::seconds updateInterval{0};  // 0: lifetime / 2
+  std::chrono::milliseconds sendInterval{0};  // 0: no Send reports
   coap::TransmissionParameters transmission;
 };
 
@@ -55,6 +61,10 @@ class SimulatedDevice {
   void scheduleRetry();
   void handleRequest(const coap::Peer& from, const coap::Message& request,
                      const coap::Endpoint::Responder& respond);
+  void armNotifications();
+  void notifyDue();
+  void scheduleSend();
+  void sendReport();
   std::string objectLinksPayload() const;
   std::int64_t unixNow() const;
 
@@ -63,10 +73,15 @@ class SimulatedDevice {
   DeviceSettings settings_;
   EventLog& log_;
   DeviceObjects objects_;
-  coap::UdpTransport transport_;
+  Observers observers_;
+  DmInterface dm_;
+  NotifyingTransport transport_;
   coap::Endpoint endpoint_;
   std::string location_;  // "rd/{id}" once registered
   coap::Scheduler::TimerId timer_ = 0;
+  coap::Scheduler::TimerId notifyTimer_ = 0;
+  coap::Scheduler::TimerId sendTimer_ = 0;
+  coap::Scheduler::TimerId firmwareTimer_ = 0;
   bool stopping_ = false;
 };
 

@@ -1,0 +1,111 @@
+#include "lwm2m/server/send_handler.h"
+
+#include <utility>
+
+#include "lwm2m/formats/format_registry.h"
+
+namespace lwm2m::server {
+namespace {
+
+coap::Message reply(coap::Code code, std::string_view diagnostic = {}) {
+  coap::Message m;
+  m.code = code;
+  m.setPayload(diagnostic);
+  return m;
+}
+
+bool allowedFormat(formats::ContentFormat f, const std::string& version) {
+  if (f == formats::kSenmlJson || f == formats::kSenmlCbor) return true;
+  return f == formats::kLwm2mCbor && version != "1.0" && version != "1.1";
+}
+
+}  // namespace
+
+SendHandler::SendHandler(coap::Scheduler& scheduler, const RegistrationInterface& registrations,
+                         const model::ObjectModel& model)
+    : scheduler_(scheduler), registrations_(registrations), model_(model) {}
+
+void SendHandler::addListener(SendListener* listener) { listeners_.push_back(listener); }
+
+void SendHandler::onRegistered(const Registration& reg, const Registration* replaced) {
+  if (replaced) unindex(*replaced);
+  onUpdated(reg);
+}
+
+void SendHandler::onUpdated(const Registration& reg) {
+  if (auto old = peerById_.find(reg.id); old != peerById_.end() && old->second != reg.peer) {
+    idByPeer_.erase(old->second);
+  }
+  peerById_[reg.id] = reg.peer;
+  idByPeer_[reg.peer] = reg.id;
+}
+
+void SendHandler::unindex(const Registration& reg) {
+  if (auto old = peerById_.find(reg.id); old != peerById_.end()) {
+    if (auto p = idByPeer_.find(old->second); p != idByPeer_.end() && p->second == reg.id) idByPeer_.erase(p);
+    peerById_.erase(old);
+  }
+}
+
+const Registration* SendHandler::registrationAt(const coap::Peer& from) const {
+  if (auto found = idByPeer_.find(from); found != idByPeer_.end()) {
+    const Registration* reg = registrations_.registrations().findById(found->second);
+    if (reg && reg->peer == from) return reg;
+  }
+  // Rebinding (seen on a notification or response) moves a peer without an
+  // event; the store has the truth.
+  const Registration* match = nullptr;
+  registrations_.registrations().forEach([&](const Registration& reg) {
+    if (!match && reg.peer == from) match = &reg;
+  });
+  return match;
+}
+
+void SendHandler::handle(const coap::Peer& from, const coap::Message& request,
+                         const coap::Endpoint::Responder& respond) {
+  if (request.code != coap::codes::Post) {
+    respond(reply(coap::codes::MethodNotAllowed, "Send is POST /dp"));
+    return;
+  }
+  if (request.uriPath().size() != 1) {
+    respond(reply(coap::codes::NotFound));
+    return;
+  }
+  const Registration* reg = registrationAt(from);
+  if (!reg) {
+    respond(reply(coap::codes::Forbidden, "Send from an unregistered device"));
+    return;
+  }
+  const auto format = formats::normalizeContentFormat(request.contentFormat().value_or(formats::kText));
+  if (!allowedFormat(format, reg->version)) {
+    respond(reply(coap::codes::UnsupportedContentFormat,
+                  "Send accepts SenML JSON, SenML CBOR and (1.2) LwM2M CBOR"));
+    return;
+  }
+  const formats::FormatRegistry& registry = formats::FormatRegistry::standard();
+  const double now = std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
+  const formats::DecodeContext context{model_, now};
+  SendEvent event;
+  event.endpoint = reg->endpoint;
+  event.registrationId = reg->id;
+  event.format = format;
+  if (registry.timestampedDecoder(format)) {
+    auto values = registry.decodeTimestamped(format, request.payload, context);
+    if (!values) {
+      respond(reply(coap::codes::BadRequest, values.error().message));
+      return;
+    }
+    event.values = std::move(values.value());
+  } else {
+    auto nodes = registry.decodeNodes(format, request.payload, nullptr, context);
+    if (!nodes) {
+      respond(reply(coap::codes::BadRequest, nodes.error().message));
+      return;
+    }
+    event.values.push_back(model::TimestampedNodes{std::nullopt, std::move(nodes.value())});
+  }
+  respond(reply(coap::codes::Changed));
+  for (auto* l : listeners_) l->onSend(event);
+}
+
+}  // namespace lwm2m::server

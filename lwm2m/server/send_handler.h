@@ -1,0 +1,68 @@
+#pragma once
+// The server side of the LwM2M Send operation (TS Core §6.4.6, Transport
+// §6.4.7): a registered device POSTs timestamped values to /dp in SenML JSON,
+// SenML CBOR or (LwM2M 1.2) LwM2M CBOR.
+//
+// Contract (I/O thread only):
+// - handle() is given every request whose first Uri-Path segment is "dp".
+// - A Send from a registered device is answered 2.04 and then, after the
+//   answer is handed to the endpoint, delivered to listeners as a SendEvent.
+// - From an address no registration has: 4.03 Forbidden. Another method than
+//   POST: 4.05. A format the device may not use: 4.15. An undecodable body:
+//   4.00 with the decoder's message as diagnostic payload. No event then.
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/formats/content_format.h"
+#include "lwm2m/model/node.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/server/registration_interface.h"
+
+namespace lwm2m::server {
+
+struct SendEvent {
+  std::string endpoint;
+  std::string registrationId;
+  formats::ContentFormat format = formats::kSenmlCbor;
+  std::vector<model::TimestampedNodes> values;  // sorted by time, untimed first
+};
+
+class SendListener {
+ public:
+  virtual ~SendListener() = default;
+  virtual void onSend(const SendEvent& event) = 0;
+};
+
+class SendHandler : public RegistrationListener {
+ public:
+  // Add this handler as a listener of `registrations` so it knows devices' addresses.
+  SendHandler(coap::Scheduler& scheduler, const RegistrationInterface& registrations,
+              const model::ObjectModel& model);
+
+  void addListener(SendListener* listener);  // must outlive this object
+  void handle(const coap::Peer& from, const coap::Message& request,
+              const coap::Endpoint::Responder& respond);
+
+  void onRegistered(const Registration& reg, const Registration* replaced) override;
+  void onUpdated(const Registration& reg) override;
+  void onDeregistered(const Registration& reg) override { unindex(reg); }
+  void onExpired(const Registration& reg) override { unindex(reg); }
+
+ private:
+  const Registration* registrationAt(const coap::Peer& from) const;
+  void unindex(const Registration& reg);
+
+  coap::Scheduler& scheduler_;
+  const RegistrationInterface& registrations_;
+  const model::ObjectModel& model_;
+  std::unordered_map<coap::Peer, std::string, coap::PeerHash> idByPeer_;
+  std::unordered_map<std::string, coap::Peer> peerById_;
+  std::vector<SendListener*> listeners_;
+};
+
+}  // namespace lwm2m::server

@@ -1,0 +1,49 @@
+#pragma once
+// A UDP transport that can also send Observe notifications (NON, RFC 7641
+// §4.2) beside the CoAP endpoint that sits on it, and reports when the
+// observer answers one with RST (it forgot the observation: passive cancel).
+// Notification message IDs come from their own counter; a clash with one of
+// the endpoint's recent request IDs is improbable and would cost the server's
+// duplicate filter one notification, never a wrong value.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "lwm2m/coap/message.h"
+#include "lwm2m/coap/udp_transport.h"
+
+namespace lwm2m::sim {
+
+class NotifyingTransport : public coap::Transport {
+ public:
+  using ResetHandler = std::function<void(const coap::Peer&, const std::vector<std::uint8_t>& token)>;
+
+  NotifyingTransport(boost::asio::io_context& io, const coap::Peer& bindTo, std::uint16_t firstMessageId);
+
+  void start(ReceiveHandler handler) override;
+  void send(const coap::Peer& to, std::span<const std::uint8_t> datagram) override { udp_.send(to, datagram); }
+  coap::Peer localEndpoint() const override { return udp_.localEndpoint(); }
+  void close() override { udp_.close(); }
+
+  // Sends `notification` as NON with a fresh message ID.
+  void sendNotification(const coap::Peer& to, coap::Message notification);
+  void onReset(ResetHandler handler) { onReset_ = std::move(handler); }
+
+ private:
+  struct Sent {
+    std::uint16_t messageId;
+    coap::Peer peer;
+    std::vector<std::uint8_t> token;
+  };
+  coap::UdpTransport udp_;
+  std::uint16_t nextMessageId_;
+  std::deque<Sent> recent_;  // bounded: the last few notifications
+  ResetHandler onReset_;
+};
+
+}  // namespace lwm2m::sim
