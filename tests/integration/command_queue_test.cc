@@ -80,14 +80,21 @@ TEST_F(CommandQueue, ThreeCommandsWaitForTheDeviceAndArriveInOrder) {
   EXPECT_FALSE(waiting["commands"][0]["inFlight"].GetBool());
 
   // The device wakes with its Update: the three results come back in order, with their ids.
+  rapidjson::Document keep;
+  std::vector<rapidjson::Value> values;
   for (const auto& id : ids) {
     auto response = nextEvent({"response"}, 10s);
     ASSERT_TRUE(response) << gateway.log();
     const auto& request = response->second["request"];
     EXPECT_STREQ(request["requestId"].GetString(), id.c_str());
-    EXPECT_TRUE(request["result"].HasMember("code"));
-    EXPECT_STRNE(request["result"]["outcome"].GetString(), "timeout");
+    EXPECT_STREQ(request["result"]["code"].GetString(), "2.05");
+    EXPECT_STREQ(request["result"]["outcome"].GetString(), "success");
+    values.emplace_back(request["result"]["value"][0], keep.GetAllocator());
   }
+  // The answers are the simulator's values, as SenML JSON records.
+  EXPECT_STREQ(values[0]["vs"].GetString(), "Open LwM2M Simulator");
+  EXPECT_TRUE(values[1]["v"].IsNumber());
+  EXPECT_TRUE(values[2]["v"].IsNumber());
   EXPECT_EQ(parse(httpGet(gateway.httpUrl("/api/v1/devices/valve/commands")).body)["commands"].Size(), 0u);
 }
 
