@@ -207,6 +207,20 @@ TEST_F(DeviceOperations, ObserveWithPmaxNotifiesUntilActivelyCancelled) {
   EXPECT_EQ(server_.notificationCount(), count);
 }
 
+TEST_F(DeviceOperations, PminSpacesOutNotificationsOfAValueThatChangesEverySecond) {
+  Device device(server_, "slow");
+  ASSERT_TRUE(server_.waitRegistered("slow"));
+  server::NotificationAttributes a;
+  a.minPeriod = 2;
+  ok("slow", DeviceRequest::writeAttributes(Path(3, 0), a));  // inherited by /3/0/13
+  ok("slow", DeviceRequest::observe(Path(3, 0, 13)));
+  const auto started = std::chrono::steady_clock::now();
+  auto events = server_.waitForNotifications(2, 8s);
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 3500ms) << "two notifications at least 2 s apart";
+  EXPECT_NE(events[0].values.node->resource()->value(), events[1].values.node->resource()->value());
+}
+
 TEST_F(DeviceOperations, PassiveCancelMakesTheDeviceStopAfterReset) {
   Device device(server_, "pass");
   ASSERT_TRUE(server_.waitRegistered("pass"));
