@@ -262,6 +262,18 @@ TEST_F(DeviceOperations, SendReportsReachTheListener) {
   ASSERT_TRUE(device.waitForLine("sent reporter 2.04"));
 }
 
+TEST_F(DeviceOperations, A12DeviceIsReadAndSendsInLwm2mCbor) {
+  Device device(server_, "cbor", {"--lwm2m", "1.2", "--send", "0.5"});
+  ASSERT_TRUE(server_.waitRegistered("cbor"));
+  auto r = ok("cbor", DeviceRequest::read(Path(3311, 0)));
+  EXPECT_EQ(r.contentFormat, formats::kLwm2mCbor);
+  EXPECT_EQ(*valueAt(r, Path(3311, 0), Path(3311, 0, 5706)), Value::string("warm white"));
+  auto sends = server_.waitForSends(1, 5s);
+  ASSERT_GE(sends.size(), 1u);
+  EXPECT_EQ(sends[0].format, formats::kLwm2mCbor);
+  EXPECT_TRUE(sends[0].values[0].nodes.count(Path(3, 0, 9)));
+}
+
 TEST_F(DeviceOperations, ADeadDeviceTimesOutAndAnUnknownOneIsNotRegistered) {
   Device device(server_, "dies", {"--no-deregister"});
   ASSERT_TRUE(server_.waitRegistered("dies"));
