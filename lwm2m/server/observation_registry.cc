@@ -16,7 +16,13 @@ std::vector<model::Path> Observation::paths() const {
 ObservationRegistry::ObservationRegistry(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                                          RegistrationInterface& registrations,
                                          const model::ObjectModel& model)
-    : endpoint_(endpoint), scheduler_(scheduler), registrations_(registrations), model_(model) {}
+    : endpoint_(endpoint),
+      scheduler_(scheduler),
+      registrations_(registrations),
+      model_(model),
+      self_(std::make_shared<ObservationRegistry*>(this)) {}
+
+ObservationRegistry::~ObservationRegistry() = default;
 
 void ObservationRegistry::addListener(NotificationListener* listener) { listeners_.push_back(listener); }
 
@@ -47,8 +53,10 @@ void ObservationRegistry::restore(Observation observation) {
   if (!reg) return;
   observation.registrationId = reg->id;
   const Token token = observation.token;
-  observation.exchange = endpoint_.adoptObservation(
-      reg->peer, token, [this, token](const coap::ResponseResult& r) { onNotification(token, r); });
+  std::weak_ptr<ObservationRegistry*> alive = self_;
+  observation.exchange = endpoint_.adoptObservation(reg->peer, token, [alive, token](const coap::ResponseResult& r) {
+    if (auto self = alive.lock()) (*self)->onNotification(token, r);
+  });
   Key key = keyOf(observation.endpoint, observation.paths());
   if (auto old = byPaths_.find(key); old != byPaths_.end()) {
     const auto exchange = byToken_.at(old->second).exchange;

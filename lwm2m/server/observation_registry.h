@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,8 +69,10 @@ struct Observation {
 
 class ObservationRegistry : public RegistrationListener {
  public:
+  // Every reference must outlive the registry.
   ObservationRegistry(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                       RegistrationInterface& registrations, const model::ObjectModel& model);
+  ~ObservationRegistry() override;
   ObservationRegistry(const ObservationRegistry&) = delete;
   ObservationRegistry& operator=(const ObservationRegistry&) = delete;
 
@@ -117,6 +120,7 @@ class ObservationRegistry : public RegistrationListener {
   std::map<Token, Observation> byToken_;
   std::map<Key, Token> byPaths_;
   std::vector<NotificationListener*> listeners_;
+  std::shared_ptr<ObservationRegistry*> self_;  // restored exchanges' handlers hold a weak_ptr
 };
 
 }  // namespace lwm2m::server

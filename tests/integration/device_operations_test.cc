@@ -207,6 +207,20 @@ TEST_F(DeviceOperations, ObserveWithPmaxNotifiesUntilActivelyCancelled) {
   EXPECT_EQ(server_.notificationCount(), count);
 }
 
+TEST_F(DeviceOperations, PminSpacesOutNotificationsOfAValueThatChangesEverySecond) {
+  Device device(server_, "slow");
+  ASSERT_TRUE(server_.waitRegistered("slow"));
+  server::NotificationAttributes a;
+  a.minPeriod = 2;
+  ok("slow", DeviceRequest::writeAttributes(Path(3, 0), a));  // inherited by /3/0/13
+  ok("slow", DeviceRequest::observe(Path(3, 0, 13)));
+  const auto started = std::chrono::steady_clock::now();
+  auto events = server_.waitForNotifications(2, 8s);
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 3500ms) << "two notifications at least 2 s apart";
+  EXPECT_NE(events[0].values.node->resource()->value(), events[1].values.node->resource()->value());
+}
+
 TEST_F(DeviceOperations, PassiveCancelMakesTheDeviceStopAfterReset) {
   Device device(server_, "pass");
   ASSERT_TRUE(server_.waitRegistered("pass"));
@@ -246,6 +260,18 @@ TEST_F(DeviceOperations, SendReportsReachTheListener) {
   EXPECT_TRUE(sends[0].values[0].time);
   EXPECT_TRUE(sends[0].values[0].nodes.count(Path(3303, 0, 5700)));
   ASSERT_TRUE(device.waitForLine("sent reporter 2.04"));
+}
+
+TEST_F(DeviceOperations, A12DeviceIsReadAndSendsInLwm2mCbor) {
+  Device device(server_, "cbor", {"--lwm2m", "1.2", "--send", "0.5"});
+  ASSERT_TRUE(server_.waitRegistered("cbor"));
+  auto r = ok("cbor", DeviceRequest::read(Path(3311, 0)));
+  EXPECT_EQ(r.contentFormat, formats::kLwm2mCbor);
+  EXPECT_EQ(*valueAt(r, Path(3311, 0), Path(3311, 0, 5706)), Value::string("warm white"));
+  auto sends = server_.waitForSends(1, 5s);
+  ASSERT_GE(sends.size(), 1u);
+  EXPECT_EQ(sends[0].format, formats::kLwm2mCbor);
+  EXPECT_TRUE(sends[0].values[0].nodes.count(Path(3, 0, 9)));
 }
 
 TEST_F(DeviceOperations, ADeadDeviceTimesOutAndAnUnknownOneIsNotRegistered) {

@@ -64,7 +64,8 @@ DmInterface::DmInterface(DeviceObjects& objects, Observers& observers, std::stri
     : objects_(objects), observers_(observers), version_(std::move(version)), endpoint_(std::move(endpoint)), log_(log) {}
 
 std::uint16_t DmInterface::defaultFormat() const {
-  return (version_.empty() || version_ == "1.0") ? formats::kTlv : formats::kSenmlJson;
+  if (version_.empty() || version_ == "1.0") return formats::kTlv;
+  return version_ == "1.2" ? formats::kLwm2mCbor : formats::kSenmlJson;
 }
 
 coap::Message DmInterface::handle(const coap::Peer& from, const coap::Message& request,

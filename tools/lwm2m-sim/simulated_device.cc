@@ -55,7 +55,8 @@ void SimulatedDevice::start() {
 std::string SimulatedDevice::objectLinksPayload() const {
   std::string out;
   if (settings_.version != "1.0" && !settings_.version.empty()) {
-    out = "</>;rt=\"oma.lwm2m\";ct=110";
+    // 1.2 devices prefer LwM2M CBOR; 1.1 devices SenML JSON.
+    out = settings_.version == "1.2" ? "</>;rt=\"oma.lwm2m\";ct=\"11544 110\"" : "</>;rt=\"oma.lwm2m\";ct=110";
   }
   for (const std::string& link : settings_.objectLinks) {
     if (!out.empty()) out += ",";
@@ -220,10 +221,13 @@ void SimulatedDevice::sendReport() {
     if (auto node = objects_.read(path)) nodes.emplace(path, *node);
   }
   if (nodes.empty()) return;
-  const std::vector<model::TimestampedNodes> data{{static_cast<double>(unixNow()), std::move(nodes)}};
-  const auto format = formats::kSenmlCbor;
-  const auto* encoder = formats::FormatRegistry::standard().timestampedEncoder(format);
-  auto body = encoder->encodeTimestamped(data, DeviceObjects::model());
+  // LwM2M CBOR (1.2) carries no times; SenML CBOR stamps the values.
+  const bool lwm2mCbor = settings_.version == "1.2";
+  const auto format = lwm2mCbor ? formats::kLwm2mCbor : formats::kSenmlCbor;
+  const formats::FormatRegistry& registry = formats::FormatRegistry::standard();
+  auto body = lwm2mCbor ? registry.encodeNodes(format, nodes, DeviceObjects::model())
+                        : registry.timestampedEncoder(format)->encodeTimestamped(
+                              {{static_cast<double>(unixNow()), std::move(nodes)}}, DeviceObjects::model());
   if (!body) return;
   coap::Message request;
   request.code = coap::codes::Post;

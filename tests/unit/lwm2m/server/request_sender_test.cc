@@ -296,5 +296,22 @@ TEST_F(RequestSenderTest, ObserveCompositeNotificationsCarryEveryPath) {
   EXPECT_EQ(cancel.token, request.token);
 }
 
+TEST_F(RequestSenderTest, ARestoredObservationKeepsDeliveringNotifications) {
+  registerDevice("boiler", device_);
+  Observation kept;
+  kept.endpoint = "boiler";
+  kept.request = DeviceRequest::observe(Path(3303, 0, 5700));
+  kept.token = {9, 9, 9, 9};
+  kept.client = ClientProfile::of(*rd_.registrations().findByEndpoint("boiler"));
+  observations_.restore(kept);
+  EXPECT_EQ(observations_.count("boiler"), 1u);
+  coap::Message request;
+  request.token = kept.token;
+  notify(device_, request, 40, R"([{"bn":"/3303/0/5700","v":19.5}])");
+  ASSERT_EQ(recorder_.events.size(), 1u);
+  EXPECT_EQ(recorder_.events[0].values.node->resource()->value(), Value::floating(19.5));
+  EXPECT_EQ(recorder_.events[0].registrationId, rd_.registrations().findByEndpoint("boiler")->id);
+}
+
 }  // namespace
 }  // namespace lwm2m::server
