@@ -197,6 +197,7 @@ Result<DeviceCommand> decodeValueCommand(const CommandInput& in) {
     op = parseOperation(it->second);
     if (!op) return fail("unknown operation '" + it->second + "'");
   }
+  if (!op) return fail("the rule names no operation");
   c.operation = *op;
   Placeholders values(in.captures.begin(), in.captures.end());
   auto path = commandPath(renderText(in.rule.pathTemplate, values));

@@ -126,7 +126,8 @@ std::string emqxResultPayload(const DeviceEvent& event) {
   out.StartObject();
   if (hasEcho) {
     // Every field of the request, in its order, with msgType and data replaced.
-    for (auto it = echo.MemberBegin(); it != echo.MemberEnd(); ++it) {
+    const Value& request = echo;
+    for (auto it = request.MemberBegin(); it != request.MemberEnd(); ++it) {
       std::string_view key(it->name.GetString(), it->name.GetStringLength());
       if (key == "data") continue;
       out.Key(it->name.GetString(), it->name.GetStringLength());

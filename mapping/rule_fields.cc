@@ -30,7 +30,7 @@ Result<FieldReader> FieldReader::load(std::string_view text, const std::string& 
     }
     return FieldReader(root, fileName, "");
   } catch (const YAML::Exception& e) {
-    return fail(fileName + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return fail(fileName + ":" + std::to_string(e.mark.line < 0 ? 1 : e.mark.line + 1) + ": " + e.msg);
   }
 }
 

@@ -146,7 +146,7 @@ Result<void> parseSection(const FieldReader& root, const char* key, std::vector<
   return {};
 }
 
-Result<void> parseInto(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
+Result<void> parseRuleFile(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
                        std::vector<UplinkRule>& uplink, std::vector<ObserveRule>& observe,
                        std::vector<DownlinkRule>& downlink) {
   auto root = FieldReader::load(text, fileName);
@@ -163,6 +163,18 @@ Result<void> parseInto(std::string_view text, const std::string& fileName, const
     return r;
   }
   return parseSection(*root, "downlink", downlink, [](const FieldReader& in) { return parseDownlink(in); });
+}
+
+// yaml-cpp reports some misuse by exception (e.g. a value that is not what
+// the reader expected); none may escape the loader.
+Result<void> parseInto(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
+                       std::vector<UplinkRule>& uplink, std::vector<ObserveRule>& observe,
+                       std::vector<DownlinkRule>& downlink) {
+  try {
+    return parseRuleFile(text, fileName, model, uplink, observe, downlink);
+  } catch (const YAML::Exception& e) {
+    return fail(fileName + ":" + std::to_string(e.mark.line < 0 ? 1 : e.mark.line + 1) + ": " + e.msg);
+  }
 }
 
 Result<std::string> readFile(const std::filesystem::path& path) {
