@@ -1,4 +1,4 @@
-// describe(RuleSet) for --print-mapping, and the subscription filters.
+// RuleSet: its subscription filters, and describe() for --print-mapping.
 #include <algorithm>
 #include <sstream>
 
