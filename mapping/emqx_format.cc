@@ -45,7 +45,9 @@ void writeContent(JsonWriter& out, const std::vector<const ValueRecord*>& record
 // {"reqPath","code","codeMsg"[,"content"]}
 void writeResultData(JsonWriter& out, const DeviceEvent& event, const std::vector<const ValueRecord*>& records) {
   out.StartObject();
-  writeKeyString(out, "reqPath", event.requestPath.toString());
+  // A notification the gateway cannot tie to a request path names its first value's.
+  model::Path reqPath = event.requestPath.isRoot() && !records.empty() ? records.front()->path : event.requestPath;
+  writeKeyString(out, "reqPath", reqPath.toString());
   std::string code = event.code.empty() ? "2.05" : event.code;
   writeKeyString(out, "code", code);
   writeKeyString(out, "codeMsg", coapCodeName(code));

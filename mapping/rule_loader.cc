@@ -40,6 +40,14 @@ Result<UplinkRule> parseUplink(const FieldReader& in, const model::ObjectModel& 
   auto style = in.style("payload", PayloadStyle::Json);
   if (!style) return style.error();
   rule.style = *style;
+  bool valueStyle = rule.style == PayloadStyle::Value || rule.style == PayloadStyle::Json ||
+                    rule.style == PayloadStyle::Senml || rule.style == PayloadStyle::Tree;
+  if (valueStyle && !rule.match.events.empty() &&
+      std::none_of(rule.match.events.begin(), rule.match.events.end(), carriesValues)) {
+    return in.errorAt("payload", "style " + std::string(toString(rule.style)) +
+                                     " publishes values, and none of the matched events carries any"
+                                     " (use payload: event)");
+  }
   auto qos = in.qos("qos");
   if (!qos) return qos.error();
   rule.qos = *qos;

@@ -224,6 +224,13 @@ TEST(EmqxPreset, Notifications) {
   EXPECT_EQ(str(doc["data"]["codeMsg"]), "content");
   EXPECT_EQ(str(doc["data"]["content"][0]["path"]), "/3/0/10");
   EXPECT_EQ(doc["data"]["content"][0]["value"].GetInt(), 4096);
+
+  // A notification of an observation the gateway set up itself (no request).
+  notify.reply = ReplyRoute{};
+  notify.requestPath = model::Path();
+  auto own = json(routeEvent(rules, notify, testModel())[0].payload);
+  EXPECT_FALSE(own.HasMember("reqID"));
+  EXPECT_EQ(str(own["data"]["reqPath"]), "/3/0/10");
 }
 
 TEST(EmqxPreset, TimeoutAndResetCarryTheRequestData) {

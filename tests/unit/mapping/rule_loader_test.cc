@@ -111,6 +111,9 @@ TEST(RuleLoader, RejectsInvalidFilesWithFileLineAndReason) {
       {"downlink:\n  - topic: lwm2m/{endpoint}/x\n    payload: senml\n", "rules.yaml:3: downlink[0].payload: a command payload is value, json or emqx"},
       {"downlink:\n  - topic: lwm2m/{endpoint}/x\n    path: \"/{object}/0\"\n",
        "rules.yaml:3: downlink[0].path: template '/{object}/0': unknown placeholder {object}"},
+      {"uplink:\n  - topic: a\n    payload: json\n    match: {events: [registered]}\n",
+       "rules.yaml:3: uplink[0].payload: style json publishes values, and none of the matched events carries any"},
+      {"{\"uplink\": [\n  {\"topic\": \"a\",\n   \"qos\": 7}]}", "rules.yaml:3: uplink[0].qos: '7' is not a QoS"},
       {"uplink: [\n", "rules.yaml:2: "},
       {"- a\n- b\n", "rules.yaml:1: the file must hold a map"},
   };
