@@ -128,7 +128,15 @@ std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const V
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string emqxResultPayload(const DeviceEvent& event) {
+std::string emqxResultPayload(const DeviceEvent& input) {
+  // A queued request that expired undelivered is, to EMQX clients, a device
+  // that did not answer.
+  DeviceEvent expired;
+  if (input.kind == EventKind::RequestExpired) {
+    expired = input;
+    expired.outcome = ResponseOutcome::Timeout;
+  }
+  const DeviceEvent& event = input.kind == EventKind::RequestExpired ? expired : input;
   Document echo;
   bool hasEcho = parseEcho(event.reply.echo, echo);
   rapidjson::StringBuffer buffer;

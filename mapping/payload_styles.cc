@@ -208,6 +208,11 @@ std::string jsonResultPayload(const DeviceEvent& event) {
   out.StartObject();
   writeRequestFacts(out, event);
   writeKeyString(out, "endpoint", event.endpoint);
+  if (event.kind == EventKind::Queued || event.kind == EventKind::RequestExpired) {
+    writeKeyString(out, "status", event.kind == EventKind::Queued ? "queued" : "expired");
+    out.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
   switch (event.outcome) {
     case ResponseOutcome::Answered:
       writeKeyString(out, "code", event.code);

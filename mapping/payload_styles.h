@@ -31,7 +31,8 @@ std::string senmlPayload(const StyleInput& in, const std::vector<const ValueReco
 // request facts, "values":[{"path","value"}]}.
 std::string eventPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records);
 // The result of a command in the json style: {"id","correlation","endpoint",
-// "operation","path","code","status","values","links"}.
+// "operation","path","code","status","values","links"}; status is the code's
+// name, "timeout", "reset", "queued" or "expired".
 std::string jsonResultPayload(const DeviceEvent& event);
 
 // EMQX wire format: register/update/notify messages and command results.

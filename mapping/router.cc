@@ -148,13 +148,16 @@ void applyRule(const UplinkRule& rule, const DeviceEvent& event, const model::Ob
 std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent& event,
                                         const model::ObjectModel& model) {
   std::vector<OutboundMessage> out;
-  if (event.kind == EventKind::Response && !event.reply.topic.empty()) {
+  bool emqx = event.reply.style == PayloadStyle::Emqx;
+  bool answersCommand = event.kind == EventKind::Response || event.kind == EventKind::RequestExpired ||
+                        (event.kind == EventKind::Queued && !emqx);
+  if (answersCommand && !event.reply.topic.empty()) {
     OutboundMessage reply;
     reply.topic = event.reply.topic;
     reply.qos = event.reply.qos;
     reply.correlationData = event.reply.correlationData;
     reply.contentType = "application/json";
-    reply.payload = event.reply.style == PayloadStyle::Emqx ? emqxResultPayload(event) : jsonResultPayload(event);
+    reply.payload = emqx ? emqxResultPayload(event) : jsonResultPayload(event);
     out.push_back(std::move(reply));
   }
   for (const auto& rule : rules.uplink()) {

@@ -20,7 +20,9 @@ namespace lwm2m::mapping {
 // value and json make one message per resource (a multiple resource's
 // instances together), tree one per object instance, senml, event and emqx
 // one per event. A Response event whose reply route has a topic also yields
-// the command's result there, in the route's style, with its correlation data.
+// the command's result there, in the route's style, with its correlation
+// data; so do Queued (json style: "status":"queued") and RequestExpired
+// (json: "status":"expired"; emqx: msgType "coap_timeout") events.
 std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent& event,
                                         const model::ObjectModel& model);
 

@@ -244,6 +244,15 @@ TEST(EmqxPreset, TimeoutAndResetCarryTheRequestData) {
     EXPECT_EQ(str(doc["msgType"]), name);
     EXPECT_EQ(str(doc["data"]["path"]), "/3/0/1");
   }
+  // A queued request that expired before the device woke reads as a timeout;
+  // EMQX has no queue, so queueing itself is not reported.
+  auto x = emqxCommand(rules, R"({"reqID":19,"msgType":"read","data":{"path":"/3/0/1"}})");
+  x.response.kind = EventKind::Queued;
+  EXPECT_TRUE(routeEvent(rules, x.response, testModel()).empty());
+  x.response.kind = EventKind::RequestExpired;
+  auto expired = routeEvent(rules, x.response, testModel());
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(str(json(expired[0].payload)["msgType"]), "coap_timeout");
 }
 
 TEST(EmqxPreset, MalformedCommandsGetBadRequest) {

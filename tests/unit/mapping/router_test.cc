@@ -219,6 +219,15 @@ TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {
   auto timeout = json(routeEvent(rules, event, testModel())[0].payload);
   EXPECT_EQ(str(timeout["status"]), "timeout");
   EXPECT_FALSE(timeout.HasMember("code"));
+
+  event.kind = EventKind::Queued;
+  auto queued = routeEvent(rules, event, testModel());
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0].topic, "app/replies");
+  EXPECT_EQ(str(json(queued[0].payload)["status"]), "queued");
+  EXPECT_EQ(str(json(queued[0].payload)["id"]), "7");
+  event.kind = EventKind::RequestExpired;
+  EXPECT_EQ(str(json(routeEvent(rules, event, testModel())[0].payload)["status"]), "expired");
 }
 
 }  // namespace
