@@ -1,0 +1,44 @@
+#pragma once
+// The downlink side of the mapping: a message from the cloud becomes a
+// DeviceCommand, or an error reply that names the problem (bad JSON, unknown
+// operation, path not in the object model, value of the wrong type).
+
+#include <optional>
+#include <string>
+
+#include "lwm2m/model/object_model.h"
+#include "mapping/device_command.h"
+#include "mapping/outbound_message.h"
+#include "mapping/rule_set.h"
+
+namespace lwm2m::mapping {
+
+struct CommandOutcome {
+  std::optional<DeviceCommand> command;  // set when the message decoded
+  std::string problem;                   // what was wrong, when it did not
+  // The error reply to publish when it did not, if the rule or the MQTT 5
+  // Response Topic names where replies go.
+  std::optional<OutboundMessage> reply;
+};
+
+// Decodes `message` with the first enabled downlink rule whose topic pattern
+// matches; nullopt when none does (the message is not a command).
+//
+// The operation comes from the topic's {op}, else the rule's `operation`,
+// else the payload; the path from the payload, else the rule's path template
+// filled with the topic's captures. Values are typed by the object model.
+// The reply route goes to the MQTT 5 Response Topic when there is one, else
+// the rule's response_topic; MQTT 5 Correlation Data is echoed as a property,
+// and for MQTT 3.1.1 clients the payload's "correlation" (json style) or
+// "reqID" (emqx style) is echoed in the body.
+//
+// json payload: {"id":"42","operation":"write","path":"/3/0/14","value":"+02",
+//   "values":{"/3303/0/5750":"x"} | {"5750":"x"}, "paths":[...],
+//   "attributes":{"pmin":10,"st":0.5}, "args":"0='v'", "partial":true,
+//   "instance":1, "ttl":600, "correlation":"abc"}
+// value payload: the bare value of a write, or the arguments of an execute.
+// emqx payload: EMQX's {"reqID","msgType","data"} (see deploy/mapping/README.md).
+std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundMessage& message,
+                                            const model::ObjectModel& model);
+
+}  // namespace lwm2m::mapping

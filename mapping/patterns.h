@@ -1,0 +1,76 @@
+#pragma once
+// Matching and templating used by the rules: endpoint globs, LwM2M path
+// patterns with MQTT-style wildcards, topic patterns with named wildcards,
+// and topic templates with {placeholders}.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lwm2m/model/path.h"
+#include "lwm2m/result.h"
+
+namespace lwm2m::mapping {
+
+// Shell-style glob: '*' any run of characters, '?' one character, others literal.
+bool globMatch(std::string_view pattern, std::string_view text);
+
+// "/3303/+/5700", "/3/0/#", "/3/0/1", "/#". '+' stands for one id, a final
+// '#' for zero or more levels below.
+class PathPattern {
+ public:
+  static Result<PathPattern> parse(std::string_view text);
+
+  bool matches(const model::Path& path) const;
+  // True when some path below `path` (or `path` itself) could match: used to
+  // keep a whole node whose resources a pattern selects.
+  bool couldMatchBelow(const model::Path& path) const;
+  // The concrete path when the pattern has no wildcard.
+  std::optional<model::Path> literal() const;
+  // Level count without '#'; whether it ends in '#'.
+  int depth() const { return static_cast<int>(ids_.size()); }
+  bool multiLevel() const { return multiLevel_; }
+  // nullopt for '+' at that level. Precondition: level < depth().
+  std::optional<std::uint16_t> id(int level) const { return ids_[static_cast<size_t>(level)]; }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::vector<std::optional<std::uint16_t>> ids_;
+  bool multiLevel_ = false;
+  std::string text_;
+};
+
+// An MQTT topic pattern with named single-level wildcards and an optional
+// final '#': "lwm2m/{endpoint}/cmd/{op}", "lwm2m/{endpoint}/dn/#".
+class TopicPattern {
+ public:
+  static Result<TopicPattern> parse(std::string_view text);
+
+  // The captured names on a match ("#" holds the rest, without a leading '/').
+  std::optional<std::map<std::string, std::string>> match(std::string_view topic) const;
+  // The subscription filter: named wildcards become '+'.
+  std::string filter() const;
+  const std::string& text() const { return text_; }
+  bool captures(std::string_view name) const;
+
+ private:
+  std::vector<std::string> levels_;  // literal, "{name}" or "#"
+  std::string text_;
+};
+
+// Names a template may use; render() leaves unknown names out of this map.
+using Placeholders = std::map<std::string, std::string, std::less<>>;
+
+// Checks that every {name} in `text` is one of `allowed` and braces balance.
+Result<void> checkTemplate(std::string_view text, const std::vector<std::string_view>& allowed);
+// Replaces each {name} with its value. Values going into topics are made
+// safe first: '/', '+', '#' and NUL become '_' so a device name cannot add
+// topic levels or wildcards. Missing names render as "".
+std::string renderTopic(std::string_view text, const Placeholders& values);
+// Same substitution without topic escaping (paths like "/{object}/{instance}").
+std::string renderText(std::string_view text, const Placeholders& values);
+
+}  // namespace lwm2m::mapping

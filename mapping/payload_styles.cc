@@ -1,0 +1,239 @@
+#include "mapping/payload_styles.h"
+
+#include "mapping/json_values.h"
+#include "mapping/model_names.h"
+
+namespace lwm2m::mapping {
+
+namespace {
+
+std::string finish(const rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+
+void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
+  out.Key(key);
+  writeString(out, value);
+}
+
+double timeOf(const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+  for (const auto* r : records) {
+    if (r->time) return *r->time;
+  }
+  return in.event.timestamp;
+}
+
+// A single value, or {"ri": value} for a multiple resource's instances.
+void writeResourceValue(JsonWriter& out, const StyleInput& in, const std::vector<const ValueRecord*>& resource) {
+  if (resource.size() == 1 && resource.front()->path.isResource()) {
+    writeJsonValue(out, applyTransform(resource.front()->value, in.transform));
+    return;
+  }
+  out.StartObject();
+  for (const auto* r : resource) {
+    out.Key(std::to_string(r->path.resourceInstanceId()).c_str());
+    writeJsonValue(out, applyTransform(r->value, in.transform));
+  }
+  out.EndObject();
+}
+
+std::string displayName(const StyleInput& in, const model::Path& path) {
+  if (!in.transform.rename.empty()) return in.transform.rename;
+  return resourceName(in.model, path);
+}
+
+void writeValueList(JsonWriter& out, const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+  out.Key("values");
+  out.StartArray();
+  for (const auto* r : records) {
+    out.StartObject();
+    writeKeyString(out, "path", r->path.toString());
+    out.Key("value");
+    writeJsonValue(out, applyTransform(r->value, in.transform));
+    if (r->time) {
+      out.Key("timestamp");
+      out.Double(*r->time);
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+void writeRequestFacts(JsonWriter& out, const DeviceEvent& event) {
+  if (!event.reply.requestId.empty()) writeKeyString(out, "id", event.reply.requestId);
+  if (!event.reply.correlationId.empty()) writeKeyString(out, "correlation", event.reply.correlationId);
+  if (event.operation) writeKeyString(out, "operation", toString(*event.operation));
+  if (!event.requestPath.isRoot() || event.operation) writeKeyString(out, "path", event.requestPath.toString());
+}
+
+}  // namespace
+
+std::string valuePayload(const StyleInput& in, const std::vector<const ValueRecord*>& resource) {
+  if (resource.size() == 1 && resource.front()->path.isResource()) {
+    model::Value v = applyTransform(resource.front()->value, in.transform);
+    if (v.type() == model::DataType::Float) return model::formatFloat(v.asFloat());
+    return v.toDisplayString();
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  writeResourceValue(out, in, resource);
+  return finish(buffer);
+}
+
+std::string jsonPayload(const StyleInput& in, const std::vector<const ValueRecord*>& resource) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  model::Path path = resource.front()->path.prefix(3);
+  out.StartObject();
+  writeKeyString(out, "endpoint", in.event.endpoint);
+  writeKeyString(out, "path", path.toString());
+  if (auto name = displayName(in, path); !name.empty()) writeKeyString(out, "name", name);
+  out.Key("value");
+  writeResourceValue(out, in, resource);
+  model::DataType type = resource.front()->value.type();
+  if (const auto* def = in.model.findResource(path.objectId(), path.resourceId())) {
+    type = def->type;
+    if (!def->units.empty()) writeKeyString(out, "unit", def->units);
+  }
+  if (in.transform.numeric() && (type == model::DataType::Integer || type == model::DataType::UnsignedInteger)) {
+    type = applyTransform(resource.front()->value, in.transform).type();
+  }
+  writeKeyString(out, "type", model::toString(type));
+  out.Key("timestamp");
+  out.Double(timeOf(in, resource));
+  out.EndObject();
+  return finish(buffer);
+}
+
+std::string treePayload(const StyleInput& in, const model::Path& instance,
+                        const std::vector<const ValueRecord*>& records) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartObject();
+  writeKeyString(out, "endpoint", in.event.endpoint);
+  writeKeyString(out, "path", instance.toString());
+  if (auto name = objectName(in.model, instance); !name.empty()) writeKeyString(out, "object", name);
+  out.Key("timestamp");
+  out.Double(timeOf(in, records));
+  out.Key("resources");
+  out.StartObject();
+  size_t i = 0;
+  while (i < records.size()) {
+    model::Path resource = records[i]->path.prefix(3);
+    std::vector<const ValueRecord*> group;
+    while (i < records.size() && records[i]->path.prefix(3) == resource) group.push_back(records[i++]);
+    out.Key(std::to_string(resource.resourceId()).c_str());
+    writeResourceValue(out, in, group);
+  }
+  out.EndObject();
+  out.EndObject();
+  return finish(buffer);
+}
+
+std::string senmlPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartArray();
+  bool first = true;
+  for (const auto* r : records) {
+    out.StartObject();
+    if (first) writeKeyString(out, "bn", "/");
+    first = false;
+    writeKeyString(out, "n", r->path.toString().substr(1));
+    model::Value v = applyTransform(r->value, in.transform);
+    switch (v.type()) {
+      case model::DataType::Integer:
+      case model::DataType::Time:
+      case model::DataType::UnsignedInteger:
+      case model::DataType::Float: out.Key("v"); writeJsonValue(out, v); break;
+      case model::DataType::Boolean: out.Key("vb"); out.Bool(v.asBoolean()); break;
+      case model::DataType::Opaque: writeKeyString(out, "vd", model::encodeBase64(v.asOpaque())); break;
+      case model::DataType::Objlnk: writeKeyString(out, "vlo", v.asObjectLink().toString()); break;
+      case model::DataType::None: break;
+      default: writeKeyString(out, "vs", model::toValidUtf8(v.asString())); break;
+    }
+    if (r->time) {
+      out.Key("t");
+      out.Double(*r->time);
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+  return finish(buffer);
+}
+
+std::string eventPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+  const DeviceEvent& e = in.event;
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartObject();
+  writeKeyString(out, "event", toString(e.kind));
+  writeKeyString(out, "endpoint", e.endpoint);
+  if (!e.gateway.empty()) writeKeyString(out, "gateway", e.gateway);
+  out.Key("timestamp");
+  out.Double(e.timestamp);
+  switch (e.kind) {
+    case EventKind::Registered:
+    case EventKind::Updated:
+    case EventKind::Deregistered:
+    case EventKind::Expired: {
+      const RegistrationFacts& r = e.registration;
+      out.Key("lifetime");
+      out.Uint(r.lifetimeSeconds);
+      writeKeyString(out, "lwm2m", r.lwm2mVersion);
+      writeKeyString(out, "binding", r.binding);
+      out.Key("queueMode");
+      out.Bool(r.queueMode);
+      out.Key("objects");
+      out.StartArray();
+      for (const auto& link : r.objectLinks) writeString(out, link.toString());
+      out.EndArray();
+      break;
+    }
+    case EventKind::Queued:
+    case EventKind::RequestExpired:
+    case EventKind::Response: writeRequestFacts(out, e); break;
+    default: break;
+  }
+  if (!e.code.empty()) writeKeyString(out, "code", e.code);
+  if (carriesValues(e.kind)) writeValueList(out, in, records);
+  out.EndObject();
+  return finish(buffer);
+}
+
+std::string jsonResultPayload(const DeviceEvent& event) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  static const model::ObjectModel kNoModel;
+  static const Transform kNoTransform;
+  StyleInput in{event, kNoModel, kNoTransform};
+  out.StartObject();
+  writeRequestFacts(out, event);
+  writeKeyString(out, "endpoint", event.endpoint);
+  if (event.kind == EventKind::Queued || event.kind == EventKind::RequestExpired) {
+    writeKeyString(out, "status", event.kind == EventKind::Queued ? "queued" : "expired");
+    out.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
+  switch (event.outcome) {
+    case ResponseOutcome::Answered:
+      writeKeyString(out, "code", event.code);
+      writeKeyString(out, "status", coapCodeName(event.code));
+      break;
+    case ResponseOutcome::Timeout: writeKeyString(out, "status", "timeout"); break;
+    case ResponseOutcome::Reset: writeKeyString(out, "status", "reset"); break;
+  }
+  if (!event.values.empty()) {
+    std::vector<const ValueRecord*> records;
+    for (const auto& r : event.values) records.push_back(&r);
+    writeValueList(out, in, records);
+  }
+  if (!event.links.empty()) {
+    out.Key("links");
+    out.StartArray();
+    for (const auto& link : event.links) writeString(out, link);
+    out.EndArray();
+  }
+  out.EndObject();
+  return finish(buffer);
+}
+
+}  // namespace lwm2m::mapping

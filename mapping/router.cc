@@ -1,0 +1,278 @@
+#include "mapping/router.h"
+
+#include <algorithm>
+
+#include "mapping/model_names.h"
+#include "mapping/payload_styles.h"
+
+namespace lwm2m::mapping {
+
+namespace {
+
+bool isValueStyle(PayloadStyle style) {
+  return style == PayloadStyle::Value || style == PayloadStyle::Json || style == PayloadStyle::Senml ||
+         style == PayloadStyle::Tree;
+}
+
+bool appliesTo(const UplinkRule& rule, EventKind kind) {
+  const auto& events = rule.match.events;
+  if (!events.empty()) return std::find(events.begin(), events.end(), kind) != events.end();
+  switch (rule.style) {
+    case PayloadStyle::Event: return true;
+    case PayloadStyle::Emqx:
+      return kind == EventKind::Registered || kind == EventKind::Updated || kind == EventKind::Notification ||
+             kind == EventKind::Response;
+    default: return carriesValues(kind);
+  }
+}
+
+bool hasValueFilters(const RuleMatch& match) {
+  return !match.paths.empty() || !match.objectName.empty() || !match.resourceName.empty();
+}
+
+bool recordMatches(const RuleMatch& match, const model::Path& path, const model::ObjectModel& model) {
+  if (!match.paths.empty()) {
+    bool any = false;
+    for (const auto& pattern : match.paths) {
+      any = any || pattern.matches(path) || (path.isResourceInstance() && pattern.matches(path.parent()));
+    }
+    if (!any) return false;
+  }
+  if (!match.objectName.empty() && !sameName(objectName(model, path), match.objectName)) return false;
+  if (!match.resourceName.empty() && !sameName(resourceName(model, path), match.resourceName)) return false;
+  return true;
+}
+
+// An event without values is about its request path (root for lifecycle events).
+bool requestMatches(const RuleMatch& match, const model::Path& path) {
+  if (match.paths.empty()) return true;
+  return std::any_of(match.paths.begin(), match.paths.end(),
+                     [&](const PathPattern& p) { return p.couldMatchBelow(path) || p.matches(path); });
+}
+
+Placeholders basePlaceholders(const DeviceEvent& event) {
+  return Placeholders{{"endpoint", event.endpoint}, {"gateway", event.gateway}, {"event", std::string(toString(event.kind))}};
+}
+
+void addPathPlaceholders(Placeholders& values, const model::Path& path, const UplinkRule& rule,
+                         const model::ObjectModel& model) {
+  if (path.depth() >= 1) {
+    values["object"] = std::to_string(path.objectId());
+    values["object_name"] = objectName(model, path);
+  }
+  if (path.depth() >= 2) values["instance"] = std::to_string(path.instanceId());
+  if (path.depth() >= 3) {
+    values["resource"] = std::to_string(path.resourceId());
+    values["resource_name"] = rule.transform.rename.empty() ? resourceName(model, path) : rule.transform.rename;
+  }
+  values["path"] = path.toString();
+}
+
+std::string contentType(PayloadStyle style) {
+  switch (style) {
+    case PayloadStyle::Value: return "text/plain";
+    case PayloadStyle::Senml: return "application/senml+json";
+    default: return "application/json";
+  }
+}
+
+OutboundMessage message(const UplinkRule& rule, const Placeholders& values, std::string payload) {
+  OutboundMessage m;
+  m.topic = renderTopic(rule.topic, values);
+  m.payload = std::move(payload);
+  m.qos = rule.qos;
+  m.retain = rule.retain;
+  m.contentType = contentType(rule.style);
+  return m;
+}
+
+// Consecutive records sharing the first `depth` path levels.
+std::vector<std::vector<const ValueRecord*>> groupBy(const std::vector<const ValueRecord*>& records, int depth) {
+  std::vector<std::vector<const ValueRecord*>> groups;
+  for (const auto* r : records) {
+    if (groups.empty() || groups.back().front()->path.prefix(depth) != r->path.prefix(depth)) groups.emplace_back();
+    groups.back().push_back(r);
+  }
+  return groups;
+}
+
+void applyRule(const UplinkRule& rule, const DeviceEvent& event, const model::ObjectModel& model,
+               std::vector<OutboundMessage>& out) {
+  std::vector<const ValueRecord*> records;
+  for (const auto& r : event.values) {
+    if (r.path.depth() >= 3 && recordMatches(rule.match, r.path, model)) records.push_back(&r);
+  }
+  if (!event.values.empty() && hasValueFilters(rule.match) && records.empty()) return;
+  if (event.values.empty() && !requestMatches(rule.match, event.requestPath)) return;
+  StyleInput in{event, model, rule.transform};
+  Placeholders base = basePlaceholders(event);
+  if (isValueStyle(rule.style) && records.empty()) return;
+  switch (rule.style) {
+    case PayloadStyle::Value:
+    case PayloadStyle::Json:
+      for (const auto& resource : groupBy(records, 3)) {
+        Placeholders values = base;
+        addPathPlaceholders(values, resource.front()->path.prefix(3), rule, model);
+        out.push_back(message(rule, values,
+                              rule.style == PayloadStyle::Value ? valuePayload(in, resource) : jsonPayload(in, resource)));
+      }
+      return;
+    case PayloadStyle::Tree:
+      for (const auto& instance : groupBy(records, 2)) {
+        Placeholders values = base;
+        model::Path path = instance.front()->path.prefix(2);
+        addPathPlaceholders(values, path, rule, model);
+        out.push_back(message(rule, values, treePayload(in, path, instance)));
+      }
+      return;
+    case PayloadStyle::Senml:
+    case PayloadStyle::Event:
+    case PayloadStyle::Emqx: {
+      Placeholders values = base;
+      if (!records.empty()) {
+        addPathPlaceholders(values, records.front()->path, rule, model);
+      } else if (!event.requestPath.isRoot()) {
+        addPathPlaceholders(values, event.requestPath, rule, model);
+      }
+      std::string payload = rule.style == PayloadStyle::Senml ? senmlPayload(in, records)
+                            : rule.style == PayloadStyle::Event ? eventPayload(in, records)
+                                                                : emqxEventPayload(event, records);
+      out.push_back(message(rule, values, std::move(payload)));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent& event,
+                                        const model::ObjectModel& model) {
+  std::vector<OutboundMessage> out;
+  bool emqx = event.reply.style == PayloadStyle::Emqx;
+  bool answersCommand = event.kind == EventKind::Response || event.kind == EventKind::RequestExpired ||
+                        (event.kind == EventKind::Queued && !emqx);
+  if (answersCommand && !event.reply.topic.empty()) {
+    OutboundMessage reply;
+    reply.topic = event.reply.topic;
+    reply.qos = event.reply.qos;
+    reply.correlationData = event.reply.correlationData;
+    reply.contentType = "application/json";
+    reply.payload = emqx ? emqxResultPayload(event) : jsonResultPayload(event);
+    out.push_back(std::move(reply));
+  }
+  for (const auto& rule : rules.uplink()) {
+    if (!rule.enabled || !appliesTo(rule, event.kind) || !globMatch(rule.match.endpoint, event.endpoint)) continue;
+    applyRule(rule, event, model, out);
+  }
+  return out;
+}
+
+// Auto-observe: the observations the rules ask for when a device registers
+// or announces new object instances.
+
+namespace {
+
+bool supportsComposite(const std::string& version) { return !version.empty() && version != "1.0"; }
+
+// The instances a link list announces for `objectId` ("/3/0"); an object
+// link without instances ("/3") counts as instance 0 when the object is
+// single-instance in the model.
+std::vector<model::Path> instancesOf(const std::vector<model::Path>& links, model::ObjectId objectId,
+                                     const model::ObjectModel& model) {
+  std::vector<model::Path> out;
+  bool objectOnly = false;
+  for (const auto& link : links) {
+    if (link.depth() >= 1 && link.objectId() == objectId) {
+      if (link.depth() >= 2) {
+        out.push_back(link.prefix(2));
+      } else {
+        objectOnly = true;
+      }
+    }
+  }
+  const auto* def = model.find(objectId);
+  if (out.empty() && objectOnly && def && !def->multipleInstances) out.emplace_back(objectId, 0);
+  return out;
+}
+
+// Expands one pattern against the registered instances.
+void expand(const PathPattern& pattern, const std::vector<model::Path>& links, const model::ObjectModel& model,
+            std::vector<model::Path>& out) {
+  if (pattern.depth() == 0 || !pattern.id(0)) return;  // an object id is required to observe anything
+  model::ObjectId objectId = *pattern.id(0);
+  if (pattern.depth() == 1) {
+    if (std::any_of(links.begin(), links.end(),
+                    [&](const model::Path& l) { return l.depth() >= 1 && l.objectId() == objectId; })) {
+      out.emplace_back(objectId);
+    }
+    return;
+  }
+  for (const auto& instance : instancesOf(links, objectId, model)) {
+    if (pattern.id(1) && *pattern.id(1) != instance.instanceId()) continue;
+    model::Path path = instance;
+    bool concrete = true;
+    for (int level = 2; level < pattern.depth(); ++level) {
+      if (!pattern.id(level)) {
+        concrete = false;
+        break;
+      }
+      path = path.child(*pattern.id(level));
+    }
+    if (concrete) out.push_back(path);
+  }
+}
+
+// Whether the object instance of `path` (its object, for an object path)
+// was not registered before an update.
+bool isNew(const model::Path& path, const RegistrationFacts& r) {
+  if (r.previousObjectLinks.empty()) return true;
+  return std::none_of(r.previousObjectLinks.begin(), r.previousObjectLinks.end(), [&](const model::Path& old) {
+    if (old.isRoot()) return false;
+    if (path.depth() == 1) return old.objectId() == path.objectId();
+    return old.covers(path.prefix(2));
+  });
+}
+
+}  // namespace
+
+std::vector<DeviceCommand> autoObserve(const RuleSet& rules, const DeviceEvent& event,
+                                       const model::ObjectModel& model) {
+  std::vector<DeviceCommand> out;
+  if (event.kind != EventKind::Registered && event.kind != EventKind::Updated) return out;
+  std::vector<model::Path> seen;
+  for (const auto& rule : rules.observe()) {
+    if (!rule.enabled || !globMatch(rule.match.endpoint, event.endpoint)) continue;
+    std::vector<model::Path> paths;
+    for (const auto& pattern : rule.match.paths) expand(pattern, event.registration.objectLinks, model, paths);
+    std::vector<model::Path> wanted;
+    for (const auto& path : paths) {
+      if (event.kind == EventKind::Updated && !isNew(path, event.registration)) continue;
+      if (std::find(seen.begin(), seen.end(), path) != seen.end()) continue;
+      seen.push_back(path);
+      wanted.push_back(path);
+    }
+    if (wanted.empty()) continue;
+    auto command = [&](Operation op, std::vector<model::Path> targets) {
+      DeviceCommand c;
+      c.endpoint = event.endpoint;
+      c.operation = op;
+      c.paths = std::move(targets);
+      return c;
+    };
+    if (!rule.attributes.empty()) {
+      for (const auto& path : wanted) {
+        DeviceCommand c = command(Operation::WriteAttributes, {path});
+        c.attributes = rule.attributes;
+        out.push_back(std::move(c));
+      }
+    }
+    if (rule.composite && supportsComposite(event.registration.lwm2mVersion)) {
+      out.push_back(command(Operation::ObserveComposite, wanted));
+    } else {
+      for (const auto& path : wanted) out.push_back(command(Operation::Observe, {path}));
+    }
+  }
+  return out;
+}
+
+}  // namespace lwm2m::mapping

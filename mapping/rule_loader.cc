@@ -1,0 +1,237 @@
+#include "mapping/rule_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "mapping/rule_fields.h"
+
+namespace lwm2m::mapping {
+
+namespace {
+
+constexpr std::string_view kUplinkPlaceholders[] = {
+    "endpoint", "gateway", "event", "object", "instance", "resource", "object_name", "resource_name", "path"};
+
+Result<UplinkRule> parseUplink(const FieldReader& in, const model::ObjectModel& model) {
+  UplinkRule rule;
+  rule.source = in.location();
+  if (auto r = in.checkKeys({"name", "enabled", "match", "topic", "payload", "qos", "retain", "transform"}); !r) {
+    return r.error();
+  }
+  rule.name = in.string("name", "");
+  auto enabled = in.boolean("enabled", true);
+  if (!enabled) return enabled.error();
+  rule.enabled = *enabled;
+  auto match = in.child("match");
+  if (match) {
+    auto parsed = parseMatch(*match, model);
+    if (!parsed) return parsed.error();
+    rule.match = std::move(*parsed);
+  }
+  auto topic = in.requiredString("topic");
+  if (!topic) return topic.error();
+  rule.topic = *topic;
+  std::vector<std::string_view> allowed(std::begin(kUplinkPlaceholders), std::end(kUplinkPlaceholders));
+  if (auto r = checkTemplate(rule.topic, allowed); !r) return in.errorAt("topic", r.error().message);
+  auto style = in.style("payload", PayloadStyle::Json);
+  if (!style) return style.error();
+  rule.style = *style;
+  bool valueStyle = rule.style == PayloadStyle::Value || rule.style == PayloadStyle::Json ||
+                    rule.style == PayloadStyle::Senml || rule.style == PayloadStyle::Tree;
+  if (valueStyle && !rule.match.events.empty() &&
+      std::none_of(rule.match.events.begin(), rule.match.events.end(), carriesValues)) {
+    return in.errorAt("payload", "style " + std::string(toString(rule.style)) +
+                                     " publishes values, and none of the matched events carries any"
+                                     " (use payload: event)");
+  }
+  auto qos = in.qos("qos");
+  if (!qos) return qos.error();
+  rule.qos = *qos;
+  auto retain = in.boolean("retain", false);
+  if (!retain) return retain.error();
+  rule.retain = *retain;
+  if (auto transform = in.child("transform")) {
+    auto parsed = parseTransform(*transform);
+    if (!parsed) return parsed.error();
+    rule.transform = *parsed;
+  }
+  return rule;
+}
+
+Result<ObserveRule> parseObserve(const FieldReader& in, const model::ObjectModel& model) {
+  ObserveRule rule;
+  rule.source = in.location();
+  if (auto r = in.checkKeys({"name", "enabled", "match", "attributes", "composite"}); !r) return r.error();
+  rule.name = in.string("name", "");
+  auto enabled = in.boolean("enabled", true);
+  if (!enabled) return enabled.error();
+  rule.enabled = *enabled;
+  auto match = in.child("match");
+  if (!match) return in.errorAt("match", "an observe rule needs match.path");
+  auto parsed = parseMatch(*match, model);
+  if (!parsed) return parsed.error();
+  rule.match = std::move(*parsed);
+  if (rule.match.paths.empty()) return in.errorAt("match", "an observe rule needs match.path");
+  if (auto attributes = in.child("attributes")) {
+    auto a = parseAttributes(*attributes);
+    if (!a) return a.error();
+    rule.attributes = *a;
+  }
+  auto composite = in.boolean("composite", false);
+  if (!composite) return composite.error();
+  rule.composite = *composite;
+  return rule;
+}
+
+Result<DownlinkRule> parseDownlink(const FieldReader& in) {
+  DownlinkRule rule;
+  rule.source = in.location();
+  if (auto r = in.checkKeys({"name", "enabled", "topic", "operation", "path", "payload", "response_topic",
+                             "response_qos", "ttl"});
+      !r) {
+    return r.error();
+  }
+  rule.name = in.string("name", "");
+  auto enabled = in.boolean("enabled", true);
+  if (!enabled) return enabled.error();
+  rule.enabled = *enabled;
+  auto topicText = in.requiredString("topic");
+  if (!topicText) return topicText.error();
+  auto topic = TopicPattern::parse(*topicText);
+  if (!topic) return in.errorAt("topic", topic.error().message);
+  if (!topic->captures("endpoint")) return in.errorAt("topic", "the topic must capture {endpoint}");
+  rule.topic = std::move(*topic);
+  auto style = in.style("payload", PayloadStyle::Json);
+  if (!style) return style.error();
+  if (*style != PayloadStyle::Value && *style != PayloadStyle::Json && *style != PayloadStyle::Emqx) {
+    return in.errorAt("payload", "a command payload is value, json or emqx");
+  }
+  rule.style = *style;
+  std::string operation = in.string("operation", "");
+  if (!operation.empty()) {
+    auto op = parseOperation(operation);
+    if (!op) return in.errorAt("operation", "unknown operation '" + operation + "'");
+    rule.operation = *op;
+  }
+  std::vector<std::string_view> captured = {"endpoint", "gateway"};
+  for (std::string_view candidate : {"op", "object", "instance", "resource", "id", "path"}) {
+    if (rule.topic.captures(candidate)) captured.push_back(candidate);
+  }
+  rule.pathTemplate = in.string("path", "");
+  if (auto r = checkTemplate(rule.pathTemplate, captured); !r) return in.errorAt("path", r.error().message);
+  if (rule.style == PayloadStyle::Value) {
+    if (!rule.operation && !rule.topic.captures("op")) {
+      return in.errorAt("operation", "a value payload needs 'operation' or {op} in the topic");
+    }
+    if (rule.pathTemplate.empty()) return in.errorAt("path", "a value payload needs a path template");
+  }
+  rule.responseTopic = in.string("response_topic", "");
+  if (auto r = checkTemplate(rule.responseTopic, captured); !r) {
+    return in.errorAt("response_topic", r.error().message);
+  }
+  auto qos = in.qos("response_qos");
+  if (!qos) return qos.error();
+  rule.responseQos = *qos;
+  auto ttl = in.optionalUnsigned("ttl");
+  if (!ttl) return ttl.error();
+  rule.ttlSeconds = *ttl;
+  return rule;
+}
+
+template <class Rule, class Parse>
+Result<void> parseSection(const FieldReader& root, const char* key, std::vector<Rule>& out, Parse parse) {
+  auto items = root.list(key);
+  if (!items) return items.error();
+  for (const FieldReader& item : *items) {
+    auto rule = parse(item);
+    if (!rule) return rule.error();
+    out.push_back(std::move(*rule));
+  }
+  return {};
+}
+
+Result<void> parseRuleFile(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
+                       std::vector<UplinkRule>& uplink, std::vector<ObserveRule>& observe,
+                       std::vector<DownlinkRule>& downlink) {
+  auto root = FieldReader::load(text, fileName);
+  if (!root) return root.error();
+  if (root->isNull()) return {};
+  if (auto r = root->checkKeys({"uplink", "observe", "downlink"}); !r) return r.error();
+  if (auto r = parseSection(*root, "uplink", uplink, [&](const FieldReader& in) { return parseUplink(in, model); });
+      !r) {
+    return r;
+  }
+  if (auto r = parseSection(*root, "observe", observe,
+                            [&](const FieldReader& in) { return parseObserve(in, model); });
+      !r) {
+    return r;
+  }
+  return parseSection(*root, "downlink", downlink, [](const FieldReader& in) { return parseDownlink(in); });
+}
+
+// yaml-cpp reports some misuse by exception (e.g. a value that is not what
+// the reader expected); none may escape the loader.
+Result<void> parseInto(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
+                       std::vector<UplinkRule>& uplink, std::vector<ObserveRule>& observe,
+                       std::vector<DownlinkRule>& downlink) {
+  try {
+    return parseRuleFile(text, fileName, model, uplink, observe, downlink);
+  } catch (const YAML::Exception& e) {
+    return fail(fileName + ":" + std::to_string(e.mark.line < 0 ? 1 : e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+Result<std::string> readFile(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return fail(path.string() + ": cannot be read");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Result<RuleSet> parseRules(std::string_view text, const std::string& fileName, const model::ObjectModel& model) {
+  std::vector<UplinkRule> uplink;
+  std::vector<ObserveRule> observe;
+  std::vector<DownlinkRule> downlink;
+  if (auto r = parseInto(text, fileName, model, uplink, observe, downlink); !r) return r.error();
+  return RuleSet(std::move(uplink), std::move(observe), std::move(downlink), {fileName});
+}
+
+Result<RuleSet> loadRules(const std::string& fileOrDirectory, const model::ObjectModel& model) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(fileOrDirectory, ec)) {
+    for (const auto& entry : fs::directory_iterator(fileOrDirectory, ec)) {
+      auto ext = entry.path().extension().string();
+      if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml" || ext == ".json")) {
+        files.push_back(entry.path());
+      }
+    }
+    if (ec) return fail(fileOrDirectory + ": cannot be listed: " + ec.message());
+    std::sort(files.begin(), files.end());
+  } else if (fs::exists(fileOrDirectory, ec)) {
+    files.emplace_back(fileOrDirectory);
+  } else {
+    return fail(fileOrDirectory + ": no such file or directory");
+  }
+  std::vector<UplinkRule> uplink;
+  std::vector<ObserveRule> observe;
+  std::vector<DownlinkRule> downlink;
+  std::vector<std::string> names;
+  for (const auto& file : files) {
+    auto text = readFile(file);
+    if (!text) return text.error();
+    if (auto r = parseInto(*text, file.string(), model, uplink, observe, downlink); !r) return r.error();
+    names.push_back(file.string());
+  }
+  return RuleSet(std::move(uplink), std::move(observe), std::move(downlink), std::move(names));
+}
+
+}  // namespace lwm2m::mapping

@@ -1,0 +1,106 @@
+// RuleSet: its subscription filters, and describe() for --print-mapping.
+#include <algorithm>
+#include <sstream>
+
+#include "mapping/rule_set.h"
+
+namespace lwm2m::mapping {
+
+namespace {
+
+std::string formatNumber(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+void describeMatch(std::ostringstream& out, const RuleMatch& match) {
+  out << "    match: endpoint " << match.endpoint;
+  if (!match.paths.empty()) {
+    out << ", path";
+    for (const auto& p : match.paths) out << ' ' << p.text();
+  }
+  if (!match.objectName.empty()) out << ", object \"" << match.objectName << '"';
+  if (!match.resourceName.empty()) out << ", resource \"" << match.resourceName << '"';
+  if (!match.events.empty()) {
+    out << ", events";
+    for (auto e : match.events) out << ' ' << toString(e);
+  }
+  out << '\n';
+}
+
+void describeAttributes(std::ostringstream& out, const NotificationAttributes& a) {
+  auto put = [&](const char* name, auto& v) {
+    if (v) out << ' ' << name << '=' << formatNumber(static_cast<double>(*v));
+  };
+  put("pmin", a.pmin);
+  put("pmax", a.pmax);
+  put("gt", a.gt);
+  put("lt", a.lt);
+  put("st", a.st);
+  put("epmin", a.epmin);
+  put("epmax", a.epmax);
+}
+
+std::string title(const std::string& name, size_t index) {
+  return name.empty() ? "#" + std::to_string(index + 1) : name;
+}
+
+}  // namespace
+
+std::vector<std::string> RuleSet::subscriptions() const {
+  std::vector<std::string> out;
+  for (const auto& rule : downlink_) {
+    if (!rule.enabled) continue;
+    std::string filter = rule.topic.filter();
+    if (std::find(out.begin(), out.end(), filter) == out.end()) out.push_back(filter);
+  }
+  return out;
+}
+
+std::string describe(const RuleSet& rules) {
+  std::ostringstream out;
+  out << "mapping files:";
+  for (const auto& f : rules.files()) out << ' ' << f;
+  out << "\n\nuplink rules (" << rules.uplink().size() << "):\n";
+  for (size_t i = 0; i < rules.uplink().size(); ++i) {
+    const auto& r = rules.uplink()[i];
+    out << "  " << title(r.name, i) << (r.enabled ? "" : " (disabled)") << "  [" << r.source << "]\n";
+    describeMatch(out, r.match);
+    out << "    topic: " << r.topic << "  payload: " << toString(r.style) << "  qos: " << r.qos
+        << (r.retain ? "  retain" : "") << '\n';
+    const Transform& t = r.transform;
+    if (t.numeric() || !t.rename.empty()) {
+      out << "    transform:";
+      if (t.scale != 1) out << " scale " << formatNumber(t.scale);
+      if (t.offset != 0) out << " offset " << formatNumber(t.offset);
+      if (t.round) out << " round " << *t.round;
+      if (!t.rename.empty()) out << " rename \"" << t.rename << '"';
+      out << '\n';
+    }
+  }
+  out << "\nobserve rules (" << rules.observe().size() << "):\n";
+  for (size_t i = 0; i < rules.observe().size(); ++i) {
+    const auto& r = rules.observe()[i];
+    out << "  " << title(r.name, i) << (r.enabled ? "" : " (disabled)") << "  [" << r.source << "]\n";
+    describeMatch(out, r.match);
+    out << "    attributes:";
+    if (r.attributes.empty()) out << " none";
+    describeAttributes(out, r.attributes);
+    out << (r.composite ? "  composite" : "") << '\n';
+  }
+  out << "\ndownlink rules (" << rules.downlink().size() << "):\n";
+  for (size_t i = 0; i < rules.downlink().size(); ++i) {
+    const auto& r = rules.downlink()[i];
+    out << "  " << title(r.name, i) << (r.enabled ? "" : " (disabled)") << "  [" << r.source << "]\n";
+    out << "    topic: " << r.topic.text() << "  (subscribes " << r.topic.filter() << ")  payload: " << toString(r.style)
+        << '\n';
+    if (r.operation) out << "    operation: " << toString(*r.operation) << '\n';
+    if (!r.pathTemplate.empty()) out << "    path: " << r.pathTemplate << '\n';
+    if (!r.responseTopic.empty()) out << "    responses: " << r.responseTopic << "  qos: " << r.responseQos << '\n';
+    if (r.ttlSeconds) out << "    ttl: " << *r.ttlSeconds << " s\n";
+  }
+  return out.str();
+}
+
+}  // namespace lwm2m::mapping

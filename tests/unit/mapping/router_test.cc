@@ -1,0 +1,234 @@
+#include "mapping/router.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/mapping/mapping_test_support.h"
+
+namespace lwm2m::mapping {
+namespace {
+
+using model::Value;
+using testing::json;
+using testing::notification;
+using testing::path;
+using testing::rulesFrom;
+using testing::str;
+using testing::testModel;
+
+std::vector<ValueRecord> sensorValues() {
+  return {
+      {path("/3303/0/5700"), Value::floating(21.5), std::nullopt},
+      {path("/3303/1/5700"), Value::floating(-3.25), 1700000123.0},
+      {path("/3303/1/5750"), Value::string("outdoor"), std::nullopt},
+  };
+}
+
+TEST(Router, JsonStylePublishesOneMessagePerResourceWithModelFacts) {
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "lwm2m/{endpoint}/{object}/{instance}/{resource}"
+    qos: 1
+    retain: true
+)");
+  auto messages = routeEvent(rules, notification("sensor-1", sensorValues()), testModel());
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].topic, "lwm2m/sensor-1/3303/0/5700");
+  EXPECT_EQ(messages[0].qos, 1);
+  EXPECT_TRUE(messages[0].retain);
+  EXPECT_EQ(messages[0].contentType, "application/json");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["endpoint"]), "sensor-1");
+  EXPECT_EQ(str(doc["path"]), "/3303/0/5700");
+  EXPECT_EQ(str(doc["name"]), "Sensor Value");
+  EXPECT_EQ(doc["value"].GetDouble(), 21.5);
+  EXPECT_EQ(str(doc["unit"]), "Cel");
+  EXPECT_EQ(str(doc["type"]), "Float");
+  EXPECT_EQ(doc["timestamp"].GetDouble(), 1700000000.0);
+  // The record's own time wins over the event's.
+  EXPECT_EQ(json(messages[1].payload)["timestamp"].GetDouble(), 1700000123.0);
+  EXPECT_EQ(str(json(messages[2].payload)["value"]), "outdoor");
+}
+
+TEST(Router, MatchesOnPathObjectResourceNameEndpointAndEvent) {
+  struct Case {
+    const char* match;
+    std::vector<std::string> topics;
+  } cases[] = {
+      {"{path: /3303/+/5700}", {"3303/0/5700", "3303/1/5700"}},
+      {"{path: /3303/1/#}", {"3303/1/5700", "3303/1/5750"}},
+      {"{object: Temperature, resource: application type}", {"3303/1/5750"}},
+      {"{endpoint: \"meter-*\"}", {}},
+      {"{endpoint: \"sensor-?\"}", {"3303/0/5700", "3303/1/5700", "3303/1/5750"}},
+      {"{events: [send]}", {}},
+      {"{path: /3304/+/5700}", {}},
+  };
+  for (const auto& c : cases) {
+    RuleSet rules = rulesFrom(std::string("uplink:\n  - topic: \"{object}/{instance}/{resource}\"\n    match: ") +
+                              c.match + "\n    payload: value\n");
+    auto messages = routeEvent(rules, notification("sensor-1", sensorValues()), testModel());
+    std::vector<std::string> topics;
+    for (const auto& m : messages) topics.push_back(m.topic);
+    EXPECT_EQ(topics, c.topics) << c.match;
+  }
+}
+
+TEST(Router, DisabledRulesPublishNothing) {
+  RuleSet rules = rulesFrom("uplink:\n  - topic: x\n    enabled: false\n");
+  EXPECT_TRUE(routeEvent(rules, notification("s", sensorValues()), testModel()).empty());
+}
+
+TEST(Router, ValueStyleAppliesTransformsAndNamesInTopics) {
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "{endpoint}/{object_name}/{instance}/{resource_name}"
+    match: {path: /3303/+/5700}
+    payload: value
+    transform: {scale: 1.8, offset: 32, round: 1, rename: fahrenheit}
+)");
+  auto messages = routeEvent(rules, notification("sensor-1", sensorValues()), testModel());
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].topic, "sensor-1/Temperature/0/fahrenheit");
+  EXPECT_EQ(messages[0].payload, "70.7");
+  EXPECT_EQ(messages[1].payload, "26.2");
+  EXPECT_EQ(messages[0].contentType, "text/plain");
+}
+
+TEST(Router, TransformRoundingToWholeNumbersGivesIntegers) {
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "t"
+    match: {path: /3/0/9}
+    transform: {scale: 10, round: 0}
+)");
+  auto messages = routeEvent(rules, notification("d", {{path("/3/0/9"), Value::integer(87), std::nullopt}}), testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  auto doc = json(messages[0].payload);
+  EXPECT_TRUE(doc["value"].IsInt64());
+  EXPECT_EQ(doc["value"].GetInt64(), 870);
+  EXPECT_EQ(str(doc["unit"]), "%");
+}
+
+TEST(Router, MultipleResourceInstancesTravelTogether) {
+  RuleSet rules = rulesFrom("uplink:\n  - topic: \"{object}/{instance}/{resource}\"\n    payload: value\n");
+  auto event = notification("d", {{path("/3/0/7/0"), Value::integer(3800), std::nullopt},
+                                  {path("/3/0/7/1"), Value::integer(5000), std::nullopt}});
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "3/0/7");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(doc["0"].GetInt64(), 3800);
+  EXPECT_EQ(doc["1"].GetInt64(), 5000);
+}
+
+TEST(Router, SenmlStyleCarriesEveryValueWithTimes) {
+  RuleSet rules = rulesFrom("uplink:\n  - topic: \"{endpoint}/senml\"\n    payload: senml\n");
+  auto event = notification("d", sensorValues());
+  event.values.push_back({path("/3/0/13"), Value::time(1700000000), std::nullopt});
+  event.values.push_back({path("/3311/0/5850"), Value::boolean(true), std::nullopt});
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].contentType, "application/senml+json");
+  auto doc = json(messages[0].payload);
+  ASSERT_TRUE(doc.IsArray());
+  ASSERT_EQ(doc.Size(), 5u);
+  EXPECT_EQ(str(doc[0]["bn"]), "/");
+  EXPECT_EQ(str(doc[0]["n"]), "3303/0/5700");
+  EXPECT_EQ(doc[0]["v"].GetDouble(), 21.5);
+  EXPECT_EQ(doc[1]["t"].GetDouble(), 1700000123.0);
+  EXPECT_EQ(str(doc[2]["vs"]), "outdoor");
+  EXPECT_EQ(doc[3]["v"].GetInt64(), 1700000000);
+  EXPECT_TRUE(doc[4]["vb"].GetBool());
+}
+
+TEST(Router, TreeStylePublishesOneMessagePerObjectInstance) {
+  RuleSet rules = rulesFrom("uplink:\n  - topic: \"{endpoint}/{object}/{instance}\"\n    payload: tree\n");
+  auto messages = routeEvent(rules, notification("d", sensorValues()), testModel());
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].topic, "d/3303/0");
+  EXPECT_EQ(messages[1].topic, "d/3303/1");
+  auto doc = json(messages[1].payload);
+  EXPECT_EQ(str(doc["path"]), "/3303/1");
+  EXPECT_EQ(str(doc["object"]), "Temperature");
+  EXPECT_EQ(doc["resources"]["5700"].GetDouble(), -3.25);
+  EXPECT_EQ(str(doc["resources"]["5750"]), "outdoor");
+}
+
+TEST(Router, EventStyleDescribesRegistrations) {
+  RuleSet rules = rulesFrom("uplink:\n  - topic: \"lwm2m/{endpoint}/event/{event}\"\n    payload: event\n");
+  auto event = testing::registered("sensor-1", {"/1/0", "/3/0", "/3303/0"});
+  event.registration.queueMode = true;
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "lwm2m/sensor-1/event/registered");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["event"]), "registered");
+  EXPECT_EQ(str(doc["endpoint"]), "sensor-1");
+  EXPECT_EQ(str(doc["gateway"]), "edge-1");
+  EXPECT_EQ(doc["lifetime"].GetUint(), 300u);
+  EXPECT_EQ(str(doc["lwm2m"]), "1.1");
+  EXPECT_TRUE(doc["queueMode"].GetBool());
+  ASSERT_EQ(doc["objects"].Size(), 3u);
+  EXPECT_EQ(str(doc["objects"][2]), "/3303/0");
+}
+
+TEST(Router, EventStyleNamesQueuedAndExpiredRequests) {
+  RuleSet rules = rulesFrom("uplink:\n  - topic: \"e/{event}\"\n    payload: event\n");
+  DeviceEvent event;
+  event.kind = EventKind::RequestExpired;
+  event.endpoint = "sleepy";
+  event.operation = Operation::Write;
+  event.requestPath = path("/3/0/14");
+  event.reply.requestId = "42";
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "e/expired-request");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["id"]), "42");
+  EXPECT_EQ(str(doc["operation"]), "write");
+  EXPECT_EQ(str(doc["path"]), "/3/0/14");
+}
+
+TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {
+  RuleSet rules;
+  DeviceEvent event;
+  event.kind = EventKind::Response;
+  event.endpoint = "sensor-1";
+  event.operation = Operation::Read;
+  event.requestPath = path("/3/0/0");
+  event.code = "2.05";
+  event.values = {{path("/3/0/0"), Value::string("Acme"), std::nullopt}};
+  event.reply.topic = "app/replies";
+  event.reply.correlationData = "\x01\x02";
+  event.reply.correlationId = "corr-7";
+  event.reply.requestId = "7";
+  event.reply.qos = 1;
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "app/replies");
+  EXPECT_EQ(messages[0].qos, 1);
+  EXPECT_EQ(messages[0].correlationData, "\x01\x02");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["id"]), "7");
+  EXPECT_EQ(str(doc["correlation"]), "corr-7");
+  EXPECT_EQ(str(doc["operation"]), "read");
+  EXPECT_EQ(str(doc["code"]), "2.05");
+  EXPECT_EQ(str(doc["status"]), "content");
+  EXPECT_EQ(str(doc["values"][0]["value"]), "Acme");
+
+  event.outcome = ResponseOutcome::Timeout;
+  auto timeout = json(routeEvent(rules, event, testModel())[0].payload);
+  EXPECT_EQ(str(timeout["status"]), "timeout");
+  EXPECT_FALSE(timeout.HasMember("code"));
+
+  event.kind = EventKind::Queued;
+  auto queued = routeEvent(rules, event, testModel());
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0].topic, "app/replies");
+  EXPECT_EQ(str(json(queued[0].payload)["status"]), "queued");
+  EXPECT_EQ(str(json(queued[0].payload)["id"]), "7");
+  event.kind = EventKind::RequestExpired;
+  EXPECT_EQ(str(json(routeEvent(rules, event, testModel())[0].payload)["status"]), "expired");
+}
+
+}  // namespace
+}  // namespace lwm2m::mapping
