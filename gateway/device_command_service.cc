@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/command_json.h"
+#include "gateway/device_reports.h"
+#include "lwm2m/formats/link_format.h"
 
 namespace lwm2m::gateway {
 
@@ -41,17 +43,16 @@ void DeviceCommandService::deliver(const QueuedRequest& request, std::function<v
   auto parsed = parseCommand(request.body, model_);
   if (!parsed) {
     // Validated when accepted; only a changed object model can get here.
-    publish(api::DeviceEventKind::Response, request,
-            resultToJson(server::DeviceResponse::failure(server::Outcome::BadRequest, parsed.error().message),
-                         model::Path(), model_),
-            {});
+    publishResponse(request, server::DeviceResponse::failure(server::Outcome::BadRequest, parsed.error().message),
+                    model::Path());
     done(true);
     return;
   }
   const model::Path path = parsed->request.path;
+  const std::vector<model::Path> paths = parsed->request.paths;
   spdlog::debug("delivering {} {} to {}", request.operation, request.id, request.endpoint);
   sender_.send(request.endpoint, std::move(parsed->request),
-               [this, request, path, done = std::move(done)](server::DeviceResponse response) {
+               [this, request, path, paths, done = std::move(done)](server::DeviceResponse response) {
                  bool answered = true;
                  if (response.outcome == server::Outcome::Timeout) {
                    presence_.requestTimedOut(request.endpoint);
@@ -59,7 +60,7 @@ void DeviceCommandService::deliver(const QueuedRequest& request, std::function<v
                  } else if (response.outcome != server::Outcome::NotRegistered) {
                    presence_.uplink(request.endpoint);
                  }
-                 publish(api::DeviceEventKind::Response, request, resultToJson(response, path, model_), {});
+                 publishResponse(request, response, path, paths);
                  done(answered);
                });
 }
@@ -107,8 +108,29 @@ void DeviceCommandService::onUpdated(const server::Registration& reg) { queue_.d
 
 void DeviceCommandService::onAwake(const std::string& endpoint) { queue_.deviceReachable(endpoint); }
 
+void DeviceCommandService::publishResponse(const QueuedRequest& request, const server::DeviceResponse& response,
+                                           const model::Path& path, const std::vector<model::Path>& paths) {
+  api::DeviceEvent event = eventFor(api::DeviceEventKind::Response, request);
+  api::CommandInfo& info = *event.command;
+  info.result = resultToJson(response, path, model_);
+  info.outcome = server::outcomeName(response.outcome);
+  info.code = response.code;
+  for (const auto& link : response.links) info.links.push_back(formats::encodeLinkFormat({link}));
+  info.createdPath = response.createdPath;
+  event.values = reportedValues(response, path);
+  event.paths = paths.empty() ? std::vector<model::Path>{path} : paths;
+  publish_(event);
+}
+
 void DeviceCommandService::publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string result,
                                    std::string reason) {
+  api::DeviceEvent event = eventFor(kind, request);
+  event.command->result = std::move(result);
+  event.command->reason = std::move(reason);
+  publish_(event);
+}
+
+api::DeviceEvent DeviceCommandService::eventFor(api::DeviceEventKind kind, const QueuedRequest& request) const {
   api::DeviceEvent event;
   event.kind = kind;
   if (auto device = devices_.find(request.endpoint)) {
@@ -117,8 +139,8 @@ void DeviceCommandService::publish(api::DeviceEventKind kind, const QueuedReques
     event.device.endpoint = request.endpoint;
   }
   event.at = clock_.wallNow();
-  event.command = api::CommandInfo{request.id, request.operation, request.body, std::move(result), std::move(reason)};
-  publish_(event);
+  event.command = api::CommandInfo{request.id, request.operation, request.body, {}, {}};
+  return event;
 }
 
 }  // namespace lwm2m::gateway

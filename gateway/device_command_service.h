@@ -45,6 +45,9 @@ class DeviceCommandService : public api::DeviceCommands,
 
  private:
   void publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string result, std::string reason);
+  void publishResponse(const QueuedRequest& request, const server::DeviceResponse& response, const model::Path& path,
+                       const std::vector<model::Path>& paths = {});
+  api::DeviceEvent eventFor(api::DeviceEventKind kind, const QueuedRequest& request) const;
 
   RequestQueue& queue_;
   server::RequestSender& sender_;

@@ -15,6 +15,7 @@
 #include "gateway/device_event_fanout.h"
 #include "gateway/device_command_service.h"
 #include "gateway/device_presence.h"
+#include "gateway/device_reports.h"
 #include "gateway/request_queue.h"
 #include "gateway/device_registry.h"
 #include "gateway/registration_persistence.h"
@@ -25,6 +26,7 @@
 #include "lwm2m/server/observation_registry.h"
 #include "lwm2m/server/registration_interface.h"
 #include "lwm2m/server/request_sender.h"
+#include "lwm2m/server/send_handler.h"
 #include "lwm2m/server/uplink_dispatcher.h"
 #include "persistence/database.h"
 
@@ -110,18 +112,14 @@ struct Gateway::Parts {
         objectModel(model::ObjectModel::builtIn()),
         observations(endpoint, scheduler, registration, objectModel),
         sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
+        send(scheduler, registration, objectModel),
+        reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
               [this](const QueuedRequest& r, std::function<void(bool)> done) { commands.deliver(r, std::move(done)); },
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         commands(queue, sender, presence, objectModel, registry, scheduler,
-                 [this](const api::DeviceEvent& e) {
-                   if (running) {
-                     fanout.publish(e);
-                   } else {
-                     eventsBeforeStart.push_back(e);
-                   }
-                 }),
+                 [this](const api::DeviceEvent& e) { publishEvent(e); }),
         mqtt(io, mqttSettings(config.mqtt)),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
@@ -150,6 +148,8 @@ struct Gateway::Parts {
   model::ObjectModel objectModel;
   server::ObservationRegistry observations;
   server::RequestSender sender;
+  server::SendHandler send;
+  DeviceReports reports;
   RequestQueue queue;
   DeviceCommandService commands;
   bridges::mqtt::MqttBridge mqtt;
@@ -160,6 +160,15 @@ struct Gateway::Parts {
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
   bool running = false;
   bool stopping = false;
+
+  // Events of commands and reports go to the bridges once they run.
+  void publishEvent(const api::DeviceEvent& e) {
+    if (running) {
+      fanout.publish(e);
+    } else {
+      eventsBeforeStart.push_back(e);
+    }
+  }
 };
 
 Gateway::Gateway(const GatewayConfig& config) {
@@ -184,6 +193,10 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.addListener(&p.presenceFeed);
   p.registration.addListener(&p.observations);
   p.registration.addListener(&p.commands);
+  p.registration.addListener(&p.send);
+  p.dispatcher.setSendHandler(&p.send);
+  p.send.addListener(&p.reports);
+  p.observations.addListener(&p.reports);
   p.presence.addListener(&p.fanout);
   p.presence.addListener(&p.commands);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });

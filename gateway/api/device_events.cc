@@ -16,6 +16,10 @@ std::string_view toString(DeviceEventKind kind) {
       return "awake";
     case DeviceEventKind::Asleep:
       return "asleep";
+    case DeviceEventKind::Notification:
+      return "notification";
+    case DeviceEventKind::Send:
+      return "send";
     case DeviceEventKind::Queued:
       return "queued";
     case DeviceEventKind::Response:

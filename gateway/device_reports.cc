@@ -1,0 +1,64 @@
+#include "gateway/device_reports.h"
+
+#include <spdlog/spdlog.h>
+
+namespace lwm2m::gateway {
+namespace {
+
+std::string joined(const std::vector<model::Path>& paths) {
+  std::string out;
+  for (const auto& p : paths) out += (out.empty() ? "" : ",") + p.toString();
+  return out;
+}
+
+}  // namespace
+
+std::vector<model::TimestampedNodes> reportedValues(const server::DeviceResponse& response,
+                                                    const model::Path& path) {
+  if (!response.timestamped.empty()) return response.timestamped;
+  if (response.node) return {model::TimestampedNodes{std::nullopt, {{path, *response.node}}}};
+  if (!response.nodes.empty()) return {model::TimestampedNodes{std::nullopt, response.nodes}};
+  return {};
+}
+
+api::DeviceEvent DeviceReports::eventFor(api::DeviceEventKind kind, const std::string& endpoint) const {
+  api::DeviceEvent event;
+  event.kind = kind;
+  if (auto device = devices_.find(endpoint)) {
+    event.device = std::move(*device);
+  } else {
+    event.device.endpoint = endpoint;
+  }
+  event.at = clock_.wallNow();
+  return event;
+}
+
+void DeviceReports::onNotification(const server::NotificationEvent& n) {
+  presence_.uplink(n.endpoint);
+  if (n.values.outcome != server::Outcome::Success) {
+    spdlog::warn("device {}: notification {} on {} not understood: {}", n.endpoint, n.sequence, joined(n.paths),
+                 n.values.reason);
+    return;
+  }
+  spdlog::debug("device {}: notification {} on {}", n.endpoint, n.sequence, joined(n.paths));
+  api::DeviceEvent event = eventFor(api::DeviceEventKind::Notification, n.endpoint);
+  event.paths = n.paths;
+  event.sequence = n.sequence;
+  event.values = reportedValues(n.values, n.paths.empty() ? model::Path() : n.paths.front());
+  publish_(event);
+}
+
+void DeviceReports::onObservationEnded(const std::string& endpoint, const std::vector<model::Path>& paths,
+                                       const std::string& reason) {
+  spdlog::info("device {}: observation of {} ended: {}", endpoint, joined(paths), reason);
+}
+
+void DeviceReports::onSend(const server::SendEvent& s) {
+  presence_.uplink(s.endpoint);
+  spdlog::debug("device {}: Send with {} timestamp(s)", s.endpoint, s.values.size());
+  api::DeviceEvent event = eventFor(api::DeviceEventKind::Send, s.endpoint);
+  event.values = s.values;
+  publish_(event);
+}
+
+}  // namespace lwm2m::gateway

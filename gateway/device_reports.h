@@ -1,0 +1,46 @@
+#pragma once
+// Turns what devices report on their own — notifications of observed values
+// and LwM2M Send — into api::DeviceEvents (Notification, Send) for the
+// bridges. Each report is an uplink: a queue-mode device is awake.
+//
+// Contract: I/O thread only; events are handed to `publish` in arrival order.
+
+#include <functional>
+#include <vector>
+
+#include "gateway/api/device_directory.h"
+#include "gateway/api/device_events.h"
+#include "gateway/device_presence.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/observation_registry.h"
+#include "lwm2m/server/send_handler.h"
+
+namespace lwm2m::gateway {
+
+// The values of an answer, one entry per timestamp: the timestamped values
+// when the format carried times, else the node at `path` or the composite's nodes.
+std::vector<model::TimestampedNodes> reportedValues(const server::DeviceResponse& response,
+                                                    const model::Path& path);
+
+class DeviceReports : public server::NotificationListener, public server::SendListener {
+ public:
+  using Publish = std::function<void(const api::DeviceEvent&)>;
+  DeviceReports(DevicePresence& presence, const api::DeviceDirectory& devices, const coap::Scheduler& clock,
+                Publish publish)
+      : presence_(presence), devices_(devices), clock_(clock), publish_(std::move(publish)) {}
+
+  void onNotification(const server::NotificationEvent& event) override;
+  void onObservationEnded(const std::string& endpoint, const std::vector<model::Path>& paths,
+                          const std::string& reason) override;
+  void onSend(const server::SendEvent& event) override;
+
+ private:
+  api::DeviceEvent eventFor(api::DeviceEventKind kind, const std::string& endpoint) const;
+
+  DevicePresence& presence_;
+  const api::DeviceDirectory& devices_;
+  const coap::Scheduler& clock_;
+  Publish publish_;
+};
+
+}  // namespace lwm2m::gateway
