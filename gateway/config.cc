@@ -122,8 +122,11 @@ std::optional<std::string> checkMqttUri(std::string_view uri) {
   return std::nullopt;
 }
 
-std::optional<std::string> checkEventTopic(std::string_view topic) {
-  if (topic.empty()) return "must not be empty";
+namespace {
+
+// No wildcards, and only the placeholders in `allowed` ("{endpoint} or {kind}").
+std::optional<std::string> checkTopicTemplate(std::string_view topic,
+                                              std::initializer_list<std::string_view> allowed) {
   if (topic.find_first_of("+#") != std::string_view::npos) {
     return "must not contain the wildcards '+' or '#' (got " + inQuotes(topic) + ")";
   }
@@ -132,10 +135,50 @@ std::optional<std::string> checkEventTopic(std::string_view topic) {
     const auto close = topic.find('}', pos);
     if (close == std::string_view::npos) return "unclosed '{' in " + inQuotes(topic);
     const auto name = topic.substr(pos + 1, close - pos - 1);
-    if (name != "endpoint" && name != "kind") {
-      return "unknown placeholder {" + std::string(name) +
-             "} (expected {endpoint} or {kind})";
+    bool known = false;
+    std::string expected;
+    for (std::string_view a : allowed) {
+      known = known || a == name;
+      expected += (expected.empty() ? "{" : " or {") + std::string(a) + "}";
     }
+    if (!known) {
+      return "unknown placeholder {" + std::string(name) + "} (expected " + expected + ")";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string defaultGatewayId() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "lwm2m-gateway";
+  return name;
+}
+
+std::optional<std::string> checkEventTopic(std::string_view topic) {
+  if (topic.empty()) return "must not be empty";
+  return checkTopicTemplate(topic, {"endpoint", "kind"});
+}
+
+std::optional<std::string> checkStatusTopic(std::string_view topic) {
+  return checkTopicTemplate(topic, {"gateway"});
+}
+
+std::optional<std::string> checkDeviceStatusTopic(std::string_view topic) {
+  return checkTopicTemplate(topic, {"endpoint"});
+}
+
+std::optional<std::string> checkMqttVersion(std::string_view version) {
+  if (version == "5" || version == "3.1.1") return std::nullopt;
+  return "must be \"5\" or \"3.1.1\" (got " + inQuotes(version) + ")";
+}
+
+std::optional<std::string> checkGatewayId(std::string_view id) {
+  if (id.empty()) return "must not be empty";
+  if (id.size() > 128) return "must be at most 128 bytes long";
+  for (unsigned char c : id) {
+    if (c < 0x20 || c == 0x7f) return "must not contain control characters";
   }
   return std::nullopt;
 }

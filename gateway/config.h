@@ -18,6 +18,9 @@
 
 namespace lwm2m::gateway {
 
+// The host name, or "lwm2m-gateway" if it cannot be read.
+std::string defaultGatewayId();
+
 struct CoapConfig {
   std::string listen = "0.0.0.0:5683";  // HOST:PORT, IPv6 as [::]:5683
   std::chrono::milliseconds ackTimeout{2000};  // RFC 7252 ACK_TIMEOUT
@@ -47,16 +50,32 @@ struct MqttConfig {
   std::string clientId = "lwm2m-gateway";
   std::string username;  // empty: no user name
   std::string password;
+  std::string version = "5";  // "5" or "3.1.1" (for brokers without MQTT 5, e.g. Azure IoT Hub)
   std::string caFile;    // TLS: PEM CA certificates; empty: the system trust store
   std::string certFile;  // TLS: PEM client certificate (with keyFile), for mutual TLS
   std::string keyFile;
   std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
+  // Retained "online"/"offline" of the gateway ({gateway}: gateway.id), also
+  // the Last Will; empty: none.
+  std::string statusTopic = "lwm2m-gateway/{gateway}/status";
+  // Retained "online"/"asleep"/"offline" of each device; empty: none.
+  std::string deviceStatusTopic = "lwm2m/{endpoint}/status";
   int qos = 1;
   std::chrono::seconds keepalive{30};  // 0 disables keep-alive
+  std::chrono::seconds sessionExpiry{3600};  // MQTT 5: how long the broker keeps our session
   std::chrono::milliseconds reconnectMin{500};
   std::chrono::milliseconds reconnectMax{30000};
-  std::uint32_t maxBuffered = 100000;  // messages kept while the broker is away
+  // QoS >= 1 messages kept (in the database) until the broker acknowledged
+  // them; beyond this the oldest are dropped and counted.
+  std::uint32_t outboxLimit = 100000;
+  std::uint32_t maxInflight = 100;  // unacknowledged QoS >= 1 messages at a time
   bool operator==(const MqttConfig&) const = default;
+};
+
+// Who this gateway is toward the cloud: {gateway} in mqtt.status_topic.
+struct IdentityConfig {
+  std::string id = defaultGatewayId();  // default: the host name
+  bool operator==(const IdentityConfig&) const = default;
 };
 
 struct StorageConfig {
@@ -75,6 +94,7 @@ struct LoggingConfig {
 };
 
 struct GatewayConfig {
+  IdentityConfig gateway;
   CoapConfig coap;
   Lwm2mConfig lwm2m;
   HttpConfig http;
@@ -99,6 +119,13 @@ Result<ListenAddress> parseListenAddress(std::string_view text);
 std::optional<std::string> checkListenAddress(std::string_view text);
 std::optional<std::string> checkMqttUri(std::string_view uri);
 std::optional<std::string> checkEventTopic(std::string_view topic);
+// Empty (disabled) or a topic whose only placeholder is {gateway}.
+std::optional<std::string> checkStatusTopic(std::string_view topic);
+// Empty (disabled) or a topic whose only placeholder is {endpoint}.
+std::optional<std::string> checkDeviceStatusTopic(std::string_view topic);
+std::optional<std::string> checkMqttVersion(std::string_view version);
+// Not empty, no control characters, at most 128 bytes.
+std::optional<std::string> checkGatewayId(std::string_view id);
 std::optional<std::string> checkLogLevel(std::string_view level);
 // Empty, or a regular file this process can read.
 std::optional<std::string> checkReadableFile(std::string_view path);

@@ -162,6 +162,7 @@ constexpr long long kUint32Max = std::numeric_limits<std::uint32_t>::max();
 
 std::vector<Section> schema(GatewayConfig& c) {
   return {
+      {"gateway", {stringField("id", c.gateway.id, checkGatewayId)}},
       {"coap",
        {stringField("listen", c.coap.listen, checkListenAddress),
         durationField("ack_timeout_ms", c.coap.ackTimeout, 1, 600000),
@@ -178,15 +179,20 @@ std::vector<Section> schema(GatewayConfig& c) {
        {stringField("uri", c.mqtt.uri, checkMqttUri),
         stringField("client_id", c.mqtt.clientId, nonEmpty),
         stringField("username", c.mqtt.username), stringField("password", c.mqtt.password),
+        stringField("version", c.mqtt.version, checkMqttVersion),
         stringField("ca_file", c.mqtt.caFile, checkReadableFile),
         stringField("cert_file", c.mqtt.certFile, checkReadableFile),
         stringField("key_file", c.mqtt.keyFile, checkReadableFile),
         stringField("event_topic", c.mqtt.eventTopic, checkEventTopic),
+        stringField("status_topic", c.mqtt.statusTopic, checkStatusTopic),
+        stringField("device_status_topic", c.mqtt.deviceStatusTopic, checkDeviceStatusTopic),
         integerField("qos", c.mqtt.qos, 0, 2, "must be 0, 1 or 2"),
         durationField("keepalive_s", c.mqtt.keepalive, 0, 65535),
+        durationField("session_expiry_s", c.mqtt.sessionExpiry, 0, kUint32Max),
         durationField("reconnect_min_ms", c.mqtt.reconnectMin, 1, 3600000),
         durationField("reconnect_max_ms", c.mqtt.reconnectMax, 1, 3600000),
-        integerField("max_buffered", c.mqtt.maxBuffered, 1, 100000000)}},
+        integerField("outbox_limit", c.mqtt.outboxLimit, 1, 100000000),
+        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535)}},
       {"storage", {stringField("data_dir", c.storage.dataDir, nonEmpty)}},
       {"mapping", {stringField("path", c.mapping.path)}},
       {"logging", {stringField("level", c.logging.level, checkLogLevel)}},
@@ -237,8 +243,8 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (coap, lwm2m, http, mqtt, storage, mapping, "
-                  "logging), got " + describe(root));
+                  ": expected a map of sections (gateway, coap, lwm2m, http, mqtt, storage, "
+                  "mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);
     std::set<std::string> seen;

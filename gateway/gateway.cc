@@ -10,11 +10,13 @@
 #include <spdlog/spdlog.h>
 
 #include "bridges/http/http_server.h"
+#include "bridges/mqtt/event_topic.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "gateway/command_line.h"
 #include "gateway/device_event_fanout.h"
 #include "gateway/device_command_service.h"
 #include "gateway/device_presence.h"
+#include "gateway/mqtt_outbox.h"
 #include "gateway/device_reports.h"
 #include "gateway/request_queue.h"
 #include "gateway/device_registry.h"
@@ -67,18 +69,24 @@ server::RegistrationSettings registrationSettings(const Lwm2mConfig& c) {
   return s;
 }
 
-bridges::mqtt::MqttSettings mqttSettings(const MqttConfig& c) {
+bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
+  const MqttConfig& c = config.mqtt;
   bridges::mqtt::MqttSettings s;
   s.uri = c.uri;
   s.clientId = c.clientId;
   s.username = c.username;
   s.password = c.password;
+  s.version = c.version == "3.1.1" ? bridges::mqtt::MqttVersion::V311 : bridges::mqtt::MqttVersion::V5;
+  s.sessionExpiry = c.sessionExpiry;
+  s.statusTopic = bridges::mqtt::expandStatusTopic(c.statusTopic, config.gateway.id);
   s.eventTopic = c.eventTopic;
+  s.deviceStatusTopic = c.deviceStatusTopic;
   s.qos = c.qos;
   s.keepalive = c.keepalive;
   s.reconnectMin = c.reconnectMin;
   s.reconnectMax = c.reconnectMax;
-  s.maxBuffered = c.maxBuffered;
+  s.outboxLimit = c.outboxLimit;
+  s.maxInflight = c.maxInflight;
   s.caFile = c.caFile;
   s.certFile = c.certFile;
   s.keyFile = c.keyFile;
@@ -120,13 +128,18 @@ struct Gateway::Parts {
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         commands(queue, sender, presence, objectModel, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
-        mqtt(io, mqttSettings(config.mqtt)),
+        mqttOutbox(database->outbox()),
+        mqtt(io, mqttSettings(config), &mqttOutbox),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
-               return api::HealthReport{std::string(gatewayVersion()),
+               api::HealthReport health{std::string(gatewayVersion()),
                                         std::chrono::duration_cast<std::chrono::seconds>(
                                             std::chrono::steady_clock::now() - startedAt),
                                         registration.registrations().size(), mqtt.connected()};
+               const auto link = mqtt.stats();
+               health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped,
+                                                         link.rejected};
+               return health;
              },
              &commands),
         signals(io, SIGINT, SIGTERM),
@@ -152,6 +165,7 @@ struct Gateway::Parts {
   DeviceReports reports;
   RequestQueue queue;
   DeviceCommandService commands;
+  MqttOutbox mqttOutbox;
   bridges::mqtt::MqttBridge mqtt;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;

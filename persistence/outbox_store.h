@@ -48,6 +48,9 @@ class OutboxStore {
 
   // The `limit` oldest messages, oldest first.
   virtual Result<std::vector<OutboxRecord>> loadOldest(std::size_t limit) = 0;
+  // The `limit` oldest messages with an id above `afterId`, oldest first (to
+  // read a large backlog in batches).
+  virtual Result<std::vector<OutboxRecord>> loadAfter(std::int64_t afterId, std::size_t limit) = 0;
   virtual Result<std::size_t> count() = 0;
 };
 

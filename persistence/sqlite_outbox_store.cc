@@ -17,6 +17,9 @@ const std::string kDropOldest =
     "DELETE FROM outbox WHERE id NOT IN (SELECT id FROM outbox ORDER BY id DESC LIMIT ?1)";
 const std::string kLoadOldest =
     "SELECT id, topic, payload, qos, retain, created_at_ms FROM outbox ORDER BY id LIMIT ?1";
+const std::string kLoadAfter =
+    "SELECT id, topic, payload, qos, retain, created_at_ms FROM outbox WHERE id > ?1 "
+    "ORDER BY id LIMIT ?2";
 const std::string kCount = "SELECT count(*) FROM outbox";
 
 std::int64_t asLimit(std::size_t value) {
@@ -79,22 +82,41 @@ void SqliteOutboxStore::dropOldestBeyond(std::size_t bound,
       });
 }
 
+namespace {
+
+std::vector<OutboxRecord> readRecords(SQLite::Statement& statement) {
+  std::vector<OutboxRecord> records;
+  while (statement.executeStep()) {
+    OutboxRecord& r = records.emplace_back();
+    r.id = statement.getColumn(0).getInt64();
+    r.topic = statement.getColumn(1).getString();
+    r.payload = columnBlob(statement, 2);
+    r.qos = statement.getColumn(3).getInt();
+    r.retain = statement.getColumn(4).getInt() != 0;
+    r.createdAtMs = statement.getColumn(5).getInt64();
+  }
+  return records;
+}
+
+}  // namespace
+
 Result<std::vector<OutboxRecord>> SqliteOutboxStore::loadOldest(std::size_t limit) {
   return reader_.read<std::vector<OutboxRecord>>(
       "load outbox messages", [&](Connection& connection) {
-        std::vector<OutboxRecord> records;
         SQLite::Statement& statement = connection.prepare(kLoadOldest);
         statement.bind(1, asLimit(limit));
-        while (statement.executeStep()) {
-          OutboxRecord& r = records.emplace_back();
-          r.id = statement.getColumn(0).getInt64();
-          r.topic = statement.getColumn(1).getString();
-          r.payload = columnBlob(statement, 2);
-          r.qos = statement.getColumn(3).getInt();
-          r.retain = statement.getColumn(4).getInt() != 0;
-          r.createdAtMs = statement.getColumn(5).getInt64();
-        }
-        return records;
+        return readRecords(statement);
+      });
+}
+
+Result<std::vector<OutboxRecord>> SqliteOutboxStore::loadAfter(std::int64_t afterId,
+                                                               std::size_t limit) {
+  return reader_.read<std::vector<OutboxRecord>>(
+      "load outbox messages after " + std::to_string(afterId), [&](Connection& connection) {
+        SQLite::Statement& statement = connection.prepare(kLoadAfter);
+        statement.bind(1, afterId);
+        statement.bind(2, asLimit(limit));
+        return readRecords(statement);
       });
 }
 

@@ -22,6 +22,7 @@ class SqliteOutboxStore final : public OutboxStore {
   void dropOldestBeyond(std::size_t bound,
                         std::function<void(Result<std::size_t>)> done) override;
   Result<std::vector<OutboxRecord>> loadOldest(std::size_t limit) override;
+  Result<std::vector<OutboxRecord>> loadAfter(std::int64_t afterId, std::size_t limit) override;
   Result<std::size_t> count() override;
 
  private:

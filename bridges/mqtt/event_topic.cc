@@ -34,4 +34,18 @@ std::string expandEventTopic(std::string_view topicTemplate, std::string_view en
   return topic;
 }
 
+std::string expandStatusTopic(std::string_view topicTemplate, std::string_view gatewayId) {
+  static constexpr std::string_view kGateway = "{gateway}";
+  std::string topic;
+  for (std::size_t i = 0; i < topicTemplate.size();) {
+    if (topicTemplate.substr(i).starts_with(kGateway)) {
+      topic += topicLevel(gatewayId);
+      i += kGateway.size();
+    } else {
+      topic += topicTemplate[i++];
+    }
+  }
+  return topic;
+}
+
 }  // namespace lwm2m::bridges::mqtt

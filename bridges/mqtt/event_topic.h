@@ -1,6 +1,5 @@
 #pragma once
-// The MQTT topic of a device event, from a template such as
-// "lwm2m/{endpoint}/event/{kind}".
+// MQTT topics from templates such as "lwm2m/{endpoint}/event/{kind}".
 
 #include <string>
 #include <string_view>
@@ -12,5 +11,9 @@ namespace lwm2m::bridges::mqtt {
 // cannot add topic levels or wildcards. The exact name is in the payload.
 std::string expandEventTopic(std::string_view topicTemplate, std::string_view endpoint,
                              std::string_view kind);
+
+// The gateway status topic: every {gateway} replaced by the gateway id, with
+// the same protection as {endpoint} above.
+std::string expandStatusTopic(std::string_view topicTemplate, std::string_view gatewayId);
 
 }  // namespace lwm2m::bridges::mqtt

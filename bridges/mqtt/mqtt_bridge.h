@@ -1,51 +1,61 @@
 #pragma once
-// Publishes device events to an MQTT broker with the Paho async client.
+// Publishes device events to an MQTT broker through an MqttLink.
 //
-// The gateway starts even if the broker is down: the bridge connects in the
-// background, reconnects with back-off when the broker goes away, and keeps
-// events published meanwhile (up to maxBuffered, then drops new ones and logs
-// it once per episode). Connection changes are logged at info.
+// Each event is published as api::toJson(event) on the expanded event topic
+// (QoS settings.qos, not retained). Unless settings.deviceStatusTopic is
+// empty, the device's retained status follows the events: "online" on
+// registered/updated/awake, "asleep" on asleep, "offline" on deregistered and
+// expired; only changes are published. Delivery, the outbox, the bound and
+// the gateway status are the link's (see mqtt_link.h).
 //
-// Threading contract: construct, call and destroy on the gateway's I/O thread
-// (the io_context's one thread). Paho's callbacks arrive on its own threads and
-// are posted into the io_context; the io_context must outlive the bridge.
-// No call blocks the I/O thread except stop(), bounded by disconnectTimeout.
+// Threading contract: construct, call and destroy on the gateway's I/O thread;
+// the io_context must outlive the bridge. No call blocks the I/O thread except
+// start() (reads the outbox backlog) and stop() (bounded by disconnectTimeout).
 
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
-#include <memory>
+#include <string>
+#include <unordered_map>
 
+#include "bridges/mqtt/mqtt_link.h"
 #include "bridges/mqtt/mqtt_settings.h"
+#include "bridges/mqtt/outbox.h"
 #include "gateway/api/device_events.h"
 
 namespace lwm2m::bridges::mqtt {
 
-class MqttConnection;
-
 class MqttBridge : public gateway::api::DeviceEventListener {
  public:
   // Throws std::runtime_error if the settings cannot make a client (bad URI).
-  MqttBridge(boost::asio::io_context& io, MqttSettings settings);
+  // `outbox` may be null (messages then wait in memory only).
+  MqttBridge(boost::asio::io_context& io, MqttSettings settings, Outbox* outbox = nullptr);
   ~MqttBridge() override;  // stop()
   MqttBridge(const MqttBridge&) = delete;
   MqttBridge& operator=(const MqttBridge&) = delete;
 
-  // Begins connecting; returns at once.
+  // Begins connecting; returns at once (after reading the outbox backlog).
   void start();
-  // Disconnects cleanly, waiting at most disconnectTimeout for in-flight
-  // messages; no reconnect afterwards. Safe to call twice.
+  // See MqttLink::stop(). Safe to call twice.
   void stop();
   // A broker session is up (for GET /health).
   bool connected() const;
-  // Events dropped because the buffer was full, since start.
-  std::uint64_t droppedEvents() const;
+  // The link's counters (for GET /health).
+  LinkStats stats() const;
+  // Messages dropped because the outbox was full, since start.
+  std::uint64_t droppedEvents() const { return stats().dropped; }
 
-  // Publishes api::toJson(event) to the expanded event topic (buffered while offline).
+  // The broker session, for publishers and subscribers beyond device events.
+  MqttLink& link() { return link_; }
+
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
  private:
-  std::shared_ptr<MqttConnection> connection_;
+  void publishDeviceStatus(const std::string& endpoint, const char* status);
+
+  MqttSettings settings_;
+  MqttLink link_;
+  std::unordered_map<std::string, const char*> deviceStatus_;  // last published, by endpoint
 };
 
 }  // namespace lwm2m::bridges::mqtt

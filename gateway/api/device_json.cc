@@ -166,6 +166,19 @@ std::string toJson(const HealthReport& health) {
   w.Uint64(health.devices);
   writeKey(w, "mqtt");
   writeString(w, health.mqttConnected ? "connected" : "disconnected");
+  if (health.mqttOutbox) {
+    writeKey(w, "mqttOutbox");
+    w.StartObject();
+    writeKey(w, "waiting");
+    w.Uint64(health.mqttOutbox->waiting);
+    writeKey(w, "published");
+    w.Uint64(health.mqttOutbox->published);
+    writeKey(w, "dropped");
+    w.Uint64(health.mqttOutbox->dropped);
+    writeKey(w, "rejected");
+    w.Uint64(health.mqttOutbox->rejected);
+    w.EndObject();
+  }
   w.EndObject();
   return take(buffer);
 }

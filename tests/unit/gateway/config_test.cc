@@ -33,7 +33,14 @@ TEST(Config, EmptyTextGivesTheDefaults) {
   EXPECT_EQ(c.mqtt.keepalive, 30s);
   EXPECT_EQ(c.mqtt.reconnectMin, 500ms);
   EXPECT_EQ(c.mqtt.reconnectMax, 30000ms);
-  EXPECT_EQ(c.mqtt.maxBuffered, 100000u);
+  EXPECT_EQ(c.mqtt.outboxLimit, 100000u);
+  EXPECT_EQ(c.mqtt.maxInflight, 100u);
+  EXPECT_EQ(c.mqtt.version, "5");
+  EXPECT_EQ(c.mqtt.sessionExpiry, 3600s);
+  EXPECT_EQ(c.mqtt.statusTopic, "lwm2m-gateway/{gateway}/status");
+  EXPECT_EQ(c.mqtt.deviceStatusTopic, "lwm2m/{endpoint}/status");
+  EXPECT_EQ(c.gateway.id, defaultGatewayId());
+  EXPECT_FALSE(c.gateway.id.empty());
   EXPECT_EQ(c.storage.dataDir, "/var/lib/lwm2m-gateway");
   EXPECT_EQ(c.mapping.path, "");
   EXPECT_EQ(c.logging.level, "info");
@@ -134,7 +141,7 @@ lwm2m:
   strict_version: maybe
 mqtt:
   client_id: {a: b}
-  max_buffered: -1
+  outbox_limit: -1
   reconnect_min_ms: 2.5
 )");
   EXPECT_NE(errors.find("gateway.yaml:2: coap.max_retransmit: expected an integer (got a list)"),
@@ -143,7 +150,7 @@ mqtt:
             std::string::npos) << errors;
   EXPECT_NE(errors.find("gateway.yaml:6: mqtt.client_id: expected a string (got a map)"),
             std::string::npos) << errors;
-  EXPECT_NE(errors.find("gateway.yaml:7: mqtt.max_buffered: must be between 1 and"),
+  EXPECT_NE(errors.find("gateway.yaml:7: mqtt.outbox_limit: must be between 1 and"),
             std::string::npos) << errors;
   EXPECT_NE(errors.find("gateway.yaml:8: mqtt.reconnect_min_ms: expected an integer (got '2.5')"),
             std::string::npos) << errors;
@@ -151,8 +158,8 @@ mqtt:
 
 TEST(Config, UnknownSectionsDuplicatesAndBadShapes) {
   EXPECT_EQ(errorsOf("mqt:\n  qos: 1\n"),
-            "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: coap, "
-            "lwm2m, http, mqtt, storage, mapping, logging)");
+            "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: gateway, "
+            "coap, lwm2m, http, mqtt, storage, mapping, logging)");
   EXPECT_EQ(errorsOf("mqtt:\n  qos: 1\n  qos: 2\n"), "gateway.yaml:3: mqtt.qos: appears twice");
   EXPECT_EQ(errorsOf("mqtt: 5\n"), "gateway.yaml:1: mqtt: expected a map of keys (got '5')");
   EXPECT_NE(errorsOf("- a\n- b\n").find("gateway.yaml:1: expected a map of sections"),
@@ -251,6 +258,56 @@ TEST(Config, MissingFileIsAClearError) {
   auto dir = loadConfigFile("/tmp");
   ASSERT_FALSE(dir.ok());
   EXPECT_NE(dir.error().message.find("is a directory"), std::string::npos);
+}
+
+TEST(Config, GatewayIdAndMqttLinkKeys) {
+  auto loaded = loadConfigText(R"(gateway:
+  id: edge-17
+mqtt:
+  version: "3.1.1"
+  status_topic: "site/{gateway}/state"
+  device_status_topic: ""
+  session_expiry_s: 0
+  outbox_limit: 5
+  max_inflight: 2
+)", "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->gateway.id, "edge-17");
+  EXPECT_EQ(loaded->mqtt.version, "3.1.1");
+  EXPECT_EQ(loaded->mqtt.statusTopic, "site/{gateway}/state");
+  EXPECT_EQ(loaded->mqtt.deviceStatusTopic, "");
+  EXPECT_EQ(loaded->mqtt.sessionExpiry, 0s);
+  EXPECT_EQ(loaded->mqtt.outboxLimit, 5u);
+  EXPECT_EQ(loaded->mqtt.maxInflight, 2u);
+  // --print-config shows them and reads back the same.
+  const std::string yaml = toYaml(*loaded);
+  EXPECT_NE(yaml.find("id: \"edge-17\""), std::string::npos) << yaml;
+  auto again = loadConfigText(yaml, "printed.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *loaded);
+}
+
+TEST(Config, BadMqttLinkValuesAreNamed) {
+  const std::string errors = errorsOf(R"(gateway:
+  id: ""
+mqtt:
+  version: 4
+  status_topic: "gw/{endpoint}/status"
+  device_status_topic: "dev/+/status"
+  max_inflight: 0
+)");
+  EXPECT_NE(errors.find("gateway.yaml:2: gateway.id: must not be empty"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: mqtt.version: must be \"5\" or \"3.1.1\" (got '4')"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:5: mqtt.status_topic: unknown placeholder {endpoint} "
+                        "(expected {gateway})"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:6: mqtt.device_status_topic: must not contain the "
+                        "wildcards"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:7: mqtt.max_inflight: must be between 1 and 65535"),
+            std::string::npos) << errors;
 }
 
 TEST(Config, ShippedGatewayYamlDocumentsTheDefaults) {

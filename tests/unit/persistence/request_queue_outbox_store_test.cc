@@ -152,6 +152,29 @@ TEST(OutboxStore, MessagesComeBackOldestFirstAfterReopen) {
   EXPECT_GT(next, assigned.back());
 }
 
+TEST(OutboxStore, LoadAfterReadsABacklogInBatches) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 7; ++i) {
+    ids.push_back(db->outbox().append(message("t/" + std::to_string(i), {}), nullptr));
+  }
+  ASSERT_TRUE(completed([&](auto done) { db->outbox().remove(ids[3], done); }));
+  std::vector<std::string> topics;
+  std::int64_t after = 0;
+  for (int round = 0; round < 10; ++round) {
+    auto batch = db->outbox().loadAfter(after, 2).value();
+    if (batch.empty()) break;
+    EXPECT_LE(batch.size(), 2u);
+    for (const auto& r : batch) {
+      topics.push_back(r.topic);
+      after = r.id;
+    }
+  }
+  EXPECT_EQ(topics, (std::vector<std::string>{"t/0", "t/1", "t/2", "t/4", "t/5", "t/6"}));
+}
+
 TEST(OutboxStore, DropOldestBeyondABoundKeepsTheNewest) {
   TempDir temp;
   auto db = openOrFail(temp.path());

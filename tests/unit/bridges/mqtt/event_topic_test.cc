@@ -23,5 +23,12 @@ TEST(EventTopic, UnknownBracesStayAsWritten) {
   EXPECT_EQ(expandEventTopic("a/{end}/{kind", "e", "k"), "a/{end}/{kind");
 }
 
+TEST(StatusTopic, ReplacesTheGatewayIdAsOneLevel) {
+  EXPECT_EQ(expandStatusTopic("lwm2m-gateway/{gateway}/status", "edge-17"),
+            "lwm2m-gateway/edge-17/status");
+  EXPECT_EQ(expandStatusTopic("gw/{gateway}", "a/b#"), "gw/a_b_");
+  EXPECT_EQ(expandStatusTopic("fixed/status", "edge"), "fixed/status");
+}
+
 }  // namespace
 }  // namespace lwm2m::bridges::mqtt

@@ -134,6 +134,18 @@ TEST(HealthJson, ReportsStatusVersionUptimeDevicesAndMqtt) {
   EXPECT_STREQ(doc["mqtt"].GetString(), "connected");
   auto down = parse(toJson(HealthReport{"0.1.0", 0s, 0, false}));
   EXPECT_STREQ(down["mqtt"].GetString(), "disconnected");
+  EXPECT_FALSE(down.HasMember("mqttOutbox"));
+}
+
+TEST(HealthJson, ReportsTheMqttOutboxWhenGiven) {
+  HealthReport health{"0.1.0", 1s, 0, false};
+  health.mqttOutbox = MqttOutboxHealth{12, 30, 4, 1};
+  auto doc = parse(toJson(health));
+  ASSERT_TRUE(doc.HasMember("mqttOutbox"));
+  EXPECT_EQ(doc["mqttOutbox"]["waiting"].GetUint64(), 12u);
+  EXPECT_EQ(doc["mqttOutbox"]["published"].GetUint64(), 30u);
+  EXPECT_EQ(doc["mqttOutbox"]["dropped"].GetUint64(), 4u);
+  EXPECT_EQ(doc["mqttOutbox"]["rejected"].GetUint64(), 1u);
 }
 
 }  // namespace

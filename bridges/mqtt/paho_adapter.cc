@@ -1,0 +1,145 @@
+#include "bridges/mqtt/paho_adapter.h"
+
+#include <mqtt/exception.h>
+#include <mqtt/properties.h>
+#include <mqtt/ssl_options.h>
+#include <mqtt/will_options.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+namespace lwm2m::bridges::mqtt {
+namespace {
+
+// Paho C copies the property string into the packet; CORRELATION_DATA is
+// binary data, for which the same string constructor copies raw bytes.
+void addProperty(::mqtt::properties& props, ::mqtt::property::code code, const std::string& value) {
+  if (!value.empty()) props.add(::mqtt::property(code, value));
+}
+
+std::string stringProperty(const ::mqtt::properties& props, ::mqtt::property::code code) {
+  if (!props.contains(code)) return {};
+  try {
+    return ::mqtt::get<std::string>(props, code);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+::mqtt::ssl_options tlsOptions(const MqttSettings& settings,
+                               std::function<void(const std::string&)> tlsError) {
+  ::mqtt::ssl_options tls;
+  tls.set_enable_server_cert_auth(true);
+  tls.set_verify(true);  // the certificate must name the host we connect to
+  if (!settings.caFile.empty()) tls.set_trust_store(settings.caFile);
+  if (!settings.certFile.empty()) tls.set_key_store(settings.certFile);
+  if (!settings.keyFile.empty()) tls.set_private_key(settings.keyFile);
+  if (tlsError) tls.set_error_handler(std::move(tlsError));
+  return tls;
+}
+
+}  // namespace
+
+std::string pahoUri(const std::string& uri) {
+  if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
+  if (uri.rfind("mqtts://", 0) == 0) return "ssl://" + uri.substr(8);
+  return uri;
+}
+
+bool usesTls(const std::string& uri) {
+  return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0;
+}
+
+int pahoVersion(MqttVersion version) {
+  return version == MqttVersion::V5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
+}
+
+::mqtt::connect_options connectOptions(const MqttSettings& settings,
+                                       std::function<void(const std::string&)> tlsError) {
+  ::mqtt::connect_options options;
+  options.set_mqtt_version(pahoVersion(settings.version));
+  options.set_keep_alive_interval(static_cast<int>(settings.keepalive.count()));
+  // A persistent session: subscriptions and unacknowledged QoS 1/2 messages
+  // survive a reconnect. The setter of the other version is ignored by Paho.
+  if (settings.version == MqttVersion::V5) {
+    options.set_clean_start(false);
+    const auto expiry = std::min<std::int64_t>(settings.sessionExpiry.count(),
+                                               std::numeric_limits<std::int32_t>::max());
+    options.set_properties(::mqtt::properties{::mqtt::property(
+        ::mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<int32_t>(expiry))});
+  } else {
+    options.set_clean_session(false);
+  }
+  options.set_automatic_reconnect(false);  // the link's timer reconnects, first connection included
+  options.set_connect_timeout(std::chrono::seconds(10));
+  options.set_max_inflight(static_cast<int>(
+      std::clamp<std::size_t>(settings.maxInflight, 1, 65535)));
+  if (!settings.username.empty()) {
+    options.set_user_name(settings.username);
+    options.set_password(settings.password);
+  }
+  if (!settings.statusTopic.empty()) {
+    options.set_will(::mqtt::will_options(settings.statusTopic, std::string("offline"), 1, true));
+  }
+  if (usesTls(pahoUri(settings.uri))) options.set_ssl(tlsOptions(settings, std::move(tlsError)));
+  return options;
+}
+
+::mqtt::message_ptr toPahoMessage(const mapping::OutboundMessage& message, MqttVersion version) {
+  auto paho = ::mqtt::message::create(message.topic, message.payload.data(), message.payload.size(),
+                                      message.qos, message.retain);
+  if (version == MqttVersion::V5) {
+    ::mqtt::properties props;
+    addProperty(props, ::mqtt::property::RESPONSE_TOPIC, message.responseTopic);
+    addProperty(props, ::mqtt::property::CORRELATION_DATA, message.correlationData);
+    addProperty(props, ::mqtt::property::CONTENT_TYPE, message.contentType);
+    if (!props.empty()) paho->set_properties(std::move(props));
+  }
+  return paho;
+}
+
+mapping::InboundMessage fromPahoMessage(const ::mqtt::message& message) {
+  mapping::InboundMessage inbound;
+  inbound.topic = message.get_topic();
+  inbound.payload = message.to_string();
+  const auto& props = message.get_properties();
+  inbound.responseTopic = stringProperty(props, ::mqtt::property::RESPONSE_TOPIC);
+  inbound.correlationData = stringProperty(props, ::mqtt::property::CORRELATION_DATA);
+  return inbound;
+}
+
+std::string describeConnectFailure(int returnCode, int reasonCode) {
+  switch (reasonCode) {  // MQTT 5 CONNACK (3.2.2.2)
+    case 0x84: return "broker refused the connection: unsupported protocol version (try mqtt.version \"3.1.1\")";
+    case 0x85: return "broker refused the connection: client id rejected";
+    case 0x86: return "broker refused the connection: bad user name or password";
+    case 0x87: return "broker refused the connection: not authorized";
+    case 0x88: return "broker refused the connection: server unavailable";
+    case 0x8A: return "broker refused the connection: client banned";
+    default: break;
+  }
+  if (reasonCode >= 0x80) {
+    return "broker refused the connection: " + ::mqtt::exception::reason_code_str(reasonCode);
+  }
+  switch (returnCode) {  // MQTT 3.1.1 CONNACK (3.2.2.3) or the client's error
+    case MQTTASYNC_FAILURE:
+      return "broker unreachable or connection refused";
+    case 1:
+      return "broker refused the connection: unacceptable protocol version";
+    case 2:
+      return "broker refused the connection: client id rejected";
+    case 3:
+      return "broker refused the connection: server unavailable";
+    case 4:
+      return "broker refused the connection: bad user name or password";
+    case 5:
+      return "broker refused the connection: not authorized";
+    default: {
+      const std::string text = ::mqtt::exception::error_str(returnCode);
+      return text.empty() ? "error " + std::to_string(returnCode) : text;
+    }
+  }
+}
+
+}  // namespace lwm2m::bridges::mqtt

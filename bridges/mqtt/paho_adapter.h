@@ -1,0 +1,38 @@
+#pragma once
+// The conversions between the link's settings and values and Paho MQTT C++:
+// connect options (version, session, TLS, Last Will), messages with their
+// MQTT 5 properties, and operator-readable connect failures. No state, no
+// threads.
+
+#include <mqtt/connect_options.h>
+#include <mqtt/message.h>
+
+#include <functional>
+#include <string>
+
+#include "bridges/mqtt/mqtt_settings.h"
+#include "mapping/device_command.h"
+#include "mapping/outbound_message.h"
+
+namespace lwm2m::bridges::mqtt {
+
+// mqtt:// and mqtts:// are the common aliases of Paho's tcp:// and ssl://.
+std::string pahoUri(const std::string& uri);
+bool usesTls(const std::string& pahoUri);
+int pahoVersion(MqttVersion version);
+
+// What start() connects with. `tlsError` receives OpenSSL's own words when
+// the TLS handshake fails (on a Paho thread).
+::mqtt::connect_options connectOptions(const MqttSettings& settings,
+                                       std::function<void(const std::string&)> tlsError);
+
+// The message as Paho sends it; MQTT 5 properties only with version 5.
+::mqtt::message_ptr toPahoMessage(const mapping::OutboundMessage& message, MqttVersion version);
+mapping::InboundMessage fromPahoMessage(const ::mqtt::message& message);
+
+// Why a connection attempt failed, in words an operator can act on: the
+// broker's CONNACK refusal (MQTT 3.1.1 return code or MQTT 5 reason code) or
+// the client's error.
+std::string describeConnectFailure(int returnCode, int reasonCode);
+
+}  // namespace lwm2m::bridges::mqtt
