@@ -58,10 +58,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
         memoryWindow_(outbox ? std::max<std::size_t>(1, settings_.memoryWindow)
                              : std::numeric_limits<std::size_t>::max()),
         retryTimer_(io),
-        backoff_(settings_.reconnectMin),
-        connectListener_(*this),
-        deliveryListener_(*this),
-        subscribeListener_(*this) {
+        backoff_(settings_.reconnectMin) {
     ::mqtt::create_options create(pahoVersion(settings_.version));
     // Waiting messages stay in the link (and the outbox), never in Paho while
     // disconnected; queued-but-unsent ones count against Paho's buffer even
@@ -86,6 +83,12 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     started_ = true;
     loadBacklog();
     std::weak_ptr<Session> weak = shared_from_this();
+    // Paho may still call a listener while (or after) the session is
+    // destroyed, from its own threads: the listeners hold only a weak pointer
+    // and are never freed (three small objects per link).
+    connectListener_ = new ConnectListener(weak, io_);
+    deliveryListener_ = new DeliveryListener(weak, io_);
+    subscribeListener_ = new SubscribeListener();
     auto executor = io_.get_executor();
     client_->set_connection_lost_handler([weak, executor](const std::string& cause) {
       asio::post(executor, [weak, cause] {
@@ -211,46 +214,64 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   // Paho listeners: they run on Paho's threads and only post.
   class ConnectListener : public ::mqtt::iaction_listener {
    public:
-    explicit ConnectListener(Session& session) : session_(session) {}
+    ConnectListener(std::weak_ptr<Session> session, asio::io_context& io)
+        : session_(std::move(session)), io_(io) {}
     void on_success(const ::mqtt::token& token) override {
       bool sessionPresent = false;
       try {
         sessionPresent = token.get_connect_response().is_session_present();
       } catch (const std::exception&) {
       }
-      session_.post([sessionPresent](Session& s) { s.onConnected(sessionPresent); });
+      post([sessionPresent](Session& s) { s.onConnected(sessionPresent); });
     }
     void on_failure(const ::mqtt::token& token) override {
       const int rc = token.get_return_code();
       const int reason = static_cast<int>(token.get_reason_code());
-      session_.post([rc, reason](Session& s) { s.onConnectFailed(rc, reason); });
+      post([rc, reason](Session& s) { s.onConnectFailed(rc, reason); });
     }
 
    private:
-    Session& session_;
+    template <class F>
+    void post(F f) {
+      if (session_.expired()) return;  // the io_context may be gone with the session
+      asio::post(io_, [weak = session_, f = std::move(f)] {
+        if (auto self = weak.lock()) f(*self);
+      });
+    }
+    std::weak_ptr<Session> session_;
+    asio::io_context& io_;
   };
 
   class DeliveryListener : public ::mqtt::iaction_listener {
    public:
-    explicit DeliveryListener(Session& session) : session_(session) {}
+    DeliveryListener(std::weak_ptr<Session> session, asio::io_context& io)
+        : session_(std::move(session)), io_(io) {}
     void on_success(const ::mqtt::token& token) override {
       const auto seq = reinterpret_cast<std::uintptr_t>(token.get_user_context());
-      session_.post([seq](Session& s) { s.onDelivered(seq); });
+      post([seq](Session& s) { s.onDelivered(seq); });
     }
     void on_failure(const ::mqtt::token& token) override {
       const auto seq = reinterpret_cast<std::uintptr_t>(token.get_user_context());
       const int rc = token.get_return_code();
       const int reason = static_cast<int>(token.get_reason_code());
-      session_.post([seq, rc, reason](Session& s) { s.onDeliveryFailed(seq, rc, reason); });
+      post([seq, rc, reason](Session& s) { s.onDeliveryFailed(seq, rc, reason); });
     }
 
    private:
-    Session& session_;
+    template <class F>
+    void post(F f) {
+      if (session_.expired()) return;  // the io_context may be gone with the session
+      asio::post(io_, [weak = session_, f = std::move(f)] {
+        if (auto self = weak.lock()) f(*self);
+      });
+    }
+    std::weak_ptr<Session> session_;
+    asio::io_context& io_;
   };
 
   class SubscribeListener : public ::mqtt::iaction_listener {
    public:
-    explicit SubscribeListener(Session& session) : session_(session) {}
+    SubscribeListener() = default;
     void on_success(const ::mqtt::token&) override {}
     void on_failure(const ::mqtt::token& token) override {
       std::string filters;
@@ -264,8 +285,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
                                           static_cast<int>(token.get_reason_code())));
     }
 
-   private:
-    Session& session_;
   };
 
   struct Inflight {
@@ -295,7 +314,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   void connect() {
     if (stopped_) return;
     try {
-      client_->connect(options_, nullptr, connectListener_);
+      client_->connect(options_, nullptr, *connectListener_);
     } catch (const ::mqtt::exception& e) {
       onConnectFailed(e.get_return_code(), static_cast<int>(e.get_reason_code()));
     }
@@ -381,7 +400,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   void subscribeAll() {
     for (const std::string& filter : subscriptions_) {
       try {
-        client_->subscribe(filter, subscriptionQos_, nullptr, subscribeListener_);
+        client_->subscribe(filter, subscriptionQos_, nullptr, *subscribeListener_);
       } catch (const ::mqtt::exception& e) {
         spdlog::warn("MQTT cannot subscribe to '{}': {}", filter, e.what());
       }
@@ -420,9 +439,9 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   const std::size_t memoryWindow_;
   asio::steady_timer retryTimer_;
   std::chrono::milliseconds backoff_;
-  ConnectListener connectListener_;
-  DeliveryListener deliveryListener_;
-  SubscribeListener subscribeListener_;
+  ConnectListener* connectListener_ = nullptr;    // never freed, see start()
+  DeliveryListener* deliveryListener_ = nullptr;
+  SubscribeListener* subscribeListener_ = nullptr;
   ::mqtt::connect_options options_;
   std::unique_ptr<::mqtt::async_client> client_;  // after the listeners: destroyed before them
 
@@ -626,7 +645,7 @@ MqttLink::Session::HandOff MqttLink::Session::handOff(std::int64_t id,
   const std::uintptr_t seq = ++nextSeq_;
   try {
     client_->publish(toPahoMessage(message, settings_.version),
-                     reinterpret_cast<void*>(seq), deliveryListener_);
+                     reinterpret_cast<void*>(seq), *deliveryListener_);
   } catch (const ::mqtt::exception& e) {
     const int rc = e.get_return_code();
     if (rc == MQTTASYNC_DISCONNECTED || rc == MQTTASYNC_MAX_BUFFERED_MESSAGES ||

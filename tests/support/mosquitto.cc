@@ -70,6 +70,18 @@ std::string Mosquitto::log() const {
   return text.str();
 }
 
+std::optional<std::string> retainedMessage(const Mosquitto& broker, const std::string& topic,
+                                           std::chrono::seconds timeout) {
+  Process sub = Process::start({"mosquitto_sub", "-h", "127.0.0.1", "-p",
+                                std::to_string(broker.port()), "-t", topic, "-C", "1",
+                                "--retained-only", "-W", std::to_string(timeout.count())},
+                               {"", true});
+  LineReader reader(sub.stdoutFd());
+  auto line = reader.readLine(timeout + std::chrono::seconds(1));
+  sub.terminate();
+  return line;
+}
+
 MqttSubscriber::MqttSubscriber(const Mosquitto& broker, const std::string& filter,
                                const std::string& clientId)
     : port_(broker.port()),

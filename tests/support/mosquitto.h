@@ -42,6 +42,11 @@ class Mosquitto {
   std::optional<Process> process_;
 };
 
+// The payload of the retained message on `topic` (what a new subscriber
+// gets first), or nullopt if none arrives within `timeout`.
+std::optional<std::string> retainedMessage(const Mosquitto& broker, const std::string& topic,
+                                           std::chrono::seconds timeout = std::chrono::seconds(5));
+
 class MqttSubscriber {
  public:
   // Subscribes to `filter` with QoS 1 and returns once the subscription is

@@ -86,6 +86,7 @@ class MqttBridgeTest : public ::testing::Test {
     s.reconnectMin = 100ms;
     s.reconnectMax = 400ms;
     s.keepalive = 5s;
+    s.deviceStatusTopic.clear();  // tests that want it set it
     return s;
   }
 
@@ -226,27 +227,47 @@ TEST_F(MqttBridgeTest, BuffersDuringABrokerOutageAndReconnects) {
   EXPECT_EQ(bridge_->droppedEvents(), 0u);
 }
 
-TEST_F(MqttBridgeTest, FullBufferDropsNewEventsAndKeepsTheOldest) {
+TEST_F(MqttBridgeTest, FullOutboxDropsTheOldestAndCountsThem) {
   Mosquitto broker;
-  MqttSubscriber subscriber(broker, "lwm2m/#", "watcher-3");
+  MqttSubscriber subscriber(broker, "lwm2m/+/event/#", "watcher-3");
   broker.stop();
   auto s = settings(broker);
-  s.maxBuffered = 2;
+  s.outboxLimit = 2;
+  s.deviceStatusTopic.clear();
   startBridge(s);
   for (const char* name : {"a", "b", "c", "d"}) {
     publish(event(api::DeviceEventKind::Registered, name));
   }
   EXPECT_EQ(bridge_->droppedEvents(), 2u);
-  EXPECT_EQ(logs_.count("[warning] MQTT buffer full (2 messages"), 1u);
+  EXPECT_EQ(bridge_->stats().waiting, 2u);
+  EXPECT_EQ(logs_.count("[warning] MQTT outbox full (2 messages"), 1u);
 
   broker.start();
   ASSERT_TRUE(waitConnected(true));
   auto first = subscriber.next(15s);
   auto second = subscriber.next(10s);
   ASSERT_TRUE(first && second) << broker.log();
-  EXPECT_EQ(first->first, "lwm2m/a/event/registered");
-  EXPECT_EQ(second->first, "lwm2m/b/event/registered");
+  EXPECT_EQ(first->first, "lwm2m/c/event/registered");
+  EXPECT_EQ(second->first, "lwm2m/d/event/registered");
   EXPECT_FALSE(subscriber.next(500ms).has_value());
+}
+
+TEST_F(MqttBridgeTest, DeviceStatusIsRetainedAndFollowsTheEvents) {
+  Mosquitto broker;
+  auto s = settings(broker);
+  s.deviceStatusTopic = "lwm2m/{endpoint}/status";
+  startBridge(s);
+  ASSERT_TRUE(waitConnected(true));
+  publish(event(api::DeviceEventKind::Registered, "meter"));
+  publish(event(api::DeviceEventKind::Updated, "meter"));
+  publish(event(api::DeviceEventKind::Asleep, "meter"));
+  // A subscriber that comes later still sees the last status: it is retained.
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(lwm2m::testing::retainedMessage(broker, "lwm2m/meter/status"), "asleep")
+      << broker.log();
+  publish(event(api::DeviceEventKind::Expired, "meter"));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(lwm2m::testing::retainedMessage(broker, "lwm2m/meter/status"), "offline");
 }
 
 TEST_F(MqttBridgeTest, StopDisconnectsPromptlyEvenWithoutABroker) {

@@ -1,0 +1,269 @@
+// MqttLink against a real Mosquitto: replay of a stored backlog in order,
+// removal on acknowledgement, MQTT 5 properties both ways, gateway status.
+#include "bridges/mqtt/mqtt_link.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/post.hpp>
+
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "tests/support/mosquitto.h"
+
+namespace lwm2m::bridges::mqtt {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using lwm2m::testing::LineReader;
+using lwm2m::testing::Mosquitto;
+using lwm2m::testing::MqttSubscriber;
+using lwm2m::testing::Process;
+
+// An outbox in memory: appends commit at once.
+class MemoryOutbox : public Outbox {
+ public:
+  std::int64_t append(const mapping::OutboundMessage& message,
+                      std::function<void(Result<void>)> committed) override {
+    std::lock_guard lock(mutex_);
+    const std::int64_t id = ++lastId_;
+    stored_[id] = message;
+    if (committed) committed(Result<void>());
+    return id;
+  }
+  void remove(std::int64_t id) override {
+    std::lock_guard lock(mutex_);
+    stored_.erase(id);
+  }
+  Result<std::vector<StoredMessage>> loadAfter(std::int64_t afterId, std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    ++loads_;
+    std::vector<StoredMessage> out;
+    for (auto it = stored_.upper_bound(afterId); it != stored_.end() && out.size() < limit; ++it) {
+      out.push_back({it->first, it->second});
+    }
+    return out;
+  }
+  Result<std::size_t> count() override {
+    std::lock_guard lock(mutex_);
+    return stored_.size();
+  }
+  Result<std::size_t> dropOldestBeyond(std::size_t bound) override {
+    std::lock_guard lock(mutex_);
+    std::size_t dropped = 0;
+    while (stored_.size() > bound) {
+      stored_.erase(stored_.begin());
+      ++dropped;
+    }
+    return dropped;
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return stored_.size();
+  }
+  int loads() {
+    std::lock_guard lock(mutex_);
+    return loads_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::int64_t, mapping::OutboundMessage> stored_;
+  std::int64_t lastId_ = 0;
+  int loads_ = 0;
+};
+
+mapping::OutboundMessage message(std::string topic, std::string payload, int qos = 1) {
+  mapping::OutboundMessage m;
+  m.topic = std::move(topic);
+  m.payload = std::move(payload);
+  m.qos = qos;
+  return m;
+}
+
+class MqttLinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    onIo([this] { link_.reset(); });
+    work_ = asio::any_io_executor();
+    thread_.join();
+  }
+
+  MqttSettings settings(const Mosquitto& broker) {
+    MqttSettings s;
+    s.uri = broker.uri();
+    s.clientId = "link-under-test";
+    s.reconnectMin = 100ms;
+    s.reconnectMax = 400ms;
+    s.keepalive = 5s;
+    return s;
+  }
+
+  template <class F>
+  void onIo(F f) {
+    std::promise<void> done;
+    asio::post(io_, [&] {
+      f();
+      done.set_value();
+    });
+    ASSERT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
+  }
+
+  void startLink(MqttSettings s, Outbox* outbox) {
+    onIo([&] {
+      link_ = std::make_unique<MqttLink>(io_, s, outbox);
+      link_->start();
+    });
+  }
+
+  bool waitConnected(std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!link_->connected()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return true;
+  }
+
+  template <class Predicate>
+  bool waitFor(Predicate p, std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!p()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return true;
+  }
+
+  asio::io_context io_;
+  asio::any_io_executor work_ =
+      asio::prefer(io_.get_executor(), asio::execution::outstanding_work.tracked);
+  std::thread thread_;
+  std::unique_ptr<MqttLink> link_;
+};
+
+TEST_F(MqttLinkTest, ReplaysAStoredBacklogInOrderAndEmptiesTheOutbox) {
+  Mosquitto broker;
+  MqttSubscriber subscriber(broker, "backlog/#");
+  MemoryOutbox outbox;  // what an earlier run left behind
+  for (int i = 0; i < 25; ++i) outbox.append(message("backlog/" + std::to_string(i), "x"), nullptr);
+  auto s = settings(broker);
+  s.memoryWindow = 4;  // most of the backlog is read back in batches
+  s.maxInflight = 3;
+  startLink(s, &outbox);
+  EXPECT_EQ(link_->stats().waiting, 25u);
+  ASSERT_TRUE(waitConnected()) << broker.log();
+  onIo([&] { link_->publish(message("backlog/new", "y")); });
+  for (int i = 0; i < 25; ++i) {
+    auto m = subscriber.next(10s);
+    ASSERT_TRUE(m) << i;
+    EXPECT_EQ(m->first, "backlog/" + std::to_string(i));
+  }
+  auto last = subscriber.next(10s);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->first, "backlog/new");
+  EXPECT_TRUE(waitFor([&] { return outbox.size() == 0; })) << outbox.size();
+  EXPECT_EQ(link_->stats().waiting, 0u);
+  EXPECT_EQ(link_->stats().published, 26u);
+  EXPECT_GT(outbox.loads(), 2);
+}
+
+TEST_F(MqttLinkTest, WhileDisconnectedMessagesWaitAndTheBoundDropsTheOldest) {
+  Mosquitto broker;
+  MqttSubscriber subscriber(broker, "bound/#", "bound-watcher");
+  broker.stop();
+  MemoryOutbox outbox;
+  auto s = settings(broker);
+  s.outboxLimit = 10;
+  s.memoryWindow = 3;
+  startLink(s, &outbox);
+  onIo([&] {
+    for (int i = 0; i < 15; ++i) link_->publish(message("bound/" + std::to_string(i), "z"));
+    link_->publish(message("bound/qos0", "z", 0));  // best effort: discarded while away
+    link_->publish(message("bound/+", "z"));         // not a topic name
+  });
+  auto stats = link_->stats();
+  EXPECT_EQ(stats.waiting, 10u);
+  EXPECT_EQ(stats.dropped, 5u);
+  EXPECT_EQ(stats.discarded, 1u);
+  EXPECT_EQ(stats.rejected, 1u);
+  EXPECT_EQ(outbox.size(), 10u);
+  broker.start();
+  ASSERT_TRUE(waitConnected()) << broker.log();
+  for (int i = 5; i < 15; ++i) {
+    auto m = subscriber.next(10s);
+    ASSERT_TRUE(m) << i;
+    EXPECT_EQ(m->first, "bound/" + std::to_string(i));
+  }
+  EXPECT_TRUE(waitFor([&] { return outbox.size() == 0; }));
+}
+
+TEST_F(MqttLinkTest, Mqtt5PropertiesRoundTrip) {
+  Mosquitto broker;
+  MemoryOutbox outbox;
+  std::promise<mapping::InboundMessage> received;
+  startLink(settings(broker), &outbox);
+  onIo([&] {
+    link_->setSubscriptions({"cmd/#"}, 1);
+    link_->setInboundHandler([&received](mapping::InboundMessage m) {
+      try {
+        received.set_value(std::move(m));
+      } catch (const std::future_error&) {
+      }
+    });
+  });
+  ASSERT_TRUE(waitConnected()) << broker.log();
+  std::this_thread::sleep_for(300ms);  // the SUBACK
+  const std::string port = std::to_string(broker.port());
+  Process::start({"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", "5", "-q", "1", "-t",
+                  "cmd/dev-1/read", "-m", "{\"path\":\"/3/0\"}", "-D", "publish", "response-topic",
+                  "reply/dev-1", "-D", "publish", "correlation-data", "req-42"})
+      .waitFor(5s);
+  auto future = received.get_future();
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready) << broker.log();
+  const auto inbound = future.get();
+  EXPECT_EQ(inbound.topic, "cmd/dev-1/read");
+  EXPECT_EQ(inbound.payload, "{\"path\":\"/3/0\"}");
+  EXPECT_EQ(inbound.responseTopic, "reply/dev-1");
+  EXPECT_EQ(inbound.correlationData, "req-42");
+
+  // Outbound: the properties reach an MQTT 5 subscriber.
+  Process sub = Process::start({"mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "5", "-q",
+                                "1", "-t", "reply/#", "-C", "1", "-F", "%t|%R|%D|%C|%p"},
+                               {"", true});
+  LineReader reader(sub.stdoutFd());
+  std::this_thread::sleep_for(500ms);
+  auto reply = message("reply/dev-1", "{\"status\":\"ok\"}");
+  reply.responseTopic = "cmd/dev-1/next";
+  reply.correlationData = "req-42";
+  reply.contentType = "application/json";
+  onIo([&] { link_->publish(reply); });
+  auto line = reader.readLine(10s);
+  ASSERT_TRUE(line) << broker.log();
+  EXPECT_EQ(*line, "reply/dev-1|cmd/dev-1/next|req-42|application/json|{\"status\":\"ok\"}");
+}
+
+TEST_F(MqttLinkTest, StatusOnlineAfterConnectAndOfflineOnStop) {
+  Mosquitto broker;
+  auto s = settings(broker);
+  s.statusTopic = "lwm2m-gateway/edge-1/status";
+  startLink(s, nullptr);
+  ASSERT_TRUE(waitConnected());
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(lwm2m::testing::retainedMessage(broker, "lwm2m-gateway/edge-1/status"), "online");
+  onIo([&] { link_->stop(); });
+  EXPECT_EQ(lwm2m::testing::retainedMessage(broker, "lwm2m-gateway/edge-1/status"), "offline");
+}
+
+}  // namespace
+}  // namespace lwm2m::bridges::mqtt
