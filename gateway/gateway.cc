@@ -184,6 +184,8 @@ Gateway::Gateway(const GatewayConfig& config) {
   spdlog::info("database {}: {} registrations restored, {} expired while the gateway was down",
                p.database->file().string(), restored->registrations, p.expiredWhileDown.size());
 
+  p.endpoint.setBlockSize(config.coap.blockSize);
+  p.endpoint.setMaxBodySize(config.coap.maxBodySize);
   p.endpoint.setRequestHandler(
       [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         p.dispatcher.handle(from, request, respond);
