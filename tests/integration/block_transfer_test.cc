@@ -97,7 +97,7 @@ TEST_F(BlockTransfer, LargeReadsComeInBlock2AndDecode) {
     const auto started = Clock::now();
     auto r = server_.call(ep, DeviceRequest::read(Path(3311)));
     ASSERT_TRUE(r.ok()) << ep << ": " << r.reason;
-    std::cout << "[ measured ] read of 300 instances from " << ep << " (" << formats::contentFormatName(r.contentFormat)
+    std::cout << "[ measured ] read of 300 instances from " << ep << " (" << formats::contentFormatName(r.contentFormat.value_or(0))
               << "): " << millisSince(started) << " ms\n";
     ASSERT_TRUE(r.node && r.node->object()) << ep;
     const auto& instances = r.node->object()->instances();
