@@ -231,7 +231,8 @@ Gateway::Gateway(const GatewayConfig& config) {
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));
-  spdlog::info("MQTT broker {}, device events on {}", config.mqtt.uri, config.mqtt.eventTopic);
+  spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
+               p.mappingRules.source());
 }
 
 Gateway::~Gateway() = default;

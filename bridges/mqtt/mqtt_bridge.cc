@@ -68,6 +68,17 @@ bool usesTls(const std::string& uri) {
   return tls;
 }
 
+// Runs a callback when a Paho action ends (on a Paho thread).
+class ActionCallback : public ::mqtt::iaction_listener {
+ public:
+  explicit ActionCallback(std::function<void(bool ok, int rc)> done) : done_(std::move(done)) {}
+  void on_success(const ::mqtt::token&) override { done_(true, 0); }
+  void on_failure(const ::mqtt::token& t) override { done_(false, t.get_return_code()); }
+
+ private:
+  std::function<void(bool, int)> done_;
+};
+
 }  // namespace
 
 class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
@@ -263,8 +274,19 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
     if (subscriptions_.empty()) return;
     try {
       std::vector<int> qos(subscriptions_.size(), 1);
-      client_->subscribe(::mqtt::string_collection::create(subscriptions_), qos);
-      spdlog::info("MQTT subscribed to {} command topic filter(s)", subscriptions_.size());
+      const std::size_t count = subscriptions_.size();
+      std::weak_ptr<MqttConnection> weak = weak_from_this();
+      subscribed_ = std::make_shared<ActionCallback>([weak, executor = io_.get_executor(), count](bool ok, int rc) {
+        asio::post(executor, [weak, ok, rc, count] {
+          if (!weak.lock()) return;
+          if (ok) {
+            spdlog::info("MQTT subscribed to {} command topic filter(s)", count);
+          } else {
+            spdlog::warn("MQTT subscription refused: {}", describeConnectFailure(rc));
+          }
+        });
+      });
+      client_->subscribe(::mqtt::string_collection::create(subscriptions_), qos, nullptr, *subscribed_);
     } catch (const ::mqtt::exception& e) {
       spdlog::warn("MQTT cannot subscribe: {}", e.what());
     }
@@ -293,6 +315,7 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> dropped_{0};
   std::vector<std::string> subscriptions_;
+  std::shared_ptr<ActionCallback> subscribed_;  // kept until the next subscribe
   std::function<void(const mapping::InboundMessage&)> inbound_;
   bool started_ = false;
   bool stopped_ = false;
