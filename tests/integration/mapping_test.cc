@@ -231,7 +231,7 @@ TEST(Mapping, EmqxPresetSpeaksEmqxWireFormat) {
   GatewayProcess gateway(broker.uri(), "127.0.0.1",
                          {"--mapping", std::string(LWM2M_SOURCE_DIR) + "/deploy/mapping/emqx.yaml"});
   Simulator sim({"--server", gateway.coapAddress(), "-e", "emq", "--lwm2m", "1.0", "--lifetime", "345",
-                 "--objects", "1/0,3/0,3303/0"});
+                 "--objects", "1/0,3/0,3303/0,3311/0"});
   ASSERT_TRUE(sim.waitForLine("registered emq"));
   auto registered = nextOn(sub, "lwm2m/emq/up/resp");
   ASSERT_TRUE(registered) << gateway.log();
@@ -283,6 +283,26 @@ TEST(Mapping, EmqxPresetSpeaksEmqxWireFormat) {
   EXPECT_TRUE(n["seqNum"].IsNumber()) << *notify;
   EXPECT_EQ(str(n["data"]["reqPath"]), "/3/0/9");
   EXPECT_TRUE(n["data"]["content"][0]["value"].IsNumber()) << *notify;
+
+  publish(broker, "lwm2m/emq/dn", R"({"reqID":13,"msgType":"cancel-observe","data":{"path":"/3/0/9"}})");
+  auto cancelled = nextOn(sub, "lwm2m/emq/up/resp");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(str(parse(*cancelled)["msgType"]), "cancel-observe") << *cancelled;
+  const std::pair<const char*, const char*> more[] = {
+      {R"({"reqID":14,"msgType":"execute","data":{"path":"/3/0/4","args":""}})", "2.04"},
+      {R"({"reqID":15,"msgType":"create","data":{"basePath":"/3311","content":[{"path":"/7/5706","type":"String","value":"blue"}]}})",
+       "2.01"},
+      {R"({"reqID":16,"msgType":"delete","data":{"path":"/3311/7"}})", "2.02"},
+  };
+  for (const auto& [command, code] : more) {
+    publish(broker, "lwm2m/emq/dn", command);
+    auto answer = nextOn(sub, "lwm2m/emq/up/resp");
+    ASSERT_TRUE(answer) << command;
+    auto a = parse(*answer);
+    EXPECT_EQ(a["reqID"].GetInt(), parse(command)["reqID"].GetInt());
+    EXPECT_EQ(str(a["msgType"]), str(parse(command)["msgType"]));
+    EXPECT_EQ(str(a["data"]["code"]), code) << command << " -> " << *answer;
+  }
 
   publish(broker, "lwm2m/emq/dn", R"({"reqID":12,"msgType":"read","data":{}})");
   auto bad = nextOn(sub, "lwm2m/emq/up/resp");
