@@ -119,6 +119,25 @@ observe:
   EXPECT_TRUE(again) << "notifications keep coming";
 }
 
+TEST(Mapping, SendReportsArriveAsTimestampedValues) {
+  Mosquitto broker;
+  MqttSubscriber sub(broker, "lwm2m/reporter/3/0/9");
+  GatewayProcess gateway(broker.uri());
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "reporter", "--objects", "1/0,3/0", "--send", "1"});
+  ASSERT_TRUE(sim.waitForLine("registered reporter"));
+  auto first = sub.next(10s);
+  ASSERT_TRUE(first) << gateway.log();
+  auto value = parse(first->second);
+  EXPECT_EQ(str(value["endpoint"]), "reporter");
+  EXPECT_EQ(str(value["name"]), "Battery Level");
+  EXPECT_TRUE(value["value"].IsInt()) << first->second;
+  EXPECT_NEAR(value["timestamp"].GetDouble(),
+              std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(), 30);
+  auto second = sub.next(5s);
+  ASSERT_TRUE(second) << "a report every second";
+  EXPECT_GT(parse(second->second)["timestamp"].GetDouble(), value["timestamp"].GetDouble());
+}
+
 TEST(Mapping, EveryDeviceOperationCanBeCommandedOverMqtt) {
   Mosquitto broker;
   MqttSubscriber sub(broker, "lwm2m/+/cmd/result");
