@@ -135,7 +135,7 @@ struct Gateway::Parts {
                                             std::chrono::steady_clock::now() - startedAt),
                                         registration.registrations().size(), mqtt.connected()};
              },
-             &commands),
+             &commands, &mappingRules),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()) {}

@@ -34,19 +34,33 @@ Result<void> MappingRules::load() {
   return {};
 }
 
-bool MappingRules::reload(const std::string& why) {
+std::string MappingRules::reloadWithReason(const std::string& why) {
   lastStamp_ = stamp();
   auto rules = loadMapping(path_, model_);
   if (!rules) {
     spdlog::error("mapping reload ({}) refused, the rules in force stay: {}", why, rules.error().message);
-    return false;
+    return rules.error().message;
   }
   current_ = std::make_shared<const mapping::RuleSet>(std::move(*rules));
   spdlog::info("mapping reloaded ({}): {} uplink, {} observe, {} downlink rules from {}", why,
                current_->uplink().size(), current_->observe().size(), current_->downlink().size(), source());
   for (const auto& listener : listeners_) listener(current_);
-  return true;
+  return {};
 }
+
+api::MappingStatus MappingRules::mappingStatus() const {
+  api::MappingStatus status;
+  status.source = source();
+  if (current_) {
+    status.uplink = current_->uplink().size();
+    status.observe = current_->observe().size();
+    status.downlink = current_->downlink().size();
+    status.description = mapping::describe(*current_);
+  }
+  return status;
+}
+
+std::string MappingRules::reloadMapping() { return reloadWithReason("REST API"); }
 
 void MappingRules::watch(std::chrono::milliseconds period) {
   if (path_.empty() || period.count() <= 0) return;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/api/mapping_control.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/result.h"
@@ -30,17 +31,17 @@ std::string_view defaultMappingText();
 // Loads the rules for `path` ("" = the built-in preset), as --print-mapping and start-up do.
 Result<mapping::RuleSet> loadMapping(const std::string& path, const model::ObjectModel& model);
 
-class MappingRules {
+class MappingRules : public api::MappingControl {
  public:
   using Listener = std::function<void(const std::shared_ptr<const mapping::RuleSet>&)>;
 
   MappingRules(std::string path, const model::ObjectModel& model, coap::Scheduler& scheduler);
-  ~MappingRules();
+  ~MappingRules() override;
 
   // The first load; an error here stops the start-up.
   Result<void> load();
   // Loads again; true when new rules are in force. `why` goes into the log.
-  bool reload(const std::string& why);
+  bool reload(const std::string& why) { return reloadWithReason(why).empty(); }
   // Checks the files every `period` and reloads when one changed, appeared or went.
   void watch(std::chrono::milliseconds period);
 
@@ -48,10 +49,15 @@ class MappingRules {
   const std::shared_ptr<const mapping::RuleSet>& current() const { return current_; }
   std::string source() const { return path_.empty() ? "built-in generic preset" : path_; }
 
+  // api::MappingControl, for the REST API.
+  api::MappingStatus mappingStatus() const override;
+  std::string reloadMapping() override;
+
  private:
   // Names and modification times of the files the rules come from.
   std::vector<std::pair<std::string, std::filesystem::file_time_type>> stamp() const;
   void poll();
+  std::string reloadWithReason(const std::string& why);  // "" or the load error
 
   std::string path_;
   const model::ObjectModel& model_;

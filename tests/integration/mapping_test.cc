@@ -349,6 +349,12 @@ uplink:
   mapping.write("rules.yaml", "uplink:\n  - match: {events: [registered]}\n    topic: \"x/{endpoint}\"\n    payload: xml\n");
   ASSERT_TRUE(waitForLog(gateway, "mapping reload (a mapping file changed) refused")) << gateway.log();
   EXPECT_TRUE(waitForLog(gateway, "rules.yaml:4")) << gateway.log();
+  auto viaRest = httpSend("POST", gateway.httpUrl("/api/v1/mapping/reload"));
+  EXPECT_EQ(viaRest.status, 422) << viaRest.body;
+  EXPECT_NE(viaRest.body.find("rules.yaml:4"), std::string::npos) << viaRest.body;
+  auto inForce = parse(httpGet(gateway.httpUrl("/api/v1/mapping")).body);
+  EXPECT_EQ(inForce["uplink"].GetInt(), 1);
+  EXPECT_NE(str(inForce["rules"]).find("first/{endpoint}"), std::string::npos);
   {
     Simulator sim({"--server", gateway.coapAddress(), "-e", "two", "--objects", "1/0,3/0"});
     ASSERT_TRUE(nextOn(sub, "first/two")) << gateway.log();
@@ -357,6 +363,8 @@ uplink:
   mapping.write("rules.yaml", "uplink:\n  - match: {events: [registered]}\n    topic: \"second/{endpoint}\"\n    payload: event\n");
   runCommand({"pkill", "-HUP", "-f", gateway.dataDir().string()});
   ASSERT_TRUE(waitForLog(gateway, "mapping reloaded")) << gateway.log();
+  EXPECT_NE(str(parse(httpGet(gateway.httpUrl("/api/v1/mapping")).body)["rules"]).find("second/{endpoint}"),
+            std::string::npos);
   {
     Simulator sim({"--server", gateway.coapAddress(), "-e", "three", "--objects", "1/0,3/0"});
     ASSERT_TRUE(nextOn(sub, "second/three")) << gateway.log();
