@@ -253,22 +253,22 @@ TEST_F(DaemonBlockTransfer, FirmwareWriteThroughTheRestApiWithSmallBlocks) {
   const std::string command = R"({"operation":"write","path":"/5/0/0","value":")" + base64(image) + "\"}";
   auto written = commands.run("rest-fw", command);
   ASSERT_TRUE(written) << gateway->log();
-  EXPECT_STREQ((*written)["result"]["outcome"].GetString(), "success");
-  EXPECT_STREQ((*written)["result"]["code"].GetString(), "2.04");
+  EXPECT_STREQ((*written)["status"].GetString(), "changed");
+  EXPECT_STREQ((*written)["code"].GetString(), "2.04");
   auto line = sim.waitForLine("firmware-received", 5s);
   ASSERT_TRUE(line);
   EXPECT_EQ(*line, firmwareReceivedLine("rest-fw", image));
 
   auto executed = commands.run("rest-fw", R"({"operation":"execute","path":"/5/0/2"})");
   ASSERT_TRUE(executed);
-  EXPECT_STREQ((*executed)["result"]["code"].GetString(), "2.04");
+  EXPECT_STREQ((*executed)["code"].GetString(), "2.04");
   EXPECT_TRUE(sim.waitForLine("firmware-updated rest-fw"));
 
   // A read larger than one block comes back whole.
   auto lamps = commands.run("rest-fw", R"({"operation":"read","path":"/3311"})");
   ASSERT_TRUE(lamps);
-  EXPECT_STREQ((*lamps)["result"]["code"].GetString(), "2.05");
-  EXPECT_EQ((*lamps)["result"]["value"].Size(), 160u) << "40 lamps x 4 resources";
+  EXPECT_STREQ((*lamps)["code"].GetString(), "2.05");
+  EXPECT_EQ((*lamps)["values"].Size(), 160u) << "40 lamps x 4 resources";
 
   // Not base64: refused with the reason, nothing sent.
   auto bad = httpSend("POST", gateway->httpUrl("/api/v1/devices/rest-fw/commands"),

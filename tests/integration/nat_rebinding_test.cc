@@ -48,9 +48,9 @@ class NatRebinding : public ::testing::Test {
   void expectReadReaches(Simulator& sim, const std::string& endpoint) {
     auto r = commands_.run(endpoint, R"({"operation":"read","path":"/3/0/2","timeout_ms":5000})");
     ASSERT_TRUE(r) << gateway_.log();
-    EXPECT_STREQ((*r)["result"]["outcome"].GetString(), "success");
-    EXPECT_STREQ((*r)["result"]["code"].GetString(), "2.05");
-    EXPECT_STREQ((*r)["result"]["value"][0]["vs"].GetString(), ("SN-" + endpoint).c_str());
+    EXPECT_STREQ((*r)["status"].GetString(), "content");
+    EXPECT_STREQ((*r)["code"].GetString(), "2.05");
+    EXPECT_STREQ((*r)["values"][0]["value"].GetString(), ("SN-" + endpoint).c_str());
     EXPECT_TRUE(sim.waitForLine("read " + endpoint + " /3/0/2", 2s));
   }
 
@@ -76,11 +76,11 @@ TEST_F(NatRebinding, NotificationFromANewPortMovesTheRegistration) {
                  "--update-interval", "600", "--lifetime", "1200"});
   ASSERT_TRUE(sim.waitForLine("registered nat-n"));
   auto attributes = commands_.run(
-      "nat-n", R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmax":1}})");
+      "nat-n", R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":0,"pmax":1}})");
   ASSERT_TRUE(attributes) << gateway_.log();
   auto observed = commands_.run("nat-n", R"({"operation":"observe","path":"/3303/0/5700"})");
   ASSERT_TRUE(observed);
-  ASSERT_STREQ((*observed)["result"]["code"].GetString(), "2.05") << "the observation must start before the rebinding";
+  ASSERT_STREQ((*observed)["code"].GetString(), "2.05") << "the observation must start before the rebinding";
   const std::string before = addressOf("nat-n");
 
   auto rebound = sim.waitForLine("rebound nat-n", 8s);
@@ -90,7 +90,7 @@ TEST_F(NatRebinding, NotificationFromANewPortMovesTheRegistration) {
   // No Update: only the next notification, from the new port, tells the server.
   ASSERT_TRUE(sim.waitForLine("notify nat-n", 5s));
   EXPECT_TRUE(showsAddress("nat-n", now)) << addressOf("nat-n");
-  EXPECT_TRUE(commands_.event("nat-n", "notification", 5s)) << "notifications keep flowing";
+  EXPECT_TRUE(commands_.message("nat-n", "3303/0/5700", 5s)) << "notifications keep flowing";
   expectReadReaches(sim, "nat-n");
 }
 
@@ -106,7 +106,7 @@ TEST_F(NatRebinding, SendFromANewPortIsRefusedUntilTheDeviceUpdates) {
   EXPECT_NE(refused->find("4.03"), std::string::npos) << *refused;
   // The device Updates from its new port, then its report is taken.
   ASSERT_TRUE(sim.waitForLine("sent nat-s 2.04", 5s));
-  auto report = commands_.event("nat-s", "send", 5s);
+  auto report = commands_.message("nat-s", "3/0/9", 5s);
   ASSERT_TRUE(report) << gateway_.log();
   EXPECT_EQ(addressOf("nat-s"), now);
   EXPECT_NE(old, now);

@@ -71,8 +71,10 @@ TEST(SlowDevice, TheDaemonAnswersAHealthyDeviceWhileADeadOneTimesOut) {
   Mosquitto broker;
   GatewayProcess gateway(broker.uri());
   CommandClient commands(gateway, broker);
-  Simulator dead({"--server", gateway.coapAddress(), "-e", "gone", "--no-deregister"});
-  Simulator healthy({"--server", gateway.coapAddress(), "-e", "fine"});
+  // No temperature object: the default mapping's auto-observe would queue its
+  // own commands ahead of the measured ones.
+  Simulator dead({"--server", gateway.coapAddress(), "-e", "gone", "--no-deregister", "--objects", "1/0,3/0"});
+  Simulator healthy({"--server", gateway.coapAddress(), "-e", "fine", "--objects", "1/0,3/0"});
   ASSERT_TRUE(dead.waitForLine("registered gone"));
   ASSERT_TRUE(healthy.waitForLine("registered fine"));
   dead.terminate();
@@ -87,7 +89,7 @@ TEST(SlowDevice, TheDaemonAnswersAHealthyDeviceWhileADeadOneTimesOut) {
     const auto sent = Clock::now();
     auto r = commands.run("fine", R"({"operation":"read","path":"/3/0/9"})", 5s);
     ASSERT_TRUE(r) << gateway.log();
-    EXPECT_STREQ((*r)["result"]["code"].GetString(), "2.05");
+    EXPECT_STREQ((*r)["code"].GetString(), "2.05");
     slowest = std::max(slowest, millisSince(sent));
   }
   const auto healthyMs = millisSince(started);
@@ -98,7 +100,7 @@ TEST(SlowDevice, TheDaemonAnswersAHealthyDeviceWhileADeadOneTimesOut) {
 
   auto timedOut = commands.response(stuck, 15s);
   ASSERT_TRUE(timedOut) << gateway.log();
-  EXPECT_STREQ((*timedOut)["result"]["outcome"].GetString(), "timeout");
+  EXPECT_STREQ((*timedOut)["status"].GetString(), "timeout");
   const auto deadMs = millisSince(deadSent);
   EXPECT_GE(deadMs, 7900);
   EXPECT_LT(deadMs, 12000);

@@ -62,7 +62,7 @@ rapidjson::Document parseJson(const std::string& text) {
 }
 
 CommandClient::CommandClient(GatewayProcess& gateway, const Mosquitto& broker)
-    : gateway_(gateway), events_(broker, "lwm2m/+/event/+") {}
+    : gateway_(gateway), events_(broker, "lwm2m/#") {}
 
 std::string CommandClient::post(const std::string& endpoint, const std::string& command) {
   auto r = httpSend("POST", gateway_.httpUrl("/api/v1/devices/" + endpoint + "/commands"), command);
@@ -74,8 +74,13 @@ std::string CommandClient::post(const std::string& endpoint, const std::string& 
 
 std::optional<rapidjson::Document> CommandClient::event(const std::string& endpoint, const std::string& kind,
                                                         std::chrono::milliseconds timeout) {
+  return message(endpoint, "event/" + kind, timeout);
+}
+
+std::optional<rapidjson::Document> CommandClient::message(const std::string& endpoint, const std::string& suffix,
+                                                          std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const std::string topic = "lwm2m/" + endpoint + "/event/" + kind;
+  const std::string topic = "lwm2m/" + endpoint + "/" + suffix;
   while (std::chrono::steady_clock::now() < deadline) {
     auto m = events_.next(
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
@@ -88,12 +93,7 @@ std::optional<rapidjson::Document> CommandClient::event(const std::string& endpo
 
 std::optional<rapidjson::Document> CommandClient::response(const std::string& requestId,
                                                            std::chrono::milliseconds timeout) {
-  auto requestOf = [](const std::string& json) {
-    auto d = parseJson(json);
-    rapidjson::Document request;
-    request.CopyFrom(d["request"], request.GetAllocator());
-    return request;
-  };
+  auto requestOf = [](const std::string& json) { return parseJson(json); };
   if (auto kept = responses_.find(requestId); kept != responses_.end()) {
     auto request = requestOf(kept->second);
     responses_.erase(kept);
@@ -114,13 +114,13 @@ std::optional<rapidjson::Document> CommandClient::response(const std::string& re
 }
 
 std::string CommandClient::keepResponse(const std::string& topic, const std::string& json) {
-  if (topic.size() < 9 || topic.compare(topic.size() - 9, 9, "/response") != 0) return {};
-  auto d = parseJson(json);
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("request") || !d["request"].IsObject() ||
-      !d["request"].HasMember("requestId") || !d["request"]["requestId"].IsString()) {
+  static const std::string kSuffix = "/event/response";
+  if (topic.size() < kSuffix.size() || topic.compare(topic.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
     return {};
   }
-  std::string id = d["request"]["requestId"].GetString();
+  auto d = parseJson(json);
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("requestId") || !d["requestId"].IsString()) return {};
+  std::string id = d["requestId"].GetString();
   responses_[id] = json;
   return id;
 }

@@ -34,14 +34,18 @@ class CommandClient {
 
   // POSTs the command; the request id, or "" if it was not accepted (202).
   std::string post(const std::string& endpoint, const std::string& command);
-  // The "response" event for `requestId`, as its "request" member; nullopt
+  // The "response" event for `requestId` (generic mapping: {"requestId","code",
+  // "status","values":[{"path","value"}],"error"}); nullopt
   // after `timeout`. Responses to other requests seen meanwhile are kept for
   // their own call; other events are skipped.
   std::optional<rapidjson::Document> response(const std::string& requestId, std::chrono::milliseconds timeout);
   // The next event of this kind for this device (e.g. "send"); nullopt after timeout.
   std::optional<rapidjson::Document> event(const std::string& endpoint, const std::string& kind,
                                            std::chrono::milliseconds timeout);
-  // POST then wait: the response's result, or nullopt.
+  // The next message on lwm2m/{endpoint}/{suffix}, e.g. "3303/0/5700" for a value.
+  std::optional<rapidjson::Document> message(const std::string& endpoint, const std::string& suffix,
+                                             std::chrono::milliseconds timeout);
+  // POST then wait: the response event, or nullopt.
   std::optional<rapidjson::Document> run(const std::string& endpoint, const std::string& command,
                                          std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
