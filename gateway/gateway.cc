@@ -11,7 +11,10 @@
 
 #include "bridges/http/http_server.h"
 #include "bridges/mqtt/mqtt_bridge.h"
+#include "bridges/mqtt/mqtt_mapping.h"
+#include "gateway/auto_observer.h"
 #include "gateway/command_line.h"
+#include "gateway/mapping_rules.h"
 #include "gateway/device_event_fanout.h"
 #include "gateway/device_command_service.h"
 #include "gateway/device_presence.h"
@@ -122,7 +125,11 @@ struct Gateway::Parts {
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         commands(queue, sender, presence, objectModel, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
+        mappingRules(config.mapping.path, objectModel, scheduler),
+        autoObserver(commands, objectModel, scheduler),
         mqtt(io, mqttSettings(config.mqtt)),
+        mqttMapping(objectModel, commands, registry, config.mqtt.clientId,
+                    [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                return api::HealthReport{std::string(gatewayVersion()),
@@ -130,8 +137,9 @@ struct Gateway::Parts {
                                             std::chrono::steady_clock::now() - startedAt),
                                         registration.registrations().size(), mqtt.connected()};
              },
-             &commands),
+             &commands, &mappingRules),
         signals(io, SIGINT, SIGTERM),
+        reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()) {}
 
   std::unique_ptr<persistence::Database> database;  // destroyed last: drains pending writes
@@ -155,9 +163,13 @@ struct Gateway::Parts {
   DeviceReports reports;
   RequestQueue queue;
   DeviceCommandService commands;
+  MappingRules mappingRules;
+  AutoObserver autoObserver;
   bridges::mqtt::MqttBridge mqtt;
+  bridges::mqtt::MqttMapping mqttMapping;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
+  boost::asio::signal_set reloadSignal;
   std::chrono::steady_clock::time_point startedAt;
   std::vector<server::Registration> expiredWhileDown;
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
@@ -212,11 +224,24 @@ Gateway::Gateway(const GatewayConfig& config) {
   auto queued = p.queue.restore();
   if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
   if (*queued > 0) spdlog::info("{} queued commands restored", *queued);
-  p.fanout.subscribe(&p.mqtt);
+  if (auto loaded = p.mappingRules.load(); !loaded) {
+    throw std::runtime_error("mapping " + p.mappingRules.source() + ": " + loaded.error().message);
+  }
+  p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
+    p.autoObserver.setRules(rules);
+    p.mqttMapping.setRules(rules);
+    p.mqtt.setSubscriptions(rules->subscriptions());
+  });
+  p.registration.addListener(&p.autoObserver);
+  p.registration.registrations().forEach(
+      [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
+  p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttMapping.onInbound(m); });
+  p.fanout.subscribe(&p.mqttMapping);
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));
-  spdlog::info("MQTT broker {}, device events on {}", config.mqtt.uri, config.mqtt.eventTopic);
+  spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
+               p.mappingRules.source());
 }
 
 Gateway::~Gateway() = default;
@@ -228,6 +253,8 @@ void Gateway::run() {
     spdlog::info("signal {} received, shutting down", signal);
     stop();
   });
+  waitForReload();
+  p.mappingRules.watch(std::chrono::seconds(2));
   p.endpoint.start();
   p.http.start();
   p.mqtt.start();
@@ -242,12 +269,22 @@ void Gateway::run() {
   spdlog::info("lwm2m-gateway stopped");
 }
 
+void Gateway::waitForReload() {
+  Parts& p = *parts_;
+  p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    p.mappingRules.reload("SIGHUP");
+    waitForReload();
+  });
+}
+
 void Gateway::stop() {
   Parts& p = *parts_;
   boost::asio::post(p.io, [&p] {
     if (p.stopping) return;
     p.stopping = true;
     p.signals.cancel();
+    p.reloadSignal.cancel();
     p.http.stop();
     p.mqtt.stop();
     p.transport.close();

@@ -68,6 +68,17 @@ bool usesTls(const std::string& uri) {
   return tls;
 }
 
+// Runs a callback when a Paho action ends (on a Paho thread).
+class ActionCallback : public ::mqtt::iaction_listener {
+ public:
+  explicit ActionCallback(std::function<void(bool ok, int rc)> done) : done_(std::move(done)) {}
+  void on_success(const ::mqtt::token&) override { done_(true, 0); }
+  void on_failure(const ::mqtt::token& t) override { done_(false, t.get_return_code()); }
+
+ private:
+  std::function<void(bool, int)> done_;
+};
+
 }  // namespace
 
 class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
@@ -112,6 +123,14 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
         if (auto self = weak.lock()) self->onConnected();
       });
     });
+    client_->set_message_callback([weak, executor](::mqtt::const_message_ptr message) {
+      mapping::InboundMessage in;
+      in.topic = message->get_topic();
+      in.payload = message->to_string();
+      asio::post(executor, [weak, in = std::move(in)] {
+        if (auto self = weak.lock()) self->onMessage(in);
+      });
+    });
     client_->set_connection_lost_handler([weak, executor](const std::string& cause) {
       asio::post(executor, [weak, cause] {
         if (auto self = weak.lock()) self->onConnectionLost(cause);
@@ -139,6 +158,32 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
   }
 
   bool connected() const { return connected_; }
+
+  void publishMessage(const mapping::OutboundMessage& m) {
+    try {
+      client_->publish(m.topic, m.payload.data(), m.payload.size(), m.qos, m.retain);
+    } catch (const ::mqtt::exception& e) {
+      ++dropped_;
+      spdlog::warn("MQTT cannot publish to '{}': {}", m.topic, e.what());
+    }
+  }
+
+  void setSubscriptions(std::vector<std::string> filters) {
+    if (filters == subscriptions_) return;
+    if (connected_) {
+      try {
+        if (!subscriptions_.empty()) client_->unsubscribe(::mqtt::string_collection::create(subscriptions_));
+      } catch (const ::mqtt::exception& e) {
+        spdlog::warn("MQTT unsubscribe: {}", e.what());
+      }
+    }
+    subscriptions_ = std::move(filters);
+    if (connected_) subscribe();
+  }
+
+  void setInboundHandler(std::function<void(const mapping::InboundMessage&)> handler) {
+    inbound_ = std::move(handler);
+  }
   std::uint64_t dropped() const { return dropped_; }
 
   void publish(const api::DeviceEvent& event) {
@@ -199,6 +244,7 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
     }
     connected_ = true;
     failures_ = 0;
+    subscribe();
     backoff_ = settings_.reconnectMin;
     spdlog::info("MQTT connected to {}", settings_.uri);
   }
@@ -224,6 +270,32 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
     scheduleReconnect();
   }
 
+  void subscribe() {
+    if (subscriptions_.empty()) return;
+    try {
+      std::vector<int> qos(subscriptions_.size(), 1);
+      const std::size_t count = subscriptions_.size();
+      std::weak_ptr<MqttConnection> weak = weak_from_this();
+      subscribed_ = std::make_shared<ActionCallback>([weak, executor = io_.get_executor(), count](bool ok, int rc) {
+        asio::post(executor, [weak, ok, rc, count] {
+          if (!weak.lock()) return;
+          if (ok) {
+            spdlog::info("MQTT subscribed to {} command topic filter(s)", count);
+          } else {
+            spdlog::warn("MQTT subscription refused: {}", describeConnectFailure(rc));
+          }
+        });
+      });
+      client_->subscribe(::mqtt::string_collection::create(subscriptions_), qos, nullptr, *subscribed_);
+    } catch (const ::mqtt::exception& e) {
+      spdlog::warn("MQTT cannot subscribe: {}", e.what());
+    }
+  }
+
+  void onMessage(const mapping::InboundMessage& message) {
+    if (inbound_ && !stopped_) inbound_(message);
+  }
+
   void scheduleReconnect() {
     retryTimer_.expires_after(backoff_);
     backoff_ = std::min(backoff_ * 2, settings_.reconnectMax);
@@ -242,6 +314,9 @@ class MqttConnection : public std::enable_shared_from_this<MqttConnection>,
   std::chrono::milliseconds backoff_;
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> dropped_{0};
+  std::vector<std::string> subscriptions_;
+  std::shared_ptr<ActionCallback> subscribed_;  // kept until the next subscribe
+  std::function<void(const mapping::InboundMessage&)> inbound_;
   bool started_ = false;
   bool stopped_ = false;
   bool dropping_ = false;
@@ -259,5 +334,12 @@ bool MqttBridge::connected() const { return connection_->connected(); }
 std::uint64_t MqttBridge::droppedEvents() const { return connection_->dropped(); }
 
 void MqttBridge::onDeviceEvent(const api::DeviceEvent& event) { connection_->publish(event); }
+void MqttBridge::publish(mapping::OutboundMessage message) { connection_->publishMessage(message); }
+void MqttBridge::setSubscriptions(std::vector<std::string> filters) {
+  connection_->setSubscriptions(std::move(filters));
+}
+void MqttBridge::setInboundHandler(std::function<void(const mapping::InboundMessage&)> handler) {
+  connection_->setInboundHandler(std::move(handler));
+}
 
 }  // namespace lwm2m::bridges::mqtt

@@ -14,10 +14,15 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "bridges/mqtt/mqtt_settings.h"
 #include "gateway/api/device_events.h"
+#include "mapping/device_command.h"
+#include "mapping/outbound_message.h"
 
 namespace lwm2m::bridges::mqtt {
 
@@ -43,6 +48,13 @@ class MqttBridge : public gateway::api::DeviceEventListener {
 
   // Publishes api::toJson(event) to the expanded event topic (buffered while offline).
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
+
+  // Publishes one mapped message (buffered while offline, like events).
+  void publish(mapping::OutboundMessage message);
+  // The topic filters to subscribe to; (re)subscribed on every connect.
+  void setSubscriptions(std::vector<std::string> filters);
+  // Messages arriving on the subscriptions, delivered on the I/O thread.
+  void setInboundHandler(std::function<void(const mapping::InboundMessage&)> handler);
 
  private:
   std::shared_ptr<MqttConnection> connection_;
