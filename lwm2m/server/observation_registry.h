@@ -111,7 +111,8 @@ class ObservationRegistry : public RegistrationListener {
   void add(Observation observation, std::uint32_t sequence);
   // Puts back an observation kept across a restart: its token is adopted by
   // the endpoint so notifications keep flowing. No request is sent, and no
-  // ObservationListener hears of it. The registration of the endpoint must
+  // ObservationListener hears of it (only of an observation of the same
+  // paths it replaces, as Replaced). The registration of the endpoint must
   // exist and, when observation.registrationId is set, be that one; false
   // (nothing changed) otherwise. The client profile is taken from it.
   bool restore(Observation observation);
