@@ -21,6 +21,7 @@
 #include "gateway/device_reports.h"
 #include "gateway/request_queue.h"
 #include "gateway/device_registry.h"
+#include "gateway/observation_persistence.h"
 #include "gateway/registration_persistence.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
@@ -114,6 +115,7 @@ struct Gateway::Parts {
         fanout(scheduler, registration.registrations()),
         objectModel(model::ObjectModel::builtIn()),
         observations(endpoint, scheduler, registration, objectModel),
+        observationPersistence(database->observations(), scheduler),
         sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
         send(scheduler, registration, objectModel),
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
@@ -155,6 +157,7 @@ struct Gateway::Parts {
   DeviceEventFanout fanout;
   model::ObjectModel objectModel;
   server::ObservationRegistry observations;
+  ObservationPersistence observationPersistence;
   server::RequestSender sender;
   server::SendHandler send;
   DeviceReports reports;
@@ -195,6 +198,12 @@ Gateway::Gateway(const GatewayConfig& config) {
       [&p](const server::Registration& reg) { p.presenceFeed.restored(reg); });
   spdlog::info("database {}: {} registrations restored, {} expired while the gateway was down",
                p.database->file().string(), restored->registrations, p.expiredWhileDown.size());
+  auto observed = p.observationPersistence.restoreInto(p.observations, p.registration.registrations());
+  if (!observed) throw std::runtime_error("cannot read stored observations: " + observed.error().message);
+  for (const std::string& why : observed->dropped) spdlog::warn("stored observation dropped: {}", why);
+  spdlog::info("database {}: {} observations restored, {} dropped", p.database->file().string(),
+               observed->observations, observed->dropped.size());
+  p.observations.addObservationListener(&p.observationPersistence);
 
   p.endpoint.setBlockSize(config.coap.blockSize);
   p.endpoint.setMaxBodySize(config.coap.maxBodySize);

@@ -27,8 +27,11 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
         handleRequest(from, request, respond);
       });
   transport_.onReset([this](const coap::Peer& from, const std::vector<std::uint8_t>& token) {
-    // The server forgot the observation (passive cancel).
-    if (observers_.removeByToken(from, token)) log_.activity("observe-reset", settings_.endpoint);
+    // The server forgot the observation (passive cancel, or a server that
+    // lost it): printed even with --quiet, since it ends a stream of values.
+    if (observers_.removeByToken(from, token)) {
+      log_.lifecycle("observe-reset", settings_.endpoint, "notification reset by the server");
+    }
   });
   dm_.onFirmwareUpdate = [this] {
     if (firmwareTimer_) return;
