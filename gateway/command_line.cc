@@ -12,7 +12,8 @@ namespace {
 
 constexpr const char* kDescription =
     "lwm2m-gateway: an LwM2M server for local devices (CoAP over UDP) that bridges\n"
-    "them to the cloud over MQTT (device events) and HTTP (REST API, health).\n";
+    "them to the cloud over MQTT (mapped values, events and commands) and HTTP\n"
+    "(REST API, health).\n";
 
 constexpr const char* kFooter = R"(How the configuration is built:
   built-in defaults, then the --config file, then the override options above
@@ -20,11 +21,17 @@ constexpr const char* kFooter = R"(How the configuration is built:
   starts without any file. The gateway.yaml shipped with the gateway lists
   every key with its default; --print-config shows the effective values.
 
+Mapping rules (which MQTT topics carry what, which commands are accepted)
+  come from --mapping (a file or a directory of them) or, without one, the
+  built-in generic preset (deploy/mapping/generic.yaml). They are reloaded on
+  SIGHUP and when a file changes; --print-mapping lists the rules in force.
+
 Examples:
   lwm2m-gateway --config /etc/lwm2m-gateway/gateway.yaml
   lwm2m-gateway --config gateway.yaml --check-config
   lwm2m-gateway --config gateway.yaml --mqtt tcp://broker.local:1883 --print-config
   lwm2m-gateway --coap [::]:5683 --http 0.0.0.0:8080 --log-level debug
+  lwm2m-gateway --mapping /usr/share/lwm2m-gateway/mapping/emqx.yaml --print-mapping
 
 Exit status:
   0 success; 1 invalid configuration; 2 malformed command line.)";
@@ -68,12 +75,14 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
   std::string configFile;
   bool printConfig = false;
   bool checkConfig = false;
+  bool printMapping = false;
   Overrides overrides;
 
   app.add_option("-c,--config", configFile, "Configuration file, YAML or JSON")
       ->type_name("FILE");
   app.add_flag("--print-config", printConfig, "Print the effective configuration and exit");
   app.add_flag("--check-config", checkConfig, "Check the configuration, report every error, exit");
+  app.add_flag("--print-mapping", printMapping, "Print the mapping rules that would be in force and exit");
 
   const std::string group = "Overrides (win over the configuration file)";
   app.add_option("--coap", overrides.coap, "CoAP listen address (coap.listen)")
@@ -102,8 +111,8 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
     result.exitCode = code == 0 ? 0 : 2;
     return result;
   }
-  if (printConfig && checkConfig) {
-    err << "--print-config and --check-config cannot be used together\n"
+  if (int(printConfig) + int(checkConfig) + int(printMapping) > 1) {
+    err << "--print-config, --check-config and --print-mapping cannot be used together\n"
         << "Run with --help for more information.\n";
     result.action = CommandLine::Action::Exit;
     result.exitCode = 2;
@@ -126,6 +135,8 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
   if (printConfig) {
     out << toYaml(result.config);
     result.action = CommandLine::Action::PrintConfig;
+  } else if (printMapping) {
+    result.action = CommandLine::Action::PrintMapping;
   } else if (checkConfig) {
     out << (configFile.empty() ? std::string("built-in defaults") : configFile)
         << ": configuration is valid\n";

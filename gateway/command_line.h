@@ -15,11 +15,12 @@ std::string_view gatewayVersion();
 struct CommandLine {
   // Run: start the daemon with `config`.
   // PrintConfig / CheckConfig: the effective configuration was printed / checked
-  //   and found valid; exit with exitCode (0).
+  //   and found valid; exit with exitCode (0). The caller also checks the mapping.
+  // PrintMapping: the configuration is valid; the caller prints the mapping rules.
   // Exit: --help or --version was shown (exitCode 0), or the command line or the
   //   configuration was wrong and the errors were printed (exitCode 1; 2 for a
   //   malformed command line).
-  enum class Action { Run, PrintConfig, CheckConfig, Exit };
+  enum class Action { Run, PrintConfig, CheckConfig, PrintMapping, Exit };
   Action action = Action::Run;
   int exitCode = 0;
   GatewayConfig config;

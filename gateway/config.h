@@ -26,6 +26,12 @@ struct CoapConfig {
   std::chrono::milliseconds ackTimeout{2000};  // RFC 7252 ACK_TIMEOUT
   double ackRandomFactor = 1.5;                // RFC 7252 ACK_RANDOM_FACTOR, >= 1
   unsigned maxRetransmit = 4;                  // RFC 7252 MAX_RETRANSMIT
+  // RFC 7959: payloads above blockSize go block-wise (16, 32, ..., 1024); a
+  // size below 1024 is also asked of devices for their responses (early
+  // negotiation, §2.4). A block-wise body larger than maxBodySize is refused
+  // with 4.13 and Size1 (incoming Block1) or not assembled (Block2).
+  std::uint16_t blockSize = 1024;
+  std::uint32_t maxBodySize = 1024 * 1024;
   bool operator==(const CoapConfig&) const = default;
 };
 

@@ -153,6 +153,21 @@ Field doubleField(std::string_view key, double& target, double min, double max) 
                }};
 }
 
+// A CoAP block size (RFC 7959 SZX 0..6): a power of two from 16 to 1024.
+Field blockSizeField(std::string_view key, std::uint16_t& target) {
+  return Field{key,
+               [&target](const YAML::Node& node) -> Problem {
+                 auto value = parseInteger(node);
+                 if (!value) return "expected an integer (got " + describe(node) + ")";
+                 if (*value < 16 || *value > 1024 || (*value & (*value - 1)) != 0) {
+                   return "must be 16, 32, 64, 128, 256, 512 or 1024 (got " + node.Scalar() + ")";
+                 }
+                 target = static_cast<std::uint16_t>(*value);
+                 return std::nullopt;
+               },
+               [&target] { return std::to_string(target); }};
+}
+
 Problem nonEmpty(std::string_view value) {
   if (value.empty()) return std::string("must not be empty");
   return std::nullopt;
@@ -167,7 +182,9 @@ std::vector<Section> schema(GatewayConfig& c) {
        {stringField("listen", c.coap.listen, checkListenAddress),
         durationField("ack_timeout_ms", c.coap.ackTimeout, 1, 600000),
         doubleField("ack_random_factor", c.coap.ackRandomFactor, 1.0, 10.0),
-        integerField("max_retransmit", c.coap.maxRetransmit, 0, 20)}},
+        integerField("max_retransmit", c.coap.maxRetransmit, 0, 20),
+        blockSizeField("block_size", c.coap.blockSize),
+        integerField("max_body_size", c.coap.maxBodySize, 1024, 64LL * 1024 * 1024)}},
       {"lwm2m",
        {boolField("strict_version", c.lwm2m.strictVersion),
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),

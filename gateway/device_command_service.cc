@@ -115,6 +115,7 @@ void DeviceCommandService::publishResponse(const QueuedRequest& request, const s
   info.result = resultToJson(response, path, model_);
   info.outcome = server::outcomeName(response.outcome);
   info.code = response.code;
+  if (!response.ok()) info.reason = response.reason;
   for (const auto& link : response.links) info.links.push_back(formats::encodeLinkFormat({link}));
   info.createdPath = response.createdPath;
   event.values = reportedValues(response, path);

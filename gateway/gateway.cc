@@ -12,7 +12,10 @@
 #include "bridges/http/http_server.h"
 #include "bridges/mqtt/event_topic.h"
 #include "bridges/mqtt/mqtt_bridge.h"
+#include "bridges/mqtt/mqtt_mapping.h"
+#include "gateway/auto_observer.h"
 #include "gateway/command_line.h"
+#include "gateway/mapping_rules.h"
 #include "gateway/device_event_fanout.h"
 #include "gateway/device_command_service.h"
 #include "gateway/device_presence.h"
@@ -20,6 +23,7 @@
 #include "gateway/device_reports.h"
 #include "gateway/request_queue.h"
 #include "gateway/device_registry.h"
+#include "gateway/observation_persistence.h"
 #include "gateway/registration_persistence.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
@@ -119,6 +123,7 @@ struct Gateway::Parts {
         fanout(scheduler, registration.registrations()),
         objectModel(model::ObjectModel::builtIn()),
         observations(endpoint, scheduler, registration, objectModel),
+        observationPersistence(database->observations(), scheduler),
         sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
         send(scheduler, registration, objectModel),
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
@@ -128,8 +133,12 @@ struct Gateway::Parts {
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         commands(queue, sender, presence, objectModel, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
+        mappingRules(config.mapping.path, objectModel, scheduler),
+        autoObserver(commands, objectModel, scheduler),
         mqttOutbox(database->outbox()),
         mqtt(io, mqttSettings(config), &mqttOutbox),
+        mqttMapping(objectModel, commands, registry, config.mqtt.clientId,
+                    [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                api::HealthReport health{std::string(gatewayVersion()),
@@ -141,8 +150,9 @@ struct Gateway::Parts {
                                                          link.rejected};
                return health;
              },
-             &commands),
+             &commands, &mappingRules),
         signals(io, SIGINT, SIGTERM),
+        reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()) {}
 
   std::unique_ptr<persistence::Database> database;  // destroyed last: drains pending writes
@@ -160,15 +170,20 @@ struct Gateway::Parts {
   DeviceEventFanout fanout;
   model::ObjectModel objectModel;
   server::ObservationRegistry observations;
+  ObservationPersistence observationPersistence;
   server::RequestSender sender;
   server::SendHandler send;
   DeviceReports reports;
   RequestQueue queue;
   DeviceCommandService commands;
+  MappingRules mappingRules;
+  AutoObserver autoObserver;
   MqttOutbox mqttOutbox;
   bridges::mqtt::MqttBridge mqtt;
+  bridges::mqtt::MqttMapping mqttMapping;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
+  boost::asio::signal_set reloadSignal;
   std::chrono::steady_clock::time_point startedAt;
   std::vector<server::Registration> expiredWhileDown;
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
@@ -197,7 +212,15 @@ Gateway::Gateway(const GatewayConfig& config) {
       [&p](const server::Registration& reg) { p.presenceFeed.restored(reg); });
   spdlog::info("database {}: {} registrations restored, {} expired while the gateway was down",
                p.database->file().string(), restored->registrations, p.expiredWhileDown.size());
+  auto observed = p.observationPersistence.restoreInto(p.observations, p.registration.registrations());
+  if (!observed) throw std::runtime_error("cannot read stored observations: " + observed.error().message);
+  for (const std::string& why : observed->dropped) spdlog::warn("stored observation dropped: {}", why);
+  spdlog::info("database {}: {} observations restored, {} dropped", p.database->file().string(),
+               observed->observations, observed->dropped.size());
+  p.observations.addObservationListener(&p.observationPersistence);
 
+  p.endpoint.setBlockSize(config.coap.blockSize);
+  p.endpoint.setMaxBodySize(config.coap.maxBodySize);
   p.endpoint.setRequestHandler(
       [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         p.dispatcher.handle(from, request, respond);
@@ -217,11 +240,24 @@ Gateway::Gateway(const GatewayConfig& config) {
   auto queued = p.queue.restore();
   if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
   if (*queued > 0) spdlog::info("{} queued commands restored", *queued);
-  p.fanout.subscribe(&p.mqtt);
+  if (auto loaded = p.mappingRules.load(); !loaded) {
+    throw std::runtime_error("mapping " + p.mappingRules.source() + ": " + loaded.error().message);
+  }
+  p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
+    p.autoObserver.setRules(rules);
+    p.mqttMapping.setRules(rules);
+    p.mqtt.setSubscriptions(rules->subscriptions());
+  });
+  p.registration.addListener(&p.autoObserver);
+  p.registration.registrations().forEach(
+      [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
+  p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttMapping.onInbound(m); });
+  p.fanout.subscribe(&p.mqttMapping);
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));
-  spdlog::info("MQTT broker {}, device events on {}", config.mqtt.uri, config.mqtt.eventTopic);
+  spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
+               p.mappingRules.source());
 }
 
 Gateway::~Gateway() = default;
@@ -233,6 +269,8 @@ void Gateway::run() {
     spdlog::info("signal {} received, shutting down", signal);
     stop();
   });
+  waitForReload();
+  p.mappingRules.watch(std::chrono::seconds(2));
   p.endpoint.start();
   p.http.start();
   p.mqtt.start();
@@ -247,12 +285,22 @@ void Gateway::run() {
   spdlog::info("lwm2m-gateway stopped");
 }
 
+void Gateway::waitForReload() {
+  Parts& p = *parts_;
+  p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    p.mappingRules.reload("SIGHUP");
+    waitForReload();
+  });
+}
+
 void Gateway::stop() {
   Parts& p = *parts_;
   boost::asio::post(p.io, [&p] {
     if (p.stopping) return;
     p.stopping = true;
     p.signals.cancel();
+    p.reloadSignal.cancel();
     p.http.stop();
     p.mqtt.stop();
     p.transport.close();

@@ -1,7 +1,8 @@
 #pragma once
 // The composition root: builds every part of the daemon from the configuration,
 // wires them in one direction (CoAP → LwM2M server → events → bridges), runs
-// the single I/O thread, and shuts everything down on SIGINT/SIGTERM.
+// the single I/O thread, shuts everything down on SIGINT/SIGTERM and reloads
+// the mapping rules on SIGHUP.
 
 #include <memory>
 
@@ -24,6 +25,8 @@ class Gateway {
   void stop();
 
  private:
+  void waitForReload();  // SIGHUP reloads the mapping rules
+
   struct Parts;
   std::unique_ptr<Parts> parts_;
 };

@@ -8,10 +8,25 @@
 #include "gateway/command_line.h"
 #include "gateway/gateway.h"
 #include "gateway/logging.h"
+#include "gateway/mapping_rules.h"
 
 int main(int argc, char** argv) {
   using lwm2m::gateway::CommandLine;
   CommandLine cl = lwm2m::gateway::parseCommandLine(argc, argv, std::cout, std::cerr);
+  if (cl.action == CommandLine::Action::PrintMapping || cl.action == CommandLine::Action::CheckConfig) {
+    auto rules = lwm2m::gateway::loadMapping(cl.config.mapping.path, lwm2m::model::ObjectModel::builtIn());
+    const std::string source = cl.config.mapping.path.empty() ? "built-in generic mapping" : cl.config.mapping.path;
+    if (!rules) {
+      std::cerr << rules.error().message << "\n" << source << ": mapping is invalid\n";
+      return 1;
+    }
+    if (cl.action == CommandLine::Action::PrintMapping) {
+      std::cout << "# mapping from " << source << "\n" << lwm2m::mapping::describe(*rules);
+    } else {
+      std::cout << source << ": mapping is valid\n";
+    }
+    return 0;
+  }
   if (cl.action != CommandLine::Action::Run) return cl.exitCode;
 
   lwm2m::gateway::setupLogging(cl.config.logging.level);

@@ -38,6 +38,8 @@ class RegistrationPersistence : public server::RegistrationListener {
   void onUpdated(const server::Registration& reg) override;
   void onDeregistered(const server::Registration& reg) override;
   void onExpired(const server::Registration& reg) override;
+  // A new address (NAT rebinding) is stored like an Update.
+  void onRebound(const server::Registration& reg) override { onUpdated(reg); }
 
  private:
   persistence::RegistrationStore& store_;

@@ -42,15 +42,16 @@ void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
   writeString(out, value);
 }
 
-std::string jsonErrorPayload(const std::string& endpoint, const ReplyRoute& route, const std::string& problem) {
+std::string jsonErrorPayload(const std::string& endpoint, const ReplyRoute& route, const std::string& problem,
+                             std::string_view code = "4.00", std::string_view status = "bad_request") {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartObject();
   if (!route.requestId.empty()) writeKeyString(out, "id", route.requestId);
   if (!route.correlationId.empty()) writeKeyString(out, "correlation", route.correlationId);
   writeKeyString(out, "endpoint", endpoint);
-  writeKeyString(out, "code", "4.00");
-  writeKeyString(out, "status", "bad_request");
+  writeKeyString(out, "code", code);
+  writeKeyString(out, "status", status);
   writeKeyString(out, "error", problem);
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
@@ -130,6 +131,25 @@ std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundM
     return outcome;
   }
   return std::nullopt;
+}
+
+std::optional<OutboundMessage> rejectionReply(const DeviceCommand& command, const std::string& code,
+                                              const std::string& status, const std::string& problem) {
+  const ReplyRoute& route = command.reply;
+  if (route.topic.empty()) return std::nullopt;
+  OutboundMessage reply;
+  reply.topic = route.topic;
+  reply.qos = route.qos;
+  reply.correlationData = route.correlationData;
+  reply.contentType = "application/json";
+  if (route.style == PayloadStyle::Emqx) {
+    rapidjson::Document doc;
+    doc.Parse(route.echo.data(), route.echo.size());
+    reply.payload = emqxErrorPayload(doc.HasParseError() ? nullptr : &doc);
+  } else {
+    reply.payload = jsonErrorPayload(command.endpoint, route, problem, code, status);
+  }
+  return reply;
 }
 
 Result<model::Path> commandPath(std::string_view text) {

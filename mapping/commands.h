@@ -41,4 +41,11 @@ struct CommandOutcome {
 std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundMessage& message,
                                             const model::ObjectModel& model);
 
+// The answer to a decoded command the gateway then refused (unknown device,
+// queue full, storage failure), on the command's reply route in its style:
+// json {"id","correlation","endpoint","code","status","error"}, emqx its
+// bad_request shape; nullopt when the route has no topic.
+std::optional<OutboundMessage> rejectionReply(const DeviceCommand& command, const std::string& code,
+                                              const std::string& status, const std::string& problem);
+
 }  // namespace lwm2m::mapping

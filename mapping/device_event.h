@@ -28,9 +28,11 @@ enum class EventKind {
   Response,
   Queued,          // a command was stored until the device wakes
   RequestExpired,  // a queued command's TTL ran out before delivery
+  RequestCancelled,  // a queued command was cancelled before delivery
 };
 
-// "registered", ..., "notification", "send", "response", "queued", "expired-request".
+// "registered", ..., "notification", "send", "response", "queued", "expired-request",
+// "cancelled-request".
 std::string_view toString(EventKind kind);
 std::optional<EventKind> parseEventKind(std::string_view name);
 // True for the kinds that carry values (notification, send, response).
@@ -47,6 +49,8 @@ struct ValueRecord {
 std::vector<ValueRecord> toRecords(const model::NodesByPath& nodes, std::optional<double> time = {});
 
 struct RegistrationFacts {
+  std::string registrationId;  // the rd/{id} the device updates
+  std::string address;         // where the device speaks from, "10.0.0.7:5683"
   std::uint32_t lifetimeSeconds = 0;
   std::string lwm2mVersion;  // "1.0", "1.1", "1.2"
   std::string binding;       // as registered: "U", "UQ", ...
@@ -70,10 +74,12 @@ struct DeviceEvent {
   // Notification, Send, Response.
   std::vector<ValueRecord> values;
   // Response, Notification, Queued, RequestExpired: the request this is about.
+  std::string requestId;  // the gateway's id of a command (REST cancel uses it)
   model::Path requestPath;
   std::optional<Operation> operation;
   std::string code;  // CoAP code of the response, "2.05"
   ResponseOutcome outcome = ResponseOutcome::Answered;
+  std::string error;  // Response without an answer, RequestExpired: why, in words
   std::vector<std::string> links;    // Discover: one CoRE link per entry
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none

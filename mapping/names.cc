@@ -38,7 +38,7 @@ constexpr std::array<std::pair<PayloadStyle, std::string_view>, 6> kStyles{{
     {PayloadStyle::Emqx, "emqx"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 11> kEvents{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 12> kEvents{{
     {EventKind::Registered, "registered"},
     {EventKind::Updated, "updated"},
     {EventKind::Deregistered, "deregistered"},
@@ -50,6 +50,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 11> kEvents{{
     {EventKind::Response, "response"},
     {EventKind::Queued, "queued"},
     {EventKind::RequestExpired, "expired-request"},
+    {EventKind::RequestCancelled, "cancelled-request"},
 }};
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kCodes{{

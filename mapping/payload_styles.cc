@@ -59,9 +59,28 @@ void writeValueList(JsonWriter& out, const StyleInput& in, const std::vector<con
 
 void writeRequestFacts(JsonWriter& out, const DeviceEvent& event) {
   if (!event.reply.requestId.empty()) writeKeyString(out, "id", event.reply.requestId);
+  if (!event.requestId.empty()) writeKeyString(out, "requestId", event.requestId);
   if (!event.reply.correlationId.empty()) writeKeyString(out, "correlation", event.reply.correlationId);
   if (event.operation) writeKeyString(out, "operation", toString(*event.operation));
   if (!event.requestPath.isRoot() || event.operation) writeKeyString(out, "path", event.requestPath.toString());
+}
+
+// How a command ended: "code" and "status" (the code's name), or "status"
+// "timeout" / "reset" / "failed", and "error" when there is a reason.
+void writeOutcome(JsonWriter& out, const DeviceEvent& event) {
+  switch (event.outcome) {
+    case ResponseOutcome::Answered:
+      if (!event.code.empty()) {
+        writeKeyString(out, "code", event.code);
+        writeKeyString(out, "status", coapCodeName(event.code));
+      } else {
+        writeKeyString(out, "status", "failed");
+      }
+      break;
+    case ResponseOutcome::Timeout: writeKeyString(out, "status", "timeout"); break;
+    case ResponseOutcome::Reset: writeKeyString(out, "status", "reset"); break;
+  }
+  if (!event.error.empty()) writeKeyString(out, "error", event.error);
 }
 
 }  // namespace
@@ -176,6 +195,8 @@ std::string eventPayload(const StyleInput& in, const std::vector<const ValueReco
     case EventKind::Deregistered:
     case EventKind::Expired: {
       const RegistrationFacts& r = e.registration;
+      if (!r.registrationId.empty()) writeKeyString(out, "registrationId", r.registrationId);
+      if (!r.address.empty()) writeKeyString(out, "address", r.address);
       out.Key("lifetime");
       out.Uint(r.lifetimeSeconds);
       writeKeyString(out, "lwm2m", r.lwm2mVersion);
@@ -189,11 +210,17 @@ std::string eventPayload(const StyleInput& in, const std::vector<const ValueReco
       break;
     }
     case EventKind::Queued:
+    case EventKind::RequestCancelled: writeRequestFacts(out, e); break;
     case EventKind::RequestExpired:
-    case EventKind::Response: writeRequestFacts(out, e); break;
+      writeRequestFacts(out, e);
+      if (!e.error.empty()) writeKeyString(out, "error", e.error);
+      break;
+    case EventKind::Response:
+      writeRequestFacts(out, e);
+      writeOutcome(out, e);
+      break;
     default: break;
   }
-  if (!e.code.empty()) writeKeyString(out, "code", e.code);
   if (carriesValues(e.kind)) writeValueList(out, in, records);
   out.EndObject();
   return finish(buffer);
@@ -208,19 +235,16 @@ std::string jsonResultPayload(const DeviceEvent& event) {
   out.StartObject();
   writeRequestFacts(out, event);
   writeKeyString(out, "endpoint", event.endpoint);
-  if (event.kind == EventKind::Queued || event.kind == EventKind::RequestExpired) {
-    writeKeyString(out, "status", event.kind == EventKind::Queued ? "queued" : "expired");
+  if (event.kind == EventKind::Queued || event.kind == EventKind::RequestExpired ||
+      event.kind == EventKind::RequestCancelled) {
+    writeKeyString(out, "status", event.kind == EventKind::Queued           ? "queued"
+                                  : event.kind == EventKind::RequestExpired ? "expired"
+                                                                            : "cancelled");
+    if (!event.error.empty()) writeKeyString(out, "error", event.error);
     out.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
   }
-  switch (event.outcome) {
-    case ResponseOutcome::Answered:
-      writeKeyString(out, "code", event.code);
-      writeKeyString(out, "status", coapCodeName(event.code));
-      break;
-    case ResponseOutcome::Timeout: writeKeyString(out, "status", "timeout"); break;
-    case ResponseOutcome::Reset: writeKeyString(out, "status", "reset"); break;
-  }
+  writeOutcome(out, event);
   if (!event.values.empty()) {
     std::vector<const ValueRecord*> records;
     for (const auto& r : event.values) records.push_back(&r);

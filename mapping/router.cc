@@ -150,7 +150,7 @@ std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent&
   std::vector<OutboundMessage> out;
   bool emqx = event.reply.style == PayloadStyle::Emqx;
   bool answersCommand = event.kind == EventKind::Response || event.kind == EventKind::RequestExpired ||
-                        (event.kind == EventKind::Queued && !emqx);
+                        ((event.kind == EventKind::Queued || event.kind == EventKind::RequestCancelled) && !emqx);
   if (answersCommand && !event.reply.topic.empty()) {
     OutboundMessage reply;
     reply.topic = event.reply.topic;

@@ -21,7 +21,8 @@ namespace lwm2m::mapping {
 // instances together), tree one per object instance, senml, event and emqx
 // one per event. A Response event whose reply route has a topic also yields
 // the command's result there, in the route's style, with its correlation
-// data; so do Queued (json style: "status":"queued") and RequestExpired
+// data; so do Queued and RequestCancelled (json style: "status":"queued" /
+// "cancelled"; not in emqx style, EMQX has no queue) and RequestExpired
 // (json: "status":"expired"; emqx: msgType "coap_timeout") events.
 std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent& event,
                                         const model::ObjectModel& model);

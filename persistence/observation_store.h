@@ -20,8 +20,11 @@ struct ObservationRecord {
   std::vector<std::uint8_t> token;
   std::string paths;       // one or more LwM2M paths, newline separated
   std::string attributes;  // JSON text of the observation attributes
-  int contentFormat = 0;
+  int contentFormat = 0;   // the format the notifications were asked in (Accept)
   std::int64_t createdAtMs = 0;  // unix ms
+  // Since schema version 3 (older rows read as "" and false):
+  std::string registrationId;  // the registration the observation was made on
+  bool composite = false;      // Observe-Composite (FETCH) rather than Observe (GET)
 
   bool operator==(const ObservationRecord&) const = default;
 };

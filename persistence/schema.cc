@@ -61,6 +61,11 @@ CREATE TABLE outbox (
   created_at_ms INTEGER NOT NULL
 );
 )sql",
+    // 2 -> 3
+    R"sql(
+ALTER TABLE observation ADD COLUMN registration_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE observation ADD COLUMN composite INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 int queryInt(Connection& connection, const char* sql) {

@@ -7,19 +7,21 @@ namespace lwm2m::persistence {
 namespace {
 
 const std::string kPut = R"sql(
-INSERT INTO observation (endpoint, paths, token, attributes, content_format, created_at_ms)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+INSERT INTO observation (endpoint, paths, token, attributes, content_format, created_at_ms,
+  registration_id, composite)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 ON CONFLICT (endpoint, paths) DO UPDATE SET
   token = excluded.token, attributes = excluded.attributes,
-  content_format = excluded.content_format, created_at_ms = excluded.created_at_ms
+  content_format = excluded.content_format, created_at_ms = excluded.created_at_ms,
+  registration_id = excluded.registration_id, composite = excluded.composite
 )sql";
 
 const std::string kRemoveByToken = "DELETE FROM observation WHERE token = ?1";
 const std::string kRemoveByEndpoint = "DELETE FROM observation WHERE endpoint = ?1";
 
 const std::string kLoadAll =
-    "SELECT endpoint, paths, token, attributes, content_format, created_at_ms "
-    "FROM observation ORDER BY endpoint, paths";
+    "SELECT endpoint, paths, token, attributes, content_format, created_at_ms, "
+    "registration_id, composite FROM observation ORDER BY endpoint, paths";
 
 std::string hex(const std::vector<std::uint8_t>& bytes) {
   static const char kDigits[] = "0123456789abcdef";
@@ -43,6 +45,8 @@ void SqliteObservationStore::put(ObservationRecord record, WriteCompletion done)
     statement.bind(4, record.attributes);
     statement.bind(5, record.contentFormat);
     statement.bind(6, record.createdAtMs);
+    statement.bind(7, record.registrationId);
+    statement.bind(8, record.composite ? 1 : 0);
     statement.exec();
   }, std::move(done));
 }
@@ -78,6 +82,8 @@ Result<std::vector<ObservationRecord>> SqliteObservationStore::loadAll() {
           r.attributes = statement.getColumn(3).getString();
           r.contentFormat = statement.getColumn(4).getInt();
           r.createdAtMs = statement.getColumn(5).getInt64();
+          r.registrationId = statement.getColumn(6).getString();
+          r.composite = statement.getColumn(7).getInt() != 0;
         }
         return records;
       });

@@ -29,13 +29,31 @@ Response error(beast_http::status status, std::string_view message, const Reques
   return jsonResponse(status, errorBody(message), request);
 }
 
-Response methodNotAllowed(const Request& request) {
+Response methodNotAllowed(const Request& request, const char* allowed = "GET") {
   auto response = error(beast_http::status::method_not_allowed,
                         "method " + std::string(request.method_string()) + " is not allowed on " +
-                            std::string(request.target()) + " (allowed: GET)",
+                            std::string(request.target()) + " (allowed: " + allowed + ")",
                         request);
-  response.set(beast_http::field::allow, "GET");
+  response.set(beast_http::field::allow, allowed);
   return response;
+}
+
+std::string mappingJson(const api::MappingStatus& m) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("source");
+  w.String(m.source.c_str());
+  w.Key("uplink");
+  w.Uint64(m.uplink);
+  w.Key("observe");
+  w.Uint64(m.observe);
+  w.Key("downlink");
+  w.Uint64(m.downlink);
+  w.Key("rules");
+  w.String(m.description.c_str());
+  w.EndObject();
+  return buffer.GetString();
 }
 
 }  // namespace
@@ -82,8 +100,9 @@ Response errorResponse(beast_http::status status, std::string_view message, unsi
   return error(status, message, request);
 }
 
-ApiRouter::ApiRouter(const api::DeviceDirectory& devices, std::function<api::HealthReport()> health)
-    : devices_(devices), health_(std::move(health)) {}
+ApiRouter::ApiRouter(const api::DeviceDirectory& devices, std::function<api::HealthReport()> health,
+                     api::MappingControl* mapping)
+    : devices_(devices), health_(std::move(health)), mapping_(mapping) {}
 
 Response ApiRouter::handle(const Request& request) const {
   std::string_view path(request.target().data(), request.target().size());
@@ -94,6 +113,19 @@ Response ApiRouter::handle(const Request& request) const {
   if (path == "/health") {
     if (!get) return methodNotAllowed(request);
     return jsonResponse(beast_http::status::ok, api::toJson(health_()), request);
+  }
+
+  if (mapping_ && path == "/api/v1/mapping") {
+    if (!get) return methodNotAllowed(request);
+    return jsonResponse(beast_http::status::ok, mappingJson(mapping_->mappingStatus()), request);
+  }
+  if (mapping_ && path == "/api/v1/mapping/reload") {
+    if (request.method() != beast_http::verb::post) return methodNotAllowed(request, "POST");
+    if (auto why = mapping_->reloadMapping(); !why.empty()) {
+      return error(beast_http::status::unprocessable_entity, "mapping refused, the rules in force stay: " + why,
+                   request);
+    }
+    return jsonResponse(beast_http::status::ok, mappingJson(mapping_->mappingStatus()), request);
   }
 
   if (path == kDevicesPrefix) {
@@ -129,7 +161,7 @@ Response ApiRouter::handle(const Request& request) const {
 
   return error(beast_http::status::not_found,
                "no such resource: " + std::string(path) +
-                   " (try /api/v1/devices, /api/v1/devices/{endpoint} or /health)",
+                   " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)",
                request);
 }
 

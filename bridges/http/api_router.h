@@ -5,6 +5,8 @@
 //   GET /api/v1/devices             200 {"devices":[<device>, ...]}
 //   GET /api/v1/devices/{endpoint}  200 <device> | 404 {"error":"device 'x' is not registered"}
 //   GET /health                     200 {"status":"ok","version":..,"uptime":..,"devices":..,"mqtt":..}
+//   GET /api/v1/mapping             200 {"source":..,"uplink":n,"observe":n,"downlink":n,"rules":"<text>"}
+//   POST /api/v1/mapping/reload     200 <the same> | 422 {"error":"file:line: reason"} (rules in force stay)
 // Anything else: 404 {"error":...} for an unknown path, 405 with Allow for a
 // known path and another method, 400 for a malformed target. <device> is the
 // shape of gateway/api/device_json.h. {endpoint} is percent-decoded.
@@ -22,6 +24,7 @@
 
 #include "gateway/api/device_directory.h"
 #include "gateway/api/health.h"
+#include "gateway/api/mapping_control.h"
 
 namespace lwm2m::bridges::http {
 
@@ -30,14 +33,17 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 class ApiRouter {
  public:
+  // `mapping` may be null: no mapping routes.
   ApiRouter(const gateway::api::DeviceDirectory& devices,
-            std::function<gateway::api::HealthReport()> health);
+            std::function<gateway::api::HealthReport()> health,
+            gateway::api::MappingControl* mapping = nullptr);
 
   Response handle(const Request& request) const;
 
  private:
   const gateway::api::DeviceDirectory& devices_;
   std::function<gateway::api::HealthReport()> health_;
+  gateway::api::MappingControl* mapping_;
 };
 
 // A JSON response with the request's version and keep-alive.

@@ -197,9 +197,9 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
                        const gateway::api::DeviceDirectory& devices,
                        std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceCommands* commands)
+                       gateway::api::DeviceCommands* commands, gateway::api::MappingControl* mapping)
     : listener_(std::make_shared<HttpListener>(
-          io, std::make_shared<ApiRouter>(devices, std::move(health)),
+          io, std::make_shared<ApiRouter>(devices, std::move(health), mapping),
           commands ? std::make_shared<CommandRoutes>(*commands) : nullptr)) {
   listener_->listen(listen);
 }

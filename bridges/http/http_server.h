@@ -18,6 +18,7 @@
 #include "gateway/api/device_commands.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/health.h"
+#include "gateway/api/mapping_control.h"
 
 namespace lwm2m::bridges::http {
 
@@ -31,7 +32,8 @@ class HttpServer {
   HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
              const gateway::api::DeviceDirectory& devices,
              std::function<gateway::api::HealthReport()> health,
-             gateway::api::DeviceCommands* commands = nullptr);  // nullptr: no command routes
+             gateway::api::DeviceCommands* commands = nullptr,  // nullptr: no command routes
+             gateway::api::MappingControl* mapping = nullptr);  // nullptr: no mapping routes
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -52,6 +52,18 @@ void MqttBridge::onDeviceEvent(const api::DeviceEvent& event) {
   }
 }
 
+void MqttBridge::publish(mapping::OutboundMessage message) { link_.publish(std::move(message)); }
+
+void MqttBridge::setSubscriptions(std::vector<std::string> filters) {
+  link_.setSubscriptions(std::move(filters), settings_.qos);
+}
+
+void MqttBridge::setInboundHandler(
+    std::function<void(const mapping::InboundMessage&)> handler) {
+  link_.setInboundHandler(
+      [handler = std::move(handler)](mapping::InboundMessage message) { handler(message); });
+}
+
 void MqttBridge::publishDeviceStatus(const std::string& endpoint, const char* status) {
   if (settings_.deviceStatusTopic.empty()) return;
   auto [known, inserted] = deviceStatus_.try_emplace(endpoint, status);

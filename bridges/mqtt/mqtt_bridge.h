@@ -15,7 +15,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 #include <unordered_map>
 
 #include "bridges/mqtt/mqtt_link.h"
@@ -49,6 +51,13 @@ class MqttBridge : public gateway::api::DeviceEventListener {
   MqttLink& link() { return link_; }
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
+
+  // Publishes one mapped message (see MqttLink::publish).
+  void publish(mapping::OutboundMessage message);
+  // The topic filters to subscribe to (QoS settings.qos); (re)subscribed on every connect.
+  void setSubscriptions(std::vector<std::string> filters);
+  // Messages arriving on the subscriptions, delivered on the I/O thread.
+  void setInboundHandler(std::function<void(const mapping::InboundMessage&)> handler);
 
  private:
   void publishDeviceStatus(const std::string& endpoint, const char* status);

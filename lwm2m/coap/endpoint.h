@@ -23,14 +23,17 @@
 // Empty CON (ping) → RST. Codes of class 1, 6, 7 → RST for CON, else dropped.
 // Block-wise (RFC 7959), transparent in both roles:
 //  - a request arriving in Block1 blocks is answered 2.31 Continue per block
-//    and reaches the handler once, whole (its response gets the final Block1);
+//    (asking for setBlockSize() blocks if the peer's are larger) and reaches
+//    the handler once, whole (its response gets the final Block1);
 //  - a response body over the block size is cut to the Block2 block the peer
 //    asks for (block 0 first, with Size2); the handler runs for each block
 //    request, so it should answer GETs the same way each time (ETag);
 //  - a request body over the block size is sent in Block1 blocks (with Size1);
 //    the final response reaches the handler;
 //  - a response to our request that arrives in Block2 blocks is fetched block
-//    by block and delivered once, whole, without Block2.
+//    by block and delivered once, whole, without Block2; with a block size
+//    below 1024, GET and FETCH carry Block2 block 0 of that size so the peer
+//    uses it from the start (early negotiation, RFC 7959 §2.4).
 // Bodies over setMaxBodySize() get 4.13 (Block1) or are delivered as the last
 // block received, Block2 option included (Block2). A notification carrying
 // Block2 block 0 has the rest fetched (GET without Observe, RFC 7959 §3.4)
@@ -110,7 +113,8 @@ class Endpoint {
   void setRequestHandler(RequestHandler handler);
   // Largest block-wise body assembled in either direction (default 1 MiB).
   void setMaxBodySize(std::size_t bytes);
-  // Largest payload sent in one datagram; larger bodies go block-wise.
+  // Largest payload sent in one datagram; larger bodies go block-wise, and
+  // peers are asked for blocks no larger (see above).
   // Rounded down to a power of two in 16..1024 (default 1024).
   void setBlockSize(std::uint16_t bytes);
 

@@ -94,8 +94,10 @@ std::optional<BlockOption> Endpoint::Impl::assembleBlock1(const MessageKey& key,
   assembly.body.insert(assembly.body.end(), request.payload.begin(), request.payload.end());
   assembly.expires = scheduler_.now() + parameters.exchangeLifetime();
   if (block->more) {
+    // RFC 7959 §2.3: the 2.31 may ask for smaller blocks from here on.
     Message next = reply(codes::Continue);
-    setBlock(next, option::Block1, *block);
+    setBlock(next, option::Block1,
+             BlockOption{block->num, true, std::min<std::uint16_t>(block->size, blockSize)});
     answer(key, serial, request, std::move(next));
     scheduleSweep();
     return std::nullopt;
@@ -208,6 +210,12 @@ bool Endpoint::Impl::fetchNotificationBody(RequestId id, const Peer& from, Messa
     found->second.fetchingBlocks = true;
   }
   return true;
+}
+
+void Endpoint::Impl::negotiateBlock2(Message& request) const {
+  if (blockSize >= 1024 || request.findOption(option::Block2) != nullptr) return;
+  if (request.code != codes::Get && request.code != codes::Fetch) return;
+  setBlock(request, option::Block2, BlockOption{0, false, blockSize});
 }
 
 void Endpoint::Impl::startBlock1(Outgoing& out, Message& request) {

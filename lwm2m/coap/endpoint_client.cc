@@ -47,6 +47,7 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   const bool confirmable = request.type != MessageType::NonConfirmable;
   request.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
   startBlock1(out, request);
+  negotiateBlock2(request);
   request.messageId = *messageId;
   out.messageId = *messageId;
   out.datagram = encode(request);

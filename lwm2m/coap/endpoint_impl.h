@@ -143,6 +143,9 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // RFC 7641 + 7959 §3.4: a notification carrying Block2 block 0 of a larger
   // body; fetches the rest (GET without Observe) before the handler sees it.
   bool fetchNotificationBody(RequestId id, const Peer& from, Message& notification);
+  // RFC 7959 §2.4 early negotiation: with a block size below 1024, a GET or
+  // FETCH asks the peer for blocks of that size from the first one.
+  void negotiateBlock2(Message& request) const;
   // Outgoing request bodies over blockSize go in Block1 blocks.
   void startBlock1(Outgoing& out, Message& request);
   // True if a 2.31 Continue was answered with the next Block1 block.

@@ -13,6 +13,16 @@ std::vector<model::Path> Observation::paths() const {
   return {request.path};
 }
 
+std::string_view observationEndName(ObservationEnd why) {
+  switch (why) {
+    case ObservationEnd::Replaced: return "replaced";
+    case ObservationEnd::Cancelled: return "cancelled";
+    case ObservationEnd::EndedByDevice: return "ended by the device";
+    case ObservationEnd::RegistrationEnded: return "registration ended";
+  }
+  return "unknown";
+}
+
 ObservationRegistry::ObservationRegistry(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                                          RegistrationInterface& registrations,
                                          const model::ObjectModel& model)
@@ -26,6 +36,14 @@ ObservationRegistry::~ObservationRegistry() = default;
 
 void ObservationRegistry::addListener(NotificationListener* listener) { listeners_.push_back(listener); }
 
+void ObservationRegistry::addObservationListener(ObservationListener* listener) {
+  observationListeners_.push_back(listener);
+}
+
+void ObservationRegistry::removed(const Observation& observation, ObservationEnd why) {
+  for (auto* l : observationListeners_) l->onObservationRemoved(observation, why);
+}
+
 ObservationRegistry::Key ObservationRegistry::keyOf(std::string_view endpoint, std::vector<model::Path> paths) {
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
@@ -38,20 +56,23 @@ void ObservationRegistry::add(Observation observation, std::uint32_t sequence) {
     // A new observation of the same paths replaces the old one (passive cancel).
     const Token oldToken = old->second;
     const auto exchange = byToken_.at(oldToken).exchange;
-    erase(oldToken);
+    erase(oldToken, ObservationEnd::Replaced);
     if (oldToken != observation.token) endpoint_.cancelRequest(exchange);
   }
   observation.lastSequence = sequence;
   observation.lastAt = scheduler_.now();
   Token token = observation.token;
   byPaths_[std::move(key)] = token;
-  byToken_[std::move(token)] = std::move(observation);
+  const Observation& added = byToken_[std::move(token)] = std::move(observation);
+  for (auto* l : observationListeners_) l->onObservationAdded(added);
 }
 
-void ObservationRegistry::restore(Observation observation) {
+bool ObservationRegistry::restore(Observation observation) {
   const Registration* reg = registrations_.registrations().findByEndpoint(observation.endpoint);
-  if (!reg) return;
+  if (!reg) return false;
+  if (!observation.registrationId.empty() && observation.registrationId != reg->id) return false;
   observation.registrationId = reg->id;
+  observation.client = ClientProfile::of(*reg);
   const Token token = observation.token;
   std::weak_ptr<ObservationRegistry*> alive = self_;
   observation.exchange = endpoint_.adoptObservation(reg->peer, token, [alive, token](const coap::ResponseResult& r) {
@@ -59,12 +80,14 @@ void ObservationRegistry::restore(Observation observation) {
   });
   Key key = keyOf(observation.endpoint, observation.paths());
   if (auto old = byPaths_.find(key); old != byPaths_.end()) {
-    const auto exchange = byToken_.at(old->second).exchange;
-    erase(old->second);
+    const Token oldToken = old->second;
+    const auto exchange = byToken_.at(oldToken).exchange;
+    erase(oldToken, ObservationEnd::Replaced);
     endpoint_.cancelRequest(exchange);
   }
   byPaths_[std::move(key)] = token;
   byToken_[token] = std::move(observation);
+  return true;
 }
 
 void ObservationRegistry::onNotification(const Token& token, const coap::ResponseResult& result) {
@@ -74,7 +97,7 @@ void ObservationRegistry::onNotification(const Token& token, const coap::Respons
   if (result.status != coap::RequestStatus::Ok) {
     const std::string endpoint = obs.endpoint;
     const auto paths = obs.paths();
-    erase(token);
+    erase(token, ObservationEnd::EndedByDevice);
     for (auto* l : listeners_) {
       l->onObservationEnded(endpoint, paths, std::string(coap::requestStatusName(result.status)));
     }
@@ -104,7 +127,7 @@ void ObservationRegistry::onNotification(const Token& token, const coap::Respons
   const double wallSeconds =
       std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
   event.values = parseNotification(obs.request, message, obs.client, model_, wallSeconds);
-  if (ended) erase(token);
+  if (ended) erase(token, ObservationEnd::EndedByDevice);
   if (message.code.isSuccess()) {
     for (auto* l : listeners_) l->onNotification(event);
   }
@@ -131,6 +154,7 @@ std::optional<Observation> ObservationRegistry::take(std::string_view endpoint,
   Observation obs = std::move(observation->second);
   byToken_.erase(observation);
   byPaths_.erase(found);
+  removed(obs, ObservationEnd::Cancelled);
   return obs;
 }
 
@@ -153,22 +177,26 @@ void ObservationRegistry::onRegistered(const Registration&, const Registration* 
   if (replaced) forgetAll(replaced->endpoint);
 }
 
-void ObservationRegistry::erase(const Token& token) {
+void ObservationRegistry::erase(const Token& token, ObservationEnd why) {
   auto found = byToken_.find(token);
   if (found == byToken_.end()) return;
-  byPaths_.erase(keyOf(found->second.endpoint, found->second.paths()));
+  Observation obs = std::move(found->second);
+  byPaths_.erase(keyOf(obs.endpoint, obs.paths()));
   byToken_.erase(found);
+  removed(obs, why);
 }
 
 void ObservationRegistry::forgetAll(const std::string& endpoint) {
-  std::vector<coap::Endpoint::RequestId> exchanges;
+  std::vector<Observation> gone;
   for (auto it = byPaths_.lower_bound(Key{endpoint, {}});
        it != byPaths_.end() && it->first.endpoint == endpoint;) {
-    exchanges.push_back(byToken_.at(it->second).exchange);
-    byToken_.erase(it->second);
+    auto found = byToken_.find(it->second);
+    gone.push_back(std::move(found->second));
+    byToken_.erase(found);
     it = byPaths_.erase(it);
   }
-  for (auto exchange : exchanges) endpoint_.cancelRequest(exchange);
+  for (const Observation& obs : gone) endpoint_.cancelRequest(obs.exchange);
+  for (const Observation& obs : gone) removed(obs, ObservationEnd::RegistrationEnded);
 }
 
 }  // namespace lwm2m::server

@@ -12,6 +12,11 @@
 //   that device, silently (passive cancel: the endpoint answers RST).
 // - An error notification or a Reset/Timeout of a CON notification's
 //   exchange ends the observation; listeners hear onObservationEnded().
+// - Every change to the set of observations held (added, replaced, cancelled,
+//   ended by the device or with its registration) is told to the
+//   ObservationListeners, after the registry has changed; restore() is not
+//   (what it puts back came from such a listener). Sequence numbers of later
+//   notifications are not reported: they change with every packet.
 
 #include <chrono>
 #include <cstdint>
@@ -67,6 +72,27 @@ struct Observation {
   std::vector<model::Path> paths() const;
 };
 
+// Why an observation left the registry.
+enum class ObservationEnd : std::uint8_t {
+  Replaced,           // a new observation of the same endpoint and paths took its place
+  Cancelled,          // the server cancelled it: forget() (passive) or take() (active)
+  EndedByDevice,      // error code, RST, timeout, or a final notification without Observe
+  RegistrationEnded,  // the device re-registered, de-registered or expired
+};
+std::string_view observationEndName(ObservationEnd why);  // "replaced", "cancelled", ...
+
+// Hears the observations the registry holds come and go, e.g. to keep them
+// across restarts. Called on the I/O thread; must not block or call back
+// into the registry.
+class ObservationListener {
+ public:
+  virtual ~ObservationListener() = default;
+  // The device accepted `observation` (add()). If it replaces an earlier one
+  // of the same paths, onObservationRemoved(earlier, Replaced) came first.
+  virtual void onObservationAdded(const Observation& observation) = 0;
+  virtual void onObservationRemoved(const Observation& observation, ObservationEnd why) = 0;
+};
+
 class ObservationRegistry : public RegistrationListener {
  public:
   // Every reference must outlive the registry.
@@ -78,13 +104,18 @@ class ObservationRegistry : public RegistrationListener {
 
   // Listeners must outlive this object.
   void addListener(NotificationListener* listener);
+  void addObservationListener(ObservationListener* listener);
 
   // Records an observation the device accepted (its first response carried
   // Observe = `sequence`).
   void add(Observation observation, std::uint32_t sequence);
   // Puts back an observation kept across a restart: its token is adopted by
-  // the endpoint so notifications keep flowing. No request is sent.
-  void restore(Observation observation);
+  // the endpoint so notifications keep flowing. No request is sent, and no
+  // ObservationListener hears of it (only of an observation of the same
+  // paths it replaces, as Replaced). The registration of the endpoint must
+  // exist and, when observation.registrationId is set, be that one; false
+  // (nothing changed) otherwise. The client profile is taken from it.
+  bool restore(Observation observation);
   // Handles a later answer on an observation's exchange (a notification, or
   // the end of the exchange).
   void onNotification(const Token& token, const coap::ResponseResult& result);
@@ -110,8 +141,10 @@ class ObservationRegistry : public RegistrationListener {
     friend auto operator<=>(const Key&, const Key&) = default;
   };
   static Key keyOf(std::string_view endpoint, std::vector<model::Path> paths);
-  void erase(const Token& token);
+  // Removes the observation of `token` and tells the ObservationListeners.
+  void erase(const Token& token, ObservationEnd why);
   void forgetAll(const std::string& endpoint);
+  void removed(const Observation& observation, ObservationEnd why);
 
   coap::Endpoint& endpoint_;
   coap::Scheduler& scheduler_;
@@ -120,6 +153,7 @@ class ObservationRegistry : public RegistrationListener {
   std::map<Token, Observation> byToken_;
   std::map<Key, Token> byPaths_;
   std::vector<NotificationListener*> listeners_;
+  std::vector<ObservationListener*> observationListeners_;
   std::shared_ptr<ObservationRegistry*> self_;  // restored exchanges' handlers hold a weak_ptr
 };
 

@@ -142,7 +142,10 @@ void RegistrationInterface::onDeregister(const std::string& id,
 }
 
 void RegistrationInterface::rebind(std::string_view id, const coap::Peer& peer) {
-  store_.modify(id, [&peer](Registration& reg) { reg.peer = peer; });
+  const Registration* current = store_.findById(id);
+  if (!current || current->peer == peer) return;
+  const Registration* moved = store_.modify(id, [&peer](Registration& reg) { reg.peer = peer; });
+  for (RegistrationListener* l : listeners_) l->onRebound(*moved);
 }
 
 void RegistrationInterface::restore(Registration reg) {

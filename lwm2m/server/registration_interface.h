@@ -35,6 +35,9 @@ class RegistrationListener {
   virtual void onUpdated(const Registration& reg) = 0;
   virtual void onDeregistered(const Registration& reg) = 0;
   virtual void onExpired(const Registration& reg) = 0;
+  // The device now speaks from reg.peer, learnt from a notification or a
+  // response rather than an Update (NAT rebinding). Default: nothing.
+  virtual void onRebound(const Registration& reg) { (void)reg; }
 };
 
 struct RegistrationSettings {
@@ -62,8 +65,9 @@ class RegistrationInterface {
 
   const RegistrationStore& registrations() const { return store_; }
 
-  // The device now speaks from `peer` (NAT rebinding seen on a notification,
-  // a response or a Send): later requests go there. No event; unknown id: no-op.
+  // The device now speaks from `peer` (NAT rebinding seen on a notification
+  // or a response): later requests go there, and listeners hear onRebound()
+  // if the address changed. Unknown id: no-op.
   void rebind(std::string_view id, const coap::Peer& peer);
 
  private:

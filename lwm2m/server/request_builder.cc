@@ -36,13 +36,27 @@ Result<void> setBody(coap::Message& message, ContentFormat format, Result<model:
   return {};
 }
 
+// The format of a Write body nobody chose: a single Opaque resource (a
+// firmware image) goes as raw bytes to clients that must read Opaque (1.1+),
+// instead of base64 inside SenML or wrapped in TLV; anything else in the
+// client's tree format.
+ContentFormat defaultBodyFormat(const DeviceRequest& request, const ClientProfile& client) {
+  const bool version10 = client.version == "1.0" || client.version.rfind("1.0.", 0) == 0;
+  const model::Resource* resource = request.node ? request.node->resource() : nullptr;
+  if (!version10 && request.path.isResource() && resource && !resource->isMultiple() &&
+      resource->value().type() == model::DataType::Opaque) {
+    return formats::kOpaque;
+  }
+  return client.treeFormat();
+}
+
 Result<void> addSingleBody(const DeviceRequest& request, const ClientProfile& client,
                            const model::ObjectModel& model, coap::Message& message) {
   if (!request.node) return fail(std::string(operationName(request.operation)) + " needs a value");
   if (request.node->depth() != request.path.depth()) {
     return fail("the value does not live at " + request.path.toString());
   }
-  const ContentFormat format = request.format.value_or(client.treeFormat());
+  const ContentFormat format = request.format.value_or(defaultBodyFormat(request, client));
   return setBody(message, format, FormatRegistry::standard().encode(format, *request.node, request.path, model));
 }
 

@@ -10,6 +10,9 @@
 // - From an address no registration has: 4.03 Forbidden. Another method than
 //   POST: 4.05. A format the device may not use: 4.15. An undecodable body:
 //   4.00 with the decoder's message as diagnostic payload. No event then.
+// - Over plain UDP the address is the only proof of who sends: a Send from a
+//   device whose address changed (NAT) is refused 4.03 until its Update (or a
+//   notification or response) tells the server where it is now.
 
 #include <optional>
 #include <string>
@@ -52,6 +55,7 @@ class SendHandler : public RegistrationListener {
   void onUpdated(const Registration& reg) override;
   void onDeregistered(const Registration& reg) override { unindex(reg); }
   void onExpired(const Registration& reg) override { unindex(reg); }
+  void onRebound(const Registration& reg) override { onUpdated(reg); }
 
  private:
   const Registration* registrationAt(const coap::Peer& from) const;

@@ -100,14 +100,20 @@ bool InProcessServer::waitRegistered(const std::string& endpoint, std::chrono::m
   return false;
 }
 
-server::DeviceResponse InProcessServer::call(const std::string& endpoint, server::DeviceRequest request,
-                                             std::chrono::milliseconds wait) {
+std::future<server::DeviceResponse> InProcessServer::submit(const std::string& endpoint,
+                                                           server::DeviceRequest request) {
   auto answer = std::make_shared<std::promise<server::DeviceResponse>>();
   auto future = answer->get_future();
   boost::asio::post(state_->io, [this, endpoint, request = std::move(request), answer]() mutable {
     state_->sender.send(endpoint, std::move(request),
                         [answer](server::DeviceResponse r) { answer->set_value(std::move(r)); });
   });
+  return future;
+}
+
+server::DeviceResponse InProcessServer::call(const std::string& endpoint, server::DeviceRequest request,
+                                             std::chrono::milliseconds wait) {
+  auto future = submit(endpoint, std::move(request));
   if (future.wait_for(wait) != std::future_status::ready) {
     return server::DeviceResponse::failure(server::Outcome::Timeout, "the test gave up waiting");
   }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,8 @@ class InProcessServer {
   // Sends and waits for the one answer (a BadRequest-free timeout past `wait`).
   server::DeviceResponse call(const std::string& endpoint, server::DeviceRequest request,
                               std::chrono::milliseconds wait = std::chrono::seconds(40));
+  // Sends without waiting; the future holds the one answer.
+  std::future<server::DeviceResponse> submit(const std::string& endpoint, server::DeviceRequest request);
   // Passive cancel.
   bool forget(const std::string& endpoint, const std::vector<model::Path>& paths);
   std::size_t observationCount(const std::string& endpoint);

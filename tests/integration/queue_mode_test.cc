@@ -20,7 +20,7 @@ TEST(QueueMode, AwakeAndAsleepEventsFollowTheDevicesMessages) {
   std::ofstream(config) << "lwm2m:\n  awake_window_s: 1\n";
   GatewayProcess gateway(broker.uri(), "127.0.0.1", {"--config", config.string()});
   Simulator sim({"--server", gateway.coapAddress(), "-e", "sleeper", "--queue", "--lifetime", "60",
-                 "--update-interval", "3"});
+                 "--update-interval", "3", "--objects", "1/0,3/0"});
   ASSERT_TRUE(sim.waitForLine("registered sleeper"));
 
   std::vector<std::string> kinds;

@@ -46,13 +46,14 @@ TEST(RegistrationFlow, DeviceAppearsOnMqttAndRestThenUpdatesAndDeregisters) {
   auto json = parseJson(*event);
   EXPECT_STREQ(json["event"].GetString(), "registered");
   EXPECT_STREQ(json["endpoint"].GetString(), "boiler-7");
-  EXPECT_STREQ(json["device"]["lwm2m"].GetString(), "1.1");
-  EXPECT_EQ(json["device"]["lifetime"].GetInt(), 30);
-  EXPECT_STREQ(json["device"]["binding"].GetString(), "U");
-  const auto& objects = json["device"]["objects"];
+  EXPECT_STREQ(json["lwm2m"].GetString(), "1.1");
+  EXPECT_EQ(json["lifetime"].GetInt(), 30);
+  EXPECT_STREQ(json["binding"].GetString(), "U");
+  EXPECT_EQ(std::string(json["address"].GetString()).rfind("127.0.0.1:", 0), 0u);
+  const auto& objects = json["objects"];
   ASSERT_EQ(objects.Size(), 4u);
   EXPECT_STREQ(objects[3].GetString(), "/3303/1");
-  const std::string registrationId = json["device"]["registrationId"].GetString();
+  const std::string registrationId = json["registrationId"].GetString();
   EXPECT_NE(registered->find("rd/" + registrationId), std::string::npos);
 
   auto list = httpGet(gateway.httpUrl("/api/v1/devices"));
@@ -65,7 +66,7 @@ TEST(RegistrationFlow, DeviceAppearsOnMqttAndRestThenUpdatesAndDeregisters) {
   // The simulator updates every second: an event, and a newer lastUpdateAt over REST.
   auto updated = nextOn(sub, "lwm2m/boiler-7/event/updated");
   ASSERT_TRUE(updated);
-  EXPECT_STREQ(parseJson(*updated)["device"]["registrationId"].GetString(), registrationId.c_str());
+  EXPECT_STREQ(parseJson(*updated)["registrationId"].GetString(), registrationId.c_str());
   auto one = httpGet(gateway.httpUrl("/api/v1/devices/boiler-7"));
   ASSERT_EQ(one.status, 200);
   EXPECT_GT(std::string(parseJson(one.body)["lastUpdateAt"].GetString()), firstUpdate);

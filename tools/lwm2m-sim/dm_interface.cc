@@ -1,8 +1,11 @@
 #include "tools/lwm2m-sim/dm_interface.h"
 
+#include <cstdio>
+
 #include "lwm2m/formats/content_format.h"
 #include "lwm2m/formats/format_registry.h"
 #include "lwm2m/formats/link_format.h"
+#include "tools/lwm2m-sim/crc32.h"
 
 namespace lwm2m::sim {
 namespace {
@@ -197,8 +200,22 @@ coap::Message DmInterface::write(const Path& path, const coap::Message& request,
   auto node = FormatRegistry::standard().decode(format, request.payload, path, context);
   if (!node) return reply(coap::codes::BadRequest, node.error().message);
   Outcome done = objects_.write(path, *node, replace);
-  if (done.code == coap::codes::Changed) log_.activity("write", endpoint_, path.toString());
+  if (done.code == coap::codes::Changed) {
+    log_.activity("write", endpoint_, path.toString());
+    logFirmwarePackage(path, *node);
+  }
   return reply(done);
+}
+
+// "firmware-received sim-0001 bytes=262144 crc=1c291ca3": proof of what arrived.
+void DmInterface::logFirmwarePackage(const Path& path, const model::Node& node) {
+  if (path.objectId() != 5 || !path.isResource() || path.resourceId() != 0) return;
+  const auto* resource = node.resource();
+  if (!resource || resource->isMultiple() || resource->value().type() != model::DataType::Opaque) return;
+  const auto& bytes = resource->value().asOpaque();
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x", crc32(bytes));
+  log_.lifecycle("firmware-received", endpoint_, "bytes=" + std::to_string(bytes.size()) + " crc=" + crc);
 }
 
 coap::Message DmInterface::create(const Path& path, const coap::Message& request) {

@@ -48,6 +48,7 @@ class DmInterface {
                         std::chrono::steady_clock::time_point now);
   coap::Message discover(const model::Path& path);
   coap::Message write(const model::Path& path, const coap::Message& request, bool replace);
+  void logFirmwarePackage(const model::Path& path, const model::Node& node);
   coap::Message create(const model::Path& path, const coap::Message& request);
   coap::Message fetch(const coap::Peer& from, const coap::Message& request,
                       std::chrono::steady_clock::time_point now);

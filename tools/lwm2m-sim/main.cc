@@ -37,6 +37,8 @@ struct Options {
   int updateInterval = 0;
   double duration = 0;
   double rate = 0;
+  double rebindAfter = 0;
+  std::string rebindWith = "update";
   bool noDeregister = false;
   bool quiet = false;
 };
@@ -95,7 +97,9 @@ int main(int argc, char** argv) {
       "Write-Attributes, Execute, Create, Delete, composite operations, Observe) on Server (1),\n"
       "Device (3), Firmware Update (5), Temperature (3303) and Light Control (3311), sends\n"
       "notifications as the written attributes ask, optionally Send reports (--send), and\n"
-      "de-registers on exit (SIGINT/SIGTERM or --duration). Prints one line per event on stdout."};
+      "de-registers on exit (SIGINT/SIGTERM or --duration). Prints one line per event on stdout;\n"
+      "a firmware package written to /5/0/0 is reported with its size and CRC-32\n"
+      "(firmware-received EP bytes=N crc=XXXXXXXX)."};
   app.add_option("-s,--server", o.server, "LwM2M server as HOST:PORT ([::1]:5683 for IPv6)")
       ->capture_default_str();
   app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
@@ -116,6 +120,14 @@ int main(int argc, char** argv) {
   app.add_option("--rate", o.rate, "registrations started per second (0: all at once)")->capture_default_str();
   app.add_option("--send", o.sendInterval,
                  "send a Send report (POST /dp, SenML CBOR: temperature and battery) every this many seconds (0: never)")
+      ->capture_default_str();
+  app.add_option("--rebind-after", o.rebindAfter,
+                 "seconds after registering to move to a new UDP port, as after a NAT rebinding (0: never)")
+      ->capture_default_str();
+  app.add_option("--rebind-with", o.rebindWith,
+                 "first message from the new port: update (an Update), notify (the next notification) "
+                 "or send (a Send report; refused with 4.03, the device then Updates and sends again)")
+      ->check(CLI::IsMember({"update", "notify", "send"}))
       ->capture_default_str();
   app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
   app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update, request and notification");
@@ -163,6 +175,10 @@ int main(int argc, char** argv) {
       settings.objectLinks = objectLinks(o.objects);
       settings.updateInterval = std::chrono::seconds(o.updateInterval);
       settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
+      settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
+      settings.rebindWith = o.rebindWith == "notify" ? lwm2m::sim::RebindUplink::Notify
+                            : o.rebindWith == "send" ? lwm2m::sim::RebindUplink::Send
+                                                     : lwm2m::sim::RebindUplink::Update;
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(
           io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), settings, log, random));
     }

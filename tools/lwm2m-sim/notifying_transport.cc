@@ -12,10 +12,27 @@ constexpr std::size_t kRemembered = 16;
 
 NotifyingTransport::NotifyingTransport(boost::asio::io_context& io, const coap::Peer& bindTo,
                                        std::uint16_t firstMessageId)
-    : udp_(io, bindTo), nextMessageId_(static_cast<std::uint16_t>(firstMessageId | 0x8000u)) {}
+    : io_(io),
+      udp_(std::make_unique<coap::UdpTransport>(io, bindTo)),
+      nextMessageId_(static_cast<std::uint16_t>(firstMessageId | 0x8000u)) {}
 
 void NotifyingTransport::start(ReceiveHandler handler) {
-  udp_.start([this, handler = std::move(handler)](const coap::Peer& from, std::span<const std::uint8_t> datagram) {
+  handler_ = std::move(handler);
+  startReceiving();
+}
+
+coap::Peer NotifyingTransport::rebind() {
+  const coap::Peer old = udp_->localEndpoint();
+  auto fresh = std::make_unique<coap::UdpTransport>(io_, coap::Peer(old.address(), 0));
+  udp_->close();
+  udp_ = std::move(fresh);
+  recent_.clear();  // RSTs to the old port can no longer arrive
+  if (handler_) startReceiving();
+  return udp_->localEndpoint();
+}
+
+void NotifyingTransport::startReceiving() {
+  udp_->start([this](const coap::Peer& from, std::span<const std::uint8_t> datagram) {
     auto header = coap::peekHeader(datagram);
     if (header && header->type == coap::MessageType::Reset) {
       auto sent = std::find_if(recent_.begin(), recent_.end(), [&](const Sent& s) {
@@ -28,7 +45,7 @@ void NotifyingTransport::start(ReceiveHandler handler) {
         return;
       }
     }
-    handler(from, datagram);
+    handler_(from, datagram);
   });
 }
 
@@ -39,7 +56,7 @@ void NotifyingTransport::sendNotification(const coap::Peer& to, coap::Message no
   recent_.push_back(Sent{notification.messageId, to, notification.token});
   if (recent_.size() > kRemembered) recent_.pop_front();
   const auto bytes = coap::encode(notification);
-  udp_.send(to, bytes);
+  udp_->send(to, bytes);
 }
 
 }  // namespace lwm2m::sim

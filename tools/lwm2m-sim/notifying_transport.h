@@ -5,10 +5,16 @@
 // Notification message IDs come from their own counter; a clash with one of
 // the endpoint's recent request IDs is improbable and would cost the server's
 // duplicate filter one notification, never a wrong value.
+//
+// rebind() imitates a NAT that gave the device a new public port (after a
+// sleep): the socket is closed and a new one opened on another port of the
+// same address; everything above the transport (CoAP state, registration,
+// observers) stays as it was.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -26,9 +32,13 @@ class NotifyingTransport : public coap::Transport {
   NotifyingTransport(boost::asio::io_context& io, const coap::Peer& bindTo, std::uint16_t firstMessageId);
 
   void start(ReceiveHandler handler) override;
-  void send(const coap::Peer& to, std::span<const std::uint8_t> datagram) override { udp_.send(to, datagram); }
-  coap::Peer localEndpoint() const override { return udp_.localEndpoint(); }
-  void close() override { udp_.close(); }
+  void send(const coap::Peer& to, std::span<const std::uint8_t> datagram) override { udp_->send(to, datagram); }
+  coap::Peer localEndpoint() const override { return udp_->localEndpoint(); }
+  void close() override { udp_->close(); }
+
+  // Moves to a new socket (new port); returns the new local address. Throws
+  // std::runtime_error if no socket can be opened.
+  coap::Peer rebind();
 
   // Sends `notification` as NON with a fresh message ID.
   void sendNotification(const coap::Peer& to, coap::Message notification);
@@ -40,7 +50,11 @@ class NotifyingTransport : public coap::Transport {
     coap::Peer peer;
     std::vector<std::uint8_t> token;
   };
-  coap::UdpTransport udp_;
+  void startReceiving();
+
+  boost::asio::io_context& io_;
+  std::unique_ptr<coap::UdpTransport> udp_;
+  ReceiveHandler handler_;
   std::uint16_t nextMessageId_;
   std::deque<Sent> recent_;  // bounded: the last few notifications
   ResetHandler onReset_;

@@ -27,8 +27,11 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
         handleRequest(from, request, respond);
       });
   transport_.onReset([this](const coap::Peer& from, const std::vector<std::uint8_t>& token) {
-    // The server forgot the observation (passive cancel).
-    if (observers_.removeByToken(from, token)) log_.activity("observe-reset", settings_.endpoint);
+    // The server forgot the observation (passive cancel, or a server that
+    // lost it): printed even with --quiet, since it ends a stream of values.
+    if (observers_.removeByToken(from, token)) {
+      log_.lifecycle("observe-reset", settings_.endpoint, "notification reset by the server");
+    }
   });
   dm_.onFirmwareUpdate = [this] {
     if (firmwareTimer_) return;
@@ -41,7 +44,7 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
 }
 
 SimulatedDevice::~SimulatedDevice() {
-  for (auto timer : {timer_, notifyTimer_, sendTimer_, firmwareTimer_}) {
+  for (auto timer : {timer_, notifyTimer_, sendTimer_, firmwareTimer_, rebindTimer_}) {
     if (timer) scheduler_.cancel(timer);
   }
   transport_.close();
@@ -103,7 +106,43 @@ void SimulatedDevice::sendRegister() {
     observers_.all().clear();  // a new registration starts without observations
     scheduleUpdate();
     scheduleSend();
+    scheduleRebind();
   });
+}
+
+void SimulatedDevice::scheduleRebind() {
+  if (settings_.rebindAfter.count() <= 0 || rebound_ || rebindTimer_) return;
+  rebindTimer_ = scheduler_.schedule(settings_.rebindAfter, [this] {
+    rebindTimer_ = 0;
+    rebind();
+  });
+}
+
+// "rebound sim-0001 127.0.0.1:40001 127.0.0.1:40517" (old, new), then the
+// first uplink from the new port.
+void SimulatedDevice::rebind() {
+  rebound_ = true;
+  const coap::Peer old = transport_.localEndpoint();
+  coap::Peer now;
+  try {
+    now = transport_.rebind();
+  } catch (const std::exception& e) {
+    log_.lifecycle("rebind-failed", settings_.endpoint, e.what());
+    return;
+  }
+  log_.lifecycle("rebound", settings_.endpoint, coap::toString(old) + " " + coap::toString(now));
+  switch (settings_.rebindWith) {
+    case RebindUplink::Update:
+      if (timer_) scheduler_.cancel(timer_);
+      timer_ = 0;
+      sendUpdate();
+      break;
+    case RebindUplink::Send:
+      sendReport();
+      break;
+    case RebindUplink::Notify:
+      break;  // the next notification goes out from the new port
+  }
 }
 
 void SimulatedDevice::scheduleRetry() {
@@ -123,15 +162,16 @@ void SimulatedDevice::scheduleUpdate() {
   });
 }
 
-void SimulatedDevice::sendUpdate() {
+void SimulatedDevice::sendUpdate(std::function<void()> then) {
   coap::Message request;
   request.code = coap::codes::Post;
   request.setUriPath(location_);
-  endpoint_.sendRequest(server_, std::move(request), [this](const coap::ResponseResult& r) {
+  endpoint_.sendRequest(server_, std::move(request), [this, then = std::move(then)](const coap::ResponseResult& r) {
     if (stopping_) return;
     if (r.status == coap::RequestStatus::Ok && r.response.code == coap::codes::Changed) {
       log_.activity("updated", settings_.endpoint, location_);
       scheduleUpdate();
+      if (then) then();
       return;
     }
     // The server forgot us (4.04) or did not answer: register again, as a real client would.
@@ -144,7 +184,7 @@ void SimulatedDevice::sendUpdate() {
 
 void SimulatedDevice::stop(bool deregister, std::function<void()> done) {
   stopping_ = true;
-  for (auto* timer : {&timer_, &notifyTimer_, &sendTimer_, &firmwareTimer_}) {
+  for (auto* timer : {&timer_, &notifyTimer_, &sendTimer_, &firmwareTimer_, &rebindTimer_}) {
     if (*timer) scheduler_.cancel(*timer);
     *timer = 0;
   }
@@ -213,7 +253,7 @@ void SimulatedDevice::scheduleSend() {
   });
 }
 
-void SimulatedDevice::sendReport() {
+void SimulatedDevice::sendReport(bool afterRefusal) {
   if (location_.empty()) return;
   objects_.tick(unixNow());
   model::NodesByPath nodes;
@@ -234,11 +274,20 @@ void SimulatedDevice::sendReport() {
   request.setUriPath("dp");
   request.setContentFormat(format);
   request.payload = std::move(body.value());
-  endpoint_.sendRequest(server_, std::move(request), [this](const coap::ResponseResult& r) {
+  endpoint_.sendRequest(server_, std::move(request), [this, afterRefusal](const coap::ResponseResult& r) {
     if (stopping_) return;
     log_.activity("sent", settings_.endpoint,
                   r.status == coap::RequestStatus::Ok ? r.response.code.toString()
                                                       : std::string(coap::requestStatusName(r.status)));
+    // 4.03: the server does not know this address (it changed). Tell it with
+    // an Update, then send the report again, once.
+    if (r.status == coap::RequestStatus::Ok && r.response.code == coap::codes::Forbidden && !afterRefusal &&
+        !location_.empty()) {
+      log_.lifecycle("send-refused", settings_.endpoint, r.response.code.toString() + " " + r.response.payloadString());
+      if (timer_) scheduler_.cancel(timer_);
+      timer_ = 0;
+      sendUpdate([this] { sendReport(true); });
+    }
   });
 }
 

@@ -28,6 +28,9 @@
 
 namespace lwm2m::sim {
 
+// What a device does first after its address changed (--rebind-with).
+enum class RebindUplink { Update, Notify, Send };
+
 struct DeviceSettings {
   std::string endpoint;
   std::uint32_t lifetime = 300;
@@ -37,6 +40,11 @@ struct DeviceSettings {
   std::vector<std::string> objectLinks{"/1/0", "/3/0", "/5/0", "/3303/0", "/3311/0", "/3311/1"};
   std::chrono::seconds updateInterval{0};  // 0: lifetime / 2
   std::chrono::milliseconds sendInterval{0};  // 0: no Send reports
+  // Once registered, after this long, move to a new UDP port (a NAT rebinding)
+  // and speak first with `rebindWith`: an Update, the next notification, or a
+  // Send report. 0: never.
+  std::chrono::milliseconds rebindAfter{0};
+  RebindUplink rebindWith = RebindUplink::Update;
   coap::TransmissionParameters transmission;
 };
 
@@ -56,7 +64,10 @@ class SimulatedDevice {
 
  private:
   void sendRegister();
-  void sendUpdate();
+  // `then` runs after a successful Update.
+  void sendUpdate(std::function<void()> then = {});
+  void scheduleRebind();
+  void rebind();
   void scheduleUpdate();
   void scheduleRetry();
   void handleRequest(const coap::Peer& from, const coap::Message& request,
@@ -64,7 +75,7 @@ class SimulatedDevice {
   void armNotifications();
   void notifyDue();
   void scheduleSend();
-  void sendReport();
+  void sendReport(bool afterRefusal = false);
   std::string objectLinksPayload() const;
   std::int64_t unixNow() const;
 
@@ -82,6 +93,8 @@ class SimulatedDevice {
   coap::Scheduler::TimerId notifyTimer_ = 0;
   coap::Scheduler::TimerId sendTimer_ = 0;
   coap::Scheduler::TimerId firmwareTimer_ = 0;
+  coap::Scheduler::TimerId rebindTimer_ = 0;
+  bool rebound_ = false;
   bool stopping_ = false;
 };
 

@@ -24,6 +24,8 @@ TEST(Config, EmptyTextGivesTheDefaults) {
   EXPECT_EQ(c.coap.ackTimeout, 2000ms);
   EXPECT_DOUBLE_EQ(c.coap.ackRandomFactor, 1.5);
   EXPECT_EQ(c.coap.maxRetransmit, 4u);
+  EXPECT_EQ(c.coap.blockSize, 1024u);
+  EXPECT_EQ(c.coap.maxBodySize, 1024u * 1024u);
   EXPECT_FALSE(c.lwm2m.strictVersion);
   EXPECT_EQ(c.http.listen, "127.0.0.1:8080");
   EXPECT_EQ(c.mqtt.uri, "tcp://127.0.0.1:1883");
@@ -53,6 +55,8 @@ coap:
   ack_timeout_ms: 1500
   ack_random_factor: 1.25
   max_retransmit: 2
+  block_size: 256
+  max_body_size: 65536
 lwm2m:
   strict_version: true
   lifetime_grace_s: 10
@@ -74,6 +78,8 @@ logging:
   EXPECT_EQ(loaded->coap.ackTimeout, 1500ms);
   EXPECT_DOUBLE_EQ(loaded->coap.ackRandomFactor, 1.25);
   EXPECT_EQ(loaded->coap.maxRetransmit, 2u);
+  EXPECT_EQ(loaded->coap.blockSize, 256u);
+  EXPECT_EQ(loaded->coap.maxBodySize, 65536u);
   EXPECT_TRUE(loaded->lwm2m.strictVersion);
   EXPECT_EQ(loaded->lwm2m.lifetimeGraceSeconds, 10u);
   EXPECT_EQ(loaded->mqtt.uri, "mqtts://broker.example.com:8883");
@@ -225,6 +231,21 @@ TEST(Config, MqttUris) {
   }
 }
 
+TEST(Config, BlockSizeAndBodyLimitAreChecked) {
+  const std::string errors = errorsOf(R"(coap:
+  block_size: 100
+  max_body_size: 512
+)");
+  EXPECT_NE(errors.find("gateway.yaml:2: coap.block_size: must be 16, 32, 64, 128, 256, 512 or 1024 (got 100)"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: coap.max_body_size: must be between 1024 and 67108864 (got 512)"),
+            std::string::npos) << errors;
+  EXPECT_NE(errorsOf("coap:\n  block_size: 2048\n").find("coap.block_size: must be 16"), std::string::npos);
+  EXPECT_NE(errorsOf("coap:\n  block_size: big\n").find("coap.block_size: expected an integer (got 'big')"),
+            std::string::npos);
+  EXPECT_TRUE(loadConfigText("coap:\n  block_size: 16\n  max_body_size: 1024\n", "gateway.yaml").ok());
+}
+
 TEST(Config, EventTopicPlaceholders) {
   EXPECT_FALSE(checkEventTopic("site/{endpoint}/{kind}").has_value());
   EXPECT_EQ(checkEventTopic("a/{device}").value_or(""),
@@ -237,6 +258,8 @@ TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
   GatewayConfig c;
   c.coap.listen = "[::]:5684";
   c.coap.ackRandomFactor = 1.1;
+  c.coap.blockSize = 64;
+  c.coap.maxBodySize = 300000;
   c.lwm2m.strictVersion = true;
   c.mqtt.username = "null";
   c.mqtt.password = "p: #'\"x\n";

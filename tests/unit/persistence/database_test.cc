@@ -121,6 +121,7 @@ TEST(Database, MigratesAFileWrittenBySchemaVersion1) {
       CREATE INDEX observation_token ON observation(token);
       INSERT INTO registration VALUES ('meter-7', 'r7', '198.51.100.4:56830', '1.0', 'U', 0,
         300, '', '/', '</3/0>', 1000, 2000, 302000);
+      INSERT INTO observation VALUES ('meter-7', '/3/0/9', x'0a0b', '{}', 110, 1500);
       PRAGMA application_id = 1280127559;
       PRAGMA user_version = 1;
     )sql");
@@ -134,6 +135,13 @@ TEST(Database, MigratesAFileWrittenBySchemaVersion1) {
   EXPECT_EQ(registrations->front().endpoint, "meter-7");
   EXPECT_EQ(registrations->front().lifetimeSeconds, 300u);
   EXPECT_EQ(registrations->front().expiresAtMs, 302000);
+  // Version 3 columns of an older observation read as "unknown registration", single path.
+  auto observations = db->observations().loadAll();
+  ASSERT_TRUE(observations);
+  ASSERT_EQ(observations->size(), 1u);
+  EXPECT_EQ(observations->front().paths, "/3/0/9");
+  EXPECT_EQ(observations->front().registrationId, "");
+  EXPECT_FALSE(observations->front().composite);
   // The tables of version 2 are there and usable.
   ASSERT_TRUE(completed([&](auto done) {
     db->requestQueue().enqueue(testing::queuedRequest("q1", "meter-7"), done);

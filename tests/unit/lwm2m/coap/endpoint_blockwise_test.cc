@@ -113,6 +113,18 @@ TEST_F(BlockwiseTest, BodyOverLimitIsTooLargeWithSize1) {
   EXPECT_TRUE(requests.empty());
 }
 
+TEST_F(BlockwiseTest, ContinueAsksForOurSmallerBlockSize) {
+  endpoint.setBlockSize(16);
+  const std::string body = text(32, 'a') + "tail";
+  transport.inject(device, registerBlock(1, {0, true, 32}, body.substr(0, 32)));
+  EXPECT_EQ(lastSent().code, codes::Continue);
+  EXPECT_EQ(parseBlock(lastSent(), option::Block1), (BlockOption{0, true, 16}));
+  // The peer goes on with 16-byte blocks: block 2 starts at byte 32.
+  transport.inject(device, registerBlock(2, {2, false, 16}, body.substr(32)));
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].payloadString(), body);
+}
+
 TEST_F(BlockwiseTest, AbandonedBodiesAreForgotten) {
   transport.inject(device, registerBlock(1, {0, true, 16}, text(16, 'a')));
   EXPECT_EQ(endpoint.load().rememberedMessages, 2u);  // the message and the partial body
@@ -194,6 +206,29 @@ TEST_F(Block2Test, ChangedETagRestartsFromFirstBlock) {
   answerBlock(sentAt(3), {1, false, 16}, "d", {2});
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].response.payloadString(), text(16, 'c') + "d");
+}
+
+TEST_F(Block2Test, SmallBlockSizeIsAskedForInTheFirstRequest) {
+  endpoint.setBlockSize(16);
+  read();
+  Message first = sentAt(0);
+  EXPECT_EQ(parseBlock(first, option::Block2), (BlockOption{0, false, 16}));
+  answerBlock(first, {0, true, 16}, text(16, 'a'));
+  EXPECT_EQ(parseBlock(sentAt(1), option::Block2), (BlockOption{1, false, 16}));
+  answerBlock(sentAt(1), {1, false, 16}, "end");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].response.payloadString(), text(16, 'a') + "end");
+}
+
+TEST_F(Block2Test, DefaultBlockSizeAddsNoBlockOptionAndPostsNeverAsk) {
+  read();
+  EXPECT_EQ(sentAt(0).findOption(option::Block2), nullptr);
+  endpoint.setBlockSize(64);
+  Message post;
+  post.code = codes::Post;
+  post.setUriPath("3/0/4");
+  endpoint.sendRequest(device, post, [](const ResponseResult&) {});
+  EXPECT_EQ(sentAt(1).findOption(option::Block2), nullptr);
 }
 
 TEST_F(Block2Test, ExplicitlyRequestedBlockIsDeliveredAsIs) {

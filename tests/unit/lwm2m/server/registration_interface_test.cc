@@ -25,6 +25,7 @@ class Recorder : public RegistrationListener {
   void onUpdated(const Registration& r) override { add("updated", r); }
   void onDeregistered(const Registration& r) override { add("deregistered", r); }
   void onExpired(const Registration& r) override { add("expired", r); }
+  void onRebound(const Registration& r) override { add("rebound", r); }
   std::vector<RecordedEvent> events;
 
  private:
@@ -107,6 +108,20 @@ TEST_F(RegistrationInterfaceTest, UpdateRefreshesLifetimeAndRebindsAddress) {
   ASSERT_EQ(recorder_.events.size(), 3u);
   EXPECT_EQ(recorder_.events[1].kind, "updated");
   EXPECT_EQ(recorder_.events[2].kind, "expired");
+}
+
+TEST_F(RegistrationInterfaceTest, RebindMovesTheDeviceAndTellsListenersOnlyOnAChange) {
+  std::string id = registerDevice("sensor-1");
+  const coap::Peer before = rd_.registrations().findById(id)->peer;
+  rd_.rebind(id, before);
+  EXPECT_EQ(recorder_.events.size(), 1u) << "same address: nothing to tell";
+  const coap::Peer moved{boost::asio::ip::make_address("127.0.0.1"), 41001};
+  rd_.rebind(id, moved);
+  EXPECT_EQ(rd_.registrations().findById(id)->peer, moved);
+  ASSERT_EQ(recorder_.events.size(), 2u);
+  EXPECT_EQ(recorder_.events[1].kind, "rebound");
+  rd_.rebind("unknown", moved);
+  EXPECT_EQ(recorder_.events.size(), 2u);
 }
 
 TEST_F(RegistrationInterfaceTest, UpdateOfUnknownIdIsNotFound) {

@@ -95,6 +95,21 @@ TEST(RequestBuilder, WriteOfOneResourceUsesSenmlForA11Client) {
   EXPECT_EQ(m.payloadString(), R"([{"bn":"/1/0/1","v":300}])");
 }
 
+TEST(RequestBuilder, AnOpaqueResourceIsWrittenAsRawBytesTo11ClientsAndInTlvTo10) {
+  const std::vector<std::uint8_t> image{0x00, 0xff, 0x10, 0x80};
+  const auto write = DeviceRequest::writeReplace(Path(5, 0, 0), Resource::single(0, Value::opaque(image)));
+  auto m = build(write, client("1.1", {110}));
+  EXPECT_EQ(m.code, coap::codes::Put);
+  EXPECT_EQ(m.contentFormat(), formats::kOpaque);
+  EXPECT_EQ(m.payload, image);
+  auto old = build(write, client("1.0"));
+  EXPECT_EQ(old.contentFormat(), formats::kTlv);
+  EXPECT_EQ(old.payload, (std::vector<std::uint8_t>{0xc4, 0x00, 0x00, 0xff, 0x10, 0x80}));
+  auto asked = write;
+  asked.format = formats::kSenmlCbor;
+  EXPECT_EQ(build(asked, client("1.1", {110})).contentFormat(), formats::kSenmlCbor);
+}
+
 TEST(RequestBuilder, WriteAttributesAreUriQueriesWithoutBody) {
   NotificationAttributes a;
   a.minPeriod = 5;

@@ -27,6 +27,23 @@ class Recorder : public NotificationListener {
   std::vector<std::string> ended;
 };
 
+// What the registry reports about its set of observations: "+boiler /3303/0/5700",
+// "-boiler /3303/0/5700 cancelled".
+class LifecycleRecorder : public ObservationListener {
+ public:
+  void onObservationAdded(const Observation& o) override {
+    changes.push_back("+" + o.endpoint + " " + o.paths().front().toString());
+    tokens.push_back(o.token);
+  }
+  void onObservationRemoved(const Observation& o, ObservationEnd why) override {
+    changes.push_back("-" + o.endpoint + " " + o.paths().front().toString() + " " +
+                      std::string(observationEndName(why)));
+    tokens.push_back(o.token);
+  }
+  std::vector<std::string> changes;
+  std::vector<Token> tokens;
+};
+
 class RequestSenderTest : public ::testing::Test {
  protected:
   RequestSenderTest()
@@ -38,6 +55,16 @@ class RequestSenderTest : public ::testing::Test {
     endpoint_.start();
     rd_.addListener(&observations_);
     observations_.addListener(&recorder_);
+    observations_.addObservationListener(&lifecycle_);
+  }
+
+  // Observes /3303/0/5700 of `ep` and has the device accept; returns the request.
+  coap::Message observeTemperature(const std::string& ep, const coap::Peer& from) {
+    std::optional<DeviceResponse> out;
+    auto request = send(ep, DeviceRequest::observe(Path(3303, 0, 5700)), out);
+    answer(from, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+    EXPECT_TRUE(out && out->ok());
+    return request;
   }
 
   void registerDevice(const std::string& ep, const coap::Peer& from) {
@@ -94,6 +121,7 @@ class RequestSenderTest : public ::testing::Test {
   ObservationRegistry observations_;
   RequestSender sender_;
   Recorder recorder_;
+  LifecycleRecorder lifecycle_;
   const coap::Peer device_ = peerAt("10.0.0.7", 40000);
 };
 
@@ -311,6 +339,88 @@ TEST_F(RequestSenderTest, ARestoredObservationKeepsDeliveringNotifications) {
   ASSERT_EQ(recorder_.events.size(), 1u);
   EXPECT_EQ(recorder_.events[0].values.node->resource()->value(), Value::floating(19.5));
   EXPECT_EQ(recorder_.events[0].registrationId, rd_.registrations().findByEndpoint("boiler")->id);
+}
+
+TEST_F(RequestSenderTest, ListenersHearAnObservationAddedAndReplaced) {
+  registerDevice("boiler", device_);
+  auto first = observeTemperature("boiler", device_);
+  auto second = observeTemperature("boiler", device_);
+  EXPECT_EQ(lifecycle_.changes, (std::vector<std::string>{"+boiler /3303/0/5700", "-boiler /3303/0/5700 replaced",
+                                                          "+boiler /3303/0/5700"}));
+  EXPECT_EQ(lifecycle_.tokens[0], first.token);
+  EXPECT_EQ(lifecycle_.tokens[1], first.token);
+  EXPECT_EQ(lifecycle_.tokens[2], second.token);
+  // Notifications change nothing in the set.
+  notify(device_, second, 2, R"([{"bn":"/3303/0/5700","v":21}])");
+  EXPECT_EQ(lifecycle_.changes.size(), 3u);
+}
+
+TEST_F(RequestSenderTest, ListenersHearActiveAndPassiveCancels) {
+  registerDevice("boiler", device_);
+  auto observed = observeTemperature("boiler", device_);
+  std::optional<DeviceResponse> cancelled;
+  send("boiler", DeviceRequest::cancelObserve(Path(3303, 0, 5700)), cancelled);
+  EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 cancelled");
+  EXPECT_EQ(lifecycle_.tokens.back(), observed.token);
+  observeTemperature("boiler", device_);
+  EXPECT_TRUE(observations_.forget("boiler", {Path(3303, 0, 5700)}));
+  EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 cancelled");
+  EXPECT_EQ(lifecycle_.changes.size(), 4u);
+}
+
+TEST_F(RequestSenderTest, ListenersHearTheDeviceEndAnObservation) {
+  registerDevice("boiler", device_);
+  auto request = observeTemperature("boiler", device_);
+  notify(device_, request, 2, "", coap::codes::NotFound);
+  EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 ended by the device");
+  // A final notification without Observe also ends it.
+  request = observeTemperature("boiler", device_);
+  coap::Message last;
+  last.type = coap::MessageType::NonConfirmable;
+  last.messageId = 4242;
+  last.token = request.token;
+  last.code = coap::codes::Content;
+  last.setContentFormat(formats::kSenmlJson);
+  last.setPayload(R"([{"bn":"/3303/0/5700","v":22}])");
+  transport_.inject(device_, last);
+  clock_.runDue();
+  EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 ended by the device");
+  EXPECT_EQ(observations_.count("boiler"), 0u);
+}
+
+TEST_F(RequestSenderTest, ListenersHearObservationsEndWithTheirRegistration) {
+  registerDevice("boiler", device_);
+  observeTemperature("boiler", device_);
+  registerDevice("boiler", device_);  // re-registration
+  EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 registration ended");
+  observeTemperature("boiler", device_);
+  coap::Message bye;
+  bye.code = coap::codes::Delete;
+  bye.messageId = 4343;
+  bye.setUriPath("rd/" + rd_.registrations().findByEndpoint("boiler")->id);
+  rd_.handle(device_, bye, [](coap::Message) {});
+  clock_.runDue();
+  ASSERT_EQ(rd_.registrations().findByEndpoint("boiler"), nullptr);
+  EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 registration ended");
+  EXPECT_EQ(lifecycle_.changes.size(), 4u);
+}
+
+TEST_F(RequestSenderTest, RestoreIsSilentAndRefusesAnotherRegistration) {
+  registerDevice("boiler", device_);
+  Observation kept;
+  kept.endpoint = "boiler";
+  kept.registrationId = "not-the-current-one";
+  kept.request = DeviceRequest::observe(Path(3303, 0, 5700));
+  kept.token = {7, 7, 7, 7};
+  EXPECT_FALSE(observations_.restore(kept));
+  EXPECT_EQ(observations_.count("boiler"), 0u);
+  kept.registrationId = rd_.registrations().findByEndpoint("boiler")->id;
+  EXPECT_TRUE(observations_.restore(kept));
+  EXPECT_EQ(observations_.count("boiler"), 1u);
+  kept.endpoint = "ghost";
+  kept.registrationId.clear();
+  EXPECT_FALSE(observations_.restore(kept));
+  EXPECT_TRUE(lifecycle_.changes.empty());
 }
 
 }  // namespace

@@ -123,6 +123,21 @@ TEST_F(SendHandlerTest, AfterDeregistrationTheAddressIsForbiddenAgain) {
             coap::codes::Forbidden);
 }
 
+TEST_F(SendHandlerTest, AMovedDeviceIsForbiddenFromItsNewAddressUntilRebound) {
+  registerDevice("meter", device_);
+  const std::string id = responses_.back().locationPath().at(1);
+  const coap::Peer moved = peerAt("10.0.0.9", 41777);
+  const std::string body = R"([{"n":"/3303/0/5700","v":1}])";
+  EXPECT_EQ(post(moved, "dp", formats::kSenmlJson, body).code, coap::codes::Forbidden)
+      << "a new address proves nothing by itself";
+  rd_.rebind(id, moved);  // e.g. a notification came from there
+  EXPECT_EQ(post(moved, "dp", formats::kSenmlJson, body).code, coap::codes::Changed);
+  EXPECT_EQ(post(device_, "dp", formats::kSenmlJson, body).code, coap::codes::Forbidden)
+      << "the old address is no longer the device's";
+  ASSERT_EQ(collector_.events.size(), 1u);
+  EXPECT_EQ(collector_.events[0].endpoint, "meter");
+}
+
 TEST_F(SendHandlerTest, BadBodyIsBadRequestWithTheReason) {
   registerDevice("meter", device_);
   auto r = post(device_, "dp", formats::kSenmlJson, R"([{"n":"/3303/0/5700/"}])");

@@ -1,0 +1,49 @@
+#pragma once
+// The observations the mapping rules ask for (their `observe:` section), set
+// up when a device registers, or updates with object instances it did not
+// have before. Each is an ordinary command (Write-Attributes first, then
+// Observe or Observe-Composite) submitted through api::DeviceCommands, so it
+// is stored, delivered in order and its first values come back as a Response
+// event like any other command's.
+//
+// Contract: I/O thread only. Registrations restored after a restart are
+// given to restored(), so their next Update does not observe again what the
+// restored observations already cover.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/api/device_commands.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/server/registration_interface.h"
+#include "mapping/rule_set.h"
+
+namespace lwm2m::gateway {
+
+class AutoObserver : public server::RegistrationListener {
+ public:
+  AutoObserver(api::DeviceCommands& commands, const model::ObjectModel& model, const coap::Scheduler& clock)
+      : commands_(commands), model_(model), clock_(clock) {}
+
+  void setRules(std::shared_ptr<const mapping::RuleSet> rules) { rules_ = std::move(rules); }
+  void restored(const server::Registration& reg);
+
+  void onRegistered(const server::Registration& reg, const server::Registration* replaced) override;
+  void onUpdated(const server::Registration& reg) override;
+  void onDeregistered(const server::Registration& reg) override { known_.erase(reg.endpoint); }
+  void onExpired(const server::Registration& reg) override { known_.erase(reg.endpoint); }
+
+ private:
+  void observe(const server::Registration& reg, bool update, std::vector<model::Path> before);
+
+  api::DeviceCommands& commands_;
+  const model::ObjectModel& model_;
+  const coap::Scheduler& clock_;
+  std::shared_ptr<const mapping::RuleSet> rules_;
+  std::map<std::string, std::vector<model::Path>> known_;  // object links last seen, per endpoint
+};
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,72 @@
+#pragma once
+// The mapping rules in force.
+//
+// They come from mapping.path (one file, or every *.yaml/*.yml/*.json file of
+// a directory) or, when that is empty, from the built-in generic preset (the
+// text of deploy/mapping/generic.yaml, compiled in). A reload — on SIGHUP, or
+// when watch() sees a file change — builds a new RuleSet; if it does not load,
+// the error (file:line: reason) is logged and the rules in force stay.
+//
+// Contract: I/O thread only. Listeners hear every RuleSet that comes into
+// force, the first one included when they are added after load().
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/api/mapping_control.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/model/object_model.h"
+#include "lwm2m/result.h"
+#include "mapping/rule_set.h"
+
+namespace lwm2m::gateway {
+
+// The built-in generic preset's text.
+std::string_view defaultMappingText();
+
+// Loads the rules for `path` ("" = the built-in preset), as --print-mapping and start-up do.
+Result<mapping::RuleSet> loadMapping(const std::string& path, const model::ObjectModel& model);
+
+class MappingRules : public api::MappingControl {
+ public:
+  using Listener = std::function<void(const std::shared_ptr<const mapping::RuleSet>&)>;
+
+  MappingRules(std::string path, const model::ObjectModel& model, coap::Scheduler& scheduler);
+  ~MappingRules() override;
+
+  // The first load; an error here stops the start-up.
+  Result<void> load();
+  // Loads again; true when new rules are in force. `why` goes into the log.
+  bool reload(const std::string& why) { return reloadWithReason(why).empty(); }
+  // Checks the files every `period` and reloads when one changed, appeared or went.
+  void watch(std::chrono::milliseconds period);
+
+  void addListener(Listener listener);
+  const std::shared_ptr<const mapping::RuleSet>& current() const { return current_; }
+  std::string source() const { return path_.empty() ? "built-in generic preset" : path_; }
+
+  // api::MappingControl, for the REST API.
+  api::MappingStatus mappingStatus() const override;
+  std::string reloadMapping() override;
+
+ private:
+  // Names and modification times of the files the rules come from.
+  std::vector<std::pair<std::string, std::filesystem::file_time_type>> stamp() const;
+  void poll();
+  std::string reloadWithReason(const std::string& why);  // "" or the load error
+
+  std::string path_;
+  const model::ObjectModel& model_;
+  coap::Scheduler& scheduler_;
+  std::shared_ptr<const mapping::RuleSet> current_;
+  std::vector<Listener> listeners_;
+  std::vector<std::pair<std::string, std::filesystem::file_time_type>> lastStamp_;
+  std::chrono::milliseconds period_{0};
+  coap::Scheduler::TimerId timer_ = 0;
+};
+
+}  // namespace lwm2m::gateway
