@@ -72,9 +72,11 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     } catch (const ::mqtt::exception& e) {
       throw std::runtime_error("MQTT: cannot use broker URI '" + settings_.uri + "': " + e.what());
     }
-    options_ = connectOptions(settings_, [this](const std::string& error) {
-      std::lock_guard lock(tlsErrorMutex_);
-      tlsError_ = error;
+    // Paho reports TLS errors on its threads, possibly late: the handler
+    // owns what it writes to.
+    setConnectOptions(options_, settings_, [errors = tlsErrors_](const std::string& error) {
+      std::lock_guard lock(errors->mutex);
+      errors->last = error;
     });
   }
 
@@ -332,8 +334,8 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     failures_ = 0;
     backoff_ = settings_.reconnectMin;
     {
-      std::lock_guard lock(tlsErrorMutex_);
-      tlsError_.clear();
+      std::lock_guard lock(tlsErrors_->mutex);
+      tlsErrors_->last.clear();
     }
     spdlog::info("MQTT connected to {}{}", settings_.uri,
                  sessionPresent ? " (session resumed)" : "");
@@ -373,9 +375,14 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     if (stopped_ || connected_) return;
     std::string why = describeConnectFailure(rc, reason);
     {
-      std::lock_guard lock(tlsErrorMutex_);
-      if (!tlsError_.empty()) why = "TLS handshake failed: " + tlsError_;
-      tlsError_.clear();
+      std::lock_guard lock(tlsErrors_->mutex);
+      if (!tlsErrors_->last.empty()) why = "TLS handshake failed: " + tlsErrors_->last;
+      if (rc == MQTTASYNC_FAILURE && reason < 0x80 && usesTls(pahoUri(settings_.uri))) {
+        why = "broker unreachable, or the TLS handshake failed (is the broker's certificate "
+              "signed by a CA in mqtt.ca_file and does it name the host? does the broker want a "
+              "client certificate: mqtt.cert_file, mqtt.key_file?)";
+      }
+      tlsErrors_->last.clear();
     }
     if (failures_++ == 0) {
       spdlog::warn("MQTT cannot connect to {}: {}; retrying with back-off up to {} ms",
@@ -457,8 +464,11 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   int subscriptionQos_ = 1;
   std::function<void(mapping::InboundMessage)> inboundHandler_;
 
-  std::mutex tlsErrorMutex_;
-  std::string tlsError_;  // last TLS error reported by Paho, guarded by tlsErrorMutex_
+  struct TlsErrors {
+    std::mutex mutex;
+    std::string last;  // the last TLS error Paho reported, guarded by mutex
+  };
+  std::shared_ptr<TlsErrors> tlsErrors_ = std::make_shared<TlsErrors>();
 
   std::atomic<bool> connected_{false};
   std::atomic<std::size_t> waiting_{0};

@@ -35,7 +35,9 @@ std::string stringProperty(const ::mqtt::properties& props, ::mqtt::property::co
   if (!settings.caFile.empty()) tls.set_trust_store(settings.caFile);
   if (!settings.certFile.empty()) tls.set_key_store(settings.certFile);
   if (!settings.keyFile.empty()) tls.set_private_key(settings.keyFile);
-  if (tlsError) tls.set_error_handler(std::move(tlsError));
+  // No error handler: Paho C++ 1.2 keeps a pointer to the handler inside the
+  // ssl_options it was set on, which copies of the options leave dangling.
+  (void)tlsError;
   return tls;
 }
 
@@ -55,9 +57,8 @@ int pahoVersion(MqttVersion version) {
   return version == MqttVersion::V5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
 }
 
-::mqtt::connect_options connectOptions(const MqttSettings& settings,
-                                       std::function<void(const std::string&)> tlsError) {
-  ::mqtt::connect_options options;
+void setConnectOptions(::mqtt::connect_options& options, const MqttSettings& settings,
+                       std::function<void(const std::string&)> tlsError) {
   options.set_mqtt_version(pahoVersion(settings.version));
   options.set_keep_alive_interval(static_cast<int>(settings.keepalive.count()));
   // A persistent session: subscriptions and unacknowledged QoS 1/2 messages
@@ -83,7 +84,6 @@ int pahoVersion(MqttVersion version) {
     options.set_will(::mqtt::will_options(settings.statusTopic, std::string("offline"), 1, true));
   }
   if (usesTls(pahoUri(settings.uri))) options.set_ssl(tlsOptions(settings, std::move(tlsError)));
-  return options;
 }
 
 ::mqtt::message_ptr toPahoMessage(const mapping::OutboundMessage& message, MqttVersion version) {
