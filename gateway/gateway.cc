@@ -83,7 +83,7 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   s.version = c.version == "3.1.1" ? bridges::mqtt::MqttVersion::V311 : bridges::mqtt::MqttVersion::V5;
   s.sessionExpiry = c.sessionExpiry;
   s.statusTopic = bridges::mqtt::expandStatusTopic(c.statusTopic, config.gateway.id);
-  s.eventTopic = c.eventTopic;
+  s.eventTopic.clear();  // device events are published by the mapping rules (MqttMapping)
   s.deviceStatusTopic = c.deviceStatusTopic;
   s.qos = c.qos;
   s.keepalive = c.keepalive;
@@ -253,6 +253,7 @@ Gateway::Gateway(const GatewayConfig& config) {
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttMapping.onInbound(m); });
   p.fanout.subscribe(&p.mqttMapping);
+  p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));

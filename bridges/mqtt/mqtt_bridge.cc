@@ -40,13 +40,15 @@ bool MqttBridge::connected() const { return link_.connected(); }
 LinkStats MqttBridge::stats() const { return link_.stats(); }
 
 void MqttBridge::onDeviceEvent(const api::DeviceEvent& event) {
-  mapping::OutboundMessage message;
-  message.topic =
-      expandEventTopic(settings_.eventTopic, event.device.endpoint, api::toString(event.kind));
-  message.payload = api::toJson(event);
-  message.qos = settings_.qos;
-  message.contentType = "application/json";
-  link_.publish(std::move(message));
+  if (!settings_.eventTopic.empty()) {
+    mapping::OutboundMessage message;
+    message.topic =
+        expandEventTopic(settings_.eventTopic, event.device.endpoint, api::toString(event.kind));
+    message.payload = api::toJson(event);
+    message.qos = settings_.qos;
+    message.contentType = "application/json";
+    link_.publish(std::move(message));
+  }
   if (const char* status = deviceStatusOf(event.kind)) {
     publishDeviceStatus(event.device.endpoint, status);
   }

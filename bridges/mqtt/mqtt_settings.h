@@ -35,6 +35,7 @@ struct MqttSettings {
   // Already expanded ({gateway} replaced); empty: no status, no Last Will.
   std::string statusTopic;
   // Topic of device events; {endpoint} and {kind} are replaced (see event_topic.h).
+  // Empty: MqttBridge publishes no event JSON (the mapping rules do).
   std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
   // Retained device status ("online", "asleep", "offline"); {endpoint} is
   // replaced. Empty: not published.
