@@ -96,7 +96,7 @@ Result<bool> FieldReader::boolean(const char* key, bool fallback) const {
 Result<int> FieldReader::qos(const char* key) const {
   auto value = scalar(key);
   if (!value) return value.error();
-  if (!*value) return 0;
+  if (!*value) return 1;  // at least once unless a rule asks for less
   if (**value == "0" || **value == "1" || **value == "2") return (**value)[0] - '0';
   return errorAt(key, "'" + **value + "' is not a QoS (0, 1 or 2)");
 }

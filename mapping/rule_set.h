@@ -12,7 +12,8 @@
 //               resource: "Sensor Value", events: [notification, send]}
 //       topic: "lwm2m/{endpoint}/{object_name}/{instance}"
 //       payload: json            # value | json | senml | tree | event | emqx
-//       qos: 1
+//       qos: 1                   # default 1; 0 is best effort, not kept while
+//                                # the broker is unreachable
 //       retain: true
 //       transform: {scale: 0.1, offset: -40, round: 1, rename: temperature}
 //   observe:
@@ -68,7 +69,7 @@ struct UplinkRule {
   RuleMatch match;
   std::string topic;
   PayloadStyle style = PayloadStyle::Json;
-  int qos = 0;
+  int qos = 1;
   bool retain = false;
   Transform transform;
 };
@@ -91,7 +92,7 @@ struct DownlinkRule {
   std::string pathTemplate;            // e.g. "/{object}/{instance}/{resource}"
   PayloadStyle style = PayloadStyle::Json;
   std::string responseTopic;  // template; MQTT 5 Response Topic takes precedence
-  int responseQos = 0;
+  int responseQos = 1;
   std::optional<std::uint32_t> ttlSeconds;
 };
 

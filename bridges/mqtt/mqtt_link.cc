@@ -274,7 +274,26 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   class SubscribeListener : public ::mqtt::iaction_listener {
    public:
     SubscribeListener() = default;
-    void on_success(const ::mqtt::token&) override {}
+    // One line per topic filter: granted QoS, or the broker's refusal (reason code >= 0x80).
+    void on_success(const ::mqtt::token& token) override {
+      auto topics = token.get_topics();
+      if (!topics) return;
+      std::vector<::mqtt::ReasonCode> codes;
+      try {
+        codes = token.get_subscribe_response().get_reason_codes();
+      } catch (const std::exception&) {
+        // No SUBACK details (should not happen): report the filters as subscribed.
+      }
+      for (std::size_t i = 0; i < topics->size(); ++i) {
+        const int code = i < codes.size() ? static_cast<int>(codes[i]) : 0;
+        if (code >= 0x80) {
+          spdlog::warn("MQTT broker refused the subscription to '{}' (reason code {:#04x})",
+                       (*topics)[i], code);
+        } else {
+          spdlog::info("MQTT subscribed to '{}' (QoS {})", (*topics)[i], code);
+        }
+      }
+    }
     void on_failure(const ::mqtt::token& token) override {
       std::string filters;
       if (auto topics = token.get_topics()) {

@@ -80,7 +80,7 @@ TEST(EmqxPreset, RegisterAndUpdateEvents) {
   auto messages = routeEvent(rules, event, testModel());
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].topic, "lwm2m/ep1/up/resp");
-  EXPECT_EQ(messages[0].qos, 0);
+  EXPECT_EQ(messages[0].qos, 1) << "kept in the outbox while the broker is unreachable";
   auto doc = json(messages[0].payload);
   EXPECT_EQ(str(doc["msgType"]), "register");
   const auto& data = doc["data"];
