@@ -156,11 +156,6 @@ std::string defaultGatewayId() {
   return name;
 }
 
-std::optional<std::string> checkEventTopic(std::string_view topic) {
-  if (topic.empty()) return "must not be empty";
-  return checkTopicTemplate(topic, {"endpoint", "kind"});
-}
-
 std::optional<std::string> checkStatusTopic(std::string_view topic) {
   return checkTopicTemplate(topic, {"gateway"});
 }

@@ -60,7 +60,6 @@ struct MqttConfig {
   std::string caFile;    // TLS: PEM CA certificates; empty: the system trust store
   std::string certFile;  // TLS: PEM client certificate (with keyFile), for mutual TLS
   std::string keyFile;
-  std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
   // Retained "online"/"offline" of the gateway ({gateway}: gateway.id), also
   // the Last Will; empty: none.
   std::string statusTopic = "lwm2m-gateway/{gateway}/status";
@@ -124,7 +123,6 @@ Result<ListenAddress> parseListenAddress(std::string_view text);
 // problem in words ("must be 0, 1 or 2 (got 5)"), or nullopt when the value is fine.
 std::optional<std::string> checkListenAddress(std::string_view text);
 std::optional<std::string> checkMqttUri(std::string_view uri);
-std::optional<std::string> checkEventTopic(std::string_view topic);
 // Empty (disabled) or a topic whose only placeholder is {gateway}.
 std::optional<std::string> checkStatusTopic(std::string_view topic);
 // Empty (disabled) or a topic whose only placeholder is {endpoint}.

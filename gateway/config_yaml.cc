@@ -45,6 +45,16 @@ std::string describe(const YAML::Node& node) {
   return quote(node.Scalar());
 }
 
+// A key of an earlier release: setting it is an error that says what replaced it.
+// Not printed by toYaml().
+Field retiredField(std::string_view key, std::string replacement) {
+  return Field{key,
+               [replacement = std::move(replacement)](const YAML::Node&) -> Problem {
+                 return "no longer a setting: " + replacement;
+               },
+               nullptr};
+}
+
 Field stringField(std::string_view key, std::string& target, Checker check = nullptr) {
   return Field{key,
                [&target, check](const YAML::Node& node) -> Problem {
@@ -200,7 +210,10 @@ std::vector<Section> schema(GatewayConfig& c) {
         stringField("ca_file", c.mqtt.caFile, checkReadableFile),
         stringField("cert_file", c.mqtt.certFile, checkReadableFile),
         stringField("key_file", c.mqtt.keyFile, checkReadableFile),
-        stringField("event_topic", c.mqtt.eventTopic, checkEventTopic),
+        retiredField("event_topic",
+                     "device events go to the topics the mapping rules choose (by default "
+                     "lwm2m/{endpoint}/event/{event}); see deploy/mapping/README.md and "
+                     "lwm2m-gateway --print-mapping"),
         stringField("status_topic", c.mqtt.statusTopic, checkStatusTopic),
         stringField("device_status_topic", c.mqtt.deviceStatusTopic, checkDeviceStatusTopic),
         integerField("qos", c.mqtt.qos, 0, 2, "must be 0, 1 or 2"),
@@ -365,6 +378,7 @@ std::string toYaml(const GatewayConfig& config) {
   for (const auto& section : schema(copy)) {
     out << YAML::Key << std::string(section.name) << YAML::Value << YAML::BeginMap;
     for (const auto& field : section.fields) {
+      if (!field.text) continue;  // retired
       out << YAML::Key << std::string(field.key) << YAML::Value;
       if (field.quoted) out << YAML::DoubleQuoted;
       out << field.text();

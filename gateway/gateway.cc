@@ -10,7 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bridges/http/http_server.h"
-#include "bridges/mqtt/event_topic.h"
+#include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "bridges/mqtt/mqtt_mapping.h"
 #include "gateway/auto_observer.h"
@@ -83,7 +83,6 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   s.version = c.version == "3.1.1" ? bridges::mqtt::MqttVersion::V311 : bridges::mqtt::MqttVersion::V5;
   s.sessionExpiry = c.sessionExpiry;
   s.statusTopic = bridges::mqtt::expandStatusTopic(c.statusTopic, config.gateway.id);
-  s.eventTopic.clear();  // device events are published by the mapping rules (MqttMapping)
   s.deviceStatusTopic = c.deviceStatusTopic;
   s.qos = c.qos;
   s.keepalive = c.keepalive;
@@ -155,7 +154,11 @@ struct Gateway::Parts {
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()) {}
 
-  std::unique_ptr<persistence::Database> database;  // destroyed last: drains pending writes
+  // Before any member goes: every submitted write is committed while the
+  // io_context its completions post into still exists.
+  ~Parts() { database->close(); }
+
+  std::unique_ptr<persistence::Database> database;  // closed by ~Parts, destroyed last
   boost::asio::io_context io;
   coap::AsioScheduler scheduler;
   std::mt19937 rng;

@@ -2,8 +2,7 @@
 
 #include <string_view>
 
-#include "bridges/mqtt/event_topic.h"
-#include "gateway/api/device_json.h"
+#include "bridges/mqtt/status_topics.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
@@ -40,15 +39,6 @@ bool MqttBridge::connected() const { return link_.connected(); }
 LinkStats MqttBridge::stats() const { return link_.stats(); }
 
 void MqttBridge::onDeviceEvent(const api::DeviceEvent& event) {
-  if (!settings_.eventTopic.empty()) {
-    mapping::OutboundMessage message;
-    message.topic =
-        expandEventTopic(settings_.eventTopic, event.device.endpoint, api::toString(event.kind));
-    message.payload = api::toJson(event);
-    message.qos = settings_.qos;
-    message.contentType = "application/json";
-    link_.publish(std::move(message));
-  }
   if (const char* status = deviceStatusOf(event.kind)) {
     publishDeviceStatus(event.device.endpoint, status);
   }
@@ -72,7 +62,7 @@ void MqttBridge::publishDeviceStatus(const std::string& endpoint, const char* st
   if (!inserted && std::string_view(known->second) == status) return;
   known->second = status;
   mapping::OutboundMessage message;
-  message.topic = expandEventTopic(settings_.deviceStatusTopic, endpoint, "status");
+  message.topic = expandDeviceStatusTopic(settings_.deviceStatusTopic, endpoint);
   message.payload = status;
   message.qos = settings_.qos;
   message.retain = true;

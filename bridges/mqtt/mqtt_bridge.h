@@ -1,11 +1,13 @@
 #pragma once
-// Publishes device events to an MQTT broker through an MqttLink.
+// The gateway's MQTT side: one MqttLink to the broker, the messages the
+// mapping rules produce (publish), the command subscriptions, and each
+// device's retained status.
 //
-// Each event is published as api::toJson(event) on the expanded event topic
-// (QoS settings.qos, not retained). Unless settings.deviceStatusTopic is
-// empty, the device's retained status follows the events: "online" on
-// registered/updated/awake, "asleep" on asleep, "offline" on deregistered and
-// expired; only changes are published. Delivery, the outbox, the bound and
+// Unless settings.deviceStatusTopic is empty, the device's retained status
+// follows the device events: "online" on registered/updated/awake, "asleep"
+// on asleep, "offline" on deregistered and expired; only changes are
+// published (QoS settings.qos). Device events themselves become messages
+// through the mapping rules, not here. Delivery, the outbox, the bound and
 // the gateway status are the link's (see mqtt_link.h).
 //
 // Threading contract: construct, call and destroy on the gateway's I/O thread;

@@ -134,6 +134,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     } catch (const ::mqtt::exception& e) {
       spdlog::debug("MQTT disconnect: {}", e.what());
     }
+    settleConnectAttempt(timeout);
     if (connected_.exchange(false)) spdlog::info("MQTT disconnected from {}", settings_.uri);
     const std::size_t left = waitingCount();
     if (left > 0 && outbox_) {
@@ -335,14 +336,33 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   void connect() {
     if (stopped_) return;
     try {
-      client_->connect(options_, nullptr, *connectListener_);
+      connectAttempt_ = client_->connect(options_, nullptr, *connectListener_);
     } catch (const ::mqtt::exception& e) {
       onConnectFailed(e.get_return_code(), static_cast<int>(e.get_reason_code()));
     }
   }
 
+  // Paho C must not destroy a client whose connect attempt is still running
+  // (it frees what its threads still use). Waits for the attempt to end; if it
+  // outlives `timeout` (an unreachable host), the client is left to the
+  // process's end instead of being destroyed.
+  void settleConnectAttempt(std::chrono::milliseconds timeout) {
+    if (!connectAttempt_ || connectAttempt_->is_complete()) return;
+    try {
+      if (connectAttempt_->wait_for(timeout)) return;
+    } catch (const ::mqtt::exception&) {
+      return;  // the attempt ended (failed): nothing runs any more
+    }
+    if (!connectAttempt_->is_complete()) {
+      spdlog::debug("MQTT connect to {} still in progress at stop: client left running",
+                    settings_.uri);
+      (void)client_.release();
+    }
+  }
+
   void onConnected(bool sessionPresent) {
     if (stopped_) {  // a connection that completed after stop(): end it
+      if (!client_) return;
       try {
         client_->disconnect(0);
       } catch (const ::mqtt::exception&) {
@@ -470,6 +490,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   SubscribeListener* subscribeListener_ = nullptr;
   ::mqtt::connect_options options_;
   std::unique_ptr<::mqtt::async_client> client_;  // after the listeners: destroyed before them
+  ::mqtt::token_ptr connectAttempt_;               // the latest connect()
 
   std::map<std::int64_t, Inflight> inflight_;
   std::unordered_map<std::uintptr_t, std::int64_t> bySeq_;
@@ -725,7 +746,9 @@ void MqttLink::Session::onDeliveryFailed(std::uintptr_t seq, int rc, int reason)
 }
 
 MqttLink::MqttLink(asio::io_context& io, MqttSettings settings, Outbox* outbox)
-    : session_(std::make_shared<Session>(io, std::move(settings), outbox)) {}
+    // Not make_shared: the never-freed Paho listeners keep weak pointers, which
+    // would keep the whole Session's memory, not just the control block.
+    : session_(new Session(io, std::move(settings), outbox)) {}
 
 MqttLink::~MqttLink() { stop(); }
 

@@ -34,13 +34,10 @@ struct MqttSettings {
   // clean stop, and "offline" as the Last Will when the connection dies.
   // Already expanded ({gateway} replaced); empty: no status, no Last Will.
   std::string statusTopic;
-  // Topic of device events; {endpoint} and {kind} are replaced (see event_topic.h).
-  // Empty: MqttBridge publishes no event JSON (the mapping rules do).
-  std::string eventTopic = "lwm2m/{endpoint}/event/{kind}";
   // Retained device status ("online", "asleep", "offline"); {endpoint} is
   // replaced. Empty: not published.
   std::string deviceStatusTopic = "lwm2m/{endpoint}/status";
-  int qos = 1;
+  int qos = 1;  // of the device status messages and of the subscriptions
   std::chrono::seconds keepalive{30};
   // Reconnect attempts start reconnectMin apart and double up to reconnectMax.
   std::chrono::milliseconds reconnectMin{500};

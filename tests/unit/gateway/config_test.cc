@@ -30,7 +30,6 @@ TEST(Config, EmptyTextGivesTheDefaults) {
   EXPECT_EQ(c.http.listen, "127.0.0.1:8080");
   EXPECT_EQ(c.mqtt.uri, "tcp://127.0.0.1:1883");
   EXPECT_EQ(c.mqtt.clientId, "lwm2m-gateway");
-  EXPECT_EQ(c.mqtt.eventTopic, "lwm2m/{endpoint}/event/{kind}");
   EXPECT_EQ(c.mqtt.qos, 1);
   EXPECT_EQ(c.mqtt.keepalive, 30s);
   EXPECT_EQ(c.mqtt.reconnectMin, 500ms);
@@ -132,7 +131,8 @@ logging:
       << errors;
   EXPECT_NE(errors.find("gateway.yaml:8: mqtt.qoss: unknown key, did you mean 'qos'?"),
             std::string::npos) << errors;
-  EXPECT_NE(errors.find("gateway.yaml:9: mqtt.event_topic: must not contain the wildcards"),
+  EXPECT_NE(errors.find("gateway.yaml:9: mqtt.event_topic: no longer a setting: device events go "
+                        "to the topics the mapping rules choose"),
             std::string::npos) << errors;
   EXPECT_NE(errors.find("gateway.yaml:11: logging.level: must be trace, debug, info, warn, error "
                         "or off (got 'verbose')"),
@@ -246,12 +246,14 @@ TEST(Config, BlockSizeAndBodyLimitAreChecked) {
   EXPECT_TRUE(loadConfigText("coap:\n  block_size: 16\n  max_body_size: 1024\n", "gateway.yaml").ok());
 }
 
-TEST(Config, EventTopicPlaceholders) {
-  EXPECT_FALSE(checkEventTopic("site/{endpoint}/{kind}").has_value());
-  EXPECT_EQ(checkEventTopic("a/{device}").value_or(""),
-            "unknown placeholder {device} (expected {endpoint} or {kind})");
-  EXPECT_TRUE(checkEventTopic("a/{kind").has_value());
-  EXPECT_TRUE(checkEventTopic("").has_value());
+TEST(Config, StatusTopicPlaceholders) {
+  EXPECT_FALSE(checkDeviceStatusTopic("site/{endpoint}/status").has_value());
+  EXPECT_FALSE(checkDeviceStatusTopic("").has_value()) << "empty: no device status";
+  EXPECT_EQ(checkDeviceStatusTopic("a/{device}").value_or(""),
+            "unknown placeholder {device} (expected {endpoint})");
+  EXPECT_TRUE(checkDeviceStatusTopic("a/{endpoint").has_value());
+  EXPECT_FALSE(checkStatusTopic("gw/{gateway}/status").has_value());
+  EXPECT_TRUE(checkStatusTopic("gw/{endpoint}").has_value());
 }
 
 TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
@@ -263,7 +265,7 @@ TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
   c.lwm2m.strictVersion = true;
   c.mqtt.username = "null";
   c.mqtt.password = "p: #'\"x\n";
-  c.mqtt.eventTopic = "x/{kind}/{endpoint}";
+  c.mqtt.deviceStatusTopic = "x/{endpoint}";
   c.mapping.path = "~";
   c.logging.level = "off";
   for (const GatewayConfig& config : {GatewayConfig{}, c}) {

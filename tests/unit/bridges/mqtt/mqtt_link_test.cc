@@ -149,13 +149,14 @@ class MqttLinkTest : public ::testing::Test {
   asio::any_io_executor work_ =
       asio::prefer(io_.get_executor(), asio::execution::outstanding_work.tracked);
   std::thread thread_;
+  MemoryOutbox outbox_;  // outlives link_, which may still remove acknowledged messages
   std::unique_ptr<MqttLink> link_;
 };
 
 TEST_F(MqttLinkTest, ReplaysAStoredBacklogInOrderAndEmptiesTheOutbox) {
   Mosquitto broker;
   MqttSubscriber subscriber(broker, "backlog/#");
-  MemoryOutbox outbox;  // what an earlier run left behind
+  MemoryOutbox& outbox = outbox_;  // what an earlier run left behind
   for (int i = 0; i < 25; ++i) outbox.append(message("backlog/" + std::to_string(i), "x"), nullptr);
   auto s = settings(broker);
   s.memoryWindow = 4;  // most of the backlog is read back in batches
@@ -182,7 +183,7 @@ TEST_F(MqttLinkTest, WhileDisconnectedMessagesWaitAndTheBoundDropsTheOldest) {
   Mosquitto broker;
   MqttSubscriber subscriber(broker, "bound/#", "bound-watcher");
   broker.stop();
-  MemoryOutbox outbox;
+  MemoryOutbox& outbox = outbox_;
   auto s = settings(broker);
   s.outboxLimit = 10;
   s.memoryWindow = 3;
@@ -210,7 +211,7 @@ TEST_F(MqttLinkTest, WhileDisconnectedMessagesWaitAndTheBoundDropsTheOldest) {
 
 TEST_F(MqttLinkTest, Mqtt5PropertiesRoundTrip) {
   Mosquitto broker;
-  MemoryOutbox outbox;
+  MemoryOutbox& outbox = outbox_;
   std::promise<mapping::InboundMessage> received;
   startLink(settings(broker), &outbox);
   onIo([&] {
