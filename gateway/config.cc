@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -115,6 +116,15 @@ std::optional<std::string> checkMqttUri(std::string_view uri) {
     port = rest.substr(colon + 1);
   }
   if (host.empty()) return "missing host in " + inQuotes(uri);
+  const bool bracketed = !rest.empty() && rest.front() == '[';
+  for (const char c : host) {
+    const bool name = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
+    const bool ipv6 = bracketed && (c == ':' || c == '%');
+    if (!name && !ipv6) {
+      return "host " + inQuotes(host) + " is not a host name or IP address" +
+             (c == ':' ? " (an IPv6 address goes in brackets: tcp://[::1]:1883)" : "");
+    }
+  }
   if (port) {
     const auto p = parsePort(*port);
     if (!p || *p == 0) return "port " + inQuotes(*port) + " is not a number from 1 to 65535";

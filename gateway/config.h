@@ -39,10 +39,10 @@ struct Lwm2mConfig {
   bool strictVersion = false;              // reject a Register without lwm2m=
   std::uint32_t lifetimeGraceSeconds = 0;  // extra time before a silent registration expires
   std::uint32_t minLifetimeSeconds = 1;    // a Register/Update with a shorter lt= is rejected
-  std::uint32_t maxLifetimeSeconds = 2592000;
+  std::uint32_t maxLifetimeSeconds = 2592000;  // 30 days; a longer lt= is rejected
   // A queue-mode device counts as awake this long after its last uplink
   // (CoAP MAX_TRANSMIT_WAIT, 93 s by default), then as asleep.
-  std::uint32_t awakeWindowSeconds = 93;  // 30 days; a longer lt= is rejected
+  std::uint32_t awakeWindowSeconds = 93;
   bool operator==(const Lwm2mConfig&) const = default;
 };
 

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "gateway/config.h"
+#include "lwm2m/model/value.h"
 
 namespace lwm2m::gateway {
 namespace {
@@ -264,6 +265,16 @@ class Loader {
   explicit Loader(std::string_view fileName) : file_(fileName) {}
 
   Result<GatewayConfig> load(std::string_view text) {
+    // YAML is UTF-8; yaml-cpp would take other bytes as they are, and
+    // --print-config could not show them back.
+    std::size_t lineNumber = 1;
+    for (std::size_t start = 0; start <= text.size(); ++lineNumber) {
+      const std::size_t end = std::min(text.find('\n', start), text.size());
+      if (!model::isValidUtf8(text.substr(start, end - start))) {
+        return fail(file_ + ":" + std::to_string(lineNumber) + ": not UTF-8 text");
+      }
+      start = end + 1;
+    }
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text));

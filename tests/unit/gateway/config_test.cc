@@ -220,15 +220,24 @@ TEST(Config, ListenAddresses) {
   EXPECT_FALSE(parseListenAddress("host.example:80").ok());
 }
 
+TEST(Config, TextThatIsNotUtf8IsRefusedWithItsLine) {
+  const std::string errors = errorsOf("mqtt:\n  username: \"caf\xe9\"\n");
+  EXPECT_EQ(errors, "gateway.yaml:2: not UTF-8 text");
+}
+
 TEST(Config, MqttUris) {
   for (const char* ok : {"tcp://127.0.0.1:1883", "ssl://b:8883", "mqtt://b", "mqtts://b:8883",
                          "ws://b:80/mqtt", "wss://[::1]:443/mqtt", "tcp://[::1]:1883"}) {
     EXPECT_FALSE(checkMqttUri(ok).has_value()) << ok;
   }
   for (const char* bad : {"127.0.0.1:1883", "http://b:80", "tcp://:1883", "tcp://b:0",
-                          "tcp://b:70000", "tcp://b:1883/path", "tcp://[::1"}) {
+                          "tcp://b:70000", "tcp://b:1883/path", "tcp://[::1",
+                          "ssl://10.0.0.1:8883 q]:5", "tcp://a b:1883", "tcp://::1:1883"}) {
     EXPECT_TRUE(checkMqttUri(bad).has_value()) << bad;
   }
+  EXPECT_EQ(checkMqttUri("tcp://::1:1883").value_or(""),
+            "host '::1' is not a host name or IP address (an IPv6 address goes in brackets: "
+            "tcp://[::1]:1883)");
 }
 
 TEST(Config, BlockSizeAndBodyLimitAreChecked) {
