@@ -110,6 +110,8 @@ mapping::InboundMessage fromPahoMessage(const ::mqtt::message& message) {
 }
 
 std::string describeConnectFailure(int returnCode, int reasonCode) {
+  // Paho reports an MQTT 5 CONNACK refusal as the return code, not the reason code.
+  if (reasonCode < 0x80 && returnCode >= 0x80 && returnCode <= 0xFF) reasonCode = returnCode;
   switch (reasonCode) {  // MQTT 5 CONNACK (3.2.2.2)
     case 0x84: return "broker refused the connection: unsupported protocol version (try mqtt.version \"3.1.1\")";
     case 0x85: return "broker refused the connection: client id rejected";
@@ -119,8 +121,9 @@ std::string describeConnectFailure(int returnCode, int reasonCode) {
     case 0x8A: return "broker refused the connection: client banned";
     default: break;
   }
-  if (reasonCode >= 0x80) {
-    return "broker refused the connection: " + ::mqtt::exception::reason_code_str(reasonCode);
+  if (reasonCode >= 0x80) {  // under MQTT 3.1.1 Paho leaves 0xFF here: not a reason
+    const std::string text = ::mqtt::exception::reason_code_str(reasonCode);
+    if (!text.empty()) return "broker refused the connection: " + text;
   }
   switch (returnCode) {  // MQTT 3.1.1 CONNACK (3.2.2.3) or the client's error
     case MQTTASYNC_FAILURE:

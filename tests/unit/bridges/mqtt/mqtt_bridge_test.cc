@@ -54,6 +54,12 @@ class LogCapture {
   }
   ~LogCapture() { spdlog::set_default_logger(previous_); }
 
+  std::string all() const {
+    std::string text;
+    for (const auto& line : sink_->last_formatted()) text += line;
+    return text;
+  }
+
   std::size_t count(const std::string& text) const {
     std::size_t n = 0;
     for (const auto& line : sink_->last_formatted()) n += line.find(text) != std::string::npos;
@@ -290,6 +296,53 @@ TEST_F(MqttBridgeTest, StopDisconnectsPromptlyEvenWithoutABroker) {
   const auto again = std::chrono::steady_clock::now();
   onIo([&] { bridge_->stop(); });
   EXPECT_LT(std::chrono::steady_clock::now() - again, 3s);
+}
+
+TEST_F(MqttBridgeTest, SendsUserNameAndPasswordAndNamesARefusal) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) /
+                   ("mqtt-auth-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string passwords = (dir / "passwords").string();
+  ASSERT_EQ(lwm2m::testing::Process::start({"mosquitto_passwd", "-c", "-b", passwords, "gateway",
+                                            "s3cret"})
+                .waitFor(10s),
+            0);
+  // Anonymous clients (the subscriber) may connect; a client that names a user must know its password.
+  Mosquitto broker("password_file " + passwords + "\n");
+  MqttSubscriber subscriber(broker, "auth/#");
+
+  for (const MqttVersion version : {MqttVersion::V5, MqttVersion::V311}) {
+    auto wrong = settings(broker);
+    wrong.version = version;
+    wrong.username = "gateway";
+    wrong.password = "guess";
+    const std::string refused = "[warning] MQTT cannot connect to " + wrong.uri +
+                                ": broker refused the connection: ";
+    const std::size_t before = logs_.count(refused);
+    startBridge(wrong);
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (logs_.count(refused) == before && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(logs_.count(refused), before + 1) << logs_.all();
+    EXPECT_FALSE(bridge_->connected());
+    onIo([&] { bridge_.reset(); });
+  }
+  // MQTT 5 says "not authorized" (0x87), MQTT 3.1.1 "not authorized" (5): never a bare number.
+  EXPECT_EQ(logs_.count("broker refused the connection: not authorized"), 2u) << logs_.all();
+
+  auto right = settings(broker);
+  right.username = "gateway";
+  right.password = "s3cret";
+  startBridge(right);
+  ASSERT_TRUE(waitConnected(true)) << broker.log();
+  send("auth/ok", "1");
+  auto message = subscriber.next(10s);
+  ASSERT_TRUE(message.has_value()) << broker.log();
+  EXPECT_EQ(message->first, "auth/ok");
+  EXPECT_NE(broker.log().find("u'gateway'"), std::string::npos) << broker.log();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 // A broker with a plain listener (for the subscriber) and a TLS listener on
