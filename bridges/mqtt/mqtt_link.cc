@@ -1,16 +1,9 @@
 // The link's session: one Paho async client, a reconnect timer with
-// exponential back-off, and the store-and-forward queue. Every Paho callback
-// (and every outbox completion) is posted into the io_context, so all state
-// below is touched on the I/O thread only; the counters are atomics for
-// readers elsewhere.
-//
-// Where a QoS >= 1 message is, by outbox id (ids grow with publish order):
-//   inflight_  handed to Paho, not yet acknowledged (at most window_)
-//   queue_     in memory, waiting for its turn (at most memoryWindow_)
-//   diskOnly_  only in the outbox; read back in batches when queue_ runs dry
-// Every id in inflight_ is smaller than every id in queue_, and those are
-// smaller than every id in diskOnly_, except for messages put back after a
-// failed delivery, which rejoin queue_ at their place.
+// exponential back-off, subscriptions and the gateway status. QoS >= 1
+// messages go through the DeliveryWindow, which hands them to the client
+// here. Every Paho callback (and every outbox completion) is posted into the
+// io_context, so all state below is touched on the I/O thread only; the
+// counters are atomics for readers elsewhere.
 #include "bridges/mqtt/mqtt_link.h"
 
 #include <mqtt/async_client.h>
@@ -21,13 +14,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <stdexcept>
-#include <unordered_map>
 
+#include "bridges/mqtt/delivery_window.h"
 #include "bridges/mqtt/paho_adapter.h"
 
 namespace lwm2m::bridges::mqtt {
@@ -42,8 +33,6 @@ extern "C" const char* __lsan_default_suppressions() {
 #endif
 
 namespace {
-
-constexpr std::size_t kLoadBatch = 500;
 
 // Topic names a broker accepts for PUBLISH (MQTT 4.7): not empty, no wildcards, no NUL.
 std::optional<std::string> checkTopicName(const std::string& topic) {
@@ -61,10 +50,11 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   Session(asio::io_context& io, MqttSettings settings, Outbox* outbox)
       : io_(io),
         settings_(std::move(settings)),
-        outbox_(outbox),
-        window_(std::max<std::size_t>(1, std::min(settings_.maxInflight, settings_.outboxLimit))),
-        memoryWindow_(outbox ? std::max<std::size_t>(1, settings_.memoryWindow)
-                             : std::numeric_limits<std::size_t>::max()),
+        delivery_(std::make_shared<DeliveryWindow>(
+            io, settings_, outbox,
+            [this](DeliveryToken token, const mapping::OutboundMessage& message) {
+              return handOff(token, message);
+            })),
         retryTimer_(io),
         backoff_(settings_.reconnectMin) {
     ::mqtt::create_options create(pahoVersion(settings_.version));
@@ -73,7 +63,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     // while connected, so leave room for the window plus QoS 0 bursts.
     create.set_send_while_disconnected(false, false);
     create.set_max_buffered_messages(static_cast<int>(std::min<std::size_t>(
-        window_ * 2 + 10000, std::numeric_limits<int>::max())));
+        delivery_->maxInflight() * 2 + 10000, std::numeric_limits<int>::max())));
     try {
       client_ = std::make_unique<::mqtt::async_client>(pahoUri(settings_.uri), settings_.clientId,
                                                        create, nullptr);
@@ -91,7 +81,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   void start() {
     if (started_) return;
     started_ = true;
-    loadBacklog();
+    delivery_->loadBacklog();
     std::weak_ptr<Session> weak = shared_from_this();
     // Paho may still call a listener while (or after) the session is
     // destroyed, from its own threads: the listeners hold only a weak pointer
@@ -144,27 +134,26 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     }
     settleConnectAttempt(timeout);
     if (connected_.exchange(false)) spdlog::info("MQTT disconnected from {}", settings_.uri);
-    const std::size_t left = waitingCount();
-    if (left > 0 && outbox_) {
-      spdlog::info("MQTT outbox keeps {} unacknowledged messages for the next start", left);
-    }
+    // Nothing reached the window while this blocked the I/O thread.
+    delivery_->stop();
   }
 
   bool connected() const { return connected_; }
 
   LinkStats stats() const {
+    const DeliveryCounts delivery = delivery_->counts();
     LinkStats s;
-    s.waiting = waiting_;
-    s.published = published_;
-    s.dropped = dropped_;
+    s.waiting = delivery.waiting;
+    s.published = delivery.acknowledged + sentBestEffort_;
+    s.dropped = delivery.dropped;
     s.discarded = discarded_;
-    s.rejected = rejected_;
+    s.rejected = delivery.rejected + badTopics_;
     return s;
   }
 
   void publish(mapping::OutboundMessage message) {
     if (auto problem = checkTopicName(message.topic)) {
-      ++rejected_;
+      ++badTopics_;
       spdlog::warn("MQTT cannot publish: {} (message dropped)", *problem);
       return;
     }
@@ -173,31 +162,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       publishBestEffort(message);
       return;
     }
-    if (!makeRoom()) {
-      countDrop(1);
-      return;
-    }
-    std::int64_t id = 0;
-    if (outbox_) {
-      // The completion runs on the writer thread, possibly before append()
-      // returns: it only posts, and the posted handler reads the id on this
-      // thread after publish() has stored it.
-      auto assigned = std::make_shared<std::int64_t>(0);
-      std::weak_ptr<Session> weak = weak_from_this();
-      auto executor = io_.get_executor();
-      id = outbox_->append(message, [weak, executor, assigned](Result<void> stored) {
-        // Once the link is gone nothing is posted: the io_context may be going too.
-        if (weak.expired()) return;
-        asio::post(executor, [weak, assigned, stored = std::move(stored)] {
-          if (auto self = weak.lock()) self->onCommitted(*assigned, stored);
-        });
-      });
-      *assigned = id;
-    } else {
-      id = ++memoryIds_;
-    }
-    enqueue(id, std::move(message));
-    pump();
+    delivery_->publish(std::move(message));
   }
 
   void setSubscriptions(std::vector<std::string> filters, int qos) {
@@ -258,14 +223,14 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     DeliveryListener(std::weak_ptr<Session> session, asio::io_context& io)
         : session_(std::move(session)), io_(io) {}
     void on_success(const ::mqtt::token& token) override {
-      const auto seq = reinterpret_cast<std::uintptr_t>(token.get_user_context());
-      post([seq](Session& s) { s.onDelivered(seq); });
+      const auto delivery = reinterpret_cast<DeliveryToken>(token.get_user_context());
+      post([delivery](Session& s) { s.onDelivered(delivery); });
     }
     void on_failure(const ::mqtt::token& token) override {
-      const auto seq = reinterpret_cast<std::uintptr_t>(token.get_user_context());
+      const auto delivery = reinterpret_cast<DeliveryToken>(token.get_user_context());
       const int rc = token.get_return_code();
       const int reason = static_cast<int>(token.get_reason_code());
-      post([seq, rc, reason](Session& s) { s.onDeliveryFailed(seq, rc, reason); });
+      post([delivery, rc, reason](Session& s) { s.onDeliveryFailed(delivery, rc, reason); });
     }
 
    private:
@@ -315,11 +280,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
                                           static_cast<int>(token.get_reason_code())));
     }
 
-  };
-
-  struct Inflight {
-    std::uintptr_t seq = 0;
-    mapping::OutboundMessage message;
   };
 
   template <class F>
@@ -386,15 +346,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     }
     spdlog::info("MQTT connected to {}{}", settings_.uri,
                  sessionPresent ? " (session resumed)" : "");
-    if (!sessionPresent && !inflight_.empty()) {
-      // The broker (and so Paho) forgot the session: what was in flight is
-      // sent again by us, before anything newer.
-      spdlog::info("MQTT broker had no session for us: {} unacknowledged messages sent again",
-                   inflight_.size());
-      for (auto& [id, entry] : inflight_) requeue(id, std::move(entry.message));
-      inflight_.clear();
-      bySeq_.clear();
-    }
+    delivery_->onConnected(sessionPresent);
     if (!settings_.statusTopic.empty()) {
       try {
         client_->publish(statusMessage("online"));
@@ -404,14 +356,12 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       }
     }
     subscribeAll();
-    if (waitingCount() > 0) {
-      spdlog::info("MQTT publishing {} waiting messages, oldest first", waitingCount());
-    }
-    pump();
+    delivery_->resume();
   }
 
   void onConnectionLost(const std::string& cause) {
     if (!connected_.exchange(false)) return;
+    delivery_->onConnectionLost();
     if (stopped_) return;
     spdlog::info("MQTT connection to {} lost{}; reconnecting in {} ms", settings_.uri,
                  cause.empty() ? "" : " (" + cause + ")", backoff_.count());
@@ -465,32 +415,22 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     if (inboundHandler_) inboundHandler_(fromPahoMessage(message));
   }
 
-  // --- outbox and delivery -----------------------------------------------------
+  // --- delivery ---------------------------------------------------------------
 
-  void loadBacklog();
-  bool makeRoom();
-  void countDrop(std::uint64_t n);
   void publishBestEffort(const mapping::OutboundMessage& message);
-  void enqueue(std::int64_t id, mapping::OutboundMessage message);
-  void requeue(std::int64_t id, mapping::OutboundMessage message);
-  void onCommitted(std::int64_t id, const Result<void>& stored);
-  void pump();
-  bool refill();
-  enum class HandOff { Sent, Later, Refused };
-  HandOff handOff(std::int64_t id, const mapping::OutboundMessage& message);
-  void onDelivered(std::uintptr_t seq);
-  void onDeliveryFailed(std::uintptr_t seq, int rc, int reason);
-  void forget(std::int64_t id) {
-    if (outbox_) outbox_->remove(id);
+  HandOff handOff(DeliveryToken token, const mapping::OutboundMessage& message);
+  void onDelivered(DeliveryToken token) { delivery_->onAcknowledged(token); }
+  void onDeliveryFailed(DeliveryToken token, int rc, int reason) {
+    if (reason >= 0x80) {  // MQTT 5: the broker answered and said no
+      delivery_->onRefused(token, ::mqtt::exception::reason_code_str(reason));
+    } else {
+      delivery_->onInterrupted(token, ::mqtt::exception::error_str(rc));
+    }
   }
-  std::size_t waitingCount() const { return inflight_.size() + queue_.size() + diskOnly_.size(); }
-  void updateWaiting() { waiting_ = waitingCount(); }
 
   asio::io_context& io_;
   MqttSettings settings_;
-  Outbox* outbox_;
-  const std::size_t window_;
-  const std::size_t memoryWindow_;
+  std::shared_ptr<DeliveryWindow> delivery_;  // QoS >= 1; hands off through handOff()
   asio::steady_timer retryTimer_;
   std::chrono::milliseconds backoff_;
   ConnectListener* connectListener_ = nullptr;    // never freed, see start()
@@ -499,14 +439,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   ::mqtt::connect_options options_;
   std::unique_ptr<::mqtt::async_client> client_;  // after the listeners: destroyed before them
   ::mqtt::token_ptr connectAttempt_;               // the latest connect()
-
-  std::map<std::int64_t, Inflight> inflight_;
-  std::unordered_map<std::uintptr_t, std::int64_t> bySeq_;
-  std::deque<StoredMessage> queue_;
-  std::deque<std::int64_t> diskOnly_;
-  std::int64_t lastCommitted_ = 0;
-  std::int64_t memoryIds_ = 0;
-  std::uintptr_t nextSeq_ = 0;
 
   std::vector<std::string> subscriptions_;
   int subscriptionQos_ = 1;
@@ -519,87 +451,13 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<TlsErrors> tlsErrors_ = std::make_shared<TlsErrors>();
 
   std::atomic<bool> connected_{false};
-  std::atomic<std::size_t> waiting_{0};
-  std::atomic<std::uint64_t> published_{0};
-  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> sentBestEffort_{0};  // QoS 0 messages handed to the client
   std::atomic<std::uint64_t> discarded_{0};
-  std::atomic<std::uint64_t> rejected_{0};
-  std::uint64_t episodeDrops_ = 0;  // drops since the outbox became full; 0: not full
-  bool storeFailing_ = false;
+  std::atomic<std::uint64_t> badTopics_{0};  // not a topic name: rejected before the window
   bool started_ = false;
   bool stopped_ = false;
   unsigned failures_ = 0;
 };
-
-// Start-up: what an earlier run left in the outbox, trimmed to the bound;
-// the oldest memoryWindow_ in memory, the ids of the rest.
-void MqttLink::Session::loadBacklog() {
-  if (!outbox_) return;
-  auto trimmed = outbox_->dropOldestBeyond(settings_.outboxLimit);
-  if (!trimmed) throw std::runtime_error("MQTT outbox: " + trimmed.error().message);
-  if (*trimmed > 0) {
-    dropped_ += *trimmed;
-    spdlog::warn("MQTT outbox held more than mqtt.outbox_limit ({}) messages: dropped the {} oldest",
-                 settings_.outboxLimit, *trimmed);
-  }
-  std::int64_t after = 0;
-  for (;;) {
-    auto batch = outbox_->loadAfter(after, kLoadBatch);
-    if (!batch) throw std::runtime_error("MQTT outbox: " + batch.error().message);
-    for (StoredMessage& stored : *batch) {
-      after = stored.id;
-      if (diskOnly_.empty() && queue_.size() < memoryWindow_) {
-        queue_.push_back(std::move(stored));
-      } else {
-        diskOnly_.push_back(stored.id);
-      }
-    }
-    if (batch->size() < kLoadBatch) break;
-  }
-  lastCommitted_ = after;
-  updateWaiting();
-  if (waitingCount() > 0) {
-    spdlog::info("MQTT outbox: {} messages from before the restart wait for the broker",
-                 waitingCount());
-  }
-}
-
-// Drops the oldest waiting message not yet handed to Paho if the bound is
-// reached. False if nothing can go (every kept message is in flight).
-bool MqttLink::Session::makeRoom() {
-  if (waitingCount() < settings_.outboxLimit) {
-    if (episodeDrops_ > 0) {
-      spdlog::info("MQTT outbox has room again: {} messages were dropped while it was full ({} "
-                   "since start)",
-                   episodeDrops_, dropped_.load());
-      episodeDrops_ = 0;
-    }
-    return true;
-  }
-  std::int64_t victim = 0;
-  if (!queue_.empty()) {
-    victim = queue_.front().id;
-    queue_.pop_front();
-  } else if (!diskOnly_.empty()) {
-    victim = diskOnly_.front();
-    diskOnly_.pop_front();
-  } else {
-    return false;
-  }
-  forget(victim);
-  countDrop(1);
-  return true;
-}
-
-void MqttLink::Session::countDrop(std::uint64_t n) {
-  dropped_ += n;
-  if (episodeDrops_ == 0) {
-    spdlog::warn("MQTT outbox full ({} messages waiting for {}): dropping the oldest to make room",
-                 settings_.outboxLimit, settings_.uri);
-  }
-  episodeDrops_ += n;
-  updateWaiting();
-}
 
 void MqttLink::Session::publishBestEffort(const mapping::OutboundMessage& message) {
   if (!connected_) {
@@ -608,149 +466,29 @@ void MqttLink::Session::publishBestEffort(const mapping::OutboundMessage& messag
   }
   try {
     client_->publish(toPahoMessage(message, settings_.version));
-    ++published_;
+    ++sentBestEffort_;
   } catch (const ::mqtt::exception& e) {
     ++discarded_;
     spdlog::debug("MQTT QoS 0 message on '{}' not sent: {}", message.topic, e.what());
   }
 }
 
-void MqttLink::Session::enqueue(std::int64_t id, mapping::OutboundMessage message) {
-  if (diskOnly_.empty() && queue_.size() < memoryWindow_) {
-    queue_.push_back(StoredMessage{id, std::move(message)});
-  } else {
-    diskOnly_.push_back(id);  // read back from the outbox when its turn comes
-  }
-  updateWaiting();
-}
-
-void MqttLink::Session::requeue(std::int64_t id, mapping::OutboundMessage message) {
-  auto at = std::lower_bound(queue_.begin(), queue_.end(), id,
-                             [](const StoredMessage& m, std::int64_t v) { return m.id < v; });
-  queue_.insert(at, StoredMessage{id, std::move(message)});
-}
-
-void MqttLink::Session::onCommitted(std::int64_t id, const Result<void>& stored) {
-  lastCommitted_ = std::max(lastCommitted_, id);
-  if (!stored) {
-    if (!storeFailing_) {
-      storeFailing_ = true;
-      spdlog::error("MQTT outbox cannot store messages ({}): they are kept in memory only, or lost "
-                    "if they had to wait on disk",
-                    stored.error().message);
-    }
-    auto at = std::find(diskOnly_.begin(), diskOnly_.end(), id);
-    if (at != diskOnly_.end()) {  // it was only on disk, which never had it
-      diskOnly_.erase(at);
-      ++dropped_;
-      updateWaiting();
-    }
-  } else if (storeFailing_) {
-    storeFailing_ = false;
-    spdlog::info("MQTT outbox stores messages again");
-  }
-  if (queue_.empty() && !diskOnly_.empty()) pump();
-}
-
-// Hands waiting messages to Paho, oldest first, while the window has room.
-void MqttLink::Session::pump() {
-  if (!connected_ || stopped_) return;
-  while (inflight_.size() < window_) {
-    if (queue_.empty() && !refill()) break;
-    StoredMessage& next = queue_.front();
-    const HandOff result = handOff(next.id, next.message);
-    if (result == HandOff::Later) break;
-    if (result == HandOff::Sent) {
-      const std::uintptr_t seq = nextSeq_;  // handOff() registered it
-      inflight_.emplace(next.id, Inflight{seq, std::move(next.message)});
-    }
-    queue_.pop_front();
-  }
-  updateWaiting();
-}
-
-// Reads the next batch of disk-only messages back into memory.
-bool MqttLink::Session::refill() {
-  if (!outbox_ || diskOnly_.empty() || diskOnly_.front() > lastCommitted_) return false;
-  const std::size_t limit = std::min(memoryWindow_, kLoadBatch);
-  auto batch = outbox_->loadAfter(diskOnly_.front() - 1, limit);
-  if (!batch) {
-    spdlog::error("MQTT outbox cannot be read: {}", batch.error().message);
-    return false;
-  }
-  for (StoredMessage& stored : *batch) {
-    // A tracked id the outbox does not have was lost (its append failed).
-    while (!diskOnly_.empty() && diskOnly_.front() < stored.id) {
-      diskOnly_.pop_front();
-      ++dropped_;
-    }
-    if (diskOnly_.empty() || diskOnly_.front() != stored.id) break;
-    diskOnly_.pop_front();
-    queue_.push_back(std::move(stored));
-  }
-  if (batch->empty()) {
-    while (!diskOnly_.empty() && diskOnly_.front() <= lastCommitted_) {
-      diskOnly_.pop_front();
-      ++dropped_;
-    }
-  }
-  updateWaiting();
-  return !queue_.empty();
-}
-
-MqttLink::Session::HandOff MqttLink::Session::handOff(std::int64_t id,
-                                                      const mapping::OutboundMessage& message) {
-  const std::uintptr_t seq = ++nextSeq_;
+// Gives one QoS >= 1 message to Paho; the DeliveryListener reports the
+// broker's answer with `token` as the user context.
+HandOff MqttLink::Session::handOff(DeliveryToken token, const mapping::OutboundMessage& message) {
   try {
-    client_->publish(toPahoMessage(message, settings_.version),
-                     reinterpret_cast<void*>(seq), *deliveryListener_);
+    client_->publish(toPahoMessage(message, settings_.version), reinterpret_cast<void*>(token),
+                     *deliveryListener_);
   } catch (const ::mqtt::exception& e) {
     const int rc = e.get_return_code();
     if (rc == MQTTASYNC_DISCONNECTED || rc == MQTTASYNC_MAX_BUFFERED_MESSAGES ||
         rc == MQTTASYNC_MAX_MESSAGES_INFLIGHT || rc == MQTTASYNC_MAX_BUFFERED) {
       return HandOff::Later;  // the connection-lost callback or a delivery comes next
     }
-    ++rejected_;
-    forget(id);
     spdlog::warn("MQTT cannot publish to '{}': {} (message dropped)", message.topic, e.what());
     return HandOff::Refused;
   }
-  bySeq_.emplace(seq, id);
   return HandOff::Sent;
-}
-
-void MqttLink::Session::onDelivered(std::uintptr_t seq) {
-  auto found = bySeq_.find(seq);
-  if (found == bySeq_.end()) return;  // already put back after a session loss
-  const std::int64_t id = found->second;
-  bySeq_.erase(found);
-  inflight_.erase(id);
-  forget(id);
-  ++published_;
-  pump();
-}
-
-void MqttLink::Session::onDeliveryFailed(std::uintptr_t seq, int rc, int reason) {
-  auto found = bySeq_.find(seq);
-  if (found == bySeq_.end()) return;
-  const std::int64_t id = found->second;
-  bySeq_.erase(found);
-  auto entry = inflight_.find(id);
-  if (entry == inflight_.end()) return;
-  mapping::OutboundMessage message = std::move(entry->second.message);
-  inflight_.erase(entry);
-  if (reason >= 0x80) {  // MQTT 5: the broker answered and said no; sending again would not help
-    ++rejected_;
-    forget(id);
-    spdlog::warn("MQTT broker refused the message on '{}': {}", message.topic,
-                 ::mqtt::exception::reason_code_str(reason));
-  } else {
-    spdlog::debug("MQTT delivery of message {} interrupted ({}): sent again later", id,
-                  ::mqtt::exception::error_str(rc));
-    requeue(id, std::move(message));
-  }
-  updateWaiting();
-  pump();
 }
 
 MqttLink::MqttLink(asio::io_context& io, MqttSettings settings, Outbox* outbox)
