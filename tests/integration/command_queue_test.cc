@@ -10,17 +10,12 @@
 #include <rapidjson/document.h>
 
 #include "tests/integration/gateway_process.h"
+#include "tests/integration/json_reading.h"
 
 namespace lwm2m::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
 
 class CommandQueue : public ::testing::Test {
  protected:

@@ -136,4 +136,14 @@ std::optional<std::string> Simulator::waitForLine(const std::string& prefix,
   return std::nullopt;
 }
 
+bool waitForLog(const GatewayProcess& gateway, const std::string& text,
+                std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (gateway.log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 }  // namespace lwm2m::testing

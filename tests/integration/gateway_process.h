@@ -65,6 +65,10 @@ class GatewayProcess {
   std::optional<Process> process_;
 };
 
+// True once the gateway's log contains `text` (polled until `timeout`).
+bool waitForLog(const GatewayProcess& gateway, const std::string& text,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // lwm2m-sim with its stdout lines readable: "registered sim-0001 rd/…".
 class Simulator {
  public:

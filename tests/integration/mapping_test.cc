@@ -16,20 +16,13 @@
 #include <rapidjson/document.h>
 
 #include "tests/integration/gateway_process.h"
+#include "tests/integration/json_reading.h"
 
 namespace lwm2m::testing {
 namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
-std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : "<not a string>"; }
 
 // A scratch directory for mapping files, removed with the test.
 class MappingDir {
@@ -64,15 +57,6 @@ std::optional<std::string> nextOn(MqttSubscriber& sub, const std::string& topic,
     if (!accept || accept(parse(m->second))) return m->second;
   }
   return std::nullopt;
-}
-
-bool waitForLog(const GatewayProcess& gateway, const std::string& text, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (gateway.log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
 }
 
 TEST(Mapping, NotificationsArriveOnTheTopicsAndInTheShapesTheRulesChoose) {

@@ -20,6 +20,7 @@
 #include <rapidjson/document.h>
 
 #include "tests/integration/gateway_process.h"
+#include "tests/integration/json_reading.h"
 #include "tests/support/test_pki.h"
 
 namespace lwm2m::testing {
@@ -27,14 +28,6 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
-std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : "<not a string>"; }
 
 std::string member(const std::string& json, const char* name) {
   auto d = parse(json);
@@ -68,15 +61,6 @@ class ScratchDir {
   static inline int n_ = 0;
   fs::path dir_;
 };
-
-bool waitForLog(const GatewayProcess& gateway, const std::string& text, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (gateway.log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
-}
 
 // The first log line containing `text`, or "".
 std::string lineWith(const std::string& log, const std::string& text) {
@@ -233,6 +217,15 @@ std::string arrivedTopics(Arrivals& arrivals, const std::vector<std::string>& en
   return text;
 }
 
+// At least as many distinct payloads arrived per device as it made notifications.
+bool everyLoggedNotificationArrived(Arrivals& arrivals,
+                                    const std::map<std::string, std::size_t>& logged) {
+  for (const auto& [endpoint, count] : logged) {
+    if (arrivals.firstArrivals(valueTopic(endpoint)).size() < count) return false;
+  }
+  return true;
+}
+
 // Every logged notification of every device arrived: as many distinct
 // payloads as notifications, in the order they were made, repeats only of
 // messages that came before.
@@ -290,12 +283,7 @@ TEST(MqttDelivery, EveryNotificationMadeWhileTheBrokerIsStoppedFor30sArrivesInOr
   std::this_thread::sleep_for(500ms);
   const auto logged = notificationsLogged(gateway.log());
   ASSERT_EQ(logged.size(), endpoints.size()) << gateway.log();
-  auto allArrived = [&] {
-    for (const auto& [ep, count] : logged) {
-      if (arrivals.firstArrivals(valueTopic(ep)).size() < count) return false;
-    }
-    return true;
-  };
+  auto allArrived = [&] { return everyLoggedNotificationArrived(arrivals, logged); };
   EXPECT_TRUE(arrivals.waitUntil(sub, allArrived, 20s))
       << "arrived: " << arrivedTopics(arrivals, endpoints) << ", notified: " << total(logged) << "\n"
       << broker.log();
@@ -351,12 +339,7 @@ TEST(MqttDelivery, MessagesStoredInTheOutboxBeforeAKillDashNineArriveInOrderAfte
   ASSERT_GT(total(logged), beforeKill) << "the devices notified after the restart\n" << gateway.log();
 
   broker.start();
-  auto allArrived = [&] {
-    for (const auto& [ep, count] : logged) {
-      if (arrivals.firstArrivals(valueTopic(ep)).size() < count) return false;
-    }
-    return true;
-  };
+  auto allArrived = [&] { return everyLoggedNotificationArrived(arrivals, logged); };
   EXPECT_TRUE(arrivals.waitUntil(sub, allArrived, 20s))
       << "arrived: " << arrivedTopics(arrivals, endpoints) << ", notified: " << total(logged) << "\n"
       << gateway.log();
