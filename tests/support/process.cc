@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -20,6 +22,32 @@ int decode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
+}
+
+// The program's path if `name` is found (as posix_spawnp would find it), else empty.
+std::string findProgram(const std::string& name) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+// A child must not outlive a test process that crashed or was killed by a
+// timeout: util-linux's setpriv asks the kernel to SIGKILL it when the test
+// process goes (then it execs the program, same pid). Without setpriv, or for
+// a program that is not there (so that start() throws), argv as it is.
+std::vector<std::string> diesWithTheTest(const std::vector<std::string>& argv) {
+  static const std::string setpriv = findProgram("setpriv");
+  if (setpriv.empty() || findProgram(argv[0]).empty()) return argv;
+  std::vector<std::string> wrapped = {setpriv, "--pdeathsig", "KILL", "--"};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  return wrapped;
 }
 
 }  // namespace
@@ -42,8 +70,9 @@ Process Process::start(const std::vector<std::string>& argv, const Output& outpu
   }
   if (log) posix_spawn_file_actions_addopen(&actions, 2, log, logFlags, 0644);
 
+  const std::vector<std::string> command = diesWithTheTest(argv);
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : command) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 
   // The child gets its own process group so a signal to the test runner's
