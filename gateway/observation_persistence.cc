@@ -6,14 +6,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "gateway/unix_time.h"
+
 namespace lwm2m::gateway {
 namespace {
 
 constexpr std::size_t kMaxTokenLength = 8;  // RFC 7252 §3
-
-std::int64_t unixMs(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 std::string joinPaths(const std::vector<model::Path>& paths) {
   std::string text;

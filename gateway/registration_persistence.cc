@@ -3,17 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/device_registry.h"
+#include "gateway/unix_time.h"
 
 namespace lwm2m::gateway {
 namespace {
-
-std::int64_t unixMs(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::chrono::system_clock::time_point fromUnixMs(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
 
 persistence::WriteCompletion logFailure(std::string what, std::string endpoint) {
   return [what = std::move(what), endpoint = std::move(endpoint)](Result<void> r) {

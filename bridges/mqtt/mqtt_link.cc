@@ -188,10 +188,31 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
 
  private:
   // Paho listeners: they run on Paho's threads and only post.
-  class ConnectListener : public ::mqtt::iaction_listener {
+  // A listener that hands Paho's outcome to the session: it holds only a
+  // weak pointer and posts into the io_context, never touching the session on
+  // Paho's thread.
+  class PostingListener : public ::mqtt::iaction_listener {
    public:
-    ConnectListener(std::weak_ptr<Session> session, asio::io_context& io)
+    PostingListener(std::weak_ptr<Session> session, asio::io_context& io)
         : session_(std::move(session)), io_(io) {}
+
+   protected:
+    template <class F>
+    void post(F f) {
+      if (session_.expired()) return;  // the io_context may be gone with the session
+      asio::post(io_, [weak = session_, f = std::move(f)] {
+        if (auto self = weak.lock()) f(*self);
+      });
+    }
+
+   private:
+    std::weak_ptr<Session> session_;
+    asio::io_context& io_;
+  };
+
+  class ConnectListener : public PostingListener {
+   public:
+    using PostingListener::PostingListener;
     void on_success(const ::mqtt::token& token) override {
       bool sessionPresent = false;
       try {
@@ -205,23 +226,11 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       const int reason = static_cast<int>(token.get_reason_code());
       post([rc, reason](Session& s) { s.onConnectFailed(rc, reason); });
     }
-
-   private:
-    template <class F>
-    void post(F f) {
-      if (session_.expired()) return;  // the io_context may be gone with the session
-      asio::post(io_, [weak = session_, f = std::move(f)] {
-        if (auto self = weak.lock()) f(*self);
-      });
-    }
-    std::weak_ptr<Session> session_;
-    asio::io_context& io_;
   };
 
-  class DeliveryListener : public ::mqtt::iaction_listener {
+  class DeliveryListener : public PostingListener {
    public:
-    DeliveryListener(std::weak_ptr<Session> session, asio::io_context& io)
-        : session_(std::move(session)), io_(io) {}
+    using PostingListener::PostingListener;
     void on_success(const ::mqtt::token& token) override {
       const auto delivery = reinterpret_cast<DeliveryToken>(token.get_user_context());
       post([delivery](Session& s) { s.onDelivered(delivery); });
@@ -232,17 +241,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       const int reason = static_cast<int>(token.get_reason_code());
       post([delivery, rc, reason](Session& s) { s.onDeliveryFailed(delivery, rc, reason); });
     }
-
-   private:
-    template <class F>
-    void post(F f) {
-      if (session_.expired()) return;  // the io_context may be gone with the session
-      asio::post(io_, [weak = session_, f = std::move(f)] {
-        if (auto self = weak.lock()) f(*self);
-      });
-    }
-    std::weak_ptr<Session> session_;
-    asio::io_context& io_;
   };
 
   class SubscribeListener : public ::mqtt::iaction_listener {
@@ -281,14 +279,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     }
 
   };
-
-  template <class F>
-  void post(F f) {
-    std::weak_ptr<Session> weak = weak_from_this();
-    asio::post(io_, [weak, f = std::move(f)] {
-      if (auto self = weak.lock()) f(*self);
-    });
-  }
 
   ::mqtt::message_ptr statusMessage(const char* status) const {
     mapping::OutboundMessage m;

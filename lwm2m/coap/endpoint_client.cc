@@ -36,14 +36,8 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   out.handler = std::make_shared<ResponseHandler>(std::move(onResponse));
   out.keepToken = keepToken;
 
-  auto messageId = messageIds_.allocate(to, scheduler_.now());
-  if (!messageId) {
-    out.state = RequestState::Finishing;
-    out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
-      finish(id, RequestStatus::Overloaded, to);
-    });
-    return id;
-  }
+  auto messageId = allocateMessageId(id, out);
+  if (!messageId) return id;
   const bool confirmable = request.type != MessageType::NonConfirmable;
   request.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
   startBlock1(out, request);
@@ -57,6 +51,20 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   scheduleSweep();
   transmit(id, out, confirmable);
   return id;
+}
+
+// A message ID toward out.peer, or nullopt when that peer's message-ID space is
+// exhausted: the request then finishes as Overloaded, from the scheduler.
+std::optional<std::uint16_t> Endpoint::Impl::allocateMessageId(RequestId id, Outgoing& out) {
+  auto messageId = messageIds_.allocate(out.peer, scheduler_.now());
+  if (!messageId) {
+    out.state = RequestState::Finishing;
+    const Peer to = out.peer;
+    out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
+      finish(id, RequestStatus::Overloaded, to);
+    });
+  }
+  return messageId;
 }
 
 // Sends out.datagram and arms the retransmission (CON) or response (NON) timer.
@@ -84,14 +92,8 @@ Endpoint::RequestId Endpoint::Impl::sendNotification(const Peer& to, Message not
   out.peer = to;
   out.handler = std::make_shared<ResponseHandler>(std::move(onDelivered));
   out.notification = true;
-  auto messageId = messageIds_.allocate(to, scheduler_.now());
-  if (!messageId) {
-    out.state = RequestState::Finishing;
-    out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
-      finish(id, RequestStatus::Overloaded, to);
-    });
-    return id;
-  }
+  auto messageId = allocateMessageId(id, out);
+  if (!messageId) return id;
   const bool confirmable = notification.type != MessageType::NonConfirmable;
   notification.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
   notification.messageId = *messageId;

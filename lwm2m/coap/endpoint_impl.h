@@ -7,8 +7,10 @@
 //    with the ACK (piggybacked or empty) to replay for a duplicate CON.
 // All timers go through the Scheduler and are cancelled on shutdown().
 
+#include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -158,6 +160,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   void onResponse(const Peer& from, Message response);
   void onAcknowledgement(const Peer& from, Message ack);
   void onReset(const Peer& from, const Message& reset);
+  std::optional<std::uint16_t> allocateMessageId(RequestId id, Outgoing& out);
   void transmit(RequestId id, Outgoing& out, bool confirmable);
   void onRetransmitTimer(RequestId id);
   void deliver(RequestId id, const Peer& from, Message response);

@@ -3,11 +3,6 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/asio/post.hpp>
 
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
@@ -20,11 +15,11 @@
 
 #include "tests/support/mosquitto.h"
 #include "tests/support/test_pki.h"
+#include "tests/unit/bridges/mqtt/io_thread_test.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace {
 
-namespace asio = boost::asio;
 namespace api = gateway::api;
 using namespace std::chrono_literals;
 using lwm2m::testing::Mosquitto;
@@ -71,39 +66,18 @@ class LogCapture {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-// The bridge lives on an io_context run by its own thread, like the gateway's
-// I/O thread; the test talks to it through post().
-class MqttBridgeTest : public ::testing::Test {
+// The bridge lives on the fixture's I/O thread, as in the gateway.
+class MqttBridgeTest : public IoThreadTest {
  protected:
-  void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-  }
-
   void TearDown() override {
     onIo([this] { bridge_.reset(); });
-    work_ = asio::any_io_executor();
-    thread_.join();
+    IoThreadTest::TearDown();
   }
 
   MqttSettings settings(const Mosquitto& broker) {
-    MqttSettings s;
-    s.uri = broker.uri();
-    s.clientId = "gateway-under-test";
-    s.reconnectMin = 100ms;
-    s.reconnectMax = 400ms;
-    s.keepalive = 5s;
+    MqttSettings s = quickSettings(broker, "gateway-under-test");
     s.deviceStatusTopic.clear();  // tests that want it set it
     return s;
-  }
-
-  template <class F>
-  void onIo(F f) {
-    std::promise<void> done;
-    asio::post(io_, [&] {
-      f();
-      done.set_value();
-    });
-    ASSERT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
   }
 
   void startBridge(MqttSettings s) {
@@ -146,11 +120,6 @@ class MqttBridgeTest : public ::testing::Test {
   }
 
   LogCapture logs_;
-  asio::io_context io_;
-  // Keeps run() going while the bridge has nothing to do.
-  asio::any_io_executor work_ =
-      asio::prefer(io_.get_executor(), asio::execution::outstanding_work.tracked);
-  std::thread thread_;
   std::unique_ptr<MqttBridge> bridge_;
 };
 

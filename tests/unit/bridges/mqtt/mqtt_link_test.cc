@@ -4,58 +4,30 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/asio/post.hpp>
-
 #include <future>
 #include <thread>
 
 #include "tests/support/mosquitto.h"
+#include "tests/unit/bridges/mqtt/io_thread_test.h"
 #include "tests/unit/bridges/mqtt/memory_outbox.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace {
 
-namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using lwm2m::testing::LineReader;
 using lwm2m::testing::Mosquitto;
 using lwm2m::testing::MqttSubscriber;
 using lwm2m::testing::Process;
 
-class MqttLinkTest : public ::testing::Test {
+class MqttLinkTest : public IoThreadTest {
  protected:
-  void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-  }
   void TearDown() override {
     onIo([this] { link_.reset(); });
-    work_ = asio::any_io_executor();
-    thread_.join();
+    IoThreadTest::TearDown();
   }
 
-  MqttSettings settings(const Mosquitto& broker) {
-    MqttSettings s;
-    s.uri = broker.uri();
-    s.clientId = "link-under-test";
-    s.reconnectMin = 100ms;
-    s.reconnectMax = 400ms;
-    s.keepalive = 5s;
-    return s;
-  }
-
-  template <class F>
-  void onIo(F f) {
-    std::promise<void> done;
-    asio::post(io_, [&] {
-      f();
-      done.set_value();
-    });
-    ASSERT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
-  }
+  MqttSettings settings(const Mosquitto& broker) { return quickSettings(broker, "link-under-test"); }
 
   void startLink(MqttSettings s, Outbox* outbox) {
     onIo([&] {
@@ -83,10 +55,6 @@ class MqttLinkTest : public ::testing::Test {
     return true;
   }
 
-  asio::io_context io_;
-  asio::any_io_executor work_ =
-      asio::prefer(io_.get_executor(), asio::execution::outstanding_work.tracked);
-  std::thread thread_;
   MemoryOutbox outbox_;  // outlives link_, which may still remove acknowledged messages
   std::unique_ptr<MqttLink> link_;
 };
