@@ -254,12 +254,9 @@ bool DeliveryWindow::refill() {
 }
 
 void DeliveryWindow::onAcknowledged(DeliveryToken token) {
-  auto found = byToken_.find(token);
-  if (found == byToken_.end()) return;  // already put back after a session loss
-  const std::int64_t id = found->second;
-  byToken_.erase(found);
-  inflight_.erase(id);
-  forget(id);
+  auto taken = takeInflight(token);
+  if (!taken) return;  // already put back after a session loss
+  forget(taken->id);
   ++acknowledged_;
   pump();
 }

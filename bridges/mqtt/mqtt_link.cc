@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
-#include <mutex>
 #include <stdexcept>
 
 #include "bridges/mqtt/delivery_window.h"
@@ -70,12 +69,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     } catch (const ::mqtt::exception& e) {
       throw std::runtime_error("MQTT: cannot use broker URI '" + settings_.uri + "': " + e.what());
     }
-    // Paho reports TLS errors on its threads, possibly late: the handler
-    // owns what it writes to.
-    setConnectOptions(options_, settings_, [errors = tlsErrors_](const std::string& error) {
-      std::lock_guard lock(errors->mutex);
-      errors->last = error;
-    });
+    setConnectOptions(options_, settings_);
   }
 
   void start() {
@@ -330,10 +324,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     connected_ = true;
     failures_ = 0;
     backoff_ = settings_.reconnectMin;
-    {
-      std::lock_guard lock(tlsErrors_->mutex);
-      tlsErrors_->last.clear();
-    }
     spdlog::info("MQTT connected to {}{}", settings_.uri,
                  sessionPresent ? " (session resumed)" : "");
     delivery_->onConnected(sessionPresent);
@@ -361,15 +351,12 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   void onConnectFailed(int rc, int reason) {
     if (stopped_ || connected_) return;
     std::string why = describeConnectFailure(rc, reason);
-    {
-      std::lock_guard lock(tlsErrors_->mutex);
-      if (!tlsErrors_->last.empty()) why = "TLS handshake failed: " + tlsErrors_->last;
-      if (rc == MQTTASYNC_FAILURE && reason < 0x80 && usesTls(pahoUri(settings_.uri))) {
-        why = "broker unreachable, or the TLS handshake failed (is the broker's certificate "
-              "signed by a CA in mqtt.ca_file and does it name the host? does the broker want a "
-              "client certificate: mqtt.cert_file, mqtt.key_file?)";
-      }
-      tlsErrors_->last.clear();
+    // Paho C++ 1.2 cannot safely report OpenSSL's reason (see paho_adapter.cc),
+    // so a failed handshake looks like an unreachable broker: name both.
+    if (rc == MQTTASYNC_FAILURE && reason < 0x80 && usesTls(pahoUri(settings_.uri))) {
+      why = "broker unreachable, or the TLS handshake failed (is the broker's certificate "
+            "signed by a CA in mqtt.ca_file and does it name the host? does the broker want a "
+            "client certificate: mqtt.cert_file, mqtt.key_file?)";
     }
     if (failures_++ == 0) {
       spdlog::warn("MQTT cannot connect to {}: {}; retrying with back-off up to {} ms",
@@ -433,12 +420,6 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   std::vector<std::string> subscriptions_;
   int subscriptionQos_ = 1;
   std::function<void(mapping::InboundMessage)> inboundHandler_;
-
-  struct TlsErrors {
-    std::mutex mutex;
-    std::string last;  // the last TLS error Paho reported, guarded by mutex
-  };
-  std::shared_ptr<TlsErrors> tlsErrors_ = std::make_shared<TlsErrors>();
 
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> sentBestEffort_{0};  // QoS 0 messages handed to the client

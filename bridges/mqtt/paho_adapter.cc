@@ -27,8 +27,7 @@ std::string stringProperty(const ::mqtt::properties& props, ::mqtt::property::co
   }
 }
 
-::mqtt::ssl_options tlsOptions(const MqttSettings& settings,
-                               std::function<void(const std::string&)> tlsError) {
+::mqtt::ssl_options tlsOptions(const MqttSettings& settings) {
   ::mqtt::ssl_options tls;
   tls.set_enable_server_cert_auth(true);
   tls.set_verify(true);  // the certificate must name the host we connect to
@@ -37,7 +36,6 @@ std::string stringProperty(const ::mqtt::properties& props, ::mqtt::property::co
   if (!settings.keyFile.empty()) tls.set_private_key(settings.keyFile);
   // No error handler: Paho C++ 1.2 keeps a pointer to the handler inside the
   // ssl_options it was set on, which copies of the options leave dangling.
-  (void)tlsError;
   return tls;
 }
 
@@ -57,8 +55,7 @@ int pahoVersion(MqttVersion version) {
   return version == MqttVersion::V5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
 }
 
-void setConnectOptions(::mqtt::connect_options& options, const MqttSettings& settings,
-                       std::function<void(const std::string&)> tlsError) {
+void setConnectOptions(::mqtt::connect_options& options, const MqttSettings& settings) {
   options.set_mqtt_version(pahoVersion(settings.version));
   options.set_keep_alive_interval(static_cast<int>(settings.keepalive.count()));
   // A persistent session: subscriptions and unacknowledged QoS 1/2 messages
@@ -83,7 +80,7 @@ void setConnectOptions(::mqtt::connect_options& options, const MqttSettings& set
   if (!settings.statusTopic.empty()) {
     options.set_will(::mqtt::will_options(settings.statusTopic, std::string("offline"), 1, true));
   }
-  if (usesTls(pahoUri(settings.uri))) options.set_ssl(tlsOptions(settings, std::move(tlsError)));
+  if (usesTls(pahoUri(settings.uri))) options.set_ssl(tlsOptions(settings));
 }
 
 ::mqtt::message_ptr toPahoMessage(const mapping::OutboundMessage& message, MqttVersion version) {

@@ -7,7 +7,6 @@
 #include <mqtt/connect_options.h>
 #include <mqtt/message.h>
 
-#include <functional>
 #include <string>
 
 #include "bridges/mqtt/mqtt_settings.h"
@@ -21,11 +20,10 @@ std::string pahoUri(const std::string& uri);
 bool usesTls(const std::string& pahoUri);
 int pahoVersion(MqttVersion version);
 
-// Fills what the link connects with. `tlsError` receives OpenSSL's own words
-// when the TLS handshake fails (on a Paho thread). Filled in place: Paho C++
-// 1.2 connect_options keeps pointers into itself that a move leaves dangling.
-void setConnectOptions(::mqtt::connect_options& options, const MqttSettings& settings,
-                       std::function<void(const std::string&)> tlsError);
+// Fills what the link connects with (TLS server verification, client
+// certificate, Last Will, persistent session). Filled in place: Paho C++ 1.2
+// connect_options keeps pointers into itself that a move leaves dangling.
+void setConnectOptions(::mqtt::connect_options& options, const MqttSettings& settings);
 
 // The message as Paho sends it; MQTT 5 properties only with version 5.
 ::mqtt::message_ptr toPahoMessage(const mapping::OutboundMessage& message, MqttVersion version);
