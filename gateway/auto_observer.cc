@@ -2,9 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bridges/mqtt/mapped_event.h"
 #include "gateway/device_registry.h"
-#include "mapping/command_encoding.h"
+#include "mapping/command_codec.h"
 #include "mapping/router.h"
 
 namespace lwm2m::gateway {
@@ -16,7 +15,7 @@ std::vector<model::Path> objectLinks(const mapping::DeviceEvent& event) { return
 
 void AutoObserver::restored(const server::Registration& reg) {
   api::DeviceEvent event{api::DeviceEventKind::Registered, toDeviceInfo(reg, clock_), clock_.wallNow()};
-  if (auto mapped = bridges::mqtt::toMappingEvent(event, {})) known_[reg.endpoint] = objectLinks(*mapped);
+  if (auto mapped = std::optional<mapping::DeviceEvent>(mapping::viewOf(event, {}))) known_[reg.endpoint] = objectLinks(*mapped);
 }
 
 void AutoObserver::onRegistered(const server::Registration& reg, const server::Registration*) {
@@ -31,18 +30,19 @@ void AutoObserver::onUpdated(const server::Registration& reg) {
 void AutoObserver::observe(const server::Registration& reg, bool update, std::vector<model::Path> before) {
   api::DeviceEvent event{update ? api::DeviceEventKind::Updated : api::DeviceEventKind::Registered,
                          toDeviceInfo(reg, clock_), clock_.wallNow()};
-  auto mapped = bridges::mqtt::toMappingEvent(event, {});
+  auto mapped = std::optional<mapping::DeviceEvent>(mapping::viewOf(event, {}));
   if (!mapped) return;
   mapped->registration.previousObjectLinks = std::move(before);
   known_[reg.endpoint] = mapped->registration.objectLinks;
   if (!rules_ || (update && mapped->registration.objectLinks == mapped->registration.previousObjectLinks)) return;
-  for (const mapping::DeviceCommand& command : mapping::autoObserve(*rules_, *mapped, model_)) {
-    const std::string json = mapping::toCommandJson(command);
-    commands_.submit(reg.endpoint, json, [endpoint = reg.endpoint, json](api::CommandAcceptance a) {
-      if (a.status == api::CommandAcceptance::Status::Queued) {
-        spdlog::debug("device {}: auto-observe {} as {}", endpoint, json, a.requestId);
+  for (api::Command& command : mapping::autoObserve(*rules_, *mapped, model_)) {
+    std::string what = std::string(operations::operationName(command.request.operation)) + " " +
+                       command.request.targets().front().toString();
+    commands_.submit(std::move(command), [endpoint = reg.endpoint, what](Result<std::string> id) {
+      if (id) {
+        spdlog::debug("device {}: auto-observe {} as {}", endpoint, what, *id);
       } else {
-        spdlog::warn("device {}: auto-observe {} not possible: {}", endpoint, json, a.error);
+        spdlog::warn("device {}: auto-observe {} not possible: {}", endpoint, what, id.error().message);
       }
     });
   }

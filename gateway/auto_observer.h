@@ -2,7 +2,7 @@
 // The observations the mapping rules ask for (their `observe:` section), set
 // up when a device registers, or updates with object instances it did not
 // have before. Each is an ordinary command (Write-Attributes first, then
-// Observe or Observe-Composite) submitted through api::DeviceCommands, so it
+// Observe or Observe-Composite) submitted through api::DeviceOps, so it
 // is stored, delivered in order and its first values come back as a Response
 // event like any other command's.
 //
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/api/device_commands.h"
+#include "gateway/api/device_ops.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/server/registration_interface.h"
@@ -25,7 +25,7 @@ namespace lwm2m::gateway {
 
 class AutoObserver : public server::RegistrationListener {
  public:
-  AutoObserver(api::DeviceCommands& commands, const model::ObjectModel& model, const coap::Scheduler& clock)
+  AutoObserver(api::DeviceOps& commands, const model::ObjectModel& model, const coap::Scheduler& clock)
       : commands_(commands), model_(model), clock_(clock) {}
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules) { rules_ = std::move(rules); }
@@ -39,7 +39,7 @@ class AutoObserver : public server::RegistrationListener {
  private:
   void observe(const server::Registration& reg, bool update, std::vector<model::Path> before);
 
-  api::DeviceCommands& commands_;
+  api::DeviceOps& commands_;
   const model::ObjectModel& model_;
   const coap::Scheduler& clock_;
   std::shared_ptr<const mapping::RuleSet> rules_;

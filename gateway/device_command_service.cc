@@ -2,65 +2,46 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/command_json.h"
 #include "gateway/device_reports.h"
-#include "lwm2m/formats/link_format.h"
 
 namespace lwm2m::gateway {
 
 DeviceCommandService::DeviceCommandService(RequestQueue& queue, server::RequestSender& sender,
-                                           DevicePresence& presence, const model::ObjectModel& model,
+                                           DevicePresence& presence,
                                            const api::DeviceDirectory& devices, const coap::Scheduler& clock,
                                            Publish publish)
     : queue_(queue),
       sender_(sender),
       presence_(presence),
-      model_(model),
       devices_(devices),
       clock_(clock),
       publish_(std::move(publish)) {}
 
-void DeviceCommandService::submit(const std::string& endpoint, const std::string& command,
-                                  std::function<void(api::CommandAcceptance)> done) {
-  using Status = api::CommandAcceptance::Status;
-  auto parsed = parseCommand(command, model_);
-  if (!parsed) {
-    done({Status::Invalid, {}, parsed.error().message});
-    return;
-  }
-  const bool full = queue_.isFull(endpoint);
-  queue_.submit(endpoint, parsed->operation, command, parsed->ttl,
-                [done = std::move(done), full](Result<QueuedRequest> accepted) {
-                  if (accepted) {
-                    done({Status::Queued, accepted->id, {}});
+void DeviceCommandService::submit(api::Command command, std::function<void(Result<std::string>)> accepted) {
+  std::string endpoint = std::move(command.endpoint);
+  queue_.submit(endpoint, std::move(command.request), std::move(command.reply),
+                [accepted = std::move(accepted)](Result<QueuedRequest> stored) {
+                  if (stored) {
+                    accepted(stored->id);
                   } else {
-                    done({full ? Status::QueueFull : Status::StoreFailed, {}, accepted.error().message});
+                    accepted(stored.error());
                   }
                 });
 }
 
 void DeviceCommandService::deliver(const QueuedRequest& request, std::function<void(bool)> done) {
-  auto parsed = parseCommand(request.body, model_);
-  if (!parsed) {
-    // Validated when accepted; only a changed object model can get here.
-    publishResponse(request, server::DeviceResponse::failure(server::Outcome::BadRequest, parsed.error().message),
-                    model::Path());
-    done(true);
-    return;
-  }
-  const model::Path path = parsed->request.path;
-  const std::vector<model::Path> paths = parsed->request.paths;
-  spdlog::debug("delivering {} {} to {}", request.operation, request.id, request.endpoint);
-  sender_.send(request.endpoint, std::move(parsed->request),
-               [this, request, path, paths, done = std::move(done)](server::DeviceResponse response) {
+  spdlog::debug("delivering {} {} to {}", operations::operationName(request.request.operation), request.id,
+                request.endpoint);
+  sender_.send(request.endpoint, request.request,
+               [this, request, done = std::move(done)](operations::DeviceResponse response) {
                  bool answered = true;
-                 if (response.outcome == server::Outcome::Timeout) {
+                 if (response.outcome == operations::Outcome::Timeout) {
                    presence_.requestTimedOut(request.endpoint);
                    answered = false;
-                 } else if (response.outcome != server::Outcome::NotRegistered) {
+                 } else if (response.outcome != operations::Outcome::NotRegistered) {
                    presence_.uplink(request.endpoint);
                  }
-                 publishResponse(request, response, path, paths);
+                 publishResponse(request, std::move(response));
                  done(answered);
                });
 }
@@ -68,13 +49,13 @@ void DeviceCommandService::deliver(const QueuedRequest& request, std::function<v
 void DeviceCommandService::onQueueEvent(const QueueEvent& event) {
   switch (event.kind) {
     case QueueEventKind::Queued:
-      publish(api::DeviceEventKind::Queued, event.request, {}, {});
+      publish(api::DeviceEventKind::Queued, event.request, {});
       break;
     case QueueEventKind::Expired:
-      publish(api::DeviceEventKind::RequestExpired, event.request, {}, event.reason);
+      publish(api::DeviceEventKind::RequestExpired, event.request, event.reason);
       break;
     case QueueEventKind::Cancelled:
-      publish(api::DeviceEventKind::RequestCancelled, event.request, {}, {});
+      publish(api::DeviceEventKind::RequestCancelled, event.request, {});
       break;
     case QueueEventKind::Rejected:   // the submitter was told
     case QueueEventKind::Delivered:  // the Response event tells
@@ -85,19 +66,15 @@ void DeviceCommandService::onQueueEvent(const QueueEvent& event) {
 std::vector<api::QueuedCommand> DeviceCommandService::queued(const std::string& endpoint) const {
   std::vector<api::QueuedCommand> out;
   for (const QueuedRequest& r : queue_.list(endpoint)) {
-    out.push_back({r.id, r.endpoint, r.operation, r.body, r.acceptedAt, r.expiresAt, r.inFlight});
+    out.push_back({r.id, api::Command{r.endpoint, r.request, r.reply}, r.acceptedAt, r.expiresAt, r.inFlight});
   }
   return out;
 }
 
-std::string DeviceCommandService::cancel(const std::string& requestId, bool& found) {
+Result<void> DeviceCommandService::cancel(const std::string& requestId) {
   auto cancelled = queue_.cancel(requestId);
-  if (cancelled) {
-    found = true;
-    return {};
-  }
-  found = cancelled.error().message.rfind("no queued request", 0) != 0;
-  return cancelled.error().message;
+  if (!cancelled) return cancelled.error();
+  return {};
 }
 
 void DeviceCommandService::onRegistered(const server::Registration& reg, const server::Registration*) {
@@ -108,25 +85,16 @@ void DeviceCommandService::onUpdated(const server::Registration& reg) { queue_.d
 
 void DeviceCommandService::onAwake(const std::string& endpoint) { queue_.deviceReachable(endpoint); }
 
-void DeviceCommandService::publishResponse(const QueuedRequest& request, const server::DeviceResponse& response,
-                                           const model::Path& path, const std::vector<model::Path>& paths) {
+void DeviceCommandService::publishResponse(const QueuedRequest& request, operations::DeviceResponse response) {
   api::DeviceEvent event = eventFor(api::DeviceEventKind::Response, request);
-  api::CommandInfo& info = *event.command;
-  info.result = resultToJson(response, path, model_);
-  info.outcome = server::outcomeName(response.outcome);
-  info.code = response.code;
-  if (!response.ok()) info.reason = response.reason;
-  for (const auto& link : response.links) info.links.push_back(formats::encodeLinkFormat({link}));
-  info.createdPath = response.createdPath;
-  event.values = reportedValues(response, path);
-  event.paths = paths.empty() ? std::vector<model::Path>{path} : paths;
+  event.values = reportedValues(response, request.request.path);
+  event.paths = request.request.targets();
+  event.command->response = std::move(response);
   publish_(event);
 }
 
-void DeviceCommandService::publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string result,
-                                   std::string reason) {
+void DeviceCommandService::publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string reason) {
   api::DeviceEvent event = eventFor(kind, request);
-  event.command->result = std::move(result);
   event.command->reason = std::move(reason);
   publish_(event);
 }
@@ -140,7 +108,7 @@ api::DeviceEvent DeviceCommandService::eventFor(api::DeviceEventKind kind, const
     event.device.endpoint = request.endpoint;
   }
   event.at = clock_.wallNow();
-  event.command = api::CommandInfo{request.id, request.operation, request.body, {}, {}};
+  event.command = api::CommandInfo{request.id, request.request, request.reply, std::nullopt, {}};
   return event;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// api::DeviceCommands on top of the durable RequestQueue and the LwM2M
+// api::DeviceOps on top of the durable RequestQueue and the LwM2M
 // server's RequestSender: every command is validated, stored, delivered when
 // the device is reachable, and its result published as a Response event.
 // A response counts as an uplink (the device is awake); a timeout puts a
@@ -7,7 +7,7 @@
 
 #include <functional>
 
-#include "gateway/api/device_commands.h"
+#include "gateway/api/device_ops.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_events.h"
 #include "gateway/device_presence.h"
@@ -16,24 +16,23 @@
 
 namespace lwm2m::gateway {
 
-class DeviceCommandService : public api::DeviceCommands,
+class DeviceCommandService : public api::DeviceOps,
                              public server::RegistrationListener,
                              public PresenceListener {
  public:
   using Publish = std::function<void(const api::DeviceEvent&)>;
 
   DeviceCommandService(RequestQueue& queue, server::RequestSender& sender, DevicePresence& presence,
-                       const model::ObjectModel& model, const api::DeviceDirectory& devices,
+                       const api::DeviceDirectory& devices,
                        const coap::Scheduler& clock, Publish publish);
 
   // The queue's Deliverer and Listener: install with RequestQueue's constructor / setListener.
   void deliver(const QueuedRequest& request, std::function<void(bool deviceAnswered)> done);
   void onQueueEvent(const QueueEvent& event);
 
-  void submit(const std::string& endpoint, const std::string& command,
-              std::function<void(api::CommandAcceptance)> done) override;
+  void submit(api::Command command, std::function<void(Result<std::string>)> accepted) override;
   std::vector<api::QueuedCommand> queued(const std::string& endpoint) const override;
-  std::string cancel(const std::string& requestId, bool& found) override;
+  Result<void> cancel(const std::string& requestId) override;
 
   // A registration or wake-up makes the device reachable: deliver what waits.
   void onRegistered(const server::Registration& reg, const server::Registration*) override;
@@ -44,15 +43,13 @@ class DeviceCommandService : public api::DeviceCommands,
   void onAsleep(const std::string&) override {}
 
  private:
-  void publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string result, std::string reason);
-  void publishResponse(const QueuedRequest& request, const server::DeviceResponse& response, const model::Path& path,
-                       const std::vector<model::Path>& paths = {});
+  void publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string reason);
+  void publishResponse(const QueuedRequest& request, operations::DeviceResponse response);
   api::DeviceEvent eventFor(api::DeviceEventKind kind, const QueuedRequest& request) const;
 
   RequestQueue& queue_;
   server::RequestSender& sender_;
   DevicePresence& presence_;
-  const model::ObjectModel& model_;
   const api::DeviceDirectory& devices_;
   const coap::Scheduler& clock_;
   Publish publish_;

@@ -13,7 +13,7 @@ std::string joined(const std::vector<model::Path>& paths) {
 
 }  // namespace
 
-std::vector<model::TimestampedNodes> reportedValues(const server::DeviceResponse& response,
+std::vector<model::TimestampedNodes> reportedValues(const operations::DeviceResponse& response,
                                                     const model::Path& path) {
   if (!response.timestamped.empty()) return response.timestamped;
   if (response.node) return {model::TimestampedNodes{std::nullopt, {{path, *response.node}}}};
@@ -35,7 +35,7 @@ api::DeviceEvent DeviceReports::eventFor(api::DeviceEventKind kind, const std::s
 
 void DeviceReports::onNotification(const server::NotificationEvent& n) {
   presence_.uplink(n.endpoint);
-  if (n.values.outcome != server::Outcome::Success) {
+  if (n.values.outcome != operations::Outcome::Success) {
     spdlog::warn("device {}: notification {} on {} not understood: {}", n.endpoint, n.sequence, joined(n.paths),
                  n.values.reason);
     return;

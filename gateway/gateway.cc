@@ -19,6 +19,7 @@
 #include "gateway/device_event_fanout.h"
 #include "gateway/device_command_service.h"
 #include "gateway/device_presence.h"
+#include "gateway/legacy_queue_rows.h"
 #include "gateway/mqtt_outbox.h"
 #include "gateway/device_reports.h"
 #include "gateway/request_queue.h"
@@ -130,7 +131,7 @@ struct Gateway::Parts {
               [this](const std::string& ep) { return presence.isReachable(ep); },
               [this](const QueuedRequest& r, std::function<void(bool)> done) { commands.deliver(r, std::move(done)); },
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
-        commands(queue, sender, presence, objectModel, registry, scheduler,
+        commands(queue, sender, presence, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
         mappingRules(config.mapping.path, objectModel, scheduler),
         autoObserver(commands, objectModel, scheduler),
@@ -149,7 +150,7 @@ struct Gateway::Parts {
                                                          link.rejected};
                return health;
              },
-             &commands, &mappingRules),
+             &commands, &objectModel, &mappingRules),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()) {}
@@ -240,6 +241,8 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.presence.addListener(&p.fanout);
   p.presence.addListener(&p.commands);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
+  p.queue.setLegacyRowReader(
+      [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
   auto queued = p.queue.restore();
   if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
   if (*queued > 0) spdlog::info("{} queued commands restored", *queued);

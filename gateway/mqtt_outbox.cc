@@ -9,12 +9,6 @@
 namespace lwm2m::gateway {
 namespace {
 
-void appendField(std::string& out, const std::string& value) {
-  out += std::to_string(value.size());
-  out += ':';
-  out += value;
-}
-
 // Reads "<len>:<bytes>" from the front of `rest`.
 bool takeField(std::string_view& rest, std::string& into) {
   const auto colon = rest.find(':');
@@ -37,20 +31,7 @@ std::int64_t systemMs() {
 
 }  // namespace
 
-std::string encodeStoredTopic(const mapping::OutboundMessage& message) {
-  if (message.responseTopic.empty() && message.correlationData.empty() &&
-      message.contentType.empty()) {
-    return message.topic;
-  }
-  std::string stored = message.topic;
-  stored += '\0';
-  appendField(stored, message.responseTopic);
-  appendField(stored, message.correlationData);
-  appendField(stored, message.contentType);
-  return stored;
-}
-
-Result<void> decodeStoredTopic(std::string_view stored, mapping::OutboundMessage& into) {
+Result<void> decodeLegacyStoredTopic(std::string_view stored, mapping::OutboundMessage& into) {
   const auto nul = stored.find('\0');
   into.topic.assign(stored.substr(0, nul));
   if (nul == std::string_view::npos) return {};
@@ -68,7 +49,10 @@ MqttOutbox::MqttOutbox(persistence::OutboxStore& store, Clock now)
 std::int64_t MqttOutbox::append(const mapping::OutboundMessage& message,
                                 std::function<void(Result<void>)> committed) {
   persistence::OutboxRecord record;
-  record.topic = encodeStoredTopic(message);
+  record.topic = message.topic;
+  record.responseTopic = message.responseTopic;
+  record.correlationData = message.correlationData;
+  record.contentType = message.contentType;
   record.payload.assign(message.payload.begin(), message.payload.end());
   record.qos = message.qos;
   record.retain = message.retain;
@@ -91,7 +75,11 @@ Result<std::vector<bridges::mqtt::StoredMessage>> MqttOutbox::loadAfter(std::int
   for (persistence::OutboxRecord& record : *records) {
     bridges::mqtt::StoredMessage& m = messages.emplace_back();
     m.id = record.id;
-    if (auto decoded = decodeStoredTopic(record.topic, m.message); !decoded) {
+    m.message.topic = record.topic;
+    m.message.responseTopic = record.responseTopic;
+    m.message.correlationData = record.correlationData;
+    m.message.contentType = record.contentType;
+    if (auto decoded = decodeLegacyStoredTopic(record.topic, m.message); !decoded) {
       spdlog::warn("MQTT outbox: {} (published without them)", decoded.error().message);
       m.message.responseTopic.clear();
       m.message.correlationData.clear();

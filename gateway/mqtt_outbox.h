@@ -2,10 +2,10 @@
 // MqttOutbox: the MQTT link's outbox (bridges/mqtt/outbox.h) on the gateway
 // database (persistence::OutboxStore).
 //
-// A stored row has no columns for MQTT 5 properties, so the adapter keeps
-// them after the topic: "<topic>\0<len>:<response topic><len>:<correlation
-// data><len>:<content type>". MQTT topic names never contain U+0000 (MQTT
-// 3.1.1 §1.5.3, 5.0 §1.5.4), so a stored topic without NUL is a plain topic.
+// MQTT 5 properties have their own columns. Rows written before schema 4
+// kept them after the topic ("<topic>\0<len>:<response topic><len>:<correlation
+// data><len>:<content type>"); such rows are still read. MQTT topic names never
+// contain U+0000 (MQTT 3.1.1 §1.5.3, 5.0 §1.5.4), so a topic without NUL is plain.
 //
 // Threading: see outbox.h. `committed` runs on the database's writer thread.
 
@@ -39,9 +39,9 @@ class MqttOutbox final : public bridges::mqtt::Outbox {
   Clock now_;
 };
 
-// The stored topic of a message (topic and MQTT 5 properties), and back.
-// decodeStoredTopic() fails on a malformed property suffix, naming it.
-std::string encodeStoredTopic(const mapping::OutboundMessage& message);
-Result<void> decodeStoredTopic(std::string_view stored, mapping::OutboundMessage& into);
+// Reads a topic stored before schema 4 (topic and MQTT 5 properties) into
+// `into`; a topic without NUL leaves `into`'s properties as they are. Fails on
+// a malformed property suffix, naming it.
+Result<void> decodeLegacyStoredTopic(std::string_view stored, mapping::OutboundMessage& into);
 
 }  // namespace lwm2m::gateway

@@ -39,7 +39,7 @@ Result<std::vector<model::Path>> splitPaths(const std::string& text) {
 // The format the observation's request asked for (its Accept option).
 formats::ContentFormat askedFormat(const server::Observation& observation) {
   if (observation.request.format) return *observation.request.format;
-  if (observation.request.operation == server::Operation::ObserveComposite) {
+  if (observation.request.operation == operations::Operation::ObserveComposite) {
     if (auto composite = observation.client.compositeFormat()) return *composite;
   }
   return observation.client.treeFormat();
@@ -74,7 +74,7 @@ void writeBool(Writer& w, const char* name, const std::optional<bool>& v) {
 
 }  // namespace
 
-std::string attributesToJson(const server::NotificationAttributes& a) {
+std::string attributesToJson(const operations::NotificationAttributes& a) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -98,11 +98,11 @@ std::string attributesToJson(const server::NotificationAttributes& a) {
   return buffer.GetString();
 }
 
-Result<server::NotificationAttributes> attributesFromJson(const std::string& json) {
+Result<operations::NotificationAttributes> attributesFromJson(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject()) return fail("attributes '" + json + "' are not a JSON object");
-  server::NotificationAttributes a;
+  operations::NotificationAttributes a;
   for (const auto& member : d.GetObject()) {
     const std::string name = member.name.GetString();
     const rapidjson::Value& v = member.value;
@@ -150,7 +150,7 @@ persistence::ObservationRecord toRecord(const server::Observation& observation, 
   r.endpoint = observation.endpoint;
   r.registrationId = observation.registrationId;
   r.token = observation.token;
-  r.composite = observation.request.operation == server::Operation::ObserveComposite;
+  r.composite = observation.request.operation == operations::Operation::ObserveComposite;
   r.paths = joinPaths(observation.paths());
   r.attributes = attributesToJson(observation.request.attributes);
   r.contentFormat = askedFormat(observation);
@@ -178,8 +178,8 @@ Result<server::Observation> fromRecord(const persistence::ObservationRecord& rec
   observation.endpoint = record.endpoint;
   observation.registrationId = record.registrationId;
   observation.token = record.token;
-  observation.request = record.composite ? server::DeviceRequest::observeComposite(std::move(*paths))
-                                         : server::DeviceRequest::observe(paths->front());
+  observation.request = record.composite ? operations::DeviceRequest::observeComposite(std::move(*paths))
+                                         : operations::DeviceRequest::observe(paths->front());
   observation.request.attributes = std::move(*attributes);
   observation.request.format = static_cast<formats::ContentFormat>(record.contentFormat);
   return observation;

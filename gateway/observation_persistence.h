@@ -34,8 +34,8 @@ Result<server::Observation> fromRecord(const persistence::ObservationRecord& rec
 
 // Notification attributes as JSON text ({"pmin":10,"st":0.5,"clear":["gt"]})
 // and back; the error names the member that is wrong.
-std::string attributesToJson(const server::NotificationAttributes& attributes);
-Result<server::NotificationAttributes> attributesFromJson(const std::string& json);
+std::string attributesToJson(const operations::NotificationAttributes& attributes);
+Result<operations::NotificationAttributes> attributesFromJson(const std::string& json);
 
 class ObservationPersistence : public server::ObservationListener {
  public:

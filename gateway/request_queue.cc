@@ -13,24 +13,33 @@ persistence::QueuedRequestRecord toRecord(const QueuedRequest& r) {
   persistence::QueuedRequestRecord record;
   record.requestId = r.id;
   record.endpoint = r.endpoint;
-  record.operation = r.operation;
-  record.body = r.body;
+  record.operation = std::string(operations::operationName(r.request.operation));
+  record.body = persistence::encodeRequestRow({r.request, r.reply});
   record.acceptedAtMs = unixMs(r.acceptedAt);
   record.expiresAtMs = unixMs(r.expiresAt);
   record.state = r.inFlight ? "in_flight" : "queued";
   return record;
 }
 
-QueuedRequest fromRecord(const persistence::QueuedRequestRecord& record) {
+// The stored request, and whether its body could be read (else `why`).
+QueuedRequest fromRecord(const persistence::QueuedRequestRecord& record, const LegacyRowReader& legacy,
+                         std::string& why) {
   QueuedRequest r;
   r.id = record.requestId;
   r.endpoint = record.endpoint;
   r.sequence = record.sequence;
-  r.operation = record.operation;
-  r.body = record.body;
   r.acceptedAt = fromUnixMs(record.acceptedAtMs);
   r.expiresAt = fromUnixMs(record.expiresAtMs);
   r.inFlight = record.state == "in_flight";
+  Result<persistence::RequestRow> row = record.rowFormat == persistence::kLegacyJsonRowFormat
+                                            ? (legacy ? legacy(record.body) : fail("no reader for old rows"))
+                                            : persistence::decodeRequestRow(record.body);
+  if (row) {
+    r.request = std::move(row->request);
+    r.reply = std::move(row->reply);
+  } else {
+    why = row.error().message;
+  }
   return r;
 }
 
@@ -79,7 +88,13 @@ Result<std::size_t> RequestQueue::restore() {
   const auto now = scheduler_.wallNow();
   std::size_t kept = 0;
   for (const persistence::QueuedRequestRecord& record : *records) {
-    QueuedRequest request = fromRecord(record);
+    std::string unreadable;
+    QueuedRequest request = fromRecord(record, legacy_, unreadable);
+    if (!unreadable.empty()) {
+      store_.remove(request.id, logFailure("removal", request.id));
+      emit(QueueEventKind::Expired, request, "the stored request cannot be read: " + unreadable);
+      continue;
+    }
     if (request.inFlight) {
       store_.remove(request.id, logFailure("removal", request.id));
       emit(QueueEventKind::Expired, request,
@@ -101,14 +116,14 @@ Result<std::size_t> RequestQueue::restore() {
   return kept;
 }
 
-void RequestQueue::submit(const std::string& endpoint, std::string operation, std::string body,
-                          std::optional<std::chrono::seconds> ttl,
-                          std::function<void(Result<QueuedRequest>)> accepted) {
+void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest deviceRequest,
+                          api::ReplyRoute reply, std::function<void(Result<QueuedRequest>)> accepted) {
+  const std::optional<std::chrono::seconds> ttl = deviceRequest.ttl;
   QueuedRequest request;
   request.id = newRequestId();
   request.endpoint = endpoint;
-  request.operation = std::move(operation);
-  request.body = std::move(body);
+  request.request = std::move(deviceRequest);
+  request.reply = std::move(reply);
   request.acceptedAt = scheduler_.wallNow();
   request.expiresAt = request.acceptedAt + ttl.value_or(settings_.defaultTtl);
 
@@ -118,7 +133,7 @@ void RequestQueue::submit(const std::string& endpoint, std::string operation, st
                          std::to_string(settings_.perDeviceLimit) + " requests)";
     if (queue.empty()) queues_.erase(endpoint);
     emit(QueueEventKind::Rejected, request, reason);
-    accepted(fail(std::move(reason)));
+    accepted(fail(ErrorCode::QueueFull, std::move(reason)));
     return;
   }
   if (ttl && ttl->count() <= 0) {
@@ -145,7 +160,7 @@ void RequestQueue::submit(const std::string& endpoint, std::string operation, st
             if (q->second.empty()) queues_.erase(q);
             std::string reason = "cannot store the request: " + stored.error().message;
             emit(QueueEventKind::Rejected, refused, reason);
-            accepted(fail(std::move(reason)));
+            accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
             return;
           }
           entry.committed = true;
@@ -267,20 +282,21 @@ std::size_t RequestQueue::size() const { return endpointById_.size(); }
 
 Result<QueuedRequest> RequestQueue::cancel(const std::string& requestId) {
   auto id = endpointById_.find(requestId);
-  if (id == endpointById_.end()) return fail("no queued request " + requestId);
+  if (id == endpointById_.end()) return fail(ErrorCode::NotFound, "no queued request " + requestId);
   const std::string endpoint = id->second;
   auto& queue = queues_.at(endpoint);
   for (auto& [sequence, entry] : queue) {
     if (entry.request.id != requestId) continue;
     if (entry.request.inFlight) {
-      return fail("request " + requestId + " is being delivered to " + endpoint + "; it can no longer be cancelled");
+      return fail(ErrorCode::InFlight,
+                  "request " + requestId + " is being delivered to " + endpoint + "; it can no longer be cancelled");
     }
-    if (!entry.committed) return fail("request " + requestId + " is not stored yet");
+    if (!entry.committed) return fail(ErrorCode::InFlight, "request " + requestId + " is not stored yet");
     QueuedRequest copy = entry.request;
     finish(endpoint, sequence, QueueEventKind::Cancelled, {});
     return copy;
   }
-  return fail("no queued request " + requestId);
+  return fail(ErrorCode::NotFound, "no queued request " + requestId);
 }
 
 void RequestQueue::emit(QueueEventKind kind, const QueuedRequest& request, std::string reason) {

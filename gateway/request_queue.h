@@ -11,8 +11,8 @@
 // - At most once: a request is marked in flight, durably, before it is handed
 //   to the device. One found in flight after a restart is not sent again; it is
 //   reported as expired with that reason.
-// - The queue does not know the request's meaning: `operation` and `body`
-//   are carried as given and handed to the Deliverer.
+// - Requests are stored in the queue's own row format (persistence/request_row.h):
+//   typed in, typed out; the queue hands them to the Deliverer as they came.
 
 #include <chrono>
 #include <cstdint>
@@ -27,7 +27,10 @@
 
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/result.h"
+#include "gateway/api/reply_route.h"
+#include "lwm2m/operations/device_request.h"
 #include "persistence/request_queue_store.h"
+#include "persistence/request_row.h"
 
 namespace lwm2m::gateway {
 
@@ -35,8 +38,8 @@ struct QueuedRequest {
   std::string id;
   std::string endpoint;
   std::int64_t sequence = 0;
-  std::string operation;
-  std::string body;
+  operations::DeviceRequest request;
+  api::ReplyRoute reply;  // the bridge's, kept and handed back unread
   std::chrono::system_clock::time_point acceptedAt;
   std::chrono::system_clock::time_point expiresAt;
   bool inFlight = false;
@@ -58,6 +61,9 @@ struct QueueSettings {
   std::chrono::milliseconds pacing{0};
 };
 
+// Reads a row stored before schema 4 (its JSON command); see restore().
+using LegacyRowReader = std::function<Result<persistence::RequestRow>(std::string_view body)>;
+
 class RequestQueue {
  public:
   // Hands one request to the device. `done(deviceAnswered)` must be called
@@ -75,16 +81,18 @@ class RequestQueue {
   RequestQueue& operator=(const RequestQueue&) = delete;
 
   void setListener(Listener listener) { listener_ = std::move(listener); }
+  void setLegacyRowReader(LegacyRowReader reader) { legacy_ = std::move(reader); }
 
   // Loads the stored queue (start-up, before the I/O loop). Requests found in
-  // flight or past their TTL are removed and reported as Expired.
+  // flight or past their TTL, and rows that cannot be read, are removed and
+  // reported as Expired.
   Result<std::size_t> restore();
 
   // Accepts a request. `accepted` gets the stored request once its write has
   // committed (only then may the caller say "queued"), or the reason it was
-  // refused (queue full, store failure). ttl: nullopt for the default.
-  void submit(const std::string& endpoint, std::string operation, std::string body,
-              std::optional<std::chrono::seconds> ttl,
+  // refused (QueueFull, StoreFailed, Invalid). The request's ttl: nullopt
+  // for the default.
+  void submit(const std::string& endpoint, operations::DeviceRequest request, api::ReplyRoute reply,
               std::function<void(Result<QueuedRequest>)> accepted);
 
   // The device may be reachable now (it woke up, registered, updated): deliver.
@@ -94,7 +102,7 @@ class RequestQueue {
   // True when the device's queue holds perDeviceLimit requests.
   bool isFull(const std::string& endpoint) const;
   std::size_t size() const;
-  // Cancels a request not yet handed to the device; fails with the reason otherwise.
+  // Cancels a request not yet handed to the device; fails with NotFound or InFlight.
   Result<QueuedRequest> cancel(const std::string& requestId);
 
  private:
@@ -121,6 +129,7 @@ class RequestQueue {
   Post post_;
   std::function<std::uint32_t()> random_;
   Listener listener_;
+  LegacyRowReader legacy_;
   std::unordered_map<std::string, DeviceQueue> queues_;
   std::unordered_map<std::string, std::string> endpointById_;
   std::unordered_map<std::string, bool> busy_;  // endpoint → a delivery in progress or paced

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lwm2m/model/object_model.h"
+#include "mapping/command_codec.h"
 #include "mapping/commands.h"
 #include "mapping/json_values.h"
 
@@ -22,18 +23,11 @@ struct CommandInput {
 // Parses a path given in a command; the error names the text.
 Result<model::Path> commandPath(std::string_view text);
 // One value for `path`, typed by the model's declaration of the resource.
-Result<ValueRecord> typedRecord(const model::Path& path, const rapidjson::Value& json,
-                                const model::ObjectModel& model, OpaqueText opaque);
-// Checks a decoded command's paths, values and attributes against what its
-// operation needs and what the model declares.
-Result<void> checkCommand(const DeviceCommand& command, const model::ObjectModel& model);
+Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Value& json,
+                                  const model::ObjectModel& model, OpaqueText opaque);
 
-// Write-Attributes parameters from a JSON object; numbers or numeric strings.
-Result<NotificationAttributes> parseJsonAttributes(const rapidjson::Value& object);
-
-Result<DeviceCommand> decodeJsonCommand(const CommandInput& in, const rapidjson::Document& doc);
-Result<DeviceCommand> decodeValueCommand(const CommandInput& in);
-Result<DeviceCommand> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc);
+Result<CommandParts> decodeValueCommand(const CommandInput& in);
+Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc);
 
 // EMQX's 4.00 bad_request reply, echoing what of the request could be read.
 std::string emqxErrorPayload(const rapidjson::Document* doc);

@@ -1,6 +1,6 @@
 #pragma once
 // The downlink side of the mapping: a message from the cloud becomes a
-// DeviceCommand, or an error reply that names the problem (bad JSON, unknown
+// Command, or an error reply that names the problem (bad JSON, unknown
 // operation, path not in the object model, value of the wrong type).
 
 #include <optional>
@@ -14,7 +14,7 @@
 namespace lwm2m::mapping {
 
 struct CommandOutcome {
-  std::optional<DeviceCommand> command;  // set when the message decoded
+  std::optional<Command> command;  // set when the message decoded
   std::string problem;                   // what was wrong, when it did not
   // The error reply to publish when it did not, if the rule or the MQTT 5
   // Response Topic names where replies go.
@@ -45,7 +45,7 @@ std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundM
 // queue full, storage failure), on the command's reply route in its style:
 // json {"id","correlation","endpoint","code","status","error"}, emqx its
 // bad_request shape; nullopt when the route has no topic.
-std::optional<OutboundMessage> rejectionReply(const DeviceCommand& command, const std::string& code,
+std::optional<OutboundMessage> rejectionReply(const Command& command, const std::string& code,
                                               const std::string& status, const std::string& problem);
 
 }  // namespace lwm2m::mapping

@@ -1,7 +1,8 @@
 #pragma once
-// DeviceEvent: what the gateway core tells the mapping about a device. A
-// plain value built by the gateway from its LwM2M events; the mapping never
-// sees CoAP or the server's state.
+// DeviceEvent: the mapping's flat view of a gateway event (gateway/api
+// device_events.h): values as records, the registration's object links as
+// paths, the command's operation, path, outcome and reply route. Made by
+// viewOf(); the mapping never sees CoAP or the server's state.
 
 #include <cstdint>
 #include <optional>
@@ -9,44 +10,20 @@
 #include <string_view>
 #include <vector>
 
-#include "lwm2m/model/node.h"
+#include "gateway/api/device_events.h"
+#include "gateway/api/reply_route.h"
 #include "lwm2m/model/path.h"
-#include "lwm2m/model/value.h"
-#include "mapping/reply_route.h"
+#include "lwm2m/model/record.h"
+#include "lwm2m/operations/device_response.h"
+#include "lwm2m/operations/operation.h"
 
 namespace lwm2m::mapping {
 
-enum class EventKind {
-  Registered,
-  Updated,
-  Deregistered,
-  Expired,
-  Awake,
-  Asleep,
-  Notification,
-  Send,
-  Response,
-  Queued,          // a command was stored until the device wakes
-  RequestExpired,  // a queued command's TTL ran out before delivery
-  RequestCancelled,  // a queued command was cancelled before delivery
-};
-
-// "registered", ..., "notification", "send", "response", "queued", "expired-request",
-// "cancelled-request".
-std::string_view toString(EventKind kind);
-std::optional<EventKind> parseEventKind(std::string_view name);
-// True for the kinds that carry values (notification, send, response).
-bool carriesValues(EventKind kind);
-
-// One resource (or resource instance) value.
-struct ValueRecord {
-  model::Path path;            // a resource or resource-instance path
-  model::Value value;
-  std::optional<double> time;  // seconds since the Unix epoch, when known
-};
-
-// Flattens nodes (as decoders return them) into records, in path order.
-std::vector<ValueRecord> toRecords(const model::NodesByPath& nodes, std::optional<double> time = {});
+using gateway::api::DeviceEventKind;
+using gateway::api::ReplyRoute;
+using gateway::api::ReplyStyle;
+using model::Record;
+using operations::Operation;
 
 struct RegistrationFacts {
   std::string registrationId;  // the rd/{id} the device updates
@@ -61,28 +38,32 @@ struct RegistrationFacts {
   std::vector<model::Path> previousObjectLinks;  // Updated: the links before the update
 };
 
-// How a request ended, for Response events.
-enum class ResponseOutcome { Answered, Timeout, Reset };
-
 struct DeviceEvent {
-  EventKind kind = EventKind::Registered;
+  DeviceEventKind kind = DeviceEventKind::Registered;
   std::string endpoint;
   std::string gateway;   // this gateway's id
   double timestamp = 0;  // seconds since the Unix epoch
   RegistrationFacts registration;
 
   // Notification, Send, Response.
-  std::vector<ValueRecord> values;
+  std::vector<Record> values;
   // Response, Notification, Queued, RequestExpired: the request this is about.
   std::string requestId;  // the gateway's id of a command (REST cancel uses it)
   model::Path requestPath;
   std::optional<Operation> operation;
   std::string code;  // CoAP code of the response, "2.05"
-  ResponseOutcome outcome = ResponseOutcome::Answered;
+  // Response: how the request ended (Timeout and Reset had no answer).
+  operations::Outcome outcome = operations::Outcome::Success;
   std::string error;  // Response without an answer, RequestExpired: why, in words
   std::vector<std::string> links;    // Discover: one CoRE link per entry
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none
 };
+
+// The mapping's view of a gateway event.
+DeviceEvent viewOf(const gateway::api::DeviceEvent& event, const std::string& gatewayId);
+
+// True when the device answered (any CoAP code), false for Timeout and Reset.
+bool answered(const DeviceEvent& event);
 
 }  // namespace lwm2m::mapping

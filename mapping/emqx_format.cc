@@ -21,7 +21,7 @@ using rapidjson::Document;
 using rapidjson::Value;
 
 std::string emqxOperationName(Operation operation) {
-  return operation == Operation::WriteAttributes ? "write-attr" : std::string(toString(operation));
+  return operation == Operation::WriteAttributes ? "write-attr" : std::string(operations::commandName(operation));
 }
 
 void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
@@ -29,7 +29,7 @@ void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
   writeString(out, value);
 }
 
-void writeContent(JsonWriter& out, const std::vector<const ValueRecord*>& records) {
+void writeContent(JsonWriter& out, const std::vector<const Record*>& records) {
   out.Key("content");
   out.StartArray();
   for (const auto* r : records) {
@@ -43,7 +43,7 @@ void writeContent(JsonWriter& out, const std::vector<const ValueRecord*>& record
 }
 
 // {"reqPath","code","codeMsg"[,"content"]}
-void writeResultData(JsonWriter& out, const DeviceEvent& event, const std::vector<const ValueRecord*>& records) {
+void writeResultData(JsonWriter& out, const DeviceEvent& event, const std::vector<const Record*>& records) {
   out.StartObject();
   // A notification the gateway cannot tie to a request path names its first value's.
   model::Path reqPath = event.requestPath.isRoot() && !records.empty() ? records.front()->path : event.requestPath;
@@ -62,8 +62,8 @@ void writeResultData(JsonWriter& out, const DeviceEvent& event, const std::vecto
   out.EndObject();
 }
 
-std::vector<const ValueRecord*> allRecords(const DeviceEvent& event) {
-  std::vector<const ValueRecord*> out;
+std::vector<const Record*> allRecords(const DeviceEvent& event) {
+  std::vector<const Record*> out;
   for (const auto& r : event.values) out.push_back(&r);
   return out;
 }
@@ -86,12 +86,12 @@ void writeRequestId(JsonWriter& out, const DeviceEvent& event, const Document* e
 
 }  // namespace
 
-std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const ValueRecord*>& records) {
-  if (event.kind == EventKind::Response) return emqxResultPayload(event);
+std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const Record*>& records) {
+  if (event.kind == DeviceEventKind::Response) return emqxResultPayload(event);
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartObject();
-  if (event.kind == EventKind::Notification) {
+  if (event.kind == DeviceEventKind::Notification) {
     Document echo;
     bool hasEcho = parseEcho(event.reply.echo, echo);
     writeRequestId(out, event, hasEcho ? &echo : nullptr);
@@ -100,9 +100,9 @@ std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const V
     out.Uint(event.sequence.value_or(0));
     out.Key("data");
     writeResultData(out, event, records);
-  } else if (event.kind == EventKind::Registered || event.kind == EventKind::Updated) {
+  } else if (event.kind == DeviceEventKind::Registered || event.kind == DeviceEventKind::Updated) {
     const RegistrationFacts& r = event.registration;
-    writeKeyString(out, "msgType", event.kind == EventKind::Registered ? "register" : "update");
+    writeKeyString(out, "msgType", event.kind == DeviceEventKind::Registered ? "register" : "update");
     out.Key("data");
     out.StartObject();
     writeKeyString(out, "ep", event.endpoint);
@@ -132,11 +132,11 @@ std::string emqxResultPayload(const DeviceEvent& input) {
   // A queued request that expired undelivered is, to EMQX clients, a device
   // that did not answer.
   DeviceEvent expired;
-  if (input.kind == EventKind::RequestExpired) {
+  if (input.kind == DeviceEventKind::RequestExpired) {
     expired = input;
-    expired.outcome = ResponseOutcome::Timeout;
+    expired.outcome = operations::Outcome::Timeout;
   }
-  const DeviceEvent& event = input.kind == EventKind::RequestExpired ? expired : input;
+  const DeviceEvent& event = input.kind == DeviceEventKind::RequestExpired ? expired : input;
   Document echo;
   bool hasEcho = parseEcho(event.reply.echo, echo);
   rapidjson::StringBuffer buffer;
@@ -149,8 +149,8 @@ std::string emqxResultPayload(const DeviceEvent& input) {
       std::string_view key(it->name.GetString(), it->name.GetStringLength());
       if (key == "data") continue;
       out.Key(it->name.GetString(), it->name.GetStringLength());
-      if (key == "msgType" && event.outcome != ResponseOutcome::Answered) {
-        writeString(out, event.outcome == ResponseOutcome::Timeout ? "coap_timeout" : "coap_reset");
+      if (key == "msgType" && (event.outcome == operations::Outcome::Timeout || event.outcome == operations::Outcome::Reset)) {
+        writeString(out, event.outcome == operations::Outcome::Timeout ? "coap_timeout" : "coap_reset");
       } else {
         it->value.Accept(out);
       }
@@ -160,14 +160,14 @@ std::string emqxResultPayload(const DeviceEvent& input) {
     }
   } else {
     writeRequestId(out, event, nullptr);
-    std::string msgType = event.outcome == ResponseOutcome::Timeout ? "coap_timeout"
-                          : event.outcome == ResponseOutcome::Reset ? "coap_reset"
+    std::string msgType = event.outcome == operations::Outcome::Timeout ? "coap_timeout"
+                          : event.outcome == operations::Outcome::Reset ? "coap_reset"
                           : event.operation                          ? emqxOperationName(*event.operation)
                                                                      : "response";
     writeKeyString(out, "msgType", msgType);
   }
   out.Key("data");
-  if (event.outcome != ResponseOutcome::Answered) {
+  if (event.outcome == operations::Outcome::Timeout || event.outcome == operations::Outcome::Reset) {
     // A failure carries the request's own data.
     if (hasEcho && echo.HasMember("data")) {
       echo["data"].Accept(out);
@@ -206,7 +206,7 @@ Result<model::Path> contentPath(std::string_view text, const model::Path& base) 
 }
 
 Result<void> readContent(const rapidjson::Value& data, const model::Path& base, const model::ObjectModel& model,
-                         OpaqueText opaque, std::vector<ValueRecord>& out) {
+                         OpaqueText opaque, std::vector<Record>& out) {
   const auto* content = find(data, "content");
   if (!content) return {};
   if (!content->IsArray()) return fail("data.content must be a list of {path, type, value}");
@@ -226,13 +226,12 @@ Result<void> readContent(const rapidjson::Value& data, const model::Path& base, 
 
 }  // namespace
 
-Result<DeviceCommand> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc) {
+Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc) {
   const auto* msgType = find(doc, "msgType");
   if (!msgType || !msgType->IsString()) return fail("msgType is missing");
   std::string name(msgType->GetString(), msgType->GetStringLength());
-  auto op = parseOperation(name);
-  if (!op || *op == Operation::ReadComposite || *op == Operation::WriteComposite ||
-      *op == Operation::ObserveComposite) {
+  auto op = operations::parseOperation(name);
+  if (!op || operations::isComposite(*op) || *op == Operation::WriteUpdate) {
     return fail("unknown msgType '" + name + "'");
   }
   const auto* data = find(doc, "data");
@@ -242,17 +241,17 @@ Result<DeviceCommand> decodeEmqxCommand(const CommandInput& in, const rapidjson:
     if (encoding->IsString() && std::string_view(encoding->GetString()) == "hex") opaque = OpaqueText::Hex;
   }
 
-  DeviceCommand c;
+  CommandParts c;
   c.operation = *op;
-  bool batch = (*op == Operation::Write && find(*data, "basePath")) || *op == Operation::Create;
+  bool batch = (*op == Operation::WriteReplace && find(*data, "basePath")) || *op == Operation::Create;
   auto path = pathField(*data, batch ? "basePath" : "path");
   if (!path) return path.error();
   c.paths.push_back(*path);
   switch (*op) {
-    case Operation::Write:
+    case Operation::WriteReplace:
       if (batch) {
         if (auto r = readContent(*data, *path, in.model, opaque, c.values); !r) return r.error();
-        c.partialUpdate = true;
+        c.partial = true;
       } else {
         const auto* value = find(*data, "value");
         if (!value) return fail("data.value is missing");
@@ -267,7 +266,7 @@ Result<DeviceCommand> decodeEmqxCommand(const CommandInput& in, const rapidjson:
     case Operation::Execute:
       if (const auto* args = find(*data, "args")) {
         if (!args->IsString()) return fail("data.args must be a string");
-        c.executeArgs.assign(args->GetString(), args->GetStringLength());
+        c.arguments.assign(args->GetString(), args->GetStringLength());
       }
       break;
     case Operation::WriteAttributes: {
@@ -279,7 +278,7 @@ Result<DeviceCommand> decodeEmqxCommand(const CommandInput& in, const rapidjson:
           attributes.AddMember(rapidjson::StringRef(key), copy, attributes.GetAllocator());
         }
       }
-      auto a = parseJsonAttributes(attributes);
+      auto a = readAttributes(attributes);
       if (!a) return a.error();
       c.attributes = *a;
       break;

@@ -1,33 +1,16 @@
-// Names of the mapping's enumerations, object and resource names from the
-// model, and flattening of nodes into records.
+// Names of the mapping's enumerations, and object and resource names from the model.
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
 
-#include "lwm2m/formats/records.h"
 #include "mapping/device_event.h"
 #include "mapping/model_names.h"
-#include "mapping/reply_route.h"
+#include "mapping/payload_style.h"
 
 namespace lwm2m::mapping {
 
 namespace {
-
-constexpr std::array<std::pair<Operation, std::string_view>, 12> kOperations{{
-    {Operation::Read, "read"},
-    {Operation::Write, "write"},
-    {Operation::Execute, "execute"},
-    {Operation::Create, "create"},
-    {Operation::Delete, "delete"},
-    {Operation::Discover, "discover"},
-    {Operation::WriteAttributes, "write-attributes"},
-    {Operation::Observe, "observe"},
-    {Operation::CancelObserve, "cancel-observe"},
-    {Operation::ReadComposite, "read-composite"},
-    {Operation::WriteComposite, "write-composite"},
-    {Operation::ObserveComposite, "observe-composite"},
-}};
 
 constexpr std::array<std::pair<PayloadStyle, std::string_view>, 6> kStyles{{
     {PayloadStyle::Value, "value"},
@@ -36,21 +19,6 @@ constexpr std::array<std::pair<PayloadStyle, std::string_view>, 6> kStyles{{
     {PayloadStyle::Tree, "tree"},
     {PayloadStyle::Event, "event"},
     {PayloadStyle::Emqx, "emqx"},
-}};
-
-constexpr std::array<std::pair<EventKind, std::string_view>, 12> kEvents{{
-    {EventKind::Registered, "registered"},
-    {EventKind::Updated, "updated"},
-    {EventKind::Deregistered, "deregistered"},
-    {EventKind::Expired, "expired"},
-    {EventKind::Awake, "awake"},
-    {EventKind::Asleep, "asleep"},
-    {EventKind::Notification, "notification"},
-    {EventKind::Send, "send"},
-    {EventKind::Response, "response"},
-    {EventKind::Queued, "queued"},
-    {EventKind::RequestExpired, "expired-request"},
-    {EventKind::RequestCancelled, "cancelled-request"},
 }};
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kCodes{{
@@ -86,33 +54,10 @@ auto reverse(const Table& table, std::string_view name) -> std::optional<decltyp
 
 }  // namespace
 
-std::string_view toString(Operation operation) { return *lookup(kOperations, operation); }
-
-std::optional<Operation> parseOperation(std::string_view name) {
-  if (name == "write-attr") return Operation::WriteAttributes;
-  return reverse(kOperations, name);
-}
-
 std::string_view toString(PayloadStyle style) { return *lookup(kStyles, style); }
 std::optional<PayloadStyle> parsePayloadStyle(std::string_view name) { return reverse(kStyles, name); }
 
-std::string_view toString(EventKind kind) { return *lookup(kEvents, kind); }
-std::optional<EventKind> parseEventKind(std::string_view name) { return reverse(kEvents, name); }
-
-bool carriesValues(EventKind kind) {
-  return kind == EventKind::Notification || kind == EventKind::Send || kind == EventKind::Response;
-}
-
 std::string_view coapCodeName(std::string_view code) { return lookup(kCodes, code).value_or(""); }
-
-std::vector<ValueRecord> toRecords(const model::NodesByPath& nodes, std::optional<double> time) {
-  std::vector<formats::Record> records;
-  for (const auto& [path, node] : nodes) formats::appendRecords(node, path, time, records);
-  std::vector<ValueRecord> out;
-  out.reserve(records.size());
-  for (auto& r : records) out.push_back(ValueRecord{r.path, std::move(r.value), r.time});
-  return out;
-}
 
 bool sameName(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

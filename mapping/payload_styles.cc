@@ -14,7 +14,7 @@ void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
   writeString(out, value);
 }
 
-double timeOf(const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+double timeOf(const StyleInput& in, const std::vector<const Record*>& records) {
   for (const auto* r : records) {
     if (r->time) return *r->time;
   }
@@ -22,7 +22,7 @@ double timeOf(const StyleInput& in, const std::vector<const ValueRecord*>& recor
 }
 
 // A single value, or {"ri": value} for a multiple resource's instances.
-void writeResourceValue(JsonWriter& out, const StyleInput& in, const std::vector<const ValueRecord*>& resource) {
+void writeResourceValue(JsonWriter& out, const StyleInput& in, const std::vector<const Record*>& resource) {
   if (resource.size() == 1 && resource.front()->path.isResource()) {
     writeJsonValue(out, applyTransform(resource.front()->value, in.transform));
     return;
@@ -40,7 +40,7 @@ std::string displayName(const StyleInput& in, const model::Path& path) {
   return resourceName(in.model, path);
 }
 
-void writeValueList(JsonWriter& out, const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+void writeValueList(JsonWriter& out, const StyleInput& in, const std::vector<const Record*>& records) {
   out.Key("values");
   out.StartArray();
   for (const auto* r : records) {
@@ -61,7 +61,7 @@ void writeRequestFacts(JsonWriter& out, const DeviceEvent& event) {
   if (!event.reply.requestId.empty()) writeKeyString(out, "id", event.reply.requestId);
   if (!event.requestId.empty()) writeKeyString(out, "requestId", event.requestId);
   if (!event.reply.correlationId.empty()) writeKeyString(out, "correlation", event.reply.correlationId);
-  if (event.operation) writeKeyString(out, "operation", toString(*event.operation));
+  if (event.operation) writeKeyString(out, "operation", operations::commandName(*event.operation));
   if (!event.requestPath.isRoot() || event.operation) writeKeyString(out, "path", event.requestPath.toString());
 }
 
@@ -69,7 +69,9 @@ void writeRequestFacts(JsonWriter& out, const DeviceEvent& event) {
 // "timeout" / "reset" / "failed", and "error" when there is a reason.
 void writeOutcome(JsonWriter& out, const DeviceEvent& event) {
   switch (event.outcome) {
-    case ResponseOutcome::Answered:
+    case operations::Outcome::Timeout: writeKeyString(out, "status", "timeout"); break;
+    case operations::Outcome::Reset: writeKeyString(out, "status", "reset"); break;
+    default:
       if (!event.code.empty()) {
         writeKeyString(out, "code", event.code);
         writeKeyString(out, "status", coapCodeName(event.code));
@@ -77,15 +79,13 @@ void writeOutcome(JsonWriter& out, const DeviceEvent& event) {
         writeKeyString(out, "status", "failed");
       }
       break;
-    case ResponseOutcome::Timeout: writeKeyString(out, "status", "timeout"); break;
-    case ResponseOutcome::Reset: writeKeyString(out, "status", "reset"); break;
   }
   if (!event.error.empty()) writeKeyString(out, "error", event.error);
 }
 
 }  // namespace
 
-std::string valuePayload(const StyleInput& in, const std::vector<const ValueRecord*>& resource) {
+std::string valuePayload(const StyleInput& in, const std::vector<const Record*>& resource) {
   if (resource.size() == 1 && resource.front()->path.isResource()) {
     model::Value v = applyTransform(resource.front()->value, in.transform);
     if (v.type() == model::DataType::Float) return model::formatFloat(v.asFloat());
@@ -97,7 +97,7 @@ std::string valuePayload(const StyleInput& in, const std::vector<const ValueReco
   return finish(buffer);
 }
 
-std::string jsonPayload(const StyleInput& in, const std::vector<const ValueRecord*>& resource) {
+std::string jsonPayload(const StyleInput& in, const std::vector<const Record*>& resource) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   model::Path path = resource.front()->path.prefix(3);
@@ -123,7 +123,7 @@ std::string jsonPayload(const StyleInput& in, const std::vector<const ValueRecor
 }
 
 std::string treePayload(const StyleInput& in, const model::Path& instance,
-                        const std::vector<const ValueRecord*>& records) {
+                        const std::vector<const Record*>& records) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartObject();
@@ -137,7 +137,7 @@ std::string treePayload(const StyleInput& in, const model::Path& instance,
   size_t i = 0;
   while (i < records.size()) {
     model::Path resource = records[i]->path.prefix(3);
-    std::vector<const ValueRecord*> group;
+    std::vector<const Record*> group;
     while (i < records.size() && records[i]->path.prefix(3) == resource) group.push_back(records[i++]);
     out.Key(std::to_string(resource.resourceId()).c_str());
     writeResourceValue(out, in, group);
@@ -147,7 +147,7 @@ std::string treePayload(const StyleInput& in, const model::Path& instance,
   return finish(buffer);
 }
 
-std::string senmlPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+std::string senmlPayload(const StyleInput& in, const std::vector<const Record*>& records) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartArray();
@@ -179,7 +179,7 @@ std::string senmlPayload(const StyleInput& in, const std::vector<const ValueReco
   return finish(buffer);
 }
 
-std::string eventPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records) {
+std::string eventPayload(const StyleInput& in, const std::vector<const Record*>& records) {
   const DeviceEvent& e = in.event;
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
@@ -190,10 +190,10 @@ std::string eventPayload(const StyleInput& in, const std::vector<const ValueReco
   out.Key("timestamp");
   out.Double(e.timestamp);
   switch (e.kind) {
-    case EventKind::Registered:
-    case EventKind::Updated:
-    case EventKind::Deregistered:
-    case EventKind::Expired: {
+    case DeviceEventKind::Registered:
+    case DeviceEventKind::Updated:
+    case DeviceEventKind::Deregistered:
+    case DeviceEventKind::Expired: {
       const RegistrationFacts& r = e.registration;
       if (!r.registrationId.empty()) writeKeyString(out, "registrationId", r.registrationId);
       if (!r.address.empty()) writeKeyString(out, "address", r.address);
@@ -209,13 +209,13 @@ std::string eventPayload(const StyleInput& in, const std::vector<const ValueReco
       out.EndArray();
       break;
     }
-    case EventKind::Queued:
-    case EventKind::RequestCancelled: writeRequestFacts(out, e); break;
-    case EventKind::RequestExpired:
+    case DeviceEventKind::Queued:
+    case DeviceEventKind::RequestCancelled: writeRequestFacts(out, e); break;
+    case DeviceEventKind::RequestExpired:
       writeRequestFacts(out, e);
       if (!e.error.empty()) writeKeyString(out, "error", e.error);
       break;
-    case EventKind::Response:
+    case DeviceEventKind::Response:
       writeRequestFacts(out, e);
       writeOutcome(out, e);
       break;
@@ -235,10 +235,10 @@ std::string jsonResultPayload(const DeviceEvent& event) {
   out.StartObject();
   writeRequestFacts(out, event);
   writeKeyString(out, "endpoint", event.endpoint);
-  if (event.kind == EventKind::Queued || event.kind == EventKind::RequestExpired ||
-      event.kind == EventKind::RequestCancelled) {
-    writeKeyString(out, "status", event.kind == EventKind::Queued           ? "queued"
-                                  : event.kind == EventKind::RequestExpired ? "expired"
+  if (event.kind == DeviceEventKind::Queued || event.kind == DeviceEventKind::RequestExpired ||
+      event.kind == DeviceEventKind::RequestCancelled) {
+    writeKeyString(out, "status", event.kind == DeviceEventKind::Queued           ? "queued"
+                                  : event.kind == DeviceEventKind::RequestExpired ? "expired"
                                                                             : "cancelled");
     if (!event.error.empty()) writeKeyString(out, "error", event.error);
     out.EndObject();
@@ -246,7 +246,7 @@ std::string jsonResultPayload(const DeviceEvent& event) {
   }
   writeOutcome(out, event);
   if (!event.values.empty()) {
-    std::vector<const ValueRecord*> records;
+    std::vector<const Record*> records;
     for (const auto& r : event.values) records.push_back(&r);
     writeValueList(out, in, records);
   }

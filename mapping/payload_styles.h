@@ -19,24 +19,24 @@ struct StyleInput {
 
 // value: one resource's value as text; a multiple resource as a JSON object
 // {"<instance id>": value}.
-std::string valuePayload(const StyleInput& in, const std::vector<const ValueRecord*>& resource);
+std::string valuePayload(const StyleInput& in, const std::vector<const Record*>& resource);
 // json: {"endpoint","path","name","value","type","unit","timestamp"} for one resource.
-std::string jsonPayload(const StyleInput& in, const std::vector<const ValueRecord*>& resource);
+std::string jsonPayload(const StyleInput& in, const std::vector<const Record*>& resource);
 // tree: {"endpoint","path","object","timestamp","resources":{"<id>": value | {"<ri>": value}}}.
 std::string treePayload(const StyleInput& in, const model::Path& instance,
-                        const std::vector<const ValueRecord*>& records);
+                        const std::vector<const Record*>& records);
 // senml: [{"bn":"/","n":"3303/0/5700","v":21.5,"t":...}, ...] (RFC 8428, LwM2M names).
-std::string senmlPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records);
+std::string senmlPayload(const StyleInput& in, const std::vector<const Record*>& records);
 // event: {"event","endpoint","gateway","timestamp", registration facts or
 // request facts, "values":[{"path","value"}]}.
-std::string eventPayload(const StyleInput& in, const std::vector<const ValueRecord*>& records);
+std::string eventPayload(const StyleInput& in, const std::vector<const Record*>& records);
 // The result of a command in the json style: {"id","correlation","endpoint",
 // "operation","path","code","status","values","links"}; status is the code's
 // name, "timeout", "reset", "queued" or "expired".
 std::string jsonResultPayload(const DeviceEvent& event);
 
 // EMQX wire format: register/update/notify messages and command results.
-std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const ValueRecord*>& records);
+std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const Record*>& records);
 std::string emqxResultPayload(const DeviceEvent& event);
 
 }  // namespace lwm2m::mapping

@@ -14,14 +14,14 @@ bool isValueStyle(PayloadStyle style) {
          style == PayloadStyle::Tree;
 }
 
-bool appliesTo(const UplinkRule& rule, EventKind kind) {
+bool appliesTo(const UplinkRule& rule, DeviceEventKind kind) {
   const auto& events = rule.match.events;
   if (!events.empty()) return std::find(events.begin(), events.end(), kind) != events.end();
   switch (rule.style) {
     case PayloadStyle::Event: return true;
     case PayloadStyle::Emqx:
-      return kind == EventKind::Registered || kind == EventKind::Updated || kind == EventKind::Notification ||
-             kind == EventKind::Response;
+      return kind == DeviceEventKind::Registered || kind == DeviceEventKind::Updated || kind == DeviceEventKind::Notification ||
+             kind == DeviceEventKind::Response;
     default: return carriesValues(kind);
   }
 }
@@ -87,8 +87,8 @@ OutboundMessage message(const UplinkRule& rule, const Placeholders& values, std:
 }
 
 // Consecutive records sharing the first `depth` path levels.
-std::vector<std::vector<const ValueRecord*>> groupBy(const std::vector<const ValueRecord*>& records, int depth) {
-  std::vector<std::vector<const ValueRecord*>> groups;
+std::vector<std::vector<const Record*>> groupBy(const std::vector<const Record*>& records, int depth) {
+  std::vector<std::vector<const Record*>> groups;
   for (const auto* r : records) {
     if (groups.empty() || groups.back().front()->path.prefix(depth) != r->path.prefix(depth)) groups.emplace_back();
     groups.back().push_back(r);
@@ -98,7 +98,7 @@ std::vector<std::vector<const ValueRecord*>> groupBy(const std::vector<const Val
 
 void applyRule(const UplinkRule& rule, const DeviceEvent& event, const model::ObjectModel& model,
                std::vector<OutboundMessage>& out) {
-  std::vector<const ValueRecord*> records;
+  std::vector<const Record*> records;
   for (const auto& r : event.values) {
     if (r.path.depth() >= 3 && recordMatches(rule.match, r.path, model)) records.push_back(&r);
   }
@@ -148,9 +148,9 @@ void applyRule(const UplinkRule& rule, const DeviceEvent& event, const model::Ob
 std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent& event,
                                         const model::ObjectModel& model) {
   std::vector<OutboundMessage> out;
-  bool emqx = event.reply.style == PayloadStyle::Emqx;
-  bool answersCommand = event.kind == EventKind::Response || event.kind == EventKind::RequestExpired ||
-                        ((event.kind == EventKind::Queued || event.kind == EventKind::RequestCancelled) && !emqx);
+  bool emqx = event.reply.style == ReplyStyle::Emqx;
+  bool answersCommand = event.kind == DeviceEventKind::Response || event.kind == DeviceEventKind::RequestExpired ||
+                        ((event.kind == DeviceEventKind::Queued || event.kind == DeviceEventKind::RequestCancelled) && !emqx);
   if (answersCommand && !event.reply.topic.empty()) {
     OutboundMessage reply;
     reply.topic = event.reply.topic;
@@ -235,10 +235,10 @@ bool isNew(const model::Path& path, const RegistrationFacts& r) {
 
 }  // namespace
 
-std::vector<DeviceCommand> autoObserve(const RuleSet& rules, const DeviceEvent& event,
+std::vector<Command> autoObserve(const RuleSet& rules, const DeviceEvent& event,
                                        const model::ObjectModel& model) {
-  std::vector<DeviceCommand> out;
-  if (event.kind != EventKind::Registered && event.kind != EventKind::Updated) return out;
+  std::vector<Command> out;
+  if (event.kind != DeviceEventKind::Registered && event.kind != DeviceEventKind::Updated) return out;
   std::vector<model::Path> seen;
   for (const auto& rule : rules.observe()) {
     if (!rule.enabled || !globMatch(rule.match.endpoint, event.endpoint)) continue;
@@ -246,30 +246,21 @@ std::vector<DeviceCommand> autoObserve(const RuleSet& rules, const DeviceEvent& 
     for (const auto& pattern : rule.match.paths) expand(pattern, event.registration.objectLinks, model, paths);
     std::vector<model::Path> wanted;
     for (const auto& path : paths) {
-      if (event.kind == EventKind::Updated && !isNew(path, event.registration)) continue;
+      if (event.kind == DeviceEventKind::Updated && !isNew(path, event.registration)) continue;
       if (std::find(seen.begin(), seen.end(), path) != seen.end()) continue;
       seen.push_back(path);
       wanted.push_back(path);
     }
     if (wanted.empty()) continue;
-    auto command = [&](Operation op, std::vector<model::Path> targets) {
-      DeviceCommand c;
-      c.endpoint = event.endpoint;
-      c.operation = op;
-      c.paths = std::move(targets);
-      return c;
-    };
+    using operations::DeviceRequest;
+    auto command = [&](DeviceRequest request) { return Command{event.endpoint, std::move(request), {}}; };
     if (!rule.attributes.empty()) {
-      for (const auto& path : wanted) {
-        DeviceCommand c = command(Operation::WriteAttributes, {path});
-        c.attributes = rule.attributes;
-        out.push_back(std::move(c));
-      }
+      for (const auto& path : wanted) out.push_back(command(DeviceRequest::writeAttributes(path, rule.attributes)));
     }
     if (rule.composite && supportsComposite(event.registration.lwm2mVersion)) {
-      out.push_back(command(Operation::ObserveComposite, wanted));
+      out.push_back(command(DeviceRequest::observeComposite(wanted)));
     } else {
-      for (const auto& path : wanted) out.push_back(command(Operation::Observe, {path}));
+      for (const auto& path : wanted) out.push_back(command(DeviceRequest::observe(path)));
     }
   }
   return out;

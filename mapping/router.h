@@ -35,7 +35,7 @@ std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent&
 // Attributes come first as Write-Attributes commands, then one Observe per
 // path, or a single Observe-Composite when the rule asks for it and the
 // device is LwM2M 1.1 or later. Duplicates are dropped; other kinds yield none.
-std::vector<DeviceCommand> autoObserve(const RuleSet& rules, const DeviceEvent& event,
+std::vector<Command> autoObserve(const RuleSet& rules, const DeviceEvent& event,
                                        const model::ObjectModel& model);
 
 }  // namespace lwm2m::mapping

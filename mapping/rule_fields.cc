@@ -191,7 +191,7 @@ Result<RuleMatch> parseMatch(const FieldReader& in, const model::ObjectModel& mo
   auto events = in.strings("events");
   if (!events) return events.error();
   for (const auto& name : *events) {
-    auto kind = parseEventKind(name);
+    auto kind = gateway::api::parseDeviceEventKind(name);
     if (!kind) return in.errorAt("events", "unknown event '" + name + "'");
     match.events.push_back(*kind);
   }
@@ -217,30 +217,20 @@ Result<Transform> parseTransform(const FieldReader& in) {
   return t;
 }
 
-Result<NotificationAttributes> parseAttributes(const FieldReader& in) {
-  NotificationAttributes a;
-  if (auto r = in.checkKeys({"pmin", "pmax", "gt", "lt", "st", "epmin", "epmax"}); !r) return r.error();
-  auto pmin = in.optionalUnsigned("pmin");
-  auto pmax = in.optionalUnsigned("pmax");
-  auto epmin = in.optionalUnsigned("epmin");
-  auto epmax = in.optionalUnsigned("epmax");
-  auto gt = in.optionalNumber("gt");
-  auto lt = in.optionalNumber("lt");
-  auto st = in.optionalNumber("st");
-  for (const Result<std::optional<std::uint32_t>>* r : {&pmin, &pmax, &epmin, &epmax}) {
-    if (!*r) return r->error();
+Result<operations::NotificationAttributes> parseAttributes(const FieldReader& in) {
+  operations::NotificationAttributes a;
+  static const char* const kNames[] = {"pmin", "pmax", "gt", "lt", "st", "epmin", "epmax", "edge", "con", "hqmax"};
+  if (auto r = in.checkKeys({"pmin", "pmax", "gt", "lt", "st", "epmin", "epmax", "edge", "con", "hqmax"}); !r) {
+    return r.error();
   }
-  for (const Result<std::optional<double>>* r : {&gt, &lt, &st}) {
-    if (!*r) return r->error();
+  for (const char* name : kNames) {
+    auto text = in.scalar(name);
+    if (!text) return text.error();
+    if (!*text) continue;
+    if (text->value().empty()) return in.errorAt(name, "needs a value");
+    if (auto r = operations::setAttribute(a, name, **text); !r) return in.errorAt(name, r.error().message);
   }
-  a.pmin = *pmin;
-  a.pmax = *pmax;
-  a.epmin = *epmin;
-  a.epmax = *epmax;
-  a.gt = *gt;
-  a.lt = *lt;
-  a.st = *st;
-  if (a.pmin && a.pmax && *a.pmin > *a.pmax) return in.errorAt("pmax", "pmax must not be below pmin");
+  if (auto r = operations::checkAttributes(a); !r) return in.errorAt("pmax", r.error().message);
   return a;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lwm2m/model/object_model.h"
+#include "lwm2m/operations/notification_attributes.h"
 #include "lwm2m/result.h"
 #include "mapping/rule_set.h"
 
@@ -34,6 +35,8 @@ class FieldReader {
   Result<PayloadStyle> style(const char* key, PayloadStyle fallback) const;
   Result<std::optional<std::uint32_t>> optionalUnsigned(const char* key) const;
   Result<std::optional<double>> optionalNumber(const char* key) const;
+  // The text of a scalar; nullopt when the key is absent.
+  Result<std::optional<std::string>> scalar(const char* key) const;
   // A scalar or a list of scalars; empty when absent.
   Result<std::vector<std::string>> strings(const char* key) const;
   // A nested map; nullopt when absent (a non-map value is reported by list()/checks).
@@ -44,7 +47,6 @@ class FieldReader {
  private:
   FieldReader(YAML::Node node, std::string file, std::string where)
       : node_(std::move(node)), file_(std::move(file)), where_(std::move(where)) {}
-  Result<std::optional<std::string>> scalar(const char* key) const;
   std::string lineOf(const YAML::Node& node) const;
 
   YAML::Node node_;
@@ -54,6 +56,6 @@ class FieldReader {
 
 Result<RuleMatch> parseMatch(const FieldReader& in, const model::ObjectModel& model);
 Result<Transform> parseTransform(const FieldReader& in);
-Result<NotificationAttributes> parseAttributes(const FieldReader& in);
+Result<operations::NotificationAttributes> parseAttributes(const FieldReader& in);
 
 }  // namespace lwm2m::mapping

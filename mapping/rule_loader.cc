@@ -43,7 +43,7 @@ Result<UplinkRule> parseUplink(const FieldReader& in, const model::ObjectModel& 
   bool valueStyle = rule.style == PayloadStyle::Value || rule.style == PayloadStyle::Json ||
                     rule.style == PayloadStyle::Senml || rule.style == PayloadStyle::Tree;
   if (valueStyle && !rule.match.events.empty() &&
-      std::none_of(rule.match.events.begin(), rule.match.events.end(), carriesValues)) {
+      std::none_of(rule.match.events.begin(), rule.match.events.end(), gateway::api::carriesValues)) {
     return in.errorAt("payload", "style " + std::string(toString(rule.style)) +
                                      " publishes values, and none of the matched events carries any"
                                      " (use payload: event)");
@@ -113,7 +113,7 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   rule.style = *style;
   std::string operation = in.string("operation", "");
   if (!operation.empty()) {
-    auto op = parseOperation(operation);
+    auto op = operations::parseOperation(operation);
     if (!op) return in.errorAt("operation", "unknown operation '" + operation + "'");
     rule.operation = *op;
   }

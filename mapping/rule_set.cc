@@ -29,17 +29,8 @@ void describeMatch(std::ostringstream& out, const RuleMatch& match) {
   out << '\n';
 }
 
-void describeAttributes(std::ostringstream& out, const NotificationAttributes& a) {
-  auto put = [&](const char* name, auto& v) {
-    if (v) out << ' ' << name << '=' << formatNumber(static_cast<double>(*v));
-  };
-  put("pmin", a.pmin);
-  put("pmax", a.pmax);
-  put("gt", a.gt);
-  put("lt", a.lt);
-  put("st", a.st);
-  put("epmin", a.epmin);
-  put("epmax", a.epmax);
+void describeAttributes(std::ostringstream& out, const operations::NotificationAttributes& a) {
+  for (const std::string& q : operations::toQueries(a)) out << ' ' << q;
 }
 
 std::string title(const std::string& name, size_t index) {
@@ -95,7 +86,7 @@ std::string describe(const RuleSet& rules) {
     out << "  " << title(r.name, i) << (r.enabled ? "" : " (disabled)") << "  [" << r.source << "]\n";
     out << "    topic: " << r.topic.text() << "  (subscribes " << r.topic.filter() << ")  payload: " << toString(r.style)
         << '\n';
-    if (r.operation) out << "    operation: " << toString(*r.operation) << '\n';
+    if (r.operation) out << "    operation: " << operations::commandName(*r.operation) << '\n';
     if (!r.pathTemplate.empty()) out << "    path: " << r.pathTemplate << '\n';
     if (!r.responseTopic.empty()) out << "    responses: " << r.responseTopic << "  qos: " << r.responseQos << '\n';
     if (r.ttlSeconds) out << "    ttl: " << *r.ttlSeconds << " s\n";

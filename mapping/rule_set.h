@@ -34,10 +34,11 @@
 #include <string>
 #include <vector>
 
+#include "lwm2m/operations/notification_attributes.h"
 #include "mapping/device_command.h"
 #include "mapping/device_event.h"
 #include "mapping/patterns.h"
-#include "mapping/reply_route.h"
+#include "mapping/payload_style.h"
 
 namespace lwm2m::mapping {
 
@@ -47,7 +48,7 @@ struct RuleMatch {
   std::vector<PathPattern> paths;        // any of them
   std::string objectName;                // as the ObjectModel names it, case-insensitive
   std::string resourceName;
-  std::vector<EventKind> events;
+  std::vector<DeviceEventKind> events;
 };
 
 // Numeric transforms apply to Integer, Unsigned and Float values in the
@@ -79,7 +80,7 @@ struct ObserveRule {
   std::string source;
   bool enabled = true;
   RuleMatch match;  // endpoint and paths are used
-  NotificationAttributes attributes;
+  operations::NotificationAttributes attributes;
   bool composite = false;  // one Observe-Composite when the device is LwM2M 1.1+
 };
 

@@ -18,12 +18,18 @@
 
 namespace lwm2m::persistence {
 
+inline constexpr int kLegacyJsonRowFormat = 1;
+inline constexpr int kCurrentRowFormat = 2;
+
 struct QueuedRequestRecord {
   std::string requestId;  // unique
   std::string endpoint;
   std::int64_t sequence = 0;  // store-assigned, strictly increasing: delivery order
-  std::string operation;
-  std::string body;  // JSON text of the request
+  std::string operation;  // operations::operationName() of the request, for listings
+  // The request in the queue's row format (request_row.h); for rows stored
+  // before schema 4 (rowFormat 1) the JSON command of that version.
+  std::string body;
+  int rowFormat = kCurrentRowFormat;
   std::int64_t acceptedAtMs = 0;  // unix ms
   std::int64_t expiresAtMs = 0;
   std::string state = "queued";  // "queued" or "in_flight"

@@ -66,6 +66,15 @@ CREATE TABLE outbox (
 ALTER TABLE observation ADD COLUMN registration_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE observation ADD COLUMN composite INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 3 -> 4: queued requests in the queue's own row format (persistence/request_row.h;
+    // rows of earlier versions keep their JSON body, row_format 1, and are read once
+    // more as such); MQTT 5 properties of outbox messages in their own columns.
+    R"sql(
+ALTER TABLE queued_request ADD COLUMN row_format INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE outbox ADD COLUMN response_topic TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN correlation_data BLOB NOT NULL DEFAULT x'';
+ALTER TABLE outbox ADD COLUMN content_type TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 int queryInt(Connection& connection, const char* sql) {

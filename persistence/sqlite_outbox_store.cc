@@ -9,16 +9,19 @@ namespace lwm2m::persistence {
 namespace {
 
 const std::string kAppend =
-    "INSERT INTO outbox (id, topic, payload, qos, retain, created_at_ms) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO outbox (id, topic, payload, qos, retain, created_at_ms, response_topic, correlation_data, "
+    "content_type) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 const std::string kRemove = "DELETE FROM outbox WHERE id = ?1";
 // Everything but the newest ?1 rows (ids grow with age).
 const std::string kDropOldest =
     "DELETE FROM outbox WHERE id NOT IN (SELECT id FROM outbox ORDER BY id DESC LIMIT ?1)";
 const std::string kLoadOldest =
-    "SELECT id, topic, payload, qos, retain, created_at_ms FROM outbox ORDER BY id LIMIT ?1";
+    "SELECT id, topic, payload, qos, retain, created_at_ms, response_topic, correlation_data, content_type "
+    "FROM outbox ORDER BY id LIMIT ?1";
 const std::string kLoadAfter =
-    "SELECT id, topic, payload, qos, retain, created_at_ms FROM outbox WHERE id > ?1 "
+    "SELECT id, topic, payload, qos, retain, created_at_ms, response_topic, correlation_data, content_type "
+    "FROM outbox WHERE id > ?1 "
     "ORDER BY id LIMIT ?2";
 const std::string kCount = "SELECT count(*) FROM outbox";
 
@@ -49,6 +52,9 @@ std::int64_t SqliteOutboxStore::append(OutboxRecord record, WriteCompletion done
     statement.bind(4, record.qos);
     statement.bind(5, record.retain ? 1 : 0);
     statement.bind(6, record.createdAtMs);
+    statement.bind(7, record.responseTopic);
+    statement.bind(8, record.correlationData.data(), static_cast<int>(record.correlationData.size()));
+    statement.bind(9, record.contentType);
     statement.exec();
   }, std::move(done));
   return id;
@@ -94,6 +100,10 @@ std::vector<OutboxRecord> readRecords(SQLite::Statement& statement) {
     r.qos = statement.getColumn(3).getInt();
     r.retain = statement.getColumn(4).getInt() != 0;
     r.createdAtMs = statement.getColumn(5).getInt64();
+    r.responseTopic = statement.getColumn(6).getString();
+    const SQLite::Column data = statement.getColumn(7);
+    r.correlationData.assign(static_cast<const char*>(data.getBlob()), static_cast<std::size_t>(data.getBytes()));
+    r.contentType = statement.getColumn(8).getString();
   }
   return records;
 }

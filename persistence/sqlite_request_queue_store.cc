@@ -9,8 +9,8 @@ namespace {
 
 const std::string kEnqueue = R"sql(
 INSERT INTO queued_request (sequence, request_id, endpoint, operation, body,
-  accepted_at_ms, expires_at_ms, state)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+  accepted_at_ms, expires_at_ms, state, row_format)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 )sql";
 
 const std::string kMarkInFlight =
@@ -19,7 +19,7 @@ const std::string kRemove = "DELETE FROM queued_request WHERE request_id = ?1";
 
 const std::string kColumns =
     "SELECT sequence, request_id, endpoint, operation, body, accepted_at_ms, expires_at_ms, "
-    "state FROM queued_request ";
+    "state, row_format FROM queued_request ";
 const std::string kListByEndpoint = kColumns + "WHERE endpoint = ?1 ORDER BY sequence";
 const std::string kFindExpired = kColumns + "WHERE expires_at_ms <= ?1 ORDER BY sequence";
 const std::string kLoadAll = kColumns + "ORDER BY sequence";
@@ -51,6 +51,7 @@ std::int64_t SqliteRequestQueueStore::enqueue(QueuedRequestRecord record, WriteC
     statement.bind(6, record.acceptedAtMs);
     statement.bind(7, record.expiresAtMs);
     statement.bind(8, record.state);
+    statement.bind(9, record.rowFormat);
     statement.exec();
   }, std::move(done));
   return sequence;
@@ -94,6 +95,7 @@ Result<std::vector<QueuedRequestRecord>> SqliteRequestQueueStore::select(
       r.acceptedAtMs = statement.getColumn(5).getInt64();
       r.expiresAtMs = statement.getColumn(6).getInt64();
       r.state = statement.getColumn(7).getString();
+      r.rowFormat = statement.getColumn(8).getInt();
     }
     return records;
   });

@@ -4,6 +4,8 @@
 #include <rapidjson/writer.h>
 
 #include "gateway/api/device_json.h"
+#include "lwm2m/operations/operation.h"
+#include "mapping/command_codec.h"
 
 namespace lwm2m::bridges::http {
 namespace beast_http = boost::beast::http;
@@ -44,9 +46,10 @@ std::string queuedJson(const std::vector<api::QueuedCommand>& commands) {
     w.Key("requestId");
     w.String(c.requestId.c_str());
     w.Key("operation");
-    w.String(c.operation.c_str());
+    w.String(std::string(operations::commandName(c.command.request.operation)).c_str());
     w.Key("command");
-    w.RawValue(c.command.data(), c.command.size(), rapidjson::kObjectType);
+    const std::string command = mapping::encodeCommand(c.command.request);
+    w.RawValue(command.data(), command.size(), rapidjson::kObjectType);
     w.Key("acceptedAt");
     w.String(api::toIso8601(c.acceptedAt).c_str());
     w.Key("expiresAt");
@@ -73,6 +76,21 @@ Response notAllowed(const Request& request, const char* allow) {
 
 }  // namespace
 
+beast_http::status statusOf(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::Invalid: return beast_http::status::bad_request;
+    case ErrorCode::NotFound: return beast_http::status::not_found;
+    case ErrorCode::QueueFull: return beast_http::status::too_many_requests;
+    case ErrorCode::StoreFailed: return beast_http::status::service_unavailable;
+    case ErrorCode::InFlight: return beast_http::status::conflict;
+    case ErrorCode::Timeout: return beast_http::status::gateway_timeout;
+    case ErrorCode::DeviceError: return beast_http::status::bad_gateway;
+    case ErrorCode::Unauthorized: return beast_http::status::forbidden;
+    case ErrorCode::Unavailable: return beast_http::status::service_unavailable;
+  }
+  return beast_http::status::internal_server_error;
+}
+
 bool CommandRoutes::matches(const Request& request) const {
   std::string_view path = pathOf(request);
   return commandsEndpoint(path).has_value() || path.substr(0, kCommand.size()) == kCommand;
@@ -92,17 +110,16 @@ void CommandRoutes::handle(const Request& request, std::function<void(Response)>
     if (request.method() != beast_http::verb::post) return reply(notAllowed(request, "GET, POST"));
     const unsigned version = request.version();
     const bool keepAlive = request.keep_alive();
-    commands_.submit(*endpoint, request.body(), [reply, version, keepAlive](api::CommandAcceptance a) {
-      using Status = api::CommandAcceptance::Status;
-      if (a.status == Status::Queued) {
+    auto decoded = mapping::decodeCommand(request.body(), model_);
+    if (!decoded) return error(statusOf(decoded.error().code), decoded.error().message);
+    api::Command command{*endpoint, std::move(*decoded), {}};
+    commands_.submit(std::move(command), [reply, version, keepAlive](Result<std::string> id) {
+      if (id) {
         Request shape{beast_http::verb::post, "/", version};
         shape.keep_alive(keepAlive);
-        return reply(jsonResponse(beast_http::status::accepted, statusJson(a.requestId, "queued"), shape));
+        return reply(jsonResponse(beast_http::status::accepted, statusJson(*id, "queued"), shape));
       }
-      const auto status = a.status == Status::Invalid     ? beast_http::status::bad_request
-                          : a.status == Status::QueueFull ? beast_http::status::too_many_requests
-                                                          : beast_http::status::service_unavailable;
-      reply(errorResponse(status, a.error, version, keepAlive));
+      reply(errorResponse(statusOf(id.error().code), id.error().message, version, keepAlive));
     });
     return;
   }
@@ -112,10 +129,9 @@ void CommandRoutes::handle(const Request& request, std::function<void(Response)>
     return error(beast_http::status::not_found, "no such resource: " + std::string(path));
   }
   if (request.method() != beast_http::verb::delete_) return reply(notAllowed(request, "DELETE"));
-  bool found = false;
-  const std::string why = commands_.cancel(requestId, found);
-  if (why.empty()) return reply(jsonResponse(beast_http::status::ok, statusJson(requestId, "cancelled"), request));
-  error(found ? beast_http::status::conflict : beast_http::status::not_found, why);
+  auto cancelled = commands_.cancel(requestId);
+  if (cancelled) return reply(jsonResponse(beast_http::status::ok, statusJson(requestId, "cancelled"), request));
+  error(statusOf(cancelled.error().code), cancelled.error().message);
 }
 
 }  // namespace lwm2m::bridges::http

@@ -1,7 +1,9 @@
 #pragma once
-// REST routes for device commands (gateway/api/device_commands.h):
+// REST routes for device commands (gateway/api/device_ops.h):
 //
-//   POST   /api/v1/devices/{endpoint}/commands   body: a command, e.g. {"operation":"read","path":"/3/0/0"}
+//   POST   /api/v1/devices/{endpoint}/commands   body: a command in the shape of
+//          mapping/command_codec.h (the same as MQTT's json style), e.g.
+//          {"operation":"read","path":"/3/0/0"}
 //          202 {"requestId":"q…","status":"queued"} once stored | 400 invalid | 429 queue full | 503 store failed
 //   GET    /api/v1/devices/{endpoint}/commands   200 {"commands":[{"requestId",…,"inFlight"}]}
 //   DELETE /api/v1/commands/{requestId}          200 {"requestId","status":"cancelled"} | 404 | 409 in flight
@@ -15,20 +17,26 @@
 #include <functional>
 
 #include "bridges/http/api_router.h"
-#include "gateway/api/device_commands.h"
+#include "gateway/api/device_ops.h"
+#include "lwm2m/model/object_model.h"
 
 namespace lwm2m::bridges::http {
 
+// The one table from the error vocabulary (lwm2m/result.h) to HTTP status.
+boost::beast::http::status statusOf(ErrorCode code);
+
 class CommandRoutes {
  public:
-  explicit CommandRoutes(gateway::api::DeviceCommands& commands) : commands_(commands) {}
+  CommandRoutes(gateway::api::DeviceOps& commands, const model::ObjectModel& model)
+      : commands_(commands), model_(model) {}
 
   // True when this class answers the request's path.
   bool matches(const Request& request) const;
   void handle(const Request& request, std::function<void(Response)> reply);
 
  private:
-  gateway::api::DeviceCommands& commands_;
+  gateway::api::DeviceOps& commands_;
+  const model::ObjectModel& model_;
 };
 
 }  // namespace lwm2m::bridges::http

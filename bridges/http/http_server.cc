@@ -197,10 +197,11 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
                        const gateway::api::DeviceDirectory& devices,
                        std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceCommands* commands, gateway::api::MappingControl* mapping)
+                       gateway::api::DeviceOps* commands, const model::ObjectModel* model,
+                       gateway::api::MappingControl* mapping)
     : listener_(std::make_shared<HttpListener>(
           io, std::make_shared<ApiRouter>(devices, std::move(health), mapping),
-          commands ? std::make_shared<CommandRoutes>(*commands) : nullptr)) {
+          commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr)) {
   listener_->listen(listen);
 }
 

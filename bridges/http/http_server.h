@@ -15,7 +15,8 @@
 #include <functional>
 #include <memory>
 
-#include "gateway/api/device_commands.h"
+#include "gateway/api/device_ops.h"
+#include "lwm2m/model/object_model.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/health.h"
 #include "gateway/api/mapping_control.h"
@@ -32,7 +33,8 @@ class HttpServer {
   HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
              const gateway::api::DeviceDirectory& devices,
              std::function<gateway::api::HealthReport()> health,
-             gateway::api::DeviceCommands* commands = nullptr,  // nullptr: no command routes
+             gateway::api::DeviceOps* commands = nullptr,  // nullptr: no command routes
+             const model::ObjectModel* model = nullptr,     // types command values; with `commands`
              gateway::api::MappingControl* mapping = nullptr);  // nullptr: no mapping routes
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;

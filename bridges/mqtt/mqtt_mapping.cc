@@ -2,15 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bridges/mqtt/mapped_event.h"
-#include "mapping/command_encoding.h"
 #include "mapping/commands.h"
 #include "mapping/router.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
 
-MqttMapping::MqttMapping(const model::ObjectModel& model, api::DeviceCommands& commands,
+MqttMapping::MqttMapping(const model::ObjectModel& model, api::DeviceOps& commands,
                          const api::DeviceDirectory& devices, std::string gatewayId, Publish publish)
     : model_(model),
       commands_(commands),
@@ -24,10 +22,7 @@ void MqttMapping::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttMapping::onDeviceEvent(const api::DeviceEvent& event) {
-  auto mapped = toMappingEvent(event, gatewayId_);
-  if (!mapped) return;
-  for (auto& message : mapping::routeEvent(*rules_, *mapped, model_)) {
-    ++counters_.messagesMade;
+  for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), model_)) {
     publish_(std::move(message));
   }
 }
@@ -39,43 +34,54 @@ void MqttMapping::onInbound(const mapping::InboundMessage& message) {
     return;
   }
   if (!outcome->command) {
-    ++counters_.commandsRefused;
     spdlog::warn("MQTT command on '{}' refused: {}", message.topic, outcome->problem);
     if (outcome->reply) publish_(std::move(*outcome->reply));
     return;
   }
-  mapping::DeviceCommand command = std::move(*outcome->command);
+  mapping::Command command = std::move(*outcome->command);
   if (!devices_.find(command.endpoint)) {
-    refuse(command, "4.04", "unknown_device", "unknown device '" + command.endpoint + "': it is not registered");
+    refuse(command, fail(ErrorCode::NotFound, "unknown device '" + command.endpoint + "': it is not registered"));
     return;
   }
-  const std::string json = mapping::toCommandJson(command);
-  commands_.submit(command.endpoint, json, [this, command](api::CommandAcceptance acceptance) {
-    using Status = api::CommandAcceptance::Status;
-    switch (acceptance.status) {
-      case Status::Queued:
-        ++counters_.commandsAccepted;
-        spdlog::debug("MQTT command {} for {} accepted as {}", toString(command.operation), command.endpoint,
-                      acceptance.requestId);
-        return;  // the Queued event, then the Response event, answer it
-      case Status::Invalid:
-        refuse(command, "4.00", "bad_request", acceptance.error);
-        return;
-      case Status::QueueFull:
-        refuse(command, "5.03", "queue_full", acceptance.error);
-        return;
-      case Status::StoreFailed:
-        refuse(command, "5.00", "store_failed", acceptance.error);
-        return;
+  const std::string endpoint = command.endpoint;
+  const auto operation = command.request.operation;
+  // The answer to a refusal needs the reply route; the command itself moves on.
+  mapping::Command refusal{command.endpoint, {}, command.reply};
+  commands_.submit(std::move(command), [this, endpoint, operation, refusal](Result<std::string> id) {
+    if (id) {
+      spdlog::debug("MQTT command {} for {} accepted as {}", operations::operationName(operation), endpoint, *id);
+      return;  // the Queued event, then the Response event, answer it
     }
+    refuse(refusal, id.error());
   });
 }
 
-void MqttMapping::refuse(const mapping::DeviceCommand& command, const std::string& code, const std::string& status,
-                         const std::string& problem) {
-  ++counters_.commandsRefused;
-  spdlog::warn("MQTT command {} for {} refused: {}", toString(command.operation), command.endpoint, problem);
-  if (auto reply = mapping::rejectionReply(command, code, status, problem)) publish_(std::move(*reply));
+namespace {
+
+// How a refusal shows in an MQTT reply, the one table: a CoAP-like code and a status word.
+std::pair<std::string_view, std::string_view> replyCodeOf(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::Invalid: return {"4.00", "bad_request"};
+    case ErrorCode::NotFound: return {"4.04", "unknown_device"};
+    case ErrorCode::QueueFull: return {"5.03", "queue_full"};
+    case ErrorCode::StoreFailed: return {"5.00", "store_failed"};
+    case ErrorCode::InFlight: return {"4.09", "in_flight"};
+    case ErrorCode::Timeout: return {"5.04", "timeout"};
+    case ErrorCode::DeviceError: return {"5.02", "device_error"};
+    case ErrorCode::Unauthorized: return {"4.03", "forbidden"};
+    case ErrorCode::Unavailable: return {"5.03", "unavailable"};
+  }
+  return {"5.00", "internal_error"};
+}
+
+}  // namespace
+
+void MqttMapping::refuse(const mapping::Command& command, const Error& error) {
+  spdlog::warn("MQTT command for {} refused: {}", command.endpoint, error.message);
+  const auto [code, status] = replyCodeOf(error.code);
+  if (auto reply = mapping::rejectionReply(command, std::string(code), std::string(status), error.message)) {
+    publish_(std::move(*reply));
+  }
 }
 
 }  // namespace lwm2m::bridges::mqtt

@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "gateway/api/device_commands.h"
+#include "gateway/api/device_ops.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_events.h"
 #include "lwm2m/model/object_model.h"
@@ -28,18 +28,12 @@
 
 namespace lwm2m::bridges::mqtt {
 
-struct MappingCounters {
-  std::uint64_t messagesMade = 0;     // outbound messages handed to publish
-  std::uint64_t commandsAccepted = 0;  // stored as queued
-  std::uint64_t commandsRefused = 0;   // not a valid command, or refused by the gateway
-};
-
 class MqttMapping : public gateway::api::DeviceEventListener {
  public:
   using Publish = std::function<void(mapping::OutboundMessage)>;
 
   // Every reference must outlive this object.
-  MqttMapping(const model::ObjectModel& model, gateway::api::DeviceCommands& commands,
+  MqttMapping(const model::ObjectModel& model, gateway::api::DeviceOps& commands,
               const gateway::api::DeviceDirectory& devices, std::string gatewayId, Publish publish);
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules);
@@ -49,19 +43,15 @@ class MqttMapping : public gateway::api::DeviceEventListener {
   // A message that arrived on one of rules().subscriptions().
   void onInbound(const mapping::InboundMessage& message);
 
-  const MappingCounters& counters() const { return counters_; }
-
  private:
-  void refuse(const mapping::DeviceCommand& command, const std::string& code, const std::string& status,
-              const std::string& problem);
+  void refuse(const mapping::Command& command, const Error& error);
 
   const model::ObjectModel& model_;
-  gateway::api::DeviceCommands& commands_;
+  gateway::api::DeviceOps& commands_;
   const gateway::api::DeviceDirectory& devices_;
   std::string gatewayId_;
   Publish publish_;
   std::shared_ptr<const mapping::RuleSet> rules_;
-  MappingCounters counters_;
 };
 
 }  // namespace lwm2m::bridges::mqtt

@@ -1,35 +1,44 @@
 #include "gateway/api/device_events.h"
 
+#include <array>
+#include <utility>
+
 namespace lwm2m::gateway::api {
+namespace {
+
+constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 12> kKinds{{
+    {DeviceEventKind::Registered, "registered"},
+    {DeviceEventKind::Updated, "updated"},
+    {DeviceEventKind::Deregistered, "deregistered"},
+    {DeviceEventKind::Expired, "expired"},
+    {DeviceEventKind::Awake, "awake"},
+    {DeviceEventKind::Asleep, "asleep"},
+    {DeviceEventKind::Notification, "notification"},
+    {DeviceEventKind::Send, "send"},
+    {DeviceEventKind::Queued, "queued"},
+    {DeviceEventKind::Response, "response"},
+    {DeviceEventKind::RequestExpired, "expired-request"},
+    {DeviceEventKind::RequestCancelled, "cancelled-request"},
+}};
+
+}  // namespace
 
 std::string_view toString(DeviceEventKind kind) {
-  switch (kind) {
-    case DeviceEventKind::Registered:
-      return "registered";
-    case DeviceEventKind::Updated:
-      return "updated";
-    case DeviceEventKind::Deregistered:
-      return "deregistered";
-    case DeviceEventKind::Expired:
-      return "expired";
-    case DeviceEventKind::Awake:
-      return "awake";
-    case DeviceEventKind::Asleep:
-      return "asleep";
-    case DeviceEventKind::Notification:
-      return "notification";
-    case DeviceEventKind::Send:
-      return "send";
-    case DeviceEventKind::Queued:
-      return "queued";
-    case DeviceEventKind::Response:
-      return "response";
-    case DeviceEventKind::RequestExpired:
-      return "expired-request";
-    case DeviceEventKind::RequestCancelled:
-      return "cancelled-request";
+  for (const auto& [k, name] : kKinds) {
+    if (k == kind) return name;
   }
   return "unknown";
+}
+
+std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name) {
+  for (const auto& [k, n] : kKinds) {
+    if (n == name) return k;
+  }
+  return std::nullopt;
+}
+
+bool carriesValues(DeviceEventKind kind) {
+  return kind == DeviceEventKind::Notification || kind == DeviceEventKind::Send || kind == DeviceEventKind::Response;
 }
 
 }  // namespace lwm2m::gateway::api

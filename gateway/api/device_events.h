@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "gateway/api/device_info.h"
+#include "gateway/api/reply_route.h"
 #include "lwm2m/model/node.h"
+#include "lwm2m/operations/device_request.h"
+#include "lwm2m/operations/device_response.h"
 #include "lwm2m/model/path.h"
 
 namespace lwm2m::gateway::api {
@@ -21,7 +24,7 @@ namespace lwm2m::gateway::api {
 // Awake/Asleep: a queue-mode device became reachable / unreachable.
 // Notification: a value the gateway observes changed; Send: the device
 // reported values on its own (LwM2M 1.1 Send).
-// Queued .. RequestCancelled: the life of a command (see device_commands.h).
+// Queued .. RequestCancelled: the life of a command (see device_ops.h).
 enum class DeviceEventKind {
   Registered, Updated, Deregistered, Expired, Awake, Asleep, Notification, Send,
   Queued, Response, RequestExpired, RequestCancelled
@@ -31,19 +34,17 @@ enum class DeviceEventKind {
 // "send", "queued", "response", "expired-request", "cancelled-request": the {kind} in
 // topics and JSON.
 std::string_view toString(DeviceEventKind kind);
+std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name);
+// True for the kinds that carry values (notification, send, response).
+bool carriesValues(DeviceEventKind kind);
 
-// The command a command event is about.
+// The command a command event is about, as it was accepted.
 struct CommandInfo {
   std::string requestId;
-  std::string operation;  // "read", "write", ...
-  std::string command;    // the command JSON as accepted
-  std::string result;     // Response only: the result JSON (see gateway/command_json.h)
-  std::string reason;     // RequestExpired: why
-  // Response only:
-  std::string outcome;             // "success", "device-error", "timeout", "reset", ...
-  std::string code;                // the device's CoAP code, "2.05"; "" without an answer
-  std::vector<std::string> links;  // Discover: one CoRE link each, "</3/0/1>;dim=2"
-  std::optional<model::Path> createdPath;  // Create
+  operations::DeviceRequest request;
+  ReplyRoute reply;
+  std::optional<operations::DeviceResponse> response;  // Response only: how it ended
+  std::string reason;                                  // RequestExpired: why
 };
 
 struct DeviceEvent {

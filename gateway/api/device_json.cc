@@ -116,42 +116,6 @@ std::string toJson(const DeviceInfo& device) {
   return take(buffer);
 }
 
-std::string toJson(const DeviceEvent& event) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  writeKey(w, "event");
-  writeString(w, toString(event.kind));
-  writeKey(w, "timestamp");
-  writeString(w, toIso8601(event.at));
-  writeKey(w, "endpoint");
-  writeString(w, event.device.endpoint);
-  writeKey(w, "device");
-  writeDevice(w, event.device);
-  if (event.command) {
-    const CommandInfo& c = *event.command;
-    writeKey(w, "request");
-    w.StartObject();
-    writeKey(w, "requestId");
-    writeString(w, c.requestId);
-    writeKey(w, "operation");
-    writeString(w, c.operation);
-    writeKey(w, "command");
-    w.RawValue(c.command.data(), c.command.size(), rapidjson::kObjectType);
-    if (!c.result.empty()) {
-      writeKey(w, "result");
-      w.RawValue(c.result.data(), c.result.size(), rapidjson::kObjectType);
-    }
-    if (!c.reason.empty()) {
-      writeKey(w, "reason");
-      writeString(w, c.reason);
-    }
-    w.EndObject();
-  }
-  w.EndObject();
-  return take(buffer);
-}
-
 std::string toJson(const HealthReport& health) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

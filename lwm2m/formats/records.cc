@@ -195,26 +195,4 @@ Result<std::vector<model::TimestampedNodes>> recordsToTimestamped(const std::vec
   return out;
 }
 
-void appendRecords(const Node& node, const Path& path, std::optional<double> time, std::vector<Record>& out) {
-  auto addResource = [&](const model::Resource& r, const Path& rpath) {
-    if (r.isMultiple()) {
-      for (const auto& [id, value] : r.instances()) out.push_back(Record{rpath.child(id), value, time});
-    } else if (!r.value().isNone()) {
-      out.push_back(Record{rpath, r.value(), time});
-    }
-  };
-  auto addInstance = [&](const model::ObjectInstance& i, const Path& ipath) {
-    for (const auto& [id, r] : i.resources()) addResource(r, ipath.child(id));
-  };
-  if (const auto* o = node.object()) {
-    for (const auto& [id, i] : o->instances()) addInstance(i, path.child(id));
-  } else if (const auto* i = node.objectInstance()) {
-    addInstance(*i, path);
-  } else if (const auto* r = node.resource()) {
-    addResource(*r, path);
-  } else if (const auto* ri = node.resourceInstance()) {
-    out.push_back(Record{path, ri->value, time});
-  }
-}
-
 }  // namespace lwm2m::formats

@@ -10,15 +10,12 @@
 
 #include "lwm2m/model/node.h"
 #include "lwm2m/model/object_model.h"
+#include "lwm2m/model/record.h"
 #include "lwm2m/result.h"
 
 namespace lwm2m::formats {
 
-struct Record {
-  model::Path path;            // a resource or resource-instance path
-  model::Value value;          // as typed on the wire
-  std::optional<double> time;  // absolute seconds since epoch, if any
-};
+using model::Record;
 
 // Gives `value` the type the model declares for `path`; values of unknown
 // resources keep their wire type. An impossible conversion is an error
@@ -39,10 +36,5 @@ Result<model::NodesByPath> recordsToNodes(const std::vector<Record>& records,
 // Groups records by time, each group as recordsToNodes(records, nullptr).
 Result<std::vector<model::TimestampedNodes>> recordsToTimestamped(const std::vector<Record>& records,
                                                                   const model::ObjectModel& model);
-
-// Flattens a node living at `path` into records (empty multiple resources and
-// executable resources produce none), appended to `out`.
-void appendRecords(const model::Node& node, const model::Path& path, std::optional<double> time,
-                   std::vector<Record>& out);
 
 }  // namespace lwm2m::formats

@@ -9,7 +9,7 @@
 namespace lwm2m::server {
 
 std::vector<model::Path> Observation::paths() const {
-  if (request.operation == Operation::ObserveComposite) return request.paths;
+  if (request.operation == operations::Operation::ObserveComposite) return request.paths;
   return {request.path};
 }
 
@@ -122,7 +122,7 @@ void ObservationRegistry::onNotification(const Token& token, const coap::Respons
   event.endpoint = obs.endpoint;
   event.registrationId = obs.registrationId;
   event.paths = obs.paths();
-  event.composite = obs.request.operation == Operation::ObserveComposite;
+  event.composite = obs.request.operation == operations::Operation::ObserveComposite;
   event.sequence = sequence;
   const double wallSeconds =
       std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();

@@ -31,7 +31,8 @@
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
-#include "lwm2m/server/device_request.h"
+#include "lwm2m/operations/device_request.h"
+#include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/registration_interface.h"
 #include "lwm2m/server/request_builder.h"
 
@@ -47,7 +48,7 @@ struct NotificationEvent {
   std::uint32_t sequence = 0;      // the Observe option value
   // Decoded body: node (single path) or nodes (composite), timestamped values,
   // content format. values.outcome is InvalidResponse when undecodable.
-  DeviceResponse values;
+  operations::DeviceResponse values;
 };
 
 class NotificationListener {
@@ -62,7 +63,7 @@ class NotificationListener {
 struct Observation {
   std::string endpoint;
   std::string registrationId;
-  DeviceRequest request;  // Observe or ObserveComposite
+  operations::DeviceRequest request;  // Observe or ObserveComposite
   Token token;
   coap::Endpoint::RequestId exchange = 0;
   ClientProfile client;

@@ -11,11 +11,6 @@ namespace {
 using formats::ContentFormat;
 using formats::FormatRegistry;
 
-bool isCompositeOperation(Operation op) {
-  return op == Operation::ReadComposite || op == Operation::WriteComposite ||
-         op == Operation::ObserveComposite || op == Operation::CancelObserveComposite;
-}
-
 // Uri-Path of `path` below the client's root path ("/lwm2m" + "/3/0").
 std::string uriPathOf(const ClientProfile& client, const model::Path& path) {
   std::string root = client.rootPath;
@@ -40,7 +35,7 @@ Result<void> setBody(coap::Message& message, ContentFormat format, Result<model:
 // firmware image) goes as raw bytes to clients that must read Opaque (1.1+),
 // instead of base64 inside SenML or wrapped in TLV; anything else in the
 // client's tree format.
-ContentFormat defaultBodyFormat(const DeviceRequest& request, const ClientProfile& client) {
+ContentFormat defaultBodyFormat(const operations::DeviceRequest& request, const ClientProfile& client) {
   const bool version10 = client.version == "1.0" || client.version.rfind("1.0.", 0) == 0;
   const model::Resource* resource = request.node ? request.node->resource() : nullptr;
   if (!version10 && request.path.isResource() && resource && !resource->isMultiple() &&
@@ -50,9 +45,9 @@ ContentFormat defaultBodyFormat(const DeviceRequest& request, const ClientProfil
   return client.treeFormat();
 }
 
-Result<void> addSingleBody(const DeviceRequest& request, const ClientProfile& client,
+Result<void> addSingleBody(const operations::DeviceRequest& request, const ClientProfile& client,
                            const model::ObjectModel& model, coap::Message& message) {
-  if (!request.node) return fail(std::string(operationName(request.operation)) + " needs a value");
+  if (!request.node) return fail(std::string(operations::operationName(request.operation)) + " needs a value");
   if (request.node->depth() != request.path.depth()) {
     return fail("the value does not live at " + request.path.toString());
   }
@@ -60,37 +55,37 @@ Result<void> addSingleBody(const DeviceRequest& request, const ClientProfile& cl
   return setBody(message, format, FormatRegistry::standard().encode(format, *request.node, request.path, model));
 }
 
-Result<void> checkTarget(const DeviceRequest& request) {
+Result<void> checkTarget(const operations::DeviceRequest& request) {
   const model::Path& p = request.path;
   switch (request.operation) {
-    case Operation::Read:
-    case Operation::Observe:
-    case Operation::CancelObserve:
-      if (p.isRoot()) return fail(std::string(operationName(request.operation)) + " needs an object path");
+    case operations::Operation::Read:
+    case operations::Operation::Observe:
+    case operations::Operation::CancelObserve:
+      if (p.isRoot()) return fail(std::string(operations::operationName(request.operation)) + " needs an object path");
       return {};
-    case Operation::WriteReplace:
-    case Operation::WriteUpdate:
+    case operations::Operation::WriteReplace:
+    case operations::Operation::WriteUpdate:
       if (p.depth() < 2) return fail("write needs an instance, resource or resource instance path");
       return {};
-    case Operation::Execute:
+    case operations::Operation::Execute:
       if (!p.isResource()) return fail("execute needs a resource path, not " + p.toString());
       return {};
-    case Operation::Create:
+    case operations::Operation::Create:
       if (!p.isObject()) return fail("create needs an object path, not " + p.toString());
       return {};
-    case Operation::Delete:
+    case operations::Operation::Delete:
       if (!p.isObjectInstance()) return fail("delete needs an instance path, not " + p.toString());
       return {};
-    case Operation::WriteAttributes:
-    case Operation::Discover:
-      if (p.isRoot()) return fail(std::string(operationName(request.operation)) + " needs an object path");
+    case operations::Operation::WriteAttributes:
+    case operations::Operation::Discover:
+      if (p.isRoot()) return fail(std::string(operations::operationName(request.operation)) + " needs an object path");
       return {};
-    case Operation::ReadComposite:
-    case Operation::ObserveComposite:
-    case Operation::CancelObserveComposite:
-      if (request.paths.empty()) return fail(std::string(operationName(request.operation)) + " needs paths");
+    case operations::Operation::ReadComposite:
+    case operations::Operation::ObserveComposite:
+    case operations::Operation::CancelObserveComposite:
+      if (request.paths.empty()) return fail(std::string(operations::operationName(request.operation)) + " needs paths");
       return {};
-    case Operation::WriteComposite:
+    case operations::Operation::WriteComposite:
       if (request.nodes.empty()) return fail("write-composite needs values");
       return {};
   }
@@ -125,38 +120,14 @@ Result<ContentFormat> ClientProfile::compositeFormat() const {
   return *f;
 }
 
-std::vector<std::string> attributeQueries(const NotificationAttributes& a) {
-  std::vector<std::string> q;
-  auto number = [&q](const char* name, const auto& v) {
-    if (!v) return;
-    if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, double>) {
-      q.push_back(std::string(name) + "=" + model::formatFloat(*v));
-    } else {
-      q.push_back(std::string(name) + "=" + std::to_string(*v));
-    }
-  };
-  number("pmin", a.minPeriod);
-  number("pmax", a.maxPeriod);
-  number("gt", a.greaterThan);
-  number("lt", a.lessThan);
-  number("st", a.step);
-  number("epmin", a.minEvalPeriod);
-  number("epmax", a.maxEvalPeriod);
-  if (a.edge) q.push_back(*a.edge ? "edge=1" : "edge=0");
-  if (a.confirmable) q.push_back(*a.confirmable ? "con=1" : "con=0");
-  number("hqmax", a.historicalQueueMax);
-  for (const std::string& name : a.clear) q.push_back(name);
-  return q;
-}
-
-Result<coap::Message> buildRequest(const DeviceRequest& request, const ClientProfile& client,
+Result<coap::Message> buildRequest(const operations::DeviceRequest& request, const ClientProfile& client,
                                    const model::ObjectModel& model,
                                    const std::vector<std::uint8_t>& token) {
   if (auto target = checkTarget(request); !target) return target.error();
   coap::Message m;
   m.type = coap::MessageType::Confirmable;
   m.token = token;
-  const bool composite = isCompositeOperation(request.operation);
+  const bool composite = operations::isComposite(request.operation);
   m.setUriPath(uriPathOf(client, composite ? model::Path() : request.path));
   const ContentFormat tree = request.format.value_or(client.treeFormat());
 
@@ -164,7 +135,7 @@ Result<coap::Message> buildRequest(const DeviceRequest& request, const ClientPro
     auto format = client.compositeFormat();
     if (!format) return format.error();
     const ContentFormat cf = request.format.value_or(*format);
-    if (request.operation == Operation::WriteComposite) {
+    if (request.operation == operations::Operation::WriteComposite) {
       m.code = coap::codes::IPatch;
       if (auto body = setBody(m, cf, FormatRegistry::standard().encodeNodes(cf, request.nodes, model)); !body) {
         return body.error();
@@ -172,8 +143,8 @@ Result<coap::Message> buildRequest(const DeviceRequest& request, const ClientPro
       return m;
     }
     m.code = coap::codes::Fetch;
-    if (request.operation != Operation::ReadComposite) {
-      m.setObserve(request.operation == Operation::ObserveComposite ? 0 : 1);
+    if (request.operation != operations::Operation::ReadComposite) {
+      m.setObserve(request.operation == operations::Operation::ObserveComposite ? 0 : 1);
     }
     const ContentFormat listFormat = pathListFormat(cf);
     const formats::PathCodec* codec = FormatRegistry::standard().pathCodec(listFormat);
@@ -183,46 +154,46 @@ Result<coap::Message> buildRequest(const DeviceRequest& request, const ClientPro
   }
 
   switch (request.operation) {
-    case Operation::Read:
+    case operations::Operation::Read:
       m.code = coap::codes::Get;
       m.setAccept(tree);
       break;
-    case Operation::Observe:
-    case Operation::CancelObserve:
+    case operations::Operation::Observe:
+    case operations::Operation::CancelObserve:
       m.code = coap::codes::Get;
-      m.setObserve(request.operation == Operation::Observe ? 0 : 1);
+      m.setObserve(request.operation == operations::Operation::Observe ? 0 : 1);
       m.setAccept(tree);
       break;
-    case Operation::Discover:
+    case operations::Operation::Discover:
       m.code = coap::codes::Get;
       m.setAccept(formats::kLinkFormat);
       break;
-    case Operation::WriteReplace:
-    case Operation::WriteUpdate:
-      m.code = request.operation == Operation::WriteReplace ? coap::codes::Put : coap::codes::Post;
+    case operations::Operation::WriteReplace:
+    case operations::Operation::WriteUpdate:
+      m.code = request.operation == operations::Operation::WriteReplace ? coap::codes::Put : coap::codes::Post;
       if (auto body = addSingleBody(request, client, model, m); !body) return body.error();
       break;
-    case Operation::Create: {
+    case operations::Operation::Create: {
       m.code = coap::codes::Post;
       if (!request.node || !request.node->object()) return fail("create needs an object instance");
       if (auto body = addSingleBody(request, client, model, m); !body) return body.error();
       break;
     }
-    case Operation::WriteAttributes: {
+    case operations::Operation::WriteAttributes: {
       m.code = coap::codes::Put;
-      const auto queries = attributeQueries(request.attributes);
+      const auto queries = operations::toQueries(request.attributes);
       if (queries.empty()) return fail("write-attributes needs at least one attribute to set or clear");
       for (const std::string& q : queries) m.addUriQuery(q);
       break;
     }
-    case Operation::Execute:
+    case operations::Operation::Execute:
       m.code = coap::codes::Post;
       if (!request.arguments.empty()) {
         m.setContentFormat(formats::kText);
         m.setPayload(request.arguments);
       }
       break;
-    case Operation::Delete:
+    case operations::Operation::Delete:
       m.code = coap::codes::Delete;
       break;
     default:

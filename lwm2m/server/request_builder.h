@@ -13,7 +13,8 @@
 #include "lwm2m/formats/content_format.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/result.h"
-#include "lwm2m/server/device_request.h"
+#include "lwm2m/operations/device_request.h"
+#include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/registration.h"
 
 namespace lwm2m::server {
@@ -36,11 +37,9 @@ struct ClientProfile {
 // name what cannot be expressed: a Create on a non-object path, a Write
 // without a value, a composite operation toward a 1.0 client, a value the
 // chosen format cannot carry.
-Result<coap::Message> buildRequest(const DeviceRequest& request, const ClientProfile& client,
+Result<coap::Message> buildRequest(const operations::DeviceRequest& request, const ClientProfile& client,
                                    const model::ObjectModel& model,
                                    const std::vector<std::uint8_t>& token = {});
 
-// The Uri-Query values of Write-Attributes: "pmin=10", "gt=20.5", "st" (clear).
-std::vector<std::string> attributeQueries(const NotificationAttributes& attributes);
 
 }  // namespace lwm2m::server

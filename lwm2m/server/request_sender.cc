@@ -10,7 +10,7 @@ namespace lwm2m::server {
 struct RequestSender::Pending {
   std::string endpoint;
   std::string registrationId;
-  DeviceRequest request;
+  operations::DeviceRequest request;
   ClientProfile client;
   Token token;
   Callback callback;
@@ -20,13 +20,13 @@ struct RequestSender::Pending {
 
 namespace {
 
-bool isObserve(Operation op) { return op == Operation::Observe || op == Operation::ObserveComposite; }
-bool isCancel(Operation op) {
-  return op == Operation::CancelObserve || op == Operation::CancelObserveComposite;
+bool isObserve(operations::Operation op) { return op == operations::Operation::Observe || op == operations::Operation::ObserveComposite; }
+bool isCancel(operations::Operation op) {
+  return op == operations::Operation::CancelObserve || op == operations::Operation::CancelObserveComposite;
 }
 
-std::vector<model::Path> observedPaths(const DeviceRequest& r) {
-  if (r.operation == Operation::ObserveComposite || r.operation == Operation::CancelObserveComposite) {
+std::vector<model::Path> observedPaths(const operations::DeviceRequest& r) {
+  if (r.operation == operations::Operation::ObserveComposite || r.operation == operations::Operation::CancelObserveComposite) {
     return r.paths;
   }
   return {r.path};
@@ -65,7 +65,7 @@ Token RequestSender::newToken() {
   return token;
 }
 
-void RequestSender::later(Callback onResponse, DeviceResponse response) {
+void RequestSender::later(Callback onResponse, operations::DeviceResponse response) {
   std::weak_ptr<RequestSender*> alive = self_;
   scheduler_.schedule(std::chrono::steady_clock::duration::zero(),
                       [alive, cb = std::move(onResponse), r = std::move(response)]() mutable {
@@ -73,11 +73,11 @@ void RequestSender::later(Callback onResponse, DeviceResponse response) {
                       });
 }
 
-void RequestSender::send(std::string_view endpoint, DeviceRequest request, Callback onResponse) {
+void RequestSender::send(std::string_view endpoint, operations::DeviceRequest request, Callback onResponse) {
   const Registration* reg = registrations_.registrations().findByEndpoint(endpoint);
   if (!reg) {
     later(std::move(onResponse),
-          DeviceResponse::failure(Outcome::NotRegistered, "no registration for '" + std::string(endpoint) + "'"));
+          operations::DeviceResponse::failure(operations::Outcome::NotRegistered, "no registration for '" + std::string(endpoint) + "'"));
     return;
   }
   auto p = std::make_unique<Pending>();
@@ -92,7 +92,7 @@ void RequestSender::send(std::string_view endpoint, DeviceRequest request, Callb
     auto observation = observations_.take(reg->endpoint, observedPaths(request));
     if (!observation) {
       later(std::move(p->callback),
-            DeviceResponse::failure(Outcome::BadRequest, "no observation of these paths on '" + reg->endpoint + "'"));
+            operations::DeviceResponse::failure(operations::Outcome::BadRequest, "no observation of these paths on '" + reg->endpoint + "'"));
       return;
     }
     endpoint_.cancelRequest(observation->exchange);
@@ -103,7 +103,7 @@ void RequestSender::send(std::string_view endpoint, DeviceRequest request, Callb
 
   auto message = buildRequest(request, p->client, model_, p->token);
   if (!message) {
-    later(std::move(p->callback), DeviceResponse::failure(Outcome::BadRequest, message.error().message));
+    later(std::move(p->callback), operations::DeviceResponse::failure(operations::Outcome::BadRequest, message.error().message));
     return;
   }
   const std::uint64_t id = nextId_++;
@@ -117,7 +117,7 @@ void RequestSender::send(std::string_view endpoint, DeviceRequest request, Callb
     if (found == pending_.end()) return;
     found->second->timer = 0;
     const auto exchange = found->second->exchange;
-    complete(id, DeviceResponse::failure(Outcome::Timeout, "no answer within the request's timeout"));
+    complete(id, operations::DeviceResponse::failure(operations::Outcome::Timeout, "no answer within the request's timeout"));
     endpoint_.cancelRequest(exchange);
   });
   const Token token = stored.token;
@@ -140,16 +140,16 @@ void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& resul
   switch (result.status) {
     case coap::RequestStatus::Ok: break;
     case coap::RequestStatus::Reset:
-      complete(id, DeviceResponse::failure(Outcome::Reset, "the device answered RST"));
+      complete(id, operations::DeviceResponse::failure(operations::Outcome::Reset, "the device answered RST"));
       return;
     case coap::RequestStatus::Cancelled:
-      complete(id, DeviceResponse::failure(Outcome::Timeout, "cancelled"));
+      complete(id, operations::DeviceResponse::failure(operations::Outcome::Timeout, "cancelled"));
       return;
     case coap::RequestStatus::Overloaded:
-      complete(id, DeviceResponse::failure(Outcome::Timeout, "too many requests in flight to this device"));
+      complete(id, operations::DeviceResponse::failure(operations::Outcome::Timeout, "too many requests in flight to this device"));
       return;
     case coap::RequestStatus::Timeout:
-      complete(id, DeviceResponse::failure(Outcome::Timeout, "the device did not acknowledge"));
+      complete(id, operations::DeviceResponse::failure(operations::Outcome::Timeout, "the device did not acknowledge"));
       return;
   }
   if (const Registration* reg = registrations_.registrations().findById(p.registrationId);
@@ -157,7 +157,7 @@ void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& resul
     registrations_.rebind(reg->id, result.from);
   }
   const double now = std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
-  DeviceResponse response = parseResponse(p.request, result.response, p.client, model_, now);
+  operations::DeviceResponse response = parseResponse(p.request, result.response, p.client, model_, now);
   if (isObserve(p.request.operation) && result.response.code.isSuccess() && result.response.observe()) {
     Observation obs;
     obs.endpoint = p.endpoint;
@@ -171,7 +171,7 @@ void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& resul
   complete(id, std::move(response));
 }
 
-void RequestSender::complete(std::uint64_t id, DeviceResponse response) {
+void RequestSender::complete(std::uint64_t id, operations::DeviceResponse response) {
   auto found = pending_.find(id);
   if (found == pending_.end()) return;
   std::unique_ptr<Pending> p = std::move(found->second);

@@ -25,7 +25,8 @@
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
-#include "lwm2m/server/device_request.h"
+#include "lwm2m/operations/device_request.h"
+#include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/observation_registry.h"
 #include "lwm2m/server/registration_interface.h"
 
@@ -33,7 +34,7 @@ namespace lwm2m::server {
 
 class RequestSender {
  public:
-  using Callback = std::function<void(DeviceResponse)>;
+  using Callback = std::function<void(operations::DeviceResponse)>;
 
   // `random` makes observation tokens. Every reference must outlive the sender.
   RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
@@ -43,16 +44,16 @@ class RequestSender {
   RequestSender(const RequestSender&) = delete;
   RequestSender& operator=(const RequestSender&) = delete;
 
-  void send(std::string_view endpoint, DeviceRequest request, Callback onResponse);
+  void send(std::string_view endpoint, operations::DeviceRequest request, Callback onResponse);
 
   // Requests sent and not yet answered or timed out.
   std::size_t pending() const { return pending_.size(); }
 
  private:
   struct Pending;
-  void complete(std::uint64_t id, DeviceResponse response);
+  void complete(std::uint64_t id, operations::DeviceResponse response);
   void onAnswer(std::uint64_t id, const coap::ResponseResult& result);
-  void later(Callback onResponse, DeviceResponse response);
+  void later(Callback onResponse, operations::DeviceResponse response);
   Token newToken();
 
   coap::Endpoint& endpoint_;

@@ -11,9 +11,10 @@ namespace {
 using formats::ContentFormat;
 using formats::FormatRegistry;
 
-bool isComposite(Operation op) {
-  return op == Operation::ReadComposite || op == Operation::ObserveComposite ||
-         op == Operation::CancelObserveComposite;
+// Composite reads and observations answer with nodes by path.
+bool answersByPath(operations::Operation op) {
+  return op == operations::Operation::ReadComposite || op == operations::Operation::ObserveComposite ||
+         op == operations::Operation::CancelObserveComposite;
 }
 
 // The instance path in Location-Path ("3311", "2" after any root path segments).
@@ -25,14 +26,14 @@ std::optional<model::Path> createdPathOf(const coap::Message& response, model::O
   return *parsed;
 }
 
-DeviceResponse invalid(DeviceResponse r, ContentFormat format, const std::string& what) {
-  r.outcome = Outcome::InvalidResponse;
+operations::DeviceResponse invalid(operations::DeviceResponse r, ContentFormat format, const std::string& what) {
+  r.outcome = operations::Outcome::InvalidResponse;
   r.reason = std::string(formats::contentFormatName(format)) + " body: " + what;
   return r;
 }
 
 // Decodes the body of a Read/Observe (single path or composite) answer into `r`.
-DeviceResponse decodeValues(DeviceResponse r, const DeviceRequest& request,
+operations::DeviceResponse decodeValues(operations::DeviceResponse r, const operations::DeviceRequest& request,
                             const coap::Message& response, const model::ObjectModel& model,
                             double now) {
   if (response.payload.empty()) return r;
@@ -41,7 +42,7 @@ DeviceResponse decodeValues(DeviceResponse r, const DeviceRequest& request,
   const FormatRegistry& registry = FormatRegistry::standard();
   const formats::DecodeContext context{model, now};
   const formats::Payload payload(response.payload);
-  if (isComposite(request.operation)) {
+  if (answersByPath(request.operation)) {
     auto nodes = registry.decodeNodes(format, payload, &request.paths, context);
     if (!nodes) return invalid(std::move(r), format, nodes.error().message);
     r.nodes = std::move(nodes.value());
@@ -59,33 +60,33 @@ DeviceResponse decodeValues(DeviceResponse r, const DeviceRequest& request,
 
 }  // namespace
 
-DeviceResponse parseResponse(const DeviceRequest& request, const coap::Message& response,
+operations::DeviceResponse parseResponse(const operations::DeviceRequest& request, const coap::Message& response,
                              const ClientProfile&, const model::ObjectModel& model, double now) {
-  DeviceResponse r;
+  operations::DeviceResponse r;
   r.code = response.code.toString();
   r.codeName = std::string(coap::codeName(response.code));
   r.observeSequence = response.observe();
   if (!response.code.isSuccess()) {
-    r.outcome = Outcome::DeviceError;
+    r.outcome = operations::Outcome::DeviceError;
     r.reason = model::toValidUtf8(response.payloadString());
     return r;
   }
   switch (request.operation) {
-    case Operation::Read:
-    case Operation::Observe:
-    case Operation::CancelObserve:
-    case Operation::ReadComposite:
-    case Operation::ObserveComposite:
-    case Operation::CancelObserveComposite:
+    case operations::Operation::Read:
+    case operations::Operation::Observe:
+    case operations::Operation::CancelObserve:
+    case operations::Operation::ReadComposite:
+    case operations::Operation::ObserveComposite:
+    case operations::Operation::CancelObserveComposite:
       return decodeValues(std::move(r), request, response, model, now);
-    case Operation::Discover: {
+    case operations::Operation::Discover: {
       r.contentFormat = response.contentFormat().value_or(formats::kLinkFormat);
       auto links = formats::parseLinkFormat(response.payloadString());
       if (!links) return invalid(std::move(r), formats::kLinkFormat, links.error().message);
       r.links = std::move(links.value());
       return r;
     }
-    case Operation::Create:
+    case operations::Operation::Create:
       r.createdPath = createdPathOf(response, request.path.objectId());
       if (!r.createdPath && request.node && request.node->object() &&
           request.node->object()->instances().size() == 1) {
@@ -99,7 +100,7 @@ DeviceResponse parseResponse(const DeviceRequest& request, const coap::Message& 
   }
 }
 
-DeviceResponse parseNotification(const DeviceRequest& request, const coap::Message& notification,
+operations::DeviceResponse parseNotification(const operations::DeviceRequest& request, const coap::Message& notification,
                                  const ClientProfile& client, const model::ObjectModel& model,
                                  double now) {
   return parseResponse(request, notification, client, model, now);

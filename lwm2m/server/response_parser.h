@@ -7,18 +7,19 @@
 
 #include "lwm2m/coap/message.h"
 #include "lwm2m/model/object_model.h"
-#include "lwm2m/server/device_request.h"
+#include "lwm2m/operations/device_request.h"
+#include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/request_builder.h"
 
 namespace lwm2m::server {
 
-DeviceResponse parseResponse(const DeviceRequest& request, const coap::Message& response,
+operations::DeviceResponse parseResponse(const operations::DeviceRequest& request, const coap::Message& response,
                              const ClientProfile& client, const model::ObjectModel& model,
                              double now);
 
 // A notification body for an observation of `request` (Observe or
 // Observe-Composite), decoded the same way as its first response.
-DeviceResponse parseNotification(const DeviceRequest& request, const coap::Message& notification,
+operations::DeviceResponse parseNotification(const operations::DeviceRequest& request, const coap::Message& notification,
                                  const ClientProfile& client, const model::ObjectModel& model,
                                  double now);
 

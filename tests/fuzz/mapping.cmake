@@ -3,6 +3,9 @@
 # library is added here; it needs yaml-cpp.
 find_package(yaml-cpp QUIET)
 if(yaml-cpp_FOUND)
+  if(NOT TARGET lwm2m_gateway_api)
+    add_subdirectory(${PROJECT_SOURCE_DIR}/gateway/api ${CMAKE_BINARY_DIR}/gateway/api)
+  endif()
   if(NOT TARGET lwm2m_mapping)
     add_subdirectory(${PROJECT_SOURCE_DIR}/mapping ${CMAKE_BINARY_DIR}/mapping)
   endif()

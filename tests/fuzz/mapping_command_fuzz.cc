@@ -51,9 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (data[0] & 0x80) message.responseTopic = "reply/here";
   auto outcome = decodeCommand(fuzzRules(), message, fuzzModel());
   if (!outcome || !outcome->command) return 0;
-  const DeviceCommand& command = *outcome->command;
+  const Command& command = *outcome->command;
   DeviceEvent response;
-  response.kind = EventKind::Response;
+  response.kind = DeviceEventKind::Response;
   response.endpoint = command.endpoint;
   response.operation = command.operation;
   response.requestPath = command.paths.front();

@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 using model::Path;
 using model::Resource;
 using model::Value;
-using server::DeviceRequest;
+using operations::DeviceRequest;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kImageSize = 256 * 1024;
@@ -132,7 +132,7 @@ TEST_F(BlockTransfer, ThreeImagesAtOnceWhileAFourthDeviceAnswersPromptly) {
   ASSERT_TRUE(server_.waitRegistered("bystander"));
 
   const auto started = Clock::now();
-  std::vector<std::future<server::DeviceResponse>> writes;
+  std::vector<std::future<operations::DeviceResponse>> writes;
   for (int i = 0; i < 3; ++i) writes.push_back(server_.submit("fw-" + std::to_string(i), firmwareWrite(images[i])));
   // Small reads to the fourth device while the images flow.
   long long slowest = 0;

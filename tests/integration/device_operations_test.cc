@@ -14,8 +14,8 @@ using namespace std::chrono_literals;
 using model::Path;
 using model::Resource;
 using model::Value;
-using server::DeviceRequest;
-using server::Outcome;
+using operations::DeviceRequest;
+using operations::Outcome;
 
 class Device {
  public:
@@ -50,12 +50,12 @@ class DeviceOperations : public ::testing::Test {
  protected:
   InProcessServer server_;
 
-  server::DeviceResponse ok(const std::string& ep, DeviceRequest request) {
+  operations::DeviceResponse ok(const std::string& ep, DeviceRequest request) {
     auto r = server_.call(ep, std::move(request));
-    EXPECT_TRUE(r.ok()) << server::outcomeName(r.outcome) << " " << r.code << " " << r.reason;
+    EXPECT_TRUE(r.ok()) << operations::outcomeName(r.outcome) << " " << r.code << " " << r.reason;
     return r;
   }
-  const Value* valueAt(const server::DeviceResponse& r, const Path& at, const Path& path) {
+  const Value* valueAt(const operations::DeviceResponse& r, const Path& at, const Path& path) {
     return r.node ? model::findValue(*r.node, at, path) : nullptr;
   }
 };
@@ -97,7 +97,7 @@ TEST_F(DeviceOperations, ReadInSenmlFromA11Device) {
 TEST_F(DeviceOperations, DiscoverShowsResourcesAndWrittenAttributes) {
   Device device(server_, "disc");
   ASSERT_TRUE(server_.waitRegistered("disc"));
-  server::NotificationAttributes a;
+  operations::NotificationAttributes a;
   a.minPeriod = 2;
   a.step = 0.5;
   ok("disc", DeviceRequest::writeAttributes(Path(3303, 0, 5700), a));
@@ -114,7 +114,7 @@ TEST_F(DeviceOperations, DiscoverShowsResourcesAndWrittenAttributes) {
   }
   EXPECT_TRUE(found);
   // Clearing one attribute removes it.
-  server::NotificationAttributes clear;
+  operations::NotificationAttributes clear;
   clear.clear = {"pmin"};
   ok("disc", DeviceRequest::writeAttributes(Path(3303, 0, 5700), clear));
   auto after = ok("disc", DeviceRequest::discover(Path(3303, 0, 5700)));
@@ -185,7 +185,7 @@ TEST_F(DeviceOperations, ReadAndWriteComposite) {
 TEST_F(DeviceOperations, ObserveWithPmaxNotifiesUntilActivelyCancelled) {
   Device device(server_, "obs");
   ASSERT_TRUE(server_.waitRegistered("obs"));
-  server::NotificationAttributes a;
+  operations::NotificationAttributes a;
   a.maxPeriod = 1;
   a.step = 1000;  // only pmax makes notifications
   ok("obs", DeviceRequest::writeAttributes(Path(3303, 0, 5700), a));
@@ -210,7 +210,7 @@ TEST_F(DeviceOperations, ObserveWithPmaxNotifiesUntilActivelyCancelled) {
 TEST_F(DeviceOperations, PminSpacesOutNotificationsOfAValueThatChangesEverySecond) {
   Device device(server_, "slow");
   ASSERT_TRUE(server_.waitRegistered("slow"));
-  server::NotificationAttributes a;
+  operations::NotificationAttributes a;
   a.minPeriod = 2;
   ok("slow", DeviceRequest::writeAttributes(Path(3, 0), a));  // inherited by /3/0/13
   ok("slow", DeviceRequest::observe(Path(3, 0, 13)));

@@ -100,22 +100,22 @@ bool InProcessServer::waitRegistered(const std::string& endpoint, std::chrono::m
   return false;
 }
 
-std::future<server::DeviceResponse> InProcessServer::submit(const std::string& endpoint,
-                                                           server::DeviceRequest request) {
-  auto answer = std::make_shared<std::promise<server::DeviceResponse>>();
+std::future<operations::DeviceResponse> InProcessServer::submit(const std::string& endpoint,
+                                                           operations::DeviceRequest request) {
+  auto answer = std::make_shared<std::promise<operations::DeviceResponse>>();
   auto future = answer->get_future();
   boost::asio::post(state_->io, [this, endpoint, request = std::move(request), answer]() mutable {
     state_->sender.send(endpoint, std::move(request),
-                        [answer](server::DeviceResponse r) { answer->set_value(std::move(r)); });
+                        [answer](operations::DeviceResponse r) { answer->set_value(std::move(r)); });
   });
   return future;
 }
 
-server::DeviceResponse InProcessServer::call(const std::string& endpoint, server::DeviceRequest request,
+operations::DeviceResponse InProcessServer::call(const std::string& endpoint, operations::DeviceRequest request,
                                              std::chrono::milliseconds wait) {
   auto future = submit(endpoint, std::move(request));
   if (future.wait_for(wait) != std::future_status::ready) {
-    return server::DeviceResponse::failure(server::Outcome::Timeout, "the test gave up waiting");
+    return operations::DeviceResponse::failure(operations::Outcome::Timeout, "the test gave up waiting");
   }
   return future.get();
 }

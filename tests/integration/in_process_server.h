@@ -15,7 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "lwm2m/server/device_request.h"
+#include "lwm2m/operations/device_request.h"
+#include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/observation_registry.h"
 #include "lwm2m/server/send_handler.h"
 
@@ -30,10 +31,10 @@ class InProcessServer {
 
   bool waitRegistered(const std::string& endpoint, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Sends and waits for the one answer (a BadRequest-free timeout past `wait`).
-  server::DeviceResponse call(const std::string& endpoint, server::DeviceRequest request,
+  operations::DeviceResponse call(const std::string& endpoint, operations::DeviceRequest request,
                               std::chrono::milliseconds wait = std::chrono::seconds(40));
   // Sends without waiting; the future holds the one answer.
-  std::future<server::DeviceResponse> submit(const std::string& endpoint, server::DeviceRequest request);
+  std::future<operations::DeviceResponse> submit(const std::string& endpoint, operations::DeviceRequest request);
   // Passive cancel.
   bool forget(const std::string& endpoint, const std::vector<model::Path>& paths);
   std::size_t observationCount(const std::string& endpoint);

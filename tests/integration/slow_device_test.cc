@@ -16,8 +16,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using model::Path;
-using server::DeviceRequest;
-using server::Outcome;
+using operations::DeviceRequest;
+using operations::Outcome;
 using Clock = std::chrono::steady_clock;
 
 long long millisSince(Clock::time_point start) {
@@ -34,7 +34,7 @@ TEST(SlowDevice, ManyRequestsToAHealthyDeviceIgnoreADeadOnesRetransmissions) {
 
   // 20 requests to the dead device, retransmitting (first retry after 2-3 s).
   const auto deadSent = Clock::now();
-  std::vector<std::future<server::DeviceResponse>> stuck;
+  std::vector<std::future<operations::DeviceResponse>> stuck;
   for (int i = 0; i < 20; ++i) {
     auto read = DeviceRequest::read(Path(3, 0, 9));
     read.timeout = 6s;
@@ -42,7 +42,7 @@ TEST(SlowDevice, ManyRequestsToAHealthyDeviceIgnoreADeadOnesRetransmissions) {
   }
   // Meanwhile 200 requests to the healthy device, all in flight at once.
   const auto started = Clock::now();
-  std::vector<std::future<server::DeviceResponse>> answers;
+  std::vector<std::future<operations::DeviceResponse>> answers;
   for (int i = 0; i < 200; ++i) answers.push_back(server.submit("healthy", DeviceRequest::read(Path(3, 0, 9))));
   for (auto& a : answers) {
     ASSERT_EQ(a.wait_for(5s), std::future_status::ready);

@@ -1,19 +1,22 @@
-// A command decoded by the mapping (from any payload style) is stored as the
-// gateway's JSON command and decodes there to the LwM2M request the cloud
-// asked for; its reply route survives the trip.
+// One command's way through the gateway, typed all along: decoded once from
+// MQTT (any payload style) or REST, stored in the queue's own row format,
+// read back as the same request with the same reply route; and rows of the
+// previous version (a JSON body) still read.
 #include <gtest/gtest.h>
 
-#include "gateway/command_json.h"
-#include "mapping/command_encoding.h"
+#include "gateway/legacy_queue_rows.h"
+#include "mapping/command_codec.h"
 #include "mapping/commands.h"
 #include "mapping/rule_loader.h"
+#include "persistence/request_row.h"
 
 namespace lwm2m::gateway {
 namespace {
 
 using model::Path;
 using model::Value;
-using server::Operation;
+using operations::DeviceRequest;
+using operations::Operation;
 
 const model::ObjectModel& testModel() {
   static const model::ObjectModel m = model::ObjectModel::builtIn();
@@ -38,97 +41,109 @@ downlink:
   return r;
 }
 
-struct Trip {
-  mapping::DeviceCommand command;
-  std::string json;
-  ParsedCommand parsed;
-};
-
-Trip trip(const std::string& topic, const std::string& payload, const std::string& correlation = "") {
-  Trip t;
-  auto outcome = mapping::decodeCommand(rules(), {topic, payload, "", correlation}, testModel());
-  EXPECT_TRUE(outcome && outcome->command) << payload << ": " << (outcome ? outcome->problem : "no rule");
-  if (!outcome || !outcome->command) return t;
-  t.command = *outcome->command;
-  t.json = mapping::toCommandJson(t.command);
-  auto parsed = parseCommand(t.json, testModel());
-  EXPECT_TRUE(parsed) << t.json << ": " << (parsed ? "" : parsed.error().message);
-  if (parsed) t.parsed = std::move(*parsed);
-  return t;
+api::Command decoded(const std::string& topic, const std::string& payload, const std::string& responseTopic = "",
+                     const std::string& correlation = "") {
+  auto outcome = mapping::decodeCommand(rules(), {topic, payload, responseTopic, correlation}, testModel());
+  EXPECT_TRUE(outcome.has_value());
+  EXPECT_TRUE(outcome->command.has_value()) << outcome->problem;
+  return *outcome->command;
 }
 
-TEST(CommandRoundTrip, EveryOperationArrivesAsTheRequestAskedFor) {
-  struct Case {
-    const char* payload;
-    Operation op;
-    Path path;
-  } cases[] = {
-      {R"({"operation":"read","path":"/3/0/0"})", Operation::Read, Path(3, 0, 0)},
-      {R"({"operation":"discover","path":"/3"})", Operation::Discover, Path(3)},
-      {R"({"operation":"write","path":"/1/0/1","value":60})", Operation::WriteReplace, Path(1, 0, 1)},
-      {R"({"operation":"write","path":"/1/0","values":{"1":60,"7":"UQ"},"partial":true})", Operation::WriteUpdate,
-       Path(1, 0)},
-      {R"({"operation":"execute","path":"/3/0/4","args":"0='x'"})", Operation::Execute, Path(3, 0, 4)},
-      {R"({"operation":"create","path":"/3303","instance":2,"values":{"5750":"attic"}})", Operation::Create,
-       Path(3303)},
-      {R"({"operation":"delete","path":"/3303/2"})", Operation::Delete, Path(3303, 2)},
-      {R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":5,"st":0.5}})",
-       Operation::WriteAttributes, Path(3303, 0, 5700)},
-      {R"({"operation":"observe","path":"/3303/0/5700"})", Operation::Observe, Path(3303, 0, 5700)},
-      {R"({"operation":"cancel-observe","path":"/3303/0/5700"})", Operation::CancelObserve, Path(3303, 0, 5700)},
-  };
-  for (const auto& c : cases) {
-    Trip t = trip("c/dev", c.payload);
-    EXPECT_EQ(t.parsed.request.operation, c.op) << c.payload << " -> " << t.json;
-    EXPECT_EQ(t.parsed.request.path, c.path) << c.payload << " -> " << t.json;
+// Stored and read back: nothing lost.
+void expectStoredLosslessly(const api::Command& command) {
+  const persistence::RequestRow row{command.request, command.reply};
+  const std::string text = persistence::encodeRequestRow(row);
+  auto back = persistence::decodeRequestRow(text);
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  EXPECT_EQ(back->request, command.request) << text;
+  EXPECT_EQ(back->reply, command.reply) << text;
+}
+
+TEST(CommandRoundTrip, JsonStyleWritesOfEveryShapeSurviveTheQueueRow) {
+  for (const std::string payload : {
+           R"({"id":"1","operation":"write","path":"/3/0/14","value":"+02:00"})",
+           R"({"operation":"write","path":"/3303/0","values":{"5750":"kitchen","5701":"Cel"},"partial":true})",
+           R"({"operation":"write","path":"/1/0/1","value":300,"ttl":60,"timeout":5})",
+           R"({"operation":"write","path":"/5/0/0","value":"AAEC/w=="})",
+           R"({"operation":"write-composite","values":{"/3/0/14":"+01:00","/1/0/1":300}})",
+           R"({"operation":"create","path":"/3303","instance":2,"values":{"5750":"attic"}})",
+           R"({"operation":"execute","path":"/3/0/4","args":"0='now'\n1='x'"})",
+           R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":10,"pmax":60,"st":0.5,"edge":1,"con":0,"hqmax":3,"gt":null}})",
+           R"({"operation":"read-composite","paths":["/3/0/0","/3303/0/5700"]})",
+           R"({"operation":"cancel-observe","paths":["/3/0/0","/3303/0/5700"]})",
+           R"({"operation":"delete","path":"/3303/1"})",
+       }) {
+    SCOPED_TRACE(payload);
+    expectStoredLosslessly(decoded("c/dev", payload, "my/reply", std::string("\x00\x01\xff", 3)));
   }
-  Trip write = trip("c/dev", cases[3].payload);
-  const auto* instance = write.parsed.request.node->objectInstance();
-  ASSERT_NE(instance, nullptr) << write.json;
-  EXPECT_EQ(instance->resource(1)->value(), Value::integer(60));
-  EXPECT_EQ(instance->resource(7)->value(), Value::string("UQ"));
-  Trip create = trip("c/dev", cases[5].payload);
-  EXPECT_EQ(create.parsed.request.node->object()->instance(2)->resource(5750)->value(), Value::string("attic"));
-  EXPECT_EQ(trip("c/dev", cases[4].payload).parsed.request.arguments, "0='x'");
-  Trip attrs = trip("c/dev", cases[7].payload);
-  EXPECT_EQ(attrs.parsed.request.attributes.minPeriod, 5u);
-  EXPECT_EQ(attrs.parsed.request.attributes.step, 0.5);
 }
 
-TEST(CommandRoundTrip, CompositesKeepTheirPathsAndValues) {
-  Trip read = trip("c/dev", R"({"operation":"read-composite","paths":["/3/0/0","/3303/0/5700"]})");
-  EXPECT_EQ(read.parsed.request.operation, Operation::ReadComposite);
-  EXPECT_EQ(read.parsed.request.paths, (std::vector<Path>{Path(3, 0, 0), Path(3303, 0, 5700)}));
-  Trip observe = trip("c/dev", R"({"operation":"observe-composite","paths":["/3303/0/5700"]})");
-  EXPECT_EQ(observe.parsed.request.operation, Operation::ObserveComposite);
-  Trip write = trip("c/dev", R"({"operation":"write-composite","values":{"/1/0/1":30,"/3/0/14":"+01:00"}})");
-  EXPECT_EQ(write.parsed.request.operation, Operation::WriteComposite);
-  EXPECT_EQ(write.parsed.request.nodes.at(Path(1, 0, 1)).resource()->value(), Value::integer(30));
-  EXPECT_EQ(write.parsed.request.nodes.at(Path(3, 0, 14)).resource()->value(), Value::string("+01:00"));
+TEST(CommandRoundTrip, EmqxAndValueStylesKeepTheirReplyRoute) {
+  const api::Command emqx =
+      decoded("e/dev/dn/x", R"({"reqID":7,"msgType":"write","data":{"path":"/3/0/14","type":"String","value":"+1"}})");
+  EXPECT_EQ(emqx.reply.style, api::ReplyStyle::Emqx);
+  EXPECT_EQ(emqx.reply.requestId, "7");
+  EXPECT_FALSE(emqx.reply.echo.empty());
+  expectStoredLosslessly(emqx);
+
+  const api::Command value = decoded("v/dev/set/1/0/1", "600");
+  EXPECT_EQ(value.request.operation, Operation::WriteReplace);
+  expectStoredLosslessly(value);
 }
 
-TEST(CommandRoundTrip, ValueAndEmqxStylesAndOpaqueValues) {
-  Trip value = trip("v/dev/set/1/0/1", "86400");
-  EXPECT_EQ(value.parsed.request.operation, Operation::WriteReplace);
-  EXPECT_EQ(value.parsed.request.node->resource()->value(), Value::integer(86400));
-  Trip emqx = trip("e/dev/dn", R"({"reqID":4,"msgType":"write","data":{"path":"/5/0/0","type":"Opaque","value":"AQID"}})");
-  EXPECT_EQ(emqx.parsed.request.node->resource()->value(), Value::opaque({1, 2, 3}));
-  EXPECT_EQ(emqx.command.reply.style, mapping::PayloadStyle::Emqx);
+TEST(CommandRoundTrip, RestAndMqttDecodeTheSameCommandToTheSameRequest) {
+  const std::string json = R"({"operation":"execute","path":"/3/0/4","arguments":"0='now'"})";
+  auto rest = mapping::decodeCommand(json, testModel());
+  ASSERT_TRUE(rest.ok()) << rest.error().message;
+  EXPECT_EQ(*rest, decoded("c/dev", json).request);
 }
 
-TEST(CommandRoundTrip, TheReplyRouteSurvivesInTheStoredCommand) {
-  Trip t = trip("c/dev", R"({"id":"42","operation":"read","path":"/3/0/0","correlation":"abc","ttl":600})",
-                std::string("\x01\x00\xff", 3));
-  auto route = mapping::replyRouteOf(t.json);
-  ASSERT_TRUE(route) << t.json;
-  EXPECT_EQ(route->topic, "c/dev/result");
-  EXPECT_EQ(route->qos, 1);
-  EXPECT_EQ(route->requestId, "42");
-  EXPECT_EQ(route->correlationId, "abc");
-  EXPECT_EQ(route->correlationData, std::string("\x01\x00\xff", 3));
-  EXPECT_EQ(t.parsed.ttl, std::chrono::seconds(600));
-  EXPECT_FALSE(mapping::replyRouteOf(R"({"operation":"read","path":"/3/0/0"})"));
-  EXPECT_FALSE(mapping::replyRouteOf("not json"));
+TEST(CommandRoundTrip, EncodedCommandDecodesToTheSameRequest) {
+  for (const std::string json : {
+           R"({"operation":"write","path":"/3303/0","values":{"5750":"x","5701":"C"},"partial":true,"ttl":9})",
+           R"({"operation":"create","path":"/3303","instance":4,"values":{"5750":"attic"}})",
+           R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":1,"st":0.25,"lt":null}})",
+           R"({"operation":"observe-composite","paths":["/3/0/0","/3303/0/5700"],"timeout_ms":1500})",
+       }) {
+    SCOPED_TRACE(json);
+    auto request = mapping::decodeCommand(json, testModel());
+    ASSERT_TRUE(request.ok()) << request.error().message;
+    auto again = mapping::decodeCommand(mapping::encodeCommand(*request), testModel());
+    ASSERT_TRUE(again.ok()) << again.error().message << " in " << mapping::encodeCommand(*request);
+    EXPECT_EQ(*again, *request);
+  }
+}
+
+TEST(CommandRoundTrip, RowsOfThePreviousVersionStillRead) {
+  // As the previous version stored an MQTT write with its reply route.
+  auto row = readLegacyQueuedCommand(
+      R"({"operation":"write","path":"/3/0/14","value":"+02:00","ttl":600,)"
+      R"("reply":{"topic":"c/dev/result","style":"json","qos":1,"correlationData":"AAH/","requestId":"42"}})",
+      testModel());
+  ASSERT_TRUE(row.ok()) << row.error().message;
+  EXPECT_EQ(row->request.operation, Operation::WriteReplace);
+  EXPECT_EQ(row->request.path, Path(3, 0, 14));
+  EXPECT_EQ(row->request.ttl, std::chrono::seconds(600));
+  EXPECT_EQ(row->reply.topic, "c/dev/result");
+  EXPECT_EQ(row->reply.qos, 1);
+  EXPECT_EQ(row->reply.correlationData, std::string("\x00\x01\xff", 3));
+  EXPECT_EQ(row->reply.requestId, "42");
+  // And a REST command of that version, which had no reply route.
+  auto rest = readLegacyQueuedCommand(R"({"operation":"execute","path":"/3/0/4","arguments":"0='now'"})", testModel());
+  ASSERT_TRUE(rest.ok()) << rest.error().message;
+  EXPECT_EQ(rest->request.arguments, "0='now'");
+  EXPECT_TRUE(rest->reply.empty());
+}
+
+TEST(CommandRoundTrip, DamagedRowsAreErrorsThatNameTheLine) {
+  for (const std::string text : {"", "op read\npath /x\n", "op frobnicate\n", "op write-replace\nnode\nR 1 99 x\nE\n",
+                                 "op read\nbogus 1\n", "op write-replace\nnode\nR 1 2 12\n"}) {
+    SCOPED_TRACE(text);
+    auto row = persistence::decodeRequestRow(text);
+    ASSERT_FALSE(row.ok());
+    EXPECT_EQ(row.error().code, ErrorCode::StoreFailed);
+    EXPECT_FALSE(row.error().message.empty());
+  }
 }
 
 }  // namespace

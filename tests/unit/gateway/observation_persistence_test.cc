@@ -22,8 +22,8 @@ using model::Path;
 using persistence::testing::completed;
 using persistence::testing::openOrFail;
 using persistence::testing::TempDir;
-using server::DeviceRequest;
-using server::DeviceResponse;
+using operations::DeviceRequest;
+using operations::DeviceResponse;
 
 class Notifications : public server::NotificationListener {
  public:
@@ -74,7 +74,7 @@ struct ServerLife {
 
   // Sends `request`; the device accepts with Observe=1. Returns the token.
   server::Token observe(const std::string& ep, DeviceRequest request) {
-    const bool composite = request.operation == server::Operation::ObserveComposite;
+    const bool composite = request.operation == operations::Operation::ObserveComposite;
     std::optional<DeviceResponse> out;
     sender.send(ep, std::move(request), [&out](DeviceResponse r) { out = std::move(r); });
     const coap::Message sent = transport.sent.back().message();
@@ -327,7 +327,7 @@ TEST_F(ObservationPersistenceTest, UnreadableRecordsAreDroppedAndSayWhy) {
 }
 
 TEST(ObservationAttributes, RoundTripThroughJson) {
-  server::NotificationAttributes a;
+  operations::NotificationAttributes a;
   a.minPeriod = 10;
   a.maxPeriod = 60;
   a.step = 0.5;

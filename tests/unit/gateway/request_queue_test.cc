@@ -71,6 +71,13 @@ class FakeQueueStore : public persistence::RequestQueueStore {
   std::vector<std::pair<persistence::WriteCompletion, Result<void>>> pending;
 };
 
+// A request told apart by its Execute arguments.
+operations::DeviceRequest labelled(const std::string& label, std::optional<std::chrono::seconds> ttl = {}) {
+  auto request = operations::DeviceRequest::execute(model::Path(3, 0, 4), label);
+  request.ttl = ttl;
+  return request;
+}
+
 class RequestQueueTest : public ::testing::Test {
  protected:
   void SetUp() override { makeQueue({}); }
@@ -79,14 +86,14 @@ class RequestQueueTest : public ::testing::Test {
     queue_ = std::make_unique<RequestQueue>(
         store_, clock_, settings, [this](const std::string& ep) { return reachable_[ep]; },
         [this](const QueuedRequest& r, std::function<void(bool)> done) {
-          delivered_.push_back(r.body);
+          delivered_.push_back(r.request.arguments);
           inFlightAtDelivery_.push_back(store_.rows.at(r.id).state);
           pendingDeliveries_.push_back(std::move(done));
         },
         [this](std::function<void()> f) { posted_.push_back(std::move(f)); },
         [this] { return ++random_; });
     queue_->setListener([this](const QueueEvent& e) {
-      events_.push_back(std::string(toString(e.kind)) + " " + e.request.body + (e.reason.empty() ? "" : ": " + e.reason));
+      events_.push_back(std::string(toString(e.kind)) + " " + e.request.request.arguments + (e.reason.empty() ? "" : ": " + e.reason));
     });
   }
 
@@ -101,7 +108,7 @@ class RequestQueueTest : public ::testing::Test {
   // Submits and returns the accepted request id ("" if refused).
   std::string submit(const std::string& ep, const std::string& body, std::optional<std::chrono::seconds> ttl = {}) {
     std::string id = "pending";
-    queue_->submit(ep, "write", body, ttl, [&id, this](Result<QueuedRequest> r) {
+    queue_->submit(ep, labelled(body, ttl), {}, [&id, this](Result<QueuedRequest> r) {
       id = r ? r->id : "";
       if (!r) lastError_ = r.error().message;
     });
@@ -154,7 +161,7 @@ TEST_F(RequestQueueTest, QueuedWhileAsleepThenDeliveredInOrderOneAtATime) {
 TEST_F(RequestQueueTest, AcknowledgedOnlyAfterTheCommit) {
   store_.autoCommit = false;
   std::optional<std::string> id;
-  queue_->submit("dev", "write", "a", {}, [&](Result<QueuedRequest> r) { id = r ? r->id : "error"; });
+  queue_->submit("dev", labelled("a"), {}, [&](Result<QueuedRequest> r) { id = r ? r->id : "error"; });
   runPosted();
   EXPECT_FALSE(id);
   EXPECT_TRUE(queue_->list("dev").empty());

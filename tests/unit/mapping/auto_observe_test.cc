@@ -11,12 +11,12 @@ using testing::registered;
 using testing::rulesFrom;
 using testing::testModel;
 
-std::vector<std::string> describeCommands(const std::vector<DeviceCommand>& commands) {
+std::vector<std::string> describeCommands(const std::vector<Command>& commands) {
   std::vector<std::string> out;
   for (const auto& c : commands) {
-    std::string text(toString(c.operation));
-    for (const auto& p : c.paths) text += " " + p.toString();
-    if (c.attributes.pmin) text += " pmin=" + std::to_string(*c.attributes.pmin);
+    std::string text(operations::operationName(c.request.operation));
+    for (const auto& p : c.request.targets()) text += " " + p.toString();
+    if (c.request.attributes.minPeriod) text += " pmin=" + std::to_string(*c.request.attributes.minPeriod);
     out.push_back(text);
   }
   return out;
@@ -43,7 +43,7 @@ observe:
   auto commands = autoObserve(rules, registered("d", {"/3303/0"}), testModel());
   EXPECT_EQ(describeCommands(commands),
             (std::vector<std::string>{"write-attributes /3303/0/5700 pmin=10", "observe /3303/0/5700"}));
-  EXPECT_EQ(commands[0].attributes.pmax, 60u);
+  EXPECT_EQ(commands[0].request.attributes.maxPeriod, 60u);
 }
 
 TEST(AutoObserve, CompositeOnlyForDevicesThatSupportIt) {
@@ -61,7 +61,7 @@ observe:
 TEST(AutoObserve, UpdateObservesOnlyNewInstances) {
   RuleSet rules = rulesFrom("observe:\n  - match: {path: \"/3303/+/5700\"}\n");
   auto event = registered("d", {"/3/0", "/3303/0", "/3303/1"});
-  event.kind = EventKind::Updated;
+  event.kind = DeviceEventKind::Updated;
   event.registration.previousObjectLinks = {path("/3/0"), path("/3303/0")};
   EXPECT_EQ(describeCommands(autoObserve(rules, event, testModel())),
             (std::vector<std::string>{"observe /3303/1/5700"}));
@@ -78,7 +78,7 @@ TEST(AutoObserve, SingleInstanceObjectLinkWithoutInstanceCountsAsInstanceZero) {
 TEST(AutoObserve, OtherEventsObserveNothing) {
   RuleSet rules = rulesFrom("observe:\n  - match: {path: \"/3/0/9\"}\n");
   auto event = registered("d", {"/3/0"});
-  event.kind = EventKind::Awake;
+  event.kind = DeviceEventKind::Awake;
   EXPECT_TRUE(autoObserve(rules, event, testModel()).empty());
 }
 

@@ -31,13 +31,13 @@ downlink:
     payload: value
 )";
 
-DeviceCommand decodeOk(const std::string& topic, const std::string& payload) {
+Command decodeOk(const std::string& topic, const std::string& payload) {
   static const RuleSet kRules = rulesFrom(kJsonRules);
   auto outcome = decodeCommand(kRules, InboundMessage{topic, payload, "", ""}, testModel());
   EXPECT_TRUE(outcome.has_value());
   if (!outcome) return {};
   EXPECT_TRUE(outcome->command.has_value()) << outcome->problem;
-  return outcome->command.value_or(DeviceCommand{});
+  return outcome->command.value_or(Command{});
 }
 
 CommandOutcome decodeBad(const std::string& topic, const std::string& payload) {
@@ -60,7 +60,7 @@ TEST(Commands, DecodesEveryOperationFromJson) {
       {R"({"operation":"cancel-observe","path":"/3303/0/5700"})", Operation::CancelObserve, {"/3303/0/5700"}},
       {R"({"operation":"delete","path":"/3303/1"})", Operation::Delete, {"/3303/1"}},
       {R"({"operation":"execute","path":"/3/0/4","args":"0='x'"})", Operation::Execute, {"/3/0/4"}},
-      {R"({"operation":"write","path":"/3/0/14","value":"+02"})", Operation::Write, {"/3/0/14"}},
+      {R"({"operation":"write","path":"/3/0/14","value":"+02"})", Operation::WriteReplace, {"/3/0/14"}},
       {R"({"operation":"create","path":"/3303","instance":2,"values":{"5750":"in"}})", Operation::Create, {"/3303"}},
       {R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":5,"st":"0.5"}})",
        Operation::WriteAttributes, {"/3303/0/5700"}},
@@ -70,55 +70,55 @@ TEST(Commands, DecodesEveryOperationFromJson) {
        {"/3/0/14", "/3303/0/5750"}},
   };
   for (const auto& c : cases) {
-    DeviceCommand command = decodeOk("lwm2m/sensor-1/cmd", c.payload);
+    Command command = decodeOk("lwm2m/sensor-1/cmd", c.payload);
     EXPECT_EQ(command.endpoint, "sensor-1") << c.payload;
-    EXPECT_EQ(command.operation, c.operation) << c.payload;
+    EXPECT_EQ(command.request.operation, c.operation) << c.payload;
     std::vector<model::Path> paths;
     for (const char* p : c.paths) paths.push_back(path(p));
-    EXPECT_EQ(command.paths, paths) << c.payload;
-    EXPECT_EQ(command.ttlSeconds, 900u) << "the rule's ttl applies";
+    EXPECT_EQ(command.request.targets(), paths) << c.payload;
+    EXPECT_EQ(command.request.ttl, std::chrono::seconds(900)) << "the rule's ttl applies";
   }
 }
 
 TEST(Commands, TypesValuesByTheObjectModel) {
-  DeviceCommand write = decodeOk("lwm2m/d/cmd", R"({"operation":"write","path":"/3/0","partial":true,
+  Command write = decodeOk("lwm2m/d/cmd", R"({"operation":"write","path":"/3/0","partial":true,
       "values":{"13":1700000000,"14":"+02","15":"Europe/Berlin"},"ttl":30})");
-  ASSERT_EQ(write.values.size(), 3u);
-  EXPECT_EQ(write.values[0].path, path("/3/0/13"));
-  EXPECT_EQ(write.values[0].value, Value::time(1700000000));
-  EXPECT_EQ(write.values[1].value, Value::string("+02"));
-  EXPECT_TRUE(write.partialUpdate);
-  EXPECT_EQ(write.ttlSeconds, 30u) << "the payload's ttl wins";
+  ASSERT_EQ(testing::valuesOf(write).size(), 3u);
+  EXPECT_EQ(testing::valuesOf(write)[0].path, path("/3/0/13"));
+  EXPECT_EQ(testing::valuesOf(write)[0].value, Value::time(1700000000));
+  EXPECT_EQ(testing::valuesOf(write)[1].value, Value::string("+02"));
+  EXPECT_EQ(write.request.operation, Operation::WriteUpdate);
+  EXPECT_EQ(write.request.ttl, std::chrono::seconds(30)) << "the payload's ttl wins";
 
-  DeviceCommand create = decodeOk("lwm2m/d/cmd", R"({"operation":"create","path":"/3303","instance":4,
+  Command create = decodeOk("lwm2m/d/cmd", R"({"operation":"create","path":"/3303","instance":4,
       "values":{"5750":"cellar"}})");
-  ASSERT_EQ(create.values.size(), 1u);
-  EXPECT_EQ(create.values[0].path, path("/3303/4/5750"));
+  ASSERT_EQ(testing::valuesOf(create).size(), 1u);
+  EXPECT_EQ(testing::valuesOf(create)[0].path, path("/3303/4/5750"));
 
-  DeviceCommand attributes = decodeOk("lwm2m/d/cmd",
+  Command attributes = decodeOk("lwm2m/d/cmd",
       R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":5,"pmax":"60","st":0.5,"gt":30}})");
-  EXPECT_EQ(attributes.attributes.pmin, 5u);
-  EXPECT_EQ(attributes.attributes.pmax, 60u);
-  EXPECT_EQ(attributes.attributes.st, 0.5);
-  EXPECT_EQ(attributes.attributes.gt, 30);
+  EXPECT_EQ(attributes.request.attributes.minPeriod, 5u);
+  EXPECT_EQ(attributes.request.attributes.maxPeriod, 60u);
+  EXPECT_EQ(attributes.request.attributes.step, 0.5);
+  EXPECT_EQ(attributes.request.attributes.greaterThan, 30);
 }
 
 TEST(Commands, TopicCapturesGiveOperationAndPath) {
-  DeviceCommand read = decodeOk("lwm2m/d/op/read", R"({"path":"/3/0/9"})");
-  EXPECT_EQ(read.operation, Operation::Read);
+  Command read = decodeOk("lwm2m/d/op/read", R"({"path":"/3/0/9"})");
+  EXPECT_EQ(read.request.operation, Operation::Read);
 
-  DeviceCommand write = decodeOk("lwm2m/d/set/3303/0/5750", "kitchen");
-  EXPECT_EQ(write.operation, Operation::Write);
-  ASSERT_EQ(write.values.size(), 1u);
-  EXPECT_EQ(write.values[0].path, path("/3303/0/5750"));
-  EXPECT_EQ(write.values[0].value, Value::string("kitchen"));
+  Command write = decodeOk("lwm2m/d/set/3303/0/5750", "kitchen");
+  EXPECT_EQ(write.request.operation, Operation::WriteReplace);
+  ASSERT_EQ(testing::valuesOf(write).size(), 1u);
+  EXPECT_EQ(testing::valuesOf(write)[0].path, path("/3303/0/5750"));
+  EXPECT_EQ(testing::valuesOf(write)[0].value, Value::string("kitchen"));
 
-  DeviceCommand time = decodeOk("lwm2m/d/set/3/0/13", "1700000000");
-  EXPECT_EQ(time.values[0].value, Value::time(1700000000));
+  Command time = decodeOk("lwm2m/d/set/3/0/13", "1700000000");
+  EXPECT_EQ(testing::valuesOf(time)[0].value, Value::time(1700000000));
 
-  DeviceCommand exec = decodeOk("lwm2m/d/exec/3/0/4", "5");
-  EXPECT_EQ(exec.operation, Operation::Execute);
-  EXPECT_EQ(exec.executeArgs, "5");
+  Command exec = decodeOk("lwm2m/d/exec/3/0/4", "5");
+  EXPECT_EQ(exec.request.operation, Operation::Execute);
+  EXPECT_EQ(exec.request.arguments, "5");
 }
 
 TEST(Commands, RejectsBadCommandsNamingTheProblem) {
@@ -181,7 +181,7 @@ TEST(Commands, Mqtt5ResponseTopicAndCorrelationDataAreHonoured) {
   EXPECT_EQ(reply.topic, "app/inbox/42");
   EXPECT_EQ(reply.correlationData, std::string("\x00\xff", 2));
   EXPECT_EQ(reply.requestId, "9");
-  EXPECT_EQ(reply.style, PayloadStyle::Json);
+  EXPECT_EQ(reply.style, ReplyStyle::Json);
 
   InboundMessage v311{"lwm2m/d/cmd", R"({"correlation":"abc","operation":"read","path":"/3/0/0"})", "", ""};
   auto legacy = decodeCommand(rules, v311, testModel());

@@ -31,9 +31,9 @@ inline std::string loadError(const std::string& yaml) {
 
 inline model::Path path(const char* text) { return *model::Path::parse(text); }
 
-inline DeviceEvent notification(const std::string& endpoint, std::vector<ValueRecord> values) {
+inline DeviceEvent notification(const std::string& endpoint, std::vector<Record> values) {
   DeviceEvent e;
-  e.kind = EventKind::Notification;
+  e.kind = DeviceEventKind::Notification;
   e.endpoint = endpoint;
   e.gateway = "edge-1";
   e.timestamp = 1700000000;
@@ -44,7 +44,7 @@ inline DeviceEvent notification(const std::string& endpoint, std::vector<ValueRe
 inline DeviceEvent registered(const std::string& endpoint, std::vector<const char*> links,
                               std::string version = "1.1") {
   DeviceEvent e;
-  e.kind = EventKind::Registered;
+  e.kind = DeviceEventKind::Registered;
   e.endpoint = endpoint;
   e.gateway = "edge-1";
   e.timestamp = 1700000000;
@@ -64,6 +64,14 @@ inline rapidjson::Document json(const std::string& text) {
 
 inline std::string str(const rapidjson::Value& v) {
   return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string("(not a string)");
+}
+
+// The values of a decoded command's request, flattened in path order.
+inline std::vector<model::Record> valuesOf(const Command& c) {
+  std::vector<model::Record> out;
+  if (c.request.node) model::appendRecords(*c.request.node, c.request.path, std::nullopt, out);
+  for (const auto& [p, node] : c.request.nodes) model::appendRecords(node, p, std::nullopt, out);
+  return out;
 }
 
 }  // namespace lwm2m::mapping::testing

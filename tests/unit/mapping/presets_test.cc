@@ -24,7 +24,7 @@ RuleSet preset(const char* name) {
 
 // Decodes an EMQX command, then answers it as the device would.
 struct EmqxExchange {
-  DeviceCommand command;
+  Command command;
   DeviceEvent response;
 };
 
@@ -34,10 +34,10 @@ EmqxExchange emqxCommand(const RuleSet& rules, const std::string& payload) {
   EmqxExchange x;
   if (!outcome || !outcome->command) return x;
   x.command = *outcome->command;
-  x.response.kind = EventKind::Response;
+  x.response.kind = DeviceEventKind::Response;
   x.response.endpoint = "ep1";
-  x.response.operation = x.command.operation;
-  x.response.requestPath = x.command.paths.front();
+  x.response.operation = x.command.request.operation;
+  x.response.requestPath = x.command.request.targets().front();
   x.response.reply = x.command.reply;
   return x;
 }
@@ -61,11 +61,11 @@ TEST(GenericPreset, PublishesValuesEventsAndTakesCommands) {
 
   auto observe = autoObserve(rules, registration, testModel());
   ASSERT_EQ(observe.size(), 2u);
-  EXPECT_EQ(observe[0].operation, Operation::WriteAttributes);
-  EXPECT_EQ(observe[0].attributes.pmin, 10u);
-  EXPECT_EQ(observe[0].attributes.pmax, 300u);
-  EXPECT_EQ(observe[1].operation, Operation::Observe);
-  EXPECT_EQ(observe[1].paths, std::vector<model::Path>{path("/3303/0/5700")});
+  EXPECT_EQ(observe[0].request.operation, Operation::WriteAttributes);
+  EXPECT_EQ(observe[0].request.attributes.minPeriod, 10u);
+  EXPECT_EQ(observe[0].request.attributes.maxPeriod, 300u);
+  EXPECT_EQ(observe[1].request.operation, Operation::Observe);
+  EXPECT_EQ(observe[1].request.targets(), std::vector<model::Path>{path("/3303/0/5700")});
 
   auto command = decodeCommand(rules, InboundMessage{"lwm2m/sensor-1/cmd", R"({"id":"1","operation":"read","path":"/3/0/0"})", "", ""},
                                testModel());
@@ -94,13 +94,13 @@ TEST(EmqxPreset, RegisterAndUpdateEvents) {
   EXPECT_EQ(str(data["objectList"][0]), "/1/0");
   EXPECT_EQ(str(data["objectList"][2]), "/5/0");
 
-  event.kind = EventKind::Updated;
+  event.kind = DeviceEventKind::Updated;
   auto update = routeEvent(rules, event, testModel());
   ASSERT_EQ(update.size(), 1u);
   EXPECT_EQ(update[0].topic, "lwm2m/ep1/up/update");
   EXPECT_EQ(str(json(update[0].payload)["msgType"]), "update");
 
-  event.kind = EventKind::Deregistered;
+  event.kind = DeviceEventKind::Deregistered;
   EXPECT_TRUE(routeEvent(rules, event, testModel()).empty()) << "EMQX publishes nothing for deregistration";
   EXPECT_EQ(rules.subscriptions(), (std::vector<std::string>{"lwm2m/+/dn/#"}));
 }
@@ -108,8 +108,8 @@ TEST(EmqxPreset, RegisterAndUpdateEvents) {
 TEST(EmqxPreset, ReadResponseEchoesTheRequest) {
   RuleSet rules = preset("emqx.yaml");
   auto x = emqxCommand(rules, R"({"reqID":1,"msgType":"read","data":{"path":"/3/0/1"}})");
-  EXPECT_EQ(x.command.operation, Operation::Read);
-  EXPECT_EQ(x.command.paths, std::vector<model::Path>{path("/3/0/1")});
+  EXPECT_EQ(x.command.request.operation, Operation::Read);
+  EXPECT_EQ(x.command.request.targets(), std::vector<model::Path>{path("/3/0/1")});
   x.response.code = "2.05";
   x.response.values = {{path("/3/0/1"), Value::string("Lightweight M2M Client"), {}}};
   auto messages = routeEvent(rules, x.response, testModel());
@@ -131,7 +131,7 @@ TEST(EmqxPreset, ReadResponseEchoesTheRequest) {
 TEST(EmqxPreset, DiscoverContentIsAListOfLinks) {
   RuleSet rules = preset("emqx.yaml");
   auto x = emqxCommand(rules, R"({"reqID":"2","msgType":"discover","data":{"path":"/3/0"}})");
-  EXPECT_EQ(x.command.operation, Operation::Discover);
+  EXPECT_EQ(x.command.request.operation, Operation::Discover);
   x.response.code = "2.05";
   x.response.links = {"</3/0>;dim=8", "</3/0/0>", "</3/0/1>"};
   auto doc = json(routeEvent(rules, x.response, testModel())[0].payload);
@@ -150,10 +150,10 @@ TEST(EmqxPreset, DecodesEveryDocumentedMsgType) {
     const char* code;
     const char* codeMsg;
   } cases[] = {
-      {R"({"reqID":3,"msgType":"write","data":{"path":"/3/0/14","type":"String","value":"+02"}})", Operation::Write,
+      {R"({"reqID":3,"msgType":"write","data":{"path":"/3/0/14","type":"String","value":"+02"}})", Operation::WriteReplace,
        "/3/0/14", "2.04", "changed"},
       {R"({"reqID":4,"msgType":"write","data":{"basePath":"/3/0","content":[{"path":"/14","type":"String","value":"+01"},{"path":"/13","type":"Time","value":1700000000}]}})",
-       Operation::Write, "/3/0", "2.04", "changed"},
+       Operation::WriteUpdate, "/3/0", "2.04", "changed"},
       {R"({"reqID":5,"msgType":"write-attr","data":{"path":"/3303/0/5700","pmin":"1","pmax":"60","gt":"30","lt":"5","st":"0.5"}})",
        Operation::WriteAttributes, "/3303/0/5700", "2.04", "changed"},
       {R"({"reqID":6,"msgType":"execute","data":{"path":"/3/0/4","args":"'a'"}})", Operation::Execute, "/3/0/4", "2.04",
@@ -167,8 +167,8 @@ TEST(EmqxPreset, DecodesEveryDocumentedMsgType) {
   };
   for (const auto& c : cases) {
     auto x = emqxCommand(rules, c.payload);
-    EXPECT_EQ(x.command.operation, c.operation) << c.payload;
-    EXPECT_EQ(x.command.paths, std::vector<model::Path>{path(c.path)}) << c.payload;
+    EXPECT_EQ(x.command.request.operation, c.operation) << c.payload;
+    EXPECT_EQ(x.command.request.targets(), std::vector<model::Path>{path(c.path)}) << c.payload;
     x.response.code = c.code;
     auto doc = json(routeEvent(rules, x.response, testModel())[0].payload);
     auto request = json(c.payload);
@@ -179,27 +179,27 @@ TEST(EmqxPreset, DecodesEveryDocumentedMsgType) {
     EXPECT_EQ(str(doc["data"]["codeMsg"]), c.codeMsg);
   }
   auto batch = emqxCommand(rules, cases[1].payload);
-  ASSERT_EQ(batch.command.values.size(), 2u);
-  EXPECT_EQ(batch.command.values[0].path, path("/3/0/14"));
-  EXPECT_EQ(batch.command.values[1].value, Value::time(1700000000));
-  auto attributes = emqxCommand(rules, cases[2].payload).command.attributes;
-  EXPECT_EQ(attributes.pmin, 1u);
-  EXPECT_EQ(attributes.pmax, 60u);
-  EXPECT_EQ(attributes.gt, 30);
-  EXPECT_EQ(attributes.lt, 5);
-  EXPECT_EQ(attributes.st, 0.5);
-  EXPECT_EQ(emqxCommand(rules, cases[3].payload).command.executeArgs, "'a'");
+  ASSERT_EQ(testing::valuesOf(batch.command).size(), 2u);
+  EXPECT_EQ(testing::valuesOf(batch.command)[0].path, path("/3/0/14"));
+  EXPECT_EQ(testing::valuesOf(batch.command)[1].value, Value::time(1700000000));
+  auto attributes = emqxCommand(rules, cases[2].payload).command.request.attributes;
+  EXPECT_EQ(attributes.minPeriod, 1u);
+  EXPECT_EQ(attributes.maxPeriod, 60u);
+  EXPECT_EQ(attributes.greaterThan, 30);
+  EXPECT_EQ(attributes.lessThan, 5);
+  EXPECT_EQ(attributes.step, 0.5);
+  EXPECT_EQ(emqxCommand(rules, cases[3].payload).command.request.arguments, "'a'");
   auto create = emqxCommand(rules, cases[4].payload).command;
-  ASSERT_EQ(create.values.size(), 1u);
-  EXPECT_EQ(create.values[0].path, path("/3303/1/5750"));
+  ASSERT_EQ(testing::valuesOf(create).size(), 1u);
+  EXPECT_EQ(testing::valuesOf(create)[0].path, path("/3303/1/5750"));
 }
 
 TEST(EmqxPreset, HexEncodingForOpaqueValues) {
   RuleSet rules = preset("emqx.yaml");
   auto x = emqxCommand(rules,
       R"({"reqID":11,"msgType":"write","encoding":"hex","data":{"path":"/5/0/0","type":"Opaque","value":"0aff"}})");
-  ASSERT_EQ(x.command.values.size(), 1u);
-  EXPECT_EQ(x.command.values[0].value, Value::opaque({0x0a, 0xff}));
+  ASSERT_EQ(testing::valuesOf(x.command).size(), 1u);
+  EXPECT_EQ(testing::valuesOf(x.command)[0].value, Value::opaque({0x0a, 0xff}));
   auto doc = json(routeEvent(rules, x.response, testModel())[0].payload);
   EXPECT_EQ(str(doc["encoding"]), "hex") << "every request field is echoed";
 }
@@ -235,8 +235,8 @@ TEST(EmqxPreset, Notifications) {
 
 TEST(EmqxPreset, TimeoutAndResetCarryTheRequestData) {
   RuleSet rules = preset("emqx.yaml");
-  for (auto [outcome, name] : {std::pair{ResponseOutcome::Timeout, "coap_timeout"},
-                               std::pair{ResponseOutcome::Reset, "coap_reset"}}) {
+  for (auto [outcome, name] : {std::pair{operations::Outcome::Timeout, "coap_timeout"},
+                               std::pair{operations::Outcome::Reset, "coap_reset"}}) {
     auto x = emqxCommand(rules, R"({"reqID":13,"msgType":"read","data":{"path":"/3/0/1"}})");
     x.response.outcome = outcome;
     auto doc = json(routeEvent(rules, x.response, testModel())[0].payload);
@@ -247,9 +247,9 @@ TEST(EmqxPreset, TimeoutAndResetCarryTheRequestData) {
   // A queued request that expired before the device woke reads as a timeout;
   // EMQX has no queue, so queueing itself is not reported.
   auto x = emqxCommand(rules, R"({"reqID":19,"msgType":"read","data":{"path":"/3/0/1"}})");
-  x.response.kind = EventKind::Queued;
+  x.response.kind = DeviceEventKind::Queued;
   EXPECT_TRUE(routeEvent(rules, x.response, testModel()).empty());
-  x.response.kind = EventKind::RequestExpired;
+  x.response.kind = DeviceEventKind::RequestExpired;
   auto expired = routeEvent(rules, x.response, testModel());
   ASSERT_EQ(expired.size(), 1u);
   EXPECT_EQ(str(json(expired[0].payload)["msgType"]), "coap_timeout");

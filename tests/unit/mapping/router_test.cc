@@ -15,7 +15,7 @@ using testing::rulesFrom;
 using testing::str;
 using testing::testModel;
 
-std::vector<ValueRecord> sensorValues() {
+std::vector<Record> sensorValues() {
   return {
       {path("/3303/0/5700"), Value::floating(21.5), std::nullopt},
       {path("/3303/1/5700"), Value::floating(-3.25), 1700000123.0},
@@ -174,9 +174,9 @@ TEST(Router, EventStyleDescribesRegistrations) {
 TEST(Router, EventStyleNamesQueuedAndExpiredRequests) {
   RuleSet rules = rulesFrom("uplink:\n  - topic: \"e/{event}\"\n    payload: event\n");
   DeviceEvent event;
-  event.kind = EventKind::RequestExpired;
+  event.kind = DeviceEventKind::RequestExpired;
   event.endpoint = "sleepy";
-  event.operation = Operation::Write;
+  event.operation = Operation::WriteReplace;
   event.requestPath = path("/3/0/14");
   event.reply.requestId = "42";
   auto messages = routeEvent(rules, event, testModel());
@@ -191,7 +191,7 @@ TEST(Router, EventStyleNamesQueuedAndExpiredRequests) {
 TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {
   RuleSet rules;
   DeviceEvent event;
-  event.kind = EventKind::Response;
+  event.kind = DeviceEventKind::Response;
   event.endpoint = "sensor-1";
   event.operation = Operation::Read;
   event.requestPath = path("/3/0/0");
@@ -215,18 +215,18 @@ TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {
   EXPECT_EQ(str(doc["status"]), "content");
   EXPECT_EQ(str(doc["values"][0]["value"]), "Acme");
 
-  event.outcome = ResponseOutcome::Timeout;
+  event.outcome = operations::Outcome::Timeout;
   auto timeout = json(routeEvent(rules, event, testModel())[0].payload);
   EXPECT_EQ(str(timeout["status"]), "timeout");
   EXPECT_FALSE(timeout.HasMember("code"));
 
-  event.kind = EventKind::Queued;
+  event.kind = DeviceEventKind::Queued;
   auto queued = routeEvent(rules, event, testModel());
   ASSERT_EQ(queued.size(), 1u);
   EXPECT_EQ(queued[0].topic, "app/replies");
   EXPECT_EQ(str(json(queued[0].payload)["status"]), "queued");
   EXPECT_EQ(str(json(queued[0].payload)["id"]), "7");
-  event.kind = EventKind::RequestExpired;
+  event.kind = DeviceEventKind::RequestExpired;
   EXPECT_EQ(str(json(routeEvent(rules, event, testModel())[0].payload)["status"]), "expired");
 }
 

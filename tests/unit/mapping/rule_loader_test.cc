@@ -48,7 +48,7 @@ downlink:
   EXPECT_EQ(u.match.endpoint, "sensor-*");
   ASSERT_EQ(u.match.paths.size(), 2u);
   EXPECT_EQ(u.match.paths[1].text(), "/3/0/#");
-  EXPECT_EQ(u.match.events, (std::vector<EventKind>{EventKind::Notification, EventKind::Send}));
+  EXPECT_EQ(u.match.events, (std::vector<DeviceEventKind>{DeviceEventKind::Notification, DeviceEventKind::Send}));
   EXPECT_EQ(u.style, PayloadStyle::Value);
   EXPECT_EQ(u.qos, 2);
   EXPECT_TRUE(u.retain);
@@ -59,13 +59,13 @@ downlink:
 
   ASSERT_EQ(rules.observe().size(), 1u);
   EXPECT_TRUE(rules.observe()[0].composite);
-  EXPECT_EQ(rules.observe()[0].attributes.pmin, 5u);
-  EXPECT_EQ(rules.observe()[0].attributes.st, 0.25);
-  EXPECT_EQ(rules.observe()[0].attributes.gt, 30);
+  EXPECT_EQ(rules.observe()[0].attributes.minPeriod, 5u);
+  EXPECT_EQ(rules.observe()[0].attributes.step, 0.25);
+  EXPECT_EQ(rules.observe()[0].attributes.greaterThan, 30);
 
   ASSERT_EQ(rules.downlink().size(), 1u);
   const DownlinkRule& d = rules.downlink()[0];
-  EXPECT_EQ(d.operation, Operation::Write);
+  EXPECT_EQ(d.operation, Operation::WriteReplace);
   EXPECT_EQ(d.ttlSeconds, 600u);
   EXPECT_EQ(d.responseQos, 1);
   EXPECT_EQ(rules.subscriptions(), (std::vector<std::string>{"lwm2m/+/set/+/+/+"}));

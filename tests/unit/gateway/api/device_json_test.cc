@@ -1,3 +1,4 @@
+#include "gateway/api/device_events.h"
 #include "gateway/api/device_json.h"
 
 #include <gtest/gtest.h>
@@ -112,17 +113,6 @@ TEST(DeviceJson, ControlCharactersAreEscaped) {
   d.endpoint = std::string("a\nb\\c\x01", 6);
   auto doc = parse(toJson(d));
   EXPECT_EQ(std::string(doc["endpoint"].GetString()), d.endpoint);
-}
-
-TEST(DeviceEventJson, WrapsTheDevice) {
-  DeviceEvent event{DeviceEventKind::Deregistered, sampleDevice(), at(1'795'323'500'042)};
-  auto doc = parse(toJson(event));
-  EXPECT_STREQ(doc["event"].GetString(), "deregistered");
-  EXPECT_STREQ(doc["timestamp"].GetString(), "2026-11-22T04:58:20.042Z");
-  EXPECT_STREQ(doc["endpoint"].GetString(), "sensor-\"1\"");
-  ASSERT_TRUE(doc["device"].IsObject());
-  EXPECT_STREQ(doc["device"]["registrationId"].GetString(), "a1b2");
-  EXPECT_EQ(doc["device"]["objects"].Size(), 3u);
 }
 
 TEST(HealthJson, ReportsStatusVersionUptimeDevicesAndMqtt) {

@@ -20,7 +20,7 @@ ClientProfile client(std::string version, std::vector<formats::ContentFormat> ct
   return p;
 }
 
-coap::Message build(const DeviceRequest& r, const ClientProfile& c) {
+coap::Message build(const operations::DeviceRequest& r, const ClientProfile& c) {
   auto m = buildRequest(r, c, model::ObjectModel::builtIn());
   EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
   return m.ok() ? m.value() : coap::Message{};
@@ -34,24 +34,24 @@ std::string uri(const coap::Message& m) {
 
 TEST(RequestBuilder, ReadOnEveryLevelAsksForThePreferredFormat) {
   auto v10 = client("1.0");
-  auto m = build(DeviceRequest::read(Path(3)), v10);
+  auto m = build(operations::DeviceRequest::read(Path(3)), v10);
   EXPECT_EQ(m.code, coap::codes::Get);
   EXPECT_EQ(m.type, coap::MessageType::Confirmable);
   EXPECT_EQ(uri(m), "/3");
   EXPECT_EQ(m.accept(), formats::kTlv);
   EXPECT_FALSE(m.observe());
-  EXPECT_EQ(uri(build(DeviceRequest::read(Path(3, 0)), v10)), "/3/0");
-  EXPECT_EQ(uri(build(DeviceRequest::read(Path(3, 0, 9)), v10)), "/3/0/9");
-  EXPECT_EQ(uri(build(DeviceRequest::read(Path(3, 0, 7, 1)), v10)), "/3/0/7/1");
-  EXPECT_EQ(build(DeviceRequest::read(Path(3, 0)), client("1.1", {110})).accept(), formats::kSenmlJson);
-  EXPECT_EQ(build(DeviceRequest::read(Path(3, 0)), client("1.1")).accept(), formats::kSenmlCbor);
-  EXPECT_EQ(build(DeviceRequest::read(Path(3, 0)), client("1.2", {11544})).accept(), formats::kLwm2mCbor);
+  EXPECT_EQ(uri(build(operations::DeviceRequest::read(Path(3, 0)), v10)), "/3/0");
+  EXPECT_EQ(uri(build(operations::DeviceRequest::read(Path(3, 0, 9)), v10)), "/3/0/9");
+  EXPECT_EQ(uri(build(operations::DeviceRequest::read(Path(3, 0, 7, 1)), v10)), "/3/0/7/1");
+  EXPECT_EQ(build(operations::DeviceRequest::read(Path(3, 0)), client("1.1", {110})).accept(), formats::kSenmlJson);
+  EXPECT_EQ(build(operations::DeviceRequest::read(Path(3, 0)), client("1.1")).accept(), formats::kSenmlCbor);
+  EXPECT_EQ(build(operations::DeviceRequest::read(Path(3, 0)), client("1.2", {11544})).accept(), formats::kLwm2mCbor);
 }
 
 TEST(RequestBuilder, PathsGoBelowTheAlternateRootPath) {
-  auto m = build(DeviceRequest::read(Path(3303, 0, 5700)), client("1.1", {}, "/lwm2m"));
+  auto m = build(operations::DeviceRequest::read(Path(3303, 0, 5700)), client("1.1", {}, "/lwm2m"));
   EXPECT_EQ(uri(m), "/lwm2m/3303/0/5700");
-  auto composite = build(DeviceRequest::readComposite({Path(3, 0, 9)}), client("1.1", {}, "/lwm2m"));
+  auto composite = build(operations::DeviceRequest::readComposite({Path(3, 0, 9)}), client("1.1", {}, "/lwm2m"));
   EXPECT_EQ(uri(composite), "/lwm2m");
 }
 
@@ -68,7 +68,7 @@ TEST(RequestBuilder, ProfileTakesFormatsFromTheRootLink) {
 }
 
 TEST(RequestBuilder, DiscoverAcceptsLinkFormat) {
-  auto m = build(DeviceRequest::discover(Path(3, 0)), client("1.1"));
+  auto m = build(operations::DeviceRequest::discover(Path(3, 0)), client("1.1"));
   EXPECT_EQ(m.code, coap::codes::Get);
   EXPECT_EQ(m.accept(), formats::kLinkFormat);
   EXPECT_TRUE(m.payload.empty());
@@ -77,18 +77,18 @@ TEST(RequestBuilder, DiscoverAcceptsLinkFormat) {
 TEST(RequestBuilder, WriteReplaceIsPutAndPartialUpdateIsPostWithATlvBodyFor10) {
   model::ObjectInstance light(0, std::vector<Resource>{Resource::single(5850, Value::boolean(true)),
                                                      Resource::single(5851, Value::integer(40))});
-  auto put = build(DeviceRequest::writeReplace(Path(3311, 0), light), client("1.0"));
+  auto put = build(operations::DeviceRequest::writeReplace(Path(3311, 0), light), client("1.0"));
   EXPECT_EQ(put.code, coap::codes::Put);
   EXPECT_EQ(put.contentFormat(), formats::kTlv);
   // TLV: resource 5850 = 1 (one byte), resource 5851 = 40 (one byte).
   EXPECT_EQ(put.payload, (std::vector<std::uint8_t>{0xe1, 0x16, 0xda, 0x01, 0xe1, 0x16, 0xdb, 0x28}));
-  auto post = build(DeviceRequest::writeUpdate(Path(3311, 0), light), client("1.0"));
+  auto post = build(operations::DeviceRequest::writeUpdate(Path(3311, 0), light), client("1.0"));
   EXPECT_EQ(post.code, coap::codes::Post);
   EXPECT_EQ(post.payload, put.payload);
 }
 
 TEST(RequestBuilder, WriteOfOneResourceUsesSenmlForA11Client) {
-  auto m = build(DeviceRequest::writeReplace(Path(1, 0, 1), Resource::single(1, Value::integer(300))),
+  auto m = build(operations::DeviceRequest::writeReplace(Path(1, 0, 1), Resource::single(1, Value::integer(300))),
                  client("1.1", {110}));
   EXPECT_EQ(m.code, coap::codes::Put);
   EXPECT_EQ(m.contentFormat(), formats::kSenmlJson);
@@ -97,7 +97,7 @@ TEST(RequestBuilder, WriteOfOneResourceUsesSenmlForA11Client) {
 
 TEST(RequestBuilder, AnOpaqueResourceIsWrittenAsRawBytesTo11ClientsAndInTlvTo10) {
   const std::vector<std::uint8_t> image{0x00, 0xff, 0x10, 0x80};
-  const auto write = DeviceRequest::writeReplace(Path(5, 0, 0), Resource::single(0, Value::opaque(image)));
+  const auto write = operations::DeviceRequest::writeReplace(Path(5, 0, 0), Resource::single(0, Value::opaque(image)));
   auto m = build(write, client("1.1", {110}));
   EXPECT_EQ(m.code, coap::codes::Put);
   EXPECT_EQ(m.contentFormat(), formats::kOpaque);
@@ -111,7 +111,7 @@ TEST(RequestBuilder, AnOpaqueResourceIsWrittenAsRawBytesTo11ClientsAndInTlvTo10)
 }
 
 TEST(RequestBuilder, WriteAttributesAreUriQueriesWithoutBody) {
-  NotificationAttributes a;
+  operations::NotificationAttributes a;
   a.minPeriod = 5;
   a.maxPeriod = 60;
   a.greaterThan = 30.5;
@@ -123,7 +123,7 @@ TEST(RequestBuilder, WriteAttributesAreUriQueriesWithoutBody) {
   a.confirmable = false;
   a.historicalQueueMax = 8;
   a.clear = {"pmin"};
-  auto m = build(DeviceRequest::writeAttributes(Path(3303, 0, 5700), a), client("1.2"));
+  auto m = build(operations::DeviceRequest::writeAttributes(Path(3303, 0, 5700), a), client("1.2"));
   EXPECT_EQ(m.code, coap::codes::Put);
   EXPECT_EQ(uri(m), "/3303/0/5700");
   EXPECT_EQ(m.uriQuery(), (std::vector<std::string>{"pmin=5", "pmax=60", "gt=30.5", "lt=10.0", "st=0.5",
@@ -134,44 +134,44 @@ TEST(RequestBuilder, WriteAttributesAreUriQueriesWithoutBody) {
 }
 
 TEST(RequestBuilder, WriteAttributesWithNothingToSayIsRefused) {
-  auto m = buildRequest(DeviceRequest::writeAttributes(Path(3, 0), {}), client("1.1"),
+  auto m = buildRequest(operations::DeviceRequest::writeAttributes(Path(3, 0), {}), client("1.1"),
                         model::ObjectModel::builtIn());
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("at least one attribute"), std::string::npos);
 }
 
 TEST(RequestBuilder, ExecuteIsPostWithTextArguments) {
-  auto bare = build(DeviceRequest::execute(Path(3, 0, 4)), client("1.0"));
+  auto bare = build(operations::DeviceRequest::execute(Path(3, 0, 4)), client("1.0"));
   EXPECT_EQ(bare.code, coap::codes::Post);
   EXPECT_TRUE(bare.payload.empty());
   EXPECT_FALSE(bare.contentFormat());
-  auto args = build(DeviceRequest::execute(Path(5, 0, 2), "0='now'"), client("1.0"));
+  auto args = build(operations::DeviceRequest::execute(Path(5, 0, 2), "0='now'"), client("1.0"));
   EXPECT_EQ(args.contentFormat(), formats::kText);
   EXPECT_EQ(args.payloadString(), "0='now'");
-  EXPECT_FALSE(buildRequest(DeviceRequest::execute(Path(5, 0)), client("1.0"), model::ObjectModel::builtIn()).ok());
+  EXPECT_FALSE(buildRequest(operations::DeviceRequest::execute(Path(5, 0)), client("1.0"), model::ObjectModel::builtIn()).ok());
 }
 
 TEST(RequestBuilder, CreateIsPostOnTheObjectWithTheInstanceInTheBody) {
   model::ObjectInstance light(7, std::vector<Resource>{Resource::single(5850, Value::boolean(false))});
-  auto m = build(DeviceRequest::create(3311, light), client("1.0"));
+  auto m = build(operations::DeviceRequest::create(3311, light), client("1.0"));
   EXPECT_EQ(m.code, coap::codes::Post);
   EXPECT_EQ(uri(m), "/3311");
   EXPECT_EQ(m.contentFormat(), formats::kTlv);
   // Object instance 7 wrapping resource 5850 = false.
   EXPECT_EQ(m.payload, (std::vector<std::uint8_t>{0x04, 0x07, 0xe1, 0x16, 0xda, 0x00}));
-  auto senml = build(DeviceRequest::create(3311, light), client("1.1", {110}));
+  auto senml = build(operations::DeviceRequest::create(3311, light), client("1.1", {110}));
   EXPECT_EQ(senml.payloadString(), R"([{"bn":"/3311/","n":"7/5850","vb":false}])");
 }
 
 TEST(RequestBuilder, DeleteIsDeleteOnTheInstance) {
-  auto m = build(DeviceRequest::remove(Path(3311, 1)), client("1.1"));
+  auto m = build(operations::DeviceRequest::remove(Path(3311, 1)), client("1.1"));
   EXPECT_EQ(m.code, coap::codes::Delete);
   EXPECT_EQ(uri(m), "/3311/1");
-  EXPECT_FALSE(buildRequest(DeviceRequest::remove(Path(3311)), client("1.1"), model::ObjectModel::builtIn()).ok());
+  EXPECT_FALSE(buildRequest(operations::DeviceRequest::remove(Path(3311)), client("1.1"), model::ObjectModel::builtIn()).ok());
 }
 
 TEST(RequestBuilder, ReadCompositeIsFetchOnTheRootWithAPathList) {
-  auto m = build(DeviceRequest::readComposite({Path(3, 0, 9), Path(3303, 0)}), client("1.1", {110}));
+  auto m = build(operations::DeviceRequest::readComposite({Path(3, 0, 9), Path(3303, 0)}), client("1.1", {110}));
   EXPECT_EQ(m.code, coap::codes::Fetch);
   EXPECT_EQ(uri(m), "/");
   EXPECT_EQ(m.contentFormat(), formats::kSenmlJson);
@@ -181,7 +181,7 @@ TEST(RequestBuilder, ReadCompositeIsFetchOnTheRootWithAPathList) {
 }
 
 TEST(RequestBuilder, CompositeOperationsAreRefusedFor10Clients) {
-  auto m = buildRequest(DeviceRequest::readComposite({Path(3, 0, 9)}), client("1.0"),
+  auto m = buildRequest(operations::DeviceRequest::readComposite({Path(3, 0, 9)}), client("1.0"),
                         model::ObjectModel::builtIn());
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("1.1"), std::string::npos);
@@ -191,7 +191,7 @@ TEST(RequestBuilder, WriteCompositeIsIPatchWithValues) {
   model::NodesByPath nodes;
   nodes.emplace(Path(3311, 0, 5850), Resource::single(5850, Value::boolean(true)));
   nodes.emplace(Path(1, 0, 1), Resource::single(1, Value::integer(60)));
-  auto m = build(DeviceRequest::writeComposite(nodes), client("1.1", {110}));
+  auto m = build(operations::DeviceRequest::writeComposite(nodes), client("1.1", {110}));
   EXPECT_EQ(m.code, coap::codes::IPatch);
   EXPECT_EQ(uri(m), "/");
   EXPECT_EQ(m.contentFormat(), formats::kSenmlJson);
@@ -200,11 +200,11 @@ TEST(RequestBuilder, WriteCompositeIsIPatchWithValues) {
 
 TEST(RequestBuilder, ObserveAndActiveCancelCarryObserveZeroAndOne) {
   const std::vector<std::uint8_t> token{1, 2, 3, 4};
-  auto obs = build(DeviceRequest::observe(Path(3303, 0, 5700)), client("1.1"));
+  auto obs = build(operations::DeviceRequest::observe(Path(3303, 0, 5700)), client("1.1"));
   EXPECT_EQ(obs.code, coap::codes::Get);
   EXPECT_EQ(obs.observe(), 0u);
   EXPECT_EQ(obs.accept(), formats::kSenmlCbor);
-  auto cancel = buildRequest(DeviceRequest::cancelObserve(Path(3303, 0, 5700)), client("1.1"),
+  auto cancel = buildRequest(operations::DeviceRequest::cancelObserve(Path(3303, 0, 5700)), client("1.1"),
                              model::ObjectModel::builtIn(), token);
   ASSERT_TRUE(cancel.ok());
   EXPECT_EQ(cancel->observe(), 1u);
@@ -213,30 +213,30 @@ TEST(RequestBuilder, ObserveAndActiveCancelCarryObserveZeroAndOne) {
 }
 
 TEST(RequestBuilder, ObserveCompositeIsFetchWithObserve) {
-  auto obs = build(DeviceRequest::observeComposite({Path(3303, 0, 5700), Path(3, 0, 9)}), client("1.1"));
+  auto obs = build(operations::DeviceRequest::observeComposite({Path(3303, 0, 5700), Path(3, 0, 9)}), client("1.1"));
   EXPECT_EQ(obs.code, coap::codes::Fetch);
   EXPECT_EQ(obs.observe(), 0u);
   EXPECT_EQ(obs.contentFormat(), formats::kSenmlCbor);
   EXPECT_EQ(obs.accept(), formats::kSenmlCbor);
-  auto cancel = build(DeviceRequest::cancelObserveComposite({Path(3303, 0, 5700)}), client("1.1"));
+  auto cancel = build(operations::DeviceRequest::cancelObserveComposite({Path(3303, 0, 5700)}), client("1.1"));
   EXPECT_EQ(cancel.code, coap::codes::Fetch);
   EXPECT_EQ(cancel.observe(), 1u);
 }
 
 TEST(RequestBuilder, LwM2mCborCompositeSendsItsPathListAsSenmlCbor) {
-  auto m = build(DeviceRequest::readComposite({Path(3, 0, 9)}), client("1.2", {11544}));
+  auto m = build(operations::DeviceRequest::readComposite({Path(3, 0, 9)}), client("1.2", {11544}));
   EXPECT_EQ(m.contentFormat(), formats::kSenmlCbor);
   EXPECT_EQ(m.accept(), formats::kLwm2mCbor);
 }
 
 TEST(RequestBuilder, ExplicitFormatOverridesTheChoice) {
-  auto r = DeviceRequest::read(Path(3, 0, 9));
+  auto r = operations::DeviceRequest::read(Path(3, 0, 9));
   r.format = formats::kText;
   EXPECT_EQ(build(r, client("1.1")).accept(), formats::kText);
 }
 
 TEST(RequestBuilder, AWriteWithoutValueOrAtTheWrongLevelIsRefused) {
-  DeviceRequest r = DeviceRequest::writeReplace(Path(3, 0), Resource::single(1, Value::string("x")));
+  operations::DeviceRequest r = operations::DeviceRequest::writeReplace(Path(3, 0), Resource::single(1, Value::string("x")));
   auto m = buildRequest(r, client("1.1"), model::ObjectModel::builtIn());
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("/3/0"), std::string::npos);

@@ -60,8 +60,8 @@ class RequestSenderTest : public ::testing::Test {
 
   // Observes /3303/0/5700 of `ep` and has the device accept; returns the request.
   coap::Message observeTemperature(const std::string& ep, const coap::Peer& from) {
-    std::optional<DeviceResponse> out;
-    auto request = send(ep, DeviceRequest::observe(Path(3303, 0, 5700)), out);
+    std::optional<operations::DeviceResponse> out;
+    auto request = send(ep, operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
     answer(from, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
     EXPECT_TRUE(out && out->ok());
     return request;
@@ -79,8 +79,8 @@ class RequestSenderTest : public ::testing::Test {
   }
 
   // Sends and returns the request as it left, with a slot for the answer.
-  coap::Message send(const std::string& ep, DeviceRequest request, std::optional<DeviceResponse>& out) {
-    sender_.send(ep, std::move(request), [&out](DeviceResponse r) { out = std::move(r); });
+  coap::Message send(const std::string& ep, operations::DeviceRequest request, std::optional<operations::DeviceResponse>& out) {
+    sender_.send(ep, std::move(request), [&out](operations::DeviceResponse r) { out = std::move(r); });
     return transport_.sent.empty() ? coap::Message{} : transport_.sent.back().message();
   }
 
@@ -127,8 +127,8 @@ class RequestSenderTest : public ::testing::Test {
 
 TEST_F(RequestSenderTest, ReadGoesToTheRegisteredPeerAndComesBackDecoded) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::read(Path(3, 0, 9)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::read(Path(3, 0, 9)), out);
   EXPECT_EQ(transport_.sent.back().to, device_);
   EXPECT_EQ(request.accept(), formats::kSenmlJson);
   EXPECT_FALSE(out) << "never called from inside send";
@@ -140,61 +140,61 @@ TEST_F(RequestSenderTest, ReadGoesToTheRegisteredPeerAndComesBackDecoded) {
 }
 
 TEST_F(RequestSenderTest, UnknownEndpointIsNotRegistered) {
-  std::optional<DeviceResponse> out;
-  send("ghost", DeviceRequest::read(Path(3, 0, 9)), out);
+  std::optional<operations::DeviceResponse> out;
+  send("ghost", operations::DeviceRequest::read(Path(3, 0, 9)), out);
   EXPECT_TRUE(transport_.sent.empty());
   EXPECT_FALSE(out);
   clock_.runDue();
   ASSERT_TRUE(out);
-  EXPECT_EQ(out->outcome, Outcome::NotRegistered);
+  EXPECT_EQ(out->outcome, operations::Outcome::NotRegistered);
   EXPECT_NE(out->reason.find("ghost"), std::string::npos);
 }
 
 TEST_F(RequestSenderTest, ARequestThatCannotBeExpressedIsABadRequest) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  send("boiler", DeviceRequest::execute(Path(3, 0)), out);
+  std::optional<operations::DeviceResponse> out;
+  send("boiler", operations::DeviceRequest::execute(Path(3, 0)), out);
   clock_.runDue();
   ASSERT_TRUE(out);
-  EXPECT_EQ(out->outcome, Outcome::BadRequest);
+  EXPECT_EQ(out->outcome, operations::Outcome::BadRequest);
 }
 
 TEST_F(RequestSenderTest, ADeadDeviceTimesOutWithoutDelayingAnother) {
   const auto alive = peerAt("10.0.0.8", 40000);
   registerDevice("dead", device_);
   registerDevice("alive", alive);
-  std::optional<DeviceResponse> deadOut, aliveOut;
-  auto slow = DeviceRequest::read(Path(3, 0, 9));
+  std::optional<operations::DeviceResponse> deadOut, aliveOut;
+  auto slow = operations::DeviceRequest::read(Path(3, 0, 9));
   slow.timeout = 5s;
   send("dead", slow, deadOut);
-  auto request = send("alive", DeviceRequest::read(Path(3, 0, 9)), aliveOut);
+  auto request = send("alive", operations::DeviceRequest::read(Path(3, 0, 9)), aliveOut);
   clock_.advance(100ms);
   answer(alive, request, coap::codes::Content, R"([{"bn":"/3/0/9","v":50}])");
   ASSERT_TRUE(aliveOut && aliveOut->ok());
   EXPECT_FALSE(deadOut);
   clock_.advance(5s);
   ASSERT_TRUE(deadOut);
-  EXPECT_EQ(deadOut->outcome, Outcome::Timeout);
+  EXPECT_EQ(deadOut->outcome, operations::Outcome::Timeout);
   EXPECT_EQ(sender_.pending(), 0u);
 }
 
 TEST_F(RequestSenderTest, ResetIsReported) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::read(Path(3, 0, 9)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::read(Path(3, 0, 9)), out);
   coap::Message rst;
   rst.type = coap::MessageType::Reset;
   rst.messageId = request.messageId;
   transport_.inject(device_, rst);
   clock_.runDue();
   ASSERT_TRUE(out);
-  EXPECT_EQ(out->outcome, Outcome::Reset);
+  EXPECT_EQ(out->outcome, operations::Outcome::Reset);
 }
 
 TEST_F(RequestSenderTest, ObserveDeliversNotificationsInOrderAndDropsStaleOnes) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
   EXPECT_EQ(request.observe(), 0u);
   answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 5);
   ASSERT_TRUE(out && out->ok());
@@ -213,24 +213,24 @@ TEST_F(RequestSenderTest, ObserveDeliversNotificationsInOrderAndDropsStaleOnes) 
 
 TEST_F(RequestSenderTest, NotificationFromANewAddressRebindsTheDevice) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
   answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
   const auto moved = peerAt("10.0.0.7", 50123);
   notify(moved, request, 2, R"([{"bn":"/3303/0/5700","v":21}])");
   ASSERT_EQ(recorder_.events.size(), 1u);
   EXPECT_EQ(rd_.registrations().findByEndpoint("boiler")->peer, moved);
-  std::optional<DeviceResponse> read;
-  send("boiler", DeviceRequest::read(Path(3, 0, 9)), read);
+  std::optional<operations::DeviceResponse> read;
+  send("boiler", operations::DeviceRequest::read(Path(3, 0, 9)), read);
   EXPECT_EQ(transport_.sent.back().to, moved);
 }
 
 TEST_F(RequestSenderTest, ActiveCancelReusesTheTokenAndLaterNotificationsGetReset) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out, cancelled;
-  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out, cancelled;
+  auto request = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
   answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
-  auto cancel = send("boiler", DeviceRequest::cancelObserve(Path(3303, 0, 5700)), cancelled);
+  auto cancel = send("boiler", operations::DeviceRequest::cancelObserve(Path(3303, 0, 5700)), cancelled);
   EXPECT_EQ(cancel.code, coap::codes::Get);
   EXPECT_EQ(cancel.observe(), 1u);
   EXPECT_EQ(cancel.token, request.token);
@@ -246,17 +246,17 @@ TEST_F(RequestSenderTest, ActiveCancelReusesTheTokenAndLaterNotificationsGetRese
 
 TEST_F(RequestSenderTest, CancelWithoutObservationIsABadRequest) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  send("boiler", DeviceRequest::cancelObserve(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out;
+  send("boiler", operations::DeviceRequest::cancelObserve(Path(3303, 0, 5700)), out);
   clock_.runDue();
   ASSERT_TRUE(out);
-  EXPECT_EQ(out->outcome, Outcome::BadRequest);
+  EXPECT_EQ(out->outcome, operations::Outcome::BadRequest);
 }
 
 TEST_F(RequestSenderTest, PassiveCancelForgetsTheTokenSoTheDeviceGetsReset) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
   answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
   EXPECT_TRUE(observations_.forget("boiler", {Path(3303, 0, 5700)}));
   const auto before = transport_.sent.size();
@@ -268,10 +268,10 @@ TEST_F(RequestSenderTest, PassiveCancelForgetsTheTokenSoTheDeviceGetsReset) {
 
 TEST_F(RequestSenderTest, ANewObservationOfTheSamePathReplacesTheOld) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> first, second;
-  auto r1 = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), first);
+  std::optional<operations::DeviceResponse> first, second;
+  auto r1 = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), first);
   answer(device_, r1, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
-  auto r2 = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), second);
+  auto r2 = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), second);
   EXPECT_NE(r1.token, r2.token);
   answer(device_, r2, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
   EXPECT_EQ(observations_.count("boiler"), 1u);
@@ -284,8 +284,8 @@ TEST_F(RequestSenderTest, ANewObservationOfTheSamePathReplacesTheOld) {
 
 TEST_F(RequestSenderTest, ReRegistrationClearsTheDevicesObservations) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
   answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
   registerDevice("boiler", device_);
   EXPECT_EQ(observations_.count("boiler"), 0u);
@@ -295,8 +295,8 @@ TEST_F(RequestSenderTest, ReRegistrationClearsTheDevicesObservations) {
 
 TEST_F(RequestSenderTest, AnErrorNotificationEndsTheObservation) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::observe(Path(3303, 0, 5700)), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::observe(Path(3303, 0, 5700)), out);
   answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
   notify(device_, request, 2, "", coap::codes::NotFound);
   EXPECT_TRUE(recorder_.events.empty());
@@ -307,8 +307,8 @@ TEST_F(RequestSenderTest, AnErrorNotificationEndsTheObservation) {
 
 TEST_F(RequestSenderTest, ObserveCompositeNotificationsCarryEveryPath) {
   registerDevice("boiler", device_);
-  std::optional<DeviceResponse> out;
-  auto request = send("boiler", DeviceRequest::observeComposite({Path(3303, 0, 5700), Path(3, 0, 9)}), out);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::observeComposite({Path(3303, 0, 5700), Path(3, 0, 9)}), out);
   EXPECT_EQ(request.code, coap::codes::Fetch);
   answer(device_, request, coap::codes::Content, R"([{"n":"/3303/0/5700","v":20.5},{"n":"/3/0/9","v":80}])", 1);
   ASSERT_TRUE(out && out->ok()) << (out ? out->reason : "");
@@ -317,8 +317,8 @@ TEST_F(RequestSenderTest, ObserveCompositeNotificationsCarryEveryPath) {
   ASSERT_EQ(recorder_.events.size(), 1u);
   EXPECT_TRUE(recorder_.events[0].composite);
   EXPECT_EQ(recorder_.events[0].values.nodes.at(Path(3, 0, 9)).resource()->value(), Value::integer(79));
-  std::optional<DeviceResponse> cancelled;
-  auto cancel = send("boiler", DeviceRequest::cancelObserveComposite({Path(3, 0, 9), Path(3303, 0, 5700)}), cancelled);
+  std::optional<operations::DeviceResponse> cancelled;
+  auto cancel = send("boiler", operations::DeviceRequest::cancelObserveComposite({Path(3, 0, 9), Path(3303, 0, 5700)}), cancelled);
   EXPECT_EQ(cancel.code, coap::codes::Fetch);
   EXPECT_EQ(cancel.observe(), 1u);
   EXPECT_EQ(cancel.token, request.token);
@@ -328,7 +328,7 @@ TEST_F(RequestSenderTest, ARestoredObservationKeepsDeliveringNotifications) {
   registerDevice("boiler", device_);
   Observation kept;
   kept.endpoint = "boiler";
-  kept.request = DeviceRequest::observe(Path(3303, 0, 5700));
+  kept.request = operations::DeviceRequest::observe(Path(3303, 0, 5700));
   kept.token = {9, 9, 9, 9};
   kept.client = ClientProfile::of(*rd_.registrations().findByEndpoint("boiler"));
   observations_.restore(kept);
@@ -358,8 +358,8 @@ TEST_F(RequestSenderTest, ListenersHearAnObservationAddedAndReplaced) {
 TEST_F(RequestSenderTest, ListenersHearActiveAndPassiveCancels) {
   registerDevice("boiler", device_);
   auto observed = observeTemperature("boiler", device_);
-  std::optional<DeviceResponse> cancelled;
-  send("boiler", DeviceRequest::cancelObserve(Path(3303, 0, 5700)), cancelled);
+  std::optional<operations::DeviceResponse> cancelled;
+  send("boiler", operations::DeviceRequest::cancelObserve(Path(3303, 0, 5700)), cancelled);
   EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 cancelled");
   EXPECT_EQ(lifecycle_.tokens.back(), observed.token);
   observeTemperature("boiler", device_);
@@ -410,7 +410,7 @@ TEST_F(RequestSenderTest, RestoreIsSilentAndRefusesAnotherRegistration) {
   Observation kept;
   kept.endpoint = "boiler";
   kept.registrationId = "not-the-current-one";
-  kept.request = DeviceRequest::observe(Path(3303, 0, 5700));
+  kept.request = operations::DeviceRequest::observe(Path(3303, 0, 5700));
   kept.token = {7, 7, 7, 7};
   EXPECT_FALSE(observations_.restore(kept));
   EXPECT_EQ(observations_.count("boiler"), 0u);

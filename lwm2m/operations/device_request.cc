@@ -1,41 +1,8 @@
-#include "lwm2m/server/device_request.h"
+#include "lwm2m/operations/device_request.h"
 
 #include <utility>
 
-namespace lwm2m::server {
-
-std::string_view operationName(Operation op) {
-  switch (op) {
-    case Operation::Read: return "read";
-    case Operation::Discover: return "discover";
-    case Operation::WriteReplace: return "write-replace";
-    case Operation::WriteUpdate: return "write-update";
-    case Operation::WriteAttributes: return "write-attributes";
-    case Operation::Execute: return "execute";
-    case Operation::Create: return "create";
-    case Operation::Delete: return "delete";
-    case Operation::ReadComposite: return "read-composite";
-    case Operation::WriteComposite: return "write-composite";
-    case Operation::Observe: return "observe";
-    case Operation::CancelObserve: return "cancel-observe";
-    case Operation::ObserveComposite: return "observe-composite";
-    case Operation::CancelObserveComposite: return "cancel-observe-composite";
-  }
-  return "unknown";
-}
-
-std::string_view outcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::Success: return "success";
-    case Outcome::DeviceError: return "device-error";
-    case Outcome::Timeout: return "timeout";
-    case Outcome::Reset: return "reset";
-    case Outcome::NotRegistered: return "not-registered";
-    case Outcome::BadRequest: return "bad-request";
-    case Outcome::InvalidResponse: return "invalid-response";
-  }
-  return "unknown";
-}
+namespace lwm2m::operations {
 
 namespace {
 
@@ -54,6 +21,16 @@ DeviceRequest over(Operation op, std::vector<model::Path> paths) {
 }
 
 }  // namespace
+
+std::vector<model::Path> DeviceRequest::targets() const {
+  if (operation == Operation::WriteComposite) {
+    std::vector<model::Path> out;
+    for (const auto& [path, node] : nodes) out.push_back(path);
+    return out;
+  }
+  if (isComposite(operation)) return paths;
+  return {path};
+}
 
 DeviceRequest DeviceRequest::read(model::Path path) { return at(Operation::Read, path); }
 DeviceRequest DeviceRequest::discover(model::Path path) { return at(Operation::Discover, path); }
@@ -114,11 +91,4 @@ DeviceRequest DeviceRequest::cancelObserveComposite(std::vector<model::Path> pat
   return over(Operation::CancelObserveComposite, std::move(paths));
 }
 
-DeviceResponse DeviceResponse::failure(Outcome outcome, std::string reason) {
-  DeviceResponse r;
-  r.outcome = outcome;
-  r.reason = std::move(reason);
-  return r;
-}
-
-}  // namespace lwm2m::server
+}  // namespace lwm2m::operations

@@ -1,0 +1,71 @@
+#include <iterator>
+
+#include "lwm2m/formats/link_format.h"
+#include "mapping/device_event.h"
+
+namespace lwm2m::mapping {
+namespace api = gateway::api;
+namespace {
+
+RegistrationFacts registrationFacts(const api::DeviceInfo& d) {
+  RegistrationFacts f;
+  f.registrationId = d.registrationId;
+  f.address = d.address;
+  f.lifetimeSeconds = d.lifetimeSeconds;
+  f.lwm2mVersion = d.lwm2mVersion;
+  f.binding = d.binding;
+  f.queueMode = d.queueMode;
+  f.smsNumber = d.smsNumber;
+  f.alternatePath = d.rootPath;
+  for (const auto& link : d.objectLinks) {
+    // The root link and links outside the object tree are not objects.
+    if (link.path == "/" || link.path == d.rootPath) continue;
+    auto path = model::Path::parse(link.path);
+    if (path && !path->isRoot()) f.objectLinks.push_back(*path);
+  }
+  return f;
+}
+
+void commandFacts(const api::CommandInfo& c, DeviceEvent& out) {
+  out.requestId = c.requestId;
+  out.reply = c.reply;
+  out.error = c.reason;
+  out.operation = c.request.operation;
+  if (out.requestPath.isRoot()) {
+    const auto targets = c.request.targets();
+    if (!targets.empty()) out.requestPath = targets.front();
+  }
+  if (!c.response) return;
+  const operations::DeviceResponse& r = *c.response;
+  out.outcome = r.outcome;
+  out.code = r.code;
+  if (!r.ok()) out.error = r.reason;
+  for (const auto& link : r.links) out.links.push_back(formats::encodeLinkFormat({link}));
+}
+
+}  // namespace
+
+DeviceEvent viewOf(const api::DeviceEvent& e, const std::string& gatewayId) {
+  DeviceEvent out;
+  out.kind = e.kind;
+  out.endpoint = e.device.endpoint;
+  out.gateway = gatewayId;
+  out.timestamp = std::chrono::duration<double>(e.at.time_since_epoch()).count();
+  out.registration = registrationFacts(e.device);
+  for (const auto& stamp : e.values) {
+    auto records = model::toRecords(stamp.nodes, stamp.time);
+    out.values.insert(out.values.end(), std::make_move_iterator(records.begin()),
+                      std::make_move_iterator(records.end()));
+  }
+  if (!e.paths.empty()) out.requestPath = e.paths.front();
+  out.sequence = e.sequence;
+  if (e.command) commandFacts(*e.command, out);
+  return out;
+}
+
+bool answered(const DeviceEvent& event) {
+  return event.outcome != operations::Outcome::Timeout && event.outcome != operations::Outcome::Reset &&
+         !event.code.empty();
+}
+
+}  // namespace lwm2m::mapping

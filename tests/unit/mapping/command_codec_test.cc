@@ -1,0 +1,126 @@
+// The one JSON command codec (MQTT json style and REST): every operation,
+// every value type, the errors that name the problem.
+#include <gtest/gtest.h>
+
+#include "mapping/command_codec.h"
+
+namespace lwm2m::mapping {
+namespace {
+
+using model::Path;
+using model::Value;
+using operations::DeviceRequest;
+using operations::Operation;
+
+const model::ObjectModel& testModel() {
+  static const model::ObjectModel m = model::ObjectModel::builtIn();
+  return m;
+}
+
+DeviceRequest ok(const std::string& json) {
+  auto r = decodeCommand(json, testModel());
+  EXPECT_TRUE(r.ok()) << json << ": " << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : DeviceRequest{};
+}
+
+std::string problem(const std::string& json) {
+  auto r = decodeCommand(json, testModel());
+  EXPECT_FALSE(r.ok()) << json;
+  if (r.ok()) return {};
+  EXPECT_EQ(r.error().code, ErrorCode::Invalid);
+  return r.error().message;
+}
+
+const Value& single(const DeviceRequest& r) { return r.node->resource()->value(); }
+
+TEST(CommandCodec, EveryOperationDecodesToItsRequest) {
+  EXPECT_EQ(ok(R"({"operation":"read","path":"/3/0"})"), DeviceRequest::read(Path(3, 0)));
+  EXPECT_EQ(ok(R"({"operation":"discover","path":"/3"})"), DeviceRequest::discover(Path(3)));
+  EXPECT_EQ(ok(R"({"operation":"observe","path":"/3303/0/5700"})"), DeviceRequest::observe(Path(3303, 0, 5700)));
+  EXPECT_EQ(ok(R"({"operation":"cancel-observe","path":"/3/0/9"})"), DeviceRequest::cancelObserve(Path(3, 0, 9)));
+  EXPECT_EQ(ok(R"({"operation":"delete","path":"/3303/1"})"), DeviceRequest::remove(Path(3303, 1)));
+  EXPECT_EQ(ok(R"({"operation":"execute","path":"/3/0/4","arguments":"0='a'"})"),
+            DeviceRequest::execute(Path(3, 0, 4), "0='a'"));
+  EXPECT_EQ(ok(R"({"operation":"read-composite","paths":["/3/0/0","/1/0/1"]})"),
+            DeviceRequest::readComposite({Path(3, 0, 0), Path(1, 0, 1)}));
+  EXPECT_EQ(ok(R"({"operation":"observe-composite","paths":["/3/0/0"]})"),
+            DeviceRequest::observeComposite({Path(3, 0, 0)}));
+  EXPECT_EQ(ok(R"({"operation":"cancel-observe-composite","paths":["/3/0/0"]})"),
+            DeviceRequest::cancelObserveComposite({Path(3, 0, 0)}));
+  EXPECT_EQ(ok(R"({"operation":"write","path":"/3/0/14","value":"+02"})").operation, Operation::WriteReplace);
+  EXPECT_EQ(ok(R"({"operation":"write","path":"/3303/0","values":{"5750":"x"},"partial":true})").operation,
+            Operation::WriteUpdate);
+  EXPECT_EQ(ok(R"({"operation":"write-update","path":"/3303/0","values":{"5750":"x"}})").operation,
+            Operation::WriteUpdate);
+  const auto composite = ok(R"({"operation":"write-composite","values":{"/3/0/14":"+1","/1/0/1":60}})");
+  EXPECT_EQ(composite.operation, Operation::WriteComposite);
+  EXPECT_EQ(composite.nodes.size(), 2u);
+  const auto create = ok(R"({"operation":"create","path":"/3303","instance":5,"values":{"5750":"attic"}})");
+  EXPECT_EQ(create.operation, Operation::Create);
+  EXPECT_EQ(create.node->object()->instances().begin()->first, 5);
+  const auto attrs = ok(R"({"operation":"write-attributes","path":"/3303/0/5700",
+                            "attributes":{"pmin":10,"pmax":"60","st":0.5,"edge":true,"con":0,"hqmax":4,"lt":null}})");
+  EXPECT_EQ(attrs.attributes.minPeriod, 10u);
+  EXPECT_EQ(attrs.attributes.maxPeriod, 60u);
+  EXPECT_EQ(attrs.attributes.step, 0.5);
+  EXPECT_EQ(attrs.attributes.edge, true);
+  EXPECT_EQ(attrs.attributes.confirmable, false);
+  EXPECT_EQ(attrs.attributes.historicalQueueMax, 4u);
+  EXPECT_EQ(attrs.attributes.clear, std::vector<std::string>{"lt"});
+}
+
+TEST(CommandCodec, ValuesAreTypedByTheObjectModel) {
+  EXPECT_EQ(single(ok(R"({"operation":"write","path":"/3/0/14","value":"+02"})")), Value::string("+02"));
+  EXPECT_EQ(single(ok(R"({"operation":"write","path":"/1/0/1","value":"300"})")), Value::integer(300));
+  EXPECT_EQ(single(ok(R"({"operation":"write","path":"/3/0/13","value":1700000000})")), Value::time(1700000000));
+  EXPECT_EQ(single(ok(R"({"operation":"write","path":"/1/0/6","value":true})")), Value::boolean(true));
+  EXPECT_EQ(single(ok(R"({"operation":"write","path":"/3303/0/5700","value":21})")).type(), model::DataType::Float);
+  EXPECT_EQ(single(ok(R"({"operation":"write","path":"/5/0/0","value":"AAEC"})")),
+            Value::opaque(model::Bytes{0, 1, 2}));
+  const auto multi = ok(R"({"operation":"write","path":"/3/0/7","values":{"0":3800,"1":5000}})");
+  ASSERT_TRUE(multi.node->resource()->isMultiple());
+  EXPECT_EQ(multi.node->resource()->instances().size(), 2u);
+}
+
+TEST(CommandCodec, ErrorsNameTheProblem) {
+  EXPECT_NE(problem("{").find("bad JSON"), std::string::npos);
+  EXPECT_NE(problem("[1]").find("JSON object"), std::string::npos);
+  EXPECT_NE(problem(R"({"path":"/3/0"})").find("operation"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"fly","path":"/3/0"})").find("unknown operation 'fly'"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"read","path":"/x"})").find("bad path"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"read","path":"/31024/0"})").find("not in the object model"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"write","path":"/1/0/1","value":"many"})").find("/1/0/1"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"write","path":"/3/0/14"})").find("needs a value"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"execute","path":"/3/0/0"})").find("not executable"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"delete","path":"/3303"})").find("object instance"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"write-attributes","path":"/3/0/9","attributes":{}})").find("at least one"),
+            std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"write-attributes","path":"/3/0/9","attributes":{"pmin":9,"pmax":3}})")
+                .find("pmax"),
+            std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"write-attributes","path":"/3/0/9","attributes":{"fast":1}})")
+                .find("unknown attribute \"fast\""),
+            std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"read","path":"/3/0","ttl":0})").find("ttl"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"read","path":"/3/0","timeout":-1})").find("timeout"), std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"read","path":"/3/0","a":[[[[[[[[[[1]]]]]]]]]]})").find("nested"),
+            std::string::npos);
+}
+
+TEST(CommandCodec, AttributeCodecReadsWhatItWrites) {
+  operations::NotificationAttributes a;
+  ASSERT_TRUE(operations::setAttribute(a, "gt", "30.5").ok());
+  ASSERT_TRUE(operations::setAttribute(a, "epmin", "2").ok());
+  ASSERT_TRUE(operations::setAttribute(a, "edge", "0").ok());
+  ASSERT_TRUE(operations::setAttribute(a, "pmax", "").ok());
+  EXPECT_EQ(operations::toQueryString(a), "gt=30.5&epmin=2&edge=0&pmax");
+  auto back = operations::parseQueryString(operations::toQueryString(a));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, a);
+  EXPECT_FALSE(operations::setAttribute(a, "edge", "2").ok());
+  EXPECT_FALSE(operations::setAttribute(a, "pmin", "-1").ok());
+  EXPECT_FALSE(operations::parseQueryString("pmin=").ok());
+}
+
+}  // namespace
+}  // namespace lwm2m::mapping
