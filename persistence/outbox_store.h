@@ -22,13 +22,13 @@ struct OutboxRecord {
   std::int64_t id = 0;  // store-assigned, strictly increasing: publish order
   std::string topic;
   std::vector<std::uint8_t> payload;
+  int qos = 1;  // 0, 1 or 2
+  bool retain = false;
+  std::int64_t createdAtMs = 0;  // unix ms
   // MQTT 5 properties; empty when absent.
   std::string responseTopic;
   std::string correlationData;  // bytes
   std::string contentType;
-  int qos = 1;  // 0, 1 or 2
-  bool retain = false;
-  std::int64_t createdAtMs = 0;  // unix ms
 
   bool operator==(const OutboxRecord&) const = default;
 };

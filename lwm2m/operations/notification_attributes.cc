@@ -176,8 +176,8 @@ Result<NotificationAttributes> parseQueryString(std::string_view text) {
 
 Result<void> checkAttributes(const NotificationAttributes& a) {
   if (a.minPeriod && a.maxPeriod && *a.minPeriod > *a.maxPeriod) {
-    return fail("pmax (" + std::to_string(*a.maxPeriod) + ") must not be below pmin (" +
-                std::to_string(*a.minPeriod) + ")");
+    return fail("pmax must not be below pmin (pmin " + std::to_string(*a.minPeriod) + ", pmax " +
+                std::to_string(*a.maxPeriod) + ")");
   }
   if (a.minEvalPeriod && a.maxEvalPeriod && *a.minEvalPeriod > *a.maxEvalPeriod) {
     return fail("epmax must not be below epmin");

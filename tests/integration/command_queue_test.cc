@@ -122,7 +122,7 @@ TEST_F(CommandQueue, BadCommandsAreRefusedWithTheReason) {
   auto url = gateway.httpUrl("/api/v1/devices/x/commands");
   auto notJson = httpSend("POST", url, "{nope");
   EXPECT_EQ(notJson.status, 400);
-  EXPECT_NE(notJson.body.find("not valid JSON"), std::string::npos) << notJson.body;
+  EXPECT_NE(notJson.body.find("bad JSON at offset 1"), std::string::npos) << notJson.body;
   auto badPath = httpSend("POST", url, R"({"operation":"read","path":"/3/65535"})");
   EXPECT_EQ(badPath.status, 400);
   EXPECT_NE(badPath.body.find("path"), std::string::npos) << badPath.body;

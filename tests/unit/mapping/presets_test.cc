@@ -180,8 +180,10 @@ TEST(EmqxPreset, DecodesEveryDocumentedMsgType) {
   }
   auto batch = emqxCommand(rules, cases[1].payload);
   ASSERT_EQ(testing::valuesOf(batch.command).size(), 2u);
-  EXPECT_EQ(testing::valuesOf(batch.command)[0].path, path("/3/0/14"));
-  EXPECT_EQ(testing::valuesOf(batch.command)[1].value, Value::time(1700000000));
+  // In path order, as the request's node holds them.
+  EXPECT_EQ(testing::valuesOf(batch.command)[0].path, path("/3/0/13"));
+  EXPECT_EQ(testing::valuesOf(batch.command)[0].value, Value::time(1700000000));
+  EXPECT_EQ(testing::valuesOf(batch.command)[1].path, path("/3/0/14"));
   auto attributes = emqxCommand(rules, cases[2].payload).command.request.attributes;
   EXPECT_EQ(attributes.minPeriod, 1u);
   EXPECT_EQ(attributes.maxPeriod, 60u);
