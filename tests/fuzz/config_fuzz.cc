@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/config.h"
+#include "gateway/daemon/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

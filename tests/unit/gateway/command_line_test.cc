@@ -1,4 +1,4 @@
-#include "gateway/command_line.h"
+#include "gateway/daemon/command_line.h"
 
 #include <gtest/gtest.h>
 

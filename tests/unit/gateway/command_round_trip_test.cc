@@ -4,7 +4,7 @@
 // previous version (a JSON body) still read.
 #include <gtest/gtest.h>
 
-#include "gateway/legacy_queue_rows.h"
+#include "gateway/core/legacy_queue_rows.h"
 #include "mapping/command_codec.h"
 #include "mapping/commands.h"
 #include "mapping/rule_loader.h"

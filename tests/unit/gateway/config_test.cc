@@ -1,4 +1,4 @@
-#include "gateway/config.h"
+#include "gateway/daemon/config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gateway/logging.h"
+#include "gateway/daemon/logging.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>

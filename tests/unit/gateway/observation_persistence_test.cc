@@ -3,11 +3,11 @@
 // second server on the same database file restores them, and the device's
 // next notification (same token) is recognised there.
 
-#include "gateway/observation_persistence.h"
+#include "gateway/core/observation_persistence.h"
 
 #include <gtest/gtest.h>
 
-#include "gateway/registration_persistence.h"
+#include "gateway/core/registration_persistence.h"
 #include "lwm2m/coap/manual_scheduler.h"
 #include "lwm2m/server/request_sender.h"
 #include "tests/unit/lwm2m/coap/fake_transport.h"

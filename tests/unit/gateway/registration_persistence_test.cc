@@ -1,8 +1,8 @@
-#include "gateway/registration_persistence.h"
+#include "gateway/core/registration_persistence.h"
 
 #include <gtest/gtest.h>
 
-#include "gateway/device_registry.h"
+#include "gateway/core/device_registry.h"
 #include "lwm2m/coap/manual_scheduler.h"
 
 namespace lwm2m::gateway {

@@ -1,8 +1,8 @@
-#include "gateway/request_queue.h"
+#include "gateway/core/request_queue.h"
 
 #include <gtest/gtest.h>
 
-#include "gateway/device_presence.h"
+#include "gateway/core/device_presence.h"
 #include "lwm2m/coap/manual_scheduler.h"
 
 namespace lwm2m::gateway {

@@ -1,8 +1,8 @@
-#include "gateway/device_event_fanout.h"
+#include "gateway/core/device_event_fanout.h"
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/device_registry.h"
+#include "gateway/core/device_registry.h"
 
 namespace lwm2m::gateway {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "gateway/api/device_events.h"
-#include "gateway/device_presence.h"
+#include "gateway/core/device_presence.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/server/registration_interface.h"
 

@@ -1,5 +1,5 @@
 // Value checks of the configuration, shared by the YAML loader and the command line.
-#include "gateway/config.h"
+#include "gateway/daemon/config.h"
 
 #include <arpa/inet.h>
 

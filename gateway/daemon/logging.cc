@@ -1,4 +1,4 @@
-#include "gateway/logging.h"
+#include "gateway/daemon/logging.h"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>

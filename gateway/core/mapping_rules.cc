@@ -1,4 +1,4 @@
-#include "gateway/mapping_rules.h"
+#include "gateway/core/mapping_rules.h"
 
 #include <spdlog/spdlog.h>
 

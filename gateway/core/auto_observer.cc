@@ -1,8 +1,8 @@
-#include "gateway/auto_observer.h"
+#include "gateway/core/auto_observer.h"
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/device_registry.h"
+#include "gateway/core/device_registry.h"
 #include "mapping/command_codec.h"
 #include "mapping/router.h"
 

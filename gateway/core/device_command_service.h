@@ -10,8 +10,8 @@
 #include "gateway/api/device_ops.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_events.h"
-#include "gateway/device_presence.h"
-#include "gateway/request_queue.h"
+#include "gateway/core/device_presence.h"
+#include "gateway/core/request_queue.h"
 #include "lwm2m/server/request_sender.h"
 
 namespace lwm2m::gateway {

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "gateway/config.h"
+#include "gateway/daemon/config.h"
 
 namespace lwm2m::gateway {
 

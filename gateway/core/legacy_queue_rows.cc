@@ -1,4 +1,4 @@
-#include "gateway/legacy_queue_rows.h"
+#include "gateway/core/legacy_queue_rows.h"
 
 #include <rapidjson/document.h>
 

@@ -5,10 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/command_line.h"
-#include "gateway/gateway.h"
-#include "gateway/logging.h"
-#include "gateway/mapping_rules.h"
+#include "gateway/daemon/command_line.h"
+#include "gateway/daemon/gateway.h"
+#include "gateway/daemon/logging.h"
+#include "gateway/core/mapping_rules.h"
 
 int main(int argc, char** argv) {
   using lwm2m::gateway::CommandLine;

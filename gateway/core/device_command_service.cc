@@ -1,8 +1,8 @@
-#include "gateway/device_command_service.h"
+#include "gateway/core/device_command_service.h"
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/device_reports.h"
+#include "gateway/core/device_reports.h"
 
 namespace lwm2m::gateway {
 

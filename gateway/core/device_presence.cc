@@ -1,4 +1,4 @@
-#include "gateway/device_presence.h"
+#include "gateway/core/device_presence.h"
 
 namespace lwm2m::gateway {
 

@@ -10,7 +10,7 @@
 
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_events.h"
-#include "gateway/device_presence.h"
+#include "gateway/core/device_presence.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/server/observation_registry.h"
 #include "lwm2m/server/send_handler.h"

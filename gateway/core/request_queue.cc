@@ -1,10 +1,10 @@
-#include "gateway/request_queue.h"
+#include "gateway/core/request_queue.h"
 
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/unix_time.h"
+#include "gateway/core/unix_time.h"
 
 namespace lwm2m::gateway {
 namespace {

@@ -1,5 +1,5 @@
 // lwm2m-gateway's command line with CLI11: defaults < --config file < overrides.
-#include "gateway/command_line.h"
+#include "gateway/daemon/command_line.h"
 
 #include <CLI/CLI.hpp>
 

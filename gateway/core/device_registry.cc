@@ -1,4 +1,4 @@
-#include "gateway/device_registry.h"
+#include "gateway/core/device_registry.h"
 
 #include <charconv>
 

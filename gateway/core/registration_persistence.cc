@@ -1,9 +1,9 @@
-#include "gateway/registration_persistence.h"
+#include "gateway/core/registration_persistence.h"
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/device_registry.h"
-#include "gateway/unix_time.h"
+#include "gateway/core/device_registry.h"
+#include "gateway/core/unix_time.h"
 
 namespace lwm2m::gateway {
 namespace {

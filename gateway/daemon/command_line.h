@@ -5,7 +5,7 @@
 #include <iosfwd>
 #include <string_view>
 
-#include "gateway/config.h"
+#include "gateway/daemon/config.h"
 
 namespace lwm2m::gateway {
 

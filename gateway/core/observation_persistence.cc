@@ -1,4 +1,4 @@
-#include "gateway/observation_persistence.h"
+#include "gateway/core/observation_persistence.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "gateway/unix_time.h"
+#include "gateway/core/unix_time.h"
 
 namespace lwm2m::gateway {
 namespace {

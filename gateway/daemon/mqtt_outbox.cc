@@ -1,4 +1,4 @@
-#include "gateway/mqtt_outbox.h"
+#include "gateway/daemon/mqtt_outbox.h"
 
 #include <spdlog/spdlog.h>
 

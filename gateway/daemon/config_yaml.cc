@@ -16,7 +16,7 @@
 #include <set>
 #include <sstream>
 
-#include "gateway/config.h"
+#include "gateway/daemon/config.h"
 #include "lwm2m/model/value.h"
 
 namespace lwm2m::gateway {

@@ -1,4 +1,4 @@
-#include "gateway/device_reports.h"
+#include "gateway/core/device_reports.h"
 
 #include <spdlog/spdlog.h>
 
