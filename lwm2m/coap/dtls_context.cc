@@ -1,5 +1,6 @@
 #include "lwm2m/coap/dtls_context.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -244,7 +245,7 @@ std::size_t hmac(const std::array<std::uint8_t, 32>& secret, const Peer& peer, s
 
 std::size_t DtlsContext::makeCookie(const Peer& peer, std::span<std::uint8_t> out) const {
   std::uint8_t digest[EVP_MAX_MD_SIZE];
-  const std::size_t length = std::min<std::size_t>(hmac(cookieSecret_, peer, digest), out.size());
+  const std::size_t length = std::min({hmac(cookieSecret_, peer, digest), out.size(), sizeof digest});
   std::memcpy(out.data(), digest, length);
   return length;
 }

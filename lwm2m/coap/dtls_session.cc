@@ -91,7 +91,13 @@ DtlsSession::DtlsSession(SSL* ssl, std::unique_ptr<DtlsPipe> pipe)
   SSL_set_app_data(ssl_, &pipe_->callbacks);
 }
 
-DtlsSession::~DtlsSession() { SSL_free(ssl_); }
+DtlsSession::~DtlsSession() {
+  // OpenSSL marks the session of an SSL freed without a shutdown as not
+  // resumable; a session dropped quietly (the device slept, an idle or
+  // evicted session) must stay resumable. Failed handshakes keep the mark.
+  if (established_ && !failed_) SSL_set_shutdown(ssl_, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  SSL_free(ssl_);
+}
 
 DtlsSession::Progress DtlsSession::receive(std::span<const std::uint8_t> datagram) {
   if (closed_) return Progress{};
@@ -109,6 +115,7 @@ DtlsSession::Progress DtlsSession::drive() {
       const int error = SSL_get_error(ssl_, result);
       if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return progress;
       closed_ = true;
+      failed_ = true;
       progress.failure = failureReason(ssl_, pipe_->callbacks);
       return progress;
     }
@@ -135,6 +142,7 @@ DtlsSession::Progress DtlsSession::readApplicationData(Progress progress) {
       progress.closedByPeer = true;
       SSL_shutdown(ssl_);  // answer with our close_notify
     } else {
+      failed_ = true;
       progress.failure = failureReason(ssl_, pipe_->callbacks);
     }
     break;
@@ -148,6 +156,7 @@ DtlsSession::Progress DtlsSession::retransmit() {
   ERR_clear_error();
   if (DTLSv1_handle_timeout(ssl_) < 0) {
     closed_ = true;
+    failed_ = true;
     progress.failure = "no answer to handshake retransmissions";
   }
   return progress;

@@ -79,6 +79,7 @@ class DtlsSession {
   std::unique_ptr<DtlsPipe> pipe_;
   bool established_ = false;
   bool closed_ = false;
+  bool failed_ = false;
   std::optional<PeerIdentity> identity_;
 };
 

@@ -71,7 +71,9 @@ struct DtlsTransport::Impl {
   }
 
   void sendDatagrams(const Peer& peer, std::vector<Datagram> datagrams) {
-    for (const auto& datagram : datagrams) records.send(peer, datagram);
+    for (const auto& datagram : datagrams) {
+      records.send(peer, datagram);
+    }
   }
 
   void flush(const Peer& peer, Entry& entry) {
@@ -402,7 +404,18 @@ std::optional<PeerIdentity> DtlsTransport::identityOf(const Peer& peer) const {
   return it->second.session->identity();
 }
 
+bool DtlsTransport::hasSession(const Peer& peer) const {
+  auto it = impl_->sessions.find(peer);
+  return it != impl_->sessions.end() && it->second.session->established();
+}
+
 void DtlsTransport::forget(const Peer& peer) { impl_->erase(peer); }
+
+void DtlsTransport::forgetAll() {
+  std::vector<Peer> peers;
+  for (const auto& [peer, entry] : impl_->sessions) peers.push_back(peer);
+  for (const Peer& peer : peers) impl_->erase(peer);
+}
 
 std::size_t DtlsTransport::sessionCount() const { return impl_->sessions.size(); }
 std::size_t DtlsTransport::handshakeCount() const { return impl_->handshakes; }

@@ -65,11 +65,14 @@ class DtlsTransport : public Transport, public PeerIdentities {
   void close() override;
 
   std::optional<PeerIdentity> identityOf(const Peer& peer) const override;
+  // True if `peer` has an established session.
+  bool hasSession(const Peer& peer) const;
 
   // Drops the session with `peer` without close_notify, as a device that
   // slept and lost its address does. A client then resumes it on the next
   // send() with an abbreviated handshake.
   void forget(const Peer& peer);
+  void forgetAll();
 
   std::size_t sessionCount() const;
   std::size_t handshakeCount() const;
