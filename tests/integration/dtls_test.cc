@@ -1,0 +1,167 @@
+// CoAP over DTLS against the real daemon: credentials added with the real
+// `lwm2m-gateway credentials` command, the simulator and libcoap's
+// coap-client-openssl (Debian libcoap3-bin) as DTLS PSK devices, and every
+// refusal with its log line (never containing a key).
+
+#include <fstream>
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/gateway_process.h"
+
+namespace lwm2m::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// libcoap takes the key as text; the gateway's command line takes hex.
+const std::string kKeyText = "s3cret-psk-of-dev";
+std::string hex(const std::string& text) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+std::string coapResponseCode(const std::string& output) {
+  static const std::regex response(R"(t:(ACK|CON|NON) c:([2-5]\.\d\d))");
+  std::string code;
+  std::smatch m;
+  for (auto from = output.cbegin(); std::regex_search(from, output.cend(), m, response); from = m.suffix().first) {
+    code = m[2];
+  }
+  return code;
+}
+
+std::filesystem::path writeConfig() {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("dtls-test-" + std::to_string(::getpid()) + "-" + std::to_string(freeUdpPort()) + ".yaml");
+  std::ofstream(path) << "coaps:\n  handshake_timeout_s: 3\n";
+  return path;
+}
+
+class Dtls : public ::testing::Test {
+ protected:
+  Dtls()
+      : coapsPort_(freeUdpPort()),
+        config_(writeConfig()),
+        gateway_(broker_.uri(), "127.0.0.1",
+                 {"--config", config_.string(), "--coaps", "127.0.0.1:" + std::to_string(coapsPort_)}) {}
+  ~Dtls() override { std::filesystem::remove(config_); }
+
+  CommandResult credentials(std::vector<std::string> args) {
+    std::vector<std::string> argv{LWM2M_GATEWAY_BIN, "credentials", "--data-dir", gateway_.dataDir().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv);
+  }
+  void addPsk(const std::string& endpoint, const std::string& identity, const std::string& keyText) {
+    auto r = credentials({"add", endpoint, "--psk-identity", identity, "--psk-key", hex(keyText)});
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+  }
+  std::string coaps(const std::string& pathAndQuery) {
+    return "coaps://127.0.0.1:" + std::to_string(coapsPort_) + "/" + pathAndQuery;
+  }
+  // A Register with coap-client-openssl; returns its verbose output.
+  std::string registerWithLibcoap(const std::string& identity, const std::string& keyText,
+                                  const std::string& endpoint) {
+    auto r = runCommand({"coap-client-openssl", "-v", "6", "-B", "8", "-u", identity, "-k", keyText, "-m",
+                         "post", "-t", "40", "-e", "</1/0>,</3/0>", coaps("rd?ep=" + endpoint + "&lt=60&lwm2m=1.1")},
+                        20s);
+    return r.output;
+  }
+  void expectNoSecretInLog() {
+    const std::string log = gateway_.log();
+    EXPECT_EQ(log.find(kKeyText), std::string::npos);
+    EXPECT_EQ(log.find(hex(kKeyText)), std::string::npos);
+  }
+
+  Mosquitto broker_;
+  std::uint16_t coapsPort_;
+  std::filesystem::path config_;
+  GatewayProcess gateway_;
+};
+
+TEST_F(Dtls, SimulatorRegistersOverPskAndIsBoundToItsIdentity) {
+  addPsk("sim-dtls", "sim-dtls", kKeyText);
+  Simulator sim({"--server", "127.0.0.1:" + std::to_string(coapsPort_), "-e", "sim-dtls", "--psk-key",
+                 hex(kKeyText), "-d", "30"});
+  ASSERT_TRUE(sim.waitForLine("registered sim-dtls", 15s)) << gateway_.log();
+  auto device = httpGet(gateway_.httpUrl("/api/v1/devices/sim-dtls"));
+  EXPECT_EQ(device.status, 200);
+  EXPECT_TRUE(waitForLog(gateway_, "established (psk identity 'sim-dtls')")) << gateway_.log();
+  // A read travels back down the DTLS session.
+  auto read = httpSend("POST", gateway_.httpUrl("/api/v1/devices/sim-dtls/commands"),
+                       R"({"operation":"read","path":"/3/0/0"})");
+  EXPECT_LT(read.status, 300) << read.body;
+  EXPECT_TRUE(sim.waitForLine("read sim-dtls", 10s));
+  expectNoSecretInLog();
+}
+
+TEST_F(Dtls, LibcoapRegistersWithPsk) {
+  addPsk("libcoap-dtls", "libcoap-id", kKeyText);
+  const auto output = registerWithLibcoap("libcoap-id", kKeyText, "libcoap-dtls");
+  EXPECT_EQ(coapResponseCode(output), "2.01") << output << gateway_.log();
+  EXPECT_EQ(httpGet(gateway_.httpUrl("/api/v1/devices/libcoap-dtls")).status, 200);
+  expectNoSecretInLog();
+}
+
+TEST_F(Dtls, IdentityOfAnotherEndpointIsForbidden) {
+  addPsk("meter-a", "meter-a", kKeyText);
+  const auto output = registerWithLibcoap("meter-a", kKeyText, "meter-b");
+  EXPECT_EQ(coapResponseCode(output), "4.03") << output;
+  EXPECT_EQ(httpGet(gateway_.httpUrl("/api/v1/devices/meter-b")).status, 404);
+  EXPECT_TRUE(waitForLog(gateway_, "registration refused endpoint 'meter-b' from 127.0.0.1:"));
+  EXPECT_TRUE(waitForLog(gateway_, "psk identity 'meter-a' belongs to endpoint 'meter-a'")) << gateway_.log();
+  expectNoSecretInLog();
+}
+
+TEST_F(Dtls, WrongKeyIsRefusedAndLoggedWithoutTheKey) {
+  addPsk("meter-c", "meter-c", kKeyText);
+  const auto output = registerWithLibcoap("meter-c", "not-the-key-at-all", "meter-c");
+  EXPECT_EQ(coapResponseCode(output), "") << output;
+  EXPECT_TRUE(waitForLog(gateway_, "key does not match (psk identity 'meter-c')", 15s)) << gateway_.log();
+  EXPECT_EQ(gateway_.log().find("not-the-key-at-all"), std::string::npos);
+  expectNoSecretInLog();
+}
+
+TEST_F(Dtls, UnknownIdentityIsRefused) {
+  const auto output = registerWithLibcoap("nobody", kKeyText, "nobody");
+  EXPECT_EQ(coapResponseCode(output), "") << output;
+  EXPECT_TRUE(waitForLog(gateway_, "refused: unknown PSK identity 'nobody'")) << gateway_.log();
+}
+
+TEST_F(Dtls, EndpointThatRequiresDtlsIsRefusedOverPlainCoap) {
+  addPsk("secure-1", "secure-1", kKeyText);
+  auto r = runCommand({"coap-client-notls", "-v", "6", "-B", "8", "-m", "post", "-t", "40", "-e", "</3/0>",
+                       gateway_.coapUri() + "/rd?ep=secure-1&lt=60&lwm2m=1.1"});
+  EXPECT_EQ(coapResponseCode(r.output), "4.03") << r.output;
+  EXPECT_TRUE(waitForLog(gateway_, "require DTLS")) << gateway_.log();
+  // Other endpoints still register over plain CoAP (lwm2m.allow_plain_registration: true).
+  r = runCommand({"coap-client-notls", "-v", "6", "-B", "8", "-m", "post", "-t", "40", "-e", "</3/0>",
+                  gateway_.coapUri() + "/rd?ep=legacy-1&lt=60&lwm2m=1.1"});
+  EXPECT_EQ(coapResponseCode(r.output), "2.01") << r.output;
+}
+
+TEST_F(Dtls, CredentialsCommandNeverPrintsKeysAndKeepsTheFilePrivate) {
+  addPsk("dev-1", "dev-1-id", kKeyText);
+  auto list = credentials({"list"});
+  ASSERT_EQ(list.exitCode, 0);
+  EXPECT_NE(list.output.find("dev-1"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("dev-1-id"), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.find(hex(kKeyText)), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.find(kKeyText), std::string::npos) << list.output;
+  const auto mode = std::filesystem::status(gateway_.dataDir() / "credentials.db").permissions();
+  EXPECT_EQ(mode & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_NE(credentials({"add", "dev-2", "--psk-identity", "dev-1-id", "--psk-key", "00ff"}).exitCode, 0);
+  EXPECT_NE(credentials({"add", "dev-3", "--psk-identity", "x", "--psk-key", "zz"}).exitCode, 0);
+  EXPECT_EQ(credentials({"remove", "dev-1"}).exitCode, 0);
+  EXPECT_NE(credentials({"remove", "dev-1"}).exitCode, 0);
+}
+
+}  // namespace
+}  // namespace lwm2m::testing
