@@ -150,7 +150,7 @@ bool RegistrationInterface::refused(const coap::Peer& from, std::string_view end
                                     const coap::Endpoint::Responder& respond) const {
   if (!authorizer_ || !authorizer_->refusal(from, endpoint)) return false;
   // The reason goes to the log only: it may name another endpoint.
-  respond(reply(coap::codes::Forbidden, "these credentials may not act as this endpoint"));
+  respond(reply(coap::codes::Forbidden, "not allowed to act as this endpoint (see the gateway log)"));
   return true;
 }
 
