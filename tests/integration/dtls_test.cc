@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/gateway_process.h"
+#include "tests/support/test_pki.h"
 
 namespace lwm2m::testing {
 namespace {
@@ -37,10 +38,10 @@ std::string coapResponseCode(const std::string& output) {
   return code;
 }
 
-std::filesystem::path writeConfig() {
+std::filesystem::path writeConfig(const std::string& extra = {}) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("dtls-test-" + std::to_string(::getpid()) + "-" + std::to_string(freeUdpPort()) + ".yaml");
-  std::ofstream(path) << "coaps:\n  handshake_timeout_s: 3\n";
+  std::ofstream(path) << "coaps:\n  handshake_timeout_s: 3\n" << extra;
   return path;
 }
 
@@ -161,6 +162,64 @@ TEST_F(Dtls, CredentialsCommandNeverPrintsKeysAndKeepsTheFilePrivate) {
   EXPECT_NE(credentials({"add", "dev-3", "--psk-identity", "x", "--psk-key", "zz"}).exitCode, 0);
   EXPECT_EQ(credentials({"remove", "dev-1"}).exitCode, 0);
   EXPECT_NE(credentials({"remove", "dev-1"}).exitCode, 0);
+}
+
+// Certificates: the gateway presents its own and checks the device's against
+// the CA bundle; the device's certificate name (CN) is its endpoint.
+class DtlsCertificates : public ::testing::Test {
+ protected:
+  static std::filesystem::path pkiDir() {
+    auto dir = std::filesystem::temp_directory_path() / ("dtls-pki-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return dir;
+  }
+  DtlsCertificates()
+      : dir_(pkiDir()),
+        pki_(makeTestPki(dir_)),
+        coapsPort_(freeUdpPort()),
+        config_(writeConfig("  cert_file: " + pki_.serverCert + "\n  key_file: " + pki_.serverKey +
+                            "\n  ca_file: " + pki_.caFile + "\n")),
+        gateway_(broker_.uri(), "127.0.0.1",
+                 {"--config", config_.string(), "--coaps", "127.0.0.1:" + std::to_string(coapsPort_)}) {}
+  ~DtlsCertificates() override {
+    std::filesystem::remove(config_);
+    std::filesystem::remove_all(dir_);
+  }
+  std::string registerAs(const std::string& endpoint, const std::string& cert, const std::string& key) {
+    auto r = runCommand({"coap-client-openssl", "-v", "6", "-B", "8", "-c", cert, "-j", key, "-C", pki_.caFile,
+                         "-m", "post", "-t", "40", "-e", "</3/0>",
+                         "coaps://127.0.0.1:" + std::to_string(coapsPort_) + "/rd?ep=" + endpoint + "&lt=60&lwm2m=1.1"},
+                        20s);
+    return r.output;
+  }
+
+  std::filesystem::path dir_;
+  TestPki pki_;
+  Mosquitto broker_;
+  std::uint16_t coapsPort_;
+  std::filesystem::path config_;
+  GatewayProcess gateway_;
+};
+
+TEST_F(DtlsCertificates, LibcoapRegistersAsTheNameInItsCertificate) {
+  // The test PKI's client certificate has CN=lwm2m-gateway.
+  const auto output = registerAs("lwm2m-gateway", pki_.clientCert, pki_.clientKey);
+  EXPECT_EQ(coapResponseCode(output), "2.01") << output << gateway_.log();
+  EXPECT_TRUE(waitForLog(gateway_, "established (certificate CN 'lwm2m-gateway')")) << gateway_.log();
+  const auto other = registerAs("someone-else", pki_.clientCert, pki_.clientKey);
+  EXPECT_EQ(coapResponseCode(other), "4.03") << other;
+  EXPECT_TRUE(waitForLog(gateway_, "certificate CN 'lwm2m-gateway' is bound to no endpoint and does not name this one"))
+      << gateway_.log();
+}
+
+TEST_F(DtlsCertificates, CertificateFromAnotherCaIsRefused) {
+  const auto strangers = dir_ / "strangers";
+  std::filesystem::create_directories(strangers);
+  const TestPki other = makeTestPki(strangers);
+  const auto output = registerAs("lwm2m-gateway", other.clientCert, other.clientKey);
+  EXPECT_EQ(coapResponseCode(output), "") << output;
+  EXPECT_TRUE(waitForLog(gateway_, "refused: certificate rejected: unable to get local issuer certificate"))
+      << gateway_.log();
 }
 
 }  // namespace
