@@ -102,6 +102,28 @@ TEST_F(Dtls, SimulatorRegistersOverPskAndIsBoundToItsIdentity) {
   expectNoSecretInLog();
 }
 
+TEST_F(Dtls, DeviceAtANewAddressResumesAndIsFollowedByIdentity) {
+  addPsk("roamer", "roamer", kKeyText);
+  // After 2 s the device's NAT gives it a new port and it speaks first with
+  // a Send report: over plain UDP that is refused (nothing names the device),
+  // over DTLS the resumed session's identity names it.
+  Simulator sim({"--server", "127.0.0.1:" + std::to_string(coapsPort_), "-e", "roamer", "--psk-key",
+                 hex(kKeyText), "--rebind-after", "2", "--rebind-with", "send", "-d", "30"});
+  ASSERT_TRUE(sim.waitForLine("registered roamer", 15s)) << gateway_.log();
+  auto rebound = sim.waitForLine("rebound roamer", 10s);
+  ASSERT_TRUE(rebound);
+  const std::string newAddress = rebound->substr(rebound->rfind(' ') + 1);
+  ASSERT_TRUE(sim.waitForLine("dtls-resumed roamer", 10s)) << gateway_.log();
+  EXPECT_TRUE(waitForLog(gateway_, "DTLS session with " + newAddress + " resumed (psk identity 'roamer')"))
+      << gateway_.log();
+  // The first Send from the new port is accepted (not 4.03 and an Update).
+  auto sent = sim.waitForLine("sent roamer", 10s);
+  ASSERT_TRUE(sent) << gateway_.log();
+  EXPECT_EQ(*sent, "sent roamer 2.04");
+  const auto device = httpGet(gateway_.httpUrl("/api/v1/devices/roamer"));
+  EXPECT_NE(device.body.find("\"" + newAddress + "\""), std::string::npos) << device.body;
+}
+
 TEST_F(Dtls, LibcoapRegistersWithPsk) {
   addPsk("libcoap-dtls", "libcoap-id", kKeyText);
   const auto output = registerWithLibcoap("libcoap-id", kKeyText, "libcoap-dtls");
