@@ -23,6 +23,7 @@ constexpr const char* kCertificateSuites =
     "ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256";
 
 constexpr unsigned char kSessionIdContext[] = "lwm2m-gateway";
+constexpr long kMaxDatagram = 2048;
 
 [[noreturn]] void failSetup(const std::string& what) {
   const unsigned long code = ERR_get_error();
@@ -114,6 +115,10 @@ DtlsContext::DtlsContext(const DtlsSettings& settings) : settings_(settings) {
   SSL_CTX_set_min_proto_version(ctx_, DTLS1_2_VERSION);
   SSL_CTX_set_max_proto_version(ctx_, DTLS1_2_VERSION);
   SSL_CTX_set_options(ctx_, SSL_OP_NO_RENEGOTIATION);
+  // The write buffer of every session is sized by this (16 KiB by default);
+  // CoAP datagrams stay far below it (block-wise transfers above 1 KiB).
+  // 2 KiB saves ~14 KiB per session; a bigger datagram is dropped and counted.
+  SSL_CTX_set_max_send_fragment(ctx_, kMaxDatagram);
   SSL_CTX_set_info_callback(ctx_, onInfo);
   if (settings_.role == DtlsSettings::Role::Server) {
     SSL_CTX_set_cookie_generate_cb(ctx_, onGenerateCookie);

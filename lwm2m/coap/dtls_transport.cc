@@ -330,7 +330,11 @@ struct DtlsTransport::Impl {
       entry.queued.emplace_back(datagram.begin(), datagram.end());
       return;
     }
-    if (entry.session->write(datagram)) flush(to, entry);
+    if (entry.session->write(datagram)) {
+      flush(to, entry);
+    } else {
+      ++counters.droppedDatagrams;  // larger than 2 KiB, or the session broke
+    }
   }
 
   bool connect(const Peer& to) {

@@ -57,8 +57,10 @@ class DtlsTransport : public Transport, public PeerIdentities {
   DtlsTransport& operator=(const DtlsTransport&) = delete;
 
   void start(ReceiveHandler handler) override;
-  // Encrypts and sends; dropped if there is no established session (server)
-  // or the handshake queue is full (client).
+  // Encrypts and sends; dropped (and counted) if there is no established
+  // session (server), the handshake queue is full (client), or the datagram
+  // is larger than 2 KiB (the record size that keeps sessions small; CoAP
+  // block-wise transfers keep datagrams near 1.1 KiB).
   void send(const Peer& to, std::span<const std::uint8_t> datagram) override;
   Peer localEndpoint() const override;
   // Sends close_notify to every established peer, then closes `records`.

@@ -189,6 +189,20 @@ TEST_F(DtlsTransportTest, AnswersBothWaysAndQueuesWhileHandshaking) {
   EXPECT_EQ(client->received[0], "back");
 }
 
+TEST_F(DtlsTransportTest, DatagramsUpToTwoKilobytesPassLargerOnesAreDroppedAndCounted) {
+  startServer(serverSettings());
+  const Peer at = peerAt("127.0.0.1", 40020);
+  auto client = makeClient(at, clientSettings("sensor-1", "sensor-1 secret key"));
+  client->transport->send(kServer, bytes("hello"));
+  settle();
+  server->send(at, std::vector<std::uint8_t>(2048, 'a'));
+  server->send(at, std::vector<std::uint8_t>(2049, 'b'));
+  settle();
+  ASSERT_EQ(client->received.size(), 1u);
+  EXPECT_EQ(client->received[0].size(), 2048u);
+  EXPECT_EQ(server->counters().droppedDatagrams, 1u);
+}
+
 TEST_F(DtlsTransportTest, DeviceFromNewAddressResumesWithAbbreviatedHandshake) {
   startServer(serverSettings());
   auto client = makeClient(peerAt("127.0.0.1", 40004), clientSettings("sensor-1", "sensor-1 secret key"));
