@@ -157,6 +157,9 @@ bool RegistrationInterface::refused(const coap::Peer& from, std::string_view end
 void RegistrationInterface::rebind(std::string_view id, const coap::Peer& peer) {
   const Registration* current = store_.findById(id);
   if (!current || current->peer == peer) return;
+  // A token guessed from another DTLS identity (or plain CoAP for a DTLS-only
+  // endpoint) must not pull the registration away.
+  if (authorizer_ && authorizer_->refusal(peer, current->endpoint)) return;
   const Registration* moved = store_.modify(id, [&peer](Registration& reg) { reg.peer = peer; });
   for (RegistrationListener* l : listeners_) l->onRebound(*moved);
 }

@@ -71,7 +71,8 @@ class RegistrationInterface {
 
   // The device now speaks from `peer` (NAT rebinding seen on a notification
   // or a response): later requests go there, and listeners hear onRebound()
-  // if the address changed. Unknown id: no-op.
+  // if the address changed. Unknown id, or `peer` refused by the authorizer
+  // for this endpoint: no-op.
   void rebind(std::string_view id, const coap::Peer& peer);
 
  private:

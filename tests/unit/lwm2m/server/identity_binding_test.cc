@@ -150,6 +150,20 @@ TEST_F(IdentityBindingTest, UpdateAndDeregisterNeedTheSameIdentity) {
   EXPECT_NE(rd.registrations().findById(id), nullptr);
 }
 
+TEST_F(IdentityBindingTest, ResponseFromAnotherIdentityDoesNotMoveTheRegistration) {
+  identities.psk(at(1000), "id-1");
+  ASSERT_EQ(registerAs("sensor-1", at(1000)).code, coap::codes::Created);
+  const std::string id = rd.registrations().findByEndpoint("sensor-1")->id;
+  identities.psk(at(5000), "id-2");
+  rd.rebind(id, at(5000));  // a notification token matched, but from sensor-2's session
+  EXPECT_EQ(rd.registrations().findById(id)->peer, at(1000));
+  rd.rebind(id, at(5001));  // plain CoAP, and sensor-1 requires DTLS
+  EXPECT_EQ(rd.registrations().findById(id)->peer, at(1000));
+  identities.psk(at(5002), "id-1");
+  rd.rebind(id, at(5002));
+  EXPECT_EQ(rd.registrations().findById(id)->peer, at(5002));
+}
+
 TEST_F(IdentityBindingTest, NewSessionMovesTheRegistrationByIdentity) {
   identities.psk(at(1000), "id-1");
   ASSERT_EQ(registerAs("sensor-1", at(1000)).code, coap::codes::Created);
