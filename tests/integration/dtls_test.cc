@@ -3,8 +3,16 @@
 // coap-client-openssl (Debian libcoap3-bin) as DTLS PSK devices, and every
 // refusal with its log line (never containing a key).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <iterator>
 #include <regex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +51,15 @@ std::filesystem::path writeConfig(const std::string& extra = {}) {
                     ("dtls-test-" + std::to_string(::getpid()) + "-" + std::to_string(freeUdpPort()) + ".yaml");
   std::ofstream(path) << "coaps:\n  handshake_timeout_s: 3\n" << extra;
   return path;
+}
+
+// Resident memory of a process in KiB (VmRSS), 0 if unreadable.
+long residentKiB(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
 }
 
 class Dtls : public ::testing::Test {
@@ -122,6 +139,62 @@ TEST_F(Dtls, DeviceAtANewAddressResumesAndIsFollowedByIdentity) {
   EXPECT_EQ(*sent, "sent roamer 2.04");
   const auto device = httpGet(gateway_.httpUrl("/api/v1/devices/roamer"));
   EXPECT_NE(device.body.find("\"" + newAddress + "\""), std::string::npos) << device.body;
+}
+
+TEST_F(Dtls, ClientHelloFloodKeepsNoStateAndDevicesStillGetIn) {
+  // A genuine first ClientHello (no cookie), captured from a handshake.
+  std::ifstream seed(std::string(LWM2M_SOURCE_DIR) + "/tests/fuzz/corpus/dtls_record/client_hello_new_peer",
+                     std::ios::binary);
+  std::vector<char> framed((std::istreambuf_iterator<char>(seed)), std::istreambuf_iterator<char>());
+  ASSERT_GT(framed.size(), 3u);
+  const std::vector<char> hello(framed.begin() + 3, framed.end());
+
+  sockaddr_in gatewayAddress{};
+  gatewayAddress.sin_family = AF_INET;
+  gatewayAddress.sin_port = htons(coapsPort_);
+  gatewayAddress.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  constexpr int kSources = 100, kPerSource = 100;
+  std::vector<int> sockets;
+  for (int i = 0; i < kSources; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd, 0);
+    sockets.push_back(fd);
+  }
+  const long before = residentKiB(gateway_.pid());
+  int answers = 0;
+  char buffer[2048];
+  for (int round = 0; round < kPerSource; ++round) {
+    for (int fd : sockets) {
+      ::sendto(fd, hello.data(), hello.size(), 0, reinterpret_cast<const sockaddr*>(&gatewayAddress),
+               sizeof gatewayAddress);
+    }
+    // Paced by the answers (up to 200 ms a round), so the flood measures
+    // the gateway rather than the kernel's socket buffers.
+    const int wanted = answers + kSources;
+    const auto deadline = std::chrono::steady_clock::now() + 200ms;
+    while (answers < wanted && std::chrono::steady_clock::now() < deadline) {
+      for (int fd : sockets) {
+        while (::recv(fd, buffer, sizeof buffer, 0) > 0) ++answers;
+      }
+    }
+  }
+  std::this_thread::sleep_for(300ms);
+  for (int fd : sockets) {
+    while (::recv(fd, buffer, sizeof buffer, 0) > 0) ++answers;
+    ::close(fd);
+  }
+  const long after = residentKiB(gateway_.pid());
+  // Every ClientHello got a HelloVerifyRequest (bar what the socket buffers
+  // dropped), and 10000 of them left no session behind: memory barely moved
+  // (one session is ~56 KiB; 100 half-open ones would be ~5 MiB).
+  EXPECT_GT(answers, kSources * kPerSource * 9 / 10);
+  EXPECT_LT(after - before, 2048) << before << " KiB before, " << after << " KiB after";
+  EXPECT_EQ(gateway_.log().find("DTLS handshake with"), std::string::npos) << "no handshake ever started";
+
+  addPsk("after-flood", "after-flood", kKeyText);
+  Simulator sim({"--server", "127.0.0.1:" + std::to_string(coapsPort_), "-e", "after-flood", "--psk-key",
+                 hex(kKeyText), "-d", "10"});
+  EXPECT_TRUE(sim.waitForLine("registered after-flood", 15s)) << gateway_.log();
 }
 
 TEST_F(Dtls, LibcoapRegistersWithPsk) {
