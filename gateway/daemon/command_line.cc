@@ -11,7 +11,7 @@ namespace lwm2m::gateway {
 namespace {
 
 constexpr const char* kDescription =
-    "lwm2m-gateway: an LwM2M server for local devices (CoAP over UDP) that bridges\n"
+    "lwm2m-gateway: an LwM2M server for local devices (CoAP over UDP and DTLS) that bridges\n"
     "them to the cloud over MQTT (mapped values, events and commands) and HTTP\n"
     "(REST API, health).\n";
 
@@ -33,6 +33,10 @@ Examples:
   lwm2m-gateway --coap [::]:5683 --http 0.0.0.0:8080 --log-level debug
   lwm2m-gateway --mapping /usr/share/lwm2m-gateway/mapping/emqx.yaml --print-mapping
 
+Device credentials (PSK identities and keys, certificate names) live in
+  {storage.data_dir}/credentials.db; manage them with
+  lwm2m-gateway credentials add|list|remove (see lwm2m-gateway credentials --help).
+
 Exit status:
   0 success; 1 invalid configuration; 2 malformed command line.)";
 
@@ -48,10 +52,14 @@ std::optional<std::string> checkNonEmpty(std::string_view value) {
 }
 
 struct Overrides {
-  std::optional<std::string> coap, http, mqtt, dataDir, mapping, logLevel;
+  std::optional<std::string> coap, coaps, http, mqtt, dataDir, mapping, logLevel;
 
   void applyTo(GatewayConfig& config) const {
     if (coap) config.coap.listen = *coap;
+    if (coaps) {
+      config.coaps.enabled = true;
+      config.coaps.listen = *coaps;
+    }
     if (http) config.http.listen = *http;
     if (mqtt) config.mqtt.uri = *mqtt;
     if (dataDir) config.storage.dataDir = *dataDir;
@@ -86,6 +94,9 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
 
   const std::string group = "Overrides (win over the configuration file)";
   app.add_option("--coap", overrides.coap, "CoAP listen address (coap.listen)")
+      ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
+  app.add_option("--coaps", overrides.coaps,
+                 "CoAP over DTLS listen address; turns it on (coaps.enabled, coaps.listen)")
       ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
   app.add_option("--http", overrides.http, "REST API listen address (http.listen)")
       ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);

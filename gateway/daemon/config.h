@@ -22,6 +22,7 @@ namespace lwm2m::gateway {
 std::string defaultGatewayId();
 
 struct CoapConfig {
+  bool enabled = true;                  // false: devices only over DTLS (coaps)
   std::string listen = "0.0.0.0:5683";  // HOST:PORT, IPv6 as [::]:5683
   std::chrono::milliseconds ackTimeout{2000};  // RFC 7252 ACK_TIMEOUT
   double ackRandomFactor = 1.5;                // RFC 7252 ACK_RANDOM_FACTOR, >= 1
@@ -35,7 +36,26 @@ struct CoapConfig {
   bool operator==(const CoapConfig&) const = default;
 };
 
+// CoAP over DTLS 1.2 (the coaps listener): PSK identities from the
+// credentials store, and/or X.509 certificates.
+struct CoapsConfig {
+  bool enabled = false;
+  std::string listen = "0.0.0.0:5684";
+  std::string certFile;  // the gateway's certificate chain (PEM), with keyFile
+  std::string keyFile;
+  std::string caFile;    // devices' certificates must chain to these CAs
+  std::string credentialsFile;  // empty: {storage.data_dir}/credentials.db
+  std::chrono::seconds handshakeTimeout{30};
+  std::chrono::seconds idleTimeout{3600};
+  std::uint32_t maxSessions = 10000;
+  std::uint32_t maxHandshakes = 256;
+  bool operator==(const CoapsConfig&) const = default;
+};
+
 struct Lwm2mConfig {
+  // false: Register over plain CoAP is refused (4.03); per endpoint the
+  // credentials store can require DTLS too.
+  bool allowPlainRegistration = true;
   bool strictVersion = false;              // reject a Register without lwm2m=
   std::uint32_t lifetimeGraceSeconds = 0;  // extra time before a silent registration expires
   std::uint32_t minLifetimeSeconds = 1;    // a Register/Update with a shorter lt= is rejected
@@ -101,6 +121,7 @@ struct LoggingConfig {
 struct GatewayConfig {
   IdentityConfig gateway;
   CoapConfig coap;
+  CoapsConfig coaps;
   Lwm2mConfig lwm2m;
   HttpConfig http;
   MqttConfig mqtt;

@@ -190,14 +190,27 @@ std::vector<Section> schema(GatewayConfig& c) {
   return {
       {"gateway", {stringField("id", c.gateway.id, checkGatewayId)}},
       {"coap",
-       {stringField("listen", c.coap.listen, checkListenAddress),
+       {boolField("enabled", c.coap.enabled),
+        stringField("listen", c.coap.listen, checkListenAddress),
         durationField("ack_timeout_ms", c.coap.ackTimeout, 1, 600000),
         doubleField("ack_random_factor", c.coap.ackRandomFactor, 1.0, 10.0),
         integerField("max_retransmit", c.coap.maxRetransmit, 0, 20),
         blockSizeField("block_size", c.coap.blockSize),
         integerField("max_body_size", c.coap.maxBodySize, 1024, 64LL * 1024 * 1024)}},
+      {"coaps",
+       {boolField("enabled", c.coaps.enabled),
+        stringField("listen", c.coaps.listen, checkListenAddress),
+        stringField("cert_file", c.coaps.certFile, checkReadableFile),
+        stringField("key_file", c.coaps.keyFile, checkReadableFile),
+        stringField("ca_file", c.coaps.caFile, checkReadableFile),
+        stringField("credentials_file", c.coaps.credentialsFile),
+        durationField("handshake_timeout_s", c.coaps.handshakeTimeout, 1, 3600),
+        durationField("idle_timeout_s", c.coaps.idleTimeout, 1, 30LL * 86400),
+        integerField("max_sessions", c.coaps.maxSessions, 1, 10000000),
+        integerField("max_handshakes", c.coaps.maxHandshakes, 1, 1000000)}},
       {"lwm2m",
-       {boolField("strict_version", c.lwm2m.strictVersion),
+       {boolField("allow_plain_registration", c.lwm2m.allowPlainRegistration),
+        boolField("strict_version", c.lwm2m.strictVersion),
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),
         integerField("min_lifetime_s", c.lwm2m.minLifetimeSeconds, 1, kUint32Max),
         integerField("max_lifetime_s", c.lwm2m.maxLifetimeSeconds, 1, kUint32Max),
@@ -284,7 +297,7 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (gateway, coap, lwm2m, http, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, lwm2m, http, mqtt, storage, "
                   "mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);

@@ -15,6 +15,7 @@
 #include "bridges/mqtt/mqtt_mapping.h"
 #include "gateway/core/auto_observer.h"
 #include "gateway/daemon/command_line.h"
+#include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/device_event_fanout.h"
 #include "gateway/core/device_command_service.h"
@@ -28,7 +29,6 @@
 #include "gateway/core/registration_persistence.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
-#include "lwm2m/coap/udp_transport.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/server/observation_registry.h"
 #include "lwm2m/server/registration_interface.h"
@@ -39,14 +39,6 @@
 
 namespace lwm2m::gateway {
 namespace {
-
-coap::Peer coapBindAddress(const std::string& listen) {
-  auto parsed = parseListenAddress(listen);
-  if (!parsed) throw std::runtime_error("coap.listen " + listen + ": " + parsed.error().message);
-  auto peer = coap::UdpTransport::resolveBind(parsed->host, parsed->port);
-  if (!peer) throw std::runtime_error("coap.listen " + listen + ": " + peer.error().message);
-  return *peer;
-}
 
 boost::asio::ip::tcp::endpoint httpBindAddress(const std::string& listen) {
   auto parsed = parseListenAddress(listen);
@@ -112,8 +104,8 @@ struct Gateway::Parts {
       : database(openDatabase(config.storage.dataDir)),
         scheduler(io),
         rng(std::random_device{}()),
-        transport(io, coapBindAddress(config.coap.listen)),
-        endpoint(transport, scheduler, transmission(config.coap), [this] { return rng(); }),
+        listeners(io, scheduler, config),
+        endpoint(listeners.transport(), scheduler, transmission(config.coap), [this] { return rng(); }),
         registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
         dispatcher(registration),
         persistence(database->registrations(), scheduler),
@@ -163,7 +155,7 @@ struct Gateway::Parts {
   boost::asio::io_context io;
   coap::AsioScheduler scheduler;
   std::mt19937 rng;
-  coap::UdpTransport transport;
+  DeviceListeners listeners;
   coap::Endpoint endpoint;
   server::RegistrationInterface registration;
   server::UplinkDispatcher dispatcher;
@@ -229,6 +221,7 @@ Gateway::Gateway(const GatewayConfig& config) {
       [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         p.dispatcher.handle(from, request, respond);
       });
+  p.listeners.bind(p.registration);
   p.registration.addListener(&p.persistence);
   p.registration.addListener(&p.fanout);
   p.registration.addListener(&p.presenceFeed);
@@ -262,7 +255,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
-  spdlog::info("LwM2M server on coap://{} (UDP)", formatPeer(p.transport.localEndpoint()));
+  spdlog::info("LwM2M server on {}", p.listeners.describe());
   spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
                p.mappingRules.source());
 }
@@ -310,7 +303,7 @@ void Gateway::stop() {
     p.reloadSignal.cancel();
     p.http.stop();
     p.mqtt.stop();
-    p.transport.close();
+    p.listeners.transport().close();
     p.io.stop();
   });
 }

@@ -1,17 +1,22 @@
 // lwm2m-gateway: LwM2M server toward devices, MQTT and HTTP toward the cloud.
 
 #include <exception>
+#include <cstring>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 
 #include "gateway/daemon/command_line.h"
+#include "gateway/daemon/credentials_command.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/daemon/logging.h"
 #include "gateway/core/mapping_rules.h"
 
 int main(int argc, char** argv) {
   using lwm2m::gateway::CommandLine;
+  if (argc > 1 && std::strcmp(argv[1], "credentials") == 0) {
+    return lwm2m::gateway::runCredentialsCommand(argc, argv, std::cin, std::cout, std::cerr);
+  }
   CommandLine cl = lwm2m::gateway::parseCommandLine(argc, argv, std::cout, std::cerr);
   if (cl.action == CommandLine::Action::PrintMapping || cl.action == CommandLine::Action::CheckConfig) {
     auto rules = lwm2m::gateway::loadMapping(cl.config.mapping.path, lwm2m::model::ObjectModel::builtIn());

@@ -42,7 +42,7 @@ void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& 
     if (request.code == coap::codes::Post) {
       onUpdate(path[1], from, request, respond);
     } else if (request.code == coap::codes::Delete) {
-      onDeregister(path[1], respond);
+      onDeregister(path[1], from, respond);
     } else {
       respond(reply(coap::codes::MethodNotAllowed, "Update is POST, De-register is DELETE"));
     }
@@ -59,6 +59,7 @@ void RegistrationInterface::onRegister(const coap::Peer& from, const coap::Messa
     return;
   }
   auto& params = std::get<RegisterParameters>(parsed);
+  if (refused(from, params.endpoint, respond)) return;
 
   std::optional<Registration> replaced;
   if (const Registration* old = store_.findByEndpoint(params.endpoint)) {
@@ -102,6 +103,7 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
     respond(reply(coap::codes::NotFound, "no registration rd/" + id));
     return;
   }
+  if (refused(from, current->endpoint, respond)) return;
   auto parsed = parseUpdate(request, current->version, settings_.policy);
   if (auto* rejection = std::get_if<Rejection>(&parsed)) {
     respond(reply(rejection->code, rejection->reason));
@@ -126,8 +128,11 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
   for (RegistrationListener* l : listeners_) l->onUpdated(*updated);
 }
 
-void RegistrationInterface::onDeregister(const std::string& id,
+void RegistrationInterface::onDeregister(const std::string& id, const coap::Peer& from,
                                          const coap::Endpoint::Responder& respond) {
+  if (const Registration* current = store_.findById(id)) {
+    if (refused(from, current->endpoint, respond)) return;
+  }
   auto removed = store_.removeById(id);
   if (!removed) {
     respond(reply(coap::codes::NotFound, "no registration rd/" + id));
@@ -141,9 +146,20 @@ void RegistrationInterface::onDeregister(const std::string& id,
   for (RegistrationListener* l : listeners_) l->onDeregistered(*removed);
 }
 
+bool RegistrationInterface::refused(const coap::Peer& from, std::string_view endpoint,
+                                    const coap::Endpoint::Responder& respond) const {
+  if (!authorizer_ || !authorizer_->refusal(from, endpoint)) return false;
+  // The reason goes to the log only: it may name another endpoint.
+  respond(reply(coap::codes::Forbidden, "not allowed to act as this endpoint (see the gateway log)"));
+  return true;
+}
+
 void RegistrationInterface::rebind(std::string_view id, const coap::Peer& peer) {
   const Registration* current = store_.findById(id);
   if (!current || current->peer == peer) return;
+  // A token guessed from another DTLS identity (or plain CoAP for a DTLS-only
+  // endpoint) must not pull the registration away.
+  if (authorizer_ && authorizer_->refusal(peer, current->endpoint)) return;
   const Registration* moved = store_.modify(id, [&peer](Registration& reg) { reg.peer = peer; });
   for (RegistrationListener* l : listeners_) l->onRebound(*moved);
 }

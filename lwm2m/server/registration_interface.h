@@ -21,6 +21,7 @@
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/registration_authorizer.h"
 #include "lwm2m/server/registration_request.h"
 #include "lwm2m/server/registration_store.h"
 
@@ -55,6 +56,9 @@ class RegistrationInterface {
 
   // Listeners are called in the order added; they must outlive this object.
   void addListener(RegistrationListener* listener);
+  // Asked before every Register, Update and De-register; a refusal is
+  // answered 4.03. Must outlive this object; nullptr: everybody may.
+  void setAuthorizer(const RegistrationAuthorizer* authorizer) { authorizer_ = authorizer; }
 
   void handle(const coap::Peer& from, const coap::Message& request,
               const coap::Endpoint::Responder& respond);
@@ -67,7 +71,8 @@ class RegistrationInterface {
 
   // The device now speaks from `peer` (NAT rebinding seen on a notification
   // or a response): later requests go there, and listeners hear onRebound()
-  // if the address changed. Unknown id: no-op.
+  // if the address changed. Unknown id, or `peer` refused by the authorizer
+  // for this endpoint: no-op.
   void rebind(std::string_view id, const coap::Peer& peer);
 
  private:
@@ -75,7 +80,10 @@ class RegistrationInterface {
                   const coap::Endpoint::Responder& respond);
   void onUpdate(const std::string& id, const coap::Peer& from, const coap::Message& request,
                 const coap::Endpoint::Responder& respond);
-  void onDeregister(const std::string& id, const coap::Endpoint::Responder& respond);
+  void onDeregister(const std::string& id, const coap::Peer& from,
+                    const coap::Endpoint::Responder& respond);
+  bool refused(const coap::Peer& from, std::string_view endpoint,
+               const coap::Endpoint::Responder& respond) const;
   void armExpiry(const Registration& reg);
   void expire(const std::string& id);
   std::string newRegistrationId();
@@ -87,6 +95,7 @@ class RegistrationInterface {
   RegistrationStore store_;
   std::unordered_map<std::string, coap::Scheduler::TimerId> expiryTimers_;
   std::vector<RegistrationListener*> listeners_;
+  const RegistrationAuthorizer* authorizer_ = nullptr;
 };
 
 }  // namespace lwm2m::server

@@ -55,13 +55,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   DeviceEvent response;
   response.kind = DeviceEventKind::Response;
   response.endpoint = command.endpoint;
-  response.operation = command.operation;
-  response.requestPath = command.paths.front();
+  response.operation = command.request.operation;
+  response.requestPath = command.request.targets().front();
   response.reply = command.reply;
   response.code = "2.05";
-  response.values = command.values;
+  if (command.request.node) {
+    lwm2m::model::appendRecords(*command.request.node, command.request.path, std::nullopt, response.values);
+  }
+  for (const auto& [path, node] : command.request.nodes) {
+    lwm2m::model::appendRecords(node, path, std::nullopt, response.values);
+  }
   (void)routeEvent(fuzzRules(), response, fuzzModel());
-  response.outcome = ResponseOutcome::Timeout;
+  response.outcome = lwm2m::operations::Outcome::Timeout;
   (void)routeEvent(fuzzRules(), response, fuzzModel());
   return 0;
 }

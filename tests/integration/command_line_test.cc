@@ -58,8 +58,12 @@ TEST(CommandLine, PrintConfigShowsOverridesAndLoadsBack) {
 TEST(CommandLine, PortInUseFailsStartUpWithTheAddress) {
   Mosquitto broker;
   GatewayProcess first(broker.uri());
+  // A data directory of its own: a fixed path would be shared with other
+  // checkouts running the suite (and their schema versions).
+  const auto dataDir = std::filesystem::temp_directory_path() / ("lwm2m-it-inuse-" + std::to_string(::getpid()));
   auto r = gatewayWithStderr({"--coap", first.coapAddress(), "--http", "127.0.0.1:0", "--mqtt", broker.uri(),
-                              "--data-dir", (std::filesystem::temp_directory_path() / "lwm2m-it-inuse").string()});
+                              "--data-dir", dataDir.string()});
+  std::filesystem::remove_all(dataDir);
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_NE(r.output.find(first.coapAddress().substr(0, first.coapAddress().find(':'))), std::string::npos)
       << r.output;

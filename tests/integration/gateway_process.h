@@ -55,6 +55,8 @@ class GatewayProcess {
   // Starts again with the same ports, data directory and arguments.
   void restart();
   std::filesystem::path dataDir() const { return dir_ / "data"; }
+  // The running gateway's process id (0 when not running).
+  int pid() const { return process_ ? process_->pid() : 0; }
 
  private:
   std::filesystem::path dir_;

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -41,7 +43,24 @@ struct Options {
   std::string rebindWith = "update";
   bool noDeregister = false;
   bool quiet = false;
+  std::string pskIdentity;
+  std::string pskKey;
+  std::string certFile, keyFile, caFile;
 };
+
+// Hex digits to bytes; empty on malformed input.
+std::vector<std::uint8_t> hexBytes(const std::string& hex) {
+  std::vector<std::uint8_t> out;
+  if (hex.size() % 2 != 0) return {};
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    char* end = nullptr;
+    const std::string pair = hex.substr(i, 2);
+    const long value = std::strtol(pair.c_str(), &end, 16);
+    if (end != pair.c_str() + 2) return {};
+    out.push_back(static_cast<std::uint8_t>(value));
+  }
+  return out;
+}
 
 // "host:port" or "[v6]:port" → host, port.
 bool splitHostPort(const std::string& text, std::string& host, std::uint16_t& port) {
@@ -131,7 +150,31 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
   app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update, request and notification");
+  const std::string dtls = "DTLS (point --server at the gateway's coaps port, 5684)";
+  app.add_option("--psk-key", o.pskKey, "speak DTLS with this pre-shared key (hex)")->group(dtls);
+  app.add_option("--psk-identity", o.pskIdentity,
+                 "PSK identity (default: each device's endpoint name)")->group(dtls);
+  app.add_option("--cert", o.certFile, "speak DTLS with this client certificate (PEM; with --key)")->group(dtls);
+  app.add_option("--key", o.keyFile, "private key of --cert (PEM)")->group(dtls);
+  app.add_option("--ca", o.caFile, "CA certificates the gateway's certificate must chain to (PEM)")->group(dtls);
   CLI11_PARSE(app, argc, argv);
+
+  std::optional<lwm2m::coap::DtlsSettings> dtlsSettings;
+  if (!o.pskKey.empty() || !o.certFile.empty()) {
+    lwm2m::coap::DtlsSettings d;
+    d.role = lwm2m::coap::DtlsSettings::Role::Client;
+    if (!o.pskKey.empty()) {
+      d.pskKey = hexBytes(o.pskKey);
+      if (d.pskKey.empty()) {
+        std::cerr << "lwm2m-sim: --psk-key: expected an even number of hex digits\n";
+        return 2;
+      }
+    }
+    d.certificateFile = o.certFile;
+    d.privateKeyFile = o.keyFile;
+    d.caFile = o.caFile;
+    dtlsSettings = d;
+  }
 
   std::string host;
   std::uint16_t port = 0;
@@ -176,6 +219,10 @@ int main(int argc, char** argv) {
       settings.updateInterval = std::chrono::seconds(o.updateInterval);
       settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
       settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
+      if (dtlsSettings) {
+        settings.dtls = dtlsSettings;
+        if (!o.pskKey.empty()) settings.dtls->pskIdentity = o.pskIdentity.empty() ? settings.endpoint : o.pskIdentity;
+      }
       settings.rebindWith = o.rebindWith == "notify" ? lwm2m::sim::RebindUplink::Notify
                             : o.rebindWith == "send" ? lwm2m::sim::RebindUplink::Send
                                                      : lwm2m::sim::RebindUplink::Update;
@@ -183,7 +230,7 @@ int main(int argc, char** argv) {
           io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), settings, log, random));
     }
   } catch (const std::exception& e) {
-    std::cerr << "lwm2m-sim: cannot create device sockets: " << e.what() << "\n";
+    std::cerr << "lwm2m-sim: cannot create devices: " << e.what() << "\n";
     return 1;
   }
 

@@ -10,29 +10,41 @@ namespace {
 constexpr std::size_t kRemembered = 16;
 }
 
-NotifyingTransport::NotifyingTransport(boost::asio::io_context& io, const coap::Peer& bindTo,
-                                       std::uint16_t firstMessageId)
+NotifyingTransport::NotifyingTransport(boost::asio::io_context& io, coap::Scheduler& scheduler,
+                                       const coap::Peer& bindTo, std::uint16_t firstMessageId,
+                                       std::optional<coap::DtlsSettings> dtls)
     : io_(io),
-      udp_(std::make_unique<coap::UdpTransport>(io, bindTo)),
-      nextMessageId_(static_cast<std::uint16_t>(firstMessageId | 0x8000u)) {}
+      socket_(std::make_unique<coap::UdpTransport>(io, bindTo)),
+      nextMessageId_(static_cast<std::uint16_t>(firstMessageId | 0x8000u)) {
+  if (dtls) {
+    dtls->role = coap::DtlsSettings::Role::Client;
+    dtls_ = std::make_unique<coap::DtlsTransport>(socket_, scheduler, std::move(*dtls));
+  }
+}
 
-void NotifyingTransport::start(ReceiveHandler handler) {
+void NotifyingTransport::Socket::start(ReceiveHandler handler) {
   handler_ = std::move(handler);
-  startReceiving();
+  udp_->start(handler_);
+}
+
+void NotifyingTransport::Socket::replace(std::unique_ptr<coap::UdpTransport> fresh) {
+  udp_->close();
+  udp_ = std::move(fresh);
+  if (handler_) udp_->start(handler_);
 }
 
 coap::Peer NotifyingTransport::rebind() {
-  const coap::Peer old = udp_->localEndpoint();
-  auto fresh = std::make_unique<coap::UdpTransport>(io_, coap::Peer(old.address(), 0));
-  udp_->close();
-  udp_ = std::move(fresh);
+  const coap::Peer old = socket_.localEndpoint();
+  socket_.replace(std::make_unique<coap::UdpTransport>(io_, coap::Peer(old.address(), 0)));
   recent_.clear();  // RSTs to the old port can no longer arrive
-  if (handler_) startReceiving();
-  return udp_->localEndpoint();
+  // The server knows the session by the old address: resume from the new one.
+  if (dtls_) dtls_->forgetAll();
+  return socket_.localEndpoint();
 }
 
-void NotifyingTransport::startReceiving() {
-  udp_->start([this](const coap::Peer& from, std::span<const std::uint8_t> datagram) {
+void NotifyingTransport::start(ReceiveHandler handler) {
+  handler_ = std::move(handler);
+  top().start([this](const coap::Peer& from, std::span<const std::uint8_t> datagram) {
     auto header = coap::peekHeader(datagram);
     if (header && header->type == coap::MessageType::Reset) {
       auto sent = std::find_if(recent_.begin(), recent_.end(), [&](const Sent& s) {
@@ -56,7 +68,7 @@ void NotifyingTransport::sendNotification(const coap::Peer& to, coap::Message no
   recent_.push_back(Sent{notification.messageId, to, notification.token});
   if (recent_.size() > kRemembered) recent_.pop_front();
   const auto bytes = coap::encode(notification);
-  udp_->send(to, bytes);
+  top().send(to, bytes);
 }
 
 }  // namespace lwm2m::sim

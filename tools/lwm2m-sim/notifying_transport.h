@@ -10,17 +10,24 @@
 // sleep): the socket is closed and a new one opened on another port of the
 // same address; everything above the transport (CoAP state, registration,
 // observers) stays as it was.
+//
+// With DTLS settings, CoAP goes over a DTLS client session (PSK or
+// certificate) on the same socket; after rebind() the session is resumed
+// from the new port with an abbreviated handshake.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 
+#include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/message.h"
+#include "lwm2m/coap/scheduler.h"
 #include "lwm2m/coap/udp_transport.h"
 
 namespace lwm2m::sim {
@@ -29,12 +36,15 @@ class NotifyingTransport : public coap::Transport {
  public:
   using ResetHandler = std::function<void(const coap::Peer&, const std::vector<std::uint8_t>& token)>;
 
-  NotifyingTransport(boost::asio::io_context& io, const coap::Peer& bindTo, std::uint16_t firstMessageId);
+  // Throws std::runtime_error if the socket cannot be opened or the DTLS
+  // settings are unusable (a key or certificate file).
+  NotifyingTransport(boost::asio::io_context& io, coap::Scheduler& scheduler, const coap::Peer& bindTo,
+                     std::uint16_t firstMessageId, std::optional<coap::DtlsSettings> dtls = std::nullopt);
 
   void start(ReceiveHandler handler) override;
-  void send(const coap::Peer& to, std::span<const std::uint8_t> datagram) override { udp_->send(to, datagram); }
-  coap::Peer localEndpoint() const override { return udp_->localEndpoint(); }
-  void close() override { udp_->close(); }
+  void send(const coap::Peer& to, std::span<const std::uint8_t> datagram) override { top().send(to, datagram); }
+  coap::Peer localEndpoint() const override { return socket_.localEndpoint(); }
+  void close() override { top().close(); }
 
   // Moves to a new socket (new port); returns the new local address. Throws
   // std::runtime_error if no socket can be opened.
@@ -50,10 +60,26 @@ class NotifyingTransport : public coap::Transport {
     coap::Peer peer;
     std::vector<std::uint8_t> token;
   };
-  void startReceiving();
+  // The current socket, replaceable under the DTLS layer.
+  class Socket : public coap::Transport {
+   public:
+    explicit Socket(std::unique_ptr<coap::UdpTransport> udp) : udp_(std::move(udp)) {}
+    void start(ReceiveHandler handler) override;
+    void send(const coap::Peer& to, std::span<const std::uint8_t> datagram) override { udp_->send(to, datagram); }
+    coap::Peer localEndpoint() const override { return udp_->localEndpoint(); }
+    void close() override { udp_->close(); }
+    void replace(std::unique_ptr<coap::UdpTransport> fresh);
+
+   private:
+    std::unique_ptr<coap::UdpTransport> udp_;
+    ReceiveHandler handler_;
+  };
+
+  coap::Transport& top() { return dtls_ ? static_cast<coap::Transport&>(*dtls_) : socket_; }
 
   boost::asio::io_context& io_;
-  std::unique_ptr<coap::UdpTransport> udp_;
+  Socket socket_;
+  std::unique_ptr<coap::DtlsTransport> dtls_;
   ReceiveHandler handler_;
   std::uint16_t nextMessageId_;
   std::deque<Sent> recent_;  // bounded: the last few notifications

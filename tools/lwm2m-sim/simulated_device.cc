@@ -20,7 +20,7 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       log_(log),
       objects_(settings_.endpoint, random(), settings_.objectLinks),
       dm_(objects_, observers_, settings_.version, settings_.endpoint, log_),
-      transport_(io, bindTo, static_cast<std::uint16_t>(random())),
+      transport_(io, scheduler, bindTo, static_cast<std::uint16_t>(random()), dtlsSettings()),
       endpoint_(transport_, scheduler, settings_.transmission, std::move(random)) {
   endpoint_.setRequestHandler(
       [this](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
@@ -48,6 +48,29 @@ SimulatedDevice::~SimulatedDevice() {
     if (timer) scheduler_.cancel(timer);
   }
   transport_.close();
+}
+
+std::optional<coap::DtlsSettings> SimulatedDevice::dtlsSettings() {
+  if (!settings_.dtls) return std::nullopt;
+  coap::DtlsSettings s = *settings_.dtls;
+  s.onEvent = [this](const coap::DtlsEvent& e) {
+    switch (e.kind) {
+      case coap::DtlsEvent::Kind::Established:
+        log_.activity("dtls-established", settings_.endpoint);
+        break;
+      case coap::DtlsEvent::Kind::Resumed:
+        log_.activity("dtls-resumed", settings_.endpoint);
+        break;
+      case coap::DtlsEvent::Kind::Failed:
+        log_.lifecycle("dtls-failed", settings_.endpoint, e.reason);
+        break;
+      case coap::DtlsEvent::Kind::Closed:
+      case coap::DtlsEvent::Kind::Expired:
+        log_.activity("dtls-closed", settings_.endpoint, e.reason);
+        break;
+    }
+  };
+  return s;
 }
 
 void SimulatedDevice::start() {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct DeviceSettings {
   std::chrono::milliseconds rebindAfter{0};
   RebindUplink rebindWith = RebindUplink::Update;
   coap::TransmissionParameters transmission;
+  // Speak CoAP over DTLS with these credentials (PSK or certificate); the
+  // outcome of each handshake is printed (dtls-established, dtls-failed ...).
+  std::optional<coap::DtlsSettings> dtls;
 };
 
 class SimulatedDevice {
@@ -77,6 +81,7 @@ class SimulatedDevice {
   void scheduleSend();
   void sendReport(bool afterRefusal = false);
   std::string objectLinksPayload() const;
+  std::optional<coap::DtlsSettings> dtlsSettings();
   std::int64_t unixNow() const;
 
   coap::Scheduler& scheduler_;

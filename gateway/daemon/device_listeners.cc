@@ -1,0 +1,163 @@
+#include "gateway/daemon/device_listeners.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "lwm2m/coap/combined_transport.h"
+#include "lwm2m/coap/dtls_transport.h"
+#include "lwm2m/coap/udp_transport.h"
+#include "persistence/credential_store.h"
+
+namespace lwm2m::gateway {
+namespace {
+
+coap::Peer bindAddress(const std::string& key, const std::string& listen) {
+  auto parsed = parseListenAddress(listen);
+  if (!parsed) throw std::runtime_error(key + " " + listen + ": " + parsed.error().message);
+  auto peer = coap::UdpTransport::resolveBind(parsed->host, parsed->port);
+  if (!peer) throw std::runtime_error(key + " " + listen + ": " + peer.error().message);
+  return *peer;
+}
+
+// The credentials store as the DTLS layer's keyring and the binding's
+// directory. A store error is logged and counts as "not found" (refuse).
+class StoreCredentials : public coap::PskKeyring, public server::CredentialDirectory {
+ public:
+  explicit StoreCredentials(persistence::CredentialStore& store) : store_(store) {}
+
+  std::optional<std::vector<std::uint8_t>> keyFor(std::string_view identity) const override {
+    return orNothing(store_.pskKey(identity));
+  }
+  std::optional<std::string> endpointOfPskIdentity(std::string_view identity) const override {
+    return orNothing(store_.endpointOfPskIdentity(identity));
+  }
+  std::optional<std::string> endpointOfCertificateName(std::string_view name) const override {
+    return orNothing(store_.endpointOfCertificateName(name));
+  }
+  bool securityRequired(std::string_view endpoint) const override {
+    auto found = orNothing(store_.find(endpoint));
+    return found && found->securityRequired;
+  }
+
+ private:
+  template <class T>
+  static std::optional<T> orNothing(Result<std::optional<T>> result) {
+    if (result) return std::move(*result);
+    spdlog::error("credentials: {}", result.error().message);
+    return std::nullopt;
+  }
+
+  persistence::CredentialStore& store_;
+};
+
+void logSession(const coap::DtlsEvent& e) {
+  const std::string who = e.identity ? coap::describe(*e.identity) : std::string("no identity");
+  const std::string peer = coap::toString(e.peer);
+  switch (e.kind) {
+    case coap::DtlsEvent::Kind::Established:
+      spdlog::info("DTLS session with {} established ({})", peer, who);
+      break;
+    case coap::DtlsEvent::Kind::Resumed:
+      spdlog::info("DTLS session with {} resumed ({})", peer, who);
+      break;
+    case coap::DtlsEvent::Kind::Failed:
+      spdlog::warn("DTLS handshake with {} refused: {}", peer, e.reason);
+      break;
+    case coap::DtlsEvent::Kind::Closed:
+      spdlog::debug("DTLS session with {} closed ({}): {}", peer, who, e.reason);
+      break;
+    case coap::DtlsEvent::Kind::Expired:
+      spdlog::debug("DTLS session with {} ended ({}): {}", peer, who, e.reason);
+      break;
+  }
+}
+
+}  // namespace
+
+std::string credentialsFile(const GatewayConfig& config) {
+  if (!config.coaps.credentialsFile.empty()) return config.coaps.credentialsFile;
+  return (std::filesystem::path(config.storage.dataDir) / "credentials.db").string();
+}
+
+struct DeviceListeners::Parts {
+  std::unique_ptr<persistence::CredentialStore> store;
+  std::unique_ptr<StoreCredentials> credentials;
+  std::unique_ptr<coap::UdpTransport> plain;
+  std::unique_ptr<coap::UdpTransport> records;
+  std::unique_ptr<coap::DtlsTransport> dtls;
+  std::unique_ptr<coap::CombinedTransport> combined;
+  std::unique_ptr<server::IdentityBinding> binding;
+  server::RegistrationInterface* registrations = nullptr;
+};
+
+DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& scheduler,
+                                 const GatewayConfig& config)
+    : parts_(std::make_unique<Parts>()) {
+  Parts& p = *parts_;
+  if (!config.coap.enabled && !config.coaps.enabled) {
+    throw std::runtime_error("coap.enabled and coaps.enabled are both false: devices could not reach the gateway");
+  }
+  const std::string file = credentialsFile(config);
+  auto store = persistence::CredentialStore::open(file);
+  if (!store) throw std::runtime_error("coaps.credentials_file: " + store.error().message);
+  p.store = std::move(*store);
+  p.credentials = std::make_unique<StoreCredentials>(*p.store);
+
+  if (config.coap.enabled) {
+    p.plain = std::make_unique<coap::UdpTransport>(io, bindAddress("coap.listen", config.coap.listen));
+  }
+  if (config.coaps.enabled) {
+    p.records = std::make_unique<coap::UdpTransport>(io, bindAddress("coaps.listen", config.coaps.listen));
+    coap::DtlsSettings s;
+    s.pskKeyring = p.credentials.get();
+    s.certificateFile = config.coaps.certFile;
+    s.privateKeyFile = config.coaps.keyFile;
+    s.caFile = config.coaps.caFile;
+    s.handshakeTimeout = config.coaps.handshakeTimeout;
+    s.idleTimeout = config.coaps.idleTimeout;
+    s.maxSessions = config.coaps.maxSessions;
+    s.maxHandshakes = config.coaps.maxHandshakes;
+    s.onEvent = [this](const coap::DtlsEvent& e) {
+      logSession(e);
+      Parts& parts = *parts_;
+      const bool fresh = e.kind == coap::DtlsEvent::Kind::Established ||
+                         e.kind == coap::DtlsEvent::Kind::Resumed;
+      if (fresh && e.identity && parts.registrations) {
+        parts.binding->follow(*parts.registrations, e.peer, *e.identity);
+      }
+    };
+    try {
+      p.dtls = std::make_unique<coap::DtlsTransport>(*p.records, scheduler, std::move(s));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("coaps: ") + e.what());
+    }
+  }
+  p.combined = std::make_unique<coap::CombinedTransport>(p.plain.get(), p.dtls.get());
+  p.binding = std::make_unique<server::IdentityBinding>(
+      *p.combined, *p.credentials,
+      server::IdentityBindingSettings{config.lwm2m.allowPlainRegistration},
+      [](const std::string& line) { spdlog::warn("registration {}", line); });
+}
+
+DeviceListeners::~DeviceListeners() = default;
+
+coap::Transport& DeviceListeners::transport() { return *parts_->combined; }
+
+void DeviceListeners::bind(server::RegistrationInterface& registrations) {
+  parts_->registrations = &registrations;
+  registrations.setAuthorizer(parts_->binding.get());
+}
+
+std::string DeviceListeners::describe() const {
+  std::string text;
+  if (parts_->plain) text = "coap://" + coap::toString(parts_->plain->localEndpoint()) + " (UDP)";
+  if (parts_->records) {
+    if (!text.empty()) text += ", ";
+    text += "coaps://" + coap::toString(parts_->records->localEndpoint()) + " (DTLS 1.2)";
+  }
+  return text;
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,45 @@
+#pragma once
+// The device-facing listeners of the daemon: plain CoAP (coap.*) and CoAP
+// over DTLS (coaps.*) combined into the one transport the CoAP endpoint
+// uses, the credentials store behind DTLS PSK lookups, and the identity
+// binding the registration interface asks (lwm2m.allow_plain_registration,
+// per-endpoint "security required"). DTLS session events are logged here.
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "gateway/daemon/config.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/coap/transport.h"
+#include "lwm2m/server/identity_binding.h"
+#include "lwm2m/server/registration_interface.h"
+
+namespace lwm2m::gateway {
+
+class DeviceListeners {
+ public:
+  // Binds the sockets and opens the credentials store. Throws
+  // std::runtime_error naming the key and the cause (start-up path).
+  DeviceListeners(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config);
+  ~DeviceListeners();
+  DeviceListeners(const DeviceListeners&) = delete;
+  DeviceListeners& operator=(const DeviceListeners&) = delete;
+
+  coap::Transport& transport();
+  // Binds `registrations` to DTLS identities and lets new DTLS sessions
+  // move a registration to the session's address. Call once, before start.
+  void bind(server::RegistrationInterface& registrations);
+  // One log-ready line per listener: "coap://0.0.0.0:5683 (UDP)", ...
+  std::string describe() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+// {storage.data_dir}/credentials.db unless coaps.credentials_file says otherwise.
+std::string credentialsFile(const GatewayConfig& config);
+
+}  // namespace lwm2m::gateway
