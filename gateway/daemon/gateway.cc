@@ -12,7 +12,8 @@
 #include "bridges/http/http_server.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
-#include "bridges/mqtt/mqtt_mapping.h"
+#include "bridges/mqtt/downlink.h"
+#include "bridges/mqtt/uplink.h"
 #include "gateway/core/auto_observer.h"
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/device_listeners.h"
@@ -129,8 +130,8 @@ struct Gateway::Parts {
         autoObserver(commands, objectModel, scheduler),
         mqttOutbox(database->outbox()),
         mqtt(io, mqttSettings(config), &mqttOutbox),
-        mqttMapping(objectModel, commands, registry, config.mqtt.clientId,
-                    [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                api::HealthReport health{std::string(gatewayVersion()),
@@ -176,7 +177,8 @@ struct Gateway::Parts {
   AutoObserver autoObserver;
   MqttOutbox mqttOutbox;
   bridges::mqtt::MqttBridge mqtt;
-  bridges::mqtt::MqttMapping mqttMapping;
+  bridges::mqtt::MqttUplink mqttUplink;
+  bridges::mqtt::MqttDownlink mqttDownlink;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -244,14 +246,15 @@ Gateway::Gateway(const GatewayConfig& config) {
   }
   p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
     p.autoObserver.setRules(rules);
-    p.mqttMapping.setRules(rules);
+    p.mqttUplink.setRules(rules);
+    p.mqttDownlink.setRules(rules);
     p.mqtt.setSubscriptions(rules->subscriptions());
   });
   p.registration.addListener(&p.autoObserver);
   p.registration.registrations().forEach(
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
-  p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttMapping.onInbound(m); });
-  p.fanout.subscribe(&p.mqttMapping);
+  p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
+  p.fanout.subscribe(&p.mqttUplink);
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
