@@ -22,6 +22,7 @@
 #include "gateway/core/device_command_service.h"
 #include "gateway/core/device_presence.h"
 #include "gateway/core/legacy_queue_rows.h"
+#include "gateway/core/queue_mode_sender.h"
 #include "gateway/daemon/mqtt_outbox.h"
 #include "gateway/core/device_reports.h"
 #include "gateway/core/request_queue.h"
@@ -122,9 +123,10 @@ struct Gateway::Parts {
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
-              [this](const QueuedRequest& r, std::function<void(bool)> done) { commands.deliver(r, std::move(done)); },
+              [this](const QueuedRequest& r, std::function<void(bool)> done) { queueMode.deliver(r, std::move(done)); },
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
-        commands(queue, sender, presence, registry, scheduler,
+        queueMode(queue, sender, presence),
+        commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
         mappingRules(config.mapping.path, objectModel, scheduler),
         autoObserver(commands, objectModel, scheduler),
@@ -172,6 +174,7 @@ struct Gateway::Parts {
   server::SendHandler send;
   DeviceReports reports;
   RequestQueue queue;
+  QueueModeSender queueMode;
   DeviceCommandService commands;
   MappingRules mappingRules;
   AutoObserver autoObserver;
@@ -228,13 +231,13 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.addListener(&p.fanout);
   p.registration.addListener(&p.presenceFeed);
   p.registration.addListener(&p.observations);
-  p.registration.addListener(&p.commands);
+  p.registration.addListener(&p.queueMode);
   p.registration.addListener(&p.send);
   p.dispatcher.setSendHandler(&p.send);
   p.send.addListener(&p.reports);
   p.observations.addListener(&p.reports);
   p.presence.addListener(&p.fanout);
-  p.presence.addListener(&p.commands);
+  p.presence.addListener(&p.queueMode);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
   p.queue.setLegacyRowReader(
       [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
