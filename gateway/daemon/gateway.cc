@@ -19,6 +19,7 @@
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/device_event_fanout.h"
+#include "gateway/core/device_hub.h"
 #include "gateway/core/device_command_service.h"
 #include "gateway/core/device_presence.h"
 #include "gateway/core/legacy_queue_rows.h"
@@ -130,6 +131,7 @@ struct Gateway::Parts {
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
         mappingRules(config.mapping.path, objectModel, scheduler),
         autoObserver(commands, objectModel, scheduler),
+        hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         mqttOutbox(database->outbox()),
         mqtt(io, mqttSettings(config), &mqttOutbox),
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
@@ -178,6 +180,7 @@ struct Gateway::Parts {
   DeviceCommandService commands;
   MappingRules mappingRules;
   AutoObserver autoObserver;
+  DeviceHub hub;  // the one listener of registration and presence events
   MqttOutbox mqttOutbox;
   bridges::mqtt::MqttBridge mqtt;
   bridges::mqtt::MqttUplink mqttUplink;
@@ -227,17 +230,11 @@ Gateway::Gateway(const GatewayConfig& config) {
         p.dispatcher.handle(from, request, respond);
       });
   p.listeners.bind(p.registration);
-  p.registration.addListener(&p.persistence);
-  p.registration.addListener(&p.fanout);
-  p.registration.addListener(&p.presenceFeed);
-  p.registration.addListener(&p.observations);
-  p.registration.addListener(&p.queueMode);
-  p.registration.addListener(&p.send);
+  p.registration.addListener(&p.hub);
   p.dispatcher.setSendHandler(&p.send);
   p.send.addListener(&p.reports);
   p.observations.addListener(&p.reports);
-  p.presence.addListener(&p.fanout);
-  p.presence.addListener(&p.queueMode);
+  p.presence.addListener(&p.hub);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
   p.queue.setLegacyRowReader(
       [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
@@ -253,7 +250,6 @@ Gateway::Gateway(const GatewayConfig& config) {
     p.mqttDownlink.setRules(rules);
     p.mqtt.setSubscriptions(rules->subscriptions());
   });
-  p.registration.addListener(&p.autoObserver);
   p.registration.registrations().forEach(
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
