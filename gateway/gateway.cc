@@ -25,6 +25,7 @@
 #include "gateway/device_registry.h"
 #include "gateway/observation_persistence.h"
 #include "gateway/registration_persistence.h"
+#include "gateway/systemd_notify.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/udp_transport.h"
@@ -152,7 +153,8 @@ struct Gateway::Parts {
              &commands, &mappingRules),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
-        startedAt(std::chrono::steady_clock::now()) {}
+        startedAt(std::chrono::steady_clock::now()),
+        systemd(scheduler, ServiceNotifier::fromEnvironment()) {}
 
   // Before any member goes: every submitted write is committed while the
   // io_context its completions post into still exists.
@@ -188,6 +190,7 @@ struct Gateway::Parts {
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
   std::chrono::steady_clock::time_point startedAt;
+  SystemdService systemd;  // READY/RELOADING/STOPPING and the watchdog, fed from this thread
   std::vector<server::Registration> expiredWhileDown;
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
   bool running = false;
@@ -284,6 +287,7 @@ void Gateway::run() {
     p.expiredWhileDown.clear();
     for (const api::DeviceEvent& e : p.eventsBeforeStart) p.fanout.publish(e);
     p.eventsBeforeStart.clear();
+    p.systemd.ready("serving on coap://" + formatPeer(p.transport.localEndpoint()));
   });
   p.io.run();
   spdlog::info("lwm2m-gateway stopped");
@@ -293,7 +297,9 @@ void Gateway::waitForReload() {
   Parts& p = *parts_;
   p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
     if (ec) return;
+    p.systemd.reloading();
     p.mappingRules.reload("SIGHUP");
+    p.systemd.reloaded();
     waitForReload();
   });
 }
@@ -303,6 +309,7 @@ void Gateway::stop() {
   boost::asio::post(p.io, [&p] {
     if (p.stopping) return;
     p.stopping = true;
+    p.systemd.stopping();
     p.signals.cancel();
     p.reloadSignal.cancel();
     p.http.stop();
