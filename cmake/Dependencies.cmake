@@ -12,6 +12,13 @@ if(NOT LWM2M_FUZZ)
   find_package(Boost 1.74 REQUIRED)
   find_package(OpenSSL REQUIRED)
   find_package(yaml-cpp REQUIRED)
+  # yaml-cpp 0.7 (Debian 12) exports the target `yaml-cpp`, 0.8 (Yocto scarthgap)
+  # only `yaml-cpp::yaml-cpp`; without this, `yaml-cpp` would silently become
+  # -lyaml-cpp with whatever headers happen to be in /usr/include.
+  if(TARGET yaml-cpp::yaml-cpp AND NOT TARGET yaml-cpp)
+    add_library(yaml-cpp INTERFACE IMPORTED GLOBAL)
+    target_link_libraries(yaml-cpp INTERFACE yaml-cpp::yaml-cpp)
+  endif()
   find_package(spdlog REQUIRED)
   find_package(fmt REQUIRED)
   find_package(CLI11 REQUIRED)

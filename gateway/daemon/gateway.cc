@@ -30,6 +30,7 @@
 #include "gateway/core/device_registry.h"
 #include "gateway/core/observation_persistence.h"
 #include "gateway/core/registration_persistence.h"
+#include "gateway/daemon/systemd_notify.h"
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/model/object_model.h"
@@ -150,7 +151,8 @@ struct Gateway::Parts {
              &commands, &objectModel, &mappingRules),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
-        startedAt(std::chrono::steady_clock::now()) {}
+        startedAt(std::chrono::steady_clock::now()),
+        systemd(scheduler, ServiceNotifier::fromEnvironment()) {}
 
   // Before any member goes: every submitted write is committed while the
   // io_context its completions post into still exists.
@@ -189,6 +191,7 @@ struct Gateway::Parts {
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
   std::chrono::steady_clock::time_point startedAt;
+  SystemdService systemd;  // READY/RELOADING/STOPPING and the watchdog, fed from this thread
   std::vector<server::Registration> expiredWhileDown;
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
   bool running = false;
@@ -282,6 +285,7 @@ void Gateway::run() {
     p.expiredWhileDown.clear();
     for (const api::DeviceEvent& e : p.eventsBeforeStart) p.fanout.publish(e);
     p.eventsBeforeStart.clear();
+    p.systemd.ready("serving on " + p.listeners.describe());
   });
   p.io.run();
   spdlog::info("lwm2m-gateway stopped");
@@ -291,7 +295,9 @@ void Gateway::waitForReload() {
   Parts& p = *parts_;
   p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
     if (ec) return;
+    p.systemd.reloading();
     p.mappingRules.reload("SIGHUP");
+    p.systemd.reloaded();
     waitForReload();
   });
 }
@@ -301,6 +307,7 @@ void Gateway::stop() {
   boost::asio::post(p.io, [&p] {
     if (p.stopping) return;
     p.stopping = true;
+    p.systemd.stopping();
     p.signals.cancel();
     p.reloadSignal.cancel();
     p.http.stop();

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "gateway/daemon/journal_stream.h"
+
 namespace lwm2m::gateway {
 namespace {
 
@@ -23,8 +25,12 @@ spdlog::level::level_enum toLevel(const std::string& level) {
 void setupLogging(const std::string& level) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("lwm2m-gateway", std::move(sink));
-  logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-      "%Y-%m-%dT%H:%M:%S.%eZ [%l] %v", spdlog::pattern_time_type::utc));
+  if (stderrIsJournal()) {
+    logger->set_formatter(journalFormatter());  // the journal adds time and level
+  } else {
+    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+        "%Y-%m-%dT%H:%M:%S.%eZ [%l] %v", spdlog::pattern_time_type::utc));
+  }
   logger->set_level(toLevel(level));
   // Warnings and errors reach the journal at once, even if the process dies next.
   logger->flush_on(spdlog::level::warn);

@@ -2,6 +2,8 @@
 // Process-wide logging: spdlog's default logger writing to stderr, one line per
 // record with a UTC timestamp and the level, e.g.
 //   2026-11-22T04:50:56.123Z [info] MQTT connected to tcp://127.0.0.1:1883
+// Under systemd with stderr going to the journal: "<6>MQTT connected to ..."
+// (see journal_stream.h).
 
 #include <string>
 

@@ -54,6 +54,11 @@ std::vector<std::string> diesWithTheTest(const std::vector<std::string>& argv) {
 
 Process Process::start(const std::vector<std::string>& argv, const Output& output) {
   if (argv.empty()) throw std::runtime_error("Process::start: empty command");
+  // Checked here, not left to posix_spawnp: under qemu-user (the arm64 unit
+  // tests) an exec that fails in the child is not reported to the parent.
+  if (findProgram(argv[0]).empty()) {
+    throw std::runtime_error("cannot start " + argv[0] + ": not found or not executable");
+  }
   int pipeFds[2] = {-1, -1};
   if (output.pipeStdout && pipe2(pipeFds, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));

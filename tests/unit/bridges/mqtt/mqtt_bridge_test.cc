@@ -3,9 +3,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-
-#include <spdlog/sinks/ringbuffer_sink.h>
+// spdlog.h first: spdlog 1.13's ringbuffer_sink.h uses SPDLOG_NOEXCEPT before
+// including the header that defines it.
 #include <spdlog/spdlog.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 
 #include <unistd.h>
 
