@@ -36,8 +36,8 @@ Result<std::string> unescape(std::string_view text) {
       continue;
     }
     unsigned v = 0;
-    if (i + 2 >= text.size() + 0 || std::from_chars(text.data() + i + 1, text.data() + i + 3, v, 16).ptr !=
-                                        text.data() + i + 3) {
+    if (i + 2 >= text.size() ||
+        std::from_chars(text.data() + i + 1, text.data() + i + 3, v, 16).ptr != text.data() + i + 3) {
       return fail("bad escape in \"" + std::string(text) + "\"");
     }
     out += static_cast<char>(v);
@@ -322,7 +322,6 @@ Result<RequestRow> decodeRequestRow(std::string_view text) {
       }
       continue;
     }
-    Result<void> ok;
     if (l.key == "op") {
       auto op = operations::parseOperation(l.rest);
       if (!op) return failed(Error{ErrorCode::StoreFailed, "unknown operation"});
