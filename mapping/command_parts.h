@@ -29,7 +29,8 @@ Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Valu
 Result<CommandParts> decodeValueCommand(const CommandInput& in);
 Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc);
 
-// EMQX's 4.00 bad_request reply, echoing what of the request could be read.
-std::string emqxErrorPayload(const rapidjson::Document* doc);
+// EMQX's error reply (code, and its CoAP name as codeMsg; 4.00 bad_request for
+// a command that cannot be read), echoing what of the request could be read.
+std::string emqxErrorPayload(const rapidjson::Document* doc, std::string_view code = "4.00");
 
 }  // namespace lwm2m::mapping

@@ -139,7 +139,7 @@ std::optional<OutboundMessage> rejectionReply(const Command& command, const std:
   if (route.style == ReplyStyle::Emqx) {
     rapidjson::Document doc;
     doc.Parse(route.echo.data(), route.echo.size());
-    reply.payload = emqxErrorPayload(doc.HasParseError() ? nullptr : &doc);
+    reply.payload = emqxErrorPayload(doc.HasParseError() ? nullptr : &doc, code);
   } else {
     reply.payload = jsonErrorPayload(command.endpoint, route, problem, code, status);
   }

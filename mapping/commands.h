@@ -44,7 +44,7 @@ std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundM
 // The answer to a decoded command the gateway then refused (unknown device,
 // queue full, storage failure), on the command's reply route in its style:
 // json {"id","correlation","endpoint","code","status","error"}, emqx its
-// bad_request shape; nullopt when the route has no topic.
+// error shape with `code` and its CoAP name; nullopt when the route has no topic.
 std::optional<OutboundMessage> rejectionReply(const Command& command, const std::string& code,
                                               const std::string& status, const std::string& problem);
 

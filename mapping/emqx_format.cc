@@ -288,7 +288,7 @@ Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::
   return c;
 }
 
-std::string emqxErrorPayload(const rapidjson::Document* doc) {
+std::string emqxErrorPayload(const rapidjson::Document* doc, std::string_view code) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
   out.StartObject();
@@ -315,9 +315,9 @@ std::string emqxErrorPayload(const rapidjson::Document* doc) {
     writeString(out, reqPath);
   }
   out.Key("code");
-  out.String("4.00");
+  writeString(out, code);
   out.Key("codeMsg");
-  out.String("bad_request");
+  writeString(out, coapCodeName(code));
   out.EndObject();
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -289,5 +289,19 @@ TEST(EmqxPreset, MalformedCommandsGetBadRequest) {
   EXPECT_EQ(str(doc["data"]["reqPath"]), "/3/0/x");
 }
 
+TEST(EmqxPreset, RefusalsByTheGatewayCarryTheirCodeAndItsCoapName) {
+  RuleSet rules = preset("emqx.yaml");
+  auto x = emqxCommand(rules, R"({"reqID":21,"msgType":"read","data":{"path":"/3/0/1"}})");
+  auto full = rejectionReply(x.command, "5.03", "queue_full", "the queue of device ep1 is full");
+  ASSERT_TRUE(full.has_value());
+  auto doc = json(full->payload);
+  EXPECT_EQ(doc["reqID"].GetInt(), 21);
+  EXPECT_EQ(str(doc["data"]["code"]), "5.03");
+  EXPECT_EQ(str(doc["data"]["codeMsg"]), "service_unavailable");
+  EXPECT_EQ(str(doc["data"]["reqPath"]), "/3/0/1");
+  auto unknown = rejectionReply(x.command, "4.04", "unknown_device", "unknown device 'ep1'");
+  EXPECT_EQ(str(json(unknown->payload)["data"]["codeMsg"]), "not_found");
+}
+
 }  // namespace
 }  // namespace lwm2m::mapping
