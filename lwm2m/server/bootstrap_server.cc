@@ -155,8 +155,9 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   auto session = std::make_unique<Session>();
   session->endpoint = *name;
   session->peer = from;
-  session->config = withCredentials(*config, *name);
-  auto steps = plan(*session);
+  auto filled = withCredentials(*config, *name);
+  if (filled) session->config = std::move(filled).value();
+  auto steps = filled ? plan(*session) : Result<std::vector<Step>>(filled.error());
   if (!steps) {
     auto response = coap::Message::response(request, coap::codes::InternalServerError);
     respond(std::move(response));
@@ -177,13 +178,19 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   start(ref);
 }
 
-BootstrapConfig BootstrapServer::withCredentials(const BootstrapConfig& config, std::string_view endpoint) {
+Result<BootstrapConfig> BootstrapServer::withCredentials(const BootstrapConfig& config,
+                                                         std::string_view endpoint) {
   BootstrapConfig filled = config;
   for (auto& security : filled.security) {
     if (!security.generatePsk) continue;
+    auto identity = random_(kPskIdentityBytes);
+    auto key = random_(kPskKeyBytes);
+    if (identity.size() != kPskIdentityBytes || key.size() != kPskKeyBytes) {
+      return fail(ErrorCode::Unavailable, "no random bytes for new PSK credentials");
+    }
     security.mode = SecurityMode::Psk;
-    security.pskIdentity = std::string(endpoint) + "-" + hex(random_(kPskIdentityBytes));
-    security.pskKey = random_(kPskKeyBytes);
+    security.pskIdentity = std::string(endpoint) + "-" + hex(identity);
+    security.pskKey = std::move(key);
   }
   return filled;
 }

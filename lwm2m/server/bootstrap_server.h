@@ -72,7 +72,8 @@ class BootstrapServer {
   using ConfigLookup = std::function<const BootstrapConfig*(std::string_view endpoint)>;
   // Stores generated credentials; an error fails the session before Finish.
   using CredentialsSink = std::function<Result<void>(const ProvisionedPsk&)>;
-  // Fills `n` bytes with cryptographically strong random bytes.
+  // `n` cryptographically strong random bytes; fewer when none can be had
+  // (the Bootstrap-Request is then answered 5.00 and reported failed).
   using RandomBytes = std::function<model::Bytes(std::size_t n)>;
 
   // `endpoint` sends the bootstrap requests; `model` types the TLV encoding.
@@ -102,7 +103,7 @@ class BootstrapServer {
   void finish(const std::string& endpoint);
   void fail(const std::string& endpoint, const std::string& reason);
   Result<std::vector<Step>> plan(const Session& session) const;
-  BootstrapConfig withCredentials(const BootstrapConfig& config, std::string_view endpoint);
+  Result<BootstrapConfig> withCredentials(const BootstrapConfig& config, std::string_view endpoint);
 
   coap::Endpoint& endpoint_;
   coap::Scheduler& scheduler_;
