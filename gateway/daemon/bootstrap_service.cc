@@ -87,7 +87,7 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
     p.configs = std::move(*loaded);
     p.source = std::to_string(p.configs.size()) + " configurations from " + c.configs;
   }
-  if (p.configs.find("*") == nullptr) {
+  if (c.configs.empty()) {
     // Devices without their own file are pointed at this gateway, over DTLS
     // PSK with fresh credentials when coaps is on.
     const bool psk = !defaults.secureServerUri.empty();

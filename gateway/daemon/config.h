@@ -54,10 +54,10 @@ struct CoapsConfig {
 
 // The LwM2M bootstrap server (plain CoAP, its own port). Devices are
 // provisioned from the YAML files in `configs` (see
-// gateway/daemon/bootstrap_config_yaml.h); without files, or for endpoints no
-// file names and no "*" file covers, the default entry points the device at
-// this gateway: coaps with freshly generated PSK credentials when coaps is
-// enabled, else plain coap.
+// gateway/daemon/bootstrap_config_yaml.h; endpoints no file names and no "*"
+// file covers are refused), or without `configs` from the default entry that
+// points every device at this gateway: coaps with freshly generated PSK
+// credentials when coaps is enabled, else plain coap.
 struct BootstrapServerConfig {
   bool enabled = false;
   std::string listen = "0.0.0.0:5783";
