@@ -27,7 +27,7 @@ const BootstrapConfig* BootstrapConfigs::find(std::string_view endpoint) const {
 
 BootstrapConfig defaultBootstrapConfig(std::string serverUri, bool psk, std::uint32_t lifetime) {
   BootstrapConfig config;
-  config.endpoint = "*";
+  config.endpoint.assign(1, '*');  // not = "*": GCC 12 -Wrestrict false positive
   SecurityInstance security;
   security.instance = 1;  // 0 is commonly the device's bootstrap account
   security.serverUri = std::move(serverUri);

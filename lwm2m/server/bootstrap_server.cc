@@ -171,7 +171,7 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   ref.timeout = scheduler_.schedule(settings_.sessionTimeout, [this, ep = ref.endpoint] {
     if (auto it = sessions_.find(ep); it != sessions_.end()) {
       it->second->timeout = 0;
-      fail(ep, "bootstrap did not finish within " + std::to_string(settings_.sessionTimeout.count()) + " s");
+      failSession(ep, "bootstrap did not finish within " + std::to_string(settings_.sessionTimeout.count()) + " s");
     }
   });
   for (auto* l : listeners_) l->onBootstrapStarted(ref.endpoint, from);
@@ -259,7 +259,7 @@ void BootstrapServer::sendStep(const std::string& name) {
       if (!security.generatePsk) continue;
       auto stored = credentials_(ProvisionedPsk{session.endpoint, security.pskIdentity, security.pskKey});
       if (!stored) {
-        fail(name, "storing the generated credentials failed: " + stored.error().message);
+        failSession(name, "storing the generated credentials failed: " + stored.error().message);
         return;
       }
     }
@@ -280,7 +280,7 @@ void BootstrapServer::onStepAnswered(const std::string& name, std::uint64_t gene
   const Step& step = session.steps.at(session.next);
   if (result.status == coap::RequestStatus::Cancelled) return;
   if (result.status != coap::RequestStatus::Ok) {
-    fail(name, step.what + ": " + std::string(coap::requestStatusName(result.status)));
+    failSession(name, step.what + ": " + std::string(coap::requestStatusName(result.status)));
     return;
   }
   const coap::Code code = result.response.code;
@@ -291,7 +291,7 @@ void BootstrapServer::onStepAnswered(const std::string& name, std::uint64_t gene
     if (!result.response.payload.empty() && result.response.payload.size() <= 120) {
       reason += " (" + result.response.payloadString() + ")";
     }
-    fail(name, reason);
+    failSession(name, reason);
     return;
   }
   if (++session.next == session.steps.size()) {
@@ -310,7 +310,7 @@ void BootstrapServer::finish(const std::string& name) {
   for (auto* l : listeners_) l->onBootstrapFinished(session->endpoint, session->peer);
 }
 
-void BootstrapServer::fail(const std::string& name, const std::string& reason) {
+void BootstrapServer::failSession(const std::string& name, const std::string& reason) {
   auto it = sessions_.find(name);
   if (it == sessions_.end()) return;
   auto session = std::move(it->second);

@@ -101,7 +101,7 @@ class BootstrapServer {
   void onStepAnswered(const std::string& endpoint, std::uint64_t generation,
                       const coap::ResponseResult& result);
   void finish(const std::string& endpoint);
-  void fail(const std::string& endpoint, const std::string& reason);
+  void failSession(const std::string& endpoint, const std::string& reason);
   Result<std::vector<Step>> plan(const Session& session) const;
   Result<BootstrapConfig> withCredentials(const BootstrapConfig& config, std::string_view endpoint);
 
