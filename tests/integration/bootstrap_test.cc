@@ -90,10 +90,10 @@ TEST_F(Bootstrap, RepeatedBootstrapReplacesTheCredentials) {
 std::filesystem::path configDirectory() {
   auto dir = std::filesystem::temp_directory_path() /
              ("bootstrap-configs-" + std::to_string(::getpid()) + "-" + std::to_string(freeUdpPort()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "known.yaml") << "endpoint: known\nsecurity:\n  - {instance: 1, mode: psk}\n"
-                                       "servers:\n  - {instance: 0, lifetime: 120}\n";
-  std::ofstream(dir / "gateway.yaml") << "bootstrap:\n  configs: \"" << dir.string() << "\"\n";
+  std::filesystem::create_directories(dir / "bootstrap");
+  std::ofstream(dir / "bootstrap" / "known.yaml") << "endpoint: known\nsecurity:\n  - {instance: 1, mode: psk}\n"
+                                                     "servers:\n  - {instance: 0, lifetime: 120}\n";
+  std::ofstream(dir / "gateway.yaml") << "bootstrap:\n  configs: \"" << (dir / "bootstrap").string() << "\"\n";
   return dir;
 }
 
