@@ -362,3 +362,30 @@ TEST(Config, ShippedGatewayYamlDocumentsTheDefaults) {
 
 }  // namespace
 }  // namespace lwm2m::gateway
+
+namespace lwm2m::gateway {
+namespace {
+
+TEST(Config, BootstrapSectionLoadsAndChecksItsRanges) {
+  auto loaded = loadConfigText(
+      "bootstrap:\n  enabled: true\n  listen: \"127.0.0.1:5783\"\n  configs: /etc/lwm2m-gateway/bootstrap\n"
+      "  server_host: 192.0.2.7\n  lifetime_s: 600\n  session_timeout_s: 30\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_TRUE(loaded->bootstrap.enabled);
+  EXPECT_EQ(loaded->bootstrap.listen, "127.0.0.1:5783");
+  EXPECT_EQ(loaded->bootstrap.configs, "/etc/lwm2m-gateway/bootstrap");
+  EXPECT_EQ(loaded->bootstrap.serverHost, "192.0.2.7");
+  EXPECT_EQ(loaded->bootstrap.lifetimeSeconds, 600u);
+  EXPECT_EQ(loaded->bootstrap.sessionTimeout, std::chrono::seconds(30));
+  EXPECT_FALSE(GatewayConfig{}.bootstrap.enabled);
+
+  auto bad = loadConfigText("bootstrap:\n  session_timeout_s: 0\n  listen: here\n", "gateway.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("gateway.yaml:2: bootstrap.session_timeout_s"), std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find("gateway.yaml:3: bootstrap.listen"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway
