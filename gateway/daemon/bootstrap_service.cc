@@ -7,7 +7,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/daemon/bootstrap_config_yaml.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/udp_transport.h"
 #include "lwm2m/server/bootstrap_server.h"
@@ -56,6 +55,21 @@ class BootstrapLog : public server::BootstrapListener {
 
 }  // namespace
 
+BootstrapDefaults bootstrapDefaults(const GatewayConfig& config) {
+  BootstrapDefaults defaults;
+  const std::string& host = config.bootstrap.serverHost;
+  if (config.coap.enabled) defaults.plainServerUri = serverUri("coap", config.coap.listen, host);
+  if (config.coaps.enabled) defaults.secureServerUri = serverUri("coaps", config.coaps.listen, host);
+  return defaults;
+}
+
+Result<void> checkBootstrapConfigs(const GatewayConfig& config) {
+  if (config.bootstrap.configs.empty()) return {};
+  auto loaded = loadBootstrapConfigDirectory(config.bootstrap.configs, bootstrapDefaults(config));
+  if (!loaded) return loaded.error();
+  return {};
+}
+
 struct BootstrapService::Parts {
   std::unique_ptr<coap::UdpTransport> transport;
   std::unique_ptr<coap::Endpoint> endpoint;
@@ -73,9 +87,7 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
     : parts_(std::make_unique<Parts>()) {
   Parts& p = *parts_;
   const BootstrapServerConfig& c = config.bootstrap;
-  BootstrapDefaults defaults;
-  if (config.coap.enabled) defaults.plainServerUri = serverUri("coap", config.coap.listen, c.serverHost);
-  if (config.coaps.enabled) defaults.secureServerUri = serverUri("coaps", config.coaps.listen, c.serverHost);
+  const BootstrapDefaults defaults = bootstrapDefaults(config);
   if (defaults.plainServerUri.empty() && defaults.secureServerUri.empty()) {
     throw std::runtime_error(
         "bootstrap.server_host: required, the LwM2M listeners are on wildcard addresses and devices "

@@ -10,12 +10,22 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "gateway/daemon/bootstrap_config_yaml.h"
 #include "gateway/daemon/config.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
 #include "persistence/credential_store.h"
 
 namespace lwm2m::gateway {
+
+// The server URIs bootstrap configurations default to: this gateway's coap
+// and coaps listeners at bootstrap.server_host (or the listen host); empty
+// for a listener that is off or on a wildcard address without server_host.
+BootstrapDefaults bootstrapDefaults(const GatewayConfig& config);
+
+// Loads bootstrap.configs (if set) as the gateway would, for --check-config.
+// Errors name the file and line.
+Result<void> checkBootstrapConfigs(const GatewayConfig& config);
 
 class BootstrapService {
  public:

@@ -121,5 +121,25 @@ TEST_F(BootstrapConfigured, EndpointWithoutConfigurationIsRefusedWithTheReason) 
   EXPECT_TRUE(known.waitForLine("registered known", 20s)) << gateway_.log();
 }
 
+TEST(BootstrapCheckConfig, BadFileIsNamedWithItsLineAndStopsTheGateway) {
+  ConfigDirectory config;
+  std::ofstream(config.dir / "bootstrap" / "broken.yaml") << "endpoint: broken\nsecurity:\n  - {instance: 1, mode: tls}\n"
+                                                             "servers: [{}]\n";
+  const std::string gatewayYaml = (config.dir / "gateway.yaml").string();
+  auto check = runCommand({"/bin/sh", "-c", std::string(LWM2M_GATEWAY_BIN) + " --config " + gatewayYaml +
+                                                " --coaps 127.0.0.1:5684 --check-config 2>&1"});
+  EXPECT_EQ(check.exitCode, 1) << check.output;
+  EXPECT_NE(check.output.find("broken.yaml:3: security[0].mode: expected psk or nosec (got 'tls')"),
+            std::string::npos)
+      << check.output;
+  EXPECT_NE(check.output.find("bootstrap configurations are invalid"), std::string::npos) << check.output;
+
+  std::filesystem::remove(config.dir / "bootstrap" / "broken.yaml");
+  auto good = runCommand({"/bin/sh", "-c", std::string(LWM2M_GATEWAY_BIN) + " --config " + gatewayYaml +
+                                               " --coaps 127.0.0.1:5684 --check-config 2>&1"});
+  EXPECT_EQ(good.exitCode, 0) << good.output;
+  EXPECT_NE(good.output.find("bootstrap configurations are valid"), std::string::npos) << good.output;
+}
+
 }  // namespace
 }  // namespace lwm2m::testing
