@@ -5,7 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "gateway/api/device_json.h"
+#include "bridges/http/rest_json.h"
 
 namespace lwm2m::bridges::http {
 namespace beast_http = boost::beast::http;
@@ -112,7 +112,7 @@ Response ApiRouter::handle(const Request& request) const {
 
   if (path == "/health") {
     if (!get) return methodNotAllowed(request);
-    return jsonResponse(beast_http::status::ok, api::toJson(health_()), request);
+    return jsonResponse(beast_http::status::ok, toJson(health_()), request);
   }
 
   if (mapping_ && path == "/api/v1/mapping") {
@@ -135,7 +135,7 @@ Response ApiRouter::handle(const Request& request) const {
     for (const auto& device : devices_.devices()) {
       if (!first) body += ',';
       first = false;
-      body += api::toJson(device);
+      body += toJson(device);
     }
     body += "]}";
     return jsonResponse(beast_http::status::ok, std::move(body), request);
@@ -152,7 +152,7 @@ Response ApiRouter::handle(const Request& request) const {
                      request);
       }
       if (auto device = devices_.find(*endpoint)) {
-        return jsonResponse(beast_http::status::ok, api::toJson(*device), request);
+        return jsonResponse(beast_http::status::ok, toJson(*device), request);
       }
       return error(beast_http::status::not_found,
                    "device '" + *endpoint + "' is not registered", request);

@@ -9,7 +9,7 @@
 //   POST /api/v1/mapping/reload     200 <the same> | 422 {"error":"file:line: reason"} (rules in force stay)
 // Anything else: 404 {"error":...} for an unknown path, 405 with Allow for a
 // known path and another method, 400 for a malformed target. <device> is the
-// shape of gateway/api/device_json.h. {endpoint} is percent-decoded.
+// shape of bridges/http/rest_json.h. {endpoint} is percent-decoded.
 //
 // Threading contract: handle() reads the DeviceDirectory, so it runs on the
 // gateway's I/O thread.

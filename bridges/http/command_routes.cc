@@ -3,7 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "gateway/api/device_json.h"
+#include "bridges/http/rest_json.h"
 #include "lwm2m/operations/operation.h"
 #include "mapping/command_codec.h"
 
@@ -51,9 +51,9 @@ std::string queuedJson(const std::vector<api::QueuedCommand>& commands) {
     const std::string command = mapping::encodeCommand(c.command.request);
     w.RawValue(command.data(), command.size(), rapidjson::kObjectType);
     w.Key("acceptedAt");
-    w.String(api::toIso8601(c.acceptedAt).c_str());
+    w.String(toIso8601(c.acceptedAt).c_str());
     w.Key("expiresAt");
-    w.String(api::toIso8601(c.expiresAt).c_str());
+    w.String(toIso8601(c.expiresAt).c_str());
     w.Key("inFlight");
     w.Bool(c.inFlight);
     w.EndObject();

@@ -3,21 +3,12 @@
 // store-and-forward for QoS >= 1 messages, subscriptions, and the gateway's
 // retained status with a Last Will.
 //
-// Delivery contract:
-//  - QoS >= 1: publish() appends the message to the outbox (durable) and
-//    hands it to the client only while connected, oldest first, at most
-//    maxInflight unacknowledged at a time. It leaves the outbox when the broker
-//    acknowledged it (PUBACK/PUBCOMP), or when a MQTT 5 broker refused it
-//    (reason code >= 0x80, counted as rejected). While the broker is away the
-//    messages wait in the outbox, not in the client; after a reconnect and
-//    after a gateway restart they are published again in order. Delivery is at
-//    least once: a message acknowledged just before a crash may come twice.
-//  - Bound: at most outboxLimit messages wait. A new message beyond it drops
-//    the oldest one not yet handed to the client; drops are counted in
-//    stats() and logged once per episode (with counts when it ends).
-//  - QoS 0: best effort; handed over at once while connected, discarded
-//    (counted) while not. They may overtake a QoS >= 1 backlog.
-//  - Without an outbox (nullptr) the same holds in memory, minus the restart.
+// Delivery: QoS >= 1 messages go through the DeliveryWindow, whose header
+// states the store-and-forward contract (order, at least once, bound) once;
+// the link adds the broker session: MQTT 5 refusals (reason code >= 0x80) are
+// final and counted as rejected, and a reconnect resumes the window. QoS 0 is
+// best effort: handed over at once while connected, discarded (counted) while
+// not, and may overtake a QoS >= 1 backlog.
 //
 // Status: when settings.statusTopic is set, the link connects with a retained
 // Last Will "offline" (QoS 1) on it, publishes retained "online" after every

@@ -25,10 +25,6 @@ struct HealthReport {
   std::optional<MqttOutboxHealth> mqttOutbox;  // absent: not reported
 };
 
-// {"status":"ok","version":"0.1.0","uptime":12,"devices":3,"mqtt":"connected"}
-// With mqttOutbox, also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}.
-// "mqtt" is "connected" or "disconnected"; "status" is always "ok" while the
-// process answers (a broker outage degrades the bridge, not the gateway).
-std::string toJson(const HealthReport& health);
+// Its JSON shape: bridges/http/rest_json.h.
 
 }  // namespace lwm2m::gateway::api

@@ -1,25 +1,21 @@
 #include "gateway/core/device_command_service.h"
 
-#include <spdlog/spdlog.h>
-
 #include "gateway/core/device_reports.h"
 
 namespace lwm2m::gateway {
 
-DeviceCommandService::DeviceCommandService(RequestQueue& queue, server::RequestSender& sender,
-                                           DevicePresence& presence,
+DeviceCommandService::DeviceCommandService(RequestQueue& queue, QueueModeSender& sender,
                                            const api::DeviceDirectory& devices, const coap::Scheduler& clock,
                                            Publish publish)
-    : queue_(queue),
-      sender_(sender),
-      presence_(presence),
-      devices_(devices),
-      clock_(clock),
-      publish_(std::move(publish)) {}
+    : queue_(queue), sender_(sender), devices_(devices), clock_(clock), publish_(std::move(publish)) {
+  sender_.setResponseHandler([this](const QueuedRequest& request, operations::DeviceResponse response) {
+    publishResponse(request, std::move(response));
+  });
+}
 
 void DeviceCommandService::submit(api::Command command, std::function<void(Result<std::string>)> accepted) {
   std::string endpoint = std::move(command.endpoint);
-  queue_.submit(endpoint, std::move(command.request), std::move(command.reply),
+  sender_.send(endpoint, std::move(command.request), std::move(command.reply),
                 [accepted = std::move(accepted)](Result<QueuedRequest> stored) {
                   if (stored) {
                     accepted(stored->id);
@@ -27,23 +23,6 @@ void DeviceCommandService::submit(api::Command command, std::function<void(Resul
                     accepted(stored.error());
                   }
                 });
-}
-
-void DeviceCommandService::deliver(const QueuedRequest& request, std::function<void(bool)> done) {
-  spdlog::debug("delivering {} {} to {}", operations::operationName(request.request.operation), request.id,
-                request.endpoint);
-  sender_.send(request.endpoint, request.request,
-               [this, request, done = std::move(done)](operations::DeviceResponse response) {
-                 bool answered = true;
-                 if (response.outcome == operations::Outcome::Timeout) {
-                   presence_.requestTimedOut(request.endpoint);
-                   answered = false;
-                 } else if (response.outcome != operations::Outcome::NotRegistered) {
-                   presence_.uplink(request.endpoint);
-                 }
-                 publishResponse(request, std::move(response));
-                 done(answered);
-               });
 }
 
 void DeviceCommandService::onQueueEvent(const QueueEvent& event) {
@@ -76,14 +55,6 @@ Result<void> DeviceCommandService::cancel(const std::string& requestId) {
   if (!cancelled) return cancelled.error();
   return {};
 }
-
-void DeviceCommandService::onRegistered(const server::Registration& reg, const server::Registration*) {
-  queue_.deviceReachable(reg.endpoint);
-}
-
-void DeviceCommandService::onUpdated(const server::Registration& reg) { queue_.deviceReachable(reg.endpoint); }
-
-void DeviceCommandService::onAwake(const std::string& endpoint) { queue_.deviceReachable(endpoint); }
 
 void DeviceCommandService::publishResponse(const QueuedRequest& request, operations::DeviceResponse response) {
   api::DeviceEvent event = eventFor(api::DeviceEventKind::Response, request);

@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "gateway/core/unix_time.h"
 
@@ -51,54 +49,8 @@ persistence::WriteCompletion logFailure(std::string what, std::string endpoint) 
   };
 }
 
-template <typename Writer>
-void writeUint(Writer& w, const char* name, const std::optional<std::uint32_t>& v) {
-  if (!v) return;
-  w.Key(name);
-  w.Uint(*v);
-}
-
-template <typename Writer>
-void writeDouble(Writer& w, const char* name, const std::optional<double>& v) {
-  if (!v) return;
-  w.Key(name);
-  w.Double(*v);
-}
-
-template <typename Writer>
-void writeBool(Writer& w, const char* name, const std::optional<bool>& v) {
-  if (!v) return;
-  w.Key(name);
-  w.Bool(*v);
-}
-
-}  // namespace
-
-std::string attributesToJson(const operations::NotificationAttributes& a) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  writeUint(w, "pmin", a.minPeriod);
-  writeUint(w, "pmax", a.maxPeriod);
-  writeDouble(w, "gt", a.greaterThan);
-  writeDouble(w, "lt", a.lessThan);
-  writeDouble(w, "st", a.step);
-  writeUint(w, "epmin", a.minEvalPeriod);
-  writeUint(w, "epmax", a.maxEvalPeriod);
-  writeBool(w, "edge", a.edge);
-  writeBool(w, "con", a.confirmable);
-  writeUint(w, "hqmax", a.historicalQueueMax);
-  if (!a.clear.empty()) {
-    w.Key("clear");
-    w.StartArray();
-    for (const std::string& name : a.clear) w.String(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
-    w.EndArray();
-  }
-  w.EndObject();
-  return buffer.GetString();
-}
-
-Result<operations::NotificationAttributes> attributesFromJson(const std::string& json) {
+// Rows written before schema 4 kept the attributes as a JSON object.
+Result<operations::NotificationAttributes> legacyAttributesFromJson(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject()) return fail("attributes '" + json + "' are not a JSON object");
@@ -145,6 +97,13 @@ Result<operations::NotificationAttributes> attributesFromJson(const std::string&
   return a;
 }
 
+}  // namespace
+
+Result<operations::NotificationAttributes> readStoredAttributes(const std::string& text) {
+  if (!text.empty() && text.front() == '{') return legacyAttributesFromJson(text);
+  return operations::parseQueryString(text);
+}
+
 persistence::ObservationRecord toRecord(const server::Observation& observation, const coap::Scheduler& clock) {
   persistence::ObservationRecord r;
   r.endpoint = observation.endpoint;
@@ -152,7 +111,7 @@ persistence::ObservationRecord toRecord(const server::Observation& observation, 
   r.token = observation.token;
   r.composite = observation.request.operation == operations::Operation::ObserveComposite;
   r.paths = joinPaths(observation.paths());
-  r.attributes = attributesToJson(observation.request.attributes);
+  r.attributes = operations::toQueryString(observation.request.attributes);
   r.contentFormat = askedFormat(observation);
   r.createdAtMs = unixMs(clock.wallNow());
   return r;
@@ -171,7 +130,7 @@ Result<server::Observation> fromRecord(const persistence::ObservationRecord& rec
       formats::contentFormatName(static_cast<formats::ContentFormat>(record.contentFormat)) == "unknown") {
     return fail("content format " + std::to_string(record.contentFormat) + " is not one the gateway reads");
   }
-  auto attributes = attributesFromJson(record.attributes);
+  auto attributes = readStoredAttributes(record.attributes);
   if (!attributes) return attributes.error();
 
   server::Observation observation;

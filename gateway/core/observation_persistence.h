@@ -32,10 +32,9 @@ persistence::ObservationRecord toRecord(const server::Observation& observation, 
 // The result has no client profile and no exchange yet: restore() sets them.
 Result<server::Observation> fromRecord(const persistence::ObservationRecord& record);
 
-// Notification attributes as JSON text ({"pmin":10,"st":0.5,"clear":["gt"]})
-// and back; the error names the member that is wrong.
-std::string attributesToJson(const operations::NotificationAttributes& attributes);
-Result<operations::NotificationAttributes> attributesFromJson(const std::string& json);
+// Stored notification attributes: the Uri-Query form of the one attribute
+// codec ("pmin=10&st=0.5&gt"), or a JSON object as rows before schema 4 kept them.
+Result<operations::NotificationAttributes> readStoredAttributes(const std::string& text);
 
 class ObservationPersistence : public server::ObservationListener {
  public:

@@ -12,16 +12,19 @@
 #include "bridges/http/http_server.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
-#include "bridges/mqtt/mqtt_mapping.h"
+#include "bridges/mqtt/downlink.h"
+#include "bridges/mqtt/uplink.h"
 #include "gateway/core/auto_observer.h"
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/device_event_fanout.h"
+#include "gateway/core/device_hub.h"
 #include "gateway/core/device_command_service.h"
 #include "gateway/core/device_presence.h"
 #include "gateway/core/legacy_queue_rows.h"
+#include "gateway/core/queue_mode_sender.h"
 #include "gateway/daemon/mqtt_outbox.h"
 #include "gateway/core/device_reports.h"
 #include "gateway/core/request_queue.h"
@@ -122,16 +125,18 @@ struct Gateway::Parts {
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
-              [this](const QueuedRequest& r, std::function<void(bool)> done) { commands.deliver(r, std::move(done)); },
+              [this](const QueuedRequest& r, std::function<void(bool)> done) { queueMode.deliver(r, std::move(done)); },
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
-        commands(queue, sender, presence, registry, scheduler,
+        queueMode(queue, sender, presence),
+        commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
         mappingRules(config.mapping.path, objectModel, scheduler),
         autoObserver(commands, objectModel, scheduler),
+        hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         mqttOutbox(database->outbox()),
         mqtt(io, mqttSettings(config), &mqttOutbox),
-        mqttMapping(objectModel, commands, registry, config.mqtt.clientId,
-                    [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                api::HealthReport health{std::string(gatewayVersion()),
@@ -173,12 +178,15 @@ struct Gateway::Parts {
   server::SendHandler send;
   DeviceReports reports;
   RequestQueue queue;
+  QueueModeSender queueMode;
   DeviceCommandService commands;
   MappingRules mappingRules;
   AutoObserver autoObserver;
+  DeviceHub hub;  // the one listener of registration and presence events
   MqttOutbox mqttOutbox;
   bridges::mqtt::MqttBridge mqtt;
-  bridges::mqtt::MqttMapping mqttMapping;
+  bridges::mqtt::MqttUplink mqttUplink;
+  bridges::mqtt::MqttDownlink mqttDownlink;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -224,17 +232,11 @@ Gateway::Gateway(const GatewayConfig& config) {
         p.dispatcher.handle(from, request, respond);
       });
   p.listeners.bind(p.registration);
-  p.registration.addListener(&p.persistence);
-  p.registration.addListener(&p.fanout);
-  p.registration.addListener(&p.presenceFeed);
-  p.registration.addListener(&p.observations);
-  p.registration.addListener(&p.commands);
-  p.registration.addListener(&p.send);
+  p.registration.addListener(&p.hub);
   p.dispatcher.setSendHandler(&p.send);
   p.send.addListener(&p.reports);
   p.observations.addListener(&p.reports);
-  p.presence.addListener(&p.fanout);
-  p.presence.addListener(&p.commands);
+  p.presence.addListener(&p.hub);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
   p.queue.setLegacyRowReader(
       [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
@@ -246,14 +248,14 @@ Gateway::Gateway(const GatewayConfig& config) {
   }
   p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
     p.autoObserver.setRules(rules);
-    p.mqttMapping.setRules(rules);
+    p.mqttUplink.setRules(rules);
+    p.mqttDownlink.setRules(rules);
     p.mqtt.setSubscriptions(rules->subscriptions());
   });
-  p.registration.addListener(&p.autoObserver);
   p.registration.registrations().forEach(
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
-  p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttMapping.onInbound(m); });
-  p.fanout.subscribe(&p.mqttMapping);
+  p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
+  p.fanout.subscribe(&p.mqttUplink);
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
 
   if (config.bootstrap.enabled) {

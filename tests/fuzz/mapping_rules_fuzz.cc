@@ -20,12 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)rules->subscriptions();
 
   DeviceEvent event;
-  event.kind = EventKind::Notification;
+  event.kind = DeviceEventKind::Notification;
   event.endpoint = "sensor-1";
   event.values = {{model::Path(3303, 0, 5700), model::Value::floating(21.5), std::nullopt},
                   {model::Path(3, 0, 7, 1), model::Value::integer(5000), std::nullopt}};
   (void)routeEvent(*rules, event, kModel);
-  event.kind = EventKind::Registered;
+  event.kind = DeviceEventKind::Registered;
   event.registration.objectLinks = {model::Path(3, 0), model::Path(3303, 0), model::Path(3303)};
   (void)routeEvent(*rules, event, kModel);
   (void)autoObserve(*rules, event, kModel);

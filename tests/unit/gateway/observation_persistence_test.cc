@@ -326,7 +326,7 @@ TEST_F(ObservationPersistenceTest, UnreadableRecordsAreDroppedAndSayWhy) {
   EXPECT_EQ(second.observations.size(), 0u);
 }
 
-TEST(ObservationAttributes, RoundTripThroughJson) {
+TEST(ObservationAttributes, StoredInTheOneAttributeCodecAndOlderJsonRowsStillRead) {
   operations::NotificationAttributes a;
   a.minPeriod = 10;
   a.maxPeriod = 60;
@@ -334,16 +334,19 @@ TEST(ObservationAttributes, RoundTripThroughJson) {
   a.greaterThan = -3.25;
   a.edge = true;
   a.clear = {"lt"};
-  const std::string json = attributesToJson(a);
-  EXPECT_EQ(json, R"({"pmin":10,"pmax":60,"gt":-3.25,"st":0.5,"edge":true,"clear":["lt"]})");
-  auto back = attributesFromJson(json);
+  const std::string text = operations::toQueryString(a);
+  EXPECT_EQ(text, "pmin=10&pmax=60&gt=-3.25&st=0.5&edge=1&lt");
+  auto back = readStoredAttributes(text);
   ASSERT_TRUE(back) << back.error().message;
-  EXPECT_EQ(attributesToJson(*back), json);
-  EXPECT_EQ(attributesToJson({}), "{}");
-  EXPECT_FALSE(attributesFromJson("[1]"));
-  auto unknown = attributesFromJson(R"({"every":5})");
+  EXPECT_EQ(*back, a);
+  auto legacy = readStoredAttributes(R"({"pmin":10,"pmax":60,"gt":-3.25,"st":0.5,"edge":true,"clear":["lt"]})");
+  ASSERT_TRUE(legacy) << legacy.error().message;
+  EXPECT_EQ(*legacy, a);
+  EXPECT_TRUE(readStoredAttributes("")->empty());
+  EXPECT_FALSE(readStoredAttributes("[1]"));
+  auto unknown = readStoredAttributes("every=5");
   ASSERT_FALSE(unknown);
-  EXPECT_NE(unknown.error().message.find("'every'"), std::string::npos);
+  EXPECT_NE(unknown.error().message.find("\"every\""), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #include "gateway/api/device_events.h"
-#include "gateway/api/device_json.h"
+#include "bridges/http/rest_json.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -8,6 +8,9 @@
 
 namespace lwm2m::gateway::api {
 namespace {
+
+using bridges::http::toIso8601;
+using bridges::http::toJson;
 
 using namespace std::chrono_literals;
 

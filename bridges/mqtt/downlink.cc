@@ -1,33 +1,25 @@
-#include "bridges/mqtt/mqtt_mapping.h"
+#include "bridges/mqtt/downlink.h"
 
 #include <spdlog/spdlog.h>
 
 #include "mapping/commands.h"
-#include "mapping/router.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
 
-MqttMapping::MqttMapping(const model::ObjectModel& model, api::DeviceOps& commands,
-                         const api::DeviceDirectory& devices, std::string gatewayId, Publish publish)
+MqttDownlink::MqttDownlink(const model::ObjectModel& model, api::DeviceOps& commands,
+                           const api::DeviceDirectory& devices, Publish publish)
     : model_(model),
       commands_(commands),
       devices_(devices),
-      gatewayId_(std::move(gatewayId)),
       publish_(std::move(publish)),
       rules_(std::make_shared<mapping::RuleSet>()) {}
 
-void MqttMapping::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
+void MqttDownlink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
   rules_ = rules ? std::move(rules) : std::make_shared<mapping::RuleSet>();
 }
 
-void MqttMapping::onDeviceEvent(const api::DeviceEvent& event) {
-  for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), model_)) {
-    publish_(std::move(message));
-  }
-}
-
-void MqttMapping::onInbound(const mapping::InboundMessage& message) {
+void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
   auto outcome = mapping::decodeCommand(*rules_, message, model_);
   if (!outcome) {
     spdlog::debug("MQTT message on '{}' matches no downlink rule", message.topic);
@@ -56,9 +48,6 @@ void MqttMapping::onInbound(const mapping::InboundMessage& message) {
   });
 }
 
-namespace {
-
-// How a refusal shows in an MQTT reply, the one table: a CoAP-like code and a status word.
 std::pair<std::string_view, std::string_view> replyCodeOf(ErrorCode code) {
   switch (code) {
     case ErrorCode::Invalid: return {"4.00", "bad_request"};
@@ -74,9 +63,7 @@ std::pair<std::string_view, std::string_view> replyCodeOf(ErrorCode code) {
   return {"5.00", "internal_error"};
 }
 
-}  // namespace
-
-void MqttMapping::refuse(const mapping::Command& command, const Error& error) {
+void MqttDownlink::refuse(const mapping::Command& command, const Error& error) {
   spdlog::warn("MQTT command for {} refused: {}", command.endpoint, error.message);
   const auto [code, status] = replyCodeOf(error.code);
   if (auto reply = mapping::rejectionReply(command, std::string(code), std::string(status), error.message)) {

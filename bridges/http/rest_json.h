@@ -1,5 +1,5 @@
 #pragma once
-// The JSON shape of devices, as the REST API shows them.
+// The JSON shapes of the REST API: devices and the health report.
 //
 // Device:  {"endpoint":"sensor-1","registrationId":"a1b2","lwm2m":"1.1","binding":"U",
 //           "queueMode":false,"lifetime":300,"sms":"","address":"127.0.0.1:40000",
@@ -10,11 +10,15 @@
 #include <string>
 
 #include "gateway/api/device_info.h"
+#include "gateway/api/health.h"
 
-namespace lwm2m::gateway::api {
+namespace lwm2m::bridges::http {
 
-std::string toJson(const DeviceInfo& device);
+std::string toJson(const gateway::api::DeviceInfo& device);
+// {"status":"ok","version":"0.1.0","uptime":12,"devices":3,"mqtt":"connected"}; with
+// mqttOutbox also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}.
+std::string toJson(const gateway::api::HealthReport& health);
 // ISO 8601 UTC with milliseconds, e.g. "2026-11-22T04:50:56.123Z".
 std::string toIso8601(std::chrono::system_clock::time_point t);
 
-}  // namespace lwm2m::gateway::api
+}  // namespace lwm2m::bridges::http

@@ -1,6 +1,6 @@
 // JSON of devices, device events and health, written with RapidJSON's Writer
 // so every string is escaped correctly whatever a device put in its registration.
-#include "gateway/api/device_json.h"
+#include "bridges/http/rest_json.h"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -11,7 +11,11 @@
 
 #include "gateway/api/health.h"
 
-namespace lwm2m::gateway::api {
+namespace lwm2m::bridges::http {
+using gateway::api::DeviceInfo;
+using gateway::api::HealthReport;
+using gateway::api::ObjectLink;
+
 namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -147,4 +151,4 @@ std::string toJson(const HealthReport& health) {
   return take(buffer);
 }
 
-}  // namespace lwm2m::gateway::api
+}  // namespace lwm2m::bridges::http

@@ -1,0 +1,24 @@
+#include "bridges/mqtt/uplink.h"
+
+#include "mapping/device_event.h"
+#include "mapping/router.h"
+
+namespace lwm2m::bridges::mqtt {
+
+MqttUplink::MqttUplink(const model::ObjectModel& model, std::string gatewayId, Publish publish)
+    : model_(model),
+      gatewayId_(std::move(gatewayId)),
+      publish_(std::move(publish)),
+      rules_(std::make_shared<mapping::RuleSet>()) {}
+
+void MqttUplink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
+  rules_ = rules ? std::move(rules) : std::make_shared<mapping::RuleSet>();
+}
+
+void MqttUplink::onDeviceEvent(const gateway::api::DeviceEvent& event) {
+  for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), model_)) {
+    publish_(std::move(message));
+  }
+}
+
+}  // namespace lwm2m::bridges::mqtt

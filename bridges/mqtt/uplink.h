@@ -1,0 +1,37 @@
+#pragma once
+// MqttUplink: device events become MQTT messages through the mapping rules
+// (mapping/router.h), and a command's answers (queued, result, expiry) go to
+// the reply route it came with. Delivery of what it publishes is the link's
+// (delivery_window.h).
+//
+// Contract: I/O thread only. Rules are swapped whole by setRules().
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/api/device_events.h"
+#include "lwm2m/model/object_model.h"
+#include "mapping/outbound_message.h"
+#include "mapping/rule_set.h"
+
+namespace lwm2m::bridges::mqtt {
+
+class MqttUplink : public gateway::api::DeviceEventListener {
+ public:
+  using Publish = std::function<void(mapping::OutboundMessage)>;
+
+  // `model` must outlive this object.
+  MqttUplink(const model::ObjectModel& model, std::string gatewayId, Publish publish);
+
+  void setRules(std::shared_ptr<const mapping::RuleSet> rules);
+  void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
+
+ private:
+  const model::ObjectModel& model_;
+  std::string gatewayId_;
+  Publish publish_;
+  std::shared_ptr<const mapping::RuleSet> rules_;
+};
+
+}  // namespace lwm2m::bridges::mqtt
