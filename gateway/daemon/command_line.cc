@@ -52,13 +52,17 @@ std::optional<std::string> checkNonEmpty(std::string_view value) {
 }
 
 struct Overrides {
-  std::optional<std::string> coap, coaps, http, mqtt, dataDir, mapping, logLevel;
+  std::optional<std::string> coap, coaps, bootstrap, http, mqtt, dataDir, mapping, logLevel;
 
   void applyTo(GatewayConfig& config) const {
     if (coap) config.coap.listen = *coap;
     if (coaps) {
       config.coaps.enabled = true;
       config.coaps.listen = *coaps;
+    }
+    if (bootstrap) {
+      config.bootstrap.enabled = true;
+      config.bootstrap.listen = *bootstrap;
     }
     if (http) config.http.listen = *http;
     if (mqtt) config.mqtt.uri = *mqtt;
@@ -97,6 +101,9 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
       ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
   app.add_option("--coaps", overrides.coaps,
                  "CoAP over DTLS listen address; turns it on (coaps.enabled, coaps.listen)")
+      ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
+  app.add_option("--bootstrap", overrides.bootstrap,
+                 "Bootstrap server listen address; turns it on (bootstrap.enabled, bootstrap.listen)")
       ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);
   app.add_option("--http", overrides.http, "REST API listen address (http.listen)")
       ->type_name("HOST:PORT")->check(validator(checkListenAddress))->group(group);

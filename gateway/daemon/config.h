@@ -52,6 +52,22 @@ struct CoapsConfig {
   bool operator==(const CoapsConfig&) const = default;
 };
 
+// The LwM2M bootstrap server (plain CoAP, its own port). Devices are
+// provisioned from the YAML files in `configs` (see
+// gateway/daemon/bootstrap_config_yaml.h; endpoints no file names and no "*"
+// file covers are refused), or without `configs` from the default entry that
+// points every device at this gateway: coaps with freshly generated PSK
+// credentials when coaps is enabled, else plain coap.
+struct BootstrapServerConfig {
+  bool enabled = false;
+  std::string listen = "0.0.0.0:5783";
+  std::string configs;      // a directory of bootstrap YAML files; empty: the default entry only
+  std::string serverHost;   // host devices are told to reach; empty: the listen host (not a wildcard)
+  std::uint32_t lifetimeSeconds = 300;             // the default entry's registration lifetime
+  std::chrono::seconds sessionTimeout{60};         // a bootstrap not finished by then fails
+  bool operator==(const BootstrapServerConfig&) const = default;
+};
+
 struct Lwm2mConfig {
   // false: Register over plain CoAP is refused (4.03); per endpoint the
   // credentials store can require DTLS too.
@@ -122,6 +138,7 @@ struct GatewayConfig {
   IdentityConfig gateway;
   CoapConfig coap;
   CoapsConfig coaps;
+  BootstrapServerConfig bootstrap;
   Lwm2mConfig lwm2m;
   HttpConfig http;
   MqttConfig mqtt;

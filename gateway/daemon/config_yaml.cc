@@ -208,6 +208,13 @@ std::vector<Section> schema(GatewayConfig& c) {
         durationField("idle_timeout_s", c.coaps.idleTimeout, 1, 30LL * 86400),
         integerField("max_sessions", c.coaps.maxSessions, 1, 10000000),
         integerField("max_handshakes", c.coaps.maxHandshakes, 1, 1000000)}},
+      {"bootstrap",
+       {boolField("enabled", c.bootstrap.enabled),
+        stringField("listen", c.bootstrap.listen, checkListenAddress),
+        stringField("configs", c.bootstrap.configs),
+        stringField("server_host", c.bootstrap.serverHost),
+        integerField("lifetime_s", c.bootstrap.lifetimeSeconds, 1, kUint32Max),
+        durationField("session_timeout_s", c.bootstrap.sessionTimeout, 1, 3600)}},
       {"lwm2m",
        {boolField("allow_plain_registration", c.lwm2m.allowPlainRegistration),
         boolField("strict_version", c.lwm2m.strictVersion),
@@ -297,7 +304,7 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (gateway, coap, coaps, lwm2m, http, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, mqtt, storage, "
                   "mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);

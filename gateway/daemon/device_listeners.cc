@@ -143,6 +143,8 @@ DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& s
 
 DeviceListeners::~DeviceListeners() = default;
 
+persistence::CredentialStore& DeviceListeners::credentials() { return *parts_->store; }
+
 coap::Transport& DeviceListeners::transport() { return *parts_->combined; }
 
 void DeviceListeners::bind(server::RegistrationInterface& registrations) {

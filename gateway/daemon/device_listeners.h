@@ -15,6 +15,7 @@
 #include "lwm2m/coap/transport.h"
 #include "lwm2m/server/identity_binding.h"
 #include "lwm2m/server/registration_interface.h"
+#include "persistence/credential_store.h"
 
 namespace lwm2m::gateway {
 
@@ -28,6 +29,8 @@ class DeviceListeners {
   DeviceListeners& operator=(const DeviceListeners&) = delete;
 
   coap::Transport& transport();
+  // The credentials store behind DTLS PSK and the identity binding.
+  persistence::CredentialStore& credentials();
   // Binds `registrations` to DTLS identities and lets new DTLS sessions
   // move a registration to the session's address. Call once, before start.
   void bind(server::RegistrationInterface& registrations);

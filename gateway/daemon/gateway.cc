@@ -16,6 +16,7 @@
 #include "bridges/mqtt/uplink.h"
 #include "gateway/core/auto_observer.h"
 #include "gateway/daemon/command_line.h"
+#include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/device_event_fanout.h"
@@ -172,6 +173,7 @@ struct Gateway::Parts {
   PresenceFeed presenceFeed;
   DeviceEventFanout fanout;
   model::ObjectModel objectModel;
+  std::unique_ptr<BootstrapService> bootstrap;  // bootstrap.enabled only
   server::ObservationRegistry observations;
   ObservationPersistence observationPersistence;
   server::RequestSender sender;
@@ -259,8 +261,14 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.mqttUplink);
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
 
+  if (config.bootstrap.enabled) {
+    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
+                                                     p.listeners.credentials());
+  }
+
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on {}", p.listeners.describe());
+  if (p.bootstrap) spdlog::info("LwM2M bootstrap server on {}", p.bootstrap->describe());
   spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
                p.mappingRules.source());
 }
@@ -277,6 +285,7 @@ void Gateway::run() {
   waitForReload();
   p.mappingRules.watch(std::chrono::seconds(2));
   p.endpoint.start();
+  if (p.bootstrap) p.bootstrap->start();
   p.http.start();
   p.mqtt.start();
   boost::asio::post(p.io, [&p] {
@@ -313,6 +322,7 @@ void Gateway::stop() {
     p.http.stop();
     p.mqtt.stop();
     p.listeners.transport().close();
+    if (p.bootstrap) p.bootstrap->stop();
     p.io.stop();
   });
 }

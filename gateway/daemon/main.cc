@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/credentials_command.h"
 #include "gateway/daemon/gateway.h"
@@ -27,8 +28,17 @@ int main(int argc, char** argv) {
     }
     if (cl.action == CommandLine::Action::PrintMapping) {
       std::cout << "# mapping from " << source << "\n" << lwm2m::mapping::describe(*rules);
-    } else {
-      std::cout << source << ": mapping is valid\n";
+      return 0;
+    }
+    std::cout << source << ": mapping is valid\n";
+    if (!cl.config.bootstrap.configs.empty()) {
+      auto bootstrap = lwm2m::gateway::checkBootstrapConfigs(cl.config);
+      if (!bootstrap) {
+        std::cerr << bootstrap.error().message << "\n" << cl.config.bootstrap.configs
+                  << ": bootstrap configurations are invalid\n";
+        return 1;
+      }
+      std::cout << cl.config.bootstrap.configs << ": bootstrap configurations are valid\n";
     }
     return 0;
   }

@@ -20,12 +20,14 @@
 
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/udp_transport.h"
+#include "tools/lwm2m-sim/bootstrap_client.h"
 #include "tools/lwm2m-sim/simulated_device.h"
 
 namespace {
 
 struct Options {
   std::string server = "127.0.0.1:5683";
+  std::string bootstrap;
   std::string bind;
   int count = 1;
   std::string endpoint;
@@ -121,6 +123,10 @@ int main(int argc, char** argv) {
       "(firmware-received EP bytes=N crc=XXXXXXXX)."};
   app.add_option("-s,--server", o.server, "LwM2M server as HOST:PORT ([::1]:5683 for IPv6)")
       ->capture_default_str();
+  app.add_option("--bootstrap", o.bootstrap,
+                 "bootstrap first from this LwM2M bootstrap server (HOST:PORT), then register with the "
+                 "server it provisions (over DTLS PSK when it gives coaps and PSK credentials); "
+                 "--server and the DTLS options are then not used");
   app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
   app.add_option("-n,--count", o.count, "number of devices")->check(CLI::Range(1, 100000))->capture_default_str();
   app.add_option("-e,--endpoint", o.endpoint, "endpoint name (with --count 1)");
@@ -178,14 +184,16 @@ int main(int argc, char** argv) {
 
   std::string host;
   std::uint16_t port = 0;
-  if (!splitHostPort(o.server, host, port)) {
-    std::cerr << "lwm2m-sim: --server " << o.server << ": expected HOST:PORT\n";
+  const std::string serverOption = o.bootstrap.empty() ? "--server" : "--bootstrap";
+  const std::string& serverText = o.bootstrap.empty() ? o.server : o.bootstrap;
+  if (!splitHostPort(serverText, host, port)) {
+    std::cerr << "lwm2m-sim: " << serverOption << " " << serverText << ": expected HOST:PORT\n";
     return 2;
   }
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   if (ec) {
-    std::cerr << "lwm2m-sim: --server " << o.server << ": '" << host << "' is not an IP address\n";
+    std::cerr << "lwm2m-sim: " << serverOption << " " << serverText << ": '" << host << "' is not an IP address\n";
     return 2;
   }
   const lwm2m::coap::Peer server(address, port);
@@ -207,27 +215,62 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<lwm2m::sim::SimulatedDevice>> devices;
   devices.reserve(static_cast<std::size_t>(o.count));
+  std::vector<std::unique_ptr<lwm2m::sim::BootstrapClient>> bootstraps;
+  bool stopping = false;
+  auto deviceSettings = [&](int i) {
+    lwm2m::sim::DeviceSettings settings;
+    settings.endpoint = endpointName(o, i);
+    settings.lifetime = o.lifetime;
+    settings.version = o.version;
+    settings.binding = o.binding;
+    settings.queueMode = o.queue;
+    settings.objectLinks = objectLinks(o.objects);
+    settings.updateInterval = std::chrono::seconds(o.updateInterval);
+    settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
+    settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
+    if (dtlsSettings) {
+      settings.dtls = dtlsSettings;
+      if (!o.pskKey.empty()) settings.dtls->pskIdentity = o.pskIdentity.empty() ? settings.endpoint : o.pskIdentity;
+    }
+    settings.rebindWith = o.rebindWith == "notify" ? lwm2m::sim::RebindUplink::Notify
+                          : o.rebindWith == "send" ? lwm2m::sim::RebindUplink::Send
+                                                   : lwm2m::sim::RebindUplink::Update;
+    return settings;
+  };
+  // With --bootstrap a device is created once its bootstrap finished, with
+  // the server, lifetime and credentials it was given.
+  auto afterBootstrap = [&](int i, std::optional<lwm2m::sim::ProvisionedAccount> account) {
+    if (!account || stopping) return;
+    lwm2m::sim::DeviceSettings settings = deviceSettings(i);
+    settings.lifetime = account->lifetime;
+    settings.dtls.reset();
+    if (account->secure) {
+      lwm2m::coap::DtlsSettings d;
+      d.role = lwm2m::coap::DtlsSettings::Role::Client;
+      d.pskIdentity = account->pskIdentity;
+      d.pskKey = account->pskKey;
+      settings.dtls = d;
+    }
+    try {
+      devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(
+          io, scheduler, account->server, lwm2m::coap::Peer(bindAddress, 0), settings, log, random));
+      devices.back()->start();
+    } catch (const std::exception& e) {
+      log.lifecycle("register-failed", settings.endpoint, e.what());
+    }
+  };
   try {
     for (int i = 0; i < o.count; ++i) {
-      lwm2m::sim::DeviceSettings settings;
-      settings.endpoint = endpointName(o, i);
-      settings.lifetime = o.lifetime;
-      settings.version = o.version;
-      settings.binding = o.binding;
-      settings.queueMode = o.queue;
-      settings.objectLinks = objectLinks(o.objects);
-      settings.updateInterval = std::chrono::seconds(o.updateInterval);
-      settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
-      settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
-      if (dtlsSettings) {
-        settings.dtls = dtlsSettings;
-        if (!o.pskKey.empty()) settings.dtls->pskIdentity = o.pskIdentity.empty() ? settings.endpoint : o.pskIdentity;
+      if (!o.bootstrap.empty()) {
+        bootstraps.push_back(std::make_unique<lwm2m::sim::BootstrapClient>(
+            io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), endpointName(o, i), log, random,
+            [&afterBootstrap, i](std::optional<lwm2m::sim::ProvisionedAccount> account) {
+              afterBootstrap(i, std::move(account));
+            }));
+        continue;
       }
-      settings.rebindWith = o.rebindWith == "notify" ? lwm2m::sim::RebindUplink::Notify
-                            : o.rebindWith == "send" ? lwm2m::sim::RebindUplink::Send
-                                                     : lwm2m::sim::RebindUplink::Update;
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(
-          io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), settings, log, random));
+          io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), deviceSettings(i), log, random));
     }
   } catch (const std::exception& e) {
     std::cerr << "lwm2m-sim: cannot create devices: " << e.what() << "\n";
@@ -246,8 +289,15 @@ int main(int argc, char** argv) {
       scheduler.schedule(spacing * static_cast<long>(i), [device] { device->start(); });
     }
   }
+  for (std::size_t i = 0; i < bootstraps.size(); ++i) {
+    auto* client = bootstraps[i].get();
+    if (spacing.count() == 0) {
+      client->start();
+    } else {
+      scheduler.schedule(spacing * static_cast<long>(i), [client] { client->start(); });
+    }
+  }
 
-  bool stopping = false;
   std::size_t pending = 0;
   auto stopAll = [&] {
     if (stopping) return;
@@ -274,5 +324,6 @@ int main(int argc, char** argv) {
   }
   io.run();
   devices.clear();
+  bootstraps.clear();
   return 0;
 }

@@ -165,7 +165,7 @@ mqtt:
 TEST(Config, UnknownSectionsDuplicatesAndBadShapes) {
   EXPECT_EQ(errorsOf("mqt:\n  qos: 1\n"),
             "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: gateway, "
-            "coap, coaps, lwm2m, http, mqtt, storage, mapping, logging)");
+            "coap, coaps, bootstrap, lwm2m, http, mqtt, storage, mapping, logging)");
   EXPECT_EQ(errorsOf("mqtt:\n  qos: 1\n  qos: 2\n"), "gateway.yaml:3: mqtt.qos: appears twice");
   EXPECT_EQ(errorsOf("mqtt: 5\n"), "gateway.yaml:1: mqtt: expected a map of keys (got '5')");
   EXPECT_NE(errorsOf("- a\n- b\n").find("gateway.yaml:1: expected a map of sections"),
@@ -358,6 +358,33 @@ TEST(Config, ShippedGatewayYamlDocumentsTheDefaults) {
     const std::string key = line.substr(0, colon + 1);
     EXPECT_NE(shipped.find(key), std::string::npos) << key;
   }
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway
+
+namespace lwm2m::gateway {
+namespace {
+
+TEST(Config, BootstrapSectionLoadsAndChecksItsRanges) {
+  auto loaded = loadConfigText(
+      "bootstrap:\n  enabled: true\n  listen: \"127.0.0.1:5783\"\n  configs: /etc/lwm2m-gateway/bootstrap\n"
+      "  server_host: 192.0.2.7\n  lifetime_s: 600\n  session_timeout_s: 30\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_TRUE(loaded->bootstrap.enabled);
+  EXPECT_EQ(loaded->bootstrap.listen, "127.0.0.1:5783");
+  EXPECT_EQ(loaded->bootstrap.configs, "/etc/lwm2m-gateway/bootstrap");
+  EXPECT_EQ(loaded->bootstrap.serverHost, "192.0.2.7");
+  EXPECT_EQ(loaded->bootstrap.lifetimeSeconds, 600u);
+  EXPECT_EQ(loaded->bootstrap.sessionTimeout, std::chrono::seconds(30));
+  EXPECT_FALSE(GatewayConfig{}.bootstrap.enabled);
+
+  auto bad = loadConfigText("bootstrap:\n  session_timeout_s: 0\n  listen: here\n", "gateway.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("gateway.yaml:2: bootstrap.session_timeout_s"), std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find("gateway.yaml:3: bootstrap.listen"), std::string::npos) << bad.error().message;
 }
 
 }  // namespace

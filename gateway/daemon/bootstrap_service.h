@@ -1,0 +1,50 @@
+#pragma once
+// The daemon's bootstrap server (bootstrap.*): its own UDP socket and CoAP
+// endpoint, the configurations loaded from bootstrap.configs (or the default
+// entry pointing devices at this gateway), generated PSK credentials written
+// to the credentials store, and one log line per bootstrap started, finished
+// or failed (with the reason; never a key).
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "gateway/daemon/bootstrap_config_yaml.h"
+#include "gateway/daemon/config.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/model/object_model.h"
+#include "persistence/credential_store.h"
+
+namespace lwm2m::gateway {
+
+// The server URIs bootstrap configurations default to: this gateway's coap
+// and coaps listeners at bootstrap.server_host (or the listen host); empty
+// for a listener that is off or on a wildcard address without server_host.
+BootstrapDefaults bootstrapDefaults(const GatewayConfig& config);
+
+// Loads bootstrap.configs (if set) as the gateway would, for --check-config.
+// Errors name the file and line.
+Result<void> checkBootstrapConfigs(const GatewayConfig& config);
+
+class BootstrapService {
+ public:
+  // Binds the socket and loads the configurations. Throws std::runtime_error
+  // naming the key (or file and line) and the cause (start-up path).
+  BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config,
+                   const model::ObjectModel& model, persistence::CredentialStore& credentials);
+  ~BootstrapService();
+  BootstrapService(const BootstrapService&) = delete;
+  BootstrapService& operator=(const BootstrapService&) = delete;
+
+  void start();
+  void stop();
+  // "coap://127.0.0.1:5783 (N configurations)": for the start-up log.
+  std::string describe() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace lwm2m::gateway

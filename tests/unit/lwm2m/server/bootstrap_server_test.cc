@@ -1,0 +1,265 @@
+// BootstrapServer against an in-process LwM2M client: two CoAP endpoints
+// linked by in-memory transports, time moved by hand. The client records
+// every bootstrap request it is sent and decodes the TLV writes.
+
+#include "lwm2m/server/bootstrap_server.h"
+
+#include <gtest/gtest.h>
+
+#include "lwm2m/coap/manual_scheduler.h"
+#include "lwm2m/formats/tlv.h"
+#include "tests/unit/lwm2m/coap/fake_transport.h"
+
+namespace lwm2m::server {
+namespace {
+
+using namespace std::chrono_literals;
+using coap::testing::peerAt;
+
+class Recorder : public BootstrapListener {
+ public:
+  void onBootstrapStarted(std::string_view ep, const coap::Peer&) override {
+    events.push_back("started " + std::string(ep));
+  }
+  void onBootstrapFinished(std::string_view ep, const coap::Peer&) override {
+    events.push_back("finished " + std::string(ep));
+  }
+  void onBootstrapFailed(std::string_view ep, const coap::Peer&, std::string_view reason) override {
+    events.push_back("failed " + std::string(ep) + ": " + std::string(reason));
+  }
+  std::vector<std::string> events;
+};
+
+class BootstrapServerTest : public ::testing::Test {
+ protected:
+  BootstrapServerTest()
+      : serverTransport_(clock_, peerAt("127.0.0.1", 5783)),
+        deviceTransport_(clock_, peerAt("127.0.0.1", 40000)),
+        serverEndpoint_(serverTransport_, clock_, coap::TransmissionParameters{}, [this] { return ++counter_ * 2654435761u; }),
+        deviceEndpoint_(deviceTransport_, clock_, coap::TransmissionParameters{}, [this] { return ++counter_ * 40503u; }),
+        model_(model::ObjectModel::builtIn()),
+        server_(serverEndpoint_, clock_, model_, BootstrapSettings{30s, 10},
+                [this](std::string_view ep) { return configs_.find(ep); },
+                [this](const ProvisionedPsk& psk) -> Result<void> {
+                  if (storeFails_) return fail(ErrorCode::StoreFailed, "disk full");
+                  stored_.push_back(psk);
+                  return {};
+                },
+                [this](std::size_t n) {
+                  model::Bytes bytes(n);
+                  for (auto& b : bytes) b = static_cast<std::uint8_t>(++randomCounter_);
+                  return bytes;
+                }) {
+    serverTransport_.linkTo(deviceTransport_);
+    deviceTransport_.linkTo(serverTransport_);
+    serverEndpoint_.start();
+    deviceEndpoint_.start();
+    serverEndpoint_.setRequestHandler([this](const coap::Peer& from, const coap::Message& request,
+                                             coap::Endpoint::Responder respond) {
+      server_.handle(from, request, respond);
+    });
+    deviceEndpoint_.setRequestHandler([this](const coap::Peer&, const coap::Message& request,
+                                             coap::Endpoint::Responder respond) {
+      onDeviceRequest(request, respond);
+    });
+    server_.addListener(&recorder_);
+    configs_.add(defaultBootstrapConfig("coaps://127.0.0.1:5684", true, 120));
+  }
+
+  void onDeviceRequest(const coap::Message& request, const coap::Endpoint::Responder& respond) {
+    std::string path;
+    for (const auto& segment : request.uriPath()) path += "/" + segment;
+    if (path.empty()) path = "/";
+    std::string line = std::string(coap::codeName(request.code)) + " " + path;
+    received_.push_back(line);
+    if (auto it = answers_.find(line); it != answers_.end()) {
+      if (it->second == coap::codes::Empty) return;  // never answers
+      respond(coap::Message::response(request, it->second));
+      return;
+    }
+    if (request.code == coap::codes::Put) {
+      auto parsed = model::Path::parse(path);
+      auto node = formats::TlvCodec().decode(request.payload, *parsed, formats::DecodeContext{model_});
+      EXPECT_TRUE(node.ok()) << line;
+      if (node && node->objectInstance()) written_.insert_or_assign(path, *node->objectInstance());
+      respond(coap::Message::response(request, coap::codes::Changed));
+      return;
+    }
+    if (request.code == coap::codes::Delete) {
+      respond(coap::Message::response(request, coap::codes::Deleted));
+      return;
+    }
+    if (request.code == coap::codes::Get) {
+      auto response = coap::Message::response(request, coap::codes::Content);
+      response.setContentFormat(40);
+      response.setPayload("lwm2m=\"1.1\",</0/0>,</1>,</3/0>");
+      respond(std::move(response));
+      return;
+    }
+    respond(coap::Message::response(request, coap::codes::Changed));  // Bootstrap-Finish
+  }
+
+  // The device's Bootstrap-Request; returns the code of the server's answer.
+  coap::Code bootstrapRequest(std::string_view query) {
+    coap::Message request;
+    request.code = coap::codes::Post;
+    request.setUriPath("bs");
+    if (!query.empty()) request.addUriQuery(query);
+    coap::Code answer = coap::codes::Empty;
+    deviceEndpoint_.sendRequest(serverTransport_.localEndpoint(), request,
+                                [&answer](const coap::ResponseResult& r) { answer = r.response.code; });
+    for (int i = 0; i < 50; ++i) clock_.runDue();
+    return answer;
+  }
+
+  const model::Value* resource(const std::string& instance, model::ResourceId id) {
+    auto it = written_.find(instance);
+    if (it == written_.end()) return nullptr;
+    const model::Resource* r = it->second.resource(id);
+    return r ? &r->value() : nullptr;
+  }
+
+  std::uint32_t counter_ = 0;
+  std::uint8_t randomCounter_ = 0;
+  coap::ManualScheduler clock_;
+  coap::testing::FakeTransport serverTransport_;
+  coap::testing::FakeTransport deviceTransport_;
+  coap::Endpoint serverEndpoint_;
+  coap::Endpoint deviceEndpoint_;
+  model::ObjectModel model_;
+  BootstrapConfigs configs_;
+  bool storeFails_ = false;
+  std::vector<ProvisionedPsk> stored_;
+  BootstrapServer server_;
+  Recorder recorder_;
+  std::vector<std::string> received_;
+  std::map<std::string, coap::Code> answers_;
+  std::map<std::string, model::ObjectInstance> written_;
+};
+
+TEST_F(BootstrapServerTest, ProvisionsGatewayAccountWithGeneratedPskThenFinishes) {
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  EXPECT_EQ(received_, (std::vector<std::string>{"delete /0", "delete /1", "put /0/1", "put /1/0", "post /bs"}));
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started sensor-1", "finished sensor-1"}));
+
+  ASSERT_NE(resource("/0/1", 0), nullptr);
+  EXPECT_EQ(resource("/0/1", 0)->asString(), "coaps://127.0.0.1:5684");
+  EXPECT_EQ(resource("/0/1", 1)->asBoolean(), false);
+  EXPECT_EQ(resource("/0/1", 2)->asInteger(), 0);  // PSK
+  EXPECT_EQ(resource("/0/1", 10)->asInteger(), 1);
+  EXPECT_EQ(resource("/1/0", 0)->asInteger(), 1);
+  EXPECT_EQ(resource("/1/0", 1)->asInteger(), 120);
+  EXPECT_EQ(resource("/1/0", 7)->asString(), "U");
+
+  // The credentials the device got are the ones stored, and were stored.
+  ASSERT_EQ(stored_.size(), 1u);
+  EXPECT_EQ(stored_[0].endpoint, "sensor-1");
+  const auto& identity = resource("/0/1", 3)->asOpaque();
+  EXPECT_EQ(std::string(identity.begin(), identity.end()), stored_[0].identity);
+  EXPECT_EQ(stored_[0].identity.rfind("sensor-1-", 0), 0u);
+  EXPECT_EQ(resource("/0/1", 5)->asOpaque(), stored_[0].key);
+  EXPECT_EQ(stored_[0].key.size(), 16u);
+  EXPECT_EQ(server_.runningSessions(), 0u);
+}
+
+TEST_F(BootstrapServerTest, PerEndpointConfigurationWinsOverDefaultAndWritesAcl) {
+  BootstrapConfig config;
+  config.endpoint = "meter-7";
+  config.discover = true;
+  config.deleteExisting = false;
+  SecurityInstance security;
+  security.instance = 2;
+  security.serverUri = "coap://192.0.2.5:5683";
+  security.shortServerId = 9;
+  config.security.push_back(security);
+  config.servers.push_back(ServerInstance{3, 9, 600, false, "UQ"});
+  config.acls.push_back(AclInstance{0, 3, 0, {{9, 15}}, 9});
+  configs_.add(config);
+
+  EXPECT_EQ(bootstrapRequest("ep=meter-7"), coap::codes::Changed);
+  EXPECT_EQ(received_, (std::vector<std::string>{"get /", "put /0/2", "put /1/3", "put /2/0", "post /bs"}));
+  EXPECT_EQ(resource("/0/2", 2)->asInteger(), 3);  // NoSec
+  EXPECT_EQ(resource("/1/3", 7)->asString(), "UQ");
+  EXPECT_EQ(resource("/2/0", 0)->asInteger(), 3);
+  EXPECT_TRUE(stored_.empty());
+  EXPECT_EQ(recorder_.events.back(), "finished meter-7");
+}
+
+TEST_F(BootstrapServerTest, RequestWithoutEndpointNameIsRefused) {
+  EXPECT_EQ(bootstrapRequest("pct=11542"), coap::codes::BadRequest);
+  EXPECT_TRUE(received_.empty());
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"failed : Bootstrap-Request without ep"}));
+}
+
+TEST_F(BootstrapServerTest, EndpointWithoutConfigurationIsRefusedWithReason) {
+  BootstrapConfigs only;
+  BootstrapConfig config = defaultBootstrapConfig("coap://127.0.0.1:5683", false, 60);
+  config.endpoint = "known";
+  only.add(config);
+  configs_ = only;
+  EXPECT_EQ(bootstrapRequest("ep=stranger"), coap::codes::NotFound);
+  EXPECT_TRUE(received_.empty());
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"failed stranger: no bootstrap configuration for this endpoint"}));
+}
+
+TEST_F(BootstrapServerTest, DeviceRefusingAWriteFailsTheSessionWithStepAndCode) {
+  answers_["put /1/0"] = coap::codes::BadRequest;
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  EXPECT_EQ(received_.back(), "put /1/0");
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"started sensor-1", "failed sensor-1: Bootstrap-Write /1/0: device answered 4.00"}));
+  EXPECT_TRUE(stored_.empty());  // never finished: nothing stored
+}
+
+TEST_F(BootstrapServerTest, DeleteOfAnAbsentObjectIsNotAFailure) {
+  answers_["delete /1"] = coap::codes::NotFound;
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  EXPECT_EQ(recorder_.events.back(), "finished sensor-1");
+}
+
+TEST_F(BootstrapServerTest, CredentialsStoreFailureStopsBeforeFinish) {
+  storeFails_ = true;
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  EXPECT_EQ(received_.back(), "put /1/0");  // Finish never sent
+  EXPECT_EQ(recorder_.events.back(), "failed sensor-1: storing the generated credentials failed: disk full");
+}
+
+TEST_F(BootstrapServerTest, SilentDeviceTimesOutWithReason) {
+  answers_["put /0/1"] = coap::codes::Empty;  // the device acknowledges nothing... it never answers
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  clock_.advance(31s);
+  for (int i = 0; i < 10; ++i) clock_.runDue();
+  ASSERT_EQ(recorder_.events.size(), 2u);
+  EXPECT_EQ(recorder_.events[1].rfind("failed sensor-1: ", 0), 0u) << recorder_.events[1];
+  EXPECT_EQ(server_.runningSessions(), 0u);
+}
+
+TEST_F(BootstrapServerTest, RetriedRequestRestartsWithTheSameCredentials) {
+  answers_["post /bs"] = coap::codes::Empty;  // Finish goes unanswered for now
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  auto firstKey = resource("/0/1", 5)->asOpaque();
+  ASSERT_EQ(stored_.size(), 1u);
+
+  answers_.clear();
+  received_.clear();
+  EXPECT_EQ(bootstrapRequest("ep=sensor-1"), coap::codes::Changed);
+  EXPECT_EQ(received_, (std::vector<std::string>{"delete /0", "delete /1", "put /0/1", "put /1/0", "post /bs"}));
+  EXPECT_EQ(resource("/0/1", 5)->asOpaque(), firstKey);
+  ASSERT_EQ(stored_.size(), 2u);
+  EXPECT_EQ(stored_[1].key, firstKey);
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started sensor-1", "finished sensor-1"}));
+}
+
+TEST_F(BootstrapServerTest, WrongMethodOrPathIsRefused) {
+  coap::Message get;
+  get.code = coap::codes::Get;
+  get.setUriPath("bs");
+  coap::Code answer;
+  server_.handle(peerAt("127.0.0.1", 40000), get, [&](coap::Message r) { answer = r.code; });
+  EXPECT_EQ(answer, coap::codes::MethodNotAllowed);
+  EXPECT_TRUE(recorder_.events.empty());
+}
+
+}  // namespace
+}  // namespace lwm2m::server
