@@ -1,4 +1,5 @@
 #include "gateway/daemon/bootstrap_service.h"
+#include "gateway/daemon/device_listeners.h"
 
 #include <openssl/rand.h>
 
@@ -13,14 +14,6 @@
 
 namespace lwm2m::gateway {
 namespace {
-
-coap::TransmissionParameters transmission(const CoapConfig& c) {
-  coap::TransmissionParameters p;
-  p.ackTimeout = c.ackTimeout;
-  p.ackRandomFactor = c.ackRandomFactor;
-  p.maxRetransmit = c.maxRetransmit;
-  return p;
-}
 
 // "coaps://HOST:PORT" for a listener, HOST being bootstrap.server_host or the
 // listener's own address; "" when that address is a wildcard and no host is set.
@@ -115,7 +108,7 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
   if (!bind) throw std::runtime_error("bootstrap.listen " + c.listen + ": " + bind.error().message);
   p.transport = std::make_unique<coap::UdpTransport>(io, *bind);
   p.listen = c.listen;
-  p.endpoint = std::make_unique<coap::Endpoint>(*p.transport, scheduler, transmission(config.coap),
+  p.endpoint = std::make_unique<coap::Endpoint>(*p.transport, scheduler, transmissionParameters(config.coap),
                                                 [&p] { return static_cast<std::uint32_t>(p.rng()); });
   server::BootstrapSettings settings;
   settings.sessionTimeout = c.sessionTimeout;

@@ -162,4 +162,12 @@ std::string DeviceListeners::describe() const {
   return text;
 }
 
+coap::TransmissionParameters transmissionParameters(const CoapConfig& c) {
+  coap::TransmissionParameters p;
+  p.ackTimeout = c.ackTimeout;
+  p.ackRandomFactor = c.ackRandomFactor;
+  p.maxRetransmit = c.maxRetransmit;
+  return p;
+}
+
 }  // namespace lwm2m::gateway

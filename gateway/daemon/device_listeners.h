@@ -12,6 +12,7 @@
 
 #include "gateway/daemon/config.h"
 #include "lwm2m/coap/scheduler.h"
+#include "lwm2m/coap/transmission_parameters.h"
 #include "lwm2m/coap/transport.h"
 #include "lwm2m/server/identity_binding.h"
 #include "lwm2m/server/registration_interface.h"
@@ -44,5 +45,9 @@ class DeviceListeners {
 
 // {storage.data_dir}/credentials.db unless coaps.credentials_file says otherwise.
 std::string credentialsFile(const GatewayConfig& config);
+
+// The CoAP timers of coap.* (ACK_TIMEOUT, ACK_RANDOM_FACTOR, MAX_RETRANSMIT), for
+// every endpoint the daemon opens (LwM2M and bootstrap).
+coap::TransmissionParameters transmissionParameters(const CoapConfig& config);
 
 }  // namespace lwm2m::gateway

@@ -54,14 +54,6 @@ boost::asio::ip::tcp::endpoint httpBindAddress(const std::string& listen) {
   return {address, parsed->port};
 }
 
-coap::TransmissionParameters transmission(const CoapConfig& c) {
-  coap::TransmissionParameters p;
-  p.ackTimeout = c.ackTimeout;
-  p.ackRandomFactor = c.ackRandomFactor;
-  p.maxRetransmit = c.maxRetransmit;
-  return p;
-}
-
 server::RegistrationSettings registrationSettings(const Lwm2mConfig& c) {
   server::RegistrationSettings s;
   s.policy.strictVersion = c.strictVersion;
@@ -110,7 +102,7 @@ struct Gateway::Parts {
         scheduler(io),
         rng(std::random_device{}()),
         listeners(io, scheduler, config),
-        endpoint(listeners.transport(), scheduler, transmission(config.coap), [this] { return rng(); }),
+        endpoint(listeners.transport(), scheduler, transmissionParameters(config.coap), [this] { return rng(); }),
         registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
         dispatcher(registration),
         persistence(database->registrations(), scheduler),
