@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -115,6 +116,28 @@ TEST_F(CommandQueue, NothingLostNothingTwiceAcrossSigkill) {
   }
   EXPECT_EQ(answered, ids);
   EXPECT_FALSE(nextEvent({"response"}, 7s)) << "a command was delivered twice";
+}
+
+TEST_F(CommandQueue, ACommandQueuedByThePreviousVersionIsDeliveredAfterTheUpgrade) {
+  GatewayProcess gateway(broker_.uri(), "127.0.0.1", {"--config", config_.string()});
+  gateway.kill();
+  {
+    // A row as the previous version stored it (JSON body, kept by the schema migration as
+    // row format 1), waiting for a device that is not registered yet.
+    SQLite::Database db(gateway.dataDir() / "gateway.db", SQLite::OPEN_READWRITE);
+    db.exec(R"sql(INSERT INTO queued_request (request_id, endpoint, operation, body, accepted_at_ms,
+      expires_at_ms, state, row_format) VALUES ('qold1', 'heater', 'read',
+      '{"operation":"read","path":"/3/0/0"}', 1000, 4102444800000, 'queued', 1))sql");
+  }
+  gateway.restart();
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "heater", "--lifetime", "60", "--objects", "1/0,3/0"});
+  ASSERT_TRUE(sim.waitForLine("registered heater"));
+  auto response = nextEvent({"response", "expired-request"}, 10s);
+  ASSERT_TRUE(response) << gateway.log();
+  ASSERT_EQ(response->first, "response") << gateway.log();
+  EXPECT_STREQ(response->second["requestId"].GetString(), "qold1");
+  EXPECT_STREQ(response->second["code"].GetString(), "2.05");
+  EXPECT_STREQ(response->second["values"][0]["value"].GetString(), "Open LwM2M Simulator");
 }
 
 TEST_F(CommandQueue, BadCommandsAreRefusedWithTheReason) {
