@@ -3,10 +3,9 @@
 // writes the router's response, and reads again while keep-alive holds.
 #include "bridges/http/http_server.h"
 
-#include "bridges/http/command_routes.h"
-
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -44,9 +43,8 @@ std::string toString(const tcp::endpoint& endpoint) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
-          std::shared_ptr<CommandRoutes> commands)
-      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)) {}
+  Session(tcp::socket socket, std::shared_ptr<ApiRouter> router)
+      : stream_(std::move(socket)), router_(std::move(router)) {}
 
   void run() { doRead(); }
 
@@ -85,18 +83,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
 
+    // The answer may come now or later (a call waiting for its device); it
+    // is written from this connection's executor, and nothing else is read
+    // meanwhile. A client gone by then only makes the write fail.
     const Request& request = parser_->get();
-    if (commands_ && commands_->matches(request)) {
-      // Answered once the command is stored; nothing else is read meanwhile.
-      commands_->handle(request, [self = shared_from_this()](Response response) {
-        self->response_ = std::move(response);
-        self->doWrite();
+    router_->handle(request, [self = shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->onResponse(std::move(response));
       });
-      return;
-    }
-    response_ = router_->handle(request);
-    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
-                  std::string(request.target()), response_.result_int());
+    });
+  }
+
+  void onResponse(Response response) {
+    const Request& request = parser_->get();
+    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()), std::string(request.target()),
+                  response.result_int());
+    response_ = std::move(response);
     doWrite();
   }
 
@@ -127,17 +129,15 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response response_;
-  std::shared_ptr<const ApiRouter> router_;
-  std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<ApiRouter> router_;
 };
 
 }  // namespace
 
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
  public:
-  HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router,
-               std::shared_ptr<CommandRoutes> commands)
-      : io_(io), acceptor_(io), router_(std::move(router)), commands_(std::move(commands)) {}
+  HttpListener(asio::io_context& io, std::shared_ptr<ApiRouter> router)
+      : io_(io), acceptor_(io), router_(std::move(router)) {}
 
   void listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -161,6 +161,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    router_->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -179,7 +180,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_, commands_);
+      auto session = std::make_shared<Session>(std::move(socket), router_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -189,19 +190,13 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
-  std::shared_ptr<const ApiRouter> router_;
-  std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<ApiRouter> router_;
   std::vector<std::weak_ptr<Session>> sessions_;
 };
 
-HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
-                       const gateway::api::DeviceDirectory& devices,
-                       std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceOps* commands, const model::ObjectModel* model,
-                       gateway::api::MappingControl* mapping)
-    : listener_(std::make_shared<HttpListener>(
-          io, std::make_shared<ApiRouter>(devices, std::move(health), mapping),
-          commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr)) {
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services)
+    : router_(std::make_shared<ApiRouter>(io.get_executor(), std::move(services))),
+      listener_(std::make_shared<HttpListener>(io, router_)) {
   listener_->listen(listen);
 }
 
