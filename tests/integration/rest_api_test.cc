@@ -126,7 +126,9 @@ TEST_F(RestApi, CachedValuesAfterANotification) {
                  "1/0,3/0,3303/0"});
   ASSERT_TRUE(sim.waitForLine("registered rest-2"));
   const std::string dev = "/api/v1/devices/rest-2";
-  EXPECT_EQ(send("GET", dev + "/3303/0/5700?cached").status, 404);
+  auto never = send("GET", dev + "/3/0/15?cached");  // never read nor notified
+  EXPECT_EQ(never.status, 404) << never.body;
+  EXPECT_NE(str(parse(never.body)["error"]).find("no cached value at /3/0/15"), std::string::npos);
 
   auto attributes = send("PUT", dev + "/3303/0/5700/attributes?pmin=1&pmax=1");
   EXPECT_EQ(attributes.status, 200) << attributes.body;
