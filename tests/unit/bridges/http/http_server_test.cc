@@ -233,6 +233,23 @@ TEST_F(HttpServerTest, ACallWaitingForItsDeviceDoesNotHoldOtherConnections) {
   EXPECT_EQ(late[beast_http::field::location].substr(0, 17), "/api/v1/requests/");
 }
 
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrderBehindACallThatWaits) {
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(endpoint_);
+  const std::string two =
+      "GET /api/v1/devices/sensor-1/3/0/0?timeout=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  asio::write(socket, asio::buffer(two));
+  beast::flat_buffer buffer;
+  ClientResponse first, second;
+  beast_http::read(socket, buffer, first);
+  beast_http::read(socket, buffer, second);
+  EXPECT_EQ(first.result(), beast_http::status::accepted) << first.body();  // the device never answered
+  EXPECT_EQ(second.result(), beast_http::status::ok);
+  EXPECT_NE(second.body().find("\"version\":\"1.2.3\""), std::string::npos) << second.body();
+}
+
 TEST(HttpServer, BusyAddressIsAClearErrorAtConstruction) {
   asio::io_context io;
   testing::FakeDirectory directory;
