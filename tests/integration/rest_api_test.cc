@@ -99,6 +99,28 @@ TEST_F(RestApi, EveryOperationOnAnAwakeDeviceAnswersWithTheDevicesResult) {
   auto composite = send("POST", dev + "/composite/read", R"({"paths":["/3/0/0","/3303/0/5700"]})");
   EXPECT_EQ(composite.status, 200) << composite.body;
   EXPECT_EQ(parse(composite.body)["values"].Size(), 2u);
+  auto compositeWrite = send("POST", dev + "/composite/write", R"({"values":{"/3/0/14":"+01:00"}})");
+  EXPECT_EQ(compositeWrite.status, 200) << compositeWrite.body;
+  EXPECT_EQ(str(parse(compositeWrite.body)["code"]), "2.04");
+  EXPECT_EQ(str(parse(send("GET", dev + "/3/0/14").body)["values"][0]["value"]), "+01:00");
+  auto compositeObserve = send("POST", dev + "/composite/observe", R"({"paths":["/3/0/13","/3303/0/5700"]})");
+  EXPECT_EQ(compositeObserve.status, 200) << compositeObserve.body;
+  EXPECT_EQ(str(parse(compositeObserve.body)["code"]), "2.05");
+  auto compositeCancel = send("DELETE", dev + "/composite/observe", R"({"paths":["/3/0/13","/3303/0/5700"]})");
+  EXPECT_EQ(compositeCancel.status, 200) << compositeCancel.body;
+  auto observe = send("POST", dev + "/3/0/13/observe");
+  EXPECT_EQ(observe.status, 200) << observe.body;
+  auto cancel = send("DELETE", dev + "/3/0/13/observe");
+  EXPECT_EQ(cancel.status, 200) << cancel.body;
+  auto attributes = send("PUT", dev + "/3/0/13/attributes?pmin=5&pmax=50", R"({"st":1})");
+  EXPECT_EQ(attributes.status, 200) << attributes.body;
+  EXPECT_EQ(str(parse(attributes.body)["code"]), "2.04");
+  EXPECT_EQ(str(parse(send("GET", dev + "/3/0/0?format=senml-json").body)["code"]), "2.05");
+
+  // The device list and one device, the queued requests (none: all answered).
+  EXPECT_EQ(send("GET", "/api/v1/devices").status, 200);
+  EXPECT_EQ(str(parse(send("GET", dev).body)["endpoint"]), "rest-1");
+  EXPECT_TRUE(parse(send("GET", dev + "/requests").body)["requests"].Empty());
 
   // The device's own errors keep their CoAP code.
   auto missing = send("GET", dev + "/3303/9");
