@@ -4,6 +4,7 @@
 #include "bridges/http/http_server.h"
 
 #include "bridges/http/command_routes.h"
+#include "bridges/http/operations_routes.h"
 
 #include <spdlog/spdlog.h>
 
@@ -45,8 +46,11 @@ std::string toString(const tcp::endpoint& endpoint) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
-          std::shared_ptr<CommandRoutes> commands)
-      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)) {}
+          std::shared_ptr<CommandRoutes> commands, std::shared_ptr<const OperationsRoutes> operations)
+      : stream_(std::move(socket)),
+        router_(std::move(router)),
+        commands_(std::move(commands)),
+        operations_(std::move(operations)) {}
 
   void run() { doRead(); }
 
@@ -94,7 +98,8 @@ class Session : public std::enable_shared_from_this<Session> {
       });
       return;
     }
-    response_ = router_->handle(request);
+    auto operations = operations_ ? operations_->handle(request) : std::nullopt;
+    response_ = operations ? std::move(*operations) : router_->handle(request);
     spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
                   std::string(request.target()), response_.result_int());
     doWrite();
@@ -129,6 +134,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   std::shared_ptr<const ApiRouter> router_;
   std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<const OperationsRoutes> operations_;
 };
 
 }  // namespace
@@ -167,6 +173,8 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     sessions_.clear();
   }
 
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) { operations_ = std::move(routes); }
+
   tcp::endpoint localEndpoint() const {
     beast::error_code ec;
     auto endpoint = acceptor_.local_endpoint(ec);
@@ -179,7 +187,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_, commands_);
+      auto session = std::make_shared<Session>(std::move(socket), router_, commands_, operations_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -191,6 +199,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   tcp::acceptor acceptor_;
   std::shared_ptr<const ApiRouter> router_;
   std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<const OperationsRoutes> operations_;
   std::vector<std::weak_ptr<Session>> sessions_;
 };
 
@@ -206,6 +215,10 @@ HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
 }
 
 HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) {
+  if (listener_) listener_->setOperationsRoutes(std::move(routes));
+}
 
 void HttpServer::start() {
   if (started_ || !listener_) return;
