@@ -228,6 +228,39 @@ TEST(Operations, ASilentDeviceShowsAsRetransmissionsATimeoutAndATimedOutRead) {
   EXPECT_EQ(valueOf(after, "lwm2m_gateway_requests_total", {{"operation", "read"}, {"outcome", "timeout"}}), 1);
 }
 
+TEST(Operations, DtlsHandshakesAndSessionsAreCountedInMetricsAndHealth) {
+  Mosquitto broker;
+  TestFiles files;
+  const std::string config = files.write("gateway.yaml", "coaps:\n  handshake_timeout_s: 3\n");
+  const std::uint16_t coapsPort = freeUdpPort();
+  GatewayProcess gateway(broker.uri(), "127.0.0.1",
+                         {"--config", config, "--coaps", "127.0.0.1:" + std::to_string(coapsPort)});
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  auto added = runCommand({LWM2M_GATEWAY_BIN, "credentials", "--data-dir", gateway.dataDir().string(), "add",
+                           "secure-dev", "--psk-identity", "secure-dev", "--psk-key", key});
+  ASSERT_EQ(added.exitCode, 0) << added.output;
+  const std::string server = "127.0.0.1:" + std::to_string(coapsPort);
+
+  Simulator good({"--server", server, "-e", "secure-dev", "--psk-key", key, "-d", "30"});
+  ASSERT_TRUE(good.waitForLine("registered secure-dev", 15s)) << gateway.log();
+  Simulator bad({"--server", server, "-e", "secure-dev", "--psk-identity", "secure-dev", "--psk-key",
+                 "ffffffffffffffffffffffffffffffff", "-d", "5"});
+  ASSERT_TRUE(waitForLog(gateway, "DTLS handshake with")) << gateway.log();
+  ASSERT_TRUE(eventually([&] {
+    return scrape(gateway).value("lwm2m_gateway_dtls_handshakes_total", {{"result", "failed"}}) >= 1.0;
+  })) << gateway.log();
+
+  auto m = scrape(gateway);
+  EXPECT_EQ(valueOf(m, "lwm2m_gateway_dtls_handshakes_total", {{"result", "full"}}), 1);
+  EXPECT_EQ(valueOf(m, "lwm2m_gateway_dtls_sessions"), 1);
+  EXPECT_GE(valueOf(m, "lwm2m_gateway_dtls_hello_verify_requests_total"), 2);
+  auto health = parse(httpGet(gateway.httpUrl("/health")).body);
+  ASSERT_TRUE(health.HasMember("dtls"));
+  EXPECT_EQ(health["dtls"]["sessions"].GetUint64(), 1u);
+  EXPECT_EQ(health["dtls"]["handshakes"].GetUint64(), 1u);
+  EXPECT_GE(health["dtls"]["failedHandshakes"].GetUint64(), 1u);
+}
+
 // The /ready answer and its JSON body.
 struct Readiness {
   int status = 0;
