@@ -228,6 +228,46 @@ TEST(Operations, ASilentDeviceShowsAsRetransmissionsATimeoutAndATimedOutRead) {
   EXPECT_EQ(valueOf(after, "lwm2m_gateway_requests_total", {{"operation", "read"}, {"outcome", "timeout"}}), 1);
 }
 
+TEST(Operations, ASleepingDeviceShowsAsAsleepWithItsQueuedCommandUntilItWakes) {
+  Mosquitto broker;
+  MqttSubscriber sub(broker, "t/#");
+  TestFiles files;
+  const std::string mapping = files.write("mapping.yaml", kMapping);
+  const std::string config = files.write("gateway.yaml", "lwm2m:\n  awake_window_s: 1\n");
+  GatewayProcess gateway(broker.uri(), "127.0.0.1", {"--config", config, "--mapping", mapping});
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "meter", "--queue", "--lifetime", "60",
+                 "--update-interval", "8", "--objects", "1/0,3/0"});
+  ASSERT_TRUE(sim.waitForLine("registered meter"));
+  // LwM2M 1.1 announces queue mode with the Q parameter: the binding stays U.
+  const PromLabels asleep{{"state", "asleep"}, {"lwm2m_version", "1.1"}, {"binding", "U"}};
+  ASSERT_TRUE(eventually([&] { return scrape(gateway).value("lwm2m_gateway_registered_devices", asleep) == 1.0; }))
+      << gateway.log();
+  ASSERT_TRUE(waitForLog(gateway, "MQTT subscribed to 't/+/cmd'"));
+  publish(broker, "t/meter/cmd", R"({"id":"r3","operation":"read","path":"/3/0/9","ttl":60})");
+  ASSERT_TRUE(eventually([&] { return scrape(gateway).value("lwm2m_gateway_queued_requests") == 1.0; }))
+      << gateway.log();
+  std::this_thread::sleep_for(1200ms);
+  auto waiting = scrape(gateway);
+  EXPECT_GE(valueOf(waiting, "lwm2m_gateway_queued_request_oldest_age_seconds"), 1.0);
+  EXPECT_EQ(valueOf(waiting, "lwm2m_gateway_requests_total", {{"operation", "read"}, {"outcome", "success"}}), 0);
+  auto health = parse(httpGet(gateway.httpUrl("/health")).body);
+  EXPECT_EQ(health["queuedRequests"].GetUint64(), 1u);
+
+  // The device's next Update wakes it; the command goes out and is answered.
+  ASSERT_TRUE(eventually([&] {
+    return scrape(gateway).value("lwm2m_gateway_requests_total", {{"operation", "read"}, {"outcome", "success"}}) ==
+           1.0;
+  })) << gateway.log();
+  auto after = scrape(gateway);
+  EXPECT_EQ(valueOf(after, "lwm2m_gateway_queued_requests"), 0);
+  EXPECT_EQ(valueOf(after, "lwm2m_gateway_queued_request_oldest_age_seconds"), 0);
+  EXPECT_GE(valueOf(after, "lwm2m_gateway_registration_updates_total"), 1);
+  // Its round trip includes the wait for the device to wake (more than 1 s).
+  EXPECT_EQ(valueOf(after, "lwm2m_gateway_command_duration_seconds_count"), 1);
+  EXPECT_GE(valueOf(after, "lwm2m_gateway_command_duration_seconds_sum"), 1.0);
+  EXPECT_EQ(valueOf(after, "lwm2m_gateway_command_duration_seconds_bucket", {{"le", "1"}}), 0);
+}
+
 TEST(Operations, DtlsHandshakesAndSessionsAreCountedInMetricsAndHealth) {
   Mosquitto broker;
   TestFiles files;
