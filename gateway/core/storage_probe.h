@@ -6,8 +6,9 @@
 //
 // Contract:
 // - writable() is true once the latest probe committed and none is overdue: a
-//   probe still running after `3 × interval` (at least 10 s) counts as failed.
-//   Before the first answer the storage is not (yet) known to be writable.
+//   probe still running after `3 × interval` (at least 10 s) makes it false
+//   (a stuck writer), and no new probe is submitted behind it. Before the
+//   first answer the storage is not (yet) known to be writable.
 // - Changes are logged once each way (warning when it fails, info when it
 //   recovers).
 // - I/O thread only; the completion (writer thread) comes back through `post`.
