@@ -268,6 +268,26 @@ TEST(Operations, ASleepingDeviceShowsAsAsleepWithItsQueuedCommandUntilItWakes) {
   EXPECT_EQ(valueOf(after, "lwm2m_gateway_command_duration_seconds_bucket", {{"le", "1"}}), 0);
 }
 
+TEST(Operations, WithoutABrokerTheOutboxFillsToItsBoundAndCountsWhatItDrops) {
+  TestFiles files;
+  const std::string mapping = files.write("mapping.yaml", kMapping);
+  const std::string config = files.write("gateway.yaml", "mqtt:\n  outbox_limit: 2\n");
+  const std::string nowhere = "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
+  GatewayProcess gateway(nowhere, "127.0.0.1", {"--config", config, "--mapping", mapping});
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "lonely", "--objects", "1/0,3/0,3303/0"});
+  ASSERT_TRUE(sim.waitForLine("registered lonely"));
+  ASSERT_TRUE(eventually([&] { return scrape(gateway).value("lwm2m_gateway_mqtt_outbox_dropped_total") >= 2.0; }))
+      << gateway.log();
+  auto m = scrape(gateway);
+  EXPECT_EQ(valueOf(m, "lwm2m_gateway_mqtt_outbox_messages"), 2);
+  EXPECT_EQ(valueOf(m, "lwm2m_gateway_mqtt_connected"), 0);
+  EXPECT_GE(valueOf(m, "lwm2m_gateway_notifications_total"), 2);
+  EXPECT_EQ(valueOf(m, "lwm2m_gateway_notification_publish_duration_seconds_count"), 0) << "nothing acknowledged";
+  auto health = parse(httpGet(gateway.httpUrl("/health")).body);
+  EXPECT_EQ(health["mqttOutbox"]["waiting"].GetUint64(), 2u);
+  EXPECT_GE(health["mqttOutbox"]["dropped"].GetUint64(), 2u);
+}
+
 TEST(Operations, DtlsHandshakesAndSessionsAreCountedInMetricsAndHealth) {
   Mosquitto broker;
   TestFiles files;
