@@ -125,7 +125,8 @@ TEST(Operations, MetricsCountRegistrationsRequestsNotificationsAndTheirLatencies
 
   int notifications = 0;
   {
-    Simulator sim({"--server", gateway.coapAddress(), "-e", "probe-dev", "--objects", "1/0,3/0,3303/0"});
+    Simulator sim({"--server", gateway.coapAddress(), "-e", "probe-dev", "--objects", "1/0,3/0,3303/0", "--send",
+                   "1"});
     ASSERT_TRUE(sim.waitForLine("registered probe-dev"));
     auto during = scrape(gateway);
     EXPECT_EQ(valueOf(during, "lwm2m_gateway_registrations_total"), 1);
@@ -175,6 +176,7 @@ TEST(Operations, MetricsCountRegistrationsRequestsNotificationsAndTheirLatencies
   EXPECT_LT(valueOf(after, "lwm2m_gateway_command_duration_seconds_sum"), 10);
   // One notification, one QoS 1 message, one acknowledgement timed.
   EXPECT_EQ(valueOf(after, "lwm2m_gateway_notifications_total"), notifications);
+  EXPECT_GE(valueOf(after, "lwm2m_gateway_send_requests_total"), 1) << "a Send report every second";
   EXPECT_EQ(valueOf(after, "lwm2m_gateway_notification_publish_duration_seconds_count"), notifications);
   EXPECT_EQ(valueOf(after, "lwm2m_gateway_notification_publish_duration_seconds_bucket", {{"le", "+Inf"}}),
             notifications);
