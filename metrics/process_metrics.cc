@@ -24,8 +24,7 @@ std::vector<std::string> statFields() {
   return {std::istream_iterator<std::string>(rest), std::istream_iterator<std::string>()};
 }
 
-double statField(std::size_t field) {  // field numbers as in proc(5)
-  const auto fields = statFields();
+double statField(const std::vector<std::string>& fields, std::size_t field) {  // numbered as in proc(5)
   const std::size_t index = field - 3;
   if (index >= fields.size()) return NAN;
   try {
@@ -56,10 +55,11 @@ void addProcessMetrics(Registry& registry, std::chrono::system_clock::time_point
                          [started] { return std::floor(started); });
   registry.counterFunction("process_cpu_seconds_total", "User and system CPU time spent, in seconds.", [] {
     const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-    return (statField(14) + statField(15)) / ticks;  // utime + stime
+    const auto fields = statFields();
+    return (statField(fields, 14) + statField(fields, 15)) / ticks;  // utime + stime
   });
   registry.gaugeFunction("process_resident_memory_bytes", "Resident memory size, in bytes.", [] {
-    return statField(24) * static_cast<double>(::sysconf(_SC_PAGESIZE));  // rss in pages
+    return statField(statFields(), 24) * static_cast<double>(::sysconf(_SC_PAGESIZE));  // rss in pages
   });
   registry.gaugeFunction("process_open_fds", "Open file descriptors.", openFileDescriptors);
 }
