@@ -204,6 +204,16 @@ OutboxStore& Database::outbox() { return parts_->outbox; }
 
 WriterStats Database::writerStats() const { return parts_->writer.stats(); }
 
+void Database::probe(WriteCompletion done) {
+  parts_->writer.submit(
+      "storage probe",
+      [](Connection& c) {
+        const int version = c.db().execAndGet("PRAGMA user_version").getInt();
+        c.db().exec("PRAGMA user_version = " + std::to_string(version));
+      },
+      std::move(done));
+}
+
 void Database::close() { parts_->writer.close(); }
 
 }  // namespace lwm2m::persistence

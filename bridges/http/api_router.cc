@@ -9,6 +9,7 @@
 #include "bridges/http/command_routes.h"
 #include "bridges/http/device_call.h"
 #include "bridges/http/device_routes.h"
+#include "bridges/http/operations_routes.h"
 #include "bridges/http/request_routes.h"
 #include "bridges/http/request_tracker.h"
 #include "bridges/http/resource_routes.h"
@@ -70,6 +71,9 @@ void ApiRouter::onDeviceEvent(const api::DeviceEvent& event) { tracker_->onDevic
 void ApiRouter::stop() { tracker_->forgetAll(); }
 
 void ApiRouter::handle(const Request& request, Respond respond) {
+  if (operations_) {
+    if (auto response = operations_->handle(request)) return respond(std::move(*response));
+  }
   const Reply reply(request, std::move(respond));
   auto target = parseTarget(std::string_view(request.target().data(), request.target().size()));
   if (!target) return reply.error(beast_http::status::bad_request, target.error().message);

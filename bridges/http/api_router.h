@@ -57,6 +57,7 @@ struct RestServices {
 };
 
 class DeviceRoutes;
+class OperationsRoutes;
 class CommandRoutes;
 class ResourceRoutes;
 class RequestRoutes;
@@ -77,6 +78,8 @@ class ApiRouter : public gateway::api::DeviceEventListener {
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
   // Waiting calls are dropped (the server closes their connections).
   void stop();
+  // GET /ready and /metrics (operations_routes.h); before the first request.
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) { operations_ = std::move(routes); }
 
  private:
   void handleApi(const Request& request, const RestTarget& target, const Reply& reply);
@@ -89,6 +92,7 @@ class ApiRouter : public gateway::api::DeviceEventListener {
   std::unique_ptr<ResourceRoutes> resources_;
   std::unique_ptr<RequestRoutes> requests_;
   std::unique_ptr<ValueRoutes> values_;
+  std::shared_ptr<const OperationsRoutes> operations_;
 };
 
 }  // namespace lwm2m::bridges::http

@@ -202,6 +202,10 @@ HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices 
 
 HttpServer::~HttpServer() { stop(); }
 
+void HttpServer::setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) {
+  router_->setOperationsRoutes(std::move(routes));
+}
+
 void HttpServer::start() {
   if (started_ || !listener_) return;
   started_ = true;

@@ -24,6 +24,7 @@
 namespace lwm2m::bridges::http {
 
 class HttpListener;
+class OperationsRoutes;
 
 class HttpServer {
  public:
@@ -34,6 +35,9 @@ class HttpServer {
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+
+  // Serves GET /ready and GET /metrics (operations_routes.h). Call before start().
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes);
 
   // Starts accepting connections.
   void start();

@@ -273,6 +273,51 @@ std::string toJson(const HealthReport& health) {
     w.Uint64(health.mqttOutbox->rejected);
     w.EndObject();
   }
+  if (health.queuedRequests) {
+    writeKey(w, "queuedRequests");
+    w.Uint64(*health.queuedRequests);
+  }
+  if (health.dtls) {
+    writeKey(w, "dtls");
+    w.StartObject();
+    writeKey(w, "sessions");
+    w.Uint64(health.dtls->sessions);
+    writeKey(w, "handshakesInProgress");
+    w.Uint64(health.dtls->handshakesInProgress);
+    writeKey(w, "handshakes");
+    w.Uint64(health.dtls->handshakes);
+    writeKey(w, "failedHandshakes");
+    w.Uint64(health.dtls->failedHandshakes);
+    w.EndObject();
+  }
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string toJson(const gateway::api::ReadinessReport& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "status");
+  writeString(w, report.ready() ? "ready" : "not ready");
+  writeKey(w, "notReady");
+  w.StartArray();
+  for (const auto& check : report.checks) {
+    if (!check.ready) writeString(w, check.name);
+  }
+  w.EndArray();
+  writeKey(w, "checks");
+  w.StartObject();
+  for (const auto& check : report.checks) {
+    writeKey(w, check.name);
+    w.StartObject();
+    writeKey(w, "ready");
+    w.Bool(check.ready);
+    writeKey(w, "detail");
+    writeString(w, check.detail);
+    w.EndObject();
+  }
+  w.EndObject();
   w.EndObject();
   return take(buffer);
 }

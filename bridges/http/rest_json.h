@@ -1,5 +1,5 @@
 #pragma once
-// The JSON shapes of the REST API: devices and the health report.
+// The JSON shapes of the REST API: devices, the health and readiness reports.
 //
 // Device:  {"endpoint":"sensor-1","registrationId":"a1b2","lwm2m":"1.1","binding":"U",
 //           "queueMode":false,"lifetime":300,"sms":"","address":"127.0.0.1:40000",
@@ -22,6 +22,8 @@ namespace lwm2m::bridges::http {
 std::string toJson(const gateway::api::DeviceInfo& device);
 // {"status":"ok","version":"0.1.0","uptime":12,"devices":3,"mqtt":"connected"}; with
 // mqttOutbox also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}.
+// With queuedRequests also "queuedRequests":2; with dtls also "dtls":{"sessions":1,
+// "handshakesInProgress":0,"handshakes":3,"failedHandshakes":1}.
 std::string toJson(const gateway::api::HealthReport& health);
 // {"<key>":[{"requestId","operation","command":{..},"acceptedAt","expiresAt","inFlight",
 // "location":"/api/v1/requests/{id}"}]}: requests waiting for a device.
@@ -37,6 +39,10 @@ std::string requestJson(const TrackedRequest& request, bool inFlight);
 // "time":"<ISO 8601>","age_s":<s>,"source":"notification"|"send"|"response"}]}.
 std::string valuesJson(const std::string& endpoint, const std::vector<gateway::api::LatestValue>& values,
                        std::chrono::system_clock::time_point now);
+// {"status":"not ready","notReady":["mqtt"],"checks":{"storage":{"ready":true,
+// "detail":"…"},"mqtt":{"ready":false,"detail":"…"}}}; "status":"ready" and an
+// empty "notReady" when every check is ready.
+std::string toJson(const gateway::api::ReadinessReport& report);
 // ISO 8601 UTC with milliseconds, e.g. "2026-11-22T04:50:56.123Z".
 std::string toIso8601(std::chrono::system_clock::time_point t);
 

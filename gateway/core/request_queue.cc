@@ -280,6 +280,16 @@ bool RequestQueue::isFull(const std::string& endpoint) const {
 
 std::size_t RequestQueue::size() const { return endpointById_.size(); }
 
+std::optional<std::chrono::system_clock::time_point> RequestQueue::oldestAcceptedAt() const {
+  std::optional<std::chrono::system_clock::time_point> oldest;
+  for (const auto& [endpoint, queue] : queues_) {
+    if (queue.empty()) continue;
+    const auto at = queue.begin()->second.request.acceptedAt;  // first by sequence: the device's oldest
+    if (!oldest || at < *oldest) oldest = at;
+  }
+  return oldest;
+}
+
 Result<QueuedRequest> RequestQueue::cancel(const std::string& requestId) {
   auto id = endpointById_.find(requestId);
   if (id == endpointById_.end()) return fail(ErrorCode::NotFound, "no queued request " + requestId);

@@ -102,6 +102,8 @@ class RequestQueue {
   // True when the device's queue holds perDeviceLimit requests.
   bool isFull(const std::string& endpoint) const;
   std::size_t size() const;
+  // When the request waiting longest was accepted; nullopt when none waits.
+  std::optional<std::chrono::system_clock::time_point> oldestAcceptedAt() const;
   // Cancels a request not yet handed to the device; fails with NotFound or InFlight.
   Result<QueuedRequest> cancel(const std::string& requestId);
 

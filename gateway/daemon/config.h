@@ -117,6 +117,9 @@ struct MqttConfig {
   // them; beyond this the oldest are dropped and counted.
   std::uint32_t outboxLimit = 100000;
   std::uint32_t maxInflight = 100;  // unacknowledged QoS >= 1 messages at a time
+  // GET /ready answers 503 while the broker is not connected; false: MQTT is
+  // optional for readiness (the outbox keeps messages meanwhile).
+  bool requiredForReady = true;
   bool operator==(const MqttConfig&) const = default;
 };
 
@@ -128,6 +131,8 @@ struct IdentityConfig {
 
 struct StorageConfig {
   std::string dataDir = "/var/lib/lwm2m-gateway";
+  // How often a probe write proves the database still commits (GET /ready).
+  std::chrono::seconds probeInterval{10};
   bool operator==(const StorageConfig&) const = default;
 };
 

@@ -247,8 +247,11 @@ std::vector<Section> schema(GatewayConfig& c) {
         durationField("reconnect_min_ms", c.mqtt.reconnectMin, 1, 3600000),
         durationField("reconnect_max_ms", c.mqtt.reconnectMax, 1, 3600000),
         integerField("outbox_limit", c.mqtt.outboxLimit, 1, 100000000),
-        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535)}},
-      {"storage", {stringField("data_dir", c.storage.dataDir, nonEmpty)}},
+        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535),
+        boolField("required_for_ready", c.mqtt.requiredForReady)}},
+      {"storage",
+       {stringField("data_dir", c.storage.dataDir, nonEmpty),
+        durationField("probe_interval_s", c.storage.probeInterval, 1, 3600)}},
       {"mapping", {stringField("path", c.mapping.path)}},
       {"logging", {stringField("level", c.logging.level, checkLogLevel)}},
   };

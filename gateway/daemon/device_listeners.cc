@@ -147,6 +147,8 @@ persistence::CredentialStore& DeviceListeners::credentials() { return *parts_->s
 
 coap::Transport& DeviceListeners::transport() { return *parts_->combined; }
 
+const coap::DtlsTransport* DeviceListeners::dtls() const { return parts_->dtls.get(); }
+
 void DeviceListeners::bind(server::RegistrationInterface& registrations) {
   parts_->registrations = &registrations;
   registrations.setAuthorizer(parts_->binding.get());

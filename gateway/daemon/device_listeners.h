@@ -13,6 +13,7 @@
 #include "gateway/daemon/config.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/coap/transmission_parameters.h"
+#include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/transport.h"
 #include "lwm2m/server/identity_binding.h"
 #include "lwm2m/server/registration_interface.h"
@@ -30,6 +31,8 @@ class DeviceListeners {
   DeviceListeners& operator=(const DeviceListeners&) = delete;
 
   coap::Transport& transport();
+  // The DTLS layer, for its counters; null when coaps is disabled.
+  const coap::DtlsTransport* dtls() const;
   // The credentials store behind DTLS PSK and the identity binding.
   persistence::CredentialStore& credentials();
   // Binds `registrations` to DTLS identities and lets new DTLS sessions

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bridges/http/http_server.h"
+#include "bridges/http/operations_routes.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "bridges/mqtt/downlink.h"
@@ -26,7 +27,11 @@
 #include "gateway/core/legacy_queue_rows.h"
 #include "gateway/core/queue_mode_sender.h"
 #include "gateway/daemon/mqtt_outbox.h"
+#include "gateway/core/device_event_metrics.h"
 #include "gateway/core/device_reports.h"
+#include "gateway/core/storage_probe.h"
+#include "gateway/daemon/gateway_state.h"
+#include "gateway/daemon/publish_timing.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/device_registry.h"
 #include "gateway/core/value_cache.h"
@@ -127,15 +132,24 @@ struct Gateway::Parts {
         mappingRules(config.mapping.path, objectModel, scheduler),
         autoObserver(commands, objectModel, scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
+        eventMetrics(metricsRegistry, scheduler),
         mqttOutbox(database->outbox()),
-        mqtt(io, mqttSettings(config), &mqttOutbox),
+        timedOutbox(mqttOutbox, metricsRegistry, scheduler),
+        mqtt(io, mqttSettings(config), &timedOutbox),
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        timedUplink(mqttUplink, timedOutbox, scheduler),
         mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries),
+        storageProbe(scheduler, config.storage.probeInterval,
+                     [this](std::function<void(Result<void>)> done) { database->probe(std::move(done)); },
+                     [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }),
+        startedAt(std::chrono::steady_clock::now()),
+        state{std::string(gatewayVersion()), startedAt, std::chrono::system_clock::now(), scheduler,
+              registration.registrations(), presence, queue, endpoint, listeners.dtls(), mqtt, config.mqtt.uri,
+              config.mqtt.requiredForReady, *database, storageProbe},
         http(io, httpBindAddress(config.http.listen), restServices(config)),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
-        startedAt(std::chrono::steady_clock::now()),
         systemd(scheduler, ServiceNotifier::fromEnvironment()) {}
 
   // Before any member goes: every submitted write is committed while the
@@ -143,6 +157,7 @@ struct Gateway::Parts {
   ~Parts() { database->close(); }
 
   std::unique_ptr<persistence::Database> database;  // closed by ~Parts, destroyed last
+  metrics::Registry metricsRegistry;  // before every part whose metrics it holds
   boost::asio::io_context io;
   coap::AsioScheduler scheduler;
   std::mt19937 rng;
@@ -168,15 +183,20 @@ struct Gateway::Parts {
   MappingRules mappingRules;
   AutoObserver autoObserver;
   DeviceHub hub;  // the one listener of registration and presence events
+  DeviceEventMetrics eventMetrics;
   MqttOutbox mqttOutbox;
+  TimedOutbox timedOutbox;  // mqttOutbox, timing notification → broker acknowledgement
   bridges::mqtt::MqttBridge mqtt;
   bridges::mqtt::MqttUplink mqttUplink;
+  TimedUplink timedUplink;  // mqttUplink as the fan-out sees it
   bridges::mqtt::MqttDownlink mqttDownlink;
   ValueCache values;
+  StorageProbe storageProbe;
+  std::chrono::steady_clock::time_point startedAt;
+  GatewayState state;  // what /health, /ready and /metrics read
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
-  std::chrono::steady_clock::time_point startedAt;
   SystemdService systemd;  // READY/RELOADING/STOPPING and the watchdog, fed from this thread
   std::vector<server::Registration> expiredWhileDown;
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
@@ -186,15 +206,7 @@ struct Gateway::Parts {
   bridges::http::RestServices restServices(const GatewayConfig& config) {
     bridges::http::RestServices s;
     s.devices = &registry;
-    s.health = [this] {
-      api::HealthReport health{std::string(gatewayVersion()),
-                               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                                                startedAt),
-                               registration.registrations().size(), mqtt.connected()};
-      const auto link = mqtt.stats();
-      health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped, link.rejected};
-      return health;
-    };
+    s.health = [this] { return healthReport(state); };
     s.commands = &commands;
     s.model = &objectModel;
     s.mapping = &mappingRules;
@@ -263,10 +275,15 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.registrations().forEach(
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
-  p.fanout.subscribe(&p.mqttUplink);
+  p.fanout.subscribe(&p.eventMetrics);
+  p.fanout.subscribe(&p.timedUplink);  // the MQTT uplink
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
   p.fanout.subscribe(&p.values);
   p.fanout.subscribe(&p.http.events());
+
+  addGatewayMetrics(p.metricsRegistry, p.state);
+  p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
+      [&p] { return readinessReport(p.state); }, p.metricsRegistry));
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
@@ -295,6 +312,7 @@ void Gateway::run() {
   if (p.bootstrap) p.bootstrap->start();
   p.http.start();
   p.mqtt.start();
+  p.storageProbe.start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);

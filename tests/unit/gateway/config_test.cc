@@ -335,6 +335,25 @@ mqtt:
   EXPECT_EQ(*again, *loaded);
 }
 
+TEST(Config, ReadinessKeys) {
+  auto loaded = loadConfigText("mqtt:\n  required_for_ready: false\nstorage:\n  probe_interval_s: 30\n",
+                               "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_FALSE(loaded->mqtt.requiredForReady);
+  EXPECT_EQ(loaded->storage.probeInterval, 30s);
+  EXPECT_TRUE(GatewayConfig{}.mqtt.requiredForReady);
+  EXPECT_EQ(GatewayConfig{}.storage.probeInterval, 10s);
+  const std::string yaml = toYaml(*loaded);
+  EXPECT_NE(yaml.find("required_for_ready: false"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("probe_interval_s: 30"), std::string::npos) << yaml;
+
+  const std::string errors = errorsOf("mqtt:\n  required_for_ready: maybe\nstorage:\n  probe_interval_s: 0\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: mqtt.required_for_ready:"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: storage.probe_interval_s: must be between 1 and 3600"),
+            std::string::npos)
+      << errors;
+}
+
 TEST(Config, BadMqttLinkValuesAreNamed) {
   const std::string errors = errorsOf(R"(gateway:
   id: ""
