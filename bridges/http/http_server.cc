@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bridges/http/api_router.h"
+#include "bridges/http/connection_takeover.h"
 
 namespace lwm2m::bridges::http {
 namespace asio = boost::asio;
@@ -45,14 +46,16 @@ std::string toString(const tcp::endpoint& endpoint) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
-          std::shared_ptr<CommandRoutes> commands)
-      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)) {}
+          std::shared_ptr<CommandRoutes> commands, std::shared_ptr<ConnectionTakeover> takeover)
+      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)),
+        takeover_(std::move(takeover)) {}
 
   void run() { doRead(); }
 
   // From HttpServer::stop(): ends the connection; pending operations complete
   // with operation_aborted and the session goes away.
   void close() {
+    if (handedOver_) return;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -86,6 +89,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
 
     const Request& request = parser_->get();
+    if (takeover_ && takeover_->matches(request)) {  // the stream and the request go; the session ends
+      handedOver_ = true;
+      return takeover_->takeOver(std::move(stream_), parser_->release());
+    }
     if (commands_ && commands_->matches(request)) {
       // Answered once the command is stored; nothing else is read meanwhile.
       commands_->handle(request, [self = shared_from_this()](Response response) {
@@ -129,6 +136,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   std::shared_ptr<const ApiRouter> router_;
   std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<ConnectionTakeover> takeover_;
+  bool handedOver_ = false;
 };
 
 }  // namespace
@@ -158,9 +167,12 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { takeover_ = std::move(takeover); }
+
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    if (takeover_) takeover_->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -179,7 +191,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_, commands_);
+      auto session = std::make_shared<Session>(std::move(socket), router_, commands_, takeover_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -192,6 +204,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   std::shared_ptr<const ApiRouter> router_;
   std::shared_ptr<CommandRoutes> commands_;
   std::vector<std::weak_ptr<Session>> sessions_;
+  std::shared_ptr<ConnectionTakeover> takeover_;
 };
 
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
@@ -211,6 +224,10 @@ void HttpServer::start() {
   if (started_ || !listener_) return;
   started_ = true;
   listener_->accept();
+}
+
+void HttpServer::setTakeover(std::shared_ptr<ConnectionTakeover> takeover) {
+  if (listener_) listener_->setTakeover(std::move(takeover));
 }
 
 void HttpServer::stop() {

@@ -24,6 +24,7 @@
 namespace lwm2m::bridges::http {
 
 class HttpListener;
+class ConnectionTakeover;
 
 class HttpServer {
  public:
@@ -40,9 +41,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Routes that take the connection over once their request is parsed (the
+  // event stream; see connection_takeover.h). Call before start().
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover);
   // Starts accepting connections.
   void start();
-  // Stops accepting and closes every open connection; pending handlers then
+  // Stops accepting and closes every open connection (those taken over too); pending handlers then
   // finish, so io_context::run() can return. Safe to call twice; final.
   void stop();
   // The bound address, from construction on: the real port when asked for port 0.

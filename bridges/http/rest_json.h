@@ -16,7 +16,9 @@ namespace lwm2m::bridges::http {
 
 std::string toJson(const gateway::api::DeviceInfo& device);
 // {"status":"ok","version":"0.1.0","uptime":12,"devices":3,"mqtt":"connected"}; with
-// mqttOutbox also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}.
+// mqttOutbox also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}; with
+// webhooks "webhooks":[{"name","waiting","delivered","retries","dropped","deadLettered"}];
+// with eventStreams "eventStreams":{"open":1,"opened":3,"cutOff":0}.
 std::string toJson(const gateway::api::HealthReport& health);
 // ISO 8601 UTC with milliseconds, e.g. "2026-11-22T04:50:56.123Z".
 std::string toIso8601(std::chrono::system_clock::time_point t);

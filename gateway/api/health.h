@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lwm2m::gateway::api {
 
@@ -17,12 +18,31 @@ struct MqttOutboxHealth {
   std::uint64_t rejected = 0;   // refused by the broker, or unpublishable, since start
 };
 
+// One webhook (bridges/webhook/webhook_queue.h counts).
+struct WebhookHealth {
+  std::string name;
+  std::size_t waiting = 0;           // stored, not yet delivered (in flight included)
+  std::uint64_t delivered = 0;       // answered 2xx since start
+  std::uint64_t retries = 0;         // failed POSTs tried again since start
+  std::uint64_t dropped = 0;         // dropped by webhooks.outbox_limit since start
+  std::uint64_t deadLettered = 0;    // refused with a final 4xx since start
+};
+
+// GET /api/v1/events.
+struct EventStreamHealth {
+  std::size_t open = 0;        // streams open now
+  std::uint64_t opened = 0;    // since start
+  std::uint64_t cutOff = 0;    // slow readers cut off since start
+};
+
 struct HealthReport {
   std::string version;          // the gateway's version, e.g. "0.1.0"
   std::chrono::seconds uptime{0};
   std::size_t devices = 0;      // registered devices
   bool mqttConnected = false;   // the MQTT bridge has a live broker session
   std::optional<MqttOutboxHealth> mqttOutbox;  // absent: not reported
+  std::vector<WebhookHealth> webhooks;         // one per configured webhook
+  std::optional<EventStreamHealth> eventStreams;  // absent: not reported
 };
 
 // Its JSON shape: bridges/http/rest_json.h.

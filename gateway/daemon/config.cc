@@ -233,6 +233,18 @@ std::vector<std::string> crossCheck(const GatewayConfig& config) {
                        std::to_string(config.lwm2m.minLifetimeSeconds) + " > " +
                        std::to_string(config.lwm2m.maxLifetimeSeconds) + ")");
   }
+  if (config.webhooks.retryMin > config.webhooks.retryMax) {
+    problems.push_back("webhooks.retry_min_ms: must not exceed webhooks.retry_max_ms (" +
+                       std::to_string(config.webhooks.retryMin.count()) + " > " +
+                       std::to_string(config.webhooks.retryMax.count()) + ")");
+  }
+  for (std::size_t i = 0; i < config.webhooks.targets.size(); ++i) {
+    const WebhookTargetConfig& t = config.webhooks.targets[i];
+    if (!t.caFile.empty() && t.url.rfind("https://", 0) != 0) {
+      problems.push_back("webhooks.targets[" + std::to_string(i) + "].ca_file: only used with an https:// url ('" +
+                         t.url + "')");
+    }
+  }
   if (config.mqtt.reconnectMin > config.mqtt.reconnectMax) {
     problems.push_back("mqtt.reconnect_min_ms: must not exceed mqtt.reconnect_max_ms (" +
                        std::to_string(config.mqtt.reconnectMin.count()) + " > " +

@@ -9,7 +9,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bridges/http/event_ring.h"
+#include "bridges/http/event_stream.h"
 #include "bridges/http/http_server.h"
+#include "bridges/webhook/webhook_bridge.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "bridges/mqtt/downlink.h"
@@ -26,6 +29,7 @@
 #include "gateway/core/legacy_queue_rows.h"
 #include "gateway/core/queue_mode_sender.h"
 #include "gateway/daemon/mqtt_outbox.h"
+#include "gateway/daemon/webhook_outbox.h"
 #include "gateway/core/device_reports.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/device_registry.h"
@@ -86,6 +90,44 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   return s;
 }
 
+bridges::http::EventStreamSettings eventStreamSettings(const EventsConfig& c) {
+  bridges::http::EventStreamSettings s;
+  s.limits.maxBufferBytes = std::size_t{c.maxBufferKb} * 1024;
+  s.limits.heartbeat = c.heartbeat;
+  s.limits.writeTimeout = std::max(std::chrono::seconds(60), 2 * c.heartbeat);
+  s.maxStreams = c.maxStreams;
+  return s;
+}
+
+// Event ids of this run start above those of every earlier run (event_ring.h).
+std::uint64_t firstEventId(const coap::Scheduler& clock) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock.wallNow().time_since_epoch()).count();
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(seconds, 0)) * 1000000;
+}
+
+bridges::webhook::WebhooksSettings webhooksSettings(const GatewayConfig& config) {
+  bridges::webhook::WebhooksSettings s;
+  s.outboxLimit = config.webhooks.outboxLimit;
+  s.retryMin = config.webhooks.retryMin;
+  s.retryMax = config.webhooks.retryMax;
+  s.gatewayId = config.gateway.id;
+  s.userAgent = "lwm2m-gateway/" + std::string(gatewayVersion());
+  for (const WebhookTargetConfig& t : config.webhooks.targets) {
+    bridges::webhook::WebhookSettings& w = s.webhooks.emplace_back();
+    w.name = t.name.empty() ? t.url : t.name;
+    w.url = t.url;
+    for (const std::string& kind : t.events) {
+      if (auto k = api::parseDeviceEventKind(kind)) w.kinds.push_back(*k);
+    }
+    w.endpoint = t.endpoint;
+    w.secret = t.secret;
+    w.caFile = t.caFile;
+    w.timeout = t.timeout;
+    w.headers = t.headers;
+  }
+  return s;
+}
+
 std::unique_ptr<persistence::Database> openDatabase(const std::string& dir) {
   auto db = persistence::Database::open(dir);
   if (!db) throw std::runtime_error("storage.data_dir " + dir + ": " + db.error().message);
@@ -130,6 +172,10 @@ struct Gateway::Parts {
         mqtt(io, mqttSettings(config), &mqttOutbox),
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        webhookOutbox(database->webhookOutbox()),
+        webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, objectModel),
+        eventRing(config.events.ring, firstEventId(scheduler), objectModel, config.gateway.id),
+        eventStream(std::make_shared<bridges::http::EventStream>(eventRing, eventStreamSettings(config.events))),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                api::HealthReport health{std::string(gatewayVersion()),
@@ -139,6 +185,12 @@ struct Gateway::Parts {
                const auto link = mqtt.stats();
                health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped,
                                                          link.rejected};
+               for (const auto& w : webhooks.stats()) {
+                 health.webhooks.push_back({w.name, w.counts.depth, w.counts.delivered, w.counts.retries,
+                                            w.counts.dropped, w.counts.deadLettered});
+               }
+               const auto streams = eventStream->stats();
+               health.eventStreams = api::EventStreamHealth{streams.open, streams.opened, streams.cutOff};
                return health;
              },
              &commands, &objectModel, &mappingRules),
@@ -181,6 +233,10 @@ struct Gateway::Parts {
   bridges::mqtt::MqttBridge mqtt;
   bridges::mqtt::MqttUplink mqttUplink;
   bridges::mqtt::MqttDownlink mqttDownlink;
+  WebhookOutbox webhookOutbox;
+  bridges::webhook::WebhookBridge webhooks;
+  bridges::http::EventRing eventRing;
+  std::shared_ptr<bridges::http::EventStream> eventStream;  // GET /api/v1/events, taken over from `http`
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -252,6 +308,9 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
   p.fanout.subscribe(&p.mqttUplink);
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
+  p.fanout.subscribe(&p.eventRing);
+  if (!config.webhooks.targets.empty()) p.fanout.subscribe(&p.webhooks);
+  p.http.setTakeover(p.eventStream);
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
@@ -280,6 +339,7 @@ void Gateway::run() {
   if (p.bootstrap) p.bootstrap->start();
   p.http.start();
   p.mqtt.start();
+  p.webhooks.start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
@@ -313,6 +373,7 @@ void Gateway::stop() {
     p.reloadSignal.cancel();
     p.http.stop();
     p.mqtt.stop();
+    p.webhooks.stop();
     p.listeners.transport().close();
     if (p.bootstrap) p.bootstrap->stop();
     p.io.stop();
