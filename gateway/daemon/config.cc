@@ -1,6 +1,8 @@
 // Value checks of the configuration, shared by the YAML loader and the command line.
 #include "gateway/daemon/config.h"
 
+#include "bridges/webhook/webhook_url.h"
+
 #include <arpa/inet.h>
 
 #include <unistd.h>
@@ -240,7 +242,8 @@ std::vector<std::string> crossCheck(const GatewayConfig& config) {
   }
   for (std::size_t i = 0; i < config.webhooks.targets.size(); ++i) {
     const WebhookTargetConfig& t = config.webhooks.targets[i];
-    if (!t.caFile.empty() && t.url.rfind("https://", 0) != 0) {
+    const auto url = bridges::webhook::parseWebhookUrl(t.url);
+    if (!t.caFile.empty() && url && !url->tls) {
       problems.push_back("webhooks.targets[" + std::to_string(i) + "].ca_file: only used with an https:// url ('" +
                          t.url + "')");
     }

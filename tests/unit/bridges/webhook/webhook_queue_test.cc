@@ -212,9 +212,9 @@ TEST_F(WebhookQueueTest, ABacklogFromBeforeARestartGoesFirstTrimmedToTheBound) {
   q->loadBacklog();
   EXPECT_EQ(q->counts().dropped, 1u);
   ASSERT_EQ(bodies(), (std::vector<std::string>{"old2"}));
+  answer(200);
   q->append("n", "new", 0);
   settle();
-  answer(200);
   answer(200);
   answer(200);
   answer(200);
