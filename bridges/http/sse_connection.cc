@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 namespace lwm2m::bridges::http {
@@ -19,6 +20,7 @@ namespace beast = boost::beast;
 namespace {
 
 constexpr std::size_t kFramesPerWrite = 64;
+constexpr std::size_t kMaxSendBuffer = 256 * 1024;
 
 std::string describePeer(beast::tcp_stream& stream) {
   beast::error_code ec;
@@ -49,7 +51,13 @@ SseConnection::SseConnection(beast::tcp_stream stream, EventFilter filter, SseLi
       peer_(describePeer(stream_)) {}
 
 void SseConnection::start(std::string first, const std::vector<StreamEventPtr>& replay) {
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true));
+  beast::error_code ignored;
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  // A fixed kernel send buffer: with the kernel's autotuning it would grow to
+  // megabytes behind a reader that stopped, and the bound would never show.
+  stream_.socket().set_option(
+      asio::socket_base::send_buffer_size(static_cast<int>(std::min<std::size_t>(limits_.maxBufferBytes, kMaxSendBuffer))),
+      ignored);
   enqueue(std::make_shared<const std::string>(kHead + first));
   for (const StreamEventPtr& event : replay) push(event);
   watchClient();

@@ -9,7 +9,10 @@
 // connection's queue and returns; the socket is written asynchronously. A
 // reader that falls behind by more than maxBufferBytes of queued events, or
 // does not take a write within writeTimeout, is cut off (closed, logged,
-// counted); the other streams go on.
+// counted); the other streams go on. The socket's kernel send buffer is fixed
+// at maxBufferBytes (at most 256 KiB), so a reader that stopped is cut off
+// after about twice maxBufferBytes, not after the megabytes the kernel's
+// autotuning would otherwise buffer.
 //
 // The body runs until the connection closes (no Content-Length, no chunking:
 // RFC 9112 §6.3 "read until close"), hence "Connection: close".
