@@ -128,7 +128,7 @@ TEST(EventStream, RegistrationsAndNotificationsArriveFilteredByEndpointKindAndPa
 
 TEST(EventStream, ResumesAfterTheLastEventIdAndSaysWhenEventsWereMissed) {
   Files files;
-  GatewayProcess gateway(kNoBroker, "127.0.0.1", gatewayArgs(files, "  ring: 20\n"));
+  GatewayProcess gateway(kNoBroker, "127.0.0.1", gatewayArgs(files, "  ring: 8\n"));
   const std::string url = gateway.httpUrl("/api/v1/events?kinds=notification");
   SseClient live(url);
   Simulator sim({"--server", gateway.coapAddress(), "-e", "resumer", "--quiet"});
@@ -167,7 +167,7 @@ TEST(EventStream, ResumesAfterTheLastEventIdAndSaysWhenEventsWereMissed) {
 
   // The first id of this run, once more than `ring` events came after it.
   const std::uint64_t runStart = idOf(seen[0]) / 1000000 * 1000000;
-  while (idOf(seen.back()) - runStart <= 25) {
+  while (idOf(seen.back()) - runStart <= 12) {
     auto f = live.nextEvent(kind("notification"), 15s);
     ASSERT_TRUE(f);
     seen.push_back(*f);
