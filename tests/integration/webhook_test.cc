@@ -146,7 +146,12 @@ TEST(Webhook, AReceiverThatFailsTwiceGetsEveryEventInOrderSigned) {
     const auto sent = std::stoll(p.headers.at("x-lwm2m-timestamp"));
     EXPECT_NEAR(static_cast<double>(sent), d["timestamp"].GetDouble(), 60.0);
   }
-  auto health = hookHealth(gateway, "cloud");
+  std::optional<HookHealth> health;
+  for (int i = 0; i < 50; ++i) {  // the counter follows the receiver's answer closely
+    health = hookHealth(gateway, "cloud");
+    if (health && health->delivered >= 5) break;
+    std::this_thread::sleep_for(100ms);
+  }
   ASSERT_TRUE(health);
   EXPECT_EQ(health->retries, 2u);
   EXPECT_GE(health->delivered, 5u);
@@ -203,13 +208,19 @@ TEST(Webhook, HttpsIsVerifiedAgainstTheCaFileAndAnotherCaIsRefused) {
       << gateway.log();
   EXPECT_TRUE(waitForLog(gateway, "certificate verify failed")) << gateway.log();
   EXPECT_TRUE(impostor.posts().empty()) << "nothing is sent to a server the CA does not vouch for";
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::optional<HookHealth> health, good;
+  while (std::chrono::steady_clock::now() < deadline) {  // the counters follow the answers closely
+    health = hookHealth(gateway, "impostor");
+    good = hookHealth(gateway, "trusted");
+    if (impostor.failedHandshakes() >= 1 && good && good->delivered == 1) break;
+    std::this_thread::sleep_for(100ms);
+  }
   EXPECT_GE(impostor.failedHandshakes(), 1);
-  auto health = hookHealth(gateway, "impostor");
-  ASSERT_TRUE(health);
+  ASSERT_TRUE(health && good);
   EXPECT_EQ(health->delivered, 0u);
   EXPECT_EQ(health->waiting, 1u) << "the event waits, it is not dropped";
-  auto good = hookHealth(gateway, "trusted");
-  ASSERT_TRUE(good);
+  EXPECT_GE(health->retries, 1u);
   EXPECT_EQ(good->delivered, 1u);
 }
 
