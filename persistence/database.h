@@ -26,6 +26,7 @@
 #include "persistence/outbox_store.h"
 #include "persistence/registration_store.h"
 #include "persistence/request_queue_store.h"
+#include "persistence/webhook_outbox_store.h"
 #include "persistence/write.h"
 
 namespace lwm2m::persistence {
@@ -71,6 +72,7 @@ class Database {
   ObservationStore& observations();
   RequestQueueStore& requestQueue();
   OutboxStore& outbox();
+  WebhookOutboxStore& webhookOutbox();
 
   // Counters of the writer; `pending` is the queue depth, for load shedding.
   WriterStats writerStats() const;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "bridges/http/api_router.h"
+#include "bridges/http/connection_takeover.h"
 
 namespace lwm2m::bridges::http {
 namespace asio = boost::asio;
@@ -43,14 +44,15 @@ std::string toString(const tcp::endpoint& endpoint) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<ApiRouter> router)
-      : stream_(std::move(socket)), router_(std::move(router)) {}
+  Session(tcp::socket socket, std::shared_ptr<ApiRouter> router, std::shared_ptr<ConnectionTakeover> takeover)
+      : stream_(std::move(socket)), router_(std::move(router)), takeover_(std::move(takeover)) {}
 
   void run() { doRead(); }
 
   // From HttpServer::stop(): ends the connection; pending operations complete
   // with operation_aborted and the session goes away.
   void close() {
+    if (handedOver_) return;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -87,6 +89,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // is written from this connection's executor, and nothing else is read
     // meanwhile. A client gone by then only makes the write fail.
     const Request& request = parser_->get();
+    if (takeover_ && takeover_->matches(request)) {  // the stream and the request go; the session ends
+      handedOver_ = true;
+      return takeover_->takeOver(std::move(stream_), parser_->release());
+    }
     router_->handle(request, [self = shared_from_this()](Response response) {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->onResponse(std::move(response));
@@ -130,6 +136,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response response_;
   std::shared_ptr<ApiRouter> router_;
+  std::shared_ptr<ConnectionTakeover> takeover_;
+  bool handedOver_ = false;
 };
 
 }  // namespace
@@ -158,10 +166,13 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { takeover_ = std::move(takeover); }
+
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
     router_->stop();
+    if (takeover_) takeover_->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -180,7 +191,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_);
+      auto session = std::make_shared<Session>(std::move(socket), router_, takeover_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -192,6 +203,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   tcp::acceptor acceptor_;
   std::shared_ptr<ApiRouter> router_;
   std::vector<std::weak_ptr<Session>> sessions_;
+  std::shared_ptr<ConnectionTakeover> takeover_;
 };
 
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services)
@@ -210,6 +222,10 @@ void HttpServer::start() {
   if (started_ || !listener_) return;
   started_ = true;
   listener_->accept();
+}
+
+void HttpServer::setTakeover(std::shared_ptr<ConnectionTakeover> takeover) {
+  if (listener_) listener_->setTakeover(std::move(takeover));
 }
 
 void HttpServer::stop() {

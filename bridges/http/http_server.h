@@ -25,6 +25,7 @@ namespace lwm2m::bridges::http {
 
 class HttpListener;
 class OperationsRoutes;
+class ConnectionTakeover;
 
 class HttpServer {
  public:
@@ -39,9 +40,12 @@ class HttpServer {
   // Serves GET /ready and GET /metrics (operations_routes.h). Call before start().
   void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes);
 
+  // Routes that take the connection over once their request is parsed (the
+  // event stream; see connection_takeover.h). Call before start().
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover);
   // Starts accepting connections.
   void start();
-  // Stops accepting and closes every open connection; pending handlers then
+  // Stops accepting and closes every open connection (those taken over too); pending handlers then
   // finish, so io_context::run() can return. Safe to call twice; final.
   void stop();
   // The bound address, from construction on: the real port when asked for port 0.

@@ -290,6 +290,38 @@ std::string toJson(const HealthReport& health) {
     w.Uint64(health.dtls->failedHandshakes);
     w.EndObject();
   }
+  if (!health.webhooks.empty()) {
+    writeKey(w, "webhooks");
+    w.StartArray();
+    for (const auto& hook : health.webhooks) {
+      w.StartObject();
+      writeKey(w, "name");
+      writeString(w, hook.name);
+      writeKey(w, "waiting");
+      w.Uint64(hook.waiting);
+      writeKey(w, "delivered");
+      w.Uint64(hook.delivered);
+      writeKey(w, "retries");
+      w.Uint64(hook.retries);
+      writeKey(w, "dropped");
+      w.Uint64(hook.dropped);
+      writeKey(w, "deadLettered");
+      w.Uint64(hook.deadLettered);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (health.eventStreams) {
+    writeKey(w, "eventStreams");
+    w.StartObject();
+    writeKey(w, "open");
+    w.Uint64(health.eventStreams->open);
+    writeKey(w, "opened");
+    w.Uint64(health.eventStreams->opened);
+    writeKey(w, "cutOff");
+    w.Uint64(health.eventStreams->cutOff);
+    w.EndObject();
+  }
   w.EndObject();
   return take(buffer);
 }

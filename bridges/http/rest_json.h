@@ -23,7 +23,9 @@ std::string toJson(const gateway::api::DeviceInfo& device);
 // {"status":"ok","version":"0.1.0","uptime":12,"devices":3,"mqtt":"connected"}; with
 // mqttOutbox also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}.
 // With queuedRequests also "queuedRequests":2; with dtls also "dtls":{"sessions":1,
-// "handshakesInProgress":0,"handshakes":3,"failedHandshakes":1}.
+// "handshakesInProgress":0,"handshakes":3,"failedHandshakes":1}; with
+// webhooks "webhooks":[{"name","waiting","delivered","retries","dropped","deadLettered"}];
+// with eventStreams "eventStreams":{"open":1,"opened":3,"cutOff":0}.
 std::string toJson(const gateway::api::HealthReport& health);
 // {"<key>":[{"requestId","operation","command":{..},"acceptedAt","expiresAt","inFlight",
 // "location":"/api/v1/requests/{id}"}]}: requests waiting for a device.

@@ -27,6 +27,23 @@ struct DtlsHealth {
   std::uint64_t failedHandshakes = 0;
 };
 
+// One webhook (bridges/webhook/webhook_queue.h counts).
+struct WebhookHealth {
+  std::string name;
+  std::size_t waiting = 0;           // stored, not yet delivered (in flight included)
+  std::uint64_t delivered = 0;       // answered 2xx since start
+  std::uint64_t retries = 0;         // failed POSTs tried again since start
+  std::uint64_t dropped = 0;         // dropped by webhooks.outbox_limit since start
+  std::uint64_t deadLettered = 0;    // refused with a final 4xx since start
+};
+
+// GET /api/v1/events.
+struct EventStreamHealth {
+  std::size_t open = 0;        // streams open now
+  std::uint64_t opened = 0;    // since start
+  std::uint64_t cutOff = 0;    // slow readers cut off since start
+};
+
 struct HealthReport {
   std::string version;          // the gateway's version, e.g. "0.1.0"
   std::chrono::seconds uptime{0};
@@ -35,6 +52,8 @@ struct HealthReport {
   std::optional<MqttOutboxHealth> mqttOutbox;  // absent: not reported
   std::optional<std::size_t> queuedRequests;   // waiting for their device; absent: not reported
   std::optional<DtlsHealth> dtls;              // absent: DTLS not enabled
+  std::vector<WebhookHealth> webhooks;         // one per configured webhook
+  std::optional<EventStreamHealth> eventStreams;  // absent: not reported
 };
 
 // One condition the gateway needs to do its job.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lwm2m/result.h"
@@ -94,6 +95,39 @@ struct HttpConfig {
   bool operator==(const HttpConfig&) const = default;
 };
 
+// GET /api/v1/events (server-sent events; bridges/http/event_stream.h).
+struct EventsConfig {
+  std::uint32_t ring = 10000;  // newest events kept in memory for Last-Event-ID resume (0: none)
+  std::chrono::seconds heartbeat{15};  // a ": heartbeat" comment line this often
+  // A stream whose reader lags this far behind is cut off (KiB of events queued).
+  std::uint32_t maxBufferKb = 1024;
+  std::uint32_t maxStreams = 64;  // open streams at a time; more are refused with 503
+  bool operator==(const EventsConfig&) const = default;
+};
+
+// One webhook: device events POSTed as JSON to `url` (bridges/webhook).
+struct WebhookTargetConfig {
+  std::string name;  // in logs and /health; default: the URL
+  std::string url;   // http:// or https://
+  std::vector<std::string> events;  // event kinds (registered, notification, ...); empty: every kind
+  std::string endpoint = "*";       // glob of endpoint names
+  std::string secret;  // HMAC-SHA256 key of the X-Lwm2m-Signature header; empty: unsigned
+  std::string caFile;  // https: PEM CA certificates to verify the server with; empty: system store
+  std::chrono::milliseconds timeout{10000};  // per POST, connecting included
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  bool operator==(const WebhookTargetConfig&) const = default;
+};
+
+struct WebhooksConfig {
+  // Events kept per webhook (in the database) until delivered; beyond this
+  // the oldest are dropped and counted.
+  std::uint32_t outboxLimit = 10000;
+  std::chrono::milliseconds retryMin{1000};    // first retry after a failure (then doubling, jittered)
+  std::chrono::milliseconds retryMax{300000};  // longest wait between retries
+  std::vector<WebhookTargetConfig> targets;
+  bool operator==(const WebhooksConfig&) const = default;
+};
+
 struct MqttConfig {
   std::string uri = "tcp://127.0.0.1:1883";  // tcp:// ssl:// mqtt:// mqtts:// ws:// wss://
   std::string clientId = "lwm2m-gateway";
@@ -153,6 +187,8 @@ struct GatewayConfig {
   BootstrapServerConfig bootstrap;
   Lwm2mConfig lwm2m;
   HttpConfig http;
+  EventsConfig events;
+  WebhooksConfig webhooks;
   MqttConfig mqtt;
   StorageConfig storage;
   MappingConfig mapping;

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/webhook_config_yaml.h"
 #include "lwm2m/model/value.h"
 
 namespace lwm2m::gateway {
@@ -30,6 +31,9 @@ struct Field {
   std::function<Problem(const YAML::Node&)> load;  // reads the value into the config
   std::function<std::string()> text;                // the current value as a YAML scalar
   bool quoted = false;                              // strings are emitted double-quoted
+  // A list or map value (instead of load/text): problems at their own lines.
+  std::function<std::vector<NestedProblem>(const YAML::Node&)> loadNested;
+  std::function<void(YAML::Emitter&)> emit;
 };
 
 struct Section {
@@ -227,6 +231,18 @@ std::vector<Section> schema(GatewayConfig& c) {
         durationField("request_timeout_s", c.http.requestTimeout, 1, 3600),
         integerField("finished_requests", c.http.finishedRequests, 1, 1000000),
         integerField("value_cache_entries", c.http.valueCacheEntries, 1, 10000000)}},
+      {"events",
+       {integerField("ring", c.events.ring, 0, 10000000),
+        durationField("heartbeat_s", c.events.heartbeat, 1, 3600),
+        integerField("max_buffer_kb", c.events.maxBufferKb, 1, 1024 * 1024),
+        integerField("max_streams", c.events.maxStreams, 1, 100000)}},
+      {"webhooks",
+       {integerField("outbox_limit", c.webhooks.outboxLimit, 1, 100000000),
+        durationField("retry_min_ms", c.webhooks.retryMin, 1, 3600000),
+        durationField("retry_max_ms", c.webhooks.retryMax, 1, 86400000),
+        Field{"targets", nullptr, nullptr, false,
+              [&c](const YAML::Node& node) { return loadWebhookTargets(node, c.webhooks.targets); },
+              [&c](YAML::Emitter& out) { emitWebhookTargets(out, c.webhooks.targets); }}}},
       {"mqtt",
        {stringField("uri", c.mqtt.uri, checkMqttUri),
         stringField("client_id", c.mqtt.clientId, nonEmpty),
@@ -311,7 +327,7 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, events, webhooks, mqtt, storage, "
                   "mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);
@@ -378,6 +394,10 @@ class Loader {
         report(entry.first, full, unknown("key", key, names));
       } else if (!seen.insert(key).second) {
         report(entry.first, full, "appears twice");
+      } else if (field->loadNested) {
+        for (const NestedProblem& p : field->loadNested(entry.second)) {
+          report(p.at.IsDefined() && p.at.Mark().line >= 0 ? p.at : entry.first, full + p.key, p.problem);
+        }
       } else if (auto problem = field->load(entry.second)) {
         report(entry.first, full, *problem);
       }
@@ -416,8 +436,12 @@ std::string toYaml(const GatewayConfig& config) {
   for (const auto& section : schema(copy)) {
     out << YAML::Key << std::string(section.name) << YAML::Value << YAML::BeginMap;
     for (const auto& field : section.fields) {
-      if (!field.text) continue;  // retired
+      if (!field.text && !field.emit) continue;  // retired
       out << YAML::Key << std::string(field.key) << YAML::Value;
+      if (field.emit) {
+        field.emit(out);
+        continue;
+      }
       if (field.quoted) out << YAML::DoubleQuoted;
       out << field.text();
     }

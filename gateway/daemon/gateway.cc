@@ -9,8 +9,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bridges/http/event_ring.h"
+#include "bridges/http/event_stream.h"
 #include "bridges/http/http_server.h"
 #include "bridges/http/operations_routes.h"
+#include "bridges/webhook/webhook_bridge.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "bridges/mqtt/downlink.h"
@@ -28,6 +31,7 @@
 #include "gateway/core/queue_mode_sender.h"
 #include "gateway/daemon/mqtt_outbox.h"
 #include "gateway/core/device_event_metrics.h"
+#include "gateway/daemon/webhook_outbox.h"
 #include "gateway/core/device_reports.h"
 #include "gateway/core/storage_probe.h"
 #include "gateway/daemon/gateway_state.h"
@@ -92,6 +96,44 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   return s;
 }
 
+bridges::http::EventStreamSettings eventStreamSettings(const EventsConfig& c) {
+  bridges::http::EventStreamSettings s;
+  s.limits.maxBufferBytes = std::size_t{c.maxBufferKb} * 1024;
+  s.limits.heartbeat = c.heartbeat;
+  s.limits.writeTimeout = std::max(std::chrono::seconds(60), 2 * c.heartbeat);
+  s.maxStreams = c.maxStreams;
+  return s;
+}
+
+// Event ids of this run start above those of every earlier run (event_ring.h).
+std::uint64_t firstEventId(const coap::Scheduler& clock) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock.wallNow().time_since_epoch()).count();
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(seconds, 0)) * 1000000;
+}
+
+bridges::webhook::WebhooksSettings webhooksSettings(const GatewayConfig& config) {
+  bridges::webhook::WebhooksSettings s;
+  s.outboxLimit = config.webhooks.outboxLimit;
+  s.retryMin = config.webhooks.retryMin;
+  s.retryMax = config.webhooks.retryMax;
+  s.gatewayId = config.gateway.id;
+  s.userAgent = "lwm2m-gateway/" + std::string(gatewayVersion());
+  for (const WebhookTargetConfig& t : config.webhooks.targets) {
+    bridges::webhook::WebhookSettings& w = s.webhooks.emplace_back();
+    w.name = t.name.empty() ? t.url : t.name;
+    w.url = t.url;
+    for (const std::string& kind : t.events) {
+      if (auto k = api::parseDeviceEventKind(kind)) w.kinds.push_back(*k);
+    }
+    w.endpoint = t.endpoint;
+    w.secret = t.secret;
+    w.caFile = t.caFile;
+    w.timeout = t.timeout;
+    w.headers = t.headers;
+  }
+  return s;
+}
+
 std::unique_ptr<persistence::Database> openDatabase(const std::string& dir) {
   auto db = persistence::Database::open(dir);
   if (!db) throw std::runtime_error("storage.data_dir " + dir + ": " + db.error().message);
@@ -147,6 +189,10 @@ struct Gateway::Parts {
         state{std::string(gatewayVersion()), startedAt, std::chrono::system_clock::now(), scheduler,
               registration.registrations(), presence, queue, endpoint, listeners.dtls(), mqtt, config.mqtt.uri,
               config.mqtt.requiredForReady, *database, storageProbe},
+        webhookOutbox(database->webhookOutbox()),
+        webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, objectModel),
+        eventRing(config.events.ring, firstEventId(scheduler), objectModel, config.gateway.id),
+        eventStream(std::make_shared<bridges::http::EventStream>(eventRing, eventStreamSettings(config.events))),
         http(io, httpBindAddress(config.http.listen), restServices(config)),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
@@ -194,6 +240,10 @@ struct Gateway::Parts {
   StorageProbe storageProbe;
   std::chrono::steady_clock::time_point startedAt;
   GatewayState state;  // what /health, /ready and /metrics read
+  WebhookOutbox webhookOutbox;
+  bridges::webhook::WebhookBridge webhooks;
+  bridges::http::EventRing eventRing;
+  std::shared_ptr<bridges::http::EventStream> eventStream;  // GET /api/v1/events, taken over from `http`
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -206,7 +256,16 @@ struct Gateway::Parts {
   bridges::http::RestServices restServices(const GatewayConfig& config) {
     bridges::http::RestServices s;
     s.devices = &registry;
-    s.health = [this] { return healthReport(state); };
+    s.health = [this] {
+      api::HealthReport health = healthReport(state);
+      for (const auto& w : webhooks.stats()) {
+        health.webhooks.push_back(
+            {w.name, w.counts.depth, w.counts.delivered, w.counts.retries, w.counts.dropped, w.counts.deadLettered});
+      }
+      const auto streams = eventStream->stats();
+      health.eventStreams = api::EventStreamHealth{streams.open, streams.opened, streams.cutOff};
+      return health;
+    };
     s.commands = &commands;
     s.model = &objectModel;
     s.mapping = &mappingRules;
@@ -284,6 +343,9 @@ Gateway::Gateway(const GatewayConfig& config) {
   addGatewayMetrics(p.metricsRegistry, p.state);
   p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));
+  p.fanout.subscribe(&p.eventRing);
+  if (!config.webhooks.targets.empty()) p.fanout.subscribe(&p.webhooks);
+  p.http.setTakeover(p.eventStream);
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
@@ -313,6 +375,7 @@ void Gateway::run() {
   p.http.start();
   p.mqtt.start();
   p.storageProbe.start();
+  p.webhooks.start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
@@ -346,6 +409,7 @@ void Gateway::stop() {
     p.reloadSignal.cancel();
     p.http.stop();
     p.mqtt.stop();
+    p.webhooks.stop();
     p.listeners.transport().close();
     if (p.bootstrap) p.bootstrap->stop();
     p.io.stop();
