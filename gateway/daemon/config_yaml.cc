@@ -30,6 +30,7 @@ struct Field {
   std::function<Problem(const YAML::Node&)> load;  // reads the value into the config
   std::function<std::string()> text;                // the current value as a YAML scalar
   bool quoted = false;                              // strings are emitted double-quoted
+  std::function<std::vector<std::string>()> list;   // instead of text: a list of strings
 };
 
 struct Section {
@@ -179,6 +180,53 @@ Field blockSizeField(std::string_view key, std::uint16_t& target) {
                [&target] { return std::to_string(target); }};
 }
 
+// A list of strings, each checked; a single string is taken as a list of one.
+Field stringListField(std::string_view key, std::vector<std::string>& target, Checker check = nullptr) {
+  Field field{key,
+              [&target, check](const YAML::Node& node) -> Problem {
+                std::vector<std::string> values;
+                if (node.IsScalar()) {
+                  values.push_back(node.Scalar());
+                } else if (node.IsSequence()) {
+                  for (const auto& item : node) {
+                    if (!item.IsScalar()) return "expected a list of strings (got " + describe(item) + " in it)";
+                    values.push_back(item.Scalar());
+                  }
+                } else if (!node.IsNull()) {
+                  return "expected a list of strings (got " + describe(node) + ")";
+                }
+                for (const auto& value : values) {
+                  if (!check) break;
+                  if (auto problem = check(value)) return quote(value) + ": " + *problem;
+                }
+                target = std::move(values);
+                return std::nullopt;
+              },
+              nullptr};
+  field.list = [&target] { return target; };
+  return field;
+}
+
+// A number of seconds, or "derived" (nullopt): computed from other settings.
+Field derivedSecondsField(std::string_view key, std::optional<std::uint32_t>& target, long long min, long long max) {
+  return Field{key,
+               [&target, min, max](const YAML::Node& node) -> Problem {
+                 if (node.IsScalar() && node.Scalar() == "derived") {
+                   target.reset();
+                   return std::nullopt;
+                 }
+                 auto value = parseInteger(node);
+                 if (!value) return "expected a number of seconds or 'derived' (got " + describe(node) + ")";
+                 if (*value < min || *value > max) {
+                   return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                          ", or 'derived' (got " + node.Scalar() + ")";
+                 }
+                 target = static_cast<std::uint32_t>(*value);
+                 return std::nullopt;
+               },
+               [&target] { return target ? std::to_string(*target) : std::string("derived"); }};
+}
+
 Problem nonEmpty(std::string_view value) {
   if (value.empty()) return std::string("must not be empty");
   return std::nullopt;
@@ -221,7 +269,9 @@ std::vector<Section> schema(GatewayConfig& c) {
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),
         integerField("min_lifetime_s", c.lwm2m.minLifetimeSeconds, 1, kUint32Max),
         integerField("max_lifetime_s", c.lwm2m.maxLifetimeSeconds, 1, kUint32Max),
-        integerField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400)}},
+        derivedSecondsField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400),
+        integerField("request_timeout_s", c.lwm2m.requestTimeoutSeconds, 1, 86400)}},
+      {"queue", {stringListField("expected_endpoints", c.queue.expectedEndpoints, nonEmpty)}},
       {"http", {stringField("listen", c.http.listen, checkListenAddress)}},
       {"mqtt",
        {stringField("uri", c.mqtt.uri, checkMqttUri),
@@ -304,7 +354,7 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, queue, http, mqtt, storage, "
                   "mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);
@@ -409,6 +459,12 @@ std::string toYaml(const GatewayConfig& config) {
   for (const auto& section : schema(copy)) {
     out << YAML::Key << std::string(section.name) << YAML::Value << YAML::BeginMap;
     for (const auto& field : section.fields) {
+      if (field.list) {
+        out << YAML::Key << std::string(field.key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const std::string& item : field.list()) out << YAML::DoubleQuoted << item;
+        out << YAML::EndSeq;
+        continue;
+      }
       if (!field.text) continue;  // retired
       out << YAML::Key << std::string(field.key) << YAML::Value;
       if (field.quoted) out << YAML::DoubleQuoted;
