@@ -1,8 +1,9 @@
 // Delivery of queued commands to devices that misbehave, through the real
 // daemon and the real simulator:
-//  - a device that acknowledges a request and never answers: the command ends
-//    with "timeout" after its own (or the configured) timeout, the device's
-//    next command goes out at once, and another device is never held up;
+//  - a device that acknowledges a request and never answers (or too late): the
+//    command ends with "timeout" after its own (or the configured) timeout,
+//    the device's next command goes out at once, a late answer is only
+//    logged, and another device is never held up;
 //  - a queue-mode device that sleeps sooner than the gateway assumes: an
 //    unanswered Read waits for the next wake-up and is delivered then, also
 //    across a SIGKILL of the gateway; an Execute is reported interrupted and
@@ -121,6 +122,32 @@ TEST(QueueDelivery, ACommandAcknowledgedButNeverAnsweredTimesOutAndTheNextGoesOu
   const auto readMs = millisSince(sent) - secondMs;
   std::cout << "[ measured ] the read behind them answered " << readMs << " ms after the second timeout\n";
   EXPECT_LT(readMs, 1000) << "the device's next command goes out at once";
+}
+
+TEST(QueueDelivery, AnAnswerAfterTheTimeoutIsIgnoredWithALogLine) {
+  Mosquitto broker;
+  GatewayProcess gateway(broker.uri());
+  CommandClient commands(gateway, broker);
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "slow", "--objects", "1/0,3/0", "--never-answer",
+                 "/3/0/0", "--answer-after", "3"});
+  ASSERT_TRUE(sim.waitForLine("registered slow"));
+
+  const std::string late = commands.post("slow", R"({"operation":"read","path":"/3/0/0","timeout":1})");
+  ASSERT_FALSE(late.empty());
+  auto timedOut = commands.response(late, 5s);
+  ASSERT_TRUE(timedOut) << gateway.log();
+  EXPECT_STREQ((*timedOut)["status"].GetString(), "timeout");
+  EXPECT_NE(std::string((*timedOut)["error"].GetString()).find("acknowledged the request but sent no answer within 1 s"),
+            std::string::npos)
+      << (*timedOut)["error"].GetString();
+  auto next = commands.run("slow", R"({"operation":"read","path":"/3/0/9"})", 2s);
+  ASSERT_TRUE(next) << gateway.log();
+  EXPECT_STREQ((*next)["code"].GetString(), "2.05");
+
+  ASSERT_TRUE(sim.waitForLine("answered-late slow read /3/0/0", 5s));
+  EXPECT_TRUE(waitForLog(gateway, "late answer 2.05 from slow to read /3/0/0 after its timeout: ignored", 5s))
+      << gateway.log();
+  EXPECT_FALSE(commands.response(late, 1s)) << "one answer per command";
 }
 
 // Gateway CoAP timers: ACK_TIMEOUT 1 s, no random factor, 2 retransmissions:

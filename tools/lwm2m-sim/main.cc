@@ -50,6 +50,7 @@ struct Options {
   std::string certFile, keyFile, caFile;
   std::vector<std::string> neverAnswer;
   double awakeFor = 0;
+  double answerAfter = 0;
 };
 
 // Hex digits to bytes; empty on malformed input.
@@ -163,6 +164,11 @@ int main(int argc, char** argv) {
                  "acknowledge requests for this path (/3/0/9) or operation (read, read-composite, execute, ...) "
                  "with an empty ACK and never answer them (printed: never-answered EP OPERATION PATH); repeatable")
       ->group(misbehave);
+  app.add_option("--answer-after", o.answerAfter,
+                 "answer the --never-answer requests after all, this many seconds after they came (printed: "
+                 "answering-late, answered-late)")
+      ->check(CLI::NonNegativeNumber)
+      ->group(misbehave);
   app.add_option("--awake-for", o.awakeFor,
                  "stay awake this many seconds after each Register and Update, then sleep: every datagram to the "
                  "device is lost until its next Update (printed: asleep EP, awake EP); 0: always awake")
@@ -242,6 +248,7 @@ int main(int argc, char** argv) {
     settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
     settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
     settings.misbehaviour.neverAnswer = o.neverAnswer;
+    settings.misbehaviour.answerAfter = std::chrono::milliseconds(static_cast<long>(o.answerAfter * 1000));
     settings.misbehaviour.awakeFor = std::chrono::milliseconds(static_cast<long>(o.awakeFor * 1000));
     if (dtlsSettings) {
       settings.dtls = dtlsSettings;

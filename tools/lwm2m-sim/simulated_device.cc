@@ -47,6 +47,7 @@ SimulatedDevice::~SimulatedDevice() {
   for (auto timer : {timer_, notifyTimer_, sendTimer_, firmwareTimer_, rebindTimer_, sleepTimer_}) {
     if (timer) scheduler_.cancel(timer);
   }
+  for (auto timer : lateAnswers_) scheduler_.cancel(timer);
   transport_.close();
 }
 
@@ -256,7 +257,18 @@ void SimulatedDevice::handleRequest(const coap::Peer& from, const coap::Message&
     // The endpoint acknowledges it (empty ACK); no response ever follows.
     std::string path;
     for (const std::string& segment : request.uriPath()) path += "/" + segment;
-    log_.lifecycle("never-answered", settings_.endpoint, operationOf(request) + " " + (path.empty() ? "/" : path));
+    const std::string what = operationOf(request) + " " + (path.empty() ? "/" : path);
+    const auto delay = settings_.misbehaviour.answerAfter;
+    if (delay.count() <= 0) {
+      log_.lifecycle("never-answered", settings_.endpoint, what);
+      return;
+    }
+    log_.lifecycle("answering-late", settings_.endpoint, what);
+    lateAnswers_.push_back(scheduler_.schedule(delay, [this, from, request, respond, what] {
+      objects_.tick(unixNow());
+      respond(dm_.handle(from, request, scheduler_.now()));
+      log_.lifecycle("answered-late", settings_.endpoint, what);
+    }));
     return;
   }
   objects_.tick(unixNow());

@@ -104,6 +104,7 @@ class SimulatedDevice {
   coap::Scheduler::TimerId firmwareTimer_ = 0;
   coap::Scheduler::TimerId rebindTimer_ = 0;
   coap::Scheduler::TimerId sleepTimer_ = 0;
+  std::vector<coap::Scheduler::TimerId> lateAnswers_;  // --answer-after
   bool asleep_ = false;
   bool rebound_ = false;
   bool stopping_ = false;
