@@ -371,9 +371,9 @@ std::string encodeCommand(const DeviceRequest& r) {
   }
   if (r.ttl) (out.Key("ttl"), out.Uint64(static_cast<std::uint64_t>(r.ttl->count())));
   if (r.format) (out.Key("format"), writeString(out, contentFormatKey(*r.format)));
-  if (r.timeout != operations::kDefaultRequestTimeout) {
+  if (r.timeout) {
     out.Key("timeout_ms");
-    out.Uint64(static_cast<std::uint64_t>(r.timeout.count()));
+    out.Uint64(static_cast<std::uint64_t>(r.timeout->count()));
   }
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

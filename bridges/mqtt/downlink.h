@@ -16,7 +16,6 @@
 #include <string_view>
 #include <utility>
 
-#include "gateway/api/device_directory.h"
 #include "gateway/api/device_ops.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/result.h"
@@ -34,8 +33,7 @@ class MqttDownlink {
   using Publish = std::function<void(mapping::OutboundMessage)>;
 
   // Every reference must outlive this object.
-  MqttDownlink(const model::ObjectModel& model, gateway::api::DeviceOps& commands,
-               const gateway::api::DeviceDirectory& devices, Publish publish);
+  MqttDownlink(const model::ObjectModel& model, gateway::api::DeviceOps& commands, Publish publish);
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules);
   // A message that arrived on one of the rules' subscriptions.
@@ -46,7 +44,6 @@ class MqttDownlink {
 
   const model::ObjectModel& model_;
   gateway::api::DeviceOps& commands_;
-  const gateway::api::DeviceDirectory& devices_;
   Publish publish_;
   std::shared_ptr<const mapping::RuleSet> rules_;
 };

@@ -77,10 +77,23 @@ struct Lwm2mConfig {
   std::uint32_t lifetimeGraceSeconds = 0;  // extra time before a silent registration expires
   std::uint32_t minLifetimeSeconds = 1;    // a Register/Update with a shorter lt= is rejected
   std::uint32_t maxLifetimeSeconds = 2592000;  // 30 days; a longer lt= is rejected
-  // A queue-mode device counts as awake this long after its last uplink
-  // (CoAP MAX_TRANSMIT_WAIT, 93 s by default), then as asleep.
-  std::uint32_t awakeWindowSeconds = 93;
+  // A queue-mode device counts as awake this long after its last uplink, then
+  // as asleep; nullopt ("derived"): CoAP MAX_TRANSMIT_WAIT of the coap.*
+  // transmission parameters (93 s with the defaults); see awakeWindow().
+  std::optional<std::uint32_t> awakeWindowSeconds;
+  // How long a request waits for the device's answer unless its command says
+  // otherwise ("timeout" / "timeout_ms").
+  std::uint32_t requestTimeoutSeconds = 30;
   bool operator==(const Lwm2mConfig&) const = default;
+};
+
+// Commands for devices in the queue (see gateway/core/request_queue.h).
+struct QueueConfig {
+  // Endpoint names (globs: *, ?, [...]) whose commands are accepted before the
+  // device ever registered (pre-provisioning); "*" accepts every name. Others
+  // are refused with NotFound unless the device is registered.
+  std::vector<std::string> expectedEndpoints;
+  bool operator==(const QueueConfig&) const = default;
 };
 
 struct HttpConfig {
@@ -186,6 +199,7 @@ struct GatewayConfig {
   CoapsConfig coaps;
   BootstrapServerConfig bootstrap;
   Lwm2mConfig lwm2m;
+  QueueConfig queue;
   HttpConfig http;
   EventsConfig events;
   WebhooksConfig webhooks;

@@ -34,6 +34,7 @@ struct Field {
   // A list or map value (instead of load/text): problems at their own lines.
   std::function<std::vector<NestedProblem>(const YAML::Node&)> loadNested;
   std::function<void(YAML::Emitter&)> emit;
+  std::function<std::vector<std::string>()> list;   // instead of text: a list of strings
 };
 
 struct Section {
@@ -183,6 +184,53 @@ Field blockSizeField(std::string_view key, std::uint16_t& target) {
                [&target] { return std::to_string(target); }};
 }
 
+// A list of strings, each checked; a single string is taken as a list of one.
+Field stringListField(std::string_view key, std::vector<std::string>& target, Checker check = nullptr) {
+  Field field{key,
+              [&target, check](const YAML::Node& node) -> Problem {
+                std::vector<std::string> values;
+                if (node.IsScalar()) {
+                  values.push_back(node.Scalar());
+                } else if (node.IsSequence()) {
+                  for (const auto& item : node) {
+                    if (!item.IsScalar()) return "expected a list of strings (got " + describe(item) + " in it)";
+                    values.push_back(item.Scalar());
+                  }
+                } else if (!node.IsNull()) {
+                  return "expected a list of strings (got " + describe(node) + ")";
+                }
+                for (const auto& value : values) {
+                  if (!check) break;
+                  if (auto problem = check(value)) return quote(value) + ": " + *problem;
+                }
+                target = std::move(values);
+                return std::nullopt;
+              },
+              nullptr};
+  field.list = [&target] { return target; };
+  return field;
+}
+
+// A number of seconds, or "derived" (nullopt): computed from other settings.
+Field derivedSecondsField(std::string_view key, std::optional<std::uint32_t>& target, long long min, long long max) {
+  return Field{key,
+               [&target, min, max](const YAML::Node& node) -> Problem {
+                 if (node.IsScalar() && node.Scalar() == "derived") {
+                   target.reset();
+                   return std::nullopt;
+                 }
+                 auto value = parseInteger(node);
+                 if (!value) return "expected a number of seconds or 'derived' (got " + describe(node) + ")";
+                 if (*value < min || *value > max) {
+                   return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                          ", or 'derived' (got " + node.Scalar() + ")";
+                 }
+                 target = static_cast<std::uint32_t>(*value);
+                 return std::nullopt;
+               },
+               [&target] { return target ? std::to_string(*target) : std::string("derived"); }};
+}
+
 Problem nonEmpty(std::string_view value) {
   if (value.empty()) return std::string("must not be empty");
   return std::nullopt;
@@ -225,7 +273,9 @@ std::vector<Section> schema(GatewayConfig& c) {
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),
         integerField("min_lifetime_s", c.lwm2m.minLifetimeSeconds, 1, kUint32Max),
         integerField("max_lifetime_s", c.lwm2m.maxLifetimeSeconds, 1, kUint32Max),
-        integerField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400)}},
+        derivedSecondsField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400),
+        integerField("request_timeout_s", c.lwm2m.requestTimeoutSeconds, 1, 86400)}},
+      {"queue", {stringListField("expected_endpoints", c.queue.expectedEndpoints, nonEmpty)}},
       {"http",
        {stringField("listen", c.http.listen, checkListenAddress),
         durationField("request_timeout_s", c.http.requestTimeout, 1, 3600),
@@ -327,7 +377,7 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, events, webhooks, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, "
                   "mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);
@@ -436,6 +486,12 @@ std::string toYaml(const GatewayConfig& config) {
   for (const auto& section : schema(copy)) {
     out << YAML::Key << std::string(section.name) << YAML::Value << YAML::BeginMap;
     for (const auto& field : section.fields) {
+      if (field.list) {
+        out << YAML::Key << std::string(field.key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const std::string& item : field.list()) out << YAML::DoubleQuoted << item;
+        out << YAML::EndSeq;
+        continue;
+      }
       if (!field.text && !field.emit) continue;  // retired
       out << YAML::Key << std::string(field.key) << YAML::Value;
       if (field.emit) {

@@ -172,4 +172,9 @@ coap::TransmissionParameters transmissionParameters(const CoapConfig& c) {
   return p;
 }
 
+std::chrono::milliseconds awakeWindow(const GatewayConfig& config) {
+  if (config.lwm2m.awakeWindowSeconds) return std::chrono::seconds(*config.lwm2m.awakeWindowSeconds);
+  return transmissionParameters(config.coap).maxTransmitWait();
+}
+
 }  // namespace lwm2m::gateway

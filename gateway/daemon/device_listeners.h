@@ -53,4 +53,9 @@ std::string credentialsFile(const GatewayConfig& config);
 // every endpoint the daemon opens (LwM2M and bootstrap).
 coap::TransmissionParameters transmissionParameters(const CoapConfig& config);
 
+// How long a queue-mode device counts as awake after a message: lwm2m.awake_window_s,
+// or when it is "derived" MAX_TRANSMIT_WAIT of the coap.* parameters (RFC 7252
+// §4.8.2: the longest a sender waits for a CON to be acknowledged).
+std::chrono::milliseconds awakeWindow(const GatewayConfig& config);
+
 }  // namespace lwm2m::gateway

@@ -155,7 +155,7 @@ struct Gateway::Parts {
         dispatcher(registration),
         persistence(database->registrations(), scheduler),
         registry(registration.registrations(), scheduler),
-        presence(scheduler, std::chrono::seconds(config.lwm2m.awakeWindowSeconds)),
+        presence(scheduler, awakeWindow(config)),
         presenceFeed(presence),
         fanout(scheduler, registration.registrations()),
         objectModel(model::ObjectModel::builtIn()),
@@ -166,7 +166,9 @@ struct Gateway::Parts {
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
-              [this](const QueuedRequest& r, std::function<void(bool)> done) { queueMode.deliver(r, std::move(done)); },
+              [this](const QueuedRequest& r, std::function<void(DeliveryResult)> done) {
+                queueMode.deliver(r, std::move(done));
+              },
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
@@ -180,7 +182,7 @@ struct Gateway::Parts {
         mqtt(io, mqttSettings(config), &timedOutbox),
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         timedUplink(mqttUplink, timedOutbox, scheduler),
-        mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(objectModel, commands, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries),
         storageProbe(scheduler, config.storage.probeInterval,
                      [this](std::function<void(Result<void>)> done) { database->probe(std::move(done)); },
@@ -304,6 +306,8 @@ Gateway::Gateway(const GatewayConfig& config) {
                observed->observations, observed->dropped.size());
   p.observations.addObservationListener(&p.observationPersistence);
 
+  p.sender.setDefaultTimeout(std::chrono::seconds(config.lwm2m.requestTimeoutSeconds));
+  p.commands.setExpectedEndpoints(config.queue.expectedEndpoints);
   p.endpoint.setBlockSize(config.coap.blockSize);
   p.endpoint.setMaxBodySize(config.coap.maxBodySize);
   p.endpoint.setRequestHandler(
@@ -354,6 +358,10 @@ Gateway::Gateway(const GatewayConfig& config) {
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on {}", p.listeners.describe());
+  spdlog::info("requests wait {} s for an answer unless a command says otherwise; queue-mode devices count as "
+               "awake for {} ms after each message{}",
+               config.lwm2m.requestTimeoutSeconds, awakeWindow(config).count(),
+               config.lwm2m.awakeWindowSeconds ? "" : " (derived from the coap.* timers: MAX_TRANSMIT_WAIT)");
   if (p.bootstrap) spdlog::info("LwM2M bootstrap server on {}", p.bootstrap->describe());
   spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
                p.mappingRules.source());

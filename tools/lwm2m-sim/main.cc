@@ -48,6 +48,9 @@ struct Options {
   std::string pskIdentity;
   std::string pskKey;
   std::string certFile, keyFile, caFile;
+  std::vector<std::string> neverAnswer;
+  double awakeFor = 0;
+  double answerAfter = 0;
 };
 
 // Hex digits to bytes; empty on malformed input.
@@ -156,6 +159,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
   app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update, request and notification");
+  const std::string misbehave = "Misbehaving on purpose";
+  app.add_option("--never-answer", o.neverAnswer,
+                 "acknowledge requests for this path (/3/0/9) or operation (read, read-composite, execute, ...) "
+                 "with an empty ACK and never answer them (printed: never-answered EP OPERATION PATH); repeatable")
+      ->group(misbehave);
+  app.add_option("--answer-after", o.answerAfter,
+                 "answer the --never-answer requests after all, this many seconds after they came (printed: "
+                 "answering-late, answered-late)")
+      ->check(CLI::NonNegativeNumber)
+      ->group(misbehave);
+  app.add_option("--awake-for", o.awakeFor,
+                 "stay awake this many seconds after each Register and Update, then sleep: every datagram to the "
+                 "device is lost until its next Update (printed: asleep EP, awake EP); 0: always awake")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(misbehave);
   const std::string dtls = "DTLS (point --server at the gateway's coaps port, 5684)";
   app.add_option("--psk-key", o.pskKey, "speak DTLS with this pre-shared key (hex)")->group(dtls);
   app.add_option("--psk-identity", o.pskIdentity,
@@ -228,6 +247,9 @@ int main(int argc, char** argv) {
     settings.updateInterval = std::chrono::seconds(o.updateInterval);
     settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
     settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
+    settings.misbehaviour.neverAnswer = o.neverAnswer;
+    settings.misbehaviour.answerAfter = std::chrono::milliseconds(static_cast<long>(o.answerAfter * 1000));
+    settings.misbehaviour.awakeFor = std::chrono::milliseconds(static_cast<long>(o.awakeFor * 1000));
     if (dtlsSettings) {
       settings.dtls = dtlsSettings;
       if (!o.pskKey.empty()) settings.dtls->pskIdentity = o.pskIdentity.empty() ? settings.endpoint : o.pskIdentity;
