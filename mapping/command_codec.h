@@ -17,10 +17,17 @@
 //    "paths":["/3/0/0","/3303/0/5700"]}
 //   {"operation":"write-composite","values":{"/3/0/14":"+01:00","/1/0/1":300}}
 //   optional everywhere: "ttl" (seconds it may wait for a sleeping device),
-//   "timeout" (seconds to wait for the device's answer; "timeout_ms" in ms).
+//   "timeout" (seconds to wait for the device's answer; "timeout_ms" in ms),
+//   "format" (the content format toward the device: "tlv", "senml-json",
+//   "senml-cbor", "lwm2m-json", "lwm2m-cbor", "text", "opaque" or a number).
 // Values: numbers or numeric strings for numeric types, true/false (or 0/1)
 // for Boolean, base64 for Opaque, "o:i" for Objlnk, seconds for Time. Keys of
 // "values" are ids below "path" (or "instance") or full paths.
+// Resources the object model does not know (vendor objects without a DDF)
+// work too: a value's type comes from "type" ({"value":5,"type":"Integer"}
+// in "values", or "type" beside "value"), else from the JSON value (whole
+// number Integer, other number Float, true/false Boolean, text String). For
+// resources the model knows, the model's type wins.
 
 #include <chrono>
 #include <optional>
@@ -30,6 +37,7 @@
 
 #include <rapidjson/document.h>
 
+#include "lwm2m/formats/content_format.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/model/record.h"
 #include "lwm2m/operations/device_request.h"
@@ -49,6 +57,7 @@ struct CommandParts {
   std::string arguments;  // Execute
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::chrono::milliseconds> timeout;
+  std::optional<formats::ContentFormat> format;  // "format": overrides the per-client choice
 };
 
 // What a downlink rule fills in when the message does not say it.

@@ -47,7 +47,13 @@ void writeValueList(JsonWriter& out, const StyleInput& in, const std::vector<con
     out.StartObject();
     writeKeyString(out, "path", r->path.toString());
     out.Key("value");
-    writeJsonValue(out, applyTransform(r->value, in.transform));
+    const model::Value value = applyTransform(r->value, in.transform);
+    writeJsonValue(out, value);
+    // Without a definition the type says how to read the value (base64 for
+    // the raw bytes of an Opaque one).
+    if (!in.model.findResource(r->path.objectId(), r->path.resourceId())) {
+      writeKeyString(out, "type", model::toString(value.type()));
+    }
     if (r->time) {
       out.Key("timestamp");
       out.Double(*r->time);

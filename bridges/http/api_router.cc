@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "bridges/http/model_routes.h"
 #include "bridges/http/rest_json.h"
 
 namespace lwm2m::bridges::http {
@@ -101,8 +102,8 @@ Response errorResponse(beast_http::status status, std::string_view message, unsi
 }
 
 ApiRouter::ApiRouter(const api::DeviceDirectory& devices, std::function<api::HealthReport()> health,
-                     api::MappingControl* mapping)
-    : devices_(devices), health_(std::move(health)), mapping_(mapping) {}
+                     api::MappingControl* mapping, api::ModelCatalog* models)
+    : devices_(devices), health_(std::move(health)), mapping_(mapping), models_(models) {}
 
 Response ApiRouter::handle(const Request& request) const {
   std::string_view path(request.target().data(), request.target().size());
@@ -127,6 +128,8 @@ Response ApiRouter::handle(const Request& request) const {
     }
     return jsonResponse(beast_http::status::ok, mappingJson(mapping_->mappingStatus()), request);
   }
+
+  if (models_ && isModelRoute(path)) return handleModelRoute(*models_, request, path);
 
   if (path == kDevicesPrefix) {
     if (!get) return methodNotAllowed(request);
@@ -161,7 +164,7 @@ Response ApiRouter::handle(const Request& request) const {
 
   return error(beast_http::status::not_found,
                "no such resource: " + std::string(path) +
-                   " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)",
+                   " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/models or /health)",
                request);
 }
 

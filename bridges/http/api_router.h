@@ -7,6 +7,7 @@
 //   GET /health                     200 {"status":"ok","version":..,"uptime":..,"devices":..,"mqtt":..}
 //   GET /api/v1/mapping             200 {"source":..,"uplink":n,"observe":n,"downlink":n,"rules":"<text>"}
 //   POST /api/v1/mapping/reload     200 <the same> | 422 {"error":"file:line: reason"} (rules in force stay)
+//   /api/v1/models[/{id}|/reload]   the object definitions: bridges/http/model_routes.h
 // Anything else: 404 {"error":...} for an unknown path, 405 with Allow for a
 // known path and another method, 400 for a malformed target. <device> is the
 // shape of bridges/http/rest_json.h. {endpoint} is percent-decoded.
@@ -25,6 +26,7 @@
 #include "gateway/api/device_directory.h"
 #include "gateway/api/health.h"
 #include "gateway/api/mapping_control.h"
+#include "gateway/api/model_catalog.h"
 
 namespace lwm2m::bridges::http {
 
@@ -33,10 +35,10 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 class ApiRouter {
  public:
-  // `mapping` may be null: no mapping routes.
+  // `mapping` may be null: no mapping routes; `models` too: no model routes.
   ApiRouter(const gateway::api::DeviceDirectory& devices,
             std::function<gateway::api::HealthReport()> health,
-            gateway::api::MappingControl* mapping = nullptr);
+            gateway::api::MappingControl* mapping = nullptr, gateway::api::ModelCatalog* models = nullptr);
 
   Response handle(const Request& request) const;
 
@@ -44,6 +46,7 @@ class ApiRouter {
   const gateway::api::DeviceDirectory& devices_;
   std::function<gateway::api::HealthReport()> health_;
   gateway::api::MappingControl* mapping_;
+  gateway::api::ModelCatalog* models_;
 };
 
 // A JSON response with the request's version and keep-alive.

@@ -110,7 +110,7 @@ void CommandRoutes::handle(const Request& request, std::function<void(Response)>
     if (request.method() != beast_http::verb::post) return reply(notAllowed(request, "GET, POST"));
     const unsigned version = request.version();
     const bool keepAlive = request.keep_alive();
-    auto decoded = mapping::decodeCommand(request.body(), model_);
+    auto decoded = mapping::decodeCommand(request.body(), *models_.current());
     if (!decoded) return error(statusOf(decoded.error().code), decoded.error().message);
     api::Command command{*endpoint, std::move(*decoded), {}};
     commands_.submit(std::move(command), [reply, version, keepAlive](Result<std::string> id) {

@@ -18,7 +18,7 @@
 
 #include "bridges/http/api_router.h"
 #include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
@@ -27,8 +27,8 @@ boost::beast::http::status statusOf(ErrorCode code);
 
 class CommandRoutes {
  public:
-  CommandRoutes(gateway::api::DeviceOps& commands, const model::ObjectModel& model)
-      : commands_(commands), model_(model) {}
+  CommandRoutes(gateway::api::DeviceOps& commands, const model::ModelSource& models)
+      : commands_(commands), models_(models) {}
 
   // True when this class answers the request's path.
   bool matches(const Request& request) const;
@@ -36,7 +36,7 @@ class CommandRoutes {
 
  private:
   gateway::api::DeviceOps& commands_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
 };
 
 }  // namespace lwm2m::bridges::http

@@ -16,10 +16,11 @@
 #include <memory>
 
 #include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/health.h"
 #include "gateway/api/mapping_control.h"
+#include "gateway/api/model_catalog.h"
 
 namespace lwm2m::bridges::http {
 
@@ -34,8 +35,9 @@ class HttpServer {
              const gateway::api::DeviceDirectory& devices,
              std::function<gateway::api::HealthReport()> health,
              gateway::api::DeviceOps* commands = nullptr,  // nullptr: no command routes
-             const model::ObjectModel* model = nullptr,     // types command values; with `commands`
-             gateway::api::MappingControl* mapping = nullptr);  // nullptr: no mapping routes
+             const model::ModelSource* models = nullptr,    // types command values; with `commands`
+             gateway::api::MappingControl* mapping = nullptr,  // nullptr: no mapping routes
+             gateway::api::ModelCatalog* models = nullptr);    // nullptr: no model routes
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -7,9 +7,9 @@
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
 
-MqttDownlink::MqttDownlink(const model::ObjectModel& model, api::DeviceOps& commands,
+MqttDownlink::MqttDownlink(const model::ModelSource& models, api::DeviceOps& commands,
                            const api::DeviceDirectory& devices, Publish publish)
-    : model_(model),
+    : models_(models),
       commands_(commands),
       devices_(devices),
       publish_(std::move(publish)),
@@ -20,7 +20,7 @@ void MqttDownlink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
-  auto outcome = mapping::decodeCommand(*rules_, message, model_);
+  auto outcome = mapping::decodeCommand(*rules_, message, *models_.current());
   if (!outcome) {
     spdlog::debug("MQTT message on '{}' matches no downlink rule", message.topic);
     return;

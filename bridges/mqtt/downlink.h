@@ -18,7 +18,7 @@
 
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/result.h"
 #include "mapping/device_command.h"
 #include "mapping/outbound_message.h"
@@ -34,7 +34,7 @@ class MqttDownlink {
   using Publish = std::function<void(mapping::OutboundMessage)>;
 
   // Every reference must outlive this object.
-  MqttDownlink(const model::ObjectModel& model, gateway::api::DeviceOps& commands,
+  MqttDownlink(const model::ModelSource& models, gateway::api::DeviceOps& commands,
                const gateway::api::DeviceDirectory& devices, Publish publish);
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules);
@@ -44,7 +44,7 @@ class MqttDownlink {
  private:
   void refuse(const mapping::Command& command, const Error& error);
 
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   gateway::api::DeviceOps& commands_;
   const gateway::api::DeviceDirectory& devices_;
   Publish publish_;

@@ -79,6 +79,10 @@ struct Lwm2mConfig {
   // A queue-mode device counts as awake this long after its last uplink
   // (CoAP MAX_TRANSMIT_WAIT, 93 s by default), then as asleep.
   std::uint32_t awakeWindowSeconds = 93;
+  // OMA DDF XML object definitions loaded over the built-in ones: files, or
+  // directories whose *.xml files load in name order; later ones win.
+  // Reloaded on SIGHUP and POST /api/v1/models/reload.
+  std::vector<std::string> models;
   bool operator==(const Lwm2mConfig&) const = default;
 };
 

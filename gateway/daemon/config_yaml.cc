@@ -30,6 +30,7 @@ struct Field {
   std::function<Problem(const YAML::Node&)> load;  // reads the value into the config
   std::function<std::string()> text;                // the current value as a YAML scalar
   bool quoted = false;                              // strings are emitted double-quoted
+  std::function<std::vector<std::string>()> list;   // set for a list: its items (emitted quoted)
 };
 
 struct Section {
@@ -72,6 +73,29 @@ Field stringField(std::string_view key, std::string& target, Checker check = nul
                  return std::nullopt;
                },
                [&target] { return target; }, true};
+}
+
+// A list of strings; a single string is a list of one.
+Field stringListField(std::string_view key, std::vector<std::string>& target) {
+  return Field{key,
+               [&target](const YAML::Node& node) -> Problem {
+                 std::vector<std::string> values;
+                 if (node.IsScalar()) {
+                   if (!node.Scalar().empty()) values.push_back(node.Scalar());
+                 } else if (node.IsSequence()) {
+                   for (const auto& item : node) {
+                     if (!item.IsScalar() || item.Scalar().empty()) {
+                       return "expected a list of paths (got " + describe(item) + " in the list)";
+                     }
+                     values.push_back(item.Scalar());
+                   }
+                 } else if (!node.IsNull()) {
+                   return "expected a list of paths (got " + describe(node) + ")";
+                 }
+                 target = std::move(values);
+                 return std::nullopt;
+               },
+               [&target] { return std::string(); }, true, [&target] { return target; }};
 }
 
 std::optional<long long> parseInteger(const YAML::Node& node) {
@@ -221,7 +245,8 @@ std::vector<Section> schema(GatewayConfig& c) {
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),
         integerField("min_lifetime_s", c.lwm2m.minLifetimeSeconds, 1, kUint32Max),
         integerField("max_lifetime_s", c.lwm2m.maxLifetimeSeconds, 1, kUint32Max),
-        integerField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400)}},
+        integerField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400),
+        stringListField("models", c.lwm2m.models)}},
       {"http", {stringField("listen", c.http.listen, checkListenAddress)}},
       {"mqtt",
        {stringField("uri", c.mqtt.uri, checkMqttUri),
@@ -411,6 +436,12 @@ std::string toYaml(const GatewayConfig& config) {
     for (const auto& field : section.fields) {
       if (!field.text) continue;  // retired
       out << YAML::Key << std::string(field.key) << YAML::Value;
+      if (field.list) {
+        out << YAML::Flow << YAML::BeginSeq;
+        for (const std::string& item : field.list()) out << YAML::DoubleQuoted << item;
+        out << YAML::EndSeq;
+        continue;
+      }
       if (field.quoted) out << YAML::DoubleQuoted;
       out << field.text();
     }

@@ -19,6 +19,7 @@
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
+#include "gateway/core/object_definitions.h"
 #include "gateway/core/device_event_fanout.h"
 #include "gateway/core/device_hub.h"
 #include "gateway/core/device_command_service.h"
@@ -110,11 +111,11 @@ struct Gateway::Parts {
         presence(scheduler, std::chrono::seconds(config.lwm2m.awakeWindowSeconds)),
         presenceFeed(presence),
         fanout(scheduler, registration.registrations()),
-        objectModel(model::ObjectModel::builtIn()),
-        observations(endpoint, scheduler, registration, objectModel),
+        definitions(config.lwm2m.models),
+        observations(endpoint, scheduler, registration, definitions.source()),
         observationPersistence(database->observations(), scheduler),
-        sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
-        send(scheduler, registration, objectModel),
+        sender(endpoint, scheduler, registration, observations, definitions.source(), [this] { return rng(); }),
+        send(scheduler, registration, definitions.source()),
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
@@ -123,13 +124,13 @@ struct Gateway::Parts {
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
-        mappingRules(config.mapping.path, objectModel, scheduler),
-        autoObserver(commands, objectModel, scheduler),
+        mappingRules(config.mapping.path, definitions.source(), scheduler),
+        autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         mqttOutbox(database->outbox()),
         mqtt(io, mqttSettings(config), &mqttOutbox),
-        mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(definitions.source(), commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                api::HealthReport health{std::string(gatewayVersion()),
@@ -141,7 +142,7 @@ struct Gateway::Parts {
                                                          link.rejected};
                return health;
              },
-             &commands, &objectModel, &mappingRules),
+             &commands, &definitions.source(), &mappingRules, &definitions),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()),
@@ -164,7 +165,7 @@ struct Gateway::Parts {
   DevicePresence presence;
   PresenceFeed presenceFeed;
   DeviceEventFanout fanout;
-  model::ObjectModel objectModel;
+  ObjectDefinitions definitions;  // the object model in force (lwm2m.models)
   std::unique_ptr<BootstrapService> bootstrap;  // bootstrap.enabled only
   server::ObservationRegistry observations;
   ObservationPersistence observationPersistence;
@@ -205,6 +206,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   parts_ = std::make_unique<Parts>(config);
   Parts& p = *parts_;
 
+  if (auto loaded = p.definitions.load(); !loaded) throw std::runtime_error("lwm2m.models: " + loaded.error().message);
   auto restored = p.persistence.restoreInto(p.registration);
   if (!restored) throw std::runtime_error("cannot read stored registrations: " + restored.error().message);
   for (const std::string& why : restored->unreadable) spdlog::warn("stored registration dropped: {}", why);
@@ -234,13 +236,15 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.presence.addListener(&p.hub);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
   p.queue.setLegacyRowReader(
-      [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
+      [&p](std::string_view body) { return readLegacyQueuedCommand(body, *p.definitions.objectModel()); });
   auto queued = p.queue.restore();
   if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
   if (*queued > 0) spdlog::info("{} queued commands restored", *queued);
   if (auto loaded = p.mappingRules.load(); !loaded) {
     throw std::runtime_error("mapping " + p.mappingRules.source() + ": " + loaded.error().message);
   }
+  // New object definitions: the rules are checked (object and resource names) again.
+  p.definitions.addListener([&p] { p.mappingRules.reload("object definitions reloaded"); });
   p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
     p.autoObserver.setRules(rules);
     p.mqttUplink.setRules(rules);
@@ -254,7 +258,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
 
   if (config.bootstrap.enabled) {
-    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
+    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.definitions.objectModel(),
                                                      p.listeners.credentials());
   }
 
@@ -297,7 +301,7 @@ void Gateway::waitForReload() {
   p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
     if (ec) return;
     p.systemd.reloading();
-    p.mappingRules.reload("SIGHUP");
+    if (!p.definitions.reload("SIGHUP")) p.mappingRules.reload("SIGHUP");  // else reloaded by the new definitions
     p.systemd.reloaded();
     waitForReload();
   });

@@ -50,6 +50,9 @@ struct DeviceSettings {
   // Speak CoAP over DTLS with these credentials (PSK or certificate); the
   // outcome of each handshake is printed (dtls-established, dtls-failed ...).
   std::optional<coap::DtlsSettings> dtls;
+  // The id of the vendor object (tools/lwm2m-sim/vendor_object.h) the device
+  // implements, announced with the instances objectLinks gives (else /ID/0).
+  std::optional<model::ObjectId> vendorObject;
 };
 
 class SimulatedDevice {
