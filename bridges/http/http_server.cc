@@ -197,11 +197,11 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
                        const gateway::api::DeviceDirectory& devices,
                        std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceOps* commands, const model::ModelSource* models,
+                       gateway::api::DeviceOps* commands, const model::ModelSource* modelSource,
                        gateway::api::MappingControl* mapping, gateway::api::ModelCatalog* models)
     : listener_(std::make_shared<HttpListener>(
           io, std::make_shared<ApiRouter>(devices, std::move(health), mapping, models),
-          commands && models ? std::make_shared<CommandRoutes>(*commands, *models) : nullptr)) {
+          commands && modelSource ? std::make_shared<CommandRoutes>(*commands, *modelSource) : nullptr)) {
   listener_->listen(listen);
 }
 

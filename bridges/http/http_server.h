@@ -35,7 +35,7 @@ class HttpServer {
              const gateway::api::DeviceDirectory& devices,
              std::function<gateway::api::HealthReport()> health,
              gateway::api::DeviceOps* commands = nullptr,  // nullptr: no command routes
-             const model::ModelSource* models = nullptr,    // types command values; with `commands`
+             const model::ModelSource* modelSource = nullptr,  // types command values; with `commands`
              gateway::api::MappingControl* mapping = nullptr,  // nullptr: no mapping routes
              gateway::api::ModelCatalog* models = nullptr);    // nullptr: no model routes
   ~HttpServer();  // stop()

@@ -1,5 +1,7 @@
 #include "tools/lwm2m-sim/device_objects.h"
 
+#include "tools/lwm2m-sim/vendor_object.h"
+
 #include <cmath>
 
 namespace lwm2m::sim {
