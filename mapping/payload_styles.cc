@@ -232,12 +232,11 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
   return finish(buffer);
 }
 
-std::string jsonResultPayload(const DeviceEvent& event) {
+std::string jsonResultPayload(const DeviceEvent& event, const model::ObjectModel& model) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
-  static const model::ObjectModel kNoModel;
   static const Transform kNoTransform;
-  StyleInput in{event, kNoModel, kNoTransform};
+  StyleInput in{event, model, kNoTransform};
   out.StartObject();
   writeRequestFacts(out, event);
   writeKeyString(out, "endpoint", event.endpoint);

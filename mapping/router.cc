@@ -160,7 +160,7 @@ std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent&
     reply.qos = event.reply.qos;
     reply.correlationData = event.reply.correlationData;
     reply.contentType = "application/json";
-    reply.payload = emqx ? emqxResultPayload(event) : jsonResultPayload(event);
+    reply.payload = emqx ? emqxResultPayload(event) : jsonResultPayload(event, model);
     out.push_back(std::move(reply));
   }
   for (const auto& rule : rules.uplink()) {

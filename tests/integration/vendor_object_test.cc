@@ -264,7 +264,7 @@ TEST(VendorObject, WithItsDefinitionValuesAreTypedAndNamed) {
   std::ofstream(mapping.file("rules.yaml")) << R"(
 uplink:
   - match: {object: "Vendor Controller", events: [response]}
-    topic: "site/{endpoint}/{object_name}/{instance}/{resource_name}"
+    topic: "site/{endpoint}/{object}/{instance}/{resource_name}"
     payload: json
 downlink:
   - topic: "lwm2m/{endpoint}/cmd"
@@ -288,17 +288,24 @@ downlink:
   EXPECT_EQ(get(valueAt(read, p("/10/8")), "value").GetUint64() / 1000, 4000000u);
   // The model types the command too: "30" is a Float for the Setpoint.
   EXPECT_EQ(code(commands.run(R"({"operation":"write","path":")" + p("/10/2") + R"(","value":"30"})")), "2.04");
+  std::string seen;
   auto named = [&] {
     for (int i = 0; i < 20; ++i) {
       auto m = site.next(5s);
       if (!m) break;
-      if (m->first == "site/old/Vendor Controller/10/Setpoint") return parse(m->second);
+      seen += m->first + " " + m->second + "\n";
+      auto doc = parse(m->second);
+      // The first read's value comes first; the one after the write follows.
+      if (m->first == "site/old/31024/10/Setpoint" && get(doc, "value").IsNumber() &&
+          get(doc, "value").GetDouble() == 30) {
+        return doc;
+      }
     }
     return parse("{}");
   };
   commands.run(R"({"operation":"read","path":")" + p("/10/2") + R"("})");
   auto setpoint = named();
-  ASSERT_TRUE(setpoint.IsObject() && setpoint.HasMember("value")) << gateway.log();
+  ASSERT_TRUE(setpoint.IsObject() && setpoint.HasMember("value")) << seen << gateway.log();
   EXPECT_EQ(get(setpoint, "value").GetDouble(), 30);
   EXPECT_EQ(str(get(setpoint, "unit")), "Cel");
   EXPECT_EQ(str(get(setpoint, "type")), "Float");
