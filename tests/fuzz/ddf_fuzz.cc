@@ -16,10 +16,19 @@
 
 namespace {
 
-const std::string& scratchFile() {
-  static const std::string file =
+// One file per fuzzing process, removed when it exits.
+struct ScratchFile {
+  std::string path =
       (std::filesystem::temp_directory_path() / ("fuzz-ddf-" + std::to_string(::getpid()) + ".xml")).string();
-  return file;
+  ~ScratchFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+const std::string& scratchFile() {
+  static const ScratchFile file;
+  return file.path;
 }
 
 }  // namespace
