@@ -9,6 +9,7 @@
 #include "bridges/http/command_routes.h"
 #include "bridges/http/device_call.h"
 #include "bridges/http/device_routes.h"
+#include "bridges/http/model_routes.h"
 #include "bridges/http/operations_routes.h"
 #include "bridges/http/request_routes.h"
 #include "bridges/http/request_tracker.h"
@@ -93,6 +94,7 @@ void ApiRouter::handleApi(const Request& request, const RestTarget& target, cons
   if (services_.mapping && is(s, 2, "mapping") && n <= 4 && (n == 3 || is(s, 3, "reload"))) {
     return handleMapping(request, n == 4, reply);
   }
+  if (services_.models && isModelRoute(target.path)) return reply.send(handleModelRoute(*services_.models, request, target.path));
   if (is(s, 2, "devices")) {
     if (n == 3) return devices_->list(request, reply);
     const std::string& endpoint = s[3];

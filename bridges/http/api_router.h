@@ -13,6 +13,7 @@
 //   /api/v1/devices/{endpoint}/composite/{read|write|observe}   resource_routes.h
 //   /api/v1/requests/{requestId}, /api/v1/devices/{endpoint}/requests   request_routes.h
 //   /api/v1/devices/{endpoint}/values, GET {resource}?cached          value_routes.h
+//   /api/v1/models[/{id}|/reload]             model_routes.h
 // Anything else: 404 {"error":...}; a known resource with another method: 405
 // with Allow; a malformed target: 400. Segments are percent-decoded.
 //
@@ -33,7 +34,8 @@
 #include "gateway/api/health.h"
 #include "gateway/api/latest_values.h"
 #include "gateway/api/mapping_control.h"
-#include "lwm2m/model/object_model.h"
+#include "gateway/api/model_catalog.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
@@ -49,7 +51,8 @@ struct RestServices {
   const gateway::api::DeviceDirectory* devices = nullptr;  // required
   std::function<gateway::api::HealthReport()> health;      // required
   gateway::api::DeviceOps* commands = nullptr;              // with `model`: commands, resources, requests
-  const model::ObjectModel* model = nullptr;
+  const model::ModelSource* model = nullptr;
+  gateway::api::ModelCatalog* models = nullptr;             // /api/v1/models
   gateway::api::MappingControl* mapping = nullptr;
   const gateway::api::LatestValues* values = nullptr;       // /values and ?cached
   RestSettings settings;

@@ -12,9 +12,9 @@ std::string sseFrame(std::uint64_t id, std::string_view kind, std::string_view j
   return frame;
 }
 
-EventRing::EventRing(std::size_t capacity, std::uint64_t firstId, const model::ObjectModel& model,
+EventRing::EventRing(std::size_t capacity, std::uint64_t firstId, const model::ModelSource& models,
                      std::string gatewayId)
-    : capacity_(capacity), firstId_(firstId), model_(model), gatewayId_(std::move(gatewayId)),
+    : capacity_(capacity), firstId_(firstId), models_(models), gatewayId_(std::move(gatewayId)),
       nextId_(firstId + 1) {}
 
 void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
@@ -28,7 +28,7 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   entry->kind = event.kind;
   entry->endpoint = view.endpoint;
   entry->paths = mapping::eventPaths(view);
-  entry->frame = sseFrame(entry->id, gateway::api::toString(event.kind), mapping::eventJson(view, model_));
+  entry->frame = sseFrame(entry->id, gateway::api::toString(event.kind), mapping::eventJson(view, *models_.current()));
   StreamEventPtr shared = std::move(entry);
   if (capacity_ > 0) {
     if (events_.size() == capacity_) events_.pop_front();

@@ -27,7 +27,7 @@
 
 #include "bridges/http/event_filter.h"
 #include "gateway/api/device_events.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
@@ -47,7 +47,7 @@ class EventRing : public gateway::api::DeviceEventListener {
  public:
   using Subscriber = std::function<void(const StreamEventPtr&)>;
 
-  EventRing(std::size_t capacity, std::uint64_t firstId, const model::ObjectModel& model,
+  EventRing(std::size_t capacity, std::uint64_t firstId, const model::ModelSource& models,
             std::string gatewayId);
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
@@ -66,7 +66,7 @@ class EventRing : public gateway::api::DeviceEventListener {
  private:
   const std::size_t capacity_;
   const std::uint64_t firstId_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   const std::string gatewayId_;
   std::uint64_t nextId_;
   std::deque<StreamEventPtr> events_;

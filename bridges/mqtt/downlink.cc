@@ -7,8 +7,8 @@
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
 
-MqttDownlink::MqttDownlink(const model::ObjectModel& model, api::DeviceOps& commands, Publish publish)
-    : model_(model),
+MqttDownlink::MqttDownlink(const model::ModelSource& models, api::DeviceOps& commands, Publish publish)
+    : models_(models),
       commands_(commands),
       publish_(std::move(publish)),
       rules_(std::make_shared<mapping::RuleSet>()) {}
@@ -18,7 +18,7 @@ void MqttDownlink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
-  auto outcome = mapping::decodeCommand(*rules_, message, model_);
+  auto outcome = mapping::decodeCommand(*rules_, message, *models_.current());
   if (!outcome) {
     spdlog::debug("MQTT message on '{}' matches no downlink rule", message.topic);
     return;

@@ -31,8 +31,8 @@ bool wants(const WebhookSettings& w, const api::DeviceEvent& event) {
 }  // namespace
 
 WebhookBridge::WebhookBridge(boost::asio::io_context& io, coap::Scheduler& scheduler, WebhooksSettings settings,
-                             WebhookOutbox& outbox, const model::ObjectModel& model)
-    : settings_(std::move(settings)), outbox_(outbox), model_(model) {
+                             WebhookOutbox& outbox, const model::ModelSource& models)
+    : settings_(std::move(settings)), outbox_(outbox), models_(models) {
   auto random = std::make_shared<std::mt19937>(std::random_device{}());
   for (const WebhookSettings& w : settings_.webhooks) {
     auto url = parseWebhookUrl(w.url);
@@ -75,7 +75,7 @@ void WebhookBridge::onDeviceEvent(const api::DeviceEvent& event) {
   std::string body;
   for (Target& t : targets_) {
     if (!wants(t.settings, event)) continue;
-    if (body.empty()) body = mapping::eventJson(mapping::viewOf(event, settings_.gatewayId), model_);
+    if (body.empty()) body = mapping::eventJson(mapping::viewOf(event, settings_.gatewayId), *models_.current());
     const auto atMs =
         std::chrono::duration_cast<std::chrono::milliseconds>(event.at.time_since_epoch()).count();
     t.queue->append(std::string(api::toString(event.kind)), body, atMs);

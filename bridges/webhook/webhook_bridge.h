@@ -26,7 +26,7 @@
 #include "bridges/webhook/webhook_queue.h"
 #include "gateway/api/device_events.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::webhook {
 
@@ -60,7 +60,7 @@ class WebhookBridge : public gateway::api::DeviceEventListener {
   // Throws std::runtime_error naming the webhook for a bad URL or an
   // unreadable ca_file. `outbox` and `model` must outlive the bridge.
   WebhookBridge(boost::asio::io_context& io, coap::Scheduler& scheduler, WebhooksSettings settings,
-                WebhookOutbox& outbox, const model::ObjectModel& model);
+                WebhookOutbox& outbox, const model::ModelSource& models);
   ~WebhookBridge() override;  // stop()
 
   // Drops what the outbox keeps for webhooks no longer configured, takes over
@@ -82,7 +82,7 @@ class WebhookBridge : public gateway::api::DeviceEventListener {
 
   const WebhooksSettings settings_;
   WebhookOutbox& outbox_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   std::vector<Target> targets_;
 };
 

@@ -67,6 +67,7 @@ struct BootstrapService::Parts {
   std::unique_ptr<coap::UdpTransport> transport;
   std::unique_ptr<coap::Endpoint> endpoint;
   server::BootstrapConfigs configs;
+  std::shared_ptr<const model::ObjectModel> model;
   std::unique_ptr<server::BootstrapServer> server;
   BootstrapLog log;
   std::mt19937 rng{std::random_device{}()};
@@ -75,10 +76,11 @@ struct BootstrapService::Parts {
 };
 
 BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler,
-                                   const GatewayConfig& config, const model::ObjectModel& model,
+                                   const GatewayConfig& config, std::shared_ptr<const model::ObjectModel> model,
                                    persistence::CredentialStore& credentials)
     : parts_(std::make_unique<Parts>()) {
   Parts& p = *parts_;
+  p.model = std::move(model);
   const BootstrapServerConfig& c = config.bootstrap;
   const BootstrapDefaults defaults = bootstrapDefaults(config);
   if (defaults.plainServerUri.empty() && defaults.secureServerUri.empty()) {
@@ -113,7 +115,7 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
   server::BootstrapSettings settings;
   settings.sessionTimeout = c.sessionTimeout;
   p.server = std::make_unique<server::BootstrapServer>(
-      *p.endpoint, scheduler, model, settings,
+      *p.endpoint, scheduler, *p.model, settings,
       [&p](std::string_view endpoint) { return p.configs.find(endpoint); },
       [&credentials](const server::ProvisionedPsk& psk) -> Result<void> {
         persistence::DeviceCredentials entry;

@@ -30,9 +30,10 @@ Result<void> checkBootstrapConfigs(const GatewayConfig& config);
 class BootstrapService {
  public:
   // Binds the socket and loads the configurations. Throws std::runtime_error
-  // naming the key (or file and line) and the cause (start-up path).
+  // naming the key (or file and line) and the cause (start-up path). `model`
+  // (the one in force at start-up) types the Security, Server and ACL objects.
   BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config,
-                   const model::ObjectModel& model, persistence::CredentialStore& credentials);
+                   std::shared_ptr<const model::ObjectModel> model, persistence::CredentialStore& credentials);
   ~BootstrapService();
   BootstrapService(const BootstrapService&) = delete;
   BootstrapService& operator=(const BootstrapService&) = delete;

@@ -84,6 +84,10 @@ struct Lwm2mConfig {
   // How long a request waits for the device's answer unless its command says
   // otherwise ("timeout" / "timeout_ms").
   std::uint32_t requestTimeoutSeconds = 30;
+  // OMA DDF XML object definitions loaded over the built-in ones: files, or
+  // directories whose *.xml files load in name order; later ones win.
+  // Reloaded on SIGHUP and POST /api/v1/models/reload.
+  std::vector<std::string> models;
   bool operator==(const Lwm2mConfig&) const = default;
 };
 

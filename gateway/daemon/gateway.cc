@@ -23,6 +23,7 @@
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
+#include "gateway/core/object_definitions.h"
 #include "gateway/core/device_event_fanout.h"
 #include "gateway/core/device_hub.h"
 #include "gateway/core/device_command_service.h"
@@ -158,11 +159,11 @@ struct Gateway::Parts {
         presence(scheduler, awakeWindow(config)),
         presenceFeed(presence),
         fanout(scheduler, registration.registrations()),
-        objectModel(model::ObjectModel::builtIn()),
-        observations(endpoint, scheduler, registration, objectModel),
+        definitions(config.lwm2m.models),
+        observations(endpoint, scheduler, registration, definitions.source()),
         observationPersistence(database->observations(), scheduler),
-        sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
-        send(scheduler, registration, objectModel),
+        sender(endpoint, scheduler, registration, observations, definitions.source(), [this] { return rng(); }),
+        send(scheduler, registration, definitions.source()),
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
@@ -173,16 +174,16 @@ struct Gateway::Parts {
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
-        mappingRules(config.mapping.path, objectModel, scheduler),
-        autoObserver(commands, objectModel, scheduler),
+        mappingRules(config.mapping.path, definitions.source(), scheduler),
+        autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         eventMetrics(metricsRegistry, scheduler),
         mqttOutbox(database->outbox()),
         timedOutbox(mqttOutbox, metricsRegistry, scheduler),
         mqtt(io, mqttSettings(config), &timedOutbox),
-        mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         timedUplink(mqttUplink, timedOutbox, scheduler),
-        mqttDownlink(objectModel, commands, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(definitions.source(), commands, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries),
         storageProbe(scheduler, config.storage.probeInterval,
                      [this](std::function<void(Result<void>)> done) { database->probe(std::move(done)); },
@@ -192,8 +193,8 @@ struct Gateway::Parts {
               registration.registrations(), presence, queue, endpoint, listeners.dtls(), mqtt, config.mqtt.uri,
               config.mqtt.requiredForReady, *database, storageProbe},
         webhookOutbox(database->webhookOutbox()),
-        webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, objectModel),
-        eventRing(config.events.ring, firstEventId(scheduler), objectModel, config.gateway.id),
+        webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, definitions.source()),
+        eventRing(config.events.ring, firstEventId(scheduler), definitions.source(), config.gateway.id),
         eventStream(std::make_shared<bridges::http::EventStream>(eventRing, eventStreamSettings(config.events))),
         http(io, httpBindAddress(config.http.listen), restServices(config)),
         signals(io, SIGINT, SIGTERM),
@@ -218,7 +219,7 @@ struct Gateway::Parts {
   DevicePresence presence;
   PresenceFeed presenceFeed;
   DeviceEventFanout fanout;
-  model::ObjectModel objectModel;
+  ObjectDefinitions definitions;  // the object model in force (lwm2m.models)
   std::unique_ptr<BootstrapService> bootstrap;  // bootstrap.enabled only
   server::ObservationRegistry observations;
   ObservationPersistence observationPersistence;
@@ -269,7 +270,8 @@ struct Gateway::Parts {
       return health;
     };
     s.commands = &commands;
-    s.model = &objectModel;
+    s.model = &definitions.source();
+    s.models = &definitions;
     s.mapping = &mappingRules;
     s.values = &values;
     s.settings.requestTimeout = config.http.requestTimeout;
@@ -291,6 +293,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   parts_ = std::make_unique<Parts>(config);
   Parts& p = *parts_;
 
+  if (auto loaded = p.definitions.load(); !loaded) throw std::runtime_error("lwm2m.models: " + loaded.error().message);
   auto restored = p.persistence.restoreInto(p.registration);
   if (!restored) throw std::runtime_error("cannot read stored registrations: " + restored.error().message);
   for (const std::string& why : restored->unreadable) spdlog::warn("stored registration dropped: {}", why);
@@ -322,13 +325,15 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.presence.addListener(&p.hub);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
   p.queue.setLegacyRowReader(
-      [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
+      [&p](std::string_view body) { return readLegacyQueuedCommand(body, *p.definitions.objectModel()); });
   auto queued = p.queue.restore();
   if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
   if (*queued > 0) spdlog::info("{} queued commands restored", *queued);
   if (auto loaded = p.mappingRules.load(); !loaded) {
     throw std::runtime_error("mapping " + p.mappingRules.source() + ": " + loaded.error().message);
   }
+  // New object definitions: the rules are checked (object and resource names) again.
+  p.definitions.addListener([&p] { p.mappingRules.reload("object definitions reloaded"); });
   p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
     p.autoObserver.setRules(rules);
     p.mqttUplink.setRules(rules);
@@ -352,7 +357,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.http.setTakeover(p.eventStream);
 
   if (config.bootstrap.enabled) {
-    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
+    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.definitions.objectModel(),
                                                      p.listeners.credentials());
   }
 
@@ -401,7 +406,7 @@ void Gateway::waitForReload() {
   p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
     if (ec) return;
     p.systemd.reloading();
-    p.mappingRules.reload("SIGHUP");
+    if (!p.definitions.reload("SIGHUP")) p.mappingRules.reload("SIGHUP");  // else reloaded by the new definitions
     p.systemd.reloaded();
     waitForReload();
   });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 namespace lwm2m::formats {
 namespace {
@@ -45,6 +46,34 @@ ContentFormat preferredContentFormat(std::string_view lwm2mVersion, const std::v
   }
   // 1.1 deprecates TLV on the client side and asks for SenML CBOR or JSON.
   return kSenmlCbor;
+}
+
+ContentFormat typedContentFormat(std::string_view lwm2mVersion, const std::vector<ContentFormat>& advertised) {
+  const bool v11 = atLeast11(lwm2mVersion);
+  for (ContentFormat f : advertised) {
+    const ContentFormat n = normalizeContentFormat(f);
+    if (v11 && (n == kSenmlCbor || n == kSenmlJson)) return n;
+    if (v11 && n == kLwm2mCbor && lwm2mVersion != "1.1") return n;
+    if (n == kLwm2mJson) return n;
+  }
+  return v11 ? kSenmlCbor : kTlv;
+}
+
+std::optional<ContentFormat> contentFormatByName(std::string_view name) {
+  static constexpr std::pair<std::string_view, ContentFormat> kNames[] = {
+      {"text", kText},         {"opaque", kOpaque},         {"tlv", kTlv},
+      {"senml-json", kSenmlJson}, {"senml-cbor", kSenmlCbor}, {"lwm2m-json", kLwm2mJson},
+      {"lwm2m-cbor", kLwm2mCbor}, {"link", kLinkFormat}};
+  for (const auto& [n, f] : kNames) {
+    if (n == name) return f;
+  }
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
+  if (!name.empty() && ec == std::errc() && end == name.data() + name.size() && v <= 65535 &&
+      contentFormatName(static_cast<ContentFormat>(v)) != "unknown") {
+    return normalizeContentFormat(static_cast<ContentFormat>(v));
+  }
+  return std::nullopt;
 }
 
 std::optional<ContentFormat> compositeContentFormat(std::string_view lwm2mVersion,

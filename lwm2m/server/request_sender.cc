@@ -13,6 +13,7 @@ struct RequestSender::Pending {
   std::string registrationId;
   operations::DeviceRequest request;
   ClientProfile client;
+  std::shared_ptr<const model::ObjectModel> models;  // the model snapshot it was built with
   Token token;
   Callback callback;
   coap::Endpoint::RequestId exchange = 0;
@@ -37,12 +38,12 @@ std::vector<model::Path> observedPaths(const operations::DeviceRequest& r) {
 
 RequestSender::RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                              RegistrationInterface& registrations, ObservationRegistry& observations,
-                             const model::ObjectModel& model, std::function<std::uint32_t()> random)
+                             const model::ModelSource& models, std::function<std::uint32_t()> random)
     : endpoint_(endpoint),
       scheduler_(scheduler),
       registrations_(registrations),
       observations_(observations),
-      model_(model),
+      models_(models),
       random_(std::move(random)),
       self_(std::make_shared<RequestSender*>(this)) {}
 
@@ -105,7 +106,8 @@ void RequestSender::send(std::string_view endpoint, operations::DeviceRequest re
     p->token = newToken();
   }
 
-  auto message = buildRequest(request, p->client, model_, p->token);
+  p->models = models_.current();
+  auto message = buildRequest(request, p->client, *p->models, p->token);
   if (!message) {
     later(std::move(p->callback), operations::DeviceResponse::failure(operations::Outcome::BadRequest, message.error().message));
     return;
@@ -187,7 +189,7 @@ void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& resul
     registrations_.rebind(reg->id, result.from);
   }
   const double now = std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
-  operations::DeviceResponse response = parseResponse(p.request, result.response, p.client, model_, now);
+  operations::DeviceResponse response = parseResponse(p.request, result.response, p.client, *p.models, now);
   if (isObserve(p.request.operation) && result.response.code.isSuccess() && result.response.observe()) {
     Observation obs;
     obs.endpoint = p.endpoint;

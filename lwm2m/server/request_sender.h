@@ -28,7 +28,7 @@
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/operations/device_request.h"
 #include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/observation_registry.h"
@@ -44,9 +44,11 @@ class RequestSender {
       std::function<void(const std::string& endpoint, const operations::DeviceRequest&, const std::string& code)>;
 
   // `random` makes observation tokens. Every reference must outlive the sender.
+  // A request is built and its answer decoded with the model in force when
+  // it was sent (see model::ModelSource).
   RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                 RegistrationInterface& registrations, ObservationRegistry& observations,
-                const model::ObjectModel& model, std::function<std::uint32_t()> random);
+                const model::ModelSource& models, std::function<std::uint32_t()> random);
   ~RequestSender();
   RequestSender(const RequestSender&) = delete;
   RequestSender& operator=(const RequestSender&) = delete;
@@ -79,7 +81,7 @@ class RequestSender {
   coap::Scheduler& scheduler_;
   RegistrationInterface& registrations_;
   ObservationRegistry& observations_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   std::function<std::uint32_t()> random_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Pending>> pending_;
   std::unordered_map<std::uint64_t, Late> late_;

@@ -3,7 +3,9 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <cstdlib>
@@ -22,6 +24,7 @@
 #include "lwm2m/coap/udp_transport.h"
 #include "tools/lwm2m-sim/bootstrap_client.h"
 #include "tools/lwm2m-sim/simulated_device.h"
+#include "tools/lwm2m-sim/vendor_object.h"
 
 namespace {
 
@@ -51,6 +54,8 @@ struct Options {
   std::vector<std::string> neverAnswer;
   double awakeFor = 0;
   double answerAfter = 0;
+  int customObject = -1;
+  std::string writeDdf;
 };
 
 // Hex digits to bytes; empty on malformed input.
@@ -157,6 +162,14 @@ int main(int argc, char** argv) {
                  "or send (a Send report; refused with 4.03, the device then Updates and sends again)")
       ->check(CLI::IsMember({"update", "notify", "send"}))
       ->capture_default_str();
+  app.add_option("--custom-object", o.customObject,
+                 "implement a vendor object with this id (no registry defines it): Label (String), Counter "
+                 "(Integer), Setpoint (Float), Enabled (Boolean), Blob (Opaque), Reset (Execute), Levels "
+                 "(multiple Integer), Last Reset (Time), Serial (Unsigned Integer); instances can be created and "
+                 "deleted. Announced as /ID/0 unless --objects names its instances")
+      ->check(CLI::Range(0, 65534));
+  app.add_option("--write-ddf", o.writeDdf,
+                 "write the OMA DDF XML of --custom-object to this file (for the server's object definitions) and exit");
   app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
   app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update, request and notification");
   const std::string misbehave = "Misbehaving on purpose";
@@ -183,6 +196,20 @@ int main(int argc, char** argv) {
   app.add_option("--key", o.keyFile, "private key of --cert (PEM)")->group(dtls);
   app.add_option("--ca", o.caFile, "CA certificates the gateway's certificate must chain to (PEM)")->group(dtls);
   CLI11_PARSE(app, argc, argv);
+  if (!o.writeDdf.empty()) {
+    if (o.customObject < 0) {
+      std::cerr << "lwm2m-sim: --write-ddf needs --custom-object ID\n";
+      return 2;
+    }
+    std::ofstream ddf(o.writeDdf, std::ios::binary | std::ios::trunc);
+    ddf << lwm2m::sim::vendorObjectDdf(static_cast<lwm2m::model::ObjectId>(o.customObject));
+    ddf.close();
+    if (!ddf) {
+      std::cerr << "lwm2m-sim: --write-ddf " << o.writeDdf << ": cannot write\n";
+      return 1;
+    }
+    return 0;
+  }
 
   std::optional<lwm2m::coap::DtlsSettings> dtlsSettings;
   if (!o.pskKey.empty() || !o.certFile.empty()) {
@@ -244,6 +271,14 @@ int main(int argc, char** argv) {
     settings.binding = o.binding;
     settings.queueMode = o.queue;
     settings.objectLinks = objectLinks(o.objects);
+    if (o.customObject >= 0) {
+      const auto id = static_cast<lwm2m::model::ObjectId>(o.customObject);
+      settings.vendorObject = id;
+      const std::string prefix = "/" + std::to_string(id) + "/";
+      const bool announced = std::any_of(settings.objectLinks.begin(), settings.objectLinks.end(),
+                                         [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+      if (!announced) settings.objectLinks.push_back(prefix + "0");
+    }
     settings.updateInterval = std::chrono::seconds(o.updateInterval);
     settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
     settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));

@@ -18,7 +18,7 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       server_(server),
       settings_(std::move(settings)),
       log_(log),
-      objects_(settings_.endpoint, random(), settings_.objectLinks),
+      objects_(settings_.endpoint, random(), settings_.objectLinks, settings_.vendorObject),
       dm_(objects_, observers_, settings_.version, settings_.endpoint, log_),
       transport_(io, scheduler, bindTo, static_cast<std::uint16_t>(random()), dtlsSettings()),
       endpoint_(transport_, scheduler, settings_.transmission, std::move(random)) {
@@ -320,7 +320,9 @@ void SimulatedDevice::sendReport(bool afterRefusal) {
   if (location_.empty()) return;
   objects_.tick(unixNow());
   model::NodesByPath nodes;
-  for (const model::Path& path : {model::Path(3303, 0, 5700), model::Path(3, 0, 9)}) {
+  std::vector<model::Path> reported{model::Path(3303, 0, 5700), model::Path(3, 0, 9)};
+  if (settings_.vendorObject) reported.emplace_back(*settings_.vendorObject, 0, 1);  // its counter
+  for (const model::Path& path : reported) {
     if (auto node = objects_.read(path)) nodes.emplace(path, *node);
   }
   if (nodes.empty()) return;
@@ -328,9 +330,9 @@ void SimulatedDevice::sendReport(bool afterRefusal) {
   const bool lwm2mCbor = settings_.version == "1.2";
   const auto format = lwm2mCbor ? formats::kLwm2mCbor : formats::kSenmlCbor;
   const formats::FormatRegistry& registry = formats::FormatRegistry::standard();
-  auto body = lwm2mCbor ? registry.encodeNodes(format, nodes, DeviceObjects::model())
+  auto body = lwm2mCbor ? registry.encodeNodes(format, nodes, objects_.model())
                         : registry.timestampedEncoder(format)->encodeTimestamped(
-                              {{static_cast<double>(unixNow()), std::move(nodes)}}, DeviceObjects::model());
+                              {{static_cast<double>(unixNow()), std::move(nodes)}}, objects_.model());
   if (!body) return;
   coap::Message request;
   request.code = coap::codes::Post;

@@ -52,6 +52,9 @@ struct DeviceSettings {
   // outcome of each handshake is printed (dtls-established, dtls-failed ...).
   std::optional<coap::DtlsSettings> dtls;
   Misbehaviour misbehaviour;
+  // The id of the vendor object (tools/lwm2m-sim/vendor_object.h) the device
+  // implements, announced with the instances objectLinks gives (else /ID/0).
+  std::optional<model::ObjectId> vendorObject;
 };
 
 class SimulatedDevice {

@@ -290,6 +290,7 @@ TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
   c.mqtt.password = "p: #'\"x\n";
   c.mqtt.deviceStatusTopic = "x/{endpoint}";
   c.mapping.path = "~";
+  c.lwm2m.models = {"/etc/lwm2m-gateway/models", "vendor 'x'.xml"};
   c.logging.level = "off";
   for (const GatewayConfig& config : {GatewayConfig{}, c}) {
     const std::string yaml = toYaml(config);
@@ -297,6 +298,18 @@ TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
     ASSERT_TRUE(back.ok()) << back.error().message << "\n" << yaml;
     EXPECT_EQ(*back, config) << yaml;
   }
+}
+
+TEST(Config, ModelsAreAListOfPaths) {
+  auto list = loadConfigText("lwm2m:\n  models: [\"/etc/m\", vendor.xml]\n", "gateway.yaml");
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  EXPECT_EQ(list->lwm2m.models, (std::vector<std::string>{"/etc/m", "vendor.xml"}));
+  auto one = loadConfigText("lwm2m:\n  models: /etc/m\n", "gateway.yaml");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->lwm2m.models, (std::vector<std::string>{"/etc/m"}));
+  EXPECT_EQ(errorsOf("lwm2m:\n  models: {a: 1}\n"), "gateway.yaml:2: lwm2m.models: expected a list of strings (got a map)");
+  EXPECT_EQ(errorsOf("lwm2m:\n  models:\n    - [x]\n"),
+            "gateway.yaml:2: lwm2m.models: expected a list of strings (got a list in it)");
 }
 
 TEST(Config, MissingFileIsAClearError) {

@@ -93,6 +93,28 @@ uplink:
   EXPECT_EQ(messages[0].contentType, "text/plain");
 }
 
+TEST(Router, ObjectsTheModelDoesNotKnowMatchByNumberAndAreNamedByIt) {
+  const std::vector<Record> vendor = {
+      {path("/31024/10/1"), Value::integer(7), std::nullopt},
+      {path("/31024/10/4"), Value::opaque({0xCA, 0xFE}), std::nullopt},
+  };
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "{endpoint}/{object_name}/{instance}/{resource_name}"
+    match: {path: /31024/+/#}
+)");
+  auto messages = routeEvent(rules, notification("d", vendor), testModel());
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].topic, "d/31024/10/1");
+  auto counter = json(messages[0].payload);
+  EXPECT_EQ(counter["value"].GetInt(), 7);
+  EXPECT_EQ(str(counter["type"]), "Integer");
+  EXPECT_FALSE(counter.HasMember("name"));
+  auto blob = json(messages[1].payload);
+  EXPECT_EQ(str(blob["value"]), "yv4=");
+  EXPECT_EQ(str(blob["type"]), "Opaque");
+}
+
 TEST(Router, TransformRoundingToWholeNumbersGivesIntegers) {
   RuleSet rules = rulesFrom(R"(
 uplink:

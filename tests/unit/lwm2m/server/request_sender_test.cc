@@ -116,7 +116,7 @@ class RequestSenderTest : public ::testing::Test {
   std::uint32_t counter_ = 0;
   coap::testing::FakeTransport transport_;
   coap::Endpoint endpoint_;
-  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   RegistrationInterface rd_;
   ObservationRegistry observations_;
   RequestSender sender_;
