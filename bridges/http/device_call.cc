@@ -45,9 +45,11 @@ void replyResult(const TrackedRequest& request, const Reply& reply) {
 }
 
 void DeviceCall::start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply) {
+  // The device's own timeout only when the caller chose one (else lwm2m.request_timeout_s);
+  // the HTTP wait is that choice or http.request_timeout_s.
+  if (call.timeout) call.request.timeout = *call.timeout;
   const std::chrono::milliseconds timeout =
       call.timeout.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(defaultTimeout_));
-  call.request.timeout = timeout;
   const bool now = call.async || deviceAsleep;
   api::Command command{endpoint, std::move(call.request), {}};
   commands_.submit(std::move(command), [this, endpoint, timeout, now, reply](Result<std::string> id) {
