@@ -97,7 +97,7 @@ std::string contentFormatKey(formats::ContentFormat format);
 // "status","values":[{"path","value","timestamp"?}],"links","location"?}
 // for a Response event; "status" "queued" / "expired" / "cancelled" for the
 // other command events. "location": the path a Create made.
-std::string encodeCommandResult(const gateway::api::DeviceEvent& event);
+std::string encodeCommandResult(const gateway::api::DeviceEvent& event, const model::ObjectModel& model);
 
 // Numbers, strings and booleans of a JSON "attributes" object, through the
 // one attribute codec (operations::setAttribute); null clears an attribute.

@@ -57,10 +57,11 @@ ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices service
   }
   if (services_.commands && services_.model) {
     commands_ = std::make_unique<CommandRoutes>(*services_.commands, *services_.model);
-    requests_ = std::make_unique<RequestRoutes>(*services_.commands, *services_.devices, tracker_);
+    requests_ = std::make_unique<RequestRoutes>(*services_.commands, *services_.devices, tracker_, *services_.model);
     resources_ = std::make_unique<ResourceRoutes>(
         *services_.model, *devices_,
-        DeviceCall(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout),
+        DeviceCall(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout,
+                   *services_.model),
         values_.get(), tracker_);
   }
 }

@@ -1,5 +1,7 @@
 #include "bridges/http/model_routes.h"
 
+#include "bridges/http/rest_target.h"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <rapidjson/stringbuffer.h>

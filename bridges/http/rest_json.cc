@@ -166,7 +166,7 @@ std::string acceptedJson(const std::string& endpoint, const std::string& request
   return take(buffer);
 }
 
-std::string requestJson(const TrackedRequest& r, bool inFlight) {
+std::string requestJson(const TrackedRequest& r, bool inFlight, const model::ObjectModel& model) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -185,7 +185,7 @@ std::string requestJson(const TrackedRequest& r, bool inFlight) {
     writeKey(w, "finishedAt");
     writeString(w, toIso8601(r.end->at));
     writeKey(w, "result");
-    const std::string result = mapping::encodeCommandResult(*r.end);
+    const std::string result = mapping::encodeCommandResult(*r.end, model);
     w.RawValue(result.data(), result.size(), rapidjson::kObjectType);
   }
   w.EndObject();

@@ -16,6 +16,7 @@
 #include "gateway/api/device_ops.h"
 #include "gateway/api/health.h"
 #include "gateway/api/latest_values.h"
+#include "lwm2m/model/object_model.h"
 
 namespace lwm2m::bridges::http {
 
@@ -36,7 +37,7 @@ std::string statusJson(const std::string& requestId, std::string_view status);
 std::string acceptedJson(const std::string& endpoint, const std::string& requestId, const std::string& location);
 // A request resource: {"requestId","endpoint","state","acceptedAt","command":{..},
 // "result":{..} once finished}; state "in-flight" when `inFlight`.
-std::string requestJson(const TrackedRequest& request, bool inFlight);
+std::string requestJson(const TrackedRequest& request, bool inFlight, const model::ObjectModel& model);
 // Cached values: {"endpoint","values":[{"path","value","type","timestamp":<s>,
 // "time":"<ISO 8601>","age_s":<s>,"source":"notification"|"send"|"response"}]}.
 std::string valuesJson(const std::string& endpoint, const std::vector<gateway::api::LatestValue>& values,

@@ -76,7 +76,7 @@ DeviceEvent deviceEvent(const std::string& endpoint) {
 }
 
 TEST(EventRing, NumbersEventsAndReplaysAfterAnIdOrSaysWhatWasMissed) {
-  const model::ObjectModel model = model::ObjectModel::builtIn();
+  const model::ModelSource model{model::ObjectModel::builtIn()};
   EventRing ring(3, 5000, model, "edge");
   std::vector<std::uint64_t> live;
   const auto handle = ring.subscribe([&](const StreamEventPtr& e) { live.push_back(e->id); });
@@ -108,7 +108,7 @@ TEST(EventRing, NumbersEventsAndReplaysAfterAnIdOrSaysWhatWasMissed) {
 }
 
 TEST(EventRing, ASubscriberMayUnsubscribeItselfWhileCalled) {
-  const model::ObjectModel model = model::ObjectModel::builtIn();
+  const model::ModelSource model{model::ObjectModel::builtIn()};
   EventRing ring(0, 0, model, "edge");
   int first = 0, second = 0;
   std::uint64_t h1 = 0;

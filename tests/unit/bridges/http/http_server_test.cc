@@ -119,7 +119,7 @@ class HttpServerTest : public ::testing::Test {
   asio::io_context io_;
   testing::FakeDirectory directory_;
   testing::FakeDeviceOps commands_;
-  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   std::unique_ptr<HttpServer> server_;
   tcp::endpoint endpoint_;
   std::thread thread_;

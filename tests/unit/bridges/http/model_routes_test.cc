@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <boost/asio/io_context.hpp>
+#include <optional>
+
 #include "tests/unit/bridges/http/fake_directory.h"
 
 namespace lwm2m::bridges::http {
@@ -30,7 +33,17 @@ class ModelRoutesTest : public ::testing::Test {
  protected:
   Response call(std::string target, beast_http::verb verb = beast_http::verb::get) {
     Request request{verb, target, 11};
-    return router_.handle(request);
+    std::optional<Response> answer;
+    router_.handle(request, [&](Response r) { answer = std::move(r); });
+    EXPECT_TRUE(answer.has_value()) << target << ": no answer";
+    return answer ? std::move(*answer) : Response{};
+  }
+  RestServices services() {
+    RestServices s;
+    s.devices = &directory_;
+    s.health = [] { return gateway::api::HealthReport{}; };
+    s.models = &catalog_;
+    return s;
   }
   static rapidjson::Document json(const Response& response) {
     rapidjson::Document doc;
@@ -39,9 +52,10 @@ class ModelRoutesTest : public ::testing::Test {
     return doc;
   }
 
+  boost::asio::io_context io_;
   testing::FakeDirectory directory_;
   FakeCatalog catalog_;
-  ApiRouter router_{directory_, [] { return gateway::api::HealthReport{}; }, nullptr, &catalog_};
+  ApiRouter router_{io_.get_executor(), services()};
 };
 
 TEST_F(ModelRoutesTest, ListsEveryObjectWithItsSource) {

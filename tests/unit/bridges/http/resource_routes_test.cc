@@ -88,7 +88,7 @@ class ResourceRoutesTest : public ::testing::Test {
   testing::FakeDirectory directory_;
   testing::FakeDeviceOps ops_;
   FakeValues values_;
-  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   std::unique_ptr<ApiRouter> router_;
   std::optional<Response> answer_;
 };
