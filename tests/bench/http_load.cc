@@ -1,8 +1,8 @@
 #include "tests/bench/http_load.h"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -45,12 +46,8 @@ struct LoadRun {
 
 class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
  public:
-  LoadConnection(asio::io_context& io, LoadRun& run, int index) : stream_(io), run_(run), index_(index) {
-    request_.version(11);
-    request_.method(http::verb::get);
-    request_.set(http::field::host, "127.0.0.1");
-    request_.keep_alive(true);
-  }
+  LoadConnection(asio::io_context& io, LoadRun& run, int index, int depth)
+      : stream_(io), run_(run), index_(index), depth_(depth) {}
 
   void start(const tcp::endpoint& server) {
     stream_.expires_after(kIoTimeout);
@@ -66,14 +63,23 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
 
   void send() {
     if (Clock::now() >= run_.end) return;
-    request_.target(run_.target(index_, sent_++));
+    requests_.clear();
+    for (int i = 0; i < depth_; ++i) {
+      requests_ += "GET " + run_.target(index_, sent_++) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    }
+    unanswered_ = depth_;
     started_ = Clock::now();
     stream_.expires_after(kIoTimeout);
-    http::async_write(stream_, request_, beast::bind_front_handler(&LoadConnection::onWrite, shared_from_this()));
+    asio::async_write(stream_, asio::buffer(requests_),
+                      beast::bind_front_handler(&LoadConnection::onWrite, shared_from_this()));
   }
 
   void onWrite(beast::error_code ec, std::size_t) {
     if (ec) return run_.fail("write: " + ec.message());
+    readAnswer();
+  }
+
+  void readAnswer() {
     response_ = {};
     http::async_read(stream_, buffer_, response_, beast::bind_front_handler(&LoadConnection::onRead, shared_from_this()));
   }
@@ -89,16 +95,19 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
         run_.result.seconds.push_back(std::chrono::duration<double>(done - started_).count());
       }
     }
+    if (--unanswered_ > 0) return readAnswer();
     send();
   }
 
   beast::tcp_stream stream_;
   LoadRun& run_;
   int index_;
+  int depth_;
   std::uint64_t sent_ = 0;
+  int unanswered_ = 0;
   Clock::time_point started_;
+  std::string requests_;
   beast::flat_buffer buffer_;
-  http::request<http::empty_body> request_;
   http::response<http::string_body> response_;
 };
 
@@ -146,7 +155,7 @@ RoundTrips httpLoad(std::uint16_t port, const TargetOf& target, const LoadShape&
   const auto start = Clock::now();
   LoadRun run{target, start + shape.warmup, start + shape.warmup + shape.window, {}};
   for (int i = 0; i < shape.concurrency; ++i) {
-    std::make_shared<LoadConnection>(io, run, i)->start(loopback(port));
+    std::make_shared<LoadConnection>(io, run, i, std::max(1, shape.depth))->start(loopback(port));
   }
   io.run();  // returns once every connection has stopped (at the end, or on an error)
   run.result.windowSeconds = std::chrono::duration<double>(shape.window).count();

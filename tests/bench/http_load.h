@@ -1,8 +1,9 @@
 #pragma once
 // Keep-alive HTTP/1.1 load and the HTTP floor, both with Beast:
 //   - httpLoad: `concurrency` keep-alive connections on one client thread,
-//     each sending GET target(connection, n) when its previous answer arrived;
-//     an answer counts when its status is 200.
+//     each sending `depth` GETs target(connection, n) in one write (pipelined
+//     when depth > 1) once the previous ones are answered; an answer counts
+//     when its status is 200, its round trip from that write to its arrival.
 //   - FloorServer: a trivial Beast server on its own thread (as the gateway
 //     serves HTTP from its one I/O thread) answering every request with the
 //     same small JSON body: what any HTTP answer costs here.

@@ -42,7 +42,7 @@ using namespace std::chrono_literals;
 
 const std::string kPath = "/3303/0/5700";
 constexpr int kRounds = 3;
-constexpr std::size_t kKinds = 4;  // floor, cached, read, MQTT: the rows of one concurrency
+constexpr int kPipelined = 8;
 
 // CPU seconds (user + system) process `pid` has used so far.
 double processCpuSeconds(pid_t pid) {
@@ -57,11 +57,24 @@ double processCpuSeconds(pid_t pid) {
   return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-// One line of the table: its round trips over every round, and the CPU they used.
+enum class Kind { Floor, Cached, Read, Mqtt };
+
+const char* describe(Kind kind) {
+  switch (kind) {
+    case Kind::Floor: return "HTTP floor: trivial Beast server";
+    case Kind::Cached: return "REST GET ?cached (no device)";
+    case Kind::Read: return "REST GET (read from the device)";
+    case Kind::Mqtt: return "MQTT json command read (QoS 1)";
+  }
+  return "";
+}
+
+// One line of the table: its round trips over every round, and the CPU used
+// meanwhile by what serves it (the gateway; the floor's thread for the floor).
 struct Row {
-  std::string name;
+  Kind kind;
   int concurrency;
-  std::function<double()> cpu;  // CPU seconds used so far by what serves this row
+  int depth = 1;
   RoundTrips trips;
   double cpuSeconds = 0;
 
@@ -74,6 +87,9 @@ struct Row {
     cpuSeconds += cpuUsed;
   }
   double cpuPerTrip() const { return trips.answered > 0 ? cpuSeconds / static_cast<double>(trips.answered) : 0; }
+  std::string load() const {
+    return std::to_string(concurrency) + (depth > 1 ? "x" + std::to_string(depth) : std::string());
+  }
 };
 
 std::string endpointName(int index) {
@@ -130,38 +146,34 @@ downlink:
   FloorServer floor(readBody);
 
   const std::function<double()> gatewayCpu = [pid = gateway.pid()] { return processCpuSeconds(pid); };
-  const std::function<double()> floorCpu = [&floor] { return floor.cpuSeconds(); };
   std::vector<Row> rows;
   for (const int c : {1, 64}) {
-    rows.push_back({"HTTP floor: trivial Beast server", c, floorCpu, {}});
-    rows.push_back({"REST GET ?cached (no device)", c, gatewayCpu, {}});
-    rows.push_back({"REST GET (read from the device)", c, gatewayCpu, {}});
-    rows.push_back({"MQTT json command read (QoS 1)", c, gatewayCpu, {}});
+    for (const Kind kind : {Kind::Floor, Kind::Cached, Kind::Read, Kind::Mqtt}) rows.push_back({kind, c});
   }
+  rows.push_back({Kind::Floor, 1, kPipelined});
+  rows.push_back({Kind::Cached, 1, kPipelined});
   // The machine's load changes while the benchmark runs: every row is
   // measured in each of kRounds short rounds, so they all see the same load.
   const auto window = std::chrono::milliseconds(std::max(500, seconds * 1000 / kRounds));
   for (int round = 0; round < kRounds; ++round) {
-    for (std::size_t r = 0; r < rows.size(); r += kKinds) {
-      const int concurrency = rows[r].concurrency;
-      const LoadShape shape{concurrency, 300ms, window};
-      const TargetOf device = [devices, concurrency](int k, std::uint64_t n) {
-        return endpointName(static_cast<int>((concurrency == 1 ? n : static_cast<std::uint64_t>(k)) % devices));
+    for (Row& row : rows) {
+      const LoadShape shape{row.concurrency, row.depth, 300ms, window};
+      const TargetOf device = [devices, &shape](int k, std::uint64_t n) {
+        return endpointName(static_cast<int>((shape.concurrency == 1 ? n : static_cast<std::uint64_t>(k)) % devices));
       };
       const TargetOf read = [&device](int k, std::uint64_t n) { return "/api/v1/devices/" + device(k, n) + kPath; };
       const TargetOf cached = [&read](int k, std::uint64_t n) { return read(k, n) + "?cached"; };
-      const std::function<RoundTrips()> loads[kKinds] = {
-          [&] { return httpLoad(floor.port(), read, shape); },
-          [&] { return httpLoad(httpPort, cached, shape); },
-          [&] { return httpLoad(httpPort, read, shape); },
-          [&] { return mqttCommandLoad(broker.uri(), device, kPath, shape); },
-      };
-      for (std::size_t kind = 0; kind < kKinds; ++kind) {
-        Row& row = rows[r + kind];
-        const double before = row.cpu();
-        RoundTrips trips = loads[kind]();
-        row.add(std::move(trips), row.cpu() - before);
+      const auto cpu = row.kind == Kind::Floor ? std::function<double()>([&floor] { return floor.cpuSeconds(); })
+                                               : gatewayCpu;
+      const double before = cpu();
+      RoundTrips trips;
+      switch (row.kind) {
+        case Kind::Floor: trips = httpLoad(floor.port(), read, shape); break;
+        case Kind::Cached: trips = httpLoad(httpPort, cached, shape); break;
+        case Kind::Read: trips = httpLoad(httpPort, read, shape); break;
+        case Kind::Mqtt: trips = mqttCommandLoad(broker.uri(), device, kPath, shape); break;
       }
+      row.add(std::move(trips), cpu() - before);
     }
   }
   sim.terminate();
@@ -170,29 +182,42 @@ downlink:
   auto ms = [](double s) { return s * 1000.0; };
   std::printf("bench_rest_read: %d devices, GET %s, keep-alive; per row %d rounds of %.1f s (after 0.3 s warm-up)\n",
               devices, kPath.c_str(), kRounds, std::chrono::duration<double>(window).count());
-  std::printf("%-34s %5s %12s %9s %9s %13s %8s\n", "", "conc", "round trips/s", "p50 ms", "p99 ms",
-              "CPU us/trip", "failed");
+  std::printf("%-34s %5s %13s %9s %9s %12s %7s\n", "", "conc", "round trips/s", "p50 ms", "p99 ms", "CPU us/trip",
+              "failed");
   int status = 0;
   for (const auto& r : rows) {
-    std::printf("%-34s %5d %13.0f %9.3f %9.3f %13.1f %8zu\n", r.name.c_str(), r.concurrency, r.trips.perSecond(),
+    std::printf("%-34s %5s %13.0f %9.3f %9.3f %12.1f %7zu\n", describe(r.kind), r.load().c_str(), r.trips.perSecond(),
                 ms(percentile(r.trips.seconds, 0.5)), ms(percentile(r.trips.seconds, 0.99)), r.cpuPerTrip() * 1e6,
                 r.trips.failures);
     if (r.trips.failures > 0) std::printf("  first failure: %s\n", r.trips.firstFailure.c_str());
     if (r.trips.seconds.empty() || r.trips.failures > 0) status = 1;
   }
-  for (std::size_t i = 0; i + kKinds <= rows.size(); i += kKinds) {
-    const RoundTrips& floorTrips = rows[i].trips;
-    const RoundTrips& cachedTrips = rows[i + 1].trips;
-    const RoundTrips& restTrips = rows[i + 2].trips;
-    const RoundTrips& mqttTrips = rows[i + 3].trips;
-    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
-    std::printf("concurrency %d, round trips/s: REST/floor %.2f, cached/floor %.2f, REST/MQTT %.2f; "
-                "p50: REST/floor %.2f, REST/MQTT %.2f\n",
-                rows[i].concurrency, ratio(restTrips.perSecond(), floorTrips.perSecond()),
-                ratio(cachedTrips.perSecond(), floorTrips.perSecond()),
-                ratio(restTrips.perSecond(), mqttTrips.perSecond()),
-                ratio(percentile(restTrips.seconds, 0.5), percentile(floorTrips.seconds, 0.5)),
-                ratio(percentile(restTrips.seconds, 0.5), percentile(mqttTrips.seconds, 0.5)));
+  std::printf("conc: clients (keep-alive connections, or MQTT commands in flight); 1x%d: one connection, %d requests "
+              "pipelined\n", kPipelined, kPipelined);
+  auto find = [&rows](Kind kind, const Row& like) -> const Row* {
+    for (const Row& r : rows) {
+      if (r.kind == kind && r.concurrency == like.concurrency && r.depth == like.depth) return &r;
+    }
+    return nullptr;
+  };
+  auto ratio = [](const Row* a, const Row* b, bool rate) {
+    if (!a || !b) return std::string("-");
+    const double x = rate ? a->trips.perSecond() : percentile(a->trips.seconds, 0.5);
+    const double y = rate ? b->trips.perSecond() : percentile(b->trips.seconds, 0.5);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", y > 0 ? x / y : 0);
+    return std::string(text);
+  };
+  std::printf("ratios (round trips/s; p50 latency)\n");
+  for (const Row& floorRow : rows) {
+    if (floorRow.kind != Kind::Floor) continue;
+    const Row* cached = find(Kind::Cached, floorRow);
+    const Row* rest = find(Kind::Read, floorRow);
+    const Row* mqtt = find(Kind::Mqtt, floorRow);
+    std::printf("  conc %-4s cached/floor %s; %s   REST/floor %s; %s   REST/MQTT %s; %s\n", floorRow.load().c_str(),
+                ratio(cached, &floorRow, true).c_str(), ratio(cached, &floorRow, false).c_str(),
+                ratio(rest, &floorRow, true).c_str(), ratio(rest, &floorRow, false).c_str(),
+                ratio(rest, mqtt, true).c_str(), ratio(rest, mqtt, false).c_str());
   }
   if (status == 0) std::filesystem::remove_all(dir);
   else std::printf("logs kept in %s\n", dir.c_str());

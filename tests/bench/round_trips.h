@@ -15,6 +15,7 @@ namespace lwm2m::testing {
 
 struct LoadShape {
   int concurrency = 1;
+  int depth = 1;  // requests a client sends at once (HTTP pipelining) before it reads their answers
   std::chrono::milliseconds warmup{500};
   std::chrono::milliseconds window{3000};
 };
