@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/bench/bench_gateway.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/mqtt_command_load.h"
 #include "tests/bench/round_trips.h"
@@ -112,11 +113,7 @@ downlink:
 )";
   const auto coapPort = freeUdpPort();
   const auto httpPort = freeTcpPort();
-  Process gateway = Process::start(
-      {LWM2M_GATEWAY_BIN, "--coap", "127.0.0.1:" + std::to_string(coapPort), "--http",
-       "127.0.0.1:" + std::to_string(httpPort), "--mqtt", broker.uri(), "--data-dir", (dir / "data").string(),
-       "--mapping", (dir / "bench.yaml").string()},
-      {(dir / "gateway.log").string()});
+  Process gateway = startBenchGateway(dir, broker.uri(), coapPort, httpPort);
   if (!waitForTcpPort(httpPort, 15s)) {
     std::fprintf(stderr, "bench_rest_read: the gateway did not start\n");
     return 1;
