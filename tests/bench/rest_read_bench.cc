@@ -93,6 +93,15 @@ struct Row {
   }
 };
 
+// The machine's 1-minute load average: figures taken under a load beyond
+// its cores say more about the neighbours than about the gateway.
+std::string loadAverage() {
+  std::ifstream file("/proc/loadavg");
+  std::string oneMinute;
+  file >> oneMinute;
+  return oneMinute.empty() ? "?" : oneMinute;
+}
+
 std::string endpointName(int index) {
   char name[32];
   std::snprintf(name, sizeof name, "bench-%04d", index + 1);
@@ -152,6 +161,7 @@ downlink:
   // The machine's load changes while the benchmark runs: every row is
   // measured in each of kRounds short rounds, so they all see the same load.
   const auto window = std::chrono::milliseconds(std::max(500, seconds * 1000 / kRounds));
+  const std::string loadBefore = loadAverage();
   for (int round = 0; round < kRounds; ++round) {
     for (Row& row : rows) {
       const LoadShape shape{row.concurrency, row.depth, 300ms, window};
@@ -177,8 +187,10 @@ downlink:
   gateway.terminate();
 
   auto ms = [](double s) { return s * 1000.0; };
-  std::printf("bench_rest_read: %d devices, GET %s, keep-alive; per row %d rounds of %.1f s (after 0.3 s warm-up)\n",
-              devices, kPath.c_str(), kRounds, std::chrono::duration<double>(window).count());
+  std::printf("bench_rest_read: %d devices, GET %s, keep-alive; per row %d rounds of %.1f s (after 0.3 s warm-up); "
+              "load average %s -> %s on %u cores\n",
+              devices, kPath.c_str(), kRounds, std::chrono::duration<double>(window).count(), loadBefore.c_str(),
+              loadAverage().c_str(), std::thread::hardware_concurrency());
   std::printf("%-34s %5s %13s %9s %9s %12s %7s\n", "", "conc", "round trips/s", "p50 ms", "p99 ms", "CPU us/trip",
               "failed");
   int status = 0;
