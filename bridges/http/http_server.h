@@ -7,6 +7,7 @@
 // next request only once the previous response is written, so pipelined
 // requests are answered in order, also when one waits for a device (no
 // timeout runs while the router works: the call's own timeout bounds it).
+// Answers leave at once (TCP_NODELAY), never held back for a delayed ACK.
 //
 // Threading contract: the io_context is run by the gateway's one I/O thread;
 // call start() and stop() on that thread or before it runs. The services
