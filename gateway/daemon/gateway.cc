@@ -286,8 +286,9 @@ Gateway::Gateway(const GatewayConfig& config) {
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));
 
   if (config.bootstrap.enabled) {
-    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
-                                                     p.listeners.credentials());
+    p.bootstrap = std::make_unique<BootstrapService>(
+        p.io, p.scheduler, config, p.objectModel, p.listeners.credentials(),
+        [&p](const api::DeviceEvent& event) { p.fanout.publish(event); });
   }
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
