@@ -3,8 +3,8 @@
 // credentials (`credentials add --bootstrap`), is given fresh PSK credentials
 // for the LwM2M server, registers over DTLS with them, and after a gateway
 // restart registers with them again. Bootstrap events reach MQTT through the
-// mapping; identities used for another endpoint, wrong keys and plain CoAP
-// for an endpoint with bootstrap credentials are refused with their reason.
+// mapping; identities used for another endpoint and plain CoAP for an
+// endpoint with bootstrap credentials are refused with their reason.
 
 #include <unistd.h>
 
@@ -61,9 +61,8 @@ class BootstrapDtls : public ::testing::Test {
                        "--bootstrap", endpoint, "--psk-identity", identity, "--psk-key", kBootstrapKey});
   }
   // The simulator bootstrapping over DTLS PSK, keeping its account in scratch/sim.
-  std::vector<std::string> simArgs(const std::string& endpoint, const std::string& identity,
-                                   const std::string& key = kBootstrapKey) const {
-    return {"--bootstrap", bootstrapDtlsAddress(), "-e", endpoint, "--psk-identity", identity, "--psk-key", key,
+  std::vector<std::string> simArgs(const std::string& endpoint, const std::string& identity) const {
+    return {"--bootstrap", bootstrapDtlsAddress(), "-e", endpoint, "--psk-identity", identity, "--psk-key", kBootstrapKey,
             "--state-dir", (scratch_.dir / "sim").string(), "--no-deregister", "-d", "60"};
   }
 
@@ -129,7 +128,7 @@ TEST_F(BootstrapDtls, DeviceBootstrapsOverDtlsPskRegistersWithNewCredentialsAndA
   EXPECT_EQ(gateway_.log().substr(firstRun).find("bootstrap-started"), std::string::npos) << gateway_.log();
 }
 
-TEST_F(BootstrapDtls, IdentityOfAnotherEndpointWrongKeyAndPlainCoapAreRefused) {
+TEST_F(BootstrapDtls, IdentityOfAnotherEndpointAndPlainCoapAreRefused) {
   MqttSubscriber sub(broker_, "site/#");
   ASSERT_EQ(addBootstrapCredentials("owner", "owner-factory").exitCode, 0);
 
@@ -144,13 +143,6 @@ TEST_F(BootstrapDtls, IdentityOfAnotherEndpointWrongKeyAndPlainCoapAreRefused) {
   auto failed = nextOn(sub, "site/intruder/bootstrap-failed");
   ASSERT_TRUE(failed) << gateway_.log();
   EXPECT_NE(str((*failed)["reason"]).find("belongs to endpoint 'owner'"), std::string::npos);
-
-  // The wrong key: the handshake is refused, nothing is provisioned.
-  Simulator wrongKey(simArgs("owner", "owner-factory", "ffffffffffffffffffffffffffffffff"));
-  auto broken = wrongKey.waitForLine("bootstrap-failed owner", 30s);
-  ASSERT_TRUE(broken) << gateway_.log();
-  EXPECT_NE(broken->find("DTLS handshake"), std::string::npos) << *broken;
-  EXPECT_TRUE(waitForLog(gateway_, "DTLS handshake with 127.0.0.1:")) << gateway_.log();
 
   // Plain CoAP for an endpoint whose bootstrap credentials require DTLS.
   Simulator plain({"--bootstrap", "127.0.0.1:" + std::to_string(bootstrapPort_), "-e", "owner", "-d", "20"});
