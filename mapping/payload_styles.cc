@@ -225,6 +225,12 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
       writeRequestFacts(out, e);
       writeOutcome(out, e);
       break;
+    case DeviceEventKind::BootstrapStarted:
+    case DeviceEventKind::BootstrapFinished:
+    case DeviceEventKind::BootstrapFailed:
+      if (!e.registration.address.empty()) writeKeyString(out, "address", e.registration.address);
+      if (!e.error.empty()) writeKeyString(out, "reason", e.error);
+      break;
     default: break;
   }
   if (carriesValues(e.kind)) writeValueList(out, in, records);

@@ -97,6 +97,9 @@ void DeviceEventMetrics::onDeviceEvent(const api::DeviceEvent& event) {
       break;
     case Kind::Awake:
     case Kind::Asleep:
+    case Kind::BootstrapStarted:
+    case Kind::BootstrapFinished:
+    case Kind::BootstrapFailed:
       break;
   }
 }

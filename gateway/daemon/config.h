@@ -62,6 +62,10 @@ struct CoapsConfig {
 struct BootstrapServerConfig {
   bool enabled = false;
   std::string listen = "0.0.0.0:5783";
+  // The bootstrap server over DTLS too (HOST:PORT; empty: plain CoAP only).
+  // PSK identities from {dir of coaps.credentials_file}/bootstrap-credentials.db
+  // (`lwm2m-gateway credentials add --bootstrap`), certificates as coaps.*.
+  std::string listenDtls;
   std::string configs;      // a directory of bootstrap YAML files; empty: the default entry only
   std::string serverHost;   // host devices are told to reach; empty: the listen host (not a wildcard)
   std::uint32_t lifetimeSeconds = 300;             // the default entry's registration lifetime

@@ -263,6 +263,8 @@ std::vector<Section> schema(GatewayConfig& c) {
       {"bootstrap",
        {boolField("enabled", c.bootstrap.enabled),
         stringField("listen", c.bootstrap.listen, checkListenAddress),
+        stringField("listen_dtls", c.bootstrap.listenDtls,
+                    [](std::string_view text) { return text.empty() ? std::nullopt : checkListenAddress(text); }),
         stringField("configs", c.bootstrap.configs),
         stringField("server_host", c.bootstrap.serverHost),
         integerField("lifetime_s", c.bootstrap.lifetimeSeconds, 1, kUint32Max),

@@ -21,6 +21,24 @@
 
 namespace lwm2m::gateway {
 
+// A credentials store as the DTLS layer's keyring and the identity binding's
+// directory. A store error is logged and counts as "not found" (refuse).
+class StoreCredentials : public coap::PskKeyring, public server::CredentialDirectory {
+ public:
+  explicit StoreCredentials(persistence::CredentialStore& store);  // must outlive this object
+
+  std::optional<std::vector<std::uint8_t>> keyFor(std::string_view identity) const override;
+  std::optional<std::string> endpointOfPskIdentity(std::string_view identity) const override;
+  std::optional<std::string> endpointOfCertificateName(std::string_view name) const override;
+  bool securityRequired(std::string_view endpoint) const override;
+
+ private:
+  template <class T>
+  static std::optional<T> orNothing(Result<std::optional<T>> result);
+
+  persistence::CredentialStore& store_;
+};
+
 class DeviceListeners {
  public:
   // Binds the sockets and opens the credentials store. Throws
@@ -48,6 +66,22 @@ class DeviceListeners {
 
 // {storage.data_dir}/credentials.db unless coaps.credentials_file says otherwise.
 std::string credentialsFile(const GatewayConfig& config);
+
+// The bootstrap identities (bootstrap.listen_dtls): bootstrap-credentials.db
+// beside credentialsFile(config). Same format, separate file, so that an
+// identity for the bootstrap server never opens the LwM2M server and back.
+std::string bootstrapCredentialsFile(const GatewayConfig& config);
+
+// A DTLS server's settings from coaps.* (certificates, timeouts, bounds) with
+// `keyring` for PSK identities; onEvent is left for the caller.
+coap::DtlsSettings dtlsServerSettings(const CoapsConfig& config, const coap::PskKeyring* keyring);
+
+// The address to bind for `listen` (HOST:PORT); throws std::runtime_error
+// naming `key`, the address and the cause.
+coap::Peer bindAddress(const std::string& key, const std::string& listen);
+
+// One log line per DTLS session event (never a key).
+void logDtlsSession(const coap::DtlsEvent& event);
 
 // The CoAP timers of coap.* (ACK_TIMEOUT, ACK_RANDOM_FACTOR, MAX_RETRANSMIT), for
 // every endpoint the daemon opens (LwM2M and bootstrap).

@@ -357,8 +357,9 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.http.setTakeover(p.eventStream);
 
   if (config.bootstrap.enabled) {
-    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.definitions.objectModel(),
-                                                     p.listeners.credentials());
+    p.bootstrap = std::make_unique<BootstrapService>(
+        p.io, p.scheduler, config, p.definitions.objectModel(), p.listeners.credentials(),
+        [&p](const api::DeviceEvent& event) { p.fanout.publish(event); });
   }
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());

@@ -31,6 +31,7 @@ namespace {
 struct Options {
   std::string server = "127.0.0.1:5683";
   std::string bootstrap;
+  std::string stateDir;
   std::string bind;
   int count = 1;
   std::string endpoint;
@@ -134,7 +135,12 @@ int main(int argc, char** argv) {
   app.add_option("--bootstrap", o.bootstrap,
                  "bootstrap first from this LwM2M bootstrap server (HOST:PORT), then register with the "
                  "server it provisions (over DTLS PSK when it gives coaps and PSK credentials); "
-                 "--server and the DTLS options are then not used");
+                 "--server is then not used and the DTLS options are for the bootstrap server "
+                 "(its DTLS port, bootstrap.listen_dtls)");
+  app.add_option("--state-dir", o.stateDir,
+                 "with --bootstrap: keep each device's provisioned account in DIR/ENDPOINT.account "
+                 "(key included, mode 0600) and, when there is one, register with it without bootstrapping")
+      ->type_name("DIR");
   app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
   app.add_option("-n,--count", o.count, "number of devices")->check(CLI::Range(1, 100000))->capture_default_str();
   app.add_option("-e,--endpoint", o.endpoint, "endpoint name (with --count 1)");
@@ -296,8 +302,12 @@ int main(int argc, char** argv) {
   };
   // With --bootstrap a device is created once its bootstrap finished, with
   // the server, lifetime and credentials it was given.
+  auto accountFile = [&](int i) { return o.stateDir + "/" + endpointName(o, i) + ".account"; };
   auto afterBootstrap = [&](int i, std::optional<lwm2m::sim::ProvisionedAccount> account) {
     if (!account || stopping) return;
+    if (!o.stateDir.empty() && !lwm2m::sim::saveAccount(accountFile(i), *account)) {
+      log.lifecycle("bootstrap-failed", endpointName(o, i), "cannot write " + accountFile(i));
+    }
     lwm2m::sim::DeviceSettings settings = deviceSettings(i);
     settings.lifetime = account->lifetime;
     settings.dtls.reset();
@@ -319,11 +329,20 @@ int main(int argc, char** argv) {
   try {
     for (int i = 0; i < o.count; ++i) {
       if (!o.bootstrap.empty()) {
+        if (auto kept = o.stateDir.empty() ? std::nullopt : lwm2m::sim::loadAccount(accountFile(i))) {
+          log.lifecycle("bootstrap-skipped", endpointName(o, i), "account from " + accountFile(i));
+          scheduler.schedule(std::chrono::milliseconds(0), [&afterBootstrap, i, account = *kept] {
+            afterBootstrap(i, account);
+          });
+          continue;
+        }
+        auto dtls = deviceSettings(i).dtls;  // toward the bootstrap server
         bootstraps.push_back(std::make_unique<lwm2m::sim::BootstrapClient>(
             io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), endpointName(o, i), log, random,
             [&afterBootstrap, i](std::optional<lwm2m::sim::ProvisionedAccount> account) {
               afterBootstrap(i, std::move(account));
-            }));
+            },
+            dtls));
         continue;
       }
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(

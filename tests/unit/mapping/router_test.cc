@@ -210,6 +210,28 @@ TEST(Router, EventStyleNamesQueuedAndExpiredRequests) {
   EXPECT_EQ(str(doc["path"]), "/3/0/14");
 }
 
+TEST(Router, BootstrapEventsGoOnlyToRulesThatNameThemWithTheReason) {
+  RuleSet rules = rulesFrom(
+      "uplink:\n  - topic: \"bs/{endpoint}/{event}\"\n    payload: event\n"
+      "    match: {events: [bootstrap-failed]}\n"
+      "  - topic: \"values/{endpoint}\"\n    payload: json\n");
+  DeviceEvent event;
+  event.kind = DeviceEventKind::BootstrapFailed;
+  event.endpoint = "sensor-9";
+  event.registration.address = "127.0.0.1:40000";
+  event.error = "Bootstrap-Write /1/0: device answered 4.00";
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "bs/sensor-9/bootstrap-failed");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["event"]), "bootstrap-failed");
+  EXPECT_EQ(str(doc["address"]), "127.0.0.1:40000");
+  EXPECT_EQ(str(doc["reason"]), "Bootstrap-Write /1/0: device answered 4.00");
+
+  event.kind = DeviceEventKind::BootstrapFinished;
+  EXPECT_TRUE(routeEvent(rules, event, testModel()).empty());
+}
+
 TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {
   RuleSet rules;
   DeviceEvent event;
