@@ -41,6 +41,8 @@ const std::map<std::string, std::string> kErrorAnswers{
     {"DELETE /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}", "LwM2M deletes object instances only"},
     {"DELETE /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}/{resourceInstanceId}", "LwM2M deletes object instances only"},
     {"PUT /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}/{resourceInstanceId}", "the simulator has no writable multiple resource"},
+    {"PATCH /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}",
+     "the simulator has no writable multiple resource, and takes a POST on a single one for an Execute"},
 };
 
 struct Answer {
@@ -64,7 +66,8 @@ std::string upper(std::string s) {
 // curl -i, so that a stream cut by --max-time still shows its status line
 // and headers; the last header block wins (100 Continue comes first).
 Answer curl(const std::string& method, const std::string& url, const std::string& body, std::chrono::seconds maxTime = 10s) {
-  std::vector<std::string> argv{"curl", "-s", "-g", "-i", "--max-time", std::to_string(maxTime.count())};
+  // -w "\n": the output is read line by line, so the body must end with one.
+  std::vector<std::string> argv{"curl", "-s", "-g", "-i", "-w", "\n", "--max-time", std::to_string(maxTime.count())};
   if (method == "HEAD") {
     argv.push_back("-I");
   } else {
@@ -72,27 +75,29 @@ Answer curl(const std::string& method, const std::string& url, const std::string
   }
   if (!body.empty()) argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
   argv.push_back(url);
-  const std::string out = runCommand(argv, maxTime + 5s).output;
+  std::string out = runCommand(argv, maxTime + 5s).output;
+  std::erase(out, '\r');
   Answer answer;
   std::size_t start = 0;
   while (out.compare(start, 5, "HTTP/") == 0) {
-    const std::size_t end = out.find("\r\n\r\n", start);
+    const std::size_t end = out.find("\n\n", start);
     const std::string head = out.substr(start, end == std::string::npos ? std::string::npos : end - start);
     answer.status = std::atoi(head.substr(head.find(' ') + 1, 3).c_str());
+    answer.contentType.clear();
     std::istringstream lines(head);
     for (std::string line; std::getline(lines, line);) {
       if (line.size() > 13 && strncasecmp(line.c_str(), "content-type:", 13) == 0) {
         answer.contentType = line.substr(13);
         answer.contentType.erase(0, answer.contentType.find_first_not_of(' '));
-        answer.contentType = answer.contentType.substr(0, answer.contentType.find_first_of(";\r"));
+        answer.contentType = answer.contentType.substr(0, answer.contentType.find(';'));
       }
     }
     if (end == std::string::npos) return answer;
-    start = end + 4;
+    start = end + 2;
     if (answer.status != 100) break;
-    answer.contentType.clear();
   }
   answer.body = out.substr(start);
+  if (answer.body.ends_with('\n')) answer.body.pop_back();  // the -w newline
   return answer;
 }
 
@@ -210,7 +215,8 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
       ++sent;
       const std::string feature = op.HasMember("tags") ? op["tags"][0].GetString() : "";
       const bool routerRefused = (answer.status == 404 && answer.body.find("no such resource") != std::string::npos) ||
-                                 (answer.status == 400 && answer.body.find("is neither an object id") != std::string::npos);
+                                 (answer.status == 400 && answer.body.find("is neither an object id") != std::string::npos) ||
+                                 (method == "HEAD" && answer.status == 404);  // no body to tell
       if (routerRefused && kOptionalFeatures.contains(feature)) {
         notBuilt.push_back(name + " (" + feature + ")");
         continue;
@@ -235,7 +241,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
       if (answer.contentType == "application/json") {
         rapidjson::Document real;
         real.Parse(answer.body.c_str());
-        ASSERT_FALSE(real.HasParseError()) << answer.body;
+        ASSERT_FALSE(real.HasParseError()) << "[" << answer.body << "]";
         const auto problems = schemaProblems(doc_, *schema, real);
         EXPECT_TRUE(problems.empty()) << answer.body << "\n" << joinProblems(problems);
       }
@@ -252,7 +258,8 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
     real.Parse(answer.body.c_str());
     ASSERT_TRUE(real.IsObject() && real[list].IsArray() && !real[list].Empty()) << answer.body;
     std::string why;
-    const auto* schema = responseSchema(doc_["paths"]["/api/v1/devices/{endpoint}/" + std::string(list)]["get"], 200,
+    const std::string listPath = "/api/v1/devices/{endpoint}/" + std::string(list);
+    const auto* schema = responseSchema(doc_["paths"][listPath.c_str()]["get"], 200,
                                         "application/json", why);
     ASSERT_NE(schema, nullptr) << why;
     EXPECT_TRUE(schemaProblems(doc_, *schema, real).empty()) << answer.body;
