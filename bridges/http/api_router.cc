@@ -94,7 +94,7 @@ void ApiRouter::handle(const Request& request, Respond respond) {
   }
   if (is(s, 0, "api") && is(s, 1, "v1")) return handleApi(request, *target, reply);
   reply.error(beast_http::status::not_found,
-              "no such resource: " + target->path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)");
+              "no such resource: " + target->path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
 void ApiRouter::refuseUnlisted(const RestTarget& target, const Reply& reply) {
@@ -108,6 +108,7 @@ void ApiRouter::refuseUnlisted(const RestTarget& target, const Reply& reply) {
       return reply.error(status, parsed.error().message);
     }
   }
+  // Paths of the users' own (mapping HTTP aliases) would be tried here, before the 404.
   reply.error(beast_http::status::not_found,
               "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
@@ -132,7 +133,7 @@ void ApiRouter::handleApi(const Request& request, const RestTarget& target, cons
   if (commands_ && n == 4 && is(s, 2, "commands")) return commands_->command(request, s[3], reply);
   if (commands_ && n == 4 && is(s, 2, "requests")) return requests_->request(request, s[3], reply);
   reply.error(beast_http::status::not_found,
-              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)");
+              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
 void ApiRouter::handleMapping(const Request& request, bool reload, const Reply& reply) {
