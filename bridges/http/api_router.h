@@ -14,6 +14,9 @@
 //   /api/v1/requests/{requestId}, /api/v1/devices/{endpoint}/requests   request_routes.h
 //   /api/v1/devices/{endpoint}/values, GET {resource}?cached          value_routes.h
 //   /api/v1/models[/{id}|/reload]             model_routes.h
+//   GET /api/v1/openapi.json                  the OpenAPI document (openapi_route.h)
+// Every route is listed in api_routes.h, the table requests are checked
+// against first, and described in docs/openapi.json.
 // Anything else: 404 {"error":...}; a known resource with another method: 405
 // with Allow; a malformed target: 400. Segments are percent-decoded.
 //
@@ -86,6 +89,8 @@ class ApiRouter : public gateway::api::DeviceEventListener {
 
  private:
   void handleApi(const Request& request, const RestTarget& target, const Reply& reply);
+  // A path no route of api_routes.h takes: 404 (or 400 naming a malformed resource path).
+  void refuseUnlisted(const RestTarget& target, const Reply& reply);
   void handleMapping(const Request& request, bool reload, const Reply& reply);
 
   RestServices services_;
