@@ -59,23 +59,6 @@ ContentFormat typedContentFormat(std::string_view lwm2mVersion, const std::vecto
   return v11 ? kSenmlCbor : kTlv;
 }
 
-std::optional<ContentFormat> contentFormatByName(std::string_view name) {
-  static constexpr std::pair<std::string_view, ContentFormat> kNames[] = {
-      {"text", kText},         {"opaque", kOpaque},         {"tlv", kTlv},
-      {"senml-json", kSenmlJson}, {"senml-cbor", kSenmlCbor}, {"lwm2m-json", kLwm2mJson},
-      {"lwm2m-cbor", kLwm2mCbor}, {"link", kLinkFormat}};
-  for (const auto& [n, f] : kNames) {
-    if (n == name) return f;
-  }
-  unsigned v = 0;
-  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
-  if (!name.empty() && ec == std::errc() && end == name.data() + name.size() && v <= 65535 &&
-      contentFormatName(static_cast<ContentFormat>(v)) != "unknown") {
-    return normalizeContentFormat(static_cast<ContentFormat>(v));
-  }
-  return std::nullopt;
-}
-
 std::optional<ContentFormat> compositeContentFormat(std::string_view lwm2mVersion,
                                                     const std::vector<ContentFormat>& advertised) {
   if (!atLeast11(lwm2mVersion)) return std::nullopt;

@@ -45,10 +45,6 @@ ContentFormat preferredContentFormat(std::string_view lwm2mVersion,
 // advertised no such format gets TLV, the only format it must support.
 ContentFormat typedContentFormat(std::string_view lwm2mVersion, const std::vector<ContentFormat>& advertised);
 
-// The names a command may give a format by ("tlv", "senml-json",
-// "senml-cbor", "lwm2m-json", "lwm2m-cbor", "text", "opaque"), or its number.
-std::optional<ContentFormat> contentFormatByName(std::string_view name);
-
 // The format for Read-Composite, Write-Composite and Observe-Composite:
 // SenML CBOR or JSON as advertised (SenML CBOR by default); nullopt for a
 // 1.0 client, which has no composite operations.
