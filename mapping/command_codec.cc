@@ -32,13 +32,8 @@ bool withinDepth(const rapidjson::Value& v, int depth) {
   return true;
 }
 
-const rapidjson::Value* find(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 Result<std::string> stringField(const rapidjson::Value& object, const char* key) {
-  const auto* v = find(object, key);
+  const auto* v = findMember(object, key);
   if (!v) return std::string();
   if (!v->IsString()) return fail(std::string("\"") + key + "\" must be a string");
   return std::string(v->GetString(), v->GetStringLength());
@@ -46,7 +41,7 @@ Result<std::string> stringField(const rapidjson::Value& object, const char* key)
 
 Result<std::optional<std::uint32_t>> positiveField(const rapidjson::Value& object, const char* key,
                                                    const char* unit) {
-  const auto* v = find(object, key);
+  const auto* v = findMember(object, key);
   if (!v) return std::optional<std::uint32_t>();
   if (!v->IsUint() || v->GetUint() == 0) {
     return fail(std::string("\"") + key + "\" must be a positive whole number of " + unit);
@@ -72,7 +67,7 @@ Result<void> addValue(const model::Path& path, const rapidjson::Value& json, con
                       std::vector<model::Record>& out) {
   const bool typed = isTypedValue(json);
   auto record = typedRecord(path, typed ? json["value"] : json, model, OpaqueText::Base64,
-                            typed ? find(json, "type") : nullptr);
+                            typed ? findMember(json, "type") : nullptr);
   if (!record) return record.error();
   out.push_back(std::move(*record));
   return {};
@@ -100,6 +95,12 @@ Result<DeviceRequest> writeRequest(CommandParts& c, const model::ObjectModel& mo
   auto node = nodeAt(path, c.values, model);
   if (!node) return node.error();
   const bool update = c.partial || c.operation == Operation::WriteUpdate;
+  // A partial update is a CoAP POST, which on a single resource means Execute:
+  // it only targets an instance or a multiple-instance resource.
+  if (update && (path.isResourceInstance() || (path.isResource() && node->resource() && !node->resource()->isMultiple()))) {
+    return fail("a partial update (PATCH, \"partial\": true) targets an object instance or a multiple-instance "
+                "resource; write " + path.toString() + " with a replace (PUT) instead");
+  }
   return update ? DeviceRequest::writeUpdate(path, std::move(*node))
                 : DeviceRequest::writeReplace(path, std::move(*node));
 }
@@ -252,7 +253,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
     base = *path;
     c.paths.push_back(base);
   }
-  if (const auto* paths = find(doc, "paths")) {
+  if (const auto* paths = findMember(doc, "paths")) {
     if (!paths->IsArray()) return fail("\"paths\" must be a list of paths");
     for (const auto& item : paths->GetArray()) {
       if (!item.IsString()) return fail("\"paths\" must be a list of paths");
@@ -262,7 +263,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
     }
   }
   model::Path valueBase = base;
-  if (const auto* instance = find(doc, "instance")) {
+  if (const auto* instance = findMember(doc, "instance")) {
     if (!instance->IsUint() || instance->GetUint() >= model::kReservedId) {
       return fail("\"instance\" must be an instance id (0-65534)");
     }
@@ -271,13 +272,13 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
     valueBase = base.child(*c.instance);
   }
   if (c.operation == Operation::Create && base.isObject() && !c.instance) valueBase = base.child(0);
-  if (const auto* value = find(doc, "value")) {
+  if (const auto* value = findMember(doc, "value")) {
     if (c.paths.empty()) return fail("\"value\" needs a path");
-    auto record = typedRecord(base, *value, model, OpaqueText::Base64, find(doc, "type"));
+    auto record = typedRecord(base, *value, model, OpaqueText::Base64, findMember(doc, "type"));
     if (!record) return record.error();
     c.values.push_back(std::move(*record));
   }
-  if (const auto* values = find(doc, "values")) {
+  if (const auto* values = findMember(doc, "values")) {
     if (!values->IsObject()) return fail("\"values\" must be an object of path: value");
     for (auto it = values->MemberBegin(); it != values->MemberEnd(); ++it) {
       auto path = valuePath(std::string_view(it->name.GetString(), it->name.GetStringLength()), valueBase);
@@ -293,7 +294,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
       if (auto added = addValue(*path, it->value, model, c.values); !added) return added.error();
     }
   }
-  if (const auto* attributes = find(doc, "attributes")) {
+  if (const auto* attributes = findMember(doc, "attributes")) {
     if (!attributes->IsObject()) return fail("\"attributes\" must be an object");
     auto a = readAttributes(*attributes);
     if (!a) return a.error();
@@ -304,7 +305,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
     if (!args) return args.error();
     if (!args->empty()) c.arguments = std::move(*args);
   }
-  if (const auto* partial = find(doc, "partial")) {
+  if (const auto* partial = findMember(doc, "partial")) {
     if (!partial->IsBool()) return fail("\"partial\" must be true or false");
     c.partial = partial->GetBool();
   }
@@ -317,7 +318,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
   auto timeoutMs = positiveField(doc, "timeout_ms", "milliseconds");
   if (!timeoutMs) return timeoutMs.error();
   if (*timeoutMs) c.timeout = std::chrono::milliseconds(**timeoutMs);
-  if (const auto* format = find(doc, "format")) {
+  if (const auto* format = findMember(doc, "format")) {
     if (!format->IsString()) return fail("\"format\" must be a string, e.g. \"senml-cbor\"");
     auto f = contentFormatByName(std::string_view(format->GetString(), format->GetStringLength()));
     if (!f) return f.error();

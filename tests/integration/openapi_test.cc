@@ -42,7 +42,8 @@ const std::map<std::string, std::string> kErrorAnswers{
     {"DELETE /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}/{resourceInstanceId}", "LwM2M deletes object instances only"},
     {"PUT /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}/{resourceInstanceId}", "the simulator has no writable multiple resource"},
     {"PATCH /api/v1/devices/{endpoint}/{objectId}/{instanceId}/{resourceId}",
-     "the simulator has no writable multiple resource, and takes a POST on a single one for an Execute"},
+     "the gateway refuses a partial update of a single resource (the device would take the POST for an "
+     "Execute), and the simulator has no writable multiple resource"},
 };
 
 struct Answer {

@@ -76,6 +76,10 @@ TEST_F(RestApi, EveryOperationOnAnAwakeDeviceAnswersWithTheDevicesResult) {
 
   auto update = send("PATCH", dev + "/3311/0", R"({"values":{"5850":true}})");
   EXPECT_EQ(update.status, 200) << update.body;
+  // A POST on a single resource is an Execute to the device: PATCH there is refused.
+  auto singlePatch = send("PATCH", dev + "/3/0/14", R"({"value":"+03:00"})");
+  EXPECT_EQ(singlePatch.status, 400) << singlePatch.body;
+  EXPECT_NE(singlePatch.body.find("replace (PUT)"), std::string::npos) << singlePatch.body;
   auto execute = send("POST", dev + "/3/0/4", "");
   EXPECT_EQ(execute.status, 200) << execute.body;
   EXPECT_EQ(str(parse(execute.body)["code"]), "2.04");

@@ -33,6 +33,16 @@ std::string problem(const std::string& json) {
 
 const Value& single(const DeviceRequest& r) { return r.node->resource()->value(); }
 
+TEST(CommandCodec, APartialUpdateOfASingleResourceIsRefusedBecauseTheDeviceWouldExecuteIt) {
+  EXPECT_NE(problem(R"({"operation":"write-update","path":"/3/0/14","value":"+02"})").find("replace (PUT)"),
+            std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"write","path":"/3/0/7/1","value":3800,"partial":true})").find("/3/0/7/1"),
+            std::string::npos);
+  // A multiple-instance resource may be updated in part (instances added or changed).
+  EXPECT_EQ(ok(R"({"operation":"write-update","path":"/3/0/7","values":{"/3/0/7/1":3800}})").operation,
+            Operation::WriteUpdate);
+}
+
 TEST(CommandCodec, EveryOperationDecodesToItsRequest) {
   EXPECT_EQ(ok(R"({"operation":"read","path":"/3/0"})"), DeviceRequest::read(Path(3, 0)));
   EXPECT_EQ(ok(R"({"operation":"discover","path":"/3"})"), DeviceRequest::discover(Path(3)));
