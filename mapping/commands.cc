@@ -38,11 +38,6 @@ std::string member(const rapidjson::Document& doc, const char* key) {
   return it == doc.MemberEnd() ? "" : idText(it->value);
 }
 
-void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
-  out.Key(key);
-  writeString(out, value);
-}
-
 std::string jsonErrorPayload(const std::string& endpoint, const ReplyRoute& route, const std::string& problem,
                              std::string_view code = "4.00", std::string_view status = "bad_request") {
   rapidjson::StringBuffer buffer;

@@ -24,11 +24,6 @@ std::string emqxOperationName(Operation operation) {
   return operation == Operation::WriteAttributes ? "write-attr" : std::string(operations::commandName(operation));
 }
 
-void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
-  out.Key(key);
-  writeString(out, value);
-}
-
 void writeContent(JsonWriter& out, const std::vector<const Record*>& records) {
   out.Key("content");
   out.StartArray();
@@ -185,13 +180,8 @@ std::string emqxResultPayload(const DeviceEvent& input) {
 
 namespace {
 
-const rapidjson::Value* find(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 Result<model::Path> pathField(const rapidjson::Value& data, const char* key) {
-  const auto* v = find(data, key);
+  const auto* v = findMember(data, key);
   if (!v) return fail(std::string("data.") + key + " is missing");
   if (!v->IsString()) return fail(std::string("data.") + key + " must be a string");
   return commandPath(std::string_view(v->GetString(), v->GetStringLength()));
@@ -207,17 +197,17 @@ Result<model::Path> contentPath(std::string_view text, const model::Path& base) 
 
 Result<void> readContent(const rapidjson::Value& data, const model::Path& base, const model::ObjectModel& model,
                          OpaqueText opaque, std::vector<Record>& out) {
-  const auto* content = find(data, "content");
+  const auto* content = findMember(data, "content");
   if (!content) return {};
   if (!content->IsArray()) return fail("data.content must be a list of {path, type, value}");
   for (const auto& item : content->GetArray()) {
     if (!item.IsObject()) return fail("data.content must be a list of {path, type, value}");
-    const auto* path = find(item, "path");
-    const auto* value = find(item, "value");
+    const auto* path = findMember(item, "path");
+    const auto* value = findMember(item, "value");
     if (!path || !path->IsString() || !value) return fail("each data.content entry needs path and value");
     auto full = contentPath(std::string_view(path->GetString(), path->GetStringLength()), base);
     if (!full) return full.error();
-    auto record = typedRecord(*full, *value, model, opaque, find(item, "type"));
+    auto record = typedRecord(*full, *value, model, opaque, findMember(item, "type"));
     if (!record) return record.error();
     out.push_back(std::move(*record));
   }
@@ -227,23 +217,23 @@ Result<void> readContent(const rapidjson::Value& data, const model::Path& base, 
 }  // namespace
 
 Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc) {
-  const auto* msgType = find(doc, "msgType");
+  const auto* msgType = findMember(doc, "msgType");
   if (!msgType || !msgType->IsString()) return fail("msgType is missing");
   std::string name(msgType->GetString(), msgType->GetStringLength());
   auto op = operations::parseOperation(name);
   if (!op || operations::isComposite(*op) || *op == Operation::WriteUpdate) {
     return fail("unknown msgType '" + name + "'");
   }
-  const auto* data = find(doc, "data");
+  const auto* data = findMember(doc, "data");
   if (!data || !data->IsObject()) return fail("data is missing");
   OpaqueText opaque = OpaqueText::Base64;
-  if (const auto* encoding = find(doc, "encoding")) {
+  if (const auto* encoding = findMember(doc, "encoding")) {
     if (encoding->IsString() && std::string_view(encoding->GetString()) == "hex") opaque = OpaqueText::Hex;
   }
 
   CommandParts c;
   c.operation = *op;
-  bool batch = (*op == Operation::WriteReplace && find(*data, "basePath")) || *op == Operation::Create;
+  bool batch = (*op == Operation::WriteReplace && findMember(*data, "basePath")) || *op == Operation::Create;
   auto path = pathField(*data, batch ? "basePath" : "path");
   if (!path) return path.error();
   c.paths.push_back(*path);
@@ -253,9 +243,9 @@ Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::
         if (auto r = readContent(*data, *path, in.model, opaque, c.values); !r) return r.error();
         c.partial = true;
       } else {
-        const auto* value = find(*data, "value");
+        const auto* value = findMember(*data, "value");
         if (!value) return fail("data.value is missing");
-        auto record = typedRecord(*path, *value, in.model, opaque, find(*data, "type"));
+        auto record = typedRecord(*path, *value, in.model, opaque, findMember(*data, "type"));
         if (!record) return record.error();
         c.values.push_back(std::move(*record));
       }
@@ -264,7 +254,7 @@ Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::
       if (auto r = readContent(*data, *path, in.model, opaque, c.values); !r) return r.error();
       break;
     case Operation::Execute:
-      if (const auto* args = find(*data, "args")) {
+      if (const auto* args = findMember(*data, "args")) {
         if (!args->IsString()) return fail("data.args must be a string");
         c.arguments.assign(args->GetString(), args->GetStringLength());
       }
@@ -273,7 +263,7 @@ Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::
       rapidjson::Document attributes;
       attributes.SetObject();
       for (const char* key : {"pmin", "pmax", "gt", "lt", "st"}) {
-        if (const auto* v = find(*data, key)) {
+        if (const auto* v = findMember(*data, key)) {
           rapidjson::Value copy(*v, attributes.GetAllocator());
           attributes.AddMember(rapidjson::StringRef(key), copy, attributes.GetAllocator());
         }
@@ -294,17 +284,17 @@ std::string emqxErrorPayload(const rapidjson::Document* doc, std::string_view co
   out.StartObject();
   std::string reqPath;
   if (doc && doc->IsObject()) {
-    if (const auto* id = find(*doc, "reqID")) {
+    if (const auto* id = findMember(*doc, "reqID")) {
       out.Key("reqID");
       id->Accept(out);
     }
-    if (const auto* msgType = find(*doc, "msgType"); msgType && msgType->IsString()) {
+    if (const auto* msgType = findMember(*doc, "msgType"); msgType && msgType->IsString()) {
       out.Key("msgType");
       msgType->Accept(out);
     }
-    if (const auto* data = find(*doc, "data"); data && data->IsObject()) {
+    if (const auto* data = findMember(*doc, "data"); data && data->IsObject()) {
       for (const char* key : {"path", "basePath"}) {
-        if (const auto* p = find(*data, key); p && p->IsString() && reqPath.empty()) reqPath = p->GetString();
+        if (const auto* p = findMember(*data, key); p && p->IsString() && reqPath.empty()) reqPath = p->GetString();
       }
     }
   }

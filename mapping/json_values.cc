@@ -220,4 +220,14 @@ std::string toJsonText(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
+  out.Key(key);
+  writeString(out, value);
+}
+
+const rapidjson::Value* findMember(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
 }  // namespace lwm2m::mapping

@@ -25,6 +25,11 @@ enum class OpaqueText { Base64, Hex };
 // Objlnk as "o:i", everything else as a string.
 void writeJsonValue(JsonWriter& out, const model::Value& value, OpaqueText opaque = OpaqueText::Base64);
 void writeString(JsonWriter& out, std::string_view text);
+// `"key":"value"`, the value escaped as writeString does.
+void writeKeyString(JsonWriter& out, const char* key, std::string_view value);
+
+// The member `key` of a JSON object, or nullptr when it has none.
+const rapidjson::Value* findMember(const rapidjson::Value& object, const char* key);
 
 // Applies a rule's numeric transform; non-numeric values pass unchanged.
 // A transformed value becomes Float unless rounding to 0 decimals keeps it whole.

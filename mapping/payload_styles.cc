@@ -9,11 +9,6 @@ namespace {
 
 std::string finish(const rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
 
-void writeKeyString(JsonWriter& out, const char* key, std::string_view value) {
-  out.Key(key);
-  writeString(out, value);
-}
-
 double timeOf(const StyleInput& in, const std::vector<const Record*>& records) {
   for (const auto* r : records) {
     if (r->time) return *r->time;

@@ -1,5 +1,7 @@
 #include "bridges/http/api_routes.h"
 
+#include "bridges/http/rest_target.h"
+
 #include <algorithm>
 #include <array>
 
@@ -55,14 +57,6 @@ constexpr std::array kRoutes = std::to_array<ApiRoute>({
 });
 
 #undef LWM2M_RESOURCE_PATHS
-
-bool isDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 bool numericParameter(std::string_view name) {
   return name == "{objectId}" || name == "{instanceId}" || name == "{resourceId}" || name == "{resourceInstanceId}";

@@ -1,6 +1,7 @@
 #include "bridges/http/model_routes.h"
 
 #include "bridges/http/rest_target.h"
+#include "mapping/json_values.h"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -18,9 +19,7 @@ namespace {
 constexpr std::string_view kModels = "/api/v1/models";
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void writeString(Writer& w, std::string_view text) {
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
+using mapping::writeString;
 
 void writeKey(Writer& w, const char* key, std::string_view text) {
   w.Key(key);

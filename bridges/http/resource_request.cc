@@ -30,14 +30,6 @@ std::optional<ResourceAction> actionNamed(std::string_view word, bool composite)
   return std::nullopt;
 }
 
-bool isDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 Result<std::uint16_t> idAt(std::string_view text, int level) {
   if (!isDigits(text)) return fail(std::string(kIdNames[static_cast<std::size_t>(level)]) + " '" + std::string(text) + "' is not a number");
   unsigned long value = 0;

@@ -1,5 +1,6 @@
 #include "bridges/http/rest_target.h"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 
@@ -126,6 +127,10 @@ Result<unsigned> secondsValue(std::string_view name, const std::string& value, u
                 std::to_string(max) + ", not '" + value + "'");
   }
   return n;
+}
+
+bool isDigits(std::string_view segment) {
+  return !segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace lwm2m::bridges::http

@@ -30,6 +30,9 @@ struct RestTarget {
 // a target that is not an absolute path.
 Result<RestTarget> parseTarget(std::string_view target);
 
+// Whether a path segment is a non-empty run of decimal digits (an id).
+bool isDigits(std::string_view segment);
+
 // "%41b%2Fc" -> "Ab/c"; nullopt for a malformed escape. '+' stays '+' (path, not form).
 std::optional<std::string> percentDecode(std::string_view text);
 

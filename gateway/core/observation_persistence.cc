@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include "gateway/core/store_failure.h"
 #include "gateway/core/unix_time.h"
 
 namespace lwm2m::gateway {
@@ -41,12 +42,6 @@ formats::ContentFormat askedFormat(const server::Observation& observation) {
     if (auto composite = observation.client.compositeFormat()) return *composite;
   }
   return observation.client.treeFormat();
-}
-
-persistence::WriteCompletion logFailure(std::string what, std::string endpoint) {
-  return [what = std::move(what), endpoint = std::move(endpoint)](Result<void> r) {
-    if (!r) spdlog::error("cannot store {} of device {}: {}", what, endpoint, r.error().message);
-  };
 }
 
 // Rows written before schema 4 kept the attributes as a JSON object.
@@ -151,7 +146,7 @@ Result<ObservationPersistence::Restored> ObservationPersistence::restoreInto(
   Restored restored;
   auto drop = [&](const persistence::ObservationRecord& record, const std::string& why) {
     restored.dropped.push_back(record.endpoint + ": observation of " + record.paths + ": " + why);
-    store_.removeByToken(record.token, logFailure("removal of an observation", record.endpoint));
+    store_.removeByToken(record.token, logStoreFailure("removal of an observation", record.endpoint));
   };
   for (const persistence::ObservationRecord& record : *records) {
     auto observation = fromRecord(record);
@@ -179,13 +174,13 @@ Result<ObservationPersistence::Restored> ObservationPersistence::restoreInto(
 }
 
 void ObservationPersistence::onObservationAdded(const server::Observation& observation) {
-  store_.put(toRecord(observation, clock_), logFailure("observation", observation.endpoint));
+  store_.put(toRecord(observation, clock_), logStoreFailure("observation", observation.endpoint));
 }
 
 void ObservationPersistence::onObservationRemoved(const server::Observation& observation, server::ObservationEnd why) {
   spdlog::debug("observation of {} on {} {}", observation.endpoint, joinPaths(observation.paths()),
                 server::observationEndName(why));
-  store_.removeByToken(observation.token, logFailure("end of an observation", observation.endpoint));
+  store_.removeByToken(observation.token, logStoreFailure("end of an observation", observation.endpoint));
 }
 
 }  // namespace lwm2m::gateway

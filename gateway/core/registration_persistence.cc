@@ -3,19 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/core/device_registry.h"
+#include "gateway/core/store_failure.h"
 #include "gateway/core/unix_time.h"
 
 namespace lwm2m::gateway {
-namespace {
-
-persistence::WriteCompletion logFailure(std::string what, std::string endpoint) {
-  return [what = std::move(what), endpoint = std::move(endpoint)](Result<void> r) {
-    if (!r) spdlog::error("cannot store {} of device {}: {}", what, endpoint, r.error().message);
-  };
-}
-
-}  // namespace
-
 persistence::RegistrationRecord toRecord(const server::Registration& reg, const coap::Scheduler& clock) {
   persistence::RegistrationRecord r;
   r.endpoint = reg.endpoint;
@@ -70,11 +61,11 @@ Result<RegistrationPersistence::Restored> RegistrationPersistence::restoreInto(
     auto reg = fromRecord(record, clock_);
     if (!reg) {
       restored.unreadable.push_back(record.endpoint + ": " + reg.error().message);
-      store_.remove(record.endpoint, logFailure("removal", record.endpoint));
+      store_.remove(record.endpoint, logStoreFailure("removal", record.endpoint));
       continue;
     }
     if (reg->expiresAt <= clock_.now()) {
-      store_.remove(record.endpoint, logFailure("removal", record.endpoint));
+      store_.remove(record.endpoint, logStoreFailure("removal", record.endpoint));
       restored.expired.push_back(std::move(*reg));
       continue;
     }
@@ -85,20 +76,20 @@ Result<RegistrationPersistence::Restored> RegistrationPersistence::restoreInto(
 }
 
 void RegistrationPersistence::onRegistered(const server::Registration& reg, const server::Registration*) {
-  store_.upsert(toRecord(reg, clock_), logFailure("registration", reg.endpoint));
+  store_.upsert(toRecord(reg, clock_), logStoreFailure("registration", reg.endpoint));
 }
 
 void RegistrationPersistence::onUpdated(const server::Registration& reg) {
   // An Update may change lifetime, binding or object links: store the whole record.
-  store_.upsert(toRecord(reg, clock_), logFailure("update", reg.endpoint));
+  store_.upsert(toRecord(reg, clock_), logStoreFailure("update", reg.endpoint));
 }
 
 void RegistrationPersistence::onDeregistered(const server::Registration& reg) {
-  store_.remove(reg.endpoint, logFailure("de-registration", reg.endpoint));
+  store_.remove(reg.endpoint, logStoreFailure("de-registration", reg.endpoint));
 }
 
 void RegistrationPersistence::onExpired(const server::Registration& reg) {
-  store_.remove(reg.endpoint, logFailure("expiry", reg.endpoint));
+  store_.remove(reg.endpoint, logStoreFailure("expiry", reg.endpoint));
 }
 
 }  // namespace lwm2m::gateway

@@ -43,7 +43,7 @@ QueuedRequest fromRecord(const persistence::QueuedRequestRecord& record, const L
   return r;
 }
 
-persistence::WriteCompletion logFailure(std::string what, std::string requestId) {
+persistence::WriteCompletion logQueueStoreFailure(std::string what, std::string requestId) {
   return [what = std::move(what), requestId = std::move(requestId)](Result<void> r) {
     if (!r) spdlog::error("queued request {}: cannot store {}: {}", requestId, what, r.error().message);
   };
@@ -91,19 +91,19 @@ Result<std::size_t> RequestQueue::restore() {
     std::string unreadable;
     QueuedRequest request = fromRecord(record, legacy_, unreadable);
     if (!unreadable.empty()) {
-      store_.remove(request.id, logFailure("removal", request.id));
+      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
       emit(QueueEventKind::Expired, request, "the stored request cannot be read: " + unreadable);
       continue;
     }
     if (request.inFlight && !operations::isIdempotent(request.request.operation)) {
-      store_.remove(request.id, logFailure("removal", request.id));
+      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
       emit(QueueEventKind::Expired, request,
            std::string(kInterrupted) +
                ": the gateway restarted while it was being delivered; not sent again (at most once)");
       continue;
     }
     if (request.expiresAt <= now) {
-      store_.remove(request.id, logFailure("removal", request.id));
+      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
       emit(QueueEventKind::Expired, request, "its time to live ran out while the gateway was down");
       continue;
     }
@@ -272,7 +272,7 @@ void RequestQueue::finish(const std::string& endpoint, std::int64_t sequence, Qu
   q->second.erase(it);
   if (q->second.empty()) queues_.erase(q);
   endpointById_.erase(request.id);
-  store_.remove(request.id, logFailure("removal", request.id));
+  store_.remove(request.id, logQueueStoreFailure("removal", request.id));
   emit(kind, request, std::move(reason));
 }
 

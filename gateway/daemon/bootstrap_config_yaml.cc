@@ -44,7 +44,7 @@ class Problems {
   std::vector<std::string> lines_;
 };
 
-std::string describe(const YAML::Node& node) {
+std::string describeYaml(const YAML::Node& node) {
   if (node.IsMap()) return "a map";
   if (node.IsSequence()) return "a list";
   if (node.IsNull()) return "nothing";
@@ -96,7 +96,7 @@ class MapReader {
   void unsignedKey(std::string_view name, std::uint64_t max, std::function<void(std::uint64_t)> set) {
     key(name, [&](const YAML::Node& v) -> std::optional<std::string> {
       auto value = unsignedValue(v, max);
-      if (!value) return "expected a whole number 0.." + std::to_string(max) + " (got " + describe(v) + ")";
+      if (!value) return "expected a whole number 0.." + std::to_string(max) + " (got " + describeYaml(v) + ")";
       set(*value);
       return std::nullopt;
     });
@@ -104,14 +104,14 @@ class MapReader {
   void boolKey(std::string_view name, bool& target) {
     key(name, [&](const YAML::Node& v) -> std::optional<std::string> {
       auto value = boolValue(v);
-      if (!value) return "expected true or false (got " + describe(v) + ")";
+      if (!value) return "expected true or false (got " + describeYaml(v) + ")";
       target = *value;
       return std::nullopt;
     });
   }
   void stringKey(std::string_view name, std::string& target) {
     key(name, [&](const YAML::Node& v) -> std::optional<std::string> {
-      if (!v.IsScalar()) return "expected a string (got " + describe(v) + ")";
+      if (!v.IsScalar()) return "expected a string (got " + describeYaml(v) + ")";
       target = v.Scalar();
       return std::nullopt;
     });
@@ -119,7 +119,7 @@ class MapReader {
   bool has(std::string_view name) const { return map_[std::string(name)].IsDefined(); }
   void rejectUnknown() {
     for (const auto& entry : map_) {
-      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : describe(entry.first);
+      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : describeYaml(entry.first);
       if (!known_.count(name)) problems_.add(entry.first, prefix_ + name, "unknown key");
     }
   }
@@ -139,7 +139,7 @@ SecurityInstance loadSecurity(const YAML::Node& node, const std::string& where, 
                               Problems& problems) {
   SecurityInstance s;
   if (!node.IsMap()) {
-    problems.add(node, where, "expected a map (got " + describe(node) + ")");
+    problems.add(node, where, "expected a map (got " + describeYaml(node) + ")");
     return s;
   }
   MapReader r(node, where + ".", problems);
@@ -152,7 +152,7 @@ SecurityInstance loadSecurity(const YAML::Node& node, const std::string& where, 
     } else if (v.IsScalar() && v.Scalar() == "nosec") {
       s.mode = SecurityMode::NoSec;
     } else {
-      return "expected psk or nosec (got " + describe(v) + ")";
+      return "expected psk or nosec (got " + describeYaml(v) + ")";
     }
     return std::nullopt;
   });
@@ -193,7 +193,7 @@ SecurityInstance loadSecurity(const YAML::Node& node, const std::string& where, 
 ServerInstance loadServer(const YAML::Node& node, const std::string& where, Problems& problems) {
   ServerInstance s;
   if (!node.IsMap()) {
-    problems.add(node, where, "expected a map (got " + describe(node) + ")");
+    problems.add(node, where, "expected a map (got " + describeYaml(node) + ")");
     return s;
   }
   MapReader r(node, where + ".", problems);
@@ -204,7 +204,7 @@ ServerInstance loadServer(const YAML::Node& node, const std::string& where, Prob
   r.key("binding", [&](const YAML::Node& v) -> std::optional<std::string> {
     if (!v.IsScalar() || v.Scalar().empty() ||
         v.Scalar().find_first_not_of("UQSNT") != std::string::npos) {
-      return "expected binding letters U, Q, S, N, T (got " + describe(v) + ")";
+      return "expected binding letters U, Q, S, N, T (got " + describeYaml(v) + ")";
     }
     s.binding = v.Scalar();
     return std::nullopt;
@@ -218,7 +218,7 @@ ServerInstance loadServer(const YAML::Node& node, const std::string& where, Prob
 AclInstance loadAcl(const YAML::Node& node, const std::string& where, Problems& problems) {
   AclInstance a;
   if (!node.IsMap()) {
-    problems.add(node, where, "expected a map (got " + describe(node) + ")");
+    problems.add(node, where, "expected a map (got " + describeYaml(node) + ")");
     return a;
   }
   MapReader r(node, where + ".", problems);
@@ -227,7 +227,7 @@ AclInstance loadAcl(const YAML::Node& node, const std::string& where, Problems& 
   r.unsignedKey("object-instance", 65535, [&](std::uint64_t v) { a.objectInstanceId = static_cast<model::InstanceId>(v); });
   r.unsignedKey("owner", 65535, [&](std::uint64_t v) { a.owner = static_cast<std::uint16_t>(v); });
   r.key("rights", [&](const YAML::Node& v) -> std::optional<std::string> {
-    if (!v.IsMap()) return "expected a map of short server id to access bits (got " + describe(v) + ")";
+    if (!v.IsMap()) return "expected a map of short server id to access bits (got " + describeYaml(v) + ")";
     for (const auto& entry : v) {
       auto ssid = unsignedValue(entry.first, 65535);
       auto bits = unsignedValue(entry.second, 31);
@@ -246,7 +246,7 @@ std::vector<Item> loadList(const YAML::Node& root, std::string_view key, Problem
   YAML::Node list = root[std::string(key)];
   if (!list.IsDefined() || list.IsNull()) return items;
   if (!list.IsSequence()) {
-    problems.add(list, key, "expected a list (got " + describe(list) + ")");
+    problems.add(list, key, "expected a list (got " + describeYaml(list) + ")");
     return items;
   }
   std::set<model::InstanceId> instances;
@@ -275,7 +275,7 @@ Result<server::BootstrapConfig> loadBootstrapConfigText(std::string_view yaml, s
   }
   BootstrapConfig config;
   if (!root.IsMap()) {
-    problems.addAt(1, "expected a map with endpoint, security and servers (got " + describe(root) + ")");
+    problems.addAt(1, "expected a map with endpoint, security and servers (got " + describeYaml(root) + ")");
     return fail(problems.text());
   }
   try {

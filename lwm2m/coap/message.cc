@@ -267,4 +267,11 @@ Message Message::response(const Message& request, Code code) {
   return reply;
 }
 
+Message Message::reply(Code code, std::string_view diagnostic) {
+  Message m;
+  m.code = code;
+  m.setPayload(diagnostic);
+  return m;
+}
+
 }  // namespace lwm2m::coap

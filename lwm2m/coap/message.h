@@ -164,6 +164,9 @@ class Message {
 
   // A response to `request`: copies the token; type and message ID are left to the endpoint.
   static Message response(const Message& request, Code code);
+  // A reply with `code` and, per RFC 7252 §5.5.2, a diagnostic payload telling a
+  // human what was wrong (none when empty); the endpoint fills in the rest.
+  static Message reply(Code code, std::string_view diagnostic = {});
 
   friend bool operator==(const Message&, const Message&) = default;
 

@@ -8,7 +8,7 @@ namespace lwm2m::formats {
 namespace {
 
 template <class T>
-bool parseNumber(std::string_view text, T& out) {
+bool parseAttributeNumber(std::string_view text, T& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return !text.empty() && ec == std::errc() && end == text.data() + text.size();
 }
@@ -34,13 +34,13 @@ Result<Lwm2mAttributes> parseLwm2mAttributes(const Link& link) {
     std::string value = a.value.value_or("");
     auto seconds = [&](std::optional<std::uint32_t>& field) -> Result<void> {
       std::uint32_t v = 0;
-      if (!parseNumber(value, v)) return bad("a number of seconds");
+      if (!parseAttributeNumber(value, v)) return bad("a number of seconds");
       field = v;
       return {};
     };
     auto real = [&](std::optional<double>& field) -> Result<void> {
       double v = 0;
-      if (!parseNumber(value, v) || !std::isfinite(v)) return bad("a number");
+      if (!parseAttributeNumber(value, v) || !std::isfinite(v)) return bad("a number");
       field = v;
       return {};
     };
@@ -55,7 +55,7 @@ Result<Lwm2mAttributes> parseLwm2mAttributes(const Link& link) {
         if (end == std::string::npos) end = value.size();
         if (end > pos) {
           std::uint16_t f = 0;
-          if (!parseNumber(std::string_view(value).substr(pos, end - pos), f)) return bad("a content-format list");
+          if (!parseAttributeNumber(std::string_view(value).substr(pos, end - pos), f)) return bad("a content-format list");
           out.contentFormats.push_back(f);
         }
         pos = end + 1;
@@ -70,7 +70,7 @@ Result<Lwm2mAttributes> parseLwm2mAttributes(const Link& link) {
       if (!ok) return bad("a number of instances");
     } else if (name == "ssid") {
       std::uint16_t v = 0;
-      if (!parseNumber(value, v)) return bad("a short server id");
+      if (!parseAttributeNumber(value, v)) return bad("a short server id");
       out.shortServerId = v;
     } else if (name == "pmin") {
       ok = seconds(out.minPeriod);

@@ -11,7 +11,7 @@ namespace {
 using model::Path;
 using model::Value;
 
-Error bad(const std::string& what) { return fail("LwM2M CBOR: " + what); }
+Error cborError(const std::string& what) { return fail("LwM2M CBOR: " + what); }
 
 Result<Value> leafValue(const cbor::Item& item, const Path& path) {
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
@@ -20,7 +20,7 @@ Result<Value> leafValue(const cbor::Item& item, const Path& path) {
       if (item.number <= kMax) return Value::integer(static_cast<std::int64_t>(item.number));
       return Value::unsignedInteger(item.number);
     case cbor::Kind::Negative:
-      if (item.number > kMax) return bad(path.toString() + ": negative integer out of range");
+      if (item.number > kMax) return cborError(path.toString() + ": negative integer out of range");
       return Value::integer(-1 - static_cast<std::int64_t>(item.number));
     case cbor::Kind::Float: return Value::floating(item.floating);
     case cbor::Kind::Bool: return Value::boolean(item.boolean);
@@ -30,12 +30,12 @@ Result<Value> leafValue(const cbor::Item& item, const Path& path) {
       if (item.number == 1 && item.items.size() == 1 && item.items[0].isInteger()) {
         auto v = leafValue(item.items[0], path);
         if (!v) return v;
-        if (v->type() != model::DataType::Integer) return bad(path.toString() + ": time out of range");
+        if (v->type() != model::DataType::Integer) return cborError(path.toString() + ": time out of range");
         return Value::time(v->asInteger());
       }
-      return bad(path.toString() + ": unsupported tag " + std::to_string(item.number));
+      return cborError(path.toString() + ": unsupported tag " + std::to_string(item.number));
     default:
-      return bad(path.toString() + ": unsupported value (null, undefined, array or simple)");
+      return cborError(path.toString() + ": unsupported value (null, undefined, array or simple)");
   }
 }
 
@@ -46,14 +46,14 @@ Result<void> walk(const cbor::Item& map, const Path& prefix, std::vector<Record>
     const cbor::Item& value = map.items[k + 1];
     Path path = prefix;
     auto push = [&](const cbor::Item& id) -> Result<void> {
-      if (id.kind != cbor::Kind::Unsigned) return bad("keys must be unsigned ids or arrays of them, below " + prefix.toString());
-      if (id.number >= model::kReservedId) return bad("id " + std::to_string(id.number) + " out of range below " + prefix.toString());
-      if (path.depth() == 4) return bad("path deeper than a resource instance below " + prefix.toString());
+      if (id.kind != cbor::Kind::Unsigned) return cborError("keys must be unsigned ids or arrays of them, below " + prefix.toString());
+      if (id.number >= model::kReservedId) return cborError("id " + std::to_string(id.number) + " out of range below " + prefix.toString());
+      if (path.depth() == 4) return cborError("path deeper than a resource instance below " + prefix.toString());
       path = path.child(static_cast<std::uint16_t>(id.number));
       return {};
     };
     if (key.kind == cbor::Kind::Array) {
-      if (key.items.empty()) return bad("empty path key below " + prefix.toString());
+      if (key.items.empty()) return cborError("empty path key below " + prefix.toString());
       for (const auto& id : key.items) {
         if (auto ok = push(id); !ok) return ok;
       }
@@ -61,11 +61,11 @@ Result<void> walk(const cbor::Item& map, const Path& prefix, std::vector<Record>
       return ok;
     }
     if (value.kind == cbor::Kind::Map) {
-      if (path.depth() == 4) return bad(path.toString() + ": a resource instance cannot hold a map");
+      if (path.depth() == 4) return cborError(path.toString() + ": a resource instance cannot hold a map");
       if (auto ok = walk(value, path, out); !ok) return ok;
       continue;
     }
-    if (path.depth() < 3) return bad(path.toString() + ": a value needs a resource or resource instance path");
+    if (path.depth() < 3) return cborError(path.toString() + ": a value needs a resource or resource instance path");
     auto v = leafValue(value, path);
     if (!v) return v.error();
     out.push_back(Record{path, std::move(*v), std::nullopt});
@@ -75,8 +75,8 @@ Result<void> walk(const cbor::Item& map, const Path& prefix, std::vector<Record>
 
 Result<std::vector<Record>> parse(Payload payload) {
   auto root = cbor::decode(payload);
-  if (!root) return bad(root.error().message);
-  if (root->kind != cbor::Kind::Map) return bad("payload must be a map");
+  if (!root) return cborError(root.error().message);
+  if (root->kind != cbor::Kind::Map) return cborError("payload must be a map");
   std::vector<Record> records;
   if (auto ok = walk(*root, Path(), records); !ok) return ok.error();
   return records;
@@ -153,12 +153,12 @@ Result<model::Node> Lwm2mCborCodec::decode(Payload payload, const Path& path, co
   auto records = parse(payload);
   if (!records) return records.error();
   auto node = recordsToNode(*records, path, context.model);
-  if (!node) return bad(node.error().message);
+  if (!node) return cborError(node.error().message);
   return node;
 }
 
 Result<Bytes> Lwm2mCborCodec::encode(const model::Node& node, const Path& path, const model::ObjectModel&) const {
-  if (node.depth() != path.depth()) return bad("node does not match path " + path.toString());
+  if (node.depth() != path.depth()) return cborError("node does not match path " + path.toString());
   cbor::Writer w;
   w.mapHeader(1);
   writeNode(w, node, path);
@@ -170,7 +170,7 @@ Result<model::NodesByPath> Lwm2mCborCodec::decodeNodes(Payload payload, const st
   auto records = parse(payload);
   if (!records) return records.error();
   auto nodes = recordsToNodes(*records, paths, context.model);
-  if (!nodes) return bad(nodes.error().message);
+  if (!nodes) return cborError(nodes.error().message);
   return nodes;
 }
 
@@ -178,7 +178,7 @@ Result<Bytes> Lwm2mCborCodec::encodeNodes(const model::NodesByPath& nodes, const
   cbor::Writer w;
   w.mapHeader(nodes.size());
   for (const auto& [path, node] : nodes) {
-    if (node.depth() != path.depth()) return bad("node does not match path " + path.toString());
+    if (node.depth() != path.depth()) return cborError("node does not match path " + path.toString());
     writeNode(w, node, path);
   }
   return w.take();

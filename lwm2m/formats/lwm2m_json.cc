@@ -15,7 +15,7 @@ namespace {
 using model::Path;
 using model::Value;
 
-Error bad(const std::string& what) { return fail("LwM2M JSON: " + what); }
+Error jsonError(const std::string& what) { return fail("LwM2M JSON: " + what); }
 
 // The member `name` of an object, or nullptr.
 const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
@@ -51,31 +51,31 @@ Result<Value> entryValue(const rapidjson::Value& e, const Path& path, const mode
       if (v.IsInt64()) value = Value::integer(v.GetInt64());
       else if (v.IsUint64()) value = Value::unsignedInteger(v.GetUint64());
       else if (v.IsNumber()) value = Value::floating(v.GetDouble());
-      else return bad(where() + ": \"v\" must be a number");
+      else return jsonError(where() + ": \"v\" must be a number");
     } else if (key == "sv") {
       ++count;
-      if (!v.IsString()) return bad(where() + ": \"sv\" must be a string");
+      if (!v.IsString()) return jsonError(where() + ": \"sv\" must be a string");
       std::string text(v.GetString(), v.GetStringLength());
       if (def && def->type == model::DataType::Opaque) {
         auto bytes = model::decodeBase64(text);
-        if (!bytes) return bad(where() + ": opaque \"sv\" is not base64");
+        if (!bytes) return jsonError(where() + ": opaque \"sv\" is not base64");
         value = Value::opaque(std::move(*bytes));
       } else {
         value = Value::string(std::move(text));
       }
     } else if (key == "bv") {
       ++count;
-      if (!v.IsBool()) return bad(where() + ": \"bv\" must be true or false");
+      if (!v.IsBool()) return jsonError(where() + ": \"bv\" must be true or false");
       value = Value::boolean(v.GetBool());
     } else if (key == "ov") {
       ++count;
-      if (!v.IsString()) return bad(where() + ": \"ov\" must be a string");
+      if (!v.IsString()) return jsonError(where() + ": \"ov\" must be a string");
       auto link = model::ObjectLink::parse(std::string_view(v.GetString(), v.GetStringLength()));
-      if (!link) return bad(where() + ": " + link.error().message);
+      if (!link) return jsonError(where() + ": " + link.error().message);
       value = Value::objectLink(*link);
     }
   }
-  if (count != 1) return bad(where() + ": expected exactly one of v, sv, bv, ov");
+  if (count != 1) return jsonError(where() + ": expected exactly one of v, sv, bv, ov");
   return value;
 }
 
@@ -83,43 +83,43 @@ Result<std::vector<Record>> parse(Payload payload, const model::ObjectModel& mod
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
   if (doc.HasParseError()) {
-    return bad(std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
+    return jsonError(std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
                std::to_string(doc.GetErrorOffset()));
   }
-  if (!doc.IsObject()) return bad("payload must be an object");
+  if (!doc.IsObject()) return jsonError("payload must be an object");
   std::string base;
   if (const auto* bn = member(doc, "bn")) {
-    if (!bn->IsString()) return bad("\"bn\" must be a string");
+    if (!bn->IsString()) return jsonError("\"bn\" must be a string");
     base.assign(bn->GetString(), bn->GetStringLength());
   }
   std::optional<double> baseTime;
   if (const auto* bt = member(doc, "bt")) {
-    if (!bt->IsNumber()) return bad("\"bt\" must be a number");
+    if (!bt->IsNumber()) return jsonError("\"bt\" must be a number");
     baseTime = bt->GetDouble();
   }
   const auto* entries = member(doc, "e");
-  if (!entries || !entries->IsArray()) return bad("missing \"e\" array");
+  if (!entries || !entries->IsArray()) return jsonError("missing \"e\" array");
   std::vector<Record> records;
   records.reserve(entries->Size());
   for (rapidjson::SizeType k = 0; k < entries->Size(); ++k) {
     const rapidjson::Value& e = (*entries)[k];
-    if (!e.IsObject()) return bad("entry " + std::to_string(k) + " is not an object");
+    if (!e.IsObject()) return jsonError("entry " + std::to_string(k) + " is not an object");
     std::string name;
     if (const auto* n = member(e, "n")) {
-      if (!n->IsString()) return bad("entry " + std::to_string(k) + ": \"n\" must be a string");
+      if (!n->IsString()) return jsonError("entry " + std::to_string(k) + ": \"n\" must be a string");
       name.assign(n->GetString(), n->GetStringLength());
     }
     auto path = Path::parse(joinName(base, name));
-    if (!path) return bad("entry " + std::to_string(k) + ": " + path.error().message);
-    if (path->depth() < 3) return bad("entry " + std::to_string(k) + ": " + path->toString() + " is not a resource");
+    if (!path) return jsonError("entry " + std::to_string(k) + ": " + path.error().message);
+    if (path->depth() < 3) return jsonError("entry " + std::to_string(k) + ": " + path->toString() + " is not a resource");
     auto value = entryValue(e, *path, model, k);
     if (!value) return value.error();
     std::optional<double> time = baseTime;
     if (const auto* t = member(e, "t")) {
-      if (!t->IsNumber()) return bad("entry " + std::to_string(k) + ": \"t\" must be a number");
+      if (!t->IsNumber()) return jsonError("entry " + std::to_string(k) + ": \"t\" must be a number");
       time = baseTime.value_or(0) + t->GetDouble();
     }
-    if (time && !std::isfinite(*time)) return bad("entry " + std::to_string(k) + ": time is not finite");
+    if (time && !std::isfinite(*time)) return jsonError("entry " + std::to_string(k) + ": time is not finite");
     if (time && *time <= 0) time = now + *time;
     records.push_back(Record{*path, std::move(*value), time});
   }
@@ -132,7 +132,7 @@ Result<model::Node> Lwm2mJsonCodec::decode(Payload payload, const Path& path, co
   auto records = parse(payload, context.model, context.now);
   if (!records) return records.error();
   auto node = recordsToNode(*records, path, context.model);
-  if (!node) return bad(node.error().message);
+  if (!node) return jsonError(node.error().message);
   return node;
 }
 
@@ -141,12 +141,12 @@ Result<std::vector<model::TimestampedNodes>> Lwm2mJsonCodec::decodeTimestamped(P
   auto records = parse(payload, context.model, context.now);
   if (!records) return records.error();
   auto out = recordsToTimestamped(*records, context.model);
-  if (!out) return bad(out.error().message);
+  if (!out) return jsonError(out.error().message);
   return out;
 }
 
 Result<Bytes> Lwm2mJsonCodec::encode(const model::Node& node, const Path& path, const model::ObjectModel&) const {
-  if (node.depth() != path.depth()) return bad("node does not match path " + path.toString());
+  if (node.depth() != path.depth()) return jsonError("node does not match path " + path.toString());
   std::vector<Record> records;
   appendRecords(node, path, std::nullopt, records);
   bool single = records.size() == 1 && records[0].path == path;
@@ -172,7 +172,7 @@ Result<Bytes> Lwm2mJsonCodec::encode(const model::Node& node, const Path& path, 
       case model::DataType::Time: w.Key("v"); w.Int64(v.asInteger()); break;
       case model::DataType::UnsignedInteger: w.Key("v"); w.Uint64(v.asUnsigned()); break;
       case model::DataType::Float:
-        if (!std::isfinite(v.asFloat())) return bad(r.path.toString() + ": float value is not finite");
+        if (!std::isfinite(v.asFloat())) return jsonError(r.path.toString() + ": float value is not finite");
         w.Key("v"); w.Double(v.asFloat());
         break;
       case model::DataType::Boolean: w.Key("bv"); w.Bool(v.asBoolean()); break;

@@ -35,7 +35,7 @@ Result<Value> singleValue(const Node& node, const Path& path, const char* format
 }
 
 template <class T>
-bool parseNumber(std::string_view text, T& out) {
+bool parseTextNumber(std::string_view text, T& out) {
   if (!text.empty() && text[0] == '+') text.remove_prefix(1);
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return !text.empty() && ec == std::errc() && end == text.data() + text.size();
@@ -51,17 +51,17 @@ Result<Value> parseText(std::string_view text, DataType type, const Path& path) 
     case DataType::Integer:
     case DataType::Time: {
       std::int64_t v = 0;
-      if (!parseNumber(text, v)) return bad(type == DataType::Time ? "a time" : "an integer");
+      if (!parseTextNumber(text, v)) return bad(type == DataType::Time ? "a time" : "an integer");
       return type == DataType::Time ? Value::time(v) : Value::integer(v);
     }
     case DataType::UnsignedInteger: {
       std::uint64_t v = 0;
-      if (!parseNumber(text, v)) return bad("an unsigned integer");
+      if (!parseTextNumber(text, v)) return bad("an unsigned integer");
       return Value::unsignedInteger(v);
     }
     case DataType::Float: {
       double v = 0;
-      if (!parseNumber(text, v) || !std::isfinite(v)) return bad("a float");
+      if (!parseTextNumber(text, v) || !std::isfinite(v)) return bad("a float");
       return Value::floating(v);
     }
     case DataType::Boolean:

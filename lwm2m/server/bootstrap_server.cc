@@ -2,13 +2,12 @@
 
 #include <utility>
 
+#include "lwm2m/formats/content_format.h"
 #include "lwm2m/formats/tlv.h"
 
 namespace lwm2m::server {
 namespace {
 
-constexpr std::uint16_t kTlv = 11542;
-constexpr std::uint16_t kLinkFormat = 40;
 constexpr std::size_t kPskKeyBytes = 16;
 constexpr std::size_t kPskIdentityBytes = 8;
 
@@ -207,14 +206,14 @@ Result<std::vector<BootstrapServer::Step>> BootstrapServer::plan(const Session& 
   if (config.discover) {
     Step step{"Bootstrap-Discover /", {}, false};
     step.request.code = coap::codes::Get;
-    step.request.setAccept(kLinkFormat);
+    step.request.setAccept(formats::kLinkFormat);
     steps.push_back(std::move(step));
   }
   if (config.readServers) {
     Step step{"Bootstrap-Read /1", {}, false, true};
     step.request.code = coap::codes::Get;
     step.request.setUriPath("/1");
-    step.request.setAccept(kTlv);
+    step.request.setAccept(formats::kTlv);
     steps.push_back(std::move(step));
   }
   if (config.deleteExisting) {
@@ -233,7 +232,7 @@ Result<std::vector<BootstrapServer::Step>> BootstrapServer::plan(const Session& 
     Step step{"Bootstrap-Write " + path.toString(), {}, false};
     step.request.code = coap::codes::Put;
     step.request.setUriPath(path.toString());
-    step.request.setContentFormat(kTlv);
+    step.request.setContentFormat(formats::kTlv);
     step.request.payload = std::move(bytes).value();
     steps.push_back(std::move(step));
     return {};

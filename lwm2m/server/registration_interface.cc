@@ -4,18 +4,6 @@
 #include <utility>
 
 namespace lwm2m::server {
-namespace {
-
-coap::Message reply(coap::Code code, const std::string& diagnostic = {}) {
-  coap::Message m;
-  m.code = code;
-  // RFC 7252 §5.5.2: a diagnostic payload tells a human what was wrong.
-  m.payload.assign(diagnostic.begin(), diagnostic.end());
-  return m;
-}
-
-}  // namespace
-
 RegistrationInterface::RegistrationInterface(coap::Scheduler& scheduler,
                                              RegistrationSettings settings,
                                              std::function<std::uint32_t()> random)
@@ -34,7 +22,7 @@ void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& 
   const std::vector<std::string> path = request.uriPath();
   if (path.size() == 1) {
     if (request.code != coap::codes::Post) {
-      respond(reply(coap::codes::MethodNotAllowed, "Register is POST /rd"));
+      respond(coap::Message::reply(coap::codes::MethodNotAllowed, "Register is POST /rd"));
       return;
     }
     onRegister(from, request, respond);
@@ -44,10 +32,10 @@ void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& 
     } else if (request.code == coap::codes::Delete) {
       onDeregister(path[1], from, respond);
     } else {
-      respond(reply(coap::codes::MethodNotAllowed, "Update is POST, De-register is DELETE"));
+      respond(coap::Message::reply(coap::codes::MethodNotAllowed, "Update is POST, De-register is DELETE"));
     }
   } else {
-    respond(reply(coap::codes::NotFound));
+    respond(coap::Message::reply(coap::codes::NotFound));
   }
 }
 
@@ -55,7 +43,7 @@ void RegistrationInterface::onRegister(const coap::Peer& from, const coap::Messa
                                        const coap::Endpoint::Responder& respond) {
   auto parsed = parseRegister(request, settings_.policy);
   if (auto* rejection = std::get_if<Rejection>(&parsed)) {
-    respond(reply(rejection->code, rejection->reason));
+    respond(coap::Message::reply(rejection->code, rejection->reason));
     return;
   }
   auto& params = std::get<RegisterParameters>(parsed);
@@ -88,7 +76,7 @@ void RegistrationInterface::onRegister(const coap::Peer& from, const coap::Messa
   const Registration& stored = store_.put(std::move(reg));
   armExpiry(stored);
 
-  coap::Message created = reply(coap::codes::Created);
+  coap::Message created = coap::Message::reply(coap::codes::Created);
   created.setLocationPath("rd/" + stored.id);
   respond(std::move(created));
 
@@ -100,13 +88,13 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
                                      const coap::Endpoint::Responder& respond) {
   const Registration* current = store_.findById(id);
   if (!current) {
-    respond(reply(coap::codes::NotFound, "no registration rd/" + id));
+    respond(coap::Message::reply(coap::codes::NotFound, "no registration rd/" + id));
     return;
   }
   if (refused(from, current->endpoint, respond)) return;
   auto parsed = parseUpdate(request, current->version, settings_.policy);
   if (auto* rejection = std::get_if<Rejection>(&parsed)) {
-    respond(reply(rejection->code, rejection->reason));
+    respond(coap::Message::reply(rejection->code, rejection->reason));
     return;
   }
   auto& params = std::get<UpdateParameters>(parsed);
@@ -124,7 +112,7 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
     reg.expiresAt = deadline(reg.lifetime);
   });
   armExpiry(*updated);
-  respond(reply(coap::codes::Changed));
+  respond(coap::Message::reply(coap::codes::Changed));
   for (RegistrationListener* l : listeners_) l->onUpdated(*updated);
 }
 
@@ -135,14 +123,14 @@ void RegistrationInterface::onDeregister(const std::string& id, const coap::Peer
   }
   auto removed = store_.removeById(id);
   if (!removed) {
-    respond(reply(coap::codes::NotFound, "no registration rd/" + id));
+    respond(coap::Message::reply(coap::codes::NotFound, "no registration rd/" + id));
     return;
   }
   if (auto it = expiryTimers_.find(id); it != expiryTimers_.end()) {
     scheduler_.cancel(it->second);
     expiryTimers_.erase(it);
   }
-  respond(reply(coap::codes::Deleted));
+  respond(coap::Message::reply(coap::codes::Deleted));
   for (RegistrationListener* l : listeners_) l->onDeregistered(*removed);
 }
 
@@ -150,7 +138,7 @@ bool RegistrationInterface::refused(const coap::Peer& from, std::string_view end
                                     const coap::Endpoint::Responder& respond) const {
   if (!authorizer_ || !authorizer_->refusal(from, endpoint)) return false;
   // The reason goes to the log only: it may name another endpoint.
-  respond(reply(coap::codes::Forbidden, "not allowed to act as this endpoint (see the gateway log)"));
+  respond(coap::Message::reply(coap::codes::Forbidden, "not allowed to act as this endpoint (see the gateway log)"));
   return true;
 }
 

@@ -4,10 +4,10 @@
 #include <charconv>
 #include <string_view>
 
+#include "lwm2m/formats/content_format.h"
+
 namespace lwm2m::server {
 namespace {
-
-constexpr std::uint16_t kLinkFormat = 40;
 
 struct QueryParameter {
   std::string name;
@@ -106,7 +106,7 @@ struct ParsedLinks {
 
 std::variant<ParsedLinks, Rejection> parseObjectLinks(const coap::Message& request) {
   ParsedLinks out;
-  if (auto cf = request.contentFormat(); cf && *cf != kLinkFormat) {
+  if (auto cf = request.contentFormat(); cf && *cf != formats::kLinkFormat) {
     return badRequest("payload content format " + std::to_string(*cf) +
                       " is not application/link-format (40)");
   }

@@ -7,13 +7,6 @@
 namespace lwm2m::server {
 namespace {
 
-coap::Message reply(coap::Code code, std::string_view diagnostic = {}) {
-  coap::Message m;
-  m.code = code;
-  m.setPayload(diagnostic);
-  return m;
-}
-
 bool allowedFormat(formats::ContentFormat f, const std::string& version) {
   if (f == formats::kSenmlJson || f == formats::kSenmlCbor) return true;
   return f == formats::kLwm2mCbor && version != "1.0" && version != "1.1";
@@ -64,21 +57,21 @@ const Registration* SendHandler::registrationAt(const coap::Peer& from) const {
 void SendHandler::handle(const coap::Peer& from, const coap::Message& request,
                          const coap::Endpoint::Responder& respond) {
   if (request.code != coap::codes::Post) {
-    respond(reply(coap::codes::MethodNotAllowed, "Send is POST /dp"));
+    respond(coap::Message::reply(coap::codes::MethodNotAllowed, "Send is POST /dp"));
     return;
   }
   if (request.uriPath().size() != 1) {
-    respond(reply(coap::codes::NotFound));
+    respond(coap::Message::reply(coap::codes::NotFound));
     return;
   }
   const Registration* reg = registrationAt(from);
   if (!reg) {
-    respond(reply(coap::codes::Forbidden, "Send from an unregistered device"));
+    respond(coap::Message::reply(coap::codes::Forbidden, "Send from an unregistered device"));
     return;
   }
   const auto format = formats::normalizeContentFormat(request.contentFormat().value_or(formats::kText));
   if (!allowedFormat(format, reg->version)) {
-    respond(reply(coap::codes::UnsupportedContentFormat,
+    respond(coap::Message::reply(coap::codes::UnsupportedContentFormat,
                   "Send accepts SenML JSON, SenML CBOR and (1.2) LwM2M CBOR"));
     return;
   }
@@ -93,19 +86,19 @@ void SendHandler::handle(const coap::Peer& from, const coap::Message& request,
   if (registry.timestampedDecoder(format)) {
     auto values = registry.decodeTimestamped(format, request.payload, context);
     if (!values) {
-      respond(reply(coap::codes::BadRequest, values.error().message));
+      respond(coap::Message::reply(coap::codes::BadRequest, values.error().message));
       return;
     }
     event.values = std::move(values.value());
   } else {
     auto nodes = registry.decodeNodes(format, request.payload, nullptr, context);
     if (!nodes) {
-      respond(reply(coap::codes::BadRequest, nodes.error().message));
+      respond(coap::Message::reply(coap::codes::BadRequest, nodes.error().message));
       return;
     }
     event.values.push_back(model::TimestampedNodes{std::nullopt, std::move(nodes.value())});
   }
-  respond(reply(coap::codes::Changed));
+  respond(coap::Message::reply(coap::codes::Changed));
   for (auto* l : listeners_) l->onSend(event);
 }
 

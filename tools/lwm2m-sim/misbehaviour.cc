@@ -2,19 +2,16 @@
 
 #include <algorithm>
 
+#include "lwm2m/formats/content_format.h"
+
 namespace lwm2m::sim {
-namespace {
-
-constexpr std::uint16_t kLinkFormat = 40;
-
-}  // namespace
 
 std::string operationOf(const coap::Message& request) {
   const auto segments = request.uriPath();
   const std::optional<std::uint32_t> observe = request.observe();
   if (request.code == coap::codes::Get) {
     if (observe) return *observe == 0 ? "observe" : "cancel-observe";
-    return request.accept() == kLinkFormat ? "discover" : "read";
+    return request.accept() == formats::kLinkFormat ? "discover" : "read";
   }
   if (request.code == coap::codes::Fetch) {
     if (observe) return *observe == 0 ? "observe-composite" : "cancel-observe-composite";
