@@ -168,6 +168,7 @@ Result<DeviceRequest> toDeviceRequest(CommandParts parts, const model::ObjectMod
   if (!request) return request;
   request->ttl = parts.ttl;
   if (parts.timeout) request->timeout = *parts.timeout;
+  request->format = parts.format;
   return request;
 }
 
@@ -288,6 +289,12 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
   auto timeoutMs = positiveField(doc, "timeout_ms", "milliseconds");
   if (!timeoutMs) return timeoutMs.error();
   if (*timeoutMs) c.timeout = std::chrono::milliseconds(**timeoutMs);
+  if (const auto* format = find(doc, "format")) {
+    if (!format->IsString()) return fail("\"format\" must be a string, e.g. \"senml-cbor\"");
+    auto f = contentFormatByName(std::string_view(format->GetString(), format->GetStringLength()));
+    if (!f) return f.error();
+    c.format = *f;
+  }
   return c;
 }
 
@@ -363,6 +370,7 @@ std::string encodeCommand(const DeviceRequest& r) {
     writeString(out, r.arguments);
   }
   if (r.ttl) (out.Key("ttl"), out.Uint64(static_cast<std::uint64_t>(r.ttl->count())));
+  if (r.format) (out.Key("format"), writeString(out, contentFormatKey(*r.format)));
   if (r.timeout != operations::kDefaultRequestTimeout) {
     out.Key("timeout_ms");
     out.Uint64(static_cast<std::uint64_t>(r.timeout.count()));

@@ -56,6 +56,7 @@ struct DeviceEvent {
   operations::Outcome outcome = operations::Outcome::Success;
   std::string error;  // Response without an answer, RequestExpired: why, in words
   std::vector<std::string> links;    // Discover: one CoRE link per entry
+  std::optional<model::Path> createdPath;  // Create: the instance the device made
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none
 };

@@ -41,6 +41,7 @@ void commandFacts(const api::CommandInfo& c, DeviceEvent& out) {
   out.code = r.code;
   if (!r.ok()) out.error = r.reason;
   for (const auto& link : r.links) out.links.push_back(formats::encodeLinkFormat({link}));
+  out.createdPath = r.createdPath;
 }
 
 }  // namespace

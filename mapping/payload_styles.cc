@@ -256,6 +256,7 @@ std::string jsonResultPayload(const DeviceEvent& event) {
     for (const auto& link : event.links) writeString(out, link);
     out.EndArray();
   }
+  if (event.createdPath) writeKeyString(out, "location", event.createdPath->toString());
   out.EndObject();
   return finish(buffer);
 }

@@ -5,10 +5,9 @@
 // serves plain TCP and TLS streams.
 #include "bridges/http/http_server.h"
 
-#include "bridges/http/command_routes.h"
-
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
@@ -26,8 +25,6 @@
 #include <type_traits>
 #include <vector>
 
-#include "bridges/http/api_router.h"
-
 namespace lwm2m::bridges::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -44,10 +41,9 @@ std::string toString(const tcp::endpoint& endpoint) {
   return s.str();
 }
 
-// What every session shares: the routes and the guard.
+// What every session shares: the router and the guard.
 struct Routes {
-  std::shared_ptr<const ApiRouter> router;
-  std::shared_ptr<CommandRoutes> commands;
+  std::shared_ptr<ApiRouter> router;
   std::shared_ptr<const RequestGuard> guard;
 };
 
@@ -175,18 +171,21 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void onRead(beast::error_code ec, std::size_t) {
     if (endedByError(ec)) return;
-    const Request& request = parser_->get();
-    if (routes_.commands && routes_.commands->matches(request)) {
-      // Answered once the command is stored; nothing else is read meanwhile.
-      routes_.commands->handle(request, [self = this->shared_from_this()](Response response) {
-        self->response_ = std::move(response);
-        self->doWrite();
+    // The answer may come now or later (a call waiting for its device); it
+    // is written from this connection's executor, and nothing else is read
+    // meanwhile. A client gone by then only makes the write fail.
+    routes_.router->handle(parser_->get(), [self = this->shared_from_this()](Response response) {
+      asio::post(self->lowest().get_executor(), [self, response = std::move(response)]() mutable {
+        self->onResponse(std::move(response));
       });
-      return;
-    }
-    response_ = routes_.router->handle(request);
-    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
-                  std::string(request.target()), response_.result_int());
+    });
+  }
+
+  void onResponse(Response response) {
+    const Request& request = parser_->get();
+    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()), std::string(request.target()),
+                  response.result_int());
+    response_ = std::move(response);
     doWrite();
   }
 
@@ -260,6 +259,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    routes_.router->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -323,16 +323,12 @@ std::shared_ptr<asio::ssl::context> tlsContext(const std::optional<TlsSettings>&
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
-                       const gateway::api::DeviceDirectory& devices,
-                       std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceOps* commands, const model::ObjectModel* model,
-                       gateway::api::MappingControl* mapping, const HttpServerSettings& settings)
-    : listener_(std::make_shared<HttpListener>(
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services,
+                       const HttpServerSettings& settings)
+    : router_(std::make_shared<ApiRouter>(io.get_executor(), std::move(services))),
+      listener_(std::make_shared<HttpListener>(
           io,
-          Routes{std::make_shared<ApiRouter>(devices, std::move(health), mapping),
-                 commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr,
-                 std::make_shared<RequestGuard>(settings.limits, settings.access, settings.cors)},
+          Routes{router_, std::make_shared<RequestGuard>(settings.limits, settings.access, settings.cors)},
           tlsContext(settings.tls))) {
   listener_->listen(listen);
 }

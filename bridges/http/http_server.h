@@ -7,15 +7,18 @@
 // CORS, access control) once its header is read, before its body is. Limits
 // (HttpLimits): header bytes (431), header fields (431), body bytes (413), the
 // time to deliver a request and take a response (closed), connections at a
-// time (closed at once beyond). Keep-alive honoured.
+// time (closed at once beyond). Keep-alive honoured. A connection reads its
+// next request only once the previous response is written, so pipelined
+// requests are answered in order, also when one waits for a device (no
+// timeout runs while the router works: the call's own timeout bounds it).
 //
 // On a TLS port, a client speaking plain HTTP gets a plain 400 saying so and
 // is closed; a failed handshake (e.g. no client certificate where one is
 // required) closes the connection.
 //
 // Threading contract: the io_context is run by the gateway's one I/O thread;
-// call start() and stop() on that thread or before it runs. The directory and
-// the health function are used on that thread only.
+// call start() and stop() on that thread or before it runs. The services
+// are used on that thread only.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -24,13 +27,10 @@
 #include <memory>
 #include <optional>
 
-#include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
-#include "gateway/api/device_directory.h"
-#include "gateway/api/health.h"
-#include "gateway/api/mapping_control.h"
+#include "bridges/http/api_router.h"
 #include "bridges/http/request_guard.h"
 #include "bridges/http/tls_context.h"
+#include "gateway/api/device_events.h"
 
 namespace lwm2m::bridges::http {
 
@@ -50,12 +50,7 @@ class HttpServer {
   // file and the reason (e.g. "address already in use").
   // Connections are accepted after start().
   HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
-             const gateway::api::DeviceDirectory& devices,
-             std::function<gateway::api::HealthReport()> health,
-             gateway::api::DeviceOps* commands = nullptr,  // nullptr: no command routes
-             const model::ObjectModel* model = nullptr,     // types command values; with `commands`
-             gateway::api::MappingControl* mapping = nullptr,  // nullptr: no mapping routes
-             const HttpServerSettings& settings = {});
+             RestServices services, const HttpServerSettings& settings = {});
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -67,8 +62,12 @@ class HttpServer {
   void stop();
   // The bound address, from construction on: the real port when asked for port 0.
   boost::asio::ip::tcp::endpoint localEndpoint() const;
+  // Subscribe to the device events: command results and presence for the
+  // request resources and the calls that wait for a device.
+  gateway::api::DeviceEventListener& events() { return *router_; }
 
  private:
+  std::shared_ptr<ApiRouter> router_;
   std::shared_ptr<HttpListener> listener_;
   bool started_ = false;
 };

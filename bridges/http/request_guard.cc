@@ -6,7 +6,7 @@
 
 #include <iterator>
 
-#include "bridges/http/api_router.h"
+#include "bridges/http/rest_reply.h"
 
 namespace lwm2m::bridges::http {
 namespace beast_http = boost::beast::http;

@@ -8,9 +8,14 @@
 //           "registeredAt":"2026-11-22T04:50:56.123Z","lastUpdateAt":"…","expiresAt":"…"}
 
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "bridges/http/request_tracker.h"
 #include "gateway/api/device_info.h"
+#include "gateway/api/device_ops.h"
 #include "gateway/api/health.h"
+#include "gateway/api/latest_values.h"
 
 namespace lwm2m::bridges::http {
 
@@ -18,6 +23,20 @@ std::string toJson(const gateway::api::DeviceInfo& device);
 // {"status":"ok","version":"0.1.0","uptime":12,"devices":3,"mqtt":"connected"}; with
 // mqttOutbox also "mqttOutbox":{"waiting":0,"published":9,"dropped":0,"rejected":0}.
 std::string toJson(const gateway::api::HealthReport& health);
+// {"<key>":[{"requestId","operation","command":{..},"acceptedAt","expiresAt","inFlight",
+// "location":"/api/v1/requests/{id}"}]}: requests waiting for a device.
+std::string queuedJson(std::string_view key, const std::vector<gateway::api::QueuedCommand>& commands);
+// {"requestId":id,"status":status}
+std::string statusJson(const std::string& requestId, std::string_view status);
+// {"requestId","endpoint","state":"queued","location"}: a 202 Accepted.
+std::string acceptedJson(const std::string& endpoint, const std::string& requestId, const std::string& location);
+// A request resource: {"requestId","endpoint","state","acceptedAt","command":{..},
+// "result":{..} once finished}; state "in-flight" when `inFlight`.
+std::string requestJson(const TrackedRequest& request, bool inFlight);
+// Cached values: {"endpoint","values":[{"path","value","type","timestamp":<s>,
+// "time":"<ISO 8601>","age_s":<s>,"source":"notification"|"send"|"response"}]}.
+std::string valuesJson(const std::string& endpoint, const std::vector<gateway::api::LatestValue>& values,
+                       std::chrono::system_clock::time_point now);
 // ISO 8601 UTC with milliseconds, e.g. "2026-11-22T04:50:56.123Z".
 std::string toIso8601(std::chrono::system_clock::time_point t);
 

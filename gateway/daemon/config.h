@@ -84,6 +84,13 @@ struct Lwm2mConfig {
 
 struct HttpConfig {
   std::string listen = "127.0.0.1:8080";
+  // How long a REST call on a resource waits for the device's answer before
+  // it answers 202 with the request's Location (a call may ask for another with timeout=).
+  std::chrono::seconds requestTimeout{30};
+  // Finished requests whose results GET /api/v1/requests/{id} still shows.
+  std::uint32_t finishedRequests = 1000;
+  // Latest resource values kept for ?cached and /values (least recently updated evicted).
+  std::uint32_t valueCacheEntries = 10000;
   bool operator==(const HttpConfig&) const = default;
 };
 

@@ -29,6 +29,7 @@
 #include "gateway/core/device_reports.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/device_registry.h"
+#include "gateway/core/value_cache.h"
 #include "gateway/core/observation_persistence.h"
 #include "gateway/core/registration_persistence.h"
 #include "gateway/daemon/systemd_notify.h"
@@ -130,18 +131,8 @@ struct Gateway::Parts {
         mqtt(io, mqttSettings(config), &mqttOutbox),
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        http(io, httpBindAddress(config.http.listen), registry,
-             [this] {
-               api::HealthReport health{std::string(gatewayVersion()),
-                                        std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::steady_clock::now() - startedAt),
-                                        registration.registrations().size(), mqtt.connected()};
-               const auto link = mqtt.stats();
-               health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped,
-                                                         link.rejected};
-               return health;
-             },
-             &commands, &objectModel, &mappingRules),
+        values(config.http.valueCacheEntries),
+        http(io, httpBindAddress(config.http.listen), restServices(config)),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()),
@@ -181,6 +172,7 @@ struct Gateway::Parts {
   bridges::mqtt::MqttBridge mqtt;
   bridges::mqtt::MqttUplink mqttUplink;
   bridges::mqtt::MqttDownlink mqttDownlink;
+  ValueCache values;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -190,6 +182,27 @@ struct Gateway::Parts {
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
   bool running = false;
   bool stopping = false;
+
+  bridges::http::RestServices restServices(const GatewayConfig& config) {
+    bridges::http::RestServices s;
+    s.devices = &registry;
+    s.health = [this] {
+      api::HealthReport health{std::string(gatewayVersion()),
+                               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                                startedAt),
+                               registration.registrations().size(), mqtt.connected()};
+      const auto link = mqtt.stats();
+      health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped, link.rejected};
+      return health;
+    };
+    s.commands = &commands;
+    s.model = &objectModel;
+    s.mapping = &mappingRules;
+    s.values = &values;
+    s.settings.requestTimeout = config.http.requestTimeout;
+    s.settings.finishedRequests = config.http.finishedRequests;
+    return s;
+  }
 
   // Events of commands and reports go to the bridges once they run.
   void publishEvent(const api::DeviceEvent& e) {
@@ -252,6 +265,8 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
   p.fanout.subscribe(&p.mqttUplink);
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
+  p.fanout.subscribe(&p.values);
+  p.fanout.subscribe(&p.http.events());
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,

@@ -18,10 +18,11 @@ namespace {
 class GuardedServerTest : public ::testing::Test {
  protected:
   void start(const HttpServerSettings& settings) {
+    RestServices services;
+    services.devices = &directory_;
+    services.health = [] { return gateway::api::HealthReport{"1.2.3", 5s, 0, false}; };
     server_ = std::make_unique<HttpServer>(
-        io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), directory_,
-        [] { return gateway::api::HealthReport{"1.2.3", 5s, 0, false}; }, nullptr, nullptr,
-        nullptr, settings);
+        io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), std::move(services), settings);
     server_->start();
     endpoint_ = server_->localEndpoint();
     thread_ = std::thread([this] { io_.run(); });
