@@ -18,6 +18,7 @@
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
+#include "gateway/daemon/http_security.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/device_event_fanout.h"
 #include "gateway/core/device_hub.h"
@@ -132,7 +133,8 @@ struct Gateway::Parts {
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries),
-        http(io, httpBindAddress(config.http.listen), restServices(config)),
+        httpSecurity(httpServerSettings(config.http)),
+        http(io, httpBindAddress(config.http.listen), restServices(config), httpSecurity),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()),
@@ -173,6 +175,7 @@ struct Gateway::Parts {
   bridges::mqtt::MqttUplink mqttUplink;
   bridges::mqtt::MqttDownlink mqttDownlink;
   ValueCache values;
+  bridges::http::HttpServerSettings httpSecurity;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -278,6 +281,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   if (p.bootstrap) spdlog::info("LwM2M bootstrap server on {}", p.bootstrap->describe());
   spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
                p.mappingRules.source());
+  spdlog::info("HTTP API on {} ({})", config.http.listen, describeHttpSecurity(p.httpSecurity));
 }
 
 Gateway::~Gateway() = default;
