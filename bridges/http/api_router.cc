@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "bridges/http/command_routes.h"
 #include "bridges/http/device_call.h"
 #include "bridges/http/device_routes.h"

@@ -122,5 +122,34 @@ TEST(CommandCodec, AttributeCodecReadsWhatItWrites) {
   EXPECT_FALSE(operations::parseQueryString("pmin=").ok());
 }
 
+TEST(CommandCodec, FormatChoosesTheContentFormatTowardTheDevice) {
+  auto r = ok(R"({"operation":"read","path":"/3/0","format":"senml-json"})");
+  EXPECT_EQ(r.format, formats::kSenmlJson);
+  EXPECT_EQ(ok(encodeCommand(r)), r);  // kept through the stored form
+  EXPECT_EQ(ok(R"({"operation":"read","path":"/3/0","format":"11542"})").format, formats::kTlv);
+  EXPECT_FALSE(ok(R"({"operation":"read","path":"/3/0"})").format.has_value());
+  EXPECT_NE(problem(R"({"operation":"read","path":"/3/0","format":"xml"})").find("unknown content format 'xml'"),
+            std::string::npos);
+  EXPECT_NE(problem(R"({"operation":"read","path":"/3/0","format":42})").find("\"format\" must be a string"),
+            std::string::npos);
+  EXPECT_EQ(contentFormatKey(formats::kLwm2mCbor), "lwm2m-cbor");
+  EXPECT_EQ(contentFormatKey(999), "999");
+}
+
+TEST(CommandCodec, ResultOfACreateNamesTheNewInstance) {
+  gateway::api::DeviceEvent e{gateway::api::DeviceEventKind::Response, {}, {}, gateway::api::CommandInfo{}};
+  e.device.endpoint = "dev";
+  e.command->requestId = "q7";
+  e.command->request = DeviceRequest::create(3311, model::ObjectInstance(2, std::vector<model::Resource>{}));
+  operations::DeviceResponse created;
+  created.code = "2.01";
+  created.createdPath = Path(3311, 2);
+  e.command->response = created;
+  const std::string json = encodeCommandResult(e);
+  EXPECT_NE(json.find(R"("requestId":"q7")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("code":"2.01")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("location":"/3311/2")"), std::string::npos) << json;
+}
+
 }  // namespace
 }  // namespace lwm2m::mapping
