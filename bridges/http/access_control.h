@@ -6,7 +6,8 @@
 // `X-API-Key: <secret>` (the same secrets, either header), or a client
 // certificate verified by TLS whose subject CN is listed with a role.
 // Roles, each including the one before:
-//   read     GET of devices, values, requests, models, mapping, events, metrics
+//   read     GET of devices, values, requests, models, mapping, events, metrics;
+//            composite read
 //   operate  also write, execute, create, delete, observe, cancel, firmware
 //   admin    also mapping and models reload, credential and bootstrap management
 //
@@ -63,7 +64,7 @@ struct AccessSettings {
 //   /health, /ready                       Open
 //   /metrics                              Read (Open with publicMetrics)
 //   .../reload, /api/v1/credentials..., /api/v1/bootstrap...   Admin
-//   GET, HEAD                             Read
+//   GET, HEAD; POST .../composite/read    Read
 //   OPTIONS                               Open (CORS preflight, answered before routing)
 //   any other method                      Operate
 // so a route added later falls into a sensible default.

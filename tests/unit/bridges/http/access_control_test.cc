@@ -27,6 +27,9 @@ TEST(RequiredAccess, FollowsTheMethodWithAdminRoutesAndOpenProbes) {
       {verb::post, "/api/v1/devices/sim-1/5/0/2", Access::Operate},  // execute, firmware update
       {verb::delete_, "/api/v1/requests/q17", Access::Operate},       // cancel
       {verb::patch, "/api/v1/devices/sim-1/3/0", Access::Operate},
+      {verb::post, "/api/v1/devices/sim-1/composite/read", Access::Read},
+      {verb::post, "/api/v1/devices/sim-1/composite/observe", Access::Operate},
+      {verb::post, "/api/v1/devices/sim-1/3/0/1/observe", Access::Operate},
       {verb::post, "/api/v1/mapping/reload", Access::Admin},
       {verb::post, "/api/v1/models/reload", Access::Admin},
       {verb::get, "/api/v1/credentials", Access::Admin},
