@@ -23,6 +23,11 @@
 // Values: numbers or numeric strings for numeric types, true/false (or 0/1)
 // for Boolean, base64 for Opaque, "o:i" for Objlnk, seconds for Time. Keys of
 // "values" are ids below "path" (or "instance") or full paths.
+// Resources the object model does not know (vendor objects without a DDF)
+// work too: a value's type comes from "type" ({"value":5,"type":"Integer"}
+// in "values", or "type" beside "value"), else from the JSON value (whole
+// number Integer, other number Float, true/false Boolean, text String). For
+// resources the model knows, the model's type wins.
 
 #include <chrono>
 #include <optional>
@@ -92,7 +97,7 @@ std::string contentFormatKey(formats::ContentFormat format);
 // "status","values":[{"path","value","timestamp"?}],"links","location"?}
 // for a Response event; "status" "queued" / "expired" / "cancelled" for the
 // other command events. "location": the path a Create made.
-std::string encodeCommandResult(const gateway::api::DeviceEvent& event);
+std::string encodeCommandResult(const gateway::api::DeviceEvent& event, const model::ObjectModel& model);
 
 // Numbers, strings and booleans of a JSON "attributes" object, through the
 // one attribute codec (operations::setAttribute); null clears an attribute.

@@ -46,8 +46,8 @@ std::string contentFormatKey(formats::ContentFormat format) {
   return std::to_string(format);
 }
 
-std::string encodeCommandResult(const gateway::api::DeviceEvent& event) {
-  return jsonResultPayload(viewOf(event, {}));
+std::string encodeCommandResult(const gateway::api::DeviceEvent& event, const model::ObjectModel& model) {
+  return jsonResultPayload(viewOf(event, {}), model);
 }
 
 }  // namespace lwm2m::mapping

@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "bridges/http/rest_target.h"
+
 namespace lwm2m::bridges::http {
 namespace beast_http = boost::beast::http;
 
@@ -33,50 +35,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// The path as routes see it, whatever spelling reached us: percent-escapes
-// decoded (a bad one kept as it is), "//" as "/", no trailing "/". A rule
-// checked on this form cannot be sidestepped by "/%72eload" or "/reload/".
-std::string canonicalPath(std::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    char c = path[i];
-    if (c == '%' && i + 2 < path.size()) {
-      const int high = hexDigit(path[i + 1]);
-      const int low = hexDigit(path[i + 2]);
-      if (high >= 0 && low >= 0) {
-        c = static_cast<char>(high * 16 + low);
-        i += 2;
-      }
-    }
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out += c;
-  }
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
-}
-
-bool under(std::string_view path, std::string_view prefix) {
-  return path == prefix || (path.starts_with(prefix) && path[prefix.size()] == '/');
-}
-
-std::string_view accessName(Access access) {
-  switch (access) {
-    case Access::Open: return "none";
-    case Access::Read: return "read";
-    case Access::Operate: return "operate";
-    case Access::Admin: return "admin";
-  }
-  return "admin";
-}
-
 }  // namespace
 
 std::string_view roleName(Role role) {
@@ -95,19 +53,17 @@ std::optional<Role> parseRole(std::string_view name) {
   return std::nullopt;
 }
 
-Access requiredAccess(beast_http::verb method, std::string_view rawPath, bool publicMetrics) {
-  const std::string path = canonicalPath(rawPath);
-  if (path == "/health" || path == "/ready") return Access::Open;
-  if (path == "/metrics") return publicMetrics ? Access::Open : Access::Read;
+Access requiredAccess(beast_http::verb method, std::string_view path, bool publicMetrics) {
   if (method == beast_http::verb::options) return Access::Open;
-  const bool reload = path.ends_with("/reload");
-  if (reload || under(path, "/api/v1/credentials") || under(path, "/api/v1/bootstrap")) {
-    return Access::Admin;
-  }
-  if (method == beast_http::verb::get || method == beast_http::verb::head) return Access::Read;
-  // A read that carries its paths in a body.
-  if (method == beast_http::verb::post && path.ends_with("/composite/read")) return Access::Read;
-  return Access::Operate;
+  const bool reads = method == beast_http::verb::get || method == beast_http::verb::head;
+  const Access byMethod = reads ? Access::Read : Access::Operate;
+  auto target = parseTarget(path);
+  if (!target) return byMethod;  // the router answers 400
+  const ApiRoute* route = matchRoute(target->segments);
+  if (!route) return byMethod;
+  if (publicMetrics && route->path == "/metrics") return Access::Open;
+  const std::string verb(beast_http::to_string(method));
+  return routeAccess(*route, verb).value_or(byMethod);
 }
 
 AccessControl::AccessControl(const AccessSettings& settings)
@@ -179,7 +135,7 @@ AccessDecision AccessControl::decide(beast_http::verb method, std::string_view p
   if (static_cast<int>(caller->role) < static_cast<int>(needed)) {
     return {403,
             "'" + caller->name + "' has the role '" + std::string(roleName(caller->role)) + "'; " +
-                std::string(beast_http::to_string(method)) + " " + canonicalPath(path) +
+                std::string(beast_http::to_string(method)) + " " + std::string(path) +
                 " needs the role '" + std::string(accessName(needed)) + "'",
             caller->name};
   }

@@ -5,11 +5,8 @@
 // Credentials: a secret presented as `Authorization: Bearer <secret>` or as
 // `X-API-Key: <secret>` (the same secrets, either header), or a client
 // certificate verified by TLS whose subject CN is listed with a role.
-// Roles, each including the one before:
-//   read     GET of devices, values, requests, models, mapping, events, metrics;
-//            composite read
-//   operate  also write, execute, create, delete, observe, cancel, firmware
-//   admin    also mapping and models reload, credential and bootstrap management
+// Roles, each including the one before: read, operate, admin. What each
+// route and method needs is a column of the route table (api_routes.h).
 //
 // Contract: secrets are kept only as SHA-256 digests and compared in constant
 // time against every configured digest; no secret is ever put into a message
@@ -26,12 +23,11 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include "bridges/http/api_routes.h"
+
 namespace lwm2m::bridges::http {
 
 enum class Role { Read = 1, Operate = 2, Admin = 3 };
-
-// What a route needs: nothing (Open), or a role at least as strong.
-enum class Access { Open = 0, Read = 1, Operate = 2, Admin = 3 };
 
 // "read", "operate", "admin".
 std::string_view roleName(Role role);
@@ -61,13 +57,14 @@ struct AccessSettings {
 };
 
 // The access a request needs, by method and path (without the query):
-//   /health, /ready                       Open
-//   /metrics                              Read (Open with publicMetrics)
-//   .../reload, /api/v1/credentials..., /api/v1/bootstrap...   Admin
-//   GET, HEAD; POST .../composite/read    Read
+//   a route of the table (api_routes.h)   the access its table row names
+//   /metrics                              Open with publicMetrics
 //   OPTIONS                               Open (CORS preflight, answered before routing)
-//   any other method                      Operate
-// so a route added later falls into a sensible default.
+//   a method the route does not take, a path the router will refuse (404,
+//   400), a path of the users' own (mapping aliases): GET and HEAD Read, any
+//   other method Operate
+// The path is decoded as the router decodes it (rest_target.h), so no
+// spelling ("/%72eload", "/reload/") reaches a route with another rule.
 Access requiredAccess(boost::beast::http::verb method, std::string_view path, bool publicMetrics);
 
 // What the request presented; values of the headers, empty when absent.

@@ -6,11 +6,16 @@
 
 #include <algorithm>
 
+#include "bridges/http/api_routes.h"
 #include "bridges/http/command_routes.h"
 #include "bridges/http/device_call.h"
 #include "bridges/http/device_routes.h"
+#include "bridges/http/model_routes.h"
+#include "bridges/http/openapi_route.h"
+#include "bridges/http/operations_routes.h"
 #include "bridges/http/request_routes.h"
 #include "bridges/http/request_tracker.h"
+#include "bridges/http/resource_request.h"
 #include "bridges/http/resource_routes.h"
 #include "bridges/http/rest_json.h"
 #include "bridges/http/rest_target.h"
@@ -55,10 +60,11 @@ ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices service
   }
   if (services_.commands && services_.model) {
     commands_ = std::make_unique<CommandRoutes>(*services_.commands, *services_.model);
-    requests_ = std::make_unique<RequestRoutes>(*services_.commands, *services_.devices, tracker_);
+    requests_ = std::make_unique<RequestRoutes>(*services_.commands, *services_.devices, tracker_, *services_.model);
     resources_ = std::make_unique<ResourceRoutes>(
         *services_.model, *devices_,
-        DeviceCall(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout),
+        DeviceCall(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout,
+                   *services_.model),
         values_.get(), tracker_);
   }
 }
@@ -74,13 +80,39 @@ void ApiRouter::handle(const Request& request, Respond respond) {
   auto target = parseTarget(std::string_view(request.target().data(), request.target().size()));
   if (!target) return reply.error(beast_http::status::bad_request, target.error().message);
   const auto& s = target->segments;
+  // Every route is in the table (api_routes.h): what it does not list is
+  // refused here, so the table and docs/openapi.json cannot fall behind the code.
+  const ApiRoute* route = matchRoute(s);
+  if (!route) return refuseUnlisted(*target, reply);
+  const std::string method(beast_http::to_string(request.method()));
+  if (!routeTakes(*route, method)) return reply.notAllowed(route->methods);
+  if (operations_) {
+    if (auto response = operations_->handle(request)) return reply.send(std::move(*response));
+  }
+  if (isOpenApiRoute(s)) return serveOpenApi(reply);
   if (s.size() == 1 && s[0] == "health") {
     if (request.method() != beast_http::verb::get) return reply.notAllowed("GET");
     return reply.json(beast_http::status::ok, toJson(services_.health()));
   }
   if (is(s, 0, "api") && is(s, 1, "v1")) return handleApi(request, *target, reply);
   reply.error(beast_http::status::not_found,
-              "no such resource: " + target->path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)");
+              "no such resource: " + target->path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
+}
+
+void ApiRouter::refuseUnlisted(const RestTarget& target, const Reply& reply) {
+  const auto& s = target.segments;
+  // Below a device, the resource parser names what is malformed in the path.
+  if (resources_ && s.size() > 4 && is(s, 0, "api") && is(s, 1, "v1") && is(s, 2, "devices")) {
+    auto parsed = parseResource(std::vector<std::string>(s.begin() + 4, s.end()));
+    if (!parsed) {
+      const auto status = parsed.error().code == ErrorCode::NotFound ? beast_http::status::not_found
+                                                                     : beast_http::status::bad_request;
+      return reply.error(status, parsed.error().message);
+    }
+  }
+  // Paths of the users' own (mapping HTTP aliases) would be tried here, before the 404.
+  reply.error(beast_http::status::not_found,
+              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
 void ApiRouter::handleApi(const Request& request, const RestTarget& target, const Reply& reply) {
@@ -89,6 +121,7 @@ void ApiRouter::handleApi(const Request& request, const RestTarget& target, cons
   if (services_.mapping && is(s, 2, "mapping") && n <= 4 && (n == 3 || is(s, 3, "reload"))) {
     return handleMapping(request, n == 4, reply);
   }
+  if (services_.models && isModelRoute(target.path)) return reply.send(handleModelRoute(*services_.models, request, target.path));
   if (is(s, 2, "devices")) {
     if (n == 3) return devices_->list(request, reply);
     const std::string& endpoint = s[3];
@@ -103,7 +136,7 @@ void ApiRouter::handleApi(const Request& request, const RestTarget& target, cons
   if (commands_ && n == 4 && is(s, 2, "commands")) return commands_->command(request, s[3], reply);
   if (commands_ && n == 4 && is(s, 2, "requests")) return requests_->request(request, s[3], reply);
   reply.error(beast_http::status::not_found,
-              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)");
+              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
 void ApiRouter::handleMapping(const Request& request, bool reload, const Reply& reply) {

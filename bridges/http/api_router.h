@@ -13,6 +13,10 @@
 //   /api/v1/devices/{endpoint}/composite/{read|write|observe}   resource_routes.h
 //   /api/v1/requests/{requestId}, /api/v1/devices/{endpoint}/requests   request_routes.h
 //   /api/v1/devices/{endpoint}/values, GET {resource}?cached          value_routes.h
+//   /api/v1/models[/{id}|/reload]             model_routes.h
+//   GET /api/v1/openapi.json                  the OpenAPI document (openapi_route.h)
+// Every route is listed in api_routes.h, the table requests are checked
+// against first, and described in docs/openapi.json.
 // Anything else: 404 {"error":...}; a known resource with another method: 405
 // with Allow; a malformed target: 400. Segments are percent-decoded.
 //
@@ -33,7 +37,8 @@
 #include "gateway/api/health.h"
 #include "gateway/api/latest_values.h"
 #include "gateway/api/mapping_control.h"
-#include "lwm2m/model/object_model.h"
+#include "gateway/api/model_catalog.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
@@ -49,7 +54,8 @@ struct RestServices {
   const gateway::api::DeviceDirectory* devices = nullptr;  // required
   std::function<gateway::api::HealthReport()> health;      // required
   gateway::api::DeviceOps* commands = nullptr;              // with `model`: commands, resources, requests
-  const model::ObjectModel* model = nullptr;
+  const model::ModelSource* model = nullptr;
+  gateway::api::ModelCatalog* models = nullptr;             // /api/v1/models
   gateway::api::MappingControl* mapping = nullptr;
   const gateway::api::LatestValues* values = nullptr;       // /values and ?cached
   RestSettings settings;
@@ -57,6 +63,7 @@ struct RestServices {
 };
 
 class DeviceRoutes;
+class OperationsRoutes;
 class CommandRoutes;
 class ResourceRoutes;
 class RequestRoutes;
@@ -77,9 +84,13 @@ class ApiRouter : public gateway::api::DeviceEventListener {
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
   // Waiting calls are dropped (the server closes their connections).
   void stop();
+  // GET /ready and /metrics (operations_routes.h); before the first request.
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) { operations_ = std::move(routes); }
 
  private:
   void handleApi(const Request& request, const RestTarget& target, const Reply& reply);
+  // A path no route of api_routes.h takes: 404 (or 400 naming a malformed resource path).
+  void refuseUnlisted(const RestTarget& target, const Reply& reply);
   void handleMapping(const Request& request, bool reload, const Reply& reply);
 
   RestServices services_;
@@ -89,6 +100,7 @@ class ApiRouter : public gateway::api::DeviceEventListener {
   std::unique_ptr<ResourceRoutes> resources_;
   std::unique_ptr<RequestRoutes> requests_;
   std::unique_ptr<ValueRoutes> values_;
+  std::shared_ptr<const OperationsRoutes> operations_;
 };
 
 }  // namespace lwm2m::bridges::http

@@ -52,7 +52,7 @@ void CommandRoutes::deviceCommands(const Request& request, const std::string& en
     return reply.json(beast_http::status::ok, queuedJson("commands", commands_.queued(endpoint)));
   }
   if (request.method() != beast_http::verb::post) return reply.notAllowed("GET, POST");
-  auto decoded = mapping::decodeCommand(request.body(), model_);
+  auto decoded = mapping::decodeCommand(request.body(), *models_.current());
   if (!decoded) return reply.error(statusOf(decoded.error().code), decoded.error().message);
   api::Command command{endpoint, std::move(*decoded), {}};
   commands_.submit(std::move(command), [reply](Result<std::string> id) {

@@ -19,9 +19,9 @@
 
 #include "bridges/http/rest_reply.h"
 #include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
 #include "lwm2m/operations/device_response.h"
 #include "lwm2m/result.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
@@ -36,8 +36,8 @@ boost::beast::http::status statusOf(const operations::DeviceResponse& response);
 
 class CommandRoutes {
  public:
-  CommandRoutes(gateway::api::DeviceOps& commands, const model::ObjectModel& model)
-      : commands_(commands), model_(model) {}
+  CommandRoutes(gateway::api::DeviceOps& commands, const model::ModelSource& models)
+      : commands_(commands), models_(models) {}
 
   // /api/v1/devices/{endpoint}/commands
   void deviceCommands(const Request& request, const std::string& endpoint, const Reply& reply);
@@ -46,7 +46,7 @@ class CommandRoutes {
 
  private:
   gateway::api::DeviceOps& commands_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
 };
 
 }  // namespace lwm2m::bridges::http

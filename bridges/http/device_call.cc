@@ -16,7 +16,7 @@ void replyAccepted(const std::string& endpoint, const std::string& requestId, co
              {{beast_http::field::location, location}});
 }
 
-void replyResult(const TrackedRequest& request, const Reply& reply) {
+void replyResult(const TrackedRequest& request, const Reply& reply, const model::ObjectModel& model) {
   api::DeviceEvent end = *request.end;
   auto status = beast_http::status::ok;
   Reply::Headers headers;
@@ -41,13 +41,15 @@ void replyResult(const TrackedRequest& request, const Reply& reply) {
     case RequestState::Cancelled: status = beast_http::status::conflict; break;
     case RequestState::Queued: break;  // not finished: not called
   }
-  reply.json(status, mapping::encodeCommandResult(end), headers);
+  reply.json(status, mapping::encodeCommandResult(end, model), headers);
 }
 
 void DeviceCall::start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply) {
+  // The device's own timeout only when the caller chose one (else lwm2m.request_timeout_s);
+  // the HTTP wait is that choice or http.request_timeout_s.
+  if (call.timeout) call.request.timeout = *call.timeout;
   const std::chrono::milliseconds timeout =
       call.timeout.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(defaultTimeout_));
-  call.request.timeout = timeout;
   const bool now = call.async || deviceAsleep;
   api::Command command{endpoint, std::move(call.request), {}};
   commands_.submit(std::move(command), [this, endpoint, timeout, now, reply](Result<std::string> id) {
@@ -66,11 +68,11 @@ void DeviceCall::wait(const std::string& endpoint, const std::string& requestId,
     bool answered = false;
   };
   auto state = std::make_shared<Wait>(executor_);
-  state->ticket = tracker_->await(requestId, [state, reply](const TrackedRequest& finished) {
+  state->ticket = tracker_->await(requestId, [state, reply, models = models_](const TrackedRequest& finished) {
     if (state->answered) return;
     state->answered = true;
     state->timer.cancel();
-    replyResult(finished, reply);
+    replyResult(finished, reply, *models->current());
   });
   if (state->answered) return;
   state->timer.expires_after(timeout);

@@ -26,6 +26,7 @@
 #include "bridges/http/resource_request.h"
 #include "bridges/http/rest_reply.h"
 #include "gateway/api/device_ops.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
@@ -35,11 +36,13 @@ class DeviceCall {
   static constexpr std::chrono::seconds kGrace{2};
 
   DeviceCall(boost::asio::any_io_executor executor, gateway::api::DeviceOps& commands,
-             std::shared_ptr<RequestTracker> tracker, std::chrono::seconds defaultTimeout)
+             std::shared_ptr<RequestTracker> tracker, std::chrono::seconds defaultTimeout,
+             const model::ModelSource& models)
       : executor_(std::move(executor)),
         commands_(commands),
         tracker_(std::move(tracker)),
-        defaultTimeout_(defaultTimeout) {}
+        defaultTimeout_(defaultTimeout),
+        models_(&models) {}
 
   // Submits `call` for `endpoint` and answers `reply` as described above.
   void start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply);
@@ -52,10 +55,11 @@ class DeviceCall {
   gateway::api::DeviceOps& commands_;
   std::shared_ptr<RequestTracker> tracker_;
   std::chrono::seconds defaultTimeout_;
+  const model::ModelSource* models_;
 };
 
 // The answer to a finished request, as described above.
-void replyResult(const TrackedRequest& request, const Reply& reply);
+void replyResult(const TrackedRequest& request, const Reply& reply, const model::ObjectModel& model);
 // 202 Accepted with the request's Location.
 void replyAccepted(const std::string& endpoint, const std::string& requestId, const Reply& reply);
 

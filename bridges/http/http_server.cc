@@ -25,6 +25,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "bridges/http/connection_takeover.h"
+
 namespace lwm2m::bridges::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -33,18 +35,18 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
 std::string toString(const tcp::endpoint& endpoint) {
   std::ostringstream s;
   s << endpoint;
   return s.str();
 }
 
-// What every session shares: the router and the guard.
+// What every session shares: the router, the guard and the routes that take
+// a connection over.
 struct Routes {
   std::shared_ptr<ApiRouter> router;
   std::shared_ptr<const RequestGuard> guard;
+  std::shared_ptr<ConnectionTakeover> takeover;  // may be null
 };
 
 // What the listener needs of a session of either stream type.
@@ -78,6 +80,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   void close() override {
+    if (handedOver_) return;
     beast::error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     lowest().close();
@@ -164,6 +167,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       if (!parser_->is_done()) response_.keep_alive(false);
       return doWrite();
     }
+    // Admitted: a route that takes the connection over gets it now, with the
+    // request's header (the event stream; connection_takeover.h).
+    if (routes_.takeover && routes_.takeover->matches(parser_->get())) return handOver();
     if (parser_->is_done()) return onRead({}, 0);
     beast_http::async_read(stream_, buffer_, *parser_,
                            beast::bind_front_handler(&Session::onRead, this->shared_from_this()));
@@ -179,6 +185,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         self->onResponse(std::move(response));
       });
     });
+  }
+
+  void handOver() {
+    handedOver_ = true;
+    lowest().expires_never();
+    beast_http::fields responseFields = routes_.guard->responseFields(parser_->get());
+    routes_.takeover->takeOver(std::move(stream_), parser_->release(), std::move(responseFields));
   }
 
   void onResponse(Response response) {
@@ -228,6 +241,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   std::optional<std::string> peerCommonName_;
   std::string plainRefusal_;
   Response response_;
+  bool handedOver_ = false;
 };
 
 }  // namespace
@@ -256,10 +270,13 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { routes_.takeover = std::move(takeover); }
+
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
     routes_.router->stop();
+    if (routes_.takeover) routes_.takeover->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -288,6 +305,11 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
       socket.close(ignored);
     } else {
       atLimit_ = false;
+      // Every answer is complete when written: send it at once. Without this,
+      // an answer written while the previous one is unacknowledged (pipelined
+      // requests, streamed events) waits for the client's delayed ACK (~40 ms).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       sessions_.push_back(start(std::move(socket)));
     }
     accept();
@@ -335,10 +357,18 @@ HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices 
 
 HttpServer::~HttpServer() { stop(); }
 
+void HttpServer::setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) {
+  router_->setOperationsRoutes(std::move(routes));
+}
+
 void HttpServer::start() {
   if (started_ || !listener_) return;
   started_ = true;
   listener_->accept();
+}
+
+void HttpServer::setTakeover(std::shared_ptr<ConnectionTakeover> takeover) {
+  if (listener_) listener_->setTakeover(std::move(takeover));
 }
 
 void HttpServer::stop() {

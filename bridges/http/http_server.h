@@ -11,6 +11,7 @@
 // next request only once the previous response is written, so pipelined
 // requests are answered in order, also when one waits for a device (no
 // timeout runs while the router works: the call's own timeout bounds it).
+// Answers leave at once (TCP_NODELAY), never held back for a delayed ACK.
 //
 // On a TLS port, a client speaking plain HTTP gets a plain 400 saying so and
 // is closed; a failed handshake (e.g. no client certificate where one is
@@ -35,6 +36,8 @@
 namespace lwm2m::bridges::http {
 
 class HttpListener;
+class OperationsRoutes;
+class ConnectionTakeover;
 
 struct HttpServerSettings {
   HttpLimits limits;
@@ -55,9 +58,15 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Serves GET /ready and GET /metrics (operations_routes.h). Call before start().
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes);
+
+  // Routes that take the connection over once their request is parsed (the
+  // event stream; see connection_takeover.h). Call before start().
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover);
   // Starts accepting connections.
   void start();
-  // Stops accepting and closes every open connection; pending handlers then
+  // Stops accepting and closes every open connection (those taken over too); pending handlers then
   // finish, so io_context::run() can return. Safe to call twice; final.
   void stop();
   // The bound address, from construction on: the real port when asked for port 0.

@@ -59,6 +59,13 @@ class RequestGuard {
   void finish(const Request& request, Response& response) const {
     cors_.allowOrigin(request, response.base());
   }
+  // The fields finish() adds, for a response the session does not write (a
+  // connection taken over).
+  boost::beast::http::fields responseFields(const Request& request) const {
+    boost::beast::http::fields fields;
+    cors_.allowOrigin(request, fields);
+    return fields;
+  }
 
  private:
   HttpLimits limits_;

@@ -44,7 +44,7 @@ void RequestRoutes::request(const Request& request, const std::string& requestId
     return reply.error(beast_http::status::not_found,
                        "no request '" + requestId + "' (finished requests are kept for a while, then forgotten)");
   }
-  if (get) return reply.json(beast_http::status::ok, requestJson(*known, waiting && waiting->inFlight));
+  if (get) return reply.json(beast_http::status::ok, requestJson(*known, waiting && waiting->inFlight, *models_.current()));
   if (known->state != RequestState::Queued) {
     return reply.error(beast_http::status::conflict,
                        "request '" + requestId + "' has already finished (" + std::string(toString(known->state)) + ")");

@@ -20,14 +20,15 @@
 #include "bridges/http/rest_reply.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_ops.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
 class RequestRoutes {
  public:
   RequestRoutes(gateway::api::DeviceOps& commands, const gateway::api::DeviceDirectory& devices,
-                std::shared_ptr<RequestTracker> tracker)
-      : commands_(commands), devices_(devices), tracker_(std::move(tracker)) {}
+                std::shared_ptr<RequestTracker> tracker, const model::ModelSource& models)
+      : commands_(commands), devices_(devices), tracker_(std::move(tracker)), models_(models) {}
 
   void request(const Request& request, const std::string& requestId, const Reply& reply);
   void deviceRequests(const Request& request, const std::string& endpoint, const Reply& reply);
@@ -36,6 +37,7 @@ class RequestRoutes {
   gateway::api::DeviceOps& commands_;
   const gateway::api::DeviceDirectory& devices_;
   std::shared_ptr<RequestTracker> tracker_;
+  const model::ModelSource& models_;
 };
 
 }  // namespace lwm2m::bridges::http

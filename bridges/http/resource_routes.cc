@@ -43,7 +43,7 @@ void ResourceRoutes::handle(const Request& request, const RestTarget& url, const
 
   auto device = devices_.registered(endpoint, reply);
   if (!device) return;
-  auto call = resourceCall(method, *target, url, request.body(), model_);
+  auto call = resourceCall(method, *target, url, request.body(), *models_.current());
   if (!call) return reply.error(beast_http::status::bad_request, call.error().message);
   call_.start(endpoint, std::move(*call), device->queueMode && tracker_->asleep(endpoint), reply);
 }

@@ -18,23 +18,23 @@
 #include "bridges/http/rest_reply.h"
 #include "bridges/http/rest_target.h"
 #include "bridges/http/value_routes.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
 class ResourceRoutes {
  public:
   // `values` may be null: ?cached then answers 404.
-  ResourceRoutes(const model::ObjectModel& model, const DeviceRoutes& devices, DeviceCall call,
+  ResourceRoutes(const model::ModelSource& models, const DeviceRoutes& devices, DeviceCall call,
                  const ValueRoutes* values, std::shared_ptr<const RequestTracker> tracker)
-      : model_(model), devices_(devices), call_(std::move(call)), values_(values), tracker_(std::move(tracker)) {}
+      : models_(models), devices_(devices), call_(std::move(call)), values_(values), tracker_(std::move(tracker)) {}
 
   // `resource`: the segments below /api/v1/devices/{endpoint}/.
   void handle(const Request& request, const RestTarget& url, const std::string& endpoint,
               const std::vector<std::string>& resource, const Reply& reply);
 
  private:
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   const DeviceRoutes& devices_;
   DeviceCall call_;
   const ValueRoutes* values_;

@@ -166,7 +166,7 @@ std::string acceptedJson(const std::string& endpoint, const std::string& request
   return take(buffer);
 }
 
-std::string requestJson(const TrackedRequest& r, bool inFlight) {
+std::string requestJson(const TrackedRequest& r, bool inFlight, const model::ObjectModel& model) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -185,7 +185,7 @@ std::string requestJson(const TrackedRequest& r, bool inFlight) {
     writeKey(w, "finishedAt");
     writeString(w, toIso8601(r.end->at));
     writeKey(w, "result");
-    const std::string result = mapping::encodeCommandResult(*r.end);
+    const std::string result = mapping::encodeCommandResult(*r.end, model);
     w.RawValue(result.data(), result.size(), rapidjson::kObjectType);
   }
   w.EndObject();
@@ -273,6 +273,83 @@ std::string toJson(const HealthReport& health) {
     w.Uint64(health.mqttOutbox->rejected);
     w.EndObject();
   }
+  if (health.queuedRequests) {
+    writeKey(w, "queuedRequests");
+    w.Uint64(*health.queuedRequests);
+  }
+  if (health.dtls) {
+    writeKey(w, "dtls");
+    w.StartObject();
+    writeKey(w, "sessions");
+    w.Uint64(health.dtls->sessions);
+    writeKey(w, "handshakesInProgress");
+    w.Uint64(health.dtls->handshakesInProgress);
+    writeKey(w, "handshakes");
+    w.Uint64(health.dtls->handshakes);
+    writeKey(w, "failedHandshakes");
+    w.Uint64(health.dtls->failedHandshakes);
+    w.EndObject();
+  }
+  if (!health.webhooks.empty()) {
+    writeKey(w, "webhooks");
+    w.StartArray();
+    for (const auto& hook : health.webhooks) {
+      w.StartObject();
+      writeKey(w, "name");
+      writeString(w, hook.name);
+      writeKey(w, "waiting");
+      w.Uint64(hook.waiting);
+      writeKey(w, "delivered");
+      w.Uint64(hook.delivered);
+      writeKey(w, "retries");
+      w.Uint64(hook.retries);
+      writeKey(w, "dropped");
+      w.Uint64(hook.dropped);
+      writeKey(w, "deadLettered");
+      w.Uint64(hook.deadLettered);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (health.eventStreams) {
+    writeKey(w, "eventStreams");
+    w.StartObject();
+    writeKey(w, "open");
+    w.Uint64(health.eventStreams->open);
+    writeKey(w, "opened");
+    w.Uint64(health.eventStreams->opened);
+    writeKey(w, "cutOff");
+    w.Uint64(health.eventStreams->cutOff);
+    w.EndObject();
+  }
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string toJson(const gateway::api::ReadinessReport& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "status");
+  writeString(w, report.ready() ? "ready" : "not ready");
+  writeKey(w, "notReady");
+  w.StartArray();
+  for (const auto& check : report.checks) {
+    if (!check.ready) writeString(w, check.name);
+  }
+  w.EndArray();
+  writeKey(w, "checks");
+  w.StartObject();
+  for (const auto& check : report.checks) {
+    writeKey(w, check.name);
+    w.StartObject();
+    writeKey(w, "ready");
+    w.Bool(check.ready);
+    writeKey(w, "detail");
+    writeString(w, check.detail);
+    w.EndObject();
+  }
+  w.EndObject();
   w.EndObject();
   return take(buffer);
 }

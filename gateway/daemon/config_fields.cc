@@ -134,28 +134,58 @@ Field mapField(std::string_view key, std::vector<Field> children) {
 Field stringListField(std::string_view key, std::vector<std::string>& target, Checker check) {
   Field f{key,
           [&target, check](const YAML::Node& node) -> Problem {
-            if (node.IsNull()) {
-              target.clear();
-              return std::nullopt;
-            }
-            if (!node.IsSequence()) return "expected a list of strings (got " + describe(node) + ")";
             std::vector<std::string> values;
-            for (const auto& item : node) {
-              if (!item.IsScalar()) return "expected a list of strings (got " + describe(item) + " in it)";
-              if (check) {
-                if (auto problem = check(item.Scalar())) return problem;
+            if (node.IsScalar()) {
+              values.push_back(node.Scalar());
+            } else if (node.IsSequence()) {
+              for (const auto& item : node) {
+                if (!item.IsScalar()) return "expected a list of strings (got " + describe(item) + " in it)";
+                values.push_back(item.Scalar());
               }
-              values.push_back(item.Scalar());
+            } else if (!node.IsNull()) {
+              return "expected a list of strings (got " + describe(node) + ")";
+            }
+            for (const auto& value : values) {
+              if (!check) break;
+              if (auto problem = check(value)) return quote(value) + ": " + *problem;
             }
             target = std::move(values);
             return std::nullopt;
           },
           nullptr};
-  f.emit = [&target](YAML::Emitter& out) {
+  f.emit = [&target](YAML::Emitter& out, Secrets) {
     out << YAML::Flow << YAML::BeginSeq;
     for (const auto& value : target) out << YAML::DoubleQuoted << value;
     out << YAML::EndSeq;
   };
+  return f;
+}
+
+Field derivedSecondsField(std::string_view key, std::optional<std::uint32_t>& target, long long min,
+                          long long max) {
+  return Field{key,
+               [&target, min, max](const YAML::Node& node) -> Problem {
+                 if (node.IsScalar() && node.Scalar() == "derived") {
+                   target.reset();
+                   return std::nullopt;
+                 }
+                 auto value = parseInteger(node);
+                 if (!value) return "expected a number of seconds or 'derived' (got " + describe(node) + ")";
+                 if (*value < min || *value > max) {
+                   return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                          ", or 'derived' (got " + node.Scalar() + ")";
+                 }
+                 target = static_cast<std::uint32_t>(*value);
+                 return std::nullopt;
+               },
+               [&target] { return target ? std::to_string(*target) : std::string("derived"); }};
+}
+
+Field nestedField(std::string_view key, std::function<std::vector<NestedProblem>(const YAML::Node&)> load,
+                  std::function<void(YAML::Emitter&, Secrets)> emit) {
+  Field f{key, nullptr, nullptr};
+  f.loadNested = std::move(load);
+  f.emit = std::move(emit);
   return f;
 }
 
@@ -264,6 +294,10 @@ void FieldLoader::loadFields(const std::vector<Field>& fields, const YAML::Node&
       loadFields(field->children, entry.second, full + ".");
     } else if (field->entries) {
       loadEntries(*field->entries, entry.second, full);
+    } else if (field->loadNested) {
+      for (const NestedProblem& p : field->loadNested(entry.second)) {
+        report(p.at.IsDefined() && p.at.Mark().line >= 0 ? p.at : entry.first, full + p.key, p.problem);
+      }
     } else if (auto problem = field->load(entry.second)) {
       report(entry.first, full, *problem);
     }
@@ -322,7 +356,7 @@ void emitFields(YAML::Emitter& out, const std::vector<Field>& fields, Secrets se
       }
       out << YAML::EndSeq;
     } else if (field.emit) {
-      field.emit(out);
+      field.emit(out, secrets);
     } else {
       std::string value = field.text();
       if (field.secret && secrets == Secrets::Hidden && !value.empty()) value = "(hidden)";

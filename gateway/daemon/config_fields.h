@@ -28,6 +28,14 @@ using Checker = std::function<Problem(std::string_view)>;
 
 struct Field;
 
+// A problem at a node inside a value a field reads itself (a list of maps):
+// `key` is appended to the field's full name.
+struct NestedProblem {
+  YAML::Node at;
+  std::string key;  // "[1].url"
+  std::string problem;
+};
+
 // A list of maps (e.g. http.auth.tokens): each entry is loaded like a section.
 struct Entries {
   std::function<std::size_t()> size;
@@ -44,7 +52,10 @@ struct Field {
   bool secret = false;                              // hidden by Secrets::Hidden when set
   std::vector<Field> children;                      // a nested map instead of a value
   std::optional<Entries> entries;                   // a list of maps instead of a value
-  std::function<void(YAML::Emitter&)> emit;         // a value text() cannot give (a list)
+  // A value text() cannot give (a list); hides its secrets when asked.
+  std::function<void(YAML::Emitter&, Secrets)> emit;
+  // Instead of load: a value with problems at their own lines (with emit).
+  std::function<std::vector<NestedProblem>(const YAML::Node&)> loadNested;
 };
 
 std::string quote(std::string_view s);
@@ -58,8 +69,14 @@ Field boolField(std::string_view key, bool& target);
 Field doubleField(std::string_view key, double& target, double min, double max);
 Field blockSizeField(std::string_view key, std::uint16_t& target);
 Field mapField(std::string_view key, std::vector<Field> children);
-// A list of strings, each passing `check`.
+// A list of strings, each passing `check`; a single string is taken as a list of one.
 Field stringListField(std::string_view key, std::vector<std::string>& target, Checker check = nullptr);
+// A number of seconds, or "derived" (nullopt): computed from other settings.
+Field derivedSecondsField(std::string_view key, std::optional<std::uint32_t>& target, long long min,
+                          long long max);
+// A value read and printed by functions of its own (webhooks.targets).
+Field nestedField(std::string_view key, std::function<std::vector<NestedProblem>(const YAML::Node&)> load,
+                  std::function<void(YAML::Emitter&, Secrets)> emit);
 Problem nonEmpty(std::string_view value);
 
 // An integer in [min, max]; rangeText replaces the generic range message.

@@ -9,6 +9,7 @@
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/config_fields.h"
 #include "gateway/daemon/http_config_yaml.h"
+#include "gateway/daemon/webhook_config_yaml.h"
 
 namespace lwm2m::gateway {
 namespace {
@@ -47,6 +48,8 @@ std::vector<Section> schema(GatewayConfig& c) {
       {"bootstrap",
        {boolField("enabled", c.bootstrap.enabled),
         stringField("listen", c.bootstrap.listen, checkListenAddress),
+        stringField("listen_dtls", c.bootstrap.listenDtls,
+                    [](std::string_view text) { return text.empty() ? std::nullopt : checkListenAddress(text); }),
         stringField("configs", c.bootstrap.configs),
         stringField("server_host", c.bootstrap.serverHost),
         integerField("lifetime_s", c.bootstrap.lifetimeSeconds, 1, kUint32Max),
@@ -57,8 +60,23 @@ std::vector<Section> schema(GatewayConfig& c) {
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),
         integerField("min_lifetime_s", c.lwm2m.minLifetimeSeconds, 1, kUint32Max),
         integerField("max_lifetime_s", c.lwm2m.maxLifetimeSeconds, 1, kUint32Max),
-        integerField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400)}},
+        derivedSecondsField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400),
+        integerField("request_timeout_s", c.lwm2m.requestTimeoutSeconds, 1, 86400),
+        stringListField("models", c.lwm2m.models, nonEmpty)}},
+      {"queue", {stringListField("expected_endpoints", c.queue.expectedEndpoints, nonEmpty)}},
       {"http", httpFields(c.http)},
+      {"events",
+       {integerField("ring", c.events.ring, 0, 10000000),
+        durationField("heartbeat_s", c.events.heartbeat, 1, 3600),
+        integerField("max_buffer_kb", c.events.maxBufferKb, 1, 1024 * 1024),
+        integerField("max_streams", c.events.maxStreams, 1, 100000)}},
+      {"webhooks",
+       {integerField("outbox_limit", c.webhooks.outboxLimit, 1, 100000000),
+        durationField("retry_min_ms", c.webhooks.retryMin, 1, 3600000),
+        durationField("retry_max_ms", c.webhooks.retryMax, 1, 86400000),
+        nestedField(
+            "targets", [&c](const YAML::Node& node) { return loadWebhookTargets(node, c.webhooks.targets); },
+            [&c](YAML::Emitter& out, Secrets secrets) { emitWebhookTargets(out, c.webhooks.targets, secrets); })}},
       {"mqtt",
        {stringField("uri", c.mqtt.uri, checkMqttUri),
         stringField("client_id", c.mqtt.clientId, nonEmpty),
@@ -79,8 +97,11 @@ std::vector<Section> schema(GatewayConfig& c) {
         durationField("reconnect_min_ms", c.mqtt.reconnectMin, 1, 3600000),
         durationField("reconnect_max_ms", c.mqtt.reconnectMax, 1, 3600000),
         integerField("outbox_limit", c.mqtt.outboxLimit, 1, 100000000),
-        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535)}},
-      {"storage", {stringField("data_dir", c.storage.dataDir, nonEmpty)}},
+        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535),
+        boolField("required_for_ready", c.mqtt.requiredForReady)}},
+      {"storage",
+       {stringField("data_dir", c.storage.dataDir, nonEmpty),
+        durationField("probe_interval_s", c.storage.probeInterval, 1, 3600)}},
       {"mapping", {stringField("path", c.mapping.path)}},
       {"logging", {stringField("level", c.logging.level, checkLogLevel)}},
   };
@@ -96,7 +117,7 @@ class Loader {
     if (root->IsNull()) return config_;
     if (!root->IsMap()) {
       return fail(fields_.file() + ":" + FieldLoader::line(*root) +
-                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, "
                   "mapping, logging), got " + describe(*root));
     }
     auto sections = schema(config_);

@@ -159,11 +159,49 @@ TEST_F(HttpSecurityTest, HttpsWithTokensEachRoleRefusedWhatItMayNotDo) {
   }
 }
 
+TEST_F(HttpSecurityTest, EventStreamOverHttpsWithATokenAndCors) {
+  GatewayProcess gateway("tcp://127.0.0.1:1", "127.0.0.1",
+                         {"--config", writeConfig(tlsSection() + authSection() +
+                                                  "  cors:\n    origins: [\"https://ui.example\"]\n")});
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "sim-sse", "--lifetime", "60"});
+  ASSERT_TRUE(sim.waitForLine("registered sim-sse")) << gateway.log();
+  const std::string events = https(gateway, "/api/v1/events?kinds=registered");
+  // Resuming from id 0 replays the ring: the registration, then the stream stays open until curl gives up.
+  const std::vector<std::string> stream = {"-N", "-H", "Last-Event-ID: 0", "-H", "Origin: https://ui.example",
+                                           "--max-time", "3"};
+
+  auto anonymous = curl(trustCa() + stream, events);
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_NE(anonymous.headers.find("Access-Control-Allow-Origin: https://ui.example"), std::string::npos)
+      << "refusals carry the CORS allowance too: " << anonymous.headers;
+
+  auto answer = runCommand(std::vector<std::string>{"curl", "-s", "-i"} + trustCa() + bearer(kReadToken) + stream +
+                           std::vector<std::string>{events});
+  const std::string& out = answer.output;
+  EXPECT_NE(out.find("HTTP/1.1 200 OK"), std::string::npos) << out;
+  EXPECT_NE(out.find("Content-Type: text/event-stream"), std::string::npos) << out;
+  EXPECT_NE(out.find("Access-Control-Allow-Origin: https://ui.example"), std::string::npos) << out;
+  EXPECT_NE(out.find("event: registered"), std::string::npos) << out << gateway.log();
+  EXPECT_NE(out.find("\"endpoint\":\"sim-sse\""), std::string::npos) << out;
+
+  // A stream refused by the event stream itself (a malformed filter) goes back over TLS as JSON.
+  auto bad = curl(trustCa() + bearer(kReadToken), https(gateway, "/api/v1/events?kinds=nonsense"));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("\"error\""), std::string::npos) << bad.body;
+}
+
 TEST_F(HttpSecurityTest, PrintConfigHidesTokens) {
   const auto config = writeConfig(tlsSection() + authSection());
+  std::ofstream(config, std::ios::app)
+      << "webhooks:\n  targets:\n    - url: http://127.0.0.1:9/hook\n      secret: hmac-secret-123\n"
+         "      headers: {Authorization: \"Bearer hook-secret-456\"}\n"
+         "mqtt:\n  password: mqtt-secret-789\n";
   auto printed = runCommand({LWM2M_GATEWAY_BIN, "--config", config, "--print-config"});
   EXPECT_EQ(printed.exitCode, 0) << printed.output;
-  EXPECT_EQ(printed.output.find(kReadToken), std::string::npos) << printed.output;
+  for (const char* secret : {kReadToken, "hmac-secret-123", "hook-secret-456", "mqtt-secret-789"}) {
+    EXPECT_EQ(printed.output.find(secret), std::string::npos) << secret << " printed:\n" << printed.output;
+  }
+  EXPECT_NE(printed.output.find("url: \"http://127.0.0.1:9/hook\""), std::string::npos) << printed.output;
   EXPECT_NE(printed.output.find("token: \"(hidden)\""), std::string::npos) << printed.output;
   EXPECT_NE(printed.output.find("name: \"dashboard\""), std::string::npos) << printed.output;
 }

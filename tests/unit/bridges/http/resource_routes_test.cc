@@ -88,7 +88,7 @@ class ResourceRoutesTest : public ::testing::Test {
   testing::FakeDirectory directory_;
   testing::FakeDeviceOps ops_;
   FakeValues values_;
-  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   std::unique_ptr<ApiRouter> router_;
   std::optional<Response> answer_;
 };
@@ -99,7 +99,7 @@ TEST_F(ResourceRoutesTest, ReadWaitsForTheDeviceAndAnswersItsTypedValues) {
   EXPECT_EQ(ops_.submitted[0].endpoint, "sensor-2");
   EXPECT_EQ(ops_.submitted[0].request.operation, Operation::Read);
   EXPECT_EQ(ops_.submitted[0].request.path, model::Path(3303, 0, 5700));
-  EXPECT_EQ(ops_.submitted[0].request.timeout, std::chrono::seconds(30));  // the configured default
+  EXPECT_EQ(ops_.submitted[0].request.timeout, std::nullopt);  // the device waits lwm2m.request_timeout_s
 
   answer("q1", ok("2.05", "content"), model::Resource::single(5700, model::Value::floating(21.5)));
   ASSERT_TRUE(answer_);
