@@ -15,8 +15,20 @@
 // Some routes are answered by parts merged from other features (events,
 // models, firmware); a build without them answers 404 there.
 //
+// Every method of a route names the role it needs (`roles`, one per method in
+// the order of `methods`; checked at compile time), which access control
+// (access_control.h) enforces:
+//   open     no credential: /health and /ready (probes), the OpenAPI document
+//   read     GET of lists, devices, resources, values, requests, events,
+//            models, mapping, /metrics; POST .../composite/read
+//   operate  what changes a device or a request: write, execute, create,
+//            delete, observe and cancel, attributes, composite write/observe,
+//            commands, cancelling a request
+//   admin    reloading the mapping rules and the object definitions
+//
 // Pure data; no Beast here.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,9 +36,13 @@
 
 namespace lwm2m::bridges::http {
 
+// The access a request needs: nothing (Open), or a role at least as strong.
+enum class Access { Open = 0, Read = 1, Operate = 2, Admin = 3 };
+
 struct ApiRoute {
   std::string_view path;     // "/api/v1/devices/{endpoint}"
   std::string_view methods;  // as an Allow header: "GET, POST"
+  std::string_view roles;    // the access of each method, in order: "read, operate"
 };
 
 // Every route, in no particular order.
@@ -37,5 +53,12 @@ const ApiRoute* matchRoute(const std::vector<std::string>& segments);
 
 // True when `method` ("GET") is among the route's methods.
 bool routeTakes(const ApiRoute& route, std::string_view method);
+
+// The access `method` needs on the route; nullopt when the route does not take it.
+std::optional<Access> routeAccess(const ApiRoute& route, std::string_view method);
+
+// "open", "read", "operate", "admin"; nullopt for another word.
+std::optional<Access> parseAccess(std::string_view word);
+std::string_view accessName(Access access);
 
 }  // namespace lwm2m::bridges::http

@@ -54,28 +54,39 @@ bool EventStream::matches(const Request& request) const {
   return target.substr(0, target.find('?')) == kEventsPath;
 }
 
-void EventStream::takeOver(beast::tcp_stream stream, Request request) {
+void EventStream::takeOver(beast::tcp_stream stream, Request request, beast_http::fields responseFields) {
+  open(std::move(stream), std::move(request), responseFields);
+}
+
+void EventStream::takeOver(TlsStream stream, Request request, beast_http::fields responseFields) {
+  open(std::move(stream), std::move(request), responseFields);
+}
+
+template <class Stream>
+void EventStream::open(Stream stream, Request request, const beast_http::fields& responseFields) {
   if (stopped_) return;
   if (request.method() != beast_http::verb::get) {
     Response response = errorResponse(beast_http::status::method_not_allowed,
                                       "method not allowed on /api/v1/events (allowed: GET)",
                                       request.version());
     response.set(beast_http::field::allow, "GET");
-    return refuse(std::move(stream), std::move(response));
+    return refuse(std::move(stream), std::move(response), responseFields);
   }
   const std::string_view target(request.target().data(), request.target().size());
   const auto lastEventId = request["Last-Event-ID"];
   auto parsed = parseEventStreamRequest(target, std::string_view(lastEventId.data(), lastEventId.size()));
   if (!parsed) {
-    return refuse(std::move(stream), errorResponse(beast_http::status::bad_request,
-                                                   parsed.error().message, request.version()));
+    return refuse(std::move(stream),
+                  errorResponse(beast_http::status::bad_request, parsed.error().message, request.version()),
+                  responseFields);
   }
   if (open_.size() >= settings_.maxStreams) {
     return refuse(std::move(stream),
                   errorResponse(beast_http::status::service_unavailable,
                                 "too many event streams open (" + std::to_string(open_.size()) +
                                     ", events.max_streams)",
-                                request.version()));
+                                request.version()),
+                  responseFields);
   }
 
   std::string first(kRetry);
@@ -85,32 +96,36 @@ void EventStream::takeOver(beast::tcp_stream stream, Request request) {
     if (!replay.missedReason.empty()) first += missedFrame(*parsed->lastEventId, replay);
   }
   const std::uint64_t key = ++opened_;
-  auto connection = std::make_shared<SseConnection>(
+  auto connection = std::make_shared<SseConnection<Stream>>(
       std::move(stream), std::move(parsed->filter), settings_.limits,
       [this, key](bool cutOff) { closed(key, cutOff); });
   const std::uint64_t subscription = ring_.subscribe(
-      [weak = std::weak_ptr<SseConnection>(connection)](const StreamEventPtr& event) {
+      [weak = std::weak_ptr<SseConnection<Stream>>(connection)](const StreamEventPtr& event) {
         if (auto c = weak.lock()) c->push(event);
       });
   open_.push_back(Open{key, connection, subscription});
   openCount_ = open_.size();
   spdlog::debug("event stream opened: {}", target);
-  connection->start(std::move(first), replay.events);
+  connection->start(responseFields, std::move(first), replay.events);
 }
 
-void EventStream::refuse(beast::tcp_stream stream, Response response) {
+template <class Stream>
+void EventStream::refuse(Stream stream, Response response, const beast_http::fields& responseFields) {
   spdlog::debug("event stream refused: {} {}", response.result_int(), response.body());
+  for (const auto& field : responseFields) response.set(field.name_string(), field.value());
   response.keep_alive(false);
   response.prepare_payload();
   struct Refusal {
-    beast::tcp_stream stream;
+    Stream stream;
     Response response;
   };
   auto refusal = std::make_shared<Refusal>(Refusal{std::move(stream), std::move(response)});
-  refusal->stream.expires_after(std::chrono::seconds(10));
+  auto& lowest = beast::get_lowest_layer(refusal->stream);
+  lowest.expires_after(std::chrono::seconds(10));
   beast_http::async_write(refusal->stream, refusal->response, [refusal](beast::error_code, std::size_t) {
     beast::error_code ignored;
-    refusal->stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(refusal->stream).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send,
+                                                               ignored);
   });
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // EventStream: GET /api/v1/events, the gateway's device events as
 // server-sent events (text/event-stream). It takes the connection over from
-// the HTTP session (connection_takeover.h) and gives it to an SseConnection
-// subscribed to the EventRing.
+// the HTTP session (connection_takeover.h; plain TCP or TLS) and gives it to
+// an SseConnection subscribed to the EventRing.
 //
 //   id: 1765000000000042
 //   event: notification
@@ -49,7 +49,9 @@ class EventStream final : public ConnectionTakeover {
   ~EventStream() override;  // stop()
 
   bool matches(const Request& request) const override;
-  void takeOver(boost::beast::tcp_stream stream, Request request) override;
+  void takeOver(boost::beast::tcp_stream stream, Request request,
+                boost::beast::http::fields responseFields) override;
+  void takeOver(TlsStream stream, Request request, boost::beast::http::fields responseFields) override;
   void stop() override;
 
   EventStreamStats stats() const;
@@ -57,10 +59,13 @@ class EventStream final : public ConnectionTakeover {
  private:
   struct Open {
     std::uint64_t key = 0;
-    std::weak_ptr<SseConnection> connection;
+    std::weak_ptr<EventSink> connection;
     std::uint64_t subscription = 0;
   };
-  void refuse(boost::beast::tcp_stream stream, Response response);
+  template <class Stream>
+  void open(Stream stream, Request request, const boost::beast::http::fields& responseFields);
+  template <class Stream>
+  void refuse(Stream stream, Response response, const boost::beast::http::fields& responseFields);
   void closed(std::uint64_t key, bool cutOff);
 
   EventRing& ring_;

@@ -1,6 +1,8 @@
-// Listener + session in the shape of Beast's asynchronous server examples:
-// each connection owns itself through shared_from_this(), reads one request,
-// writes the router's response, and reads again while keep-alive holds.
+// Listener + sessions in the shape of Beast's asynchronous server examples:
+// each connection owns itself through shared_from_this(), reads one request's
+// header, lets the RequestGuard admit it, reads its body, writes the router's
+// response, and reads again while keep-alive holds. One Session template
+// serves plain TCP and TLS streams.
 #include "bridges/http/http_server.h"
 
 #include <spdlog/spdlog.h>
@@ -8,20 +10,21 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
-#include <chrono>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
-#include "bridges/http/api_router.h"
 #include "bridges/http/connection_takeover.h"
 
 namespace lwm2m::bridges::http {
@@ -32,72 +35,163 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-constexpr std::uint64_t kBodyLimit = 64 * 1024;
-constexpr std::chrono::seconds kIoTimeout{30};
-
 std::string toString(const tcp::endpoint& endpoint) {
   std::ostringstream s;
   s << endpoint;
   return s.str();
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// What every session shares: the router, the guard and the routes that take
+// a connection over.
+struct Routes {
+  std::shared_ptr<ApiRouter> router;
+  std::shared_ptr<const RequestGuard> guard;
+  std::shared_ptr<ConnectionTakeover> takeover;  // may be null
+};
+
+// What the listener needs of a session of either stream type.
+class Connection {
  public:
-  Session(tcp::socket socket, std::shared_ptr<ApiRouter> router, std::shared_ptr<ConnectionTakeover> takeover)
-      : stream_(std::move(socket)), router_(std::move(router)), takeover_(std::move(takeover)) {}
-
-  void run() { doRead(); }
-
+  virtual ~Connection() = default;
   // From HttpServer::stop(): ends the connection; pending operations complete
   // with operation_aborted and the session goes away.
-  void close() {
+  virtual void close() = 0;
+};
+
+template <class Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  Session(tcp::socket socket, const Routes& routes, asio::ssl::context* tls)
+      : peer_(toString(socket.remote_endpoint(ignored_))),
+        stream_(makeStream(std::move(socket), tls)),
+        routes_(routes),
+        limits_(routes.guard->limits()) {}
+
+  void run() {
+    lowest().expires_after(limits_.idleTimeout);
+    if constexpr (kTls) {
+      beast::async_detect_ssl(lowest(), buffer_,
+                              beast::bind_front_handler(&Session::onDetect, this->shared_from_this()));
+    } else {
+      doRead();
+    }
+  }
+
+  void close() override {
     if (handedOver_) return;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close();
   }
 
  private:
+  static Stream makeStream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void onDetect(beast::error_code ec, bool tls) {
+    if (ec) return;
+    if (!tls) {
+      // Not a TLS ClientHello: most likely http:// to an https:// port.
+      plainRefusal_ = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+                      "Content-Length: 44\r\n\r\nThis port speaks HTTPS: use an https:// URL\n";
+      spdlog::debug("HTTP from {} refused: plain HTTP on the HTTPS port", peer_);
+      asio::async_write(lowest(), asio::buffer(plainRefusal_),
+                        [self = this->shared_from_this()](beast::error_code, std::size_t) {
+                          self->close();
+                        });
+      return;
+    }
+    if constexpr (kTls) {
+      stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                              beast::bind_front_handler(&Session::onHandshake, this->shared_from_this()));
+    }
+  }
+
+  void onHandshake(beast::error_code ec, std::size_t used) {
+    if (ec) {
+      spdlog::debug("HTTPS handshake with {} failed: {}", peer_, ec.message());
+      return close();
+    }
+    buffer_.consume(used);
+    if constexpr (kTls) peerCommonName_ = verifiedPeerCommonName(stream_.native_handle());
+    doRead();
+  }
+
   void doRead() {
     parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(kBodyLimit);
-    stream_.expires_after(kIoTimeout);
+    parser_->header_limit(limits_.headerBytes);
+    parser_->body_limit(limits_.bodyBytes);
+    // One deadline for the whole request, header and body: a slow sender
+    // cannot hold the connection by trickling bytes.
+    lowest().expires_after(limits_.idleTimeout);
+    beast_http::async_read_header(stream_, buffer_, *parser_,
+                                  beast::bind_front_handler(&Session::onHeader, this->shared_from_this()));
+  }
+
+  // True when `ec` ended the request: answered or the connection dropped.
+  bool endedByError(beast::error_code ec) {
+    if (!ec) return false;
+    if (ec == beast_http::error::end_of_stream) {
+      shutdown();
+    } else if (ec == beast_http::error::body_limit) {
+      replyAndClose(beast_http::status::payload_too_large,
+                    "request body larger than " + std::to_string(limits_.bodyBytes) + " bytes");
+    } else if (ec == beast_http::error::header_limit) {
+      replyAndClose(beast_http::status::request_header_fields_too_large,
+                    "request headers larger than " + std::to_string(limits_.headerBytes) + " bytes");
+    } else if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+               ec == asio::error::connection_reset || ec == asio::error::eof ||
+               ec.category() == asio::error::get_ssl_category() ||
+               ec == asio::ssl::error::stream_truncated) {
+      // the stream is closed or about to be: nothing to answer
+    } else {
+      replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
+    }
+    return true;
+  }
+
+  void onHeader(beast::error_code ec, std::size_t) {
+    if (endedByError(ec)) return;
+    if (auto refusal = routes_.guard->admit(parser_->get(), peerCommonName_, peer_)) {
+      response_ = std::move(*refusal);
+      // The body was not read: the connection cannot carry another request.
+      if (!parser_->is_done()) response_.keep_alive(false);
+      return doWrite();
+    }
+    // Admitted: a route that takes the connection over gets it now, with the
+    // request's header (the event stream; connection_takeover.h).
+    if (routes_.takeover && routes_.takeover->matches(parser_->get())) return handOver();
+    if (parser_->is_done()) return onRead({}, 0);
     beast_http::async_read(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Session::onRead, shared_from_this()));
+                           beast::bind_front_handler(&Session::onRead, this->shared_from_this()));
   }
 
   void onRead(beast::error_code ec, std::size_t) {
-    if (ec == beast_http::error::end_of_stream) return shutdown();
-    if (ec == beast_http::error::body_limit) {
-      return replyAndClose(beast_http::status::payload_too_large,
-                           "request body larger than " + std::to_string(kBodyLimit) + " bytes");
-    }
-    if (ec == beast_http::error::header_limit) {
-      return replyAndClose(beast_http::status::request_header_fields_too_large,
-                           "request headers larger than " + std::to_string(kHeaderLimit) +
-                               " bytes");
-    }
-    if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
-      return;  // the stream is closed or about to be: nothing to answer
-    }
-    if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
-
+    if (endedByError(ec)) return;
     // The answer may come now or later (a call waiting for its device); it
     // is written from this connection's executor, and nothing else is read
     // meanwhile. A client gone by then only makes the write fail.
-    const Request& request = parser_->get();
-    if (takeover_ && takeover_->matches(request)) {  // the stream and the request go; the session ends
-      handedOver_ = true;
-      return takeover_->takeOver(std::move(stream_), parser_->release());
-    }
-    router_->handle(request, [self = shared_from_this()](Response response) {
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+    routes_.router->handle(parser_->get(), [self = this->shared_from_this()](Response response) {
+      asio::post(self->lowest().get_executor(), [self, response = std::move(response)]() mutable {
         self->onResponse(std::move(response));
       });
     });
+  }
+
+  void handOver() {
+    handedOver_ = true;
+    lowest().expires_never();
+    beast_http::fields responseFields = routes_.guard->responseFields(parser_->get());
+    routes_.takeover->takeOver(std::move(stream_), parser_->release(), std::move(responseFields));
   }
 
   void onResponse(Response response) {
@@ -109,15 +203,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void replyAndClose(beast_http::status status, const std::string& message) {
-    spdlog::debug("HTTP request rejected: {}", message);
+    spdlog::debug("HTTP request from {} rejected: {}", peer_, message);
     response_ = errorResponse(status, message);
     doWrite();
   }
 
   void doWrite() {
-    stream_.expires_after(kIoTimeout);
+    if (parser_) routes_.guard->finish(parser_->get(), response_);
+    lowest().expires_after(limits_.idleTimeout);
     beast_http::async_write(stream_, response_,
-                            beast::bind_front_handler(&Session::onWrite, shared_from_this()));
+                            beast::bind_front_handler(&Session::onWrite, this->shared_from_this()));
   }
 
   void onWrite(beast::error_code ec, std::size_t) {
@@ -127,16 +222,25 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void shutdown() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+    } else {
+      beast::error_code ignored;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  beast::tcp_stream stream_;
+  beast::error_code ignored_;
+  std::string peer_;
+  Stream stream_;
+  Routes routes_;
+  const HttpLimits& limits_;
   beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  std::optional<std::string> peerCommonName_;
+  std::string plainRefusal_;
   Response response_;
-  std::shared_ptr<ApiRouter> router_;
-  std::shared_ptr<ConnectionTakeover> takeover_;
   bool handedOver_ = false;
 };
 
@@ -144,8 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
  public:
-  HttpListener(asio::io_context& io, std::shared_ptr<ApiRouter> router)
-      : io_(io), acceptor_(io), router_(std::move(router)) {}
+  HttpListener(asio::io_context& io, Routes routes, std::shared_ptr<asio::ssl::context> tls)
+      : io_(io), acceptor_(io), routes_(std::move(routes)), tls_(std::move(tls)) {}
 
   void listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -166,13 +270,13 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 
-  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { takeover_ = std::move(takeover); }
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { routes_.takeover = std::move(takeover); }
 
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
-    router_->stop();
-    if (takeover_) takeover_->stop();
+    routes_.router->stop();
+    if (routes_.takeover) routes_.takeover->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -188,32 +292,66 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
  private:
   void onAccept(beast::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open()) return;  // stopped
+    std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
+    } else if (sessions_.size() >= routes_.guard->limits().maxConnections) {
+      if (!atLimit_) {
+        spdlog::warn("HTTP connections at the limit of {} (http.limits.max_connections): new ones "
+                     "are closed until some end", sessions_.size());
+      }
+      atLimit_ = true;
+      beast::error_code ignored;
+      socket.close(ignored);
     } else {
+      atLimit_ = false;
       // Every answer is complete when written: send it at once. Without this,
       // an answer written while the previous one is unacknowledged (pipelined
       // requests, streamed events) waits for the client's delayed ACK (~40 ms).
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto session = std::make_shared<Session>(std::move(socket), router_, takeover_);
-      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-      sessions_.push_back(session);
-      session->run();
+      sessions_.push_back(start(std::move(socket)));
     }
     accept();
   }
 
+  std::shared_ptr<Connection> start(tcp::socket socket) {
+    if (tls_) {
+      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), routes_, tls_.get());
+      session->run();
+      return session;
+    }
+    auto session = std::make_shared<Session<beast::tcp_stream>>(std::move(socket), routes_, nullptr);
+    session->run();
+    return session;
+  }
+
   asio::io_context& io_;
   tcp::acceptor acceptor_;
-  std::shared_ptr<ApiRouter> router_;
-  std::vector<std::weak_ptr<Session>> sessions_;
-  std::shared_ptr<ConnectionTakeover> takeover_;
+  Routes routes_;
+  std::shared_ptr<asio::ssl::context> tls_;
+  std::vector<std::weak_ptr<Connection>> sessions_;
+  bool atLimit_ = false;
 };
 
-HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services)
+namespace {
+
+std::shared_ptr<asio::ssl::context> tlsContext(const std::optional<TlsSettings>& settings) {
+  if (!settings) return nullptr;
+  auto context = makeServerTlsContext(*settings);
+  if (!context) throw std::runtime_error("HTTPS: " + context.error().message);
+  return *context;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services,
+                       const HttpServerSettings& settings)
     : router_(std::make_shared<ApiRouter>(io.get_executor(), std::move(services))),
-      listener_(std::make_shared<HttpListener>(io, router_)) {
+      listener_(std::make_shared<HttpListener>(
+          io,
+          Routes{router_, std::make_shared<RequestGuard>(settings.limits, settings.access, settings.cors)},
+          tlsContext(settings.tls))) {
   listener_->listen(listen);
 }
 

@@ -1,13 +1,21 @@
 #pragma once
 // The gateway's HTTP/1.1 server (REST API and health) on the gateway's
-// io_context. Requests are answered by ApiRouter; the server only moves bytes.
+// io_context, over plain TCP or TLS (HTTPS). Requests are answered by
+// ApiRouter; the server only moves bytes.
 //
-// Limits: 8 KiB of headers, 64 KiB of body (413 beyond), 30 s to receive a
-// request or send a response, keep-alive honoured. A connection reads its
+// Every request passes the RequestGuard (bridges/http/request_guard.h: limits,
+// CORS, access control) once its header is read, before its body is. Limits
+// (HttpLimits): header bytes (431), header fields (431), body bytes (413), the
+// time to deliver a request and take a response (closed), connections at a
+// time (closed at once beyond). Keep-alive honoured. A connection reads its
 // next request only once the previous response is written, so pipelined
 // requests are answered in order, also when one waits for a device (no
 // timeout runs while the router works: the call's own timeout bounds it).
 // Answers leave at once (TCP_NODELAY), never held back for a delayed ACK.
+//
+// On a TLS port, a client speaking plain HTTP gets a plain 400 saying so and
+// is closed; a failed handshake (e.g. no client certificate where one is
+// required) closes the connection.
 //
 // Threading contract: the io_context is run by the gateway's one I/O thread;
 // call start() and stop() on that thread or before it runs. The services
@@ -18,8 +26,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "bridges/http/api_router.h"
+#include "bridges/http/request_guard.h"
+#include "bridges/http/tls_context.h"
 #include "gateway/api/device_events.h"
 
 namespace lwm2m::bridges::http {
@@ -28,12 +39,21 @@ class HttpListener;
 class OperationsRoutes;
 class ConnectionTakeover;
 
+struct HttpServerSettings {
+  HttpLimits limits;
+  AccessSettings access;
+  CorsSettings cors;
+  std::optional<TlsSettings> tls;  // nullopt: plain HTTP
+};
+
 class HttpServer {
  public:
-  // Binds and listens at once, so a bad or busy address fails start-up here:
-  // throws std::runtime_error naming the address and the reason (e.g.
-  // "address already in use"). Connections are accepted after start().
-  HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen, RestServices services);
+  // Binds and listens at once, so a bad or busy address or unusable TLS files
+  // fail start-up here: throws std::runtime_error naming the address or the
+  // file and the reason (e.g. "address already in use").
+  // Connections are accepted after start().
+  HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
+             RestServices services, const HttpServerSettings& settings = {});
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -31,46 +31,57 @@ std::string describePeer(beast::tcp_stream& stream) {
   return s.str();
 }
 
-const std::string kHead =
-    "HTTP/1.1 200 OK\r\n"
-    "Content-Type: text/event-stream; charset=utf-8\r\n"
-    "Cache-Control: no-cache\r\n"
-    "Connection: close\r\n"
-    "X-Accel-Buffering: no\r\n"
-    "\r\n";
+std::string head(const beast::http::fields& extra) {
+  std::string text =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: text/event-stream; charset=utf-8\r\n"
+      "Cache-Control: no-cache\r\n"
+      "Connection: close\r\n"
+      "X-Accel-Buffering: no\r\n";
+  for (const auto& field : extra) {
+    text.append(field.name_string().data(), field.name_string().size()).append(": ");
+    text.append(field.value().data(), field.value().size()).append("\r\n");
+  }
+  return text + "\r\n";
+}
 
 }  // namespace
 
-SseConnection::SseConnection(beast::tcp_stream stream, EventFilter filter, SseLimits limits,
-                             std::function<void(bool)> onClosed)
+template <class Stream>
+SseConnection<Stream>::SseConnection(Stream stream, EventFilter filter, SseLimits limits,
+                                     std::function<void(bool)> onClosed)
     : stream_(std::move(stream)),
       filter_(std::move(filter)),
       limits_(limits),
       onClosed_(std::move(onClosed)),
       heartbeatTimer_(stream_.get_executor()),
-      peer_(describePeer(stream_)) {}
+      peer_(describePeer(lowest())) {}
 
-void SseConnection::start(std::string first, const std::vector<StreamEventPtr>& replay) {
+template <class Stream>
+void SseConnection<Stream>::start(const beast::http::fields& headFields, std::string first,
+                                  const std::vector<StreamEventPtr>& replay) {
   beast::error_code ignored;
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  lowest().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   // A fixed kernel send buffer: with the kernel's autotuning it would grow to
   // megabytes behind a reader that stopped, and the bound would never show.
-  stream_.socket().set_option(
+  lowest().socket().set_option(
       asio::socket_base::send_buffer_size(static_cast<int>(std::min<std::size_t>(limits_.maxBufferBytes, kMaxSendBuffer))),
       ignored);
-  enqueue(std::make_shared<const std::string>(kHead + first));
+  enqueue(std::make_shared<const std::string>(head(headFields) + first));
   for (const StreamEventPtr& event : replay) push(event);
   watchClient();
   heartbeat();
 }
 
-void SseConnection::push(const StreamEventPtr& event) {
+template <class Stream>
+void SseConnection<Stream>::push(const StreamEventPtr& event) {
   if (!open_ || !filter_.matches(*event)) return;
   // Shares the event's frame: no copy per stream.
   enqueue(std::shared_ptr<const std::string>(event, &event->frame));
 }
 
-void SseConnection::enqueue(std::shared_ptr<const std::string> frame) {
+template <class Stream>
+void SseConnection<Stream>::enqueue(std::shared_ptr<const std::string> frame) {
   if (!open_) return;
   queuedBytes_ += frame->size();
   queue_.push_back(std::move(frame));
@@ -82,7 +93,8 @@ void SseConnection::enqueue(std::shared_ptr<const std::string> frame) {
   if (writing_.empty()) write();
 }
 
-void SseConnection::write() {
+template <class Stream>
+void SseConnection<Stream>::write() {
   std::vector<asio::const_buffer> buffers;
   while (!queue_.empty() && writing_.size() < kFramesPerWrite) {
     buffers.emplace_back(asio::buffer(*queue_.front()));
@@ -90,11 +102,12 @@ void SseConnection::write() {
     queue_.pop_front();
   }
   if (writing_.empty()) return;
-  stream_.expires_after(limits_.writeTimeout);
-  asio::async_write(stream_, buffers, beast::bind_front_handler(&SseConnection::onWrite, shared_from_this()));
+  lowest().expires_after(limits_.writeTimeout);
+  asio::async_write(stream_, buffers, beast::bind_front_handler(&SseConnection::onWrite, this->shared_from_this()));
 }
 
-void SseConnection::onWrite(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void SseConnection<Stream>::onWrite(beast::error_code ec, std::size_t bytes) {
   if (!open_) return;
   if (ec == beast::error::timeout) {
     return end(true, "cut off: the client took no data for " +
@@ -103,23 +116,27 @@ void SseConnection::onWrite(beast::error_code ec, std::size_t bytes) {
   if (ec) return end(false, "closed: " + ec.message());
   queuedBytes_ -= bytes;
   writing_.clear();
-  stream_.expires_never();
+  lowest().expires_never();
   write();
 }
 
 // The client sends nothing after its request; a read that completes means it
 // closed the connection (or broke the protocol): either way the stream ends.
-void SseConnection::watchClient() {
-  stream_.socket().async_read_some(
-      asio::buffer(&readByte_, 1), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+// Over TLS the read goes through the TLS stream (one read and one write may
+// be outstanding at a time there), so a close_notify ends it too.
+template <class Stream>
+void SseConnection<Stream>::watchClient() {
+  stream_.async_read_some(
+      asio::buffer(&readByte_, 1), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
         if (!self->open_) return;
         self->end(false, ec ? "closed by the client" : "closed: the client sent data after its request");
       });
 }
 
-void SseConnection::heartbeat() {
+template <class Stream>
+void SseConnection<Stream>::heartbeat() {
   heartbeatTimer_.expires_after(limits_.heartbeat);
-  heartbeatTimer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  heartbeatTimer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
     if (ec || !self->open_) return;
     static const auto kHeartbeat = std::make_shared<const std::string>(": heartbeat\n\n");
     self->enqueue(kHeartbeat);
@@ -127,11 +144,13 @@ void SseConnection::heartbeat() {
   });
 }
 
-void SseConnection::close() {
+template <class Stream>
+void SseConnection<Stream>::close() {
   if (open_) end(false, "closed: the gateway stops");
 }
 
-void SseConnection::end(bool cutOff, const std::string& why) {
+template <class Stream>
+void SseConnection<Stream>::end(bool cutOff, const std::string& why) {
   if (!open_) return;
   open_ = false;
   if (cutOff) {
@@ -141,10 +160,13 @@ void SseConnection::end(bool cutOff, const std::string& why) {
   }
   heartbeatTimer_.cancel();
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  lowest().close();
   queue_.clear();
   if (auto done = std::move(onClosed_)) done(cutOff);
 }
+
+template class SseConnection<beast::tcp_stream>;
+template class SseConnection<TlsStream>;
 
 }  // namespace lwm2m::bridges::http

@@ -1,6 +1,6 @@
 #pragma once
 // SseConnection: one client of GET /api/v1/events after the HTTP session
-// handed its TCP stream over (connection_takeover.h). Writes the response
+// handed its stream (plain TCP or TLS) over (connection_takeover.h). Writes the response
 // head, the replayed events, then every new event that passes its filter as
 // server-sent events, and a comment line (": heartbeat") every heartbeat
 // interval so that proxies and clients see the connection alive.
@@ -21,6 +21,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/fields.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "bridges/http/event_filter.h"
+#include "bridges/http/connection_takeover.h"
 #include "bridges/http/event_ring.h"
 
 namespace lwm2m::bridges::http {
@@ -41,23 +43,35 @@ struct SseLimits {
   std::chrono::seconds writeTimeout{60};
 };
 
-class SseConnection : public std::enable_shared_from_this<SseConnection> {
+// What the event stream holds of a connection, whatever its stream type.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // A new event: queued if it passes the filter.
+  virtual void push(const StreamEventPtr& event) = 0;
+  // Ends the connection (server stop). Idempotent.
+  virtual void close() = 0;
+};
+
+// Stream: boost::beast::tcp_stream or TlsStream (connection_takeover.h).
+template <class Stream>
+class SseConnection final : public EventSink, public std::enable_shared_from_this<SseConnection<Stream>> {
  public:
   // `onClosed` runs once, on the I/O thread, when the connection ends for
   // whatever reason; `cutOff` tells whether it was cut off as too slow.
-  SseConnection(boost::beast::tcp_stream stream, EventFilter filter, SseLimits limits,
-                std::function<void(bool cutOff)> onClosed);
+  SseConnection(Stream stream, EventFilter filter, SseLimits limits, std::function<void(bool cutOff)> onClosed);
 
-  // Writes the head and `first` (a "missed" notice, the replay) and starts
-  // the heartbeat and the watch for the client closing.
-  void start(std::string first, const std::vector<StreamEventPtr>& replay);
-  // A new event: queued if it passes the filter.
-  void push(const StreamEventPtr& event);
-  // Ends the connection (server stop). Idempotent.
-  void close();
+  // Writes the head (with `headFields`, e.g. the CORS allowance) and `first`
+  // (a "missed" notice, the replay) and starts the heartbeat and the watch
+  // for the client closing.
+  void start(const boost::beast::http::fields& headFields, std::string first,
+             const std::vector<StreamEventPtr>& replay);
+  void push(const StreamEventPtr& event) override;
+  void close() override;
   bool open() const { return open_; }
 
  private:
+  boost::beast::tcp_stream& lowest() { return boost::beast::get_lowest_layer(stream_); }
   void enqueue(std::shared_ptr<const std::string> frame);
   void write();
   void onWrite(boost::beast::error_code ec, std::size_t bytes);
@@ -65,7 +79,7 @@ class SseConnection : public std::enable_shared_from_this<SseConnection> {
   void heartbeat();
   void end(bool cutOff, const std::string& why);
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   const EventFilter filter_;
   const SseLimits limits_;
   std::function<void(bool)> onClosed_;

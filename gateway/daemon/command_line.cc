@@ -162,9 +162,16 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
     result.config = std::move(loaded).value();
   }
   overrides.applyTo(result.config);
+  // The file passed these checks; an override may not (e.g. --http 0.0.0.0:8080 without credentials).
+  if (const auto problems = crossCheck(result.config); !problems.empty()) {
+    for (const auto& problem : problems) err << "command line: " << problem << "\n";
+    result.action = CommandLine::Action::Exit;
+    result.exitCode = 1;
+    return result;
+  }
 
   if (printConfig) {
-    out << toYaml(result.config);
+    out << toYaml(result.config, Secrets::Hidden);
     result.action = CommandLine::Action::PrintConfig;
   } else if (printMapping) {
     result.action = CommandLine::Action::PrintMapping;

@@ -4,6 +4,7 @@
 #include "bridges/webhook/webhook_url.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <unistd.h>
 
@@ -209,6 +210,49 @@ std::optional<std::string> checkReadableFile(std::string_view path) {
   return std::nullopt;
 }
 
+bool isLoopbackHost(std::string_view host) {
+  const std::string h(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+namespace {
+
+std::vector<std::string> httpProblems(const HttpConfig& http) {
+  std::vector<std::string> problems;
+  const auto& tls = http.tls;
+  if (tls.cert.empty() != tls.key.empty()) {
+    problems.push_back(tls.cert.empty() ? "http.tls.key: needs http.tls.cert, the server's certificate"
+                                        : "http.tls.cert: needs http.tls.key, the server's private key");
+  }
+  const bool clientAuth = tls.clientAuth != "none";
+  if (clientAuth && tls.cert.empty()) {
+    problems.push_back("http.tls.client_auth: client certificates need HTTPS (http.tls.cert and http.tls.key)");
+  }
+  if (clientAuth && tls.clientCa.empty()) {
+    problems.push_back("http.tls.client_auth: needs http.tls.client_ca, the CAs client certificates chain to");
+  }
+  if (!clientAuth && !tls.clientCa.empty()) {
+    problems.push_back("http.tls.client_ca: only used with http.tls.client_auth optional or require");
+  }
+  if (!clientAuth && !http.auth.certificates.empty()) {
+    problems.push_back("http.auth.certificates: client certificates need http.tls.client_auth optional or require");
+  }
+  const bool credentials = !http.auth.tokens.empty() || !http.auth.certificates.empty() || !http.auth.file.empty();
+  auto listen = parseListenAddress(http.listen);
+  if (listen && !isLoopbackHost(listen->host) && !credentials && !http.auth.allowAnonymous) {
+    problems.push_back("http.listen: " + http.listen +
+                       " is not a loopback address and the API has no credentials: set "
+                       "http.auth.tokens or http.auth.file (or, behind a proxy that authenticates, "
+                       "http.auth.allow_anonymous: true)");
+  }
+  return problems;
+}
+
+}  // namespace
+
 std::vector<std::string> crossCheck(const GatewayConfig& config) {
   std::vector<std::string> problems;
   const auto& mqtt = config.mqtt;
@@ -230,6 +274,7 @@ std::vector<std::string> crossCheck(const GatewayConfig& config) {
                            ? "mqtt.key_file: needs mqtt.cert_file, the client certificate"
                            : "mqtt.cert_file: needs mqtt.key_file, the client's private key");
   }
+  for (auto& problem : httpProblems(config.http)) problems.push_back(std::move(problem));
   if (config.lwm2m.minLifetimeSeconds > config.lwm2m.maxLifetimeSeconds) {
     problems.push_back("lwm2m.min_lifetime_s: must not exceed lwm2m.max_lifetime_s (" +
                        std::to_string(config.lwm2m.minLifetimeSeconds) + " > " +

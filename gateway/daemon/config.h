@@ -95,6 +95,60 @@ struct Lwm2mConfig {
   bool operator==(const Lwm2mConfig&) const = default;
 };
 
+// HTTPS for the API: with cert and key the HTTP listener speaks TLS only.
+struct HttpTlsConfig {
+  std::string cert;      // PEM: the server's certificate, then intermediates
+  std::string key;       // PEM private key (unencrypted)
+  std::string clientCa;  // PEM CAs that client certificates must chain to
+  std::string clientAuth = "none";  // none | optional | require (client certificates)
+  bool operator==(const HttpTlsConfig&) const = default;
+};
+
+// A bearer token / API key (the same secret works as either) and its role.
+struct HttpTokenConfig {
+  std::string name;       // shown in logs and errors instead of the secret
+  std::string token;      // the secret, or
+  std::string tokenFile;  // a file holding it (first line; surrounding blanks dropped)
+  std::string role;       // read | operate | admin
+  bool operator==(const HttpTokenConfig&) const = default;
+};
+
+// A verified client certificate with this subject CN ("*": any) gets `role`.
+struct HttpCertificateRoleConfig {
+  std::string cn;
+  std::string role;
+  bool operator==(const HttpCertificateRoleConfig&) const = default;
+};
+
+// Credentials of the API: from here and from `file` (YAML with the same
+// `tokens` and `certificates` lists), read at start-up. With none at all, the
+// API is open, which start-up allows only on a loopback http.listen (or with
+// allowAnonymous).
+struct HttpAuthConfig {
+  std::vector<HttpTokenConfig> tokens;
+  std::vector<HttpCertificateRoleConfig> certificates;
+  std::string file;
+  bool allowAnonymous = false;  // no credentials on a non-loopback address (behind an authenticating proxy)
+  bool publicMetrics = false;   // GET /metrics without credentials
+  bool operator==(const HttpAuthConfig&) const = default;
+};
+
+// Browsers' cross-origin requests; empty origins: off.
+struct HttpCorsConfig {
+  std::vector<std::string> origins;  // "https://ui.example", or "*"
+  std::chrono::seconds maxAge{600};
+  bool operator==(const HttpCorsConfig&) const = default;
+};
+
+struct HttpLimitsConfig {
+  std::uint32_t headerBytes = 8 * 1024;
+  std::uint32_t bodyBytes = 64 * 1024;
+  std::uint32_t maxHeaders = 100;
+  std::chrono::seconds idleTimeout{30};  // to deliver a whole request, or take a response
+  std::uint32_t maxConnections = 256;
+  bool operator==(const HttpLimitsConfig&) const = default;
+};
+
 // Commands for devices in the queue (see gateway/core/request_queue.h).
 struct QueueConfig {
   // Endpoint names (globs: *, ?, [...]) whose commands are accepted before the
@@ -113,6 +167,10 @@ struct HttpConfig {
   std::uint32_t finishedRequests = 1000;
   // Latest resource values kept for ?cached and /values (least recently updated evicted).
   std::uint32_t valueCacheEntries = 10000;
+  HttpTlsConfig tls;
+  HttpAuthConfig auth;
+  HttpCorsConfig cors;
+  HttpLimitsConfig limits;
   bool operator==(const HttpConfig&) const = default;
 };
 
@@ -253,7 +311,17 @@ Result<GatewayConfig> loadConfigText(std::string_view yaml, std::string_view fil
 std::vector<std::string> crossCheck(const GatewayConfig& config);
 
 // The whole configuration as YAML, every key present; loadConfigText() of the
-// output gives back an equal GatewayConfig.
-std::string toYaml(const GatewayConfig& config);
+// output gives back an equal GatewayConfig. With Secrets::Hidden (what
+// --print-config shows), passwords and tokens that are set read "(hidden)".
+enum class Secrets { Shown, Hidden };
+std::string toYaml(const GatewayConfig& config, Secrets secrets = Secrets::Shown);
+
+// An http.auth.file: YAML with the `tokens` and `certificates` lists of
+// http.auth; errors as loadConfigFile()'s, "FILE:LINE: tokens[1].role: ...".
+Result<HttpAuthConfig> loadHttpAuthFile(const std::string& path);
+Result<HttpAuthConfig> loadHttpAuthText(std::string_view yaml, std::string_view fileName);
+
+// True for 127.0.0.0/8 and ::1 (the host of a listen address).
+bool isLoopbackHost(std::string_view host);
 
 }  // namespace lwm2m::gateway

@@ -22,6 +22,7 @@
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
+#include "gateway/daemon/http_security.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/object_definitions.h"
 #include "gateway/core/device_event_fanout.h"
@@ -196,7 +197,8 @@ struct Gateway::Parts {
         webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, definitions.source()),
         eventRing(config.events.ring, firstEventId(scheduler), definitions.source(), config.gateway.id),
         eventStream(std::make_shared<bridges::http::EventStream>(eventRing, eventStreamSettings(config.events))),
-        http(io, httpBindAddress(config.http.listen), restServices(config)),
+        httpSecurity(httpServerSettings(config.http)),
+        http(io, httpBindAddress(config.http.listen), restServices(config), httpSecurity),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         systemd(scheduler, ServiceNotifier::fromEnvironment()) {}
@@ -247,6 +249,7 @@ struct Gateway::Parts {
   bridges::webhook::WebhookBridge webhooks;
   bridges::http::EventRing eventRing;
   std::shared_ptr<bridges::http::EventStream> eventStream;  // GET /api/v1/events, taken over from `http`
+  bridges::http::HttpServerSettings httpSecurity;
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
@@ -371,6 +374,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   if (p.bootstrap) spdlog::info("LwM2M bootstrap server on {}", p.bootstrap->describe());
   spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
                p.mappingRules.source());
+  spdlog::info("HTTP API on {} ({})", config.http.listen, describeHttpSecurity(p.httpSecurity));
 }
 
 Gateway::~Gateway() = default;

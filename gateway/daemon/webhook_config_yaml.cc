@@ -164,7 +164,10 @@ std::vector<NestedProblem> loadWebhookTargets(const YAML::Node& list, std::vecto
   return problems;
 }
 
-void emitWebhookTargets(YAML::Emitter& out, const std::vector<WebhookTargetConfig>& targets) {
+void emitWebhookTargets(YAML::Emitter& out, const std::vector<WebhookTargetConfig>& targets, Secrets secrets) {
+  const auto shown = [secrets](const std::string& value) {
+    return secrets == Secrets::Hidden && !value.empty() ? std::string("(hidden)") : value;
+  };
   out << YAML::BeginSeq;
   for (const WebhookTargetConfig& t : targets) {
     out << YAML::BeginMap;
@@ -174,11 +177,11 @@ void emitWebhookTargets(YAML::Emitter& out, const std::vector<WebhookTargetConfi
     for (const auto& e : t.events) out << e;
     out << YAML::EndSeq;
     out << YAML::Key << "endpoint" << YAML::Value << YAML::DoubleQuoted << t.endpoint;
-    out << YAML::Key << "secret" << YAML::Value << YAML::DoubleQuoted << t.secret;
+    out << YAML::Key << "secret" << YAML::Value << YAML::DoubleQuoted << shown(t.secret);
     out << YAML::Key << "ca_file" << YAML::Value << YAML::DoubleQuoted << t.caFile;
     out << YAML::Key << "timeout_ms" << YAML::Value << std::to_string(t.timeout.count());
     out << YAML::Key << "headers" << YAML::Value << YAML::BeginMap;
-    for (const auto& [name, value] : t.headers) out << YAML::Key << name << YAML::Value << YAML::DoubleQuoted << value;
+    for (const auto& [name, value] : t.headers) out << YAML::Key << name << YAML::Value << YAML::DoubleQuoted << shown(value);
     out << YAML::EndMap;
     out << YAML::EndMap;
   }

@@ -20,19 +20,16 @@
 #include <vector>
 
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/config_fields.h"
 
 namespace lwm2m::gateway {
 
-// A problem at a node inside the list: `key` is appended to "webhooks.targets".
-struct NestedProblem {
-  YAML::Node at;
-  std::string key;  // "[1].url"
-  std::string problem;
-};
+using config_fields::NestedProblem;
 
 // Reads the list into `into` (replacing it); returns every problem found.
 std::vector<NestedProblem> loadWebhookTargets(const YAML::Node& list, std::vector<WebhookTargetConfig>& into);
-// The list as --print-config shows it (reads back equal).
-void emitWebhookTargets(YAML::Emitter& out, const std::vector<WebhookTargetConfig>& targets);
+// The list as --print-config shows it (reads back equal with Secrets::Shown;
+// Secrets::Hidden hides each secret and header value).
+void emitWebhookTargets(YAML::Emitter& out, const std::vector<WebhookTargetConfig>& targets, Secrets secrets);
 
 }  // namespace lwm2m::gateway

@@ -5,6 +5,10 @@
 // status and content type, and a JSON answer must conform to the documented
 // schema of that status. Routes of features not built into this binary
 // (events, models, firmware) are listed and skipped, not failed.
+// The gateway has a token of each role: every operation is sent first with
+// the role just below the one its x-required-role names (no credential below
+// read), which must be refused (401, 403) with a documented answer, then with
+// a token of exactly that role.
 // That the document covers every route is tested with the route table
 // (tests/unit/bridges/http/openapi_document_test.cc).
 
@@ -66,7 +70,8 @@ std::string upper(std::string s) {
 
 // curl -i, so that a stream cut by --max-time still shows its status line
 // and headers; the last header block wins (100 Continue comes first).
-Answer curl(const std::string& method, const std::string& url, const std::string& body, std::chrono::seconds maxTime = 10s) {
+Answer curl(const std::string& method, const std::string& url, const std::string& body, std::chrono::seconds maxTime,
+           const std::string& token) {
   // -w "\n": the output is read line by line, so the body must end with one.
   std::vector<std::string> argv{"curl", "-s", "-g", "-i", "-w", "\n", "--max-time", std::to_string(maxTime.count())};
   if (method == "HEAD") {
@@ -75,6 +80,7 @@ Answer curl(const std::string& method, const std::string& url, const std::string
     argv.insert(argv.end(), {"-X", method});
   }
   if (!body.empty()) argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
+  if (!token.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + token});
   argv.push_back(url);
   std::string out = runCommand(argv, maxTime + 5s).output;
   std::erase(out, '\r');
@@ -106,7 +112,10 @@ class OpenApiRoutes : public ::testing::Test {
  protected:
   OpenApiRoutes()
       : config_(std::filesystem::temp_directory_path() / ("openapi-" + std::to_string(::getpid()) + ".yaml")) {
-    std::ofstream(config_) << "lwm2m:\n  awake_window_s: 1\nhttp:\n  request_timeout_s: 10\n";
+    std::ofstream(config_) << "lwm2m:\n  awake_window_s: 1\nhttp:\n  request_timeout_s: 10\n  auth:\n    tokens:\n"
+                           << "      - {name: reader, token: " << tokenOf("read") << ", role: read}\n"
+                           << "      - {name: operator, token: " << tokenOf("operate") << ", role: operate}\n"
+                           << "      - {name: administrator, token: " << tokenOf("admin") << ", role: admin}\n";
     gateway_.emplace(broker_.uri(), "127.0.0.1", std::vector<std::string>{"--config", config_.string()});
     std::ifstream in(std::string(LWM2M_SOURCE_DIR) + "/docs/openapi.json");
     std::stringstream text;
@@ -119,9 +128,13 @@ class OpenApiRoutes : public ::testing::Test {
     std::filesystem::remove(config_);
   }
 
-  Answer send(const std::string& method, const std::string& path, const std::string& body = {}) {
+  // The token of a role ("read", "operate", "admin"); "" for "open".
+  static std::string tokenOf(const std::string& role) { return role == "open" ? "" : "openapi-test-" + role + "-token"; }
+
+  Answer send(const std::string& method, const std::string& path, const std::string& body = {},
+              const std::string& role = "admin") {
     const bool stream = path.starts_with("/api/v1/events");
-    return curl(method, gateway_->httpUrl(path), body, stream ? 2s : 10s);
+    return curl(method, gateway_->httpUrl(path), body, stream ? 2s : 10s, tokenOf(role));
   }
 
   // A command for `endpoint`: its request id.
@@ -174,6 +187,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
 
   std::vector<std::string> notBuilt;
   std::size_t sent = 0;
+  std::size_t refusals = 0;
   for (const auto& item : doc_["paths"].GetObject()) {
     const std::string templ = item.name.GetString();
     for (const char* lower : kMethods) {
@@ -212,7 +226,26 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
         if (media.HasMember("examples")) body = textOf(media["examples"].MemberBegin()->value["value"]);
       }
 
-      const Answer answer = send(method, path, body);
+      // Refused below its role, with a documented answer; then sent with its role.
+      ASSERT_TRUE(op.HasMember("x-required-role")) << "no x-required-role";
+      const std::string role = op["x-required-role"].GetString();
+      const std::map<std::string, std::string> below{{"read", "open"}, {"operate", "read"}, {"admin", "operate"}};
+      if (role == "open") {
+        EXPECT_EQ(op["security"].Size(), 0u) << "an open operation needs no credential";
+      } else {
+        ASSERT_TRUE(below.contains(role)) << role;
+        const Answer refused = send(method, path, body, below.at(role));
+        const int expected = role == "read" ? 401 : 403;
+        EXPECT_EQ(refused.status, expected) << path << " with the role " << below.at(role) << ": " << refused.body;
+        std::string why;
+        const auto* schema = responseSchema(op, refused.status, refused.contentType, why);
+        ASSERT_NE(schema, nullptr) << why;
+        rapidjson::Document real;
+        real.Parse(refused.body.c_str());
+        EXPECT_TRUE(!real.HasParseError() && schemaProblems(doc_, *schema, real).empty()) << refused.body;
+        ++refusals;
+      }
+      const Answer answer = send(method, path, body, role);
       ++sent;
       const std::string feature = op.HasMember("tags") ? op["tags"][0].GetString() : "";
       const bool routerRefused = (answer.status == 404 && answer.body.find("no such resource") != std::string::npos) ||
@@ -249,6 +282,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
     }
   }
   EXPECT_GE(sent, 50u);
+  EXPECT_GE(refusals, 45u);
 
   // Queued requests, listed for the sleeping device, in their documented shape.
   queueRead("sim-sleeps");
@@ -274,7 +308,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
 }
 
 TEST_F(OpenApiRoutes, ServesTheDocumentOfTheRepository) {
-  const auto answer = send("GET", "/api/v1/openapi.json");
+  const auto answer = send("GET", "/api/v1/openapi.json", {}, "open");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.contentType, "application/json");
   EXPECT_EQ(answer.body, documentText_);

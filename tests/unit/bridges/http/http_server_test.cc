@@ -3,15 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -20,72 +14,10 @@
 #include <vector>
 
 #include "tests/unit/bridges/http/fake_directory.h"
+#include "tests/unit/bridges/http/http_test_client.h"
 
 namespace lwm2m::bridges::http {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace beast_http = boost::beast::http;
-using tcp = asio::ip::tcp;
-using namespace std::chrono_literals;
-
-using ClientResponse = beast_http::response<beast_http::string_body>;
-
-// A client connection with every operation bounded by a deadline, so a broken
-// server fails the test instead of hanging it.
-class Client {
- public:
-  explicit Client(tcp::endpoint server) : stream_(io_) {
-    stream_.expires_after(5s);
-    stream_.async_connect(server, [this](beast::error_code ec) { ec_ = ec; });
-    io_.run();
-  }
-
-  beast::error_code exchange(beast_http::request<beast_http::string_body> request,
-                             ClientResponse& response) {
-    request.prepare_payload();
-    response = {};
-    ec_ = {};
-    stream_.expires_after(5s);
-    beast_http::async_write(stream_, request, [this, &response](beast::error_code ec, std::size_t) {
-      if (ec) {
-        ec_ = ec;
-        return;
-      }
-      beast_http::async_read(stream_, buffer_, response,
-                             [this](beast::error_code ec2, std::size_t) { ec_ = ec2; });
-    });
-    io_.restart();
-    io_.run();
-    return ec_;
-  }
-
-  // Waits for the server to end the connection; returns the read's error.
-  beast::error_code waitForClose() {
-    char byte;
-    stream_.expires_after(5s);
-    stream_.async_read_some(asio::buffer(&byte, 1),
-                            [this](beast::error_code ec, std::size_t) { ec_ = ec; });
-    io_.restart();
-    io_.run();
-    return ec_;
-  }
-
-  beast::error_code connectError() const { return ec_; }
-
- private:
-  asio::io_context io_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  beast::error_code ec_;
-};
-
-beast_http::request<beast_http::string_body> request(beast_http::verb verb, std::string target) {
-  beast_http::request<beast_http::string_body> r{verb, target, 11};
-  r.set(beast_http::field::host, "127.0.0.1");
-  return r;
-}
 
 class HttpServerTest : public ::testing::Test {
  protected:

@@ -111,6 +111,30 @@ TEST_F(OpenApiDocument, DocumentsExactlyTheRoutesOfTheRouteTable) {
   EXPECT_GE(routed.size(), 50u);
 }
 
+TEST_F(OpenApiDocument, EveryOperationNamesTheRoleTheRouteTableGivesIt) {
+  std::size_t checked = 0;
+  eachOperation([&](const std::string& path, const std::string& method, const rapidjson::Value& op) {
+    const std::string where = method + " " + path;
+    const auto route = std::find_if(apiRoutes().begin(), apiRoutes().end(),
+                                    [&](const ApiRoute& r) { return r.path == path; });
+    ASSERT_NE(route, apiRoutes().end()) << where;
+    const auto access = routeAccess(*route, method);
+    ASSERT_TRUE(access.has_value()) << where;
+    ASSERT_TRUE(op.HasMember("x-required-role")) << where << ": no x-required-role";
+    EXPECT_EQ(op["x-required-role"].GetString(), accessName(*access)) << where;
+    // An open operation says it needs no credential; the others document the refusals.
+    const bool open = *access == Access::Open;
+    EXPECT_EQ(op.HasMember("security") && op["security"].Empty(), open) << where;
+    EXPECT_EQ(op["responses"].HasMember("401"), !open) << where;
+    EXPECT_EQ(op["responses"].HasMember("403"), !open) << where;
+    ++checked;
+  });
+  EXPECT_GE(checked, 50u);
+  ASSERT_TRUE(doc_.HasMember("security") && doc_["components"].HasMember("securitySchemes"));
+  EXPECT_TRUE(doc_["components"]["securitySchemes"].HasMember("bearer"));
+  EXPECT_TRUE(doc_["components"]["securitySchemes"].HasMember("apiKey"));
+}
+
 TEST_F(OpenApiDocument, TheBinaryServesTheDocumentOfTheRepository) {
   EXPECT_EQ(openApiDocument(), text_);
   EXPECT_EQ(std::string(doc_["openapi"].GetString()).substr(0, 2), "3.");
@@ -234,6 +258,32 @@ TEST_F(RouteTable, MatchesLiteralsBeforeParametersAndIdsAsDigits) {
   EXPECT_EQ(route({"api", "v1", "devices", "e", "3x"}), "none");
   EXPECT_EQ(route({"api", "v1", "devices", "e", "3", "0", "0", "0", "0"}), "none");
   EXPECT_EQ(route({"api", "v1", "nothing"}), "none");
+}
+
+TEST_F(RouteTable, EveryMethodOfEveryRouteHasARole) {
+  std::size_t methods = 0;
+  for (const auto& route : apiRoutes()) {
+    std::string_view rest = route.methods;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string method(rest.substr(0, comma));
+      EXPECT_TRUE(routeAccess(route, method).has_value()) << method << " " << route.path;
+      ++methods;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    }
+  }
+  EXPECT_GE(methods, 50u);
+  const auto* reload = matchRoute({"api", "v1", "mapping", "reload"});
+  ASSERT_NE(reload, nullptr);
+  EXPECT_EQ(routeAccess(*reload, "POST"), Access::Admin);
+  EXPECT_EQ(routeAccess(*reload, "GET"), std::nullopt);
+  const auto* resource = matchRoute({"api", "v1", "devices", "e", "3", "0", "1"});
+  ASSERT_NE(resource, nullptr);
+  EXPECT_EQ(routeAccess(*resource, "GET"), Access::Read);
+  EXPECT_EQ(routeAccess(*resource, "PUT"), Access::Operate);
+  EXPECT_EQ(routeAccess(*resource, "POST"), Access::Operate);
 }
 
 TEST_F(RouteTable, UnlistedPathsAre404AndUnlistedMethods405WithTheTablesAllow) {
