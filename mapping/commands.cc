@@ -164,6 +164,14 @@ Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Valu
   return model::Record{path, std::move(*value), std::nullopt};
 }
 
+Result<model::Record> textRecord(const model::Path& path, std::string_view text, const model::ObjectModel& model) {
+  auto def = definitionFor(path, model);
+  if (!def) return def.error();
+  auto value = valueFromText(text, path, (*def)->type, OpaqueText::Base64);
+  if (!value) return value.error();
+  return model::Record{path, std::move(*value), std::nullopt};
+}
+
 Result<CommandParts> decodeValueCommand(const CommandInput& in) {
   CommandParts c;
   std::optional<Operation> op = in.rule.operation;
@@ -179,11 +187,9 @@ Result<CommandParts> decodeValueCommand(const CommandInput& in) {
   c.paths.push_back(*path);
   const std::string& text = in.message.payload;
   if (c.operation == Operation::WriteReplace) {
-    auto def = definitionFor(*path, in.model);
-    if (!def) return def.error();
-    auto value = valueFromText(text, *path, (*def)->type, OpaqueText::Base64);
-    if (!value) return value.error();
-    c.values.push_back(model::Record{*path, std::move(*value), std::nullopt});
+    auto record = textRecord(*path, text, in.model);
+    if (!record) return record.error();
+    c.values.push_back(std::move(*record));
   } else if (c.operation == Operation::Execute) {
     c.arguments = text;
   }

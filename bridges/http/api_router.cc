@@ -50,6 +50,12 @@ std::string mappingJson(const api::MappingStatus& m) {
   w.Uint64(m.observe);
   w.Key("downlink");
   w.Uint64(m.downlink);
+  w.Key("http");
+  w.Uint64(m.http);
+  w.Key("aliases");
+  w.StartArray();
+  for (const auto& alias : m.aliases) w.String(alias.c_str());
+  w.EndArray();
   w.Key("rules");
   w.String(m.description.c_str());
   w.EndObject();

@@ -5,7 +5,8 @@
 //   GET /api/v1/devices             200 {"devices":[<device>, ...]}
 //   GET /api/v1/devices/{endpoint}  200 <device> | 404 {"error":"device 'x' is not registered"}
 //   GET /health                     200 {"status":"ok","version":..,"uptime":..,"devices":..,"mqtt":..}
-//   GET /api/v1/mapping             200 {"source":..,"uplink":n,"observe":n,"downlink":n,"rules":"<text>"}
+//   GET /api/v1/mapping             200 {"source":..,"uplink":n,"observe":n,"downlink":n,"http":n,
+//                                        "aliases":["GET /api/v1/…"],"rules":"<text>"}
 //   POST /api/v1/mapping/reload     200 <the same> | 422 {"error":"file:line: reason"} (rules in force stay)
 // Anything else: 404 {"error":...} for an unknown path, 405 with Allow for a
 // known path and another method, 400 for a malformed target. <device> is the

@@ -58,7 +58,7 @@ Result<void> DeviceCommandService::cancel(const std::string& requestId) {
 
 void DeviceCommandService::publishResponse(const QueuedRequest& request, operations::DeviceResponse response) {
   api::DeviceEvent event = eventFor(api::DeviceEventKind::Response, request);
-  event.values = reportedValues(response, request.request.path);
+  event.values = operations::reportedValues(response, request.request.path);
   event.paths = request.request.targets();
   event.command->response = std::move(response);
   publish_(event);
