@@ -106,7 +106,7 @@ TEST_F(AliasRoutesTest, RefusesWithStatusAndAReason) {
   EXPECT_EQ(method.result(), status::method_not_allowed);
   EXPECT_EQ(method[beast_http::field::allow], "GET, PUT");
   EXPECT_EQ(method[beast_http::field::content_type], "application/json");
-  EXPECT_EQ(method.body(), R"({"error":"method DELETE is not allowed here (allowed: GET, PUT)"})");
+  EXPECT_EQ(method.body(), R"x({"error":"method DELETE is not allowed here (allowed: GET, PUT)"})x");
 
   Response escape = refused(request(beast_http::verb::get, "/api/v1/sites/s%G1/temperature"));
   EXPECT_EQ(escape.result(), status::bad_request);
@@ -114,7 +114,7 @@ TEST_F(AliasRoutesTest, RefusesWithStatusAndAReason) {
 
   Response query = refused(request(beast_http::verb::post, "/api/v1/sites/s1/read"));
   EXPECT_EQ(query.result(), status::bad_request);
-  EXPECT_EQ(query.body(), R"({"error":"missing query parameter 'path' (/api/v1/sites/{endpoint}/read?path={path})"})");
+  EXPECT_EQ(query.body(), R"x({"error":"missing query parameter 'path' (/api/v1/sites/{endpoint}/read?path={path})"})x");
 
   Response path = refused(request(beast_http::verb::post, "/api/v1/sites/s1/read?path=%2F99999"));
   EXPECT_EQ(path.result(), status::bad_request);
