@@ -32,6 +32,10 @@ Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Valu
 // by the model's declaration of the resource.
 Result<model::Record> textRecord(const model::Path& path, std::string_view text, const model::ObjectModel& model);
 
+// The rule's `validate` on the values a command writes; the error names the
+// path, the value and the bound it broke.
+Result<void> checkValues(const ValueCheck& check, const std::vector<model::Record>& values);
+
 Result<CommandParts> decodeValueCommand(const CommandInput& in);
 Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc);
 

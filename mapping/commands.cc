@@ -104,7 +104,8 @@ std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundM
                                                       : Result<operations::DeviceRequest>(parts.error());
     if (parts) {
       if (!parts->ttl && rule.ttlSeconds) parts->ttl = std::chrono::seconds(*rule.ttlSeconds);
-      request = toDeviceRequest(std::move(*parts), model);
+      auto valid = rule.validate ? checkValues(*rule.validate, parts->values) : Result<void>();
+      request = valid ? toDeviceRequest(std::move(*parts), model) : Result<operations::DeviceRequest>(valid.error());
     }
     CommandOutcome outcome;
     if (request) {

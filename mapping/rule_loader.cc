@@ -92,7 +92,7 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   DownlinkRule rule;
   rule.source = in.location();
   if (auto r = in.checkKeys({"name", "enabled", "topic", "operation", "path", "payload", "response_topic",
-                             "response_qos", "ttl"});
+                             "response_qos", "ttl", "validate"});
       !r) {
     return r.error();
   }
@@ -140,6 +140,11 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   auto ttl = in.optionalUnsigned("ttl");
   if (!ttl) return ttl.error();
   rule.ttlSeconds = *ttl;
+  if (auto validate = in.child("validate")) {
+    auto parsed = parseValueCheck(*validate);
+    if (!parsed) return parsed.error();
+    rule.validate = std::move(*parsed);
+  }
   return rule;
 }
 

@@ -104,6 +104,7 @@ std::string describe(const RuleSet& rules) {
     if (!r.pathTemplate.empty()) out << "    path: " << r.pathTemplate << '\n';
     if (!r.responseTopic.empty()) out << "    responses: " << r.responseTopic << "  qos: " << r.responseQos << '\n';
     if (r.ttlSeconds) out << "    ttl: " << *r.ttlSeconds << " s\n";
+    if (r.validate) describeValueCheck(out, *r.validate);
   }
   out << "\nhttp aliases (" << rules.http().size() << "):\n";
   for (size_t i = 0; i < rules.http().size(); ++i) {

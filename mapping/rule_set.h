@@ -29,6 +29,7 @@
 //       response_topic: "lwm2m/{endpoint}/cmd/result"
 //       response_qos: 1
 //       ttl: 3600
+//       validate: {type: float, min: 5, max: 30, one_of: [...]}  # written values
 //   http:                                    # REST resources (aliases), see HttpAlias
 //     - name: site-temperature
 //       method: GET
@@ -93,6 +94,15 @@ struct ObserveRule {
   bool composite = false;  // one Observe-Composite when the device is LwM2M 1.1+
 };
 
+// What a written value must be, checked before the command is accepted:
+// its type (as the object model types it), numeric bounds, allowed values.
+struct ValueCheck {
+  std::optional<model::DataType> type;
+  std::optional<double> min;  // inclusive, for numeric values
+  std::optional<double> max;
+  std::vector<std::string> oneOf;  // the value's text must be one of these
+};
+
 struct DownlinkRule {
   std::string name;
   std::string source;
@@ -104,15 +114,7 @@ struct DownlinkRule {
   std::string responseTopic;  // template; MQTT 5 Response Topic takes precedence
   int responseQos = 1;
   std::optional<std::uint32_t> ttlSeconds;
-};
-
-// What a written value must be, checked before the command is accepted:
-// its type (as the object model types it), numeric bounds, allowed values.
-struct ValueCheck {
-  std::optional<model::DataType> type;
-  std::optional<double> min;  // inclusive, for numeric values
-  std::optional<double> max;
-  std::vector<std::string> oneOf;  // the value's text must be one of these
+  std::optional<ValueCheck> validate;  // of written values
 };
 
 // One part of an alias's query: "?name={capture}" (required, captured) or

@@ -1,6 +1,6 @@
 #include "gateway/core/device_command_service.h"
 
-#include "gateway/core/device_reports.h"
+#include "lwm2m/operations/device_response.h"
 
 namespace lwm2m::gateway {
 
