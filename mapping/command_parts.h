@@ -24,12 +24,16 @@ struct CommandInput {
 
 // Parses a path given in a command; the error names the text.
 Result<model::Path> commandPath(std::string_view text);
-// One value for `path`, typed by the model's declaration of the resource.
+// One value for `path`, typed by the model's declaration of the resource;
+// for a resource the model does not know, by `declaredType` (the command's
+// "type") or else by the JSON value (see typeOfUnknown).
 Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Value& json,
-                                  const model::ObjectModel& model, OpaqueText opaque);
+                                  const model::ObjectModel& model, OpaqueText opaque,
+                                  const rapidjson::Value* declaredType = nullptr);
 
 // A bare text value (an MQTT value payload, an HTTP body) for `path`, typed
-// by the model's declaration of the resource.
+// by the model's declaration of the resource, or by the text's own form when
+// the model does not know the resource.
 Result<model::Record> textRecord(const model::Path& path, std::string_view text, const model::ObjectModel& model);
 
 // The rule's `validate` on the values a command writes; the error names the

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "mapping/json_values.h"
+#include "mapping/rest_routes.h"
 
 namespace lwm2m::mapping {
 namespace {
@@ -34,10 +35,6 @@ bool isWord(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
   });
-}
-
-bool isDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 Result<std::vector<QueryField>> parseQuery(std::string_view text) {
@@ -122,11 +119,10 @@ Result<void> checkTarget(const std::string& target, const model::ObjectModel& mo
   if (target.find('{') != std::string::npos) return {};
   auto path = model::Path::parse(target);
   if (!path) return fail("'" + target + "' is not an LwM2M path: " + path.error().message);
-  if (auto known = checkPathInModel(*path, model); !known) return known.error();
   if (validate && validate->type && path->depth() >= 3) {
-    auto def = definitionFor(*path, model);
-    if (def && (*def)->type != *validate->type) {
-      return fail(target + " is " + std::string(model::toString((*def)->type)) + " in the object model, not " +
+    const auto* def = model.findResource(path->objectId(), path->resourceId());
+    if (def && def->type != *validate->type) {
+      return fail(target + " is " + std::string(model::toString(def->type)) + " in the object model, not " +
                   std::string(model::toString(*validate->type)));
     }
   }
@@ -176,22 +172,28 @@ Result<void> checkOperationFit(const FieldReader& in, const HttpAlias& alias) {
   return {};
 }
 
-bool levelsOverlap(std::string_view a, std::string_view b) {
-  if (!TopicPattern::captureName(a).empty() || !TopicPattern::captureName(b).empty()) return true;
-  if (a == "*" || b == "*") return true;
-  if (a == "<id>") return isDigits(b) || b == "<id>";
-  if (b == "<id>") return isDigits(a);
-  return a == b;
+// Whether some path matches both alias paths (levels: literals or {captures}).
+bool pathsOverlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k) {
+    const bool either = !TopicPattern::captureName(a[k]).empty() || !TopicPattern::captureName(b[k]).empty();
+    if (!either && a[k] != b[k]) return false;
+  }
+  return true;
 }
 
-// Whether some path matches both level lists (either may end in '#').
-bool pathsOverlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  for (size_t k = 0;; ++k) {
-    const bool aEnd = k == a.size();
-    const bool bEnd = k == b.size();
-    if ((!aEnd && a[k] == "#") || (!bEnd && b[k] == "#")) return true;
-    if (aEnd || bEnd) return aEnd && bEnd;
-    if (!levelsOverlap(a[k], b[k])) return false;
+// Whether some path matches both the alias path and a built-in route's template.
+bool takesRoutePath(const std::vector<std::string>& alias, std::string_view route) {
+  size_t k = 0;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = route.find('/', start);
+    const std::string_view level = route.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (k == alias.size()) return false;
+    if (TopicPattern::captureName(alias[k]).empty() && !templateSegmentMatches(level, alias[k])) return false;
+    ++k;
+    if (slash == std::string_view::npos) return k == alias.size();
+    start = slash + 1;
   }
 }
 
@@ -203,17 +205,6 @@ bool queriesOverlap(const HttpAlias& a, const HttpAlias& b) {
     }
   }
   return true;
-}
-
-std::vector<std::string> levelsOf(std::string_view pattern) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t slash = pattern.find('/', start);
-    out.emplace_back(pattern.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
-    if (slash == std::string_view::npos) return out;
-    start = slash + 1;
-  }
 }
 
 }  // namespace
@@ -233,29 +224,6 @@ bool methodFits(std::string_view method, Operation op) {
   if (method == "PUT") return anyWrite || op == Operation::WriteReplace;
   if (method == "PATCH") return anyWrite || op == Operation::WriteUpdate;
   return false;
-}
-
-const std::vector<std::string_view>& builtInRoutes() {
-  static const std::vector<std::string_view> kRoutes = {
-      "/api/v1/devices",
-      "/api/v1/devices/*",
-      "/api/v1/devices/*/<id>/#",  // resource URLs /{object}/{instance}/{resource}/{ri} and their sub-resources
-      "/api/v1/devices/*/commands/#",
-      "/api/v1/devices/*/values/#",
-      "/api/v1/devices/*/requests/#",
-      "/api/v1/devices/*/observations/#",
-      "/api/v1/devices/*/composite/#",
-      "/api/v1/requests/#",
-      "/api/v1/commands/#",
-      "/api/v1/events/#",
-      "/api/v1/mapping/#",
-      "/api/v1/models/#",
-      "/api/v1/metrics/#",
-      "/api/v1/webhooks/#",
-      "/api/v1/credentials/#",
-      "/api/v1/openapi.json",
-  };
-  return kRoutes;
 }
 
 Result<HttpAlias> parseHttpAlias(const FieldReader& in, const model::ObjectModel& model) {
@@ -327,10 +295,11 @@ Result<void> checkHttpRoutes(const std::vector<HttpAlias>& aliases) {
   for (size_t i = 0; i < aliases.size(); ++i) {
     const HttpAlias& a = aliases[i];
     if (!a.enabled) continue;
-    for (auto builtIn : builtInRoutes()) {
-      if (pathsOverlap(a.path.levels(), levelsOf(builtIn))) {
-        return fail(a.source + ": http: " + a.method + " " + a.pathText + " would answer paths of the built-in route " +
-                    std::string(builtIn) + " ('*' any level, '<id>' a number, '#' anything below)");
+    for (const RestRoute& route : builtInRestRoutes()) {
+      if (takesRoutePath(a.path.levels(), route.path)) {
+        return fail(a.source + ": http: " + a.method + " " + a.pathText + " would take paths of the built-in route " +
+                    std::string(route.path) + " (" + std::string(route.methods) +
+                    "; numeric ids there are digits, other {parameters} any level)");
       }
     }
     for (size_t j = 0; j < i; ++j) {

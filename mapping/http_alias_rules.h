@@ -16,13 +16,9 @@ Result<HttpAlias> parseHttpAlias(const FieldReader& in, const model::ObjectModel
 
 // Checks the enabled aliases of every loaded file together: no two answer the
 // same method and path (a path both could match, e.g. /a/{x} and /a/b), and
-// none answers a path of a built-in route (builtInRoutes()).
+// none takes a path of a built-in route (rest_routes.h), whatever the methods:
+// the REST API answers those paths itself.
 Result<void> checkHttpRoutes(const std::vector<HttpAlias>& aliases);
-
-// The built-in REST routes under /api/v1/ that aliases must leave alone, as
-// patterns: '*' one level, '<id>' a numeric level, a final '#' any levels
-// below (none included). The one list to extend when a built-in route is added.
-const std::vector<std::string_view>& builtInRoutes();
 
 // True when an alias with `method` may perform `operation`: GET only reads
 // (read, discover, read-composite); DELETE only deletes or cancels an

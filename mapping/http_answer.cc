@@ -56,7 +56,7 @@ HttpAnswer renderHttpAnswer(const HttpAlias& alias, const gateway::api::DeviceEv
       }
       return answer;
     }
-    answer.body = jsonResultPayload(event);
+    answer.body = jsonResultPayload(event, model);
     return answer;
   }
   const StyleInput in{event, model, alias.transform};

@@ -128,8 +128,9 @@ struct QueryField {
 // An HTTP alias: a REST resource under /api/v1/ that performs one LwM2M
 // operation on a target, e.g. GET /api/v1/sites/{endpoint}/temperature reads
 // /3303/0/5700. Its method fits the operation (GET only reads, DELETE only
-// deletes or cancels, PUT/PATCH only write); no two enabled aliases, nor an
-// alias and a built-in route, can answer the same method and path.
+// deletes or cancels, PUT/PATCH only write); no two enabled aliases can answer
+// the same method and path, and no alias a path of a built-in route
+// (rest_routes.h).
 // Matching and answers: mapping/http_alias.h.
 struct HttpAlias {
   std::string name;

@@ -3,10 +3,9 @@
 // writes the router's response, and reads again while keep-alive holds.
 #include "bridges/http/http_server.h"
 
-#include "bridges/http/command_routes.h"
-
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "bridges/http/api_router.h"
+#include "bridges/http/connection_takeover.h"
 
 namespace lwm2m::bridges::http {
 namespace asio = boost::asio;
@@ -44,15 +44,15 @@ std::string toString(const tcp::endpoint& endpoint) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
-          std::shared_ptr<CommandRoutes> commands)
-      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)) {}
+  Session(tcp::socket socket, std::shared_ptr<ApiRouter> router, std::shared_ptr<ConnectionTakeover> takeover)
+      : stream_(std::move(socket)), router_(std::move(router)), takeover_(std::move(takeover)) {}
 
   void run() { doRead(); }
 
   // From HttpServer::stop(): ends the connection; pending operations complete
   // with operation_aborted and the session goes away.
   void close() {
+    if (handedOver_) return;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -85,18 +85,26 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
 
+    // The answer may come now or later (a call waiting for its device); it
+    // is written from this connection's executor, and nothing else is read
+    // meanwhile. A client gone by then only makes the write fail.
     const Request& request = parser_->get();
-    if (commands_ && commands_->matches(request)) {
-      // Answered once the command is stored; nothing else is read meanwhile.
-      commands_->handle(request, [self = shared_from_this()](Response response) {
-        self->response_ = std::move(response);
-        self->doWrite();
-      });
-      return;
+    if (takeover_ && takeover_->matches(request)) {  // the stream and the request go; the session ends
+      handedOver_ = true;
+      return takeover_->takeOver(std::move(stream_), parser_->release());
     }
-    response_ = router_->handle(request);
-    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
-                  std::string(request.target()), response_.result_int());
+    router_->handle(request, [self = shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->onResponse(std::move(response));
+      });
+    });
+  }
+
+  void onResponse(Response response) {
+    const Request& request = parser_->get();
+    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()), std::string(request.target()),
+                  response.result_int());
+    response_ = std::move(response);
     doWrite();
   }
 
@@ -127,17 +135,17 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response response_;
-  std::shared_ptr<const ApiRouter> router_;
-  std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<ApiRouter> router_;
+  std::shared_ptr<ConnectionTakeover> takeover_;
+  bool handedOver_ = false;
 };
 
 }  // namespace
 
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
  public:
-  HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router,
-               std::shared_ptr<CommandRoutes> commands)
-      : io_(io), acceptor_(io), router_(std::move(router)), commands_(std::move(commands)) {}
+  HttpListener(asio::io_context& io, std::shared_ptr<ApiRouter> router)
+      : io_(io), acceptor_(io), router_(std::move(router)) {}
 
   void listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -158,9 +166,13 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { takeover_ = std::move(takeover); }
+
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    router_->stop();
+    if (takeover_) takeover_->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -179,7 +191,12 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_, commands_);
+      // Every answer is complete when written: send it at once. Without this,
+      // an answer written while the previous one is unacknowledged (pipelined
+      // requests, streamed events) waits for the client's delayed ACK (~40 ms).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      auto session = std::make_shared<Session>(std::move(socket), router_, takeover_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -189,28 +206,31 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
-  std::shared_ptr<const ApiRouter> router_;
-  std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<ApiRouter> router_;
   std::vector<std::weak_ptr<Session>> sessions_;
+  std::shared_ptr<ConnectionTakeover> takeover_;
 };
 
-HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
-                       const gateway::api::DeviceDirectory& devices,
-                       std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceOps* commands, const model::ObjectModel* model,
-                       gateway::api::MappingControl* mapping)
-    : listener_(std::make_shared<HttpListener>(
-          io, std::make_shared<ApiRouter>(devices, std::move(health), mapping),
-          commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr)) {
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services)
+    : router_(std::make_shared<ApiRouter>(io.get_executor(), std::move(services))),
+      listener_(std::make_shared<HttpListener>(io, router_)) {
   listener_->listen(listen);
 }
 
 HttpServer::~HttpServer() { stop(); }
 
+void HttpServer::setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) {
+  router_->setOperationsRoutes(std::move(routes));
+}
+
 void HttpServer::start() {
   if (started_ || !listener_) return;
   started_ = true;
   listener_->accept();
+}
+
+void HttpServer::setTakeover(std::shared_ptr<ConnectionTakeover> takeover) {
+  if (listener_) listener_->setTakeover(std::move(takeover));
 }
 
 void HttpServer::stop() {

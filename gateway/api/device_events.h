@@ -25,13 +25,18 @@ namespace lwm2m::gateway::api {
 // Notification: a value the gateway observes changed; Send: the device
 // reported values on its own (LwM2M 1.1 Send).
 // Queued .. RequestCancelled: the life of a command (see device_ops.h).
+// BootstrapStarted .. BootstrapFailed: a bootstrap by the gateway's bootstrap
+// server (the device is not registered: DeviceInfo has the endpoint and the
+// address it bootstraps from; BootstrapFailed has the reason).
 enum class DeviceEventKind {
   Registered, Updated, Deregistered, Expired, Awake, Asleep, Notification, Send,
-  Queued, Response, RequestExpired, RequestCancelled
+  Queued, Response, RequestExpired, RequestCancelled,
+  BootstrapStarted, BootstrapFinished, BootstrapFailed
 };
 
 // "registered", "updated", "deregistered", "expired", "awake", "asleep", "notification",
-// "send", "queued", "response", "expired-request", "cancelled-request": the {kind} in
+// "send", "queued", "response", "expired-request", "cancelled-request",
+// "bootstrap-started", "bootstrap-finished", "bootstrap-failed": the {kind} in
 // topics and JSON.
 std::string_view toString(DeviceEventKind kind);
 std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name);
@@ -60,6 +65,7 @@ struct DeviceEvent {
   // Notification: the observed path(s); Response: the command's path(s).
   std::vector<model::Path> paths;
   std::optional<std::uint32_t> sequence;  // Notification: its Observe number
+  std::string reason;  // BootstrapFailed: the failed step and its cause (never a key)
 };
 
 class DeviceEventListener {

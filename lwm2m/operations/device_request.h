@@ -19,7 +19,7 @@
 namespace lwm2m::operations {
 
 // How long the gateway waits for a device's final answer unless the command
-// or the configuration says otherwise.
+// or the configuration (lwm2m.request_timeout_s) says otherwise.
 inline constexpr std::chrono::milliseconds kDefaultRequestTimeout{30000};
 
 struct DeviceRequest {
@@ -31,8 +31,9 @@ struct DeviceRequest {
   NotificationAttributes attributes;  // Write-Attributes
   std::string arguments;              // Execute arguments ("0='fw',1='now'")
   std::optional<formats::ContentFormat> format;  // overrides the per-client choice
-  // The caller hears Timeout once this has passed without a final answer.
-  std::chrono::milliseconds timeout = kDefaultRequestTimeout;
+  // The caller hears Timeout once this has passed without a final answer;
+  // nullopt: the sender's default (lwm2m.request_timeout_s).
+  std::optional<std::chrono::milliseconds> timeout;
   // How long the request may wait for a sleeping device; nullopt: the queue's default.
   std::optional<std::chrono::seconds> ttl;
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "mapping/http_alias_rules.h"
+#include "mapping/rest_routes.h"
 #include "tests/unit/mapping/mapping_test_support.h"
 
 namespace lwm2m::mapping {
@@ -141,8 +142,6 @@ TEST(HttpAliasRules, RefusesBadAliasesWithFileLineAndReason) {
       {alias(get + "    operation: read\n    target: \"/3303/{instance}/5700\"\n"),
        "rules.yaml:6: http[0].target: template '/3303/{instance}/5700': unknown placeholder {instance} (known: "
        "{endpoint})"},
-      {alias(get + "    operation: read\n    target: /9999/0/1\n"),
-       "rules.yaml:6: http[0].target: path /9999/0/1 is not in the object model (unknown object 9999)"},
       {alias(get + "    operation: read\n    target: [/3/0/0, /3/0/1]\n"),
        "rules.yaml:6: http[0].target: read takes one target path"},
       {alias("    method: PUT\n    path: \"/api/v1/s/{endpoint}/t\"\n    operation: write\n    target: /3/0/15\n"
@@ -204,25 +203,61 @@ TEST(HttpAliasRules, RefusesRoutesTwoAliasesWouldBothAnswer) {
   EXPECT_EQ(rules.http().size(), 6u);
 }
 
+TEST(HttpAliasRules, TargetsObjectsTheModelDoesNotKnow) {
+  // As resource URLs and commands: a vendor object without a definition is operated on.
+  EXPECT_EQ(loadError("http:\n  - {method: GET, path: \"/api/v1/s/{endpoint}/v\", operation: read, target: /9999/0/1}\n"),
+            "(loaded)");
+}
+
 TEST(HttpAliasRules, RefusesPathsOfBuiltInRoutes) {
   auto route = [](const std::string& method, const std::string& path) {
     return loadError("http:\n  - {method: " + method + ", path: \"" + path +
                      "\", operation: read, target: /3/0}\n");
   };
-  EXPECT_EQ(route("GET", "/api/v1/devices/{endpoint}/{object}"),
-            "rules.yaml:2: http: GET /api/v1/devices/{endpoint}/{object} would answer paths of the built-in route "
-            "/api/v1/devices/*/<id>/# ('*' any level, '<id>' a number, '#' anything below)");
-  EXPECT_NE(route("GET", "/api/v1/devices/{endpoint}/3303").find("built-in route /api/v1/devices/*/<id>/#"),
+  EXPECT_EQ(route("GET", "/api/v1/devices/{endpoint}/3303"),
+            "rules.yaml:2: http: GET /api/v1/devices/{endpoint}/3303 would take paths of the built-in route "
+            "/api/v1/devices/{endpoint}/{objectId} (GET, POST; numeric ids there are digits, other {parameters} "
+            "any level)");
+  EXPECT_NE(route("GET", "/api/v1/devices/{endpoint}/{object}").find("built-in route /api/v1/devices/{endpoint}/"),
             std::string::npos);
-  EXPECT_NE(route("GET", "/api/v1/devices/{endpoint}").find("built-in route /api/v1/devices/*"), std::string::npos);
-  EXPECT_NE(route("POST", "/api/v1/devices/{endpoint}/commands").find("built-in route /api/v1/devices/*/commands/#"),
+  EXPECT_NE(route("GET", "/api/v1/devices/{endpoint}").find("built-in route /api/v1/devices/{endpoint} (GET"),
             std::string::npos);
-  EXPECT_NE(route("GET", "/api/v1/mapping/{endpoint}").find("built-in route /api/v1/mapping/#"), std::string::npos);
-  EXPECT_NE(route("GET", "/api/v1/requests/{endpoint}/x").find("built-in route /api/v1/requests/#"),
+  EXPECT_NE(route("POST", "/api/v1/devices/{endpoint}/commands").find("built-in route"), std::string::npos);
+  EXPECT_NE(route("GET", "/api/v1/mapping/{endpoint}").find("built-in route /api/v1/mapping/reload (POST"),
             std::string::npos);
   EXPECT_NE(route("GET", "/api/v1/{endpoint}").find("built-in route"), std::string::npos);
+  // Paths the API does not serve are free, also beside its routes.
   EXPECT_EQ(route("GET", "/api/v1/devices/{endpoint}/info"), "(loaded)");
   EXPECT_EQ(route("GET", "/api/v1/devices/{endpoint}/info/{instance}"), "(loaded)");
+  EXPECT_EQ(route("GET", "/api/v1/requests/{endpoint}/x"), "(loaded)");
+}
+
+TEST(HttpAliasRules, EveryRouteOfTheApiIsRefused) {
+  // Each route of the table (rest_routes.h) as an alias path: its first
+  // parameter captures {endpoint}, numeric ids are numbers, a route without
+  // parameters has its last level captured.
+  for (const RestRoute& r : builtInRestRoutes()) {
+    std::string path(r.path);
+    if (!path.starts_with("/api/v1/")) continue;
+    std::string alias;
+    bool endpoint = false;
+    for (size_t start = 1; start <= path.size();) {
+      const size_t end = std::min(path.find('/', start), path.size());
+      std::string level = path.substr(start, end - start);
+      if (isNumericParameter(level)) {
+        level = "7";
+      } else if (level.front() == '{') {
+        level = endpoint ? "x" : "{endpoint}";
+        endpoint = true;
+      }
+      alias += "/" + level;
+      start = end + 1;
+    }
+    if (!endpoint) alias = alias.substr(0, alias.rfind('/')) + "/{endpoint}";
+    const std::string error =
+        loadError("http:\n  - {method: GET, path: \"" + alias + "\", operation: read, target: /3/0}\n");
+    EXPECT_NE(error.find("would take paths of the built-in route"), std::string::npos) << r.path << ": " << error;
+  }
 }
 
 TEST(HttpAliasRules, RoutesOfSeveralFilesAreCheckedTogether) {
