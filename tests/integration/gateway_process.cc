@@ -40,10 +40,11 @@ CommandResult runCommand(const std::vector<std::string>& argv, std::chrono::mill
 HttpResponse httpGet(const std::string& url) { return httpSend("GET", url); }
 
 HttpResponse httpSend(const std::string& method, const std::string& url, const std::string& body) {
-  // After the body: a marker line, then the status, content type and Location.
+  // After the body: a marker line, then the status, content type and Location,
+  // each on a line of its own (runCommand reads whole lines).
   static const std::string kMarker = "\n--lwm2m-test-curl--\n";
   std::vector<std::string> argv{"curl", "-s", "-g", "--max-time", "5", "-X", method,
-                                "-w", kMarker + "%{http_code}\n%{content_type}\n%header{location}"};
+                                "-w", kMarker + "%{http_code}\n%{content_type}\n%header{location}\n"};
   if (!body.empty()) {
     argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
   }
