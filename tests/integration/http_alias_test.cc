@@ -3,7 +3,7 @@
 // payload style with its transform, writes (the value is there on the next
 // read), answers 202 with the request resource for a sleeping device, refuses
 // a bad body or another method naming the problem, follows a reload (SIGHUP
-// or REST), and the built-in generic preset's aliases answer.
+// or REST), and the presets' aliases answer (EMQX's also on its up/resp topic).
 
 #include <signal.h>
 
@@ -64,10 +64,11 @@ class HttpAliases : public ::testing::Test {
   }
 
   void writeRules(const std::string& name, const std::string& text) { std::ofstream(dir_ / "mapping" / name) << text; }
-  // With the rules of mapping/, or the built-in generic preset.
-  void start(bool preset = false) {
+  // With the rules of `mapping` (default: the test's mapping/; "": the built-in generic preset).
+  void start(std::optional<std::string> mapping = std::nullopt) {
     std::vector<std::string> args{"--config", (dir_ / "gateway.yaml").string()};
-    if (!preset) args.insert(args.end(), {"--mapping", (dir_ / "mapping").string()});
+    if (!mapping) mapping = (dir_ / "mapping").string();
+    if (!mapping->empty()) args.insert(args.end(), {"--mapping", *mapping});
     gateway_.emplace(broker_.uri(), "127.0.0.1", args);
   }
   HttpResponse send(const std::string& method, const std::string& path, const std::string& body = {}) {
@@ -157,7 +158,7 @@ TEST_F(HttpAliases, ReloadBySighupOrRestAddsAndRemovesAliases) {
 }
 
 TEST_F(HttpAliases, PresetAliasesAnswerAndASleepingDeviceGets202WithTheRequestResource) {
-  start(/*preset=*/true);
+  start("");
   Simulator awake({"--server", gateway_->coapAddress(), "-e", "plant-1", "--lifetime", "60"});
   ASSERT_TRUE(awake.waitForLine("registered plant-1"));
   auto info = send("GET", "/api/v1/devices/plant-1/info");
@@ -192,6 +193,36 @@ TEST_F(HttpAliases, PresetAliasesAnswerAndASleepingDeviceGets202WithTheRequestRe
   ASSERT_EQ(str(done["state"]), "done") << gateway_->log();
   EXPECT_EQ(str(done["result"]["code"]), "2.05");
   EXPECT_EQ(str(done["result"]["values"][0]["path"]), "/3303/0/5700");
+  EXPECT_EQ(gateway_->terminate(), 0);
+}
+
+TEST_F(HttpAliases, EmqxPresetAliasesAnswerAsEmqxAndPublishTheResultOnUpResp) {
+  start(std::string(LWM2M_SOURCE_DIR) + "/deploy/mapping/emqx.yaml");
+  MqttSubscriber resp(broker_, "lwm2m/emqx-1/up/resp");
+  Simulator sim({"--server", gateway_->coapAddress(), "-e", "emqx-1", "--lifetime", "60"});
+  ASSERT_TRUE(sim.waitForLine("registered emqx-1"));
+  const std::string client = "/api/v1/gateways/lwm2m/clients/emqx-1";
+
+  auto write = send("POST", client + "/write?path=/3/0/15&type=String&value=Europe%2FBerlin");
+  EXPECT_EQ(write.status, 200) << write.body << gateway_->log();
+  EXPECT_EQ(str(parse(write.body)["msgType"]), "write") << write.body;
+  auto read = send("POST", client + "/read?path=/3/0/15");
+  ASSERT_EQ(read.status, 200) << read.body;
+  auto doc = parse(read.body);
+  EXPECT_EQ(str(doc["msgType"]), "read") << read.body;
+  EXPECT_EQ(str(doc["data"]["reqPath"]), "/3/0/15") << read.body;
+  EXPECT_EQ(str(doc["data"]["code"]), "2.05") << read.body;
+  EXPECT_NE(read.body.find("Europe/Berlin"), std::string::npos) << read.body;
+
+  // As EMQX does, the result also goes to up/resp.
+  bool published = false;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!published && std::chrono::steady_clock::now() < deadline) {
+    auto m = resp.next(1s);
+    published = m && m->second.find("\"msgType\":\"read\"") != std::string::npos &&
+                m->second.find("Europe/Berlin") != std::string::npos;
+  }
+  EXPECT_TRUE(published) << gateway_->log();
   EXPECT_EQ(gateway_->terminate(), 0);
 }
 
