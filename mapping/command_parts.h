@@ -5,6 +5,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lwm2m/model/object_model.h"
 #include "mapping/command_codec.h"
@@ -29,11 +31,24 @@ Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Valu
                                   const model::ObjectModel& model, OpaqueText opaque,
                                   const rapidjson::Value* declaredType = nullptr);
 
+// A bare text value (an MQTT value payload, an HTTP body) for `path`, typed
+// by the model's declaration of the resource, or by the text's own form when
+// the model does not know the resource.
+Result<model::Record> textRecord(const model::Path& path, std::string_view text, const model::ObjectModel& model);
+
+// The rule's `validate` on the values a command writes; the error names the
+// path, the value and the bound it broke.
+Result<void> checkValues(const ValueCheck& check, const std::vector<model::Record>& values);
+
 Result<CommandParts> decodeValueCommand(const CommandInput& in);
 Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc);
 
 // EMQX's error reply (code, and its CoAP name as codeMsg; 4.00 bad_request for
 // a command that cannot be read), echoing what of the request could be read.
 std::string emqxErrorPayload(const rapidjson::Document* doc, std::string_view code = "4.00");
+
+// The request object EMQX keeps for a command given through its HTTP API,
+// {"msgType":"read","data":{"path":"/3/0/1",…}}: its results repeat it.
+std::string emqxRequestEcho(Operation operation, const std::vector<std::pair<std::string, std::string>>& data);
 
 }  // namespace lwm2m::mapping

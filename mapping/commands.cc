@@ -99,7 +99,8 @@ std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundM
                                                       : Result<operations::DeviceRequest>(parts.error());
     if (parts) {
       if (!parts->ttl && rule.ttlSeconds) parts->ttl = std::chrono::seconds(*rule.ttlSeconds);
-      request = toDeviceRequest(std::move(*parts), model);
+      auto valid = rule.validate ? checkValues(*rule.validate, parts->values) : Result<void>();
+      request = valid ? toDeviceRequest(std::move(*parts), model) : Result<operations::DeviceRequest>(valid.error());
     }
     CommandOutcome outcome;
     if (request) {
@@ -167,6 +168,14 @@ Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Valu
   return model::Record{path, std::move(*value), std::nullopt};
 }
 
+Result<model::Record> textRecord(const model::Path& path, std::string_view text, const model::ObjectModel& model) {
+  if (path.depth() < 3) return fail("path " + path.toString() + " does not name a resource");
+  const auto* def = model.findResource(path.objectId(), path.resourceId());
+  auto value = valueFromText(text, path, def ? def->type : typeOfUnknownText(text), OpaqueText::Base64);
+  if (!value) return value.error();
+  return model::Record{path, std::move(*value), std::nullopt};
+}
+
 Result<CommandParts> decodeValueCommand(const CommandInput& in) {
   CommandParts c;
   std::optional<Operation> op = in.rule.operation;
@@ -182,11 +191,9 @@ Result<CommandParts> decodeValueCommand(const CommandInput& in) {
   c.paths.push_back(*path);
   const std::string& text = in.message.payload;
   if (c.operation == Operation::WriteReplace) {
-    if (path->depth() < 3) return fail("path " + path->toString() + " does not name a resource");
-    const auto* def = in.model.findResource(path->objectId(), path->resourceId());
-    auto value = valueFromText(text, *path, def ? def->type : typeOfUnknownText(text), OpaqueText::Base64);
-    if (!value) return value.error();
-    c.values.push_back(model::Record{*path, std::move(*value), std::nullopt});
+    auto record = textRecord(*path, text, in.model);
+    if (!record) return record.error();
+    c.values.push_back(std::move(*record));
   } else if (c.operation == Operation::Execute) {
     c.arguments = text;
   }

@@ -313,4 +313,17 @@ std::string emqxErrorPayload(const rapidjson::Document* doc, std::string_view co
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string emqxRequestEcho(Operation operation, const std::vector<std::pair<std::string, std::string>>& data) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartObject();
+  writeKeyString(out, "msgType", emqxOperationName(operation));
+  out.Key("data");
+  out.StartObject();
+  for (const auto& [key, value] : data) writeKeyString(out, key.c_str(), value);
+  out.EndObject();
+  out.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace lwm2m::mapping

@@ -170,8 +170,13 @@ Result<TopicPattern> TopicPattern::parse(std::string_view text) {
 }
 
 std::optional<std::map<std::string, std::string>> TopicPattern::match(std::string_view topic) const {
+  std::vector<std::string> levels;
+  for (auto level : splitLevels(topic, '/')) levels.emplace_back(level);
+  return match(levels);
+}
+
+std::optional<std::map<std::string, std::string>> TopicPattern::match(const std::vector<std::string>& levels) const {
   std::map<std::string, std::string> captured;
-  auto levels = splitLevels(topic, '/');
   size_t k = 0;
   for (; k < levels_.size(); ++k) {
     const std::string& want = levels_[k];
@@ -187,13 +192,17 @@ std::optional<std::map<std::string, std::string>> TopicPattern::match(std::strin
     if (k >= levels.size()) return std::nullopt;
     if (isName(want)) {
       if (levels[k].empty()) return std::nullopt;
-      captured[want.substr(1, want.size() - 2)] = std::string(levels[k]);
+      captured[want.substr(1, want.size() - 2)] = levels[k];
     } else if (want != levels[k]) {
       return std::nullopt;
     }
   }
   if (k != levels.size()) return std::nullopt;
   return captured;
+}
+
+std::string_view TopicPattern::captureName(std::string_view level) {
+  return isName(level) ? level.substr(1, level.size() - 2) : std::string_view();
 }
 
 std::string TopicPattern::filter() const {

@@ -51,10 +51,17 @@ class TopicPattern {
 
   // The captured names on a match ("#" holds the rest, without a leading '/').
   std::optional<std::map<std::string, std::string>> match(std::string_view topic) const;
+  // The same on levels already split (and, for a URL, percent-decoded), so a
+  // level may hold a '/'.
+  std::optional<std::map<std::string, std::string>> match(const std::vector<std::string>& levels) const;
   // The subscription filter: named wildcards become '+'.
   std::string filter() const;
   const std::string& text() const { return text_; }
   bool captures(std::string_view name) const;
+  // Each level as written: a literal, "{name}" or "#".
+  const std::vector<std::string>& levels() const { return levels_; }
+  // The name of a "{name}" level; "" for a literal or "#".
+  static std::string_view captureName(std::string_view level);
 
  private:
   std::vector<std::string> levels_;  // literal, "{name}" or "#"

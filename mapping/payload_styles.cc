@@ -86,6 +86,35 @@ void writeOutcome(JsonWriter& out, const DeviceEvent& event) {
 
 }  // namespace
 
+std::string contentTypeOf(PayloadStyle style) {
+  switch (style) {
+    case PayloadStyle::Value: return "text/plain";
+    case PayloadStyle::Senml: return "application/senml+json";
+    default: return "application/json";
+  }
+}
+
+std::vector<std::vector<const Record*>> groupBy(const std::vector<const Record*>& records, int depth) {
+  std::vector<std::vector<const Record*>> groups;
+  for (const auto* r : records) {
+    if (groups.empty() || groups.back().front()->path.prefix(depth) != r->path.prefix(depth)) groups.emplace_back();
+    groups.back().push_back(r);
+  }
+  return groups;
+}
+
+std::string valuesByPathPayload(const StyleInput& in, const std::vector<std::vector<const Record*>>& resources) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  out.StartObject();
+  for (const auto& resource : resources) {
+    out.Key(resource.front()->path.prefix(3).toString().c_str());
+    writeResourceValue(out, in, resource);
+  }
+  out.EndObject();
+  return finish(buffer);
+}
+
 std::string valuePayload(const StyleInput& in, const std::vector<const Record*>& resource) {
   if (resource.size() == 1 && resource.front()->path.isResource()) {
     model::Value v = applyTransform(resource.front()->value, in.transform);

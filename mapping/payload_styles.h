@@ -11,6 +11,14 @@
 
 namespace lwm2m::mapping {
 
+// The Content-Type of a style's bodies: text/plain for value,
+// application/senml+json for senml, application/json for the others.
+std::string contentTypeOf(PayloadStyle style);
+
+// Consecutive records sharing the first `depth` path levels (3: one resource
+// with its instances; 2: one object instance).
+std::vector<std::vector<const Record*>> groupBy(const std::vector<const Record*>& records, int depth);
+
 struct StyleInput {
   const DeviceEvent& event;
   const model::ObjectModel& model;
@@ -20,6 +28,8 @@ struct StyleInput {
 // value: one resource's value as text; a multiple resource as a JSON object
 // {"<instance id>": value}.
 std::string valuePayload(const StyleInput& in, const std::vector<const Record*>& resource);
+// value, for several resources: {"<path>": value | {"<ri>": value}, ...}.
+std::string valuesByPathPayload(const StyleInput& in, const std::vector<std::vector<const Record*>>& resources);
 // json: {"endpoint","path","name","value","type","unit","timestamp"} for one resource.
 std::string jsonPayload(const StyleInput& in, const std::vector<const Record*>& resource);
 // tree: {"endpoint","path","object","timestamp","resources":{"<id>": value | {"<ri>": value}}}.

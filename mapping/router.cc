@@ -71,32 +71,14 @@ void addPathPlaceholders(Placeholders& values, const model::Path& path, const Up
   values["path"] = path.toString();
 }
 
-std::string contentType(PayloadStyle style) {
-  switch (style) {
-    case PayloadStyle::Value: return "text/plain";
-    case PayloadStyle::Senml: return "application/senml+json";
-    default: return "application/json";
-  }
-}
-
 OutboundMessage message(const UplinkRule& rule, const Placeholders& values, std::string payload) {
   OutboundMessage m;
   m.topic = renderTopic(rule.topic, values);
   m.payload = std::move(payload);
   m.qos = rule.qos;
   m.retain = rule.retain;
-  m.contentType = contentType(rule.style);
+  m.contentType = contentTypeOf(rule.style);
   return m;
-}
-
-// Consecutive records sharing the first `depth` path levels.
-std::vector<std::vector<const Record*>> groupBy(const std::vector<const Record*>& records, int depth) {
-  std::vector<std::vector<const Record*>> groups;
-  for (const auto* r : records) {
-    if (groups.empty() || groups.back().front()->path.prefix(depth) != r->path.prefix(depth)) groups.emplace_back();
-    groups.back().push_back(r);
-  }
-  return groups;
 }
 
 void applyRule(const UplinkRule& rule, const DeviceEvent& event, const model::ObjectModel& model,

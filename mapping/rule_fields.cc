@@ -26,7 +26,7 @@ Result<FieldReader> FieldReader::load(std::string_view text, const std::string& 
     YAML::Node root = YAML::Load(std::string(text));
     if (!root.IsNull() && !root.IsMap()) {
       return fail(fileName + ":" + std::to_string(root.Mark().line + 1) +
-                  ": the file must hold a map with uplink, observe and downlink lists");
+                  ": the file must hold a map with uplink, observe, downlink and http lists");
     }
     return FieldReader(root, fileName, "");
   } catch (const YAML::Exception& e) {
@@ -232,6 +232,32 @@ Result<operations::NotificationAttributes> parseAttributes(const FieldReader& in
   }
   if (auto r = operations::checkAttributes(a); !r) return in.errorAt("pmax", r.error().message);
   return a;
+}
+
+Result<ValueCheck> parseValueCheck(const FieldReader& in) {
+  ValueCheck check;
+  if (auto r = in.checkKeys({"type", "min", "max", "one_of"}); !r) return r.error();
+  auto type = in.scalar("type");
+  if (!type) return type.error();
+  if (*type) {
+    auto parsed = model::parseDataType(**type);
+    if (!parsed || *parsed == model::DataType::None || *parsed == model::DataType::Corelnk) {
+      return in.errorAt("type", "unknown type '" + **type +
+                                    "' (known: string, integer, unsigned, float, boolean, opaque, time, objlnk)");
+    }
+    check.type = *parsed;
+  }
+  auto min = in.optionalNumber("min");
+  if (!min) return min.error();
+  check.min = *min;
+  auto max = in.optionalNumber("max");
+  if (!max) return max.error();
+  check.max = *max;
+  if (check.min && check.max && *check.min > *check.max) return in.errorAt("max", "is below min");
+  auto oneOf = in.strings("one_of");
+  if (!oneOf) return oneOf.error();
+  check.oneOf = std::move(*oneOf);
+  return check;
 }
 
 }  // namespace lwm2m::mapping

@@ -57,5 +57,7 @@ class FieldReader {
 Result<RuleMatch> parseMatch(const FieldReader& in, const model::ObjectModel& model);
 Result<Transform> parseTransform(const FieldReader& in);
 Result<operations::NotificationAttributes> parseAttributes(const FieldReader& in);
+// validate: {type: float, min: 5, max: 30, one_of: [...]}
+Result<ValueCheck> parseValueCheck(const FieldReader& in);
 
 }  // namespace lwm2m::mapping

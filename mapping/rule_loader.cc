@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mapping/http_alias_rules.h"
 #include "mapping/rule_fields.h"
 
 namespace lwm2m::mapping {
@@ -91,7 +92,7 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   DownlinkRule rule;
   rule.source = in.location();
   if (auto r = in.checkKeys({"name", "enabled", "topic", "operation", "path", "payload", "response_topic",
-                             "response_qos", "ttl"});
+                             "response_qos", "ttl", "validate"});
       !r) {
     return r.error();
   }
@@ -139,6 +140,11 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   auto ttl = in.optionalUnsigned("ttl");
   if (!ttl) return ttl.error();
   rule.ttlSeconds = *ttl;
+  if (auto validate = in.child("validate")) {
+    auto parsed = parseValueCheck(*validate);
+    if (!parsed) return parsed.error();
+    rule.validate = std::move(*parsed);
+  }
   return rule;
 }
 
@@ -154,32 +160,48 @@ Result<void> parseSection(const FieldReader& root, const char* key, std::vector<
   return {};
 }
 
+// The rules of every file loaded so far, in file order.
+struct Sections {
+  std::vector<UplinkRule> uplink;
+  std::vector<ObserveRule> observe;
+  std::vector<DownlinkRule> downlink;
+  std::vector<HttpAlias> http;
+
+  Result<RuleSet> finish(std::vector<std::string> files) {
+    if (auto r = checkHttpRoutes(http); !r) return r.error();
+    return RuleSet(std::move(uplink), std::move(observe), std::move(downlink), std::move(files), std::move(http));
+  }
+};
+
 Result<void> parseRuleFile(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
-                       std::vector<UplinkRule>& uplink, std::vector<ObserveRule>& observe,
-                       std::vector<DownlinkRule>& downlink) {
+                           Sections& out) {
   auto root = FieldReader::load(text, fileName);
   if (!root) return root.error();
   if (root->isNull()) return {};
-  if (auto r = root->checkKeys({"uplink", "observe", "downlink"}); !r) return r.error();
-  if (auto r = parseSection(*root, "uplink", uplink, [&](const FieldReader& in) { return parseUplink(in, model); });
+  if (auto r = root->checkKeys({"uplink", "observe", "downlink", "http"}); !r) return r.error();
+  if (auto r = parseSection(*root, "uplink", out.uplink,
+                            [&](const FieldReader& in) { return parseUplink(in, model); });
       !r) {
     return r;
   }
-  if (auto r = parseSection(*root, "observe", observe,
+  if (auto r = parseSection(*root, "observe", out.observe,
                             [&](const FieldReader& in) { return parseObserve(in, model); });
       !r) {
     return r;
   }
-  return parseSection(*root, "downlink", downlink, [](const FieldReader& in) { return parseDownlink(in); });
+  if (auto r = parseSection(*root, "downlink", out.downlink, [](const FieldReader& in) { return parseDownlink(in); });
+      !r) {
+    return r;
+  }
+  return parseSection(*root, "http", out.http, [&](const FieldReader& in) { return parseHttpAlias(in, model); });
 }
 
 // yaml-cpp reports some misuse by exception (e.g. a value that is not what
 // the reader expected); none may escape the loader.
 Result<void> parseInto(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
-                       std::vector<UplinkRule>& uplink, std::vector<ObserveRule>& observe,
-                       std::vector<DownlinkRule>& downlink) {
+                       Sections& out) {
   try {
-    return parseRuleFile(text, fileName, model, uplink, observe, downlink);
+    return parseRuleFile(text, fileName, model, out);
   } catch (const YAML::Exception& e) {
     return fail(fileName + ":" + std::to_string(e.mark.line < 0 ? 1 : e.mark.line + 1) + ": " + e.msg);
   }
@@ -196,11 +218,9 @@ Result<std::string> readFile(const std::filesystem::path& path) {
 }  // namespace
 
 Result<RuleSet> parseRules(std::string_view text, const std::string& fileName, const model::ObjectModel& model) {
-  std::vector<UplinkRule> uplink;
-  std::vector<ObserveRule> observe;
-  std::vector<DownlinkRule> downlink;
-  if (auto r = parseInto(text, fileName, model, uplink, observe, downlink); !r) return r.error();
-  return RuleSet(std::move(uplink), std::move(observe), std::move(downlink), {fileName});
+  Sections sections;
+  if (auto r = parseInto(text, fileName, model, sections); !r) return r.error();
+  return sections.finish({fileName});
 }
 
 Result<RuleSet> loadRules(const std::string& fileOrDirectory, const model::ObjectModel& model) {
@@ -221,17 +241,15 @@ Result<RuleSet> loadRules(const std::string& fileOrDirectory, const model::Objec
   } else {
     return fail(fileOrDirectory + ": no such file or directory");
   }
-  std::vector<UplinkRule> uplink;
-  std::vector<ObserveRule> observe;
-  std::vector<DownlinkRule> downlink;
+  Sections sections;
   std::vector<std::string> names;
   for (const auto& file : files) {
     auto text = readFile(file);
     if (!text) return text.error();
-    if (auto r = parseInto(*text, file.string(), model, uplink, observe, downlink); !r) return r.error();
+    if (auto r = parseInto(*text, file.string(), model, sections); !r) return r.error();
     names.push_back(file.string());
   }
-  return RuleSet(std::move(uplink), std::move(observe), std::move(downlink), std::move(names));
+  return sections.finish(std::move(names));
 }
 
 }  // namespace lwm2m::mapping

@@ -33,6 +33,28 @@ void describeAttributes(std::ostringstream& out, const operations::NotificationA
   for (const std::string& q : operations::toQueries(a)) out << ' ' << q;
 }
 
+void describeTransform(std::ostringstream& out, const Transform& t) {
+  if (!t.numeric() && t.rename.empty()) return;
+  out << "    transform:";
+  if (t.scale != 1) out << " scale " << formatNumber(t.scale);
+  if (t.offset != 0) out << " offset " << formatNumber(t.offset);
+  if (t.round) out << " round " << *t.round;
+  if (!t.rename.empty()) out << " rename \"" << t.rename << '"';
+  out << '\n';
+}
+
+void describeValueCheck(std::ostringstream& out, const ValueCheck& v) {
+  out << "    validate:";
+  if (v.type) out << " type " << model::toString(*v.type);
+  if (v.min) out << " min " << formatNumber(*v.min);
+  if (v.max) out << " max " << formatNumber(*v.max);
+  if (!v.oneOf.empty()) {
+    out << " one of";
+    for (const auto& o : v.oneOf) out << " \"" << o << '"';
+  }
+  out << '\n';
+}
+
 std::string title(const std::string& name, size_t index) {
   return name.empty() ? "#" + std::to_string(index + 1) : name;
 }
@@ -60,15 +82,7 @@ std::string describe(const RuleSet& rules) {
     describeMatch(out, r.match);
     out << "    topic: " << r.topic << "  payload: " << toString(r.style) << "  qos: " << r.qos
         << (r.retain ? "  retain" : "") << '\n';
-    const Transform& t = r.transform;
-    if (t.numeric() || !t.rename.empty()) {
-      out << "    transform:";
-      if (t.scale != 1) out << " scale " << formatNumber(t.scale);
-      if (t.offset != 0) out << " offset " << formatNumber(t.offset);
-      if (t.round) out << " round " << *t.round;
-      if (!t.rename.empty()) out << " rename \"" << t.rename << '"';
-      out << '\n';
-    }
+    describeTransform(out, r.transform);
   }
   out << "\nobserve rules (" << rules.observe().size() << "):\n";
   for (size_t i = 0; i < rules.observe().size(); ++i) {
@@ -88,6 +102,20 @@ std::string describe(const RuleSet& rules) {
         << '\n';
     if (r.operation) out << "    operation: " << operations::commandName(*r.operation) << '\n';
     if (!r.pathTemplate.empty()) out << "    path: " << r.pathTemplate << '\n';
+    if (!r.responseTopic.empty()) out << "    responses: " << r.responseTopic << "  qos: " << r.responseQos << '\n';
+    if (r.ttlSeconds) out << "    ttl: " << *r.ttlSeconds << " s\n";
+    if (r.validate) describeValueCheck(out, *r.validate);
+  }
+  out << "\nhttp aliases (" << rules.http().size() << "):\n";
+  for (size_t i = 0; i < rules.http().size(); ++i) {
+    const auto& r = rules.http()[i];
+    out << "  " << title(r.name, i) << (r.enabled ? "" : " (disabled)") << "  [" << r.source << "]\n";
+    out << "    " << r.method << ' ' << r.pathText << "  ->  " << operations::commandName(r.operation);
+    if (r.operation == Operation::WriteUpdate) out << " (partial)";
+    for (const auto& t : r.targets) out << ' ' << t;
+    out << "  payload: " << toString(r.style) << '\n';
+    describeTransform(out, r.transform);
+    if (r.validate) describeValueCheck(out, *r.validate);
     if (!r.responseTopic.empty()) out << "    responses: " << r.responseTopic << "  qos: " << r.responseQos << '\n';
     if (r.ttlSeconds) out << "    ttl: " << *r.ttlSeconds << " s\n";
   }

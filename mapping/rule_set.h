@@ -29,11 +29,21 @@
 //       response_topic: "lwm2m/{endpoint}/cmd/result"
 //       response_qos: 1
 //       ttl: 3600
+//       validate: {type: float, min: 5, max: 30, one_of: [...]}  # written values
+//   http:                                    # REST resources (aliases), see HttpAlias
+//     - name: site-temperature
+//       method: GET
+//       path: "/api/v1/sites/{endpoint}/temperature"
+//       operation: read
+//       target: "/3303/0/5700"
+//       payload: json
+//       transform: {scale: 0.1, round: 1}
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "lwm2m/model/value.h"
 #include "lwm2m/operations/notification_attributes.h"
 #include "mapping/device_command.h"
 #include "mapping/device_event.h"
@@ -84,6 +94,15 @@ struct ObserveRule {
   bool composite = false;  // one Observe-Composite when the device is LwM2M 1.1+
 };
 
+// What a written value must be, checked before the command is accepted:
+// its type (as the object model types it), numeric bounds, allowed values.
+struct ValueCheck {
+  std::optional<model::DataType> type;
+  std::optional<double> min;  // inclusive, for numeric values
+  std::optional<double> max;
+  std::vector<std::string> oneOf;  // the value's text must be one of these
+};
+
 struct DownlinkRule {
   std::string name;
   std::string source;
@@ -95,19 +114,58 @@ struct DownlinkRule {
   std::string responseTopic;  // template; MQTT 5 Response Topic takes precedence
   int responseQos = 1;
   std::optional<std::uint32_t> ttlSeconds;
+  std::optional<ValueCheck> validate;  // of written values
+};
+
+// One part of an alias's query: "?name={capture}" (required, captured) or
+// "?name=literal" (required to be exactly that).
+struct QueryField {
+  std::string name;
+  std::string capture;  // set for {capture}
+  std::string literal;  // set otherwise
+};
+
+// An HTTP alias: a REST resource under /api/v1/ that performs one LwM2M
+// operation on a target, e.g. GET /api/v1/sites/{endpoint}/temperature reads
+// /3303/0/5700. Its method fits the operation (GET only reads, DELETE only
+// deletes or cancels, PUT/PATCH only write); no two enabled aliases can answer
+// the same method and path, and no alias a path of a built-in route
+// (rest_routes.h).
+// Matching and answers: mapping/http_alias.h.
+struct HttpAlias {
+  std::string name;
+  std::string source;
+  bool enabled = true;
+  std::string method;     // "GET", "PUT", "PATCH", "POST" or "DELETE"
+  std::string pathText;   // as written, query included
+  TopicPattern path;      // '/'-separated levels, literal or {capture}
+  std::vector<QueryField> query;
+  Operation operation = Operation::Read;
+  std::vector<std::string> targets;  // LwM2M path templates; several for composites
+  PayloadStyle style = PayloadStyle::Json;  // of the request body and of the answer
+  Transform transform;                       // of the answer's values
+  std::optional<ValueCheck> validate;        // of written values
+  std::string responseTopic;  // template: the result is also published there
+  int responseQos = 1;
+  std::optional<std::uint32_t> ttlSeconds;
+
+  // True when the path or the query captures `name`.
+  bool captures(std::string_view name) const;
 };
 
 class RuleSet {
  public:
   RuleSet() = default;
   RuleSet(std::vector<UplinkRule> uplink, std::vector<ObserveRule> observe,
-          std::vector<DownlinkRule> downlink, std::vector<std::string> files)
+          std::vector<DownlinkRule> downlink, std::vector<std::string> files,
+          std::vector<HttpAlias> http = {})
       : uplink_(std::move(uplink)), observe_(std::move(observe)), downlink_(std::move(downlink)),
-        files_(std::move(files)) {}
+        http_(std::move(http)), files_(std::move(files)) {}
 
   const std::vector<UplinkRule>& uplink() const { return uplink_; }
   const std::vector<ObserveRule>& observe() const { return observe_; }
   const std::vector<DownlinkRule>& downlink() const { return downlink_; }
+  const std::vector<HttpAlias>& http() const { return http_; }
   const std::vector<std::string>& files() const { return files_; }
 
   // MQTT subscription filters of the enabled downlink rules, without duplicates.
@@ -117,6 +175,7 @@ class RuleSet {
   std::vector<UplinkRule> uplink_;
   std::vector<ObserveRule> observe_;
   std::vector<DownlinkRule> downlink_;
+  std::vector<HttpAlias> http_;
   std::vector<std::string> files_;
 };
 

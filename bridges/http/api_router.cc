@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "bridges/http/alias_routes.h"
 #include "bridges/http/api_routes.h"
 #include "bridges/http/command_routes.h"
 #include "bridges/http/device_call.h"
@@ -39,6 +40,12 @@ std::string mappingJson(const api::MappingStatus& m) {
   w.Uint64(m.observe);
   w.Key("downlink");
   w.Uint64(m.downlink);
+  w.Key("http");
+  w.Uint64(m.http);
+  w.Key("aliases");
+  w.StartArray();
+  for (const auto& alias : m.aliases) w.String(alias.c_str());
+  w.EndArray();
   w.Key("rules");
   w.String(m.description.c_str());
   w.EndObject();
@@ -61,11 +68,12 @@ ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices service
   if (services_.commands && services_.model) {
     commands_ = std::make_unique<CommandRoutes>(*services_.commands, *services_.model);
     requests_ = std::make_unique<RequestRoutes>(*services_.commands, *services_.devices, tracker_, *services_.model);
-    resources_ = std::make_unique<ResourceRoutes>(
-        *services_.model, *devices_,
-        DeviceCall(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout,
-                   *services_.model),
-        values_.get(), tracker_);
+    const DeviceCall call(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout,
+                          *services_.model);
+    resources_ = std::make_unique<ResourceRoutes>(*services_.model, *devices_, call, values_.get(), tracker_);
+    if (services_.aliases) {
+      aliases_ = std::make_unique<AliasRoutes>(services_.aliases, *services_.model, *devices_, call, tracker_);
+    }
   }
 }
 
@@ -83,7 +91,7 @@ void ApiRouter::handle(const Request& request, Respond respond) {
   // Every route is in the table (api_routes.h): what it does not list is
   // refused here, so the table and docs/openapi.json cannot fall behind the code.
   const ApiRoute* route = matchRoute(s);
-  if (!route) return refuseUnlisted(*target, reply);
+  if (!route) return refuseUnlisted(request, *target, reply);
   const std::string method(beast_http::to_string(request.method()));
   if (!routeTakes(*route, method)) return reply.notAllowed(route->methods);
   if (operations_) {
@@ -99,7 +107,8 @@ void ApiRouter::handle(const Request& request, Respond respond) {
               "no such resource: " + target->path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
-void ApiRouter::refuseUnlisted(const RestTarget& target, const Reply& reply) {
+void ApiRouter::refuseUnlisted(const Request& request, const RestTarget& target, const Reply& reply) {
+  if (aliases_ && aliases_->handle(request, target, reply)) return;
   const auto& s = target.segments;
   // Below a device, the resource parser names what is malformed in the path.
   if (resources_ && s.size() > 4 && is(s, 0, "api") && is(s, 1, "v1") && is(s, 2, "devices")) {
@@ -110,7 +119,6 @@ void ApiRouter::refuseUnlisted(const RestTarget& target, const Reply& reply) {
       return reply.error(status, parsed.error().message);
     }
   }
-  // Paths of the users' own (mapping HTTP aliases) would be tried here, before the 404.
   reply.error(beast_http::status::not_found,
               "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }

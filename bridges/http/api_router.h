@@ -4,7 +4,8 @@
 // waits for its device). No sockets here: the server session only moves bytes.
 //
 //   GET  /health                              200 {"status":"ok","version",..}
-//   GET  /api/v1/mapping                      200 {"source","uplink","observe","downlink","rules"}
+//   GET  /api/v1/mapping                      200 {"source","uplink","observe","downlink","http",
+//                                                  "aliases":["GET /api/v1/…"],"rules"}
 //   POST /api/v1/mapping/reload               200 <the same> | 422 {"error":"file:line: reason"}
 //   /api/v1/devices[/{endpoint}]              device_routes.h
 //   /api/v1/devices/{endpoint}/commands       command_routes.h
@@ -17,8 +18,9 @@
 //   GET /api/v1/openapi.json                  the OpenAPI document (openapi_route.h)
 // Every route is listed in api_routes.h, the table requests are checked
 // against first, and described in docs/openapi.json.
-// Anything else: 404 {"error":...}; a known resource with another method: 405
-// with Allow; a malformed target: 400. Segments are percent-decoded.
+// A path the table does not list goes to the HTTP aliases of the mapping
+// (alias_routes.h), then is a 404 {"error":...}; a known resource with another
+// method: 405 with Allow; a malformed target: 400. Segments are percent-decoded.
 //
 // Threading contract: handle() and onDeviceEvent() run on the gateway's I/O
 // thread, and so do the completions.
@@ -39,6 +41,7 @@
 #include "gateway/api/mapping_control.h"
 #include "gateway/api/model_catalog.h"
 #include "lwm2m/model/model_source.h"
+#include "mapping/rule_set.h"
 
 namespace lwm2m::bridges::http {
 
@@ -58,6 +61,8 @@ struct RestServices {
   gateway::api::ModelCatalog* models = nullptr;             // /api/v1/models
   gateway::api::MappingControl* mapping = nullptr;
   const gateway::api::LatestValues* values = nullptr;       // /values and ?cached
+  // The mapping rules in force, for their HTTP aliases (with `commands`).
+  std::function<std::shared_ptr<const mapping::RuleSet>()> aliases;
   RestSettings settings;
   std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
 };
@@ -68,6 +73,7 @@ class CommandRoutes;
 class ResourceRoutes;
 class RequestRoutes;
 class ValueRoutes;
+class AliasRoutes;
 class RequestTracker;
 struct RestTarget;
 
@@ -89,8 +95,9 @@ class ApiRouter : public gateway::api::DeviceEventListener {
 
  private:
   void handleApi(const Request& request, const RestTarget& target, const Reply& reply);
-  // A path no route of api_routes.h takes: 404 (or 400 naming a malformed resource path).
-  void refuseUnlisted(const RestTarget& target, const Reply& reply);
+  // A path no route of api_routes.h takes: an HTTP alias's, else 404 (or 400
+  // naming a malformed resource path).
+  void refuseUnlisted(const Request& request, const RestTarget& target, const Reply& reply);
   void handleMapping(const Request& request, bool reload, const Reply& reply);
 
   RestServices services_;
@@ -100,6 +107,7 @@ class ApiRouter : public gateway::api::DeviceEventListener {
   std::unique_ptr<ResourceRoutes> resources_;
   std::unique_ptr<RequestRoutes> requests_;
   std::unique_ptr<ValueRoutes> values_;
+  std::unique_ptr<AliasRoutes> aliases_;
   std::shared_ptr<const OperationsRoutes> operations_;
 };
 

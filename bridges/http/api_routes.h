@@ -1,16 +1,15 @@
 #pragma once
 // The table of every route of the HTTP API: path templates and the methods
-// each takes. It is the one list the router gates requests with (a path no
-// template matches is a 404, a method the template does not list a 405 with
-// its Allow), and the list docs/openapi.json is tested against
+// each takes (the data: mapping/rest_routes.h, where the rule loader keeps the
+// mapping's HTTP aliases off these paths). It is the one list the router gates
+// requests with (a path no template matches goes to the aliases, then is a
+// 404; a method the template does not list a 405 with its Allow), and the list
+// docs/openapi.json is tested against
 // (tests/unit/bridges/http/openapi_document_test.cc), so a route cannot be
-// added to the code without being added here and to the document.
+// added to the code without being added there and to the document.
 //
-// Templates: literal segments and {parameters}. {objectId}, {instanceId},
-// {resourceId} and {resourceInstanceId} match digits only; the other
-// parameters match any one (decoded, non-empty) segment. Where a literal and a
-// parameter could both match (".../values" and ".../{objectId}"), digits-only
-// parameters keep them apart.
+// Where a literal and a parameter could both match (".../values" and
+// ".../{objectId}"), digits-only parameters keep them apart.
 //
 // Some routes are answered by parts merged from other features (events,
 // models, firmware); a build without them answers 404 there.
@@ -34,16 +33,14 @@
 #include <string_view>
 #include <vector>
 
+#include "mapping/rest_routes.h"
+
 namespace lwm2m::bridges::http {
 
 // The access a request needs: nothing (Open), or a role at least as strong.
 enum class Access { Open = 0, Read = 1, Operate = 2, Admin = 3 };
 
-struct ApiRoute {
-  std::string_view path;     // "/api/v1/devices/{endpoint}"
-  std::string_view methods;  // as an Allow header: "GET, POST"
-  std::string_view roles;    // the access of each method, in order: "read, operate"
-};
+using ApiRoute = mapping::RestRoute;
 
 // Every route, in no particular order.
 std::span<const ApiRoute> apiRoutes();

@@ -41,9 +41,12 @@ beast_http::status statusOf(const operations::DeviceResponse& response) {
   if (code == "4.04") return beast_http::status::not_found;
   if (code == "4.05") return beast_http::status::method_not_allowed;
   if (code == "4.06") return beast_http::status::not_acceptable;
+  if (code == "4.09") return beast_http::status::conflict;
   if (code == "4.12") return beast_http::status::precondition_failed;
   if (code == "4.13") return beast_http::status::payload_too_large;
   if (code == "4.15") return beast_http::status::unsupported_media_type;
+  if (code == "4.22") return beast_http::status::unprocessable_entity;
+  if (code == "4.29") return beast_http::status::too_many_requests;
   return beast_http::status::bad_request;
 }
 

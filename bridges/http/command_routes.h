@@ -29,9 +29,10 @@ namespace lwm2m::bridges::http {
 boost::beast::http::status statusOf(ErrorCode code);
 // A finished request that did not succeed: a device error by its CoAP code
 // (4.00 → 400, 4.01/4.03 → 403, 4.04 → 404, 4.05 → 405, 4.06 → 406,
-// 4.12 → 412, 4.13 → 413, 4.15 → 415, other 4.xx → 400, 5.xx → 502), no
-// answer (timeout) → 504, reset or an undecodable answer → 502, an unknown
-// device → 404, a request that cannot be sent as asked → 400.
+// 4.09 → 409, 4.12 → 412, 4.13 → 413, 4.15 → 415, 4.22 → 422, 4.29 → 429,
+// other 4.xx → 400, 5.xx → 502), no answer (timeout) → 504, reset or an
+// undecodable answer → 502, an unknown device → 404, a request that cannot be
+// sent as asked → 400. The one table for every REST answer, HTTP aliases too.
 boost::beast::http::status statusOf(const operations::DeviceResponse& response);
 
 class CommandRoutes {

@@ -16,51 +16,56 @@ void replyAccepted(const std::string& endpoint, const std::string& requestId, co
              {{beast_http::field::location, location}});
 }
 
-void replyResult(const TrackedRequest& request, const Reply& reply, const model::ObjectModel& model) {
-  api::DeviceEvent end = *request.end;
-  auto status = beast_http::status::ok;
-  Reply::Headers headers;
+FinishedAnswer finishedAnswer(const TrackedRequest& request) {
+  FinishedAnswer answer{beast_http::status::ok, {}, *request.end};
   switch (request.state) {
     case RequestState::Done:
-      if (const auto& created = end.command->response->createdPath) {
-        status = beast_http::status::created;
-        headers.emplace_back(beast_http::field::location,
-                             "/api/v1/devices/" + percentEncode(request.endpoint) + created->toString());
+      if (const auto& created = answer.end.command->response->createdPath) {
+        answer.status = beast_http::status::created;
+        answer.headers.emplace_back(beast_http::field::location,
+                                    "/api/v1/devices/" + percentEncode(request.endpoint) + created->toString());
       }
       break;
     case RequestState::Failed: {
-      operations::DeviceResponse& response = *end.command->response;
-      status = statusOf(response);
+      operations::DeviceResponse& response = *answer.end.command->response;
+      answer.status = statusOf(response);
       if (response.reason.empty()) {
         response.reason = response.code.empty() ? std::string(operations::outcomeName(response.outcome))
                                                 : "the device answered " + response.code + " " + response.codeName;
       }
       break;
     }
-    case RequestState::Expired: status = beast_http::status::gateway_timeout; break;
-    case RequestState::Cancelled: status = beast_http::status::conflict; break;
+    case RequestState::Expired: answer.status = beast_http::status::gateway_timeout; break;
+    case RequestState::Cancelled: answer.status = beast_http::status::conflict; break;
     case RequestState::Queued: break;  // not finished: not called
   }
-  reply.json(status, mapping::encodeCommandResult(end, model), headers);
+  return answer;
 }
 
-void DeviceCall::start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply) {
+void replyResult(const TrackedRequest& request, const Reply& reply, const model::ObjectModel& model) {
+  FinishedAnswer answer = finishedAnswer(request);
+  reply.json(answer.status, mapping::encodeCommandResult(answer.end, model), answer.headers);
+}
+
+void DeviceCall::start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply,
+                       Answer answer) {
   // The device's own timeout only when the caller chose one (else lwm2m.request_timeout_s);
   // the HTTP wait is that choice or http.request_timeout_s.
   if (call.timeout) call.request.timeout = *call.timeout;
   const std::chrono::milliseconds timeout =
       call.timeout.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(defaultTimeout_));
   const bool now = call.async || deviceAsleep;
-  api::Command command{endpoint, std::move(call.request), {}};
-  commands_.submit(std::move(command), [this, endpoint, timeout, now, reply](Result<std::string> id) {
+  api::Command command{endpoint, std::move(call.request), std::move(call.reply)};
+  commands_.submit(std::move(command), [this, endpoint, timeout, now, reply,
+                                        answer = std::move(answer)](Result<std::string> id) mutable {
     if (!id) return reply.error(statusOf(id.error().code), id.error().message);
     if (now) return replyAccepted(endpoint, *id, reply);
-    wait(endpoint, *id, timeout + kGrace, reply);
+    wait(endpoint, *id, timeout + kGrace, reply, std::move(answer));
   });
 }
 
 void DeviceCall::wait(const std::string& endpoint, const std::string& requestId, std::chrono::milliseconds timeout,
-                      Reply reply) {
+                      Reply reply, Answer answer) {
   struct Wait {
     explicit Wait(const boost::asio::any_io_executor& executor) : timer(executor) {}
     boost::asio::steady_timer timer;
@@ -68,11 +73,12 @@ void DeviceCall::wait(const std::string& endpoint, const std::string& requestId,
     bool answered = false;
   };
   auto state = std::make_shared<Wait>(executor_);
-  state->ticket = tracker_->await(requestId, [state, reply, models = models_](const TrackedRequest& finished) {
+  state->ticket = tracker_->await(requestId, [state, reply, models = models_,
+                                               answer = std::move(answer)](const TrackedRequest& finished) {
     if (state->answered) return;
     state->answered = true;
     state->timer.cancel();
-    replyResult(finished, reply, *models->current());
+    answer(finished, reply, *models->current());
   });
   if (state->answered) return;
   state->timer.expires_after(timeout);

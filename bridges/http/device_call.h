@@ -10,7 +10,9 @@
 // "status":"content","values":[..]} (mapping/command_codec.h
 // encodeCommandResult), 201 with Location for a Create, a device error by
 // statusOf(DeviceResponse) with "code" and "error" in the same shape; 504 when
-// the device did not answer or the request expired, 409 when cancelled.
+// the device did not answer or the request expired, 409 when cancelled. A
+// caller may render the result otherwise (an HTTP alias in its payload style)
+// with the same status: finishedAnswer().
 // 202: {"requestId","endpoint","state":"queued","location":"/api/v1/requests/{id}"}.
 //
 // Threading contract: I/O thread; the reply comes there too. A caller that
@@ -18,7 +20,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <boost/beast/http/status.hpp>
+
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,6 +34,20 @@
 #include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
+
+// The answer to a finished request, as described above.
+void replyResult(const TrackedRequest& request, const Reply& reply, const model::ObjectModel& model);
+// 202 Accepted with the request's Location.
+void replyAccepted(const std::string& endpoint, const std::string& requestId, const Reply& reply);
+
+// The status and headers of a finished request as described above, and its
+// final event with a failure's reason filled in (for the body).
+struct FinishedAnswer {
+  boost::beast::http::status status;
+  Reply::Headers headers;
+  gateway::api::DeviceEvent end;
+};
+FinishedAnswer finishedAnswer(const TrackedRequest& request);
 
 class DeviceCall {
  public:
@@ -44,12 +63,17 @@ class DeviceCall {
         defaultTimeout_(defaultTimeout),
         models_(&models) {}
 
-  // Submits `call` for `endpoint` and answers `reply` as described above.
-  void start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply);
+  // Renders a finished request into its reply.
+  using Answer = std::function<void(const TrackedRequest&, const Reply&, const model::ObjectModel&)>;
+
+  // Submits `call` for `endpoint` and answers `reply` as described above; a
+  // finished request through `answer`.
+  void start(const std::string& endpoint, ResourceCall call, bool deviceAsleep, Reply reply,
+             Answer answer = replyResult);
 
  private:
   void wait(const std::string& endpoint, const std::string& requestId, std::chrono::milliseconds timeout,
-            Reply reply);
+            Reply reply, Answer answer);
 
   boost::asio::any_io_executor executor_;
   gateway::api::DeviceOps& commands_;
@@ -57,10 +81,5 @@ class DeviceCall {
   std::chrono::seconds defaultTimeout_;
   const model::ModelSource* models_;
 };
-
-// The answer to a finished request, as described above.
-void replyResult(const TrackedRequest& request, const Reply& reply, const model::ObjectModel& model);
-// 202 Accepted with the request's Location.
-void replyAccepted(const std::string& endpoint, const std::string& requestId, const Reply& reply);
 
 }  // namespace lwm2m::bridges::http

@@ -204,4 +204,26 @@ Result<ResourceCall> resourceCall(std::string_view method, const ResourceTarget&
   return call;
 }
 
+Result<ResourceCall> controlledCall(operations::DeviceRequest request, const RestTarget& url) {
+  if (const std::string* format = url.param("format")) {
+    auto known = mapping::contentFormatByName(*format);
+    if (!known) return fail("query parameter format: " + known.error().message);
+    request.format = *known;
+  }
+  if (const std::string* value = url.param("timeout")) {
+    auto seconds = secondsValue("timeout", *value, kMaxTimeoutSeconds);
+    if (!seconds) return seconds.error();
+    request.timeout = std::chrono::seconds(*seconds);
+  }
+  if (const std::string* value = url.param("ttl")) {
+    auto seconds = secondsValue("ttl", *value, kMaxTtlSeconds);
+    if (!seconds) return seconds.error();
+    request.ttl = std::chrono::seconds(*seconds);
+  }
+  auto async = flagValue("async", url.param("async"));
+  if (!async) return async.error();
+  auto timeout = request.timeout;
+  return ResourceCall{std::move(request), *async, timeout};
+}
+
 }  // namespace lwm2m::bridges::http

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "bridges/http/rest_target.h"
+#include "gateway/api/reply_route.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/model/path.h"
 #include "lwm2m/operations/device_request.h"
@@ -61,11 +62,18 @@ struct ResourceCall {
   // How long the caller wants to wait for the device (timeout= or "timeout");
   // nullopt: the configured default. Also the request's own timeout.
   std::optional<std::chrono::milliseconds> timeout;
+  // Where else the result goes (an HTTP alias's response_topic); none by default.
+  gateway::api::ReplyRoute reply;
 };
 
 // Precondition: `method` is among allowedMethods(target). Errors (Invalid)
 // name the field or parameter that is wrong.
 Result<ResourceCall> resourceCall(std::string_view method, const ResourceTarget& target, const RestTarget& url,
                                   std::string_view body, const model::ObjectModel& model);
+
+// A request made elsewhere (an HTTP alias) under the query's control
+// parameters as above: format=, timeout= and ttl= override what the request
+// had; async. Errors (Invalid) name the parameter.
+Result<ResourceCall> controlledCall(operations::DeviceRequest request, const RestTarget& url);
 
 }  // namespace lwm2m::bridges::http

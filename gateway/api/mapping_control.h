@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace lwm2m::gateway::api {
 
@@ -13,6 +14,8 @@ struct MappingStatus {
   std::size_t uplink = 0;   // rules in force, per section
   std::size_t observe = 0;
   std::size_t downlink = 0;
+  std::size_t http = 0;             // HTTP aliases
+  std::vector<std::string> aliases;  // each enabled alias: "GET /api/v1/sites/{endpoint}/temperature"
   std::string description;  // every rule, as --print-mapping shows them
 };
 

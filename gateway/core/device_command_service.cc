@@ -2,7 +2,7 @@
 
 #include <fnmatch.h>
 
-#include "gateway/core/device_reports.h"
+#include "lwm2m/operations/device_response.h"
 
 namespace lwm2m::gateway {
 
@@ -74,7 +74,7 @@ Result<void> DeviceCommandService::cancel(const std::string& requestId) {
 
 void DeviceCommandService::publishResponse(const QueuedRequest& request, operations::DeviceResponse response) {
   api::DeviceEvent event = eventFor(api::DeviceEventKind::Response, request);
-  event.values = reportedValues(response, request.request.path);
+  event.values = operations::reportedValues(response, request.request.path);
   event.paths = request.request.targets();
   event.command->response = std::move(response);
   publish_(event);

@@ -13,14 +13,6 @@ std::string joined(const std::vector<model::Path>& paths) {
 
 }  // namespace
 
-std::vector<model::TimestampedNodes> reportedValues(const operations::DeviceResponse& response,
-                                                    const model::Path& path) {
-  if (!response.timestamped.empty()) return response.timestamped;
-  if (response.node) return {model::TimestampedNodes{std::nullopt, {{path, *response.node}}}};
-  if (!response.nodes.empty()) return {model::TimestampedNodes{std::nullopt, response.nodes}};
-  return {};
-}
-
 api::DeviceEvent DeviceReports::eventFor(api::DeviceEventKind kind, const std::string& endpoint) const {
   api::DeviceEvent event;
   event.kind = kind;
@@ -44,7 +36,7 @@ void DeviceReports::onNotification(const server::NotificationEvent& n) {
   api::DeviceEvent event = eventFor(api::DeviceEventKind::Notification, n.endpoint);
   event.paths = n.paths;
   event.sequence = n.sequence;
-  event.values = reportedValues(n.values, n.paths.empty() ? model::Path() : n.paths.front());
+  event.values = operations::reportedValues(n.values, n.paths.empty() ? model::Path() : n.paths.front());
   publish_(event);
 }
 

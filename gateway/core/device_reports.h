@@ -17,11 +17,6 @@
 
 namespace lwm2m::gateway {
 
-// The values of an answer, one entry per timestamp: the timestamped values
-// when the format carried times, else the node at `path` or the composite's nodes.
-std::vector<model::TimestampedNodes> reportedValues(const operations::DeviceResponse& response,
-                                                    const model::Path& path);
-
 class DeviceReports : public server::NotificationListener, public server::SendListener {
  public:
   using Publish = std::function<void(const api::DeviceEvent&)>;

@@ -29,8 +29,8 @@ Result<void> MappingRules::load() {
   if (!rules) return rules.error();
   current_ = std::make_shared<const mapping::RuleSet>(std::move(*rules));
   lastStamp_ = stamp();
-  spdlog::info("mapping: {} uplink, {} observe, {} downlink rules from {}", current_->uplink().size(),
-               current_->observe().size(), current_->downlink().size(), source());
+  spdlog::info("mapping: {} uplink, {} observe, {} downlink rules, {} http aliases from {}", current_->uplink().size(),
+               current_->observe().size(), current_->downlink().size(), current_->http().size(), source());
   return {};
 }
 
@@ -42,8 +42,9 @@ std::string MappingRules::reloadWithReason(const std::string& why) {
     return rules.error().message;
   }
   current_ = std::make_shared<const mapping::RuleSet>(std::move(*rules));
-  spdlog::info("mapping reloaded ({}): {} uplink, {} observe, {} downlink rules from {}", why,
-               current_->uplink().size(), current_->observe().size(), current_->downlink().size(), source());
+  spdlog::info("mapping reloaded ({}): {} uplink, {} observe, {} downlink rules, {} http aliases from {}", why,
+               current_->uplink().size(), current_->observe().size(), current_->downlink().size(),
+               current_->http().size(), source());
   for (const auto& listener : listeners_) listener(current_);
   return {};
 }
@@ -55,6 +56,10 @@ api::MappingStatus MappingRules::mappingStatus() const {
     status.uplink = current_->uplink().size();
     status.observe = current_->observe().size();
     status.downlink = current_->downlink().size();
+    status.http = current_->http().size();
+    for (const auto& alias : current_->http()) {
+      if (alias.enabled) status.aliases.push_back(alias.method + " " + alias.pathText);
+    }
     status.description = mapping::describe(*current_);
   }
   return status;

@@ -276,6 +276,7 @@ struct Gateway::Parts {
     s.model = &definitions.source();
     s.models = &definitions;
     s.mapping = &mappingRules;
+    s.aliases = [this] { return mappingRules.current(); };
     s.values = &values;
     s.settings.requestTimeout = config.http.requestTimeout;
     s.settings.finishedRequests = config.http.finishedRequests;

@@ -24,4 +24,11 @@ DeviceResponse DeviceResponse::failure(Outcome outcome, std::string reason) {
   return r;
 }
 
+std::vector<model::TimestampedNodes> reportedValues(const DeviceResponse& response, const model::Path& path) {
+  if (!response.timestamped.empty()) return response.timestamped;
+  if (response.node) return {model::TimestampedNodes{std::nullopt, {{path, *response.node}}}};
+  if (!response.nodes.empty()) return {model::TimestampedNodes{std::nullopt, response.nodes}};
+  return {};
+}
+
 }  // namespace lwm2m::operations

@@ -49,4 +49,8 @@ struct DeviceResponse {
   static DeviceResponse failure(Outcome outcome, std::string reason);
 };
 
+// The values of an answer, one entry per timestamp: the timestamped values
+// when the format carried times, else the node at `path` or the composite's nodes.
+std::vector<model::TimestampedNodes> reportedValues(const DeviceResponse& response, const model::Path& path);
+
 }  // namespace lwm2m::operations

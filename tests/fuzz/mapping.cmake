@@ -1,6 +1,6 @@
-# The mapping decoders: rule files (YAML/JSON) and cloud commands (json,
-# value and emqx styles). The fuzz build adds only lwm2m/*, so the mapping
-# library is added here; it needs yaml-cpp.
+# The mapping decoders: rule files (YAML/JSON), cloud commands (json,
+# value and emqx styles) and REST requests to HTTP aliases. The fuzz build
+# adds only lwm2m/*, so the mapping library is added here; it needs yaml-cpp.
 find_package(yaml-cpp QUIET)
 if(yaml-cpp_FOUND)
   if(NOT TARGET lwm2m_gateway_api)
@@ -13,6 +13,8 @@ if(yaml-cpp_FOUND)
   target_link_libraries(fuzz_mapping_command PRIVATE lwm2m_mapping)
   lwm2m_add_fuzzer(mapping_rules ${CMAKE_CURRENT_SOURCE_DIR}/mapping_rules_fuzz.cc)
   target_link_libraries(fuzz_mapping_rules PRIVATE lwm2m_mapping)
+  lwm2m_add_fuzzer(http_alias ${CMAKE_CURRENT_SOURCE_DIR}/http_alias_fuzz.cc)
+  target_link_libraries(fuzz_http_alias PRIVATE lwm2m_mapping)
 else()
   message(STATUS "yaml-cpp not found: the mapping fuzz targets are not built")
 endif()

@@ -40,18 +40,27 @@ CommandResult runCommand(const std::vector<std::string>& argv, std::chrono::mill
 HttpResponse httpGet(const std::string& url) { return httpSend("GET", url); }
 
 HttpResponse httpSend(const std::string& method, const std::string& url, const std::string& body) {
-  std::vector<std::string> argv{"curl", "-s", "-g", "--max-time", "5", "-X", method, "-w", "\n%{http_code}\n"};
+  // After the body: a marker line, then the status, content type and Location,
+  // each on a line of its own (runCommand reads whole lines).
+  static const std::string kMarker = "\n--lwm2m-test-curl--\n";
+  std::vector<std::string> argv{"curl", "-s", "-g", "--max-time", "5", "-X", method,
+                                "-w", kMarker + "%{http_code}\n%{content_type}\n%header{location}\n"};
   if (!body.empty()) {
     argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
   }
   argv.push_back(url);
   auto r = runCommand(argv);
   HttpResponse response;
-  auto lastNewline = r.output.find_last_of('\n', r.output.size() >= 2 ? r.output.size() - 2 : 0);
-  if (lastNewline == std::string::npos) return response;
-  response.body = r.output.substr(0, lastNewline);
+  const auto marker = r.output.rfind(kMarker);
+  if (marker == std::string::npos) return response;
+  response.body = r.output.substr(0, marker);
+  std::istringstream tail(r.output.substr(marker + kMarker.size()));
+  std::string status;
+  std::getline(tail, status);
+  std::getline(tail, response.contentType);
+  std::getline(tail, response.location);
   try {
-    response.status = std::stoi(r.output.substr(lastNewline + 1));
+    response.status = std::stoi(status);
   } catch (...) {
     response.status = 0;
   }

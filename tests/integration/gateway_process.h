@@ -28,6 +28,8 @@ CommandResult runCommand(const std::vector<std::string>& argv,
 struct HttpResponse {
   int status = 0;
   std::string body;
+  std::string contentType;  // "" when the answer had none
+  std::string location;     // the Location header, "" when absent
 };
 // GET with curl; status 0 when nothing answered.
 HttpResponse httpGet(const std::string& url);

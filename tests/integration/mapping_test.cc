@@ -356,5 +356,69 @@ uplink:
   EXPECT_EQ(gateway.terminate(), 0);
 }
 
+TEST(Mapping, PrintMappingListsThePresetsHttpAliases) {
+  auto out = runCommand({LWM2M_GATEWAY_BIN, "--print-mapping"});
+  EXPECT_EQ(out.exitCode, 0);
+  EXPECT_NE(out.output.find("http aliases (5):"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("GET /api/v1/devices/{endpoint}/info  ->  read /3/0  payload: tree"), std::string::npos)
+      << out.output;
+  EXPECT_NE(out.output.find("POST /api/v1/devices/{endpoint}/reboot  ->  execute /3/0/4  payload: json"),
+            std::string::npos)
+      << out.output;
+}
+
+TEST(Mapping, HttpAliasesAreListedAndReloadedAllOrNothing) {
+  Mosquitto broker;
+  MappingDir mapping;
+  mapping.write("a.yaml", R"(http:
+  - method: GET
+    path: "/api/v1/sites/{endpoint}/temperature"
+    operation: read
+    target: "/3303/0/5700"
+)");
+  GatewayProcess gateway(broker.uri(), "127.0.0.1", {"--mapping", mapping.path()});
+  auto listed = parse(httpGet(gateway.httpUrl("/api/v1/mapping")).body);
+  EXPECT_EQ(listed["http"].GetInt(), 1);
+  ASSERT_TRUE(listed["aliases"].IsArray());
+  ASSERT_EQ(listed["aliases"].Size(), 1u);
+  EXPECT_EQ(str(listed["aliases"][0]), "GET /api/v1/sites/{endpoint}/temperature");
+
+  // A second file whose alias would answer the same requests: refused whole,
+  // naming both rules; the alias in force stays.
+  const std::string uplink = "uplink:\n  - {match: {events: [registered]}, topic: \"b/{endpoint}\", payload: event}\n";
+  mapping.write("b.yaml", uplink + R"(http:
+  - method: GET
+    path: "/api/v1/sites/{endpoint}/{instance}"
+    operation: read
+    target: "/3303/{instance}/5700"
+)");
+  auto refused = httpSend("POST", gateway.httpUrl("/api/v1/mapping/reload"));
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("b.yaml:4: http: GET /api/v1/sites/{endpoint}/{instance} answers the same requests as "
+                              "GET /api/v1/sites/{endpoint}/temperature"),
+            std::string::npos)
+      << refused.body;
+  auto kept = parse(httpGet(gateway.httpUrl("/api/v1/mapping")).body);
+  EXPECT_EQ(kept["http"].GetInt(), 1);
+  EXPECT_EQ(kept["uplink"].GetInt(), 0);
+
+  // Fixed and reloaded with SIGHUP: both files' rules come into force together.
+  mapping.write("b.yaml", uplink + R"(http:
+  - method: GET
+    path: "/api/v1/sites/{endpoint}/temperature/{instance}"
+    operation: read
+    target: "/3303/{instance}/5700"
+)");
+  ASSERT_EQ(::kill(gateway.pid(), SIGHUP), 0);
+  ASSERT_TRUE(waitForLog(gateway, "1 uplink, 0 observe, 0 downlink rules, 2 http aliases")) << gateway.log();
+  auto reloaded = parse(httpGet(gateway.httpUrl("/api/v1/mapping")).body);
+  EXPECT_EQ(reloaded["http"].GetInt(), 2);
+  EXPECT_EQ(reloaded["uplink"].GetInt(), 1);
+  EXPECT_NE(str(reloaded["rules"]).find("GET /api/v1/sites/{endpoint}/temperature/{instance}  ->  read "
+                                        "/3303/{instance}/5700"),
+            std::string::npos);
+  EXPECT_EQ(gateway.terminate(), 0);
+}
+
 }  // namespace
 }  // namespace lwm2m::testing

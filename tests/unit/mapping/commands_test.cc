@@ -196,5 +196,26 @@ TEST(Commands, TopicsNoRuleMatchesAreNotCommands) {
   EXPECT_FALSE(decodeCommand(rules, InboundMessage{"lwm2m/d/cmd/extra", "{}", "", ""}, testModel()).has_value());
 }
 
+TEST(Commands, ValidateRefusesWrittenValuesOutsideTheRule) {
+  RuleSet rules = rulesFrom(R"(
+downlink:
+  - topic: "site/{endpoint}/calibration"
+    operation: write
+    path: "/3323/0/5821"
+    payload: value
+    response_topic: "site/{endpoint}/result"
+    validate: {min: -5, max: 5}
+)");
+  auto ok = decodeCommand(rules, InboundMessage{"site/p1/calibration", "2.5", "", ""}, testModel());
+  ASSERT_TRUE(ok && ok->command) << (ok ? ok->problem : "no rule");
+  auto high = decodeCommand(rules, InboundMessage{"site/p1/calibration", "9", "", ""}, testModel());
+  ASSERT_TRUE(high.has_value());
+  EXPECT_FALSE(high->command.has_value());
+  EXPECT_EQ(high->problem, "value for /3323/0/5821 9 is above the maximum 5");
+  ASSERT_TRUE(high->reply.has_value());
+  EXPECT_EQ(str(json(high->reply->payload)["error"]), "value for /3323/0/5821 9 is above the maximum 5");
+  EXPECT_NE(describe(rules).find("validate: min -5 max 5"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lwm2m::mapping

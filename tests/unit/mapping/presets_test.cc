@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "mapping/commands.h"
+#include "mapping/http_alias.h"
 #include "mapping/router.h"
 #include "tests/unit/mapping/mapping_test_support.h"
 
@@ -324,6 +325,68 @@ TEST(EmqxPreset, RefusalsByTheGatewayCarryTheirCodeAndItsCoapName) {
   EXPECT_EQ(str(doc["data"]["reqPath"]), "/3/0/1");
   auto unknown = rejectionReply(x.command, "4.04", "unknown_device", "unknown device 'ep1'");
   EXPECT_EQ(str(json(unknown->payload)["data"]["codeMsg"]), "not_found");
+}
+
+// The presets' HTTP aliases, as a REST client calls them.
+AliasCall aliasCall(const RuleSet& rules, const std::string& method, std::vector<std::string> levels,
+                    std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {}) {
+  HttpCall call{method, std::move(levels), std::move(query), std::move(body)};
+  auto outcome = matchHttpAlias(rules, call, testModel());
+  if (auto* refusal = std::get_if<AliasRefusal>(&outcome)) {
+    ADD_FAILURE() << refusal->message;
+    return {};
+  }
+  return std::get<AliasCall>(outcome);
+}
+
+TEST(GenericPreset, AliasesReadDeviceInfoAndTemperatureAndReboot) {
+  RuleSet rules = preset("generic.yaml");
+  AliasCall info = aliasCall(rules, "GET", {"", "api", "v1", "devices", "sensor-1", "info"});
+  EXPECT_EQ(info.command.request, operations::DeviceRequest::read(path("/3/0")));
+  operations::DeviceResponse device;
+  device.code = "2.05";
+  device.node = model::ObjectInstance(0, std::vector<model::Resource>{model::Resource::single(0, Value::string("Acme"))});
+  auto at = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  HttpAnswer infoAnswer = renderHttpAnswer(info.alias, responseEvent(info.command, device, at), testModel());
+  EXPECT_EQ(infoAnswer.body,
+            R"({"endpoint":"sensor-1","path":"/3/0","object":"Device","timestamp":1700000000.0,"resources":{"0":"Acme"}})");
+
+  AliasCall temperature = aliasCall(rules, "GET", {"", "api", "v1", "devices", "sensor-1", "temperature", "1"});
+  EXPECT_EQ(temperature.command.request, operations::DeviceRequest::read(path("/3303/1/5700")));
+
+  AliasCall reboot = aliasCall(rules, "POST", {"", "api", "v1", "devices", "sensor-1", "reboot"});
+  EXPECT_EQ(reboot.command.request, operations::DeviceRequest::execute(path("/3/0/4")));
+  AliasCall timezone = aliasCall(rules, "PUT", {"", "api", "v1", "devices", "sensor-1", "timezone"}, {}, "Europe/Berlin");
+  EXPECT_EQ(timezone.command.request.operation, Operation::WriteReplace);
+  EXPECT_EQ(timezone.command.request.path, path("/3/0/15"));
+}
+
+TEST(EmqxPreset, AliasesMirrorEmqxHttpApiAndPublishTheResultOnUpResp) {
+  RuleSet rules = preset("emqx.yaml");
+  const std::vector<std::string> read = {"", "api", "v1", "gateways", "lwm2m", "clients", "ep1", "read"};
+  AliasCall call = aliasCall(rules, "POST", read, {{"path", "/3/0/0"}});
+  EXPECT_EQ(call.command.request, operations::DeviceRequest::read(path("/3/0/0")));
+
+  operations::DeviceResponse device;
+  device.code = "2.05";
+  device.node = model::Resource::single(0, Value::string("Acme"));
+  auto event = responseEvent(call.command, device, std::chrono::system_clock::time_point(), "q1");
+  const std::string expected =
+      R"({"msgType":"read","data":{"reqPath":"/3/0/0","code":"2.05","codeMsg":"content","content":[{"path":"/3/0/0","value":"Acme"}]}})";
+  EXPECT_EQ(renderHttpAnswer(call.alias, event, testModel()).body, expected);
+  auto published = routeEvent(rules, viewOf(event, "edge-1"), testModel());
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].topic, "lwm2m/ep1/up/resp");
+  EXPECT_EQ(published[0].payload, expected);
+
+  const std::vector<std::string> observe = {"", "api", "v1", "gateways", "lwm2m", "clients", "ep1", "observe"};
+  EXPECT_EQ(aliasCall(rules, "POST", observe, {{"path", "/3/0/13"}, {"enable", "true"}}).command.request,
+            operations::DeviceRequest::observe(path("/3/0/13")));
+  EXPECT_EQ(aliasCall(rules, "POST", observe, {{"path", "/3/0/13"}, {"enable", "false"}}).command.request,
+            operations::DeviceRequest::cancelObserve(path("/3/0/13")));
+  const std::vector<std::string> write = {"", "api", "v1", "gateways", "lwm2m", "clients", "ep1", "write"};
+  AliasCall w = aliasCall(rules, "POST", write, {{"path", "/3/0/15"}, {"type", "String"}, {"value", "UTC"}});
+  EXPECT_EQ(w.command.request.operation, Operation::WriteReplace);
 }
 
 }  // namespace

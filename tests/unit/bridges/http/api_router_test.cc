@@ -123,6 +123,38 @@ TEST_F(ApiRouterTest, WrongMethodIs405WithAllow) {
   }
 }
 
+// The mapping in force as the gateway reports it.
+class FixedMapping : public gateway::api::MappingControl {
+ public:
+  gateway::api::MappingStatus mappingStatus() const override {
+    gateway::api::MappingStatus s;
+    s.source = "rules/";
+    s.uplink = 2;
+    s.http = 1;
+    s.aliases = {"GET /api/v1/sites/{endpoint}/temperature"};
+    s.description = "http aliases (1): ...";
+    return s;
+  }
+  std::string reloadMapping() override { return {}; }
+};
+
+TEST_F(ApiRouterTest, MappingRouteCountsAndListsHttpAliases) {
+  FixedMapping mapping;
+  RestServices s = services();
+  s.mapping = &mapping;
+  ApiRouter router(io_.get_executor(), s);
+  std::optional<Response> response;
+  router.handle(Request{beast_http::verb::get, "/api/v1/mapping", 11}, [&](Response r) { response = std::move(r); });
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->result(), beast_http::status::ok);
+  auto doc = json(*response);
+  EXPECT_EQ(doc["uplink"].GetInt(), 2);
+  EXPECT_EQ(doc["http"].GetInt(), 1);
+  ASSERT_TRUE(doc["aliases"].IsArray());
+  ASSERT_EQ(doc["aliases"].Size(), 1u);
+  EXPECT_STREQ(doc["aliases"][0].GetString(), "GET /api/v1/sites/{endpoint}/temperature");
+}
+
 TEST(PercentDecode, DecodesEscapesAndRejectsBrokenOnes) {
   EXPECT_EQ(percentDecode("plain"), "plain");
   EXPECT_EQ(percentDecode("%41%62+%2f"), "Ab+/");
