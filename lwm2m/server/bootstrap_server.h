@@ -15,8 +15,9 @@
 //   Bootstrap-Finish POST /bs
 //
 // Contract:
-// - Runs on the I/O thread; handle() is given every request whose first
-//   Uri-Path segment is "bs". Requests go out one at a time, each through the
+// - Runs on the I/O thread; handle() is given the requests that reach the
+//   bootstrap port (/bs and /bspack are served, other paths get 4.04).
+//   Requests to the device go out one at a time, each through the
 //   endpoint's retransmission.
 // - Idempotent retries: a Bootstrap-Request for an endpoint whose session is
 //   running restarts the sequence with the same provisioned values (including
