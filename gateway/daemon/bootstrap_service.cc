@@ -126,7 +126,17 @@ void openDtlsListener(BootstrapService::Parts& p, coap::Scheduler& scheduler, co
   p.records = std::make_unique<coap::UdpTransport>(
       io, bindAddress("bootstrap.listen_dtls", config.bootstrap.listenDtls));
   coap::DtlsSettings s = dtlsServerSettings(config.coaps, p.bootstrapCredentials.get());
-  s.onEvent = logDtlsSession;
+  s.onEvent = [&p](const coap::DtlsEvent& e) {
+    logDtlsSession(e);
+    // A refused handshake under a bootstrap identity is a failed bootstrap of its endpoint.
+    if (e.kind != coap::DtlsEvent::Kind::Failed || !e.identity ||
+        e.identity->kind != coap::PeerIdentity::Kind::PreSharedKey) {
+      return;
+    }
+    if (auto endpoint = p.bootstrapCredentials->endpointOfPskIdentity(e.identity->name)) {
+      p.log->onBootstrapFailed(*endpoint, e.peer, "DTLS handshake refused: " + e.reason);
+    }
+  };
   try {
     p.dtls = std::make_unique<coap::DtlsTransport>(*p.records, scheduler, std::move(s));
   } catch (const std::exception& e) {

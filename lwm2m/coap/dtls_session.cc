@@ -47,6 +47,36 @@ std::span<std::uint8_t> plaintextBuffer() {
   return buffer;
 }
 
+// True if `datagram` holds a DTLS record of epoch 1 or later (encrypted
+// under the keys the handshake negotiated).
+bool carriesEncryptedRecord(std::span<const std::uint8_t> datagram) {
+  constexpr std::size_t kRecordHeader = 13;
+  std::size_t at = 0;
+  while (at + kRecordHeader <= datagram.size()) {
+    const unsigned epoch = (datagram[at + 3] << 8) | datagram[at + 4];
+    if (epoch != 0) return true;
+    at += kRecordHeader + ((datagram[at + 11] << 8) | datagram[at + 12]);
+  }
+  return false;
+}
+
+// A server between the client's key exchange and its Finished.
+bool awaitingClientFinished(SSL* ssl) {
+  switch (SSL_get_state(ssl)) {
+    case TLS_ST_SR_CHANGE:
+    case TLS_ST_SR_FINISHED:
+    case TLS_ST_SR_KEY_EXCH:
+      return SSL_is_server(ssl) == 1;
+    default:
+      return false;
+  }
+}
+
+std::string pskIdentityNote(SSL* ssl) {
+  const char* psk = SSL_get_psk_identity(ssl);
+  return psk ? " (psk identity '" + printable(psk) + "')" : "";
+}
+
 }  // namespace
 
 bool attachPipe(SSL* ssl, DtlsPipe& pipe) {
@@ -101,8 +131,22 @@ DtlsSession::~DtlsSession() {
 
 DtlsSession::Progress DtlsSession::receive(std::span<const std::uint8_t> datagram) {
   if (closed_) return Progress{};
+  const bool encrypted = !established_ && carriesEncryptedRecord(datagram);
   feed(ssl_, datagram);
-  return drive();
+  Progress progress = drive();
+  // DTLS drops a record that does not decrypt without a word (RFC 6347
+  // §4.1.2.7), so a wrong PSK key shows only as a Finished that never
+  // arrives. The client's flight coming again (its retransmission) with the
+  // Finished still not decrypting is that: refused now, not at the timeout.
+  if (encrypted && !established_ && !closed_ && awaitingClientFinished(ssl_) &&
+      ++undecryptedFinished_ >= kUndecryptedFinishedLimit) {
+    closed_ = true;
+    failed_ = true;
+    progress.failure = "the key does not match" + pskIdentityNote(ssl_) +
+                       ": the client's Finished did not decrypt (sent " + std::to_string(undecryptedFinished_) +
+                       " times)";
+  }
+  return progress;
 }
 
 DtlsSession::Progress DtlsSession::drive() {
@@ -191,9 +235,15 @@ std::optional<std::chrono::microseconds> DtlsSession::retransmitIn() {
 
 bool DtlsSession::resumed() const { return SSL_session_reused(ssl_) == 1; }
 
-std::string DtlsSession::stalledReason() const {
+std::optional<PeerIdentity> DtlsSession::claimedIdentity() const {
+  if (identity_) return identity_;
   const char* psk = SSL_get_psk_identity(ssl_);
-  const std::string who = psk ? " (psk identity '" + printable(psk) + "')" : "";
+  if (!psk) return std::nullopt;
+  return PeerIdentity{PeerIdentity::Kind::PreSharedKey, psk, {}};
+}
+
+std::string DtlsSession::stalledReason() const {
+  const std::string who = pskIdentityNote(ssl_);
   switch (SSL_get_state(ssl_)) {
     case TLS_ST_SR_CHANGE:
     case TLS_ST_SR_FINISHED:

@@ -66,6 +66,9 @@ class DtlsSession {
   bool established() const { return established_; }
   bool resumed() const;
   const std::optional<PeerIdentity>& identity() const { return identity_; }
+  // The identity the peer proved, else the PSK identity it named in a
+  // handshake that did not finish (for reports of refusals; never trusted).
+  std::optional<PeerIdentity> claimedIdentity() const;
   // Why a handshake that ran out of time stopped where it did.
   std::string stalledReason() const;
   SSL* ssl() const { return ssl_; }
@@ -80,6 +83,9 @@ class DtlsSession {
   bool established_ = false;
   bool closed_ = false;
   bool failed_ = false;
+  // Server: flights carrying the client's Finished that did not decrypt.
+  static constexpr int kUndecryptedFinishedLimit = 2;
+  int undecryptedFinished_ = 0;
   std::optional<PeerIdentity> identity_;
 };
 

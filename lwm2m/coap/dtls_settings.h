@@ -26,6 +26,8 @@ struct DtlsEvent {
   };
   Kind kind;
   Peer peer;
+  // The proven identity; for Failed, the PSK identity the peer named (it
+  // may not own it: the refusal may be about exactly that).
   std::optional<PeerIdentity> identity;
   std::string reason;
 };

@@ -207,7 +207,7 @@ struct DtlsTransport::Impl {
 
   void fail(const Peer& peer, Entry& entry, std::string reason) {
     flush(peer, entry);  // the alert, if OpenSSL wrote one
-    auto identity = entry.session->identity();
+    auto identity = entry.session->claimedIdentity();
     ++counters.failedHandshakes;
     erase(peer);
     report(DtlsEvent::Kind::Failed, peer, std::move(identity), std::move(reason));

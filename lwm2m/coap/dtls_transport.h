@@ -11,7 +11,9 @@
 //   returns a valid cookie (spoofed floods cost nothing but the reply).
 //   At most maxHandshakes unfinished and maxSessions sessions (the longest
 //   idle session is closed to make room). Handshakes that do not finish
-//   within handshakeTimeout are dropped; sessions idle for idleTimeout are
+//   within handshakeTimeout are dropped, but a client whose Finished does
+//   not decrypt when its flight comes a second time (a wrong PSK key) is
+//   refused at once; sessions idle for idleTimeout are
 //   closed with close_notify. A returning device resumes (session ticket or
 //   session id) with an abbreviated handshake. A ClientHello from the
 //   address of an established session starts a new session (the device

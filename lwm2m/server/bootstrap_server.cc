@@ -4,12 +4,14 @@
 
 #include "lwm2m/formats/content_format.h"
 #include "lwm2m/formats/tlv.h"
+#include "lwm2m/server/bootstrap_pack.h"
 
 namespace lwm2m::server {
 namespace {
 
 constexpr std::size_t kPskKeyBytes = 16;
 constexpr std::size_t kPskIdentityBytes = 8;
+constexpr const char* kNoConfiguration = "no bootstrap configuration for this endpoint";
 
 std::string hex(const model::Bytes& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -28,45 +30,6 @@ std::optional<std::string> queryValue(const coap::Message& request, std::string_
     }
   }
   return std::nullopt;
-}
-
-model::ObjectInstance securityNode(const SecurityInstance& s) {
-  using model::Resource;
-  using model::Value;
-  std::vector<Resource> resources{
-      Resource::single(0, Value::string(s.serverUri)),
-      Resource::single(1, Value::boolean(s.bootstrapServer)),
-      Resource::single(2, Value::integer(static_cast<std::int64_t>(s.mode))),
-      Resource::single(3, Value::opaque(model::Bytes(s.pskIdentity.begin(), s.pskIdentity.end()))),
-      Resource::single(4, Value::opaque({})),
-      Resource::single(5, Value::opaque(s.mode == SecurityMode::Psk ? s.pskKey : model::Bytes{})),
-  };
-  if (!s.bootstrapServer) resources.push_back(Resource::single(10, Value::integer(s.shortServerId)));
-  return model::ObjectInstance(s.instance, std::move(resources));
-}
-
-model::ObjectInstance serverNode(const ServerInstance& s) {
-  using model::Resource;
-  using model::Value;
-  return model::ObjectInstance(s.instance, std::vector<Resource>{
-      Resource::single(0, Value::integer(s.shortServerId)),
-      Resource::single(1, Value::integer(s.lifetime)),
-      Resource::single(6, Value::boolean(s.notificationStoring)),
-      Resource::single(7, Value::string(s.binding)),
-  });
-}
-
-model::ObjectInstance aclNode(const AclInstance& a) {
-  using model::Resource;
-  using model::Value;
-  std::map<model::ResourceInstanceId, Value> rights;
-  for (auto [ssid, bits] : a.rights) rights.emplace(ssid, Value::integer(bits));
-  return model::ObjectInstance(a.instance, std::vector<Resource>{
-      Resource::single(0, Value::integer(a.objectId)),
-      Resource::single(1, Value::integer(a.objectInstanceId)),
-      Resource::multiple(2, model::DataType::Integer, std::move(rights)),
-      Resource::single(3, Value::integer(a.owner)),
-  });
 }
 
 }  // namespace
@@ -110,9 +73,22 @@ BootstrapServer::~BootstrapServer() {
 
 void BootstrapServer::addListener(BootstrapListener* listener) { listeners_.push_back(listener); }
 
+void BootstrapServer::refuse(const coap::Peer& from, const coap::Message& request,
+                             const coap::Endpoint::Responder& respond, coap::Code code,
+                             std::string_view endpoint, const std::string& reason, bool tellDevice) {
+  auto response = coap::Message::response(request, code);
+  if (tellDevice) response.setPayload(reason);
+  respond(std::move(response));
+  for (auto* l : listeners_) l->onBootstrapFailed(endpoint, from, reason);
+}
+
 void BootstrapServer::handle(const coap::Peer& from, const coap::Message& request,
                              const coap::Endpoint::Responder& respond) {
   auto path = request.uriPath();
+  if (path.size() == 1 && path[0] == "bspack") {
+    handlePack(from, request, respond);
+    return;
+  }
   if (path.size() != 1 || path[0] != "bs") {
     respond(coap::Message::response(request, coap::codes::NotFound));
     return;
@@ -123,15 +99,11 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   }
   auto name = queryValue(request, "ep");
   if (!name || name->empty()) {
-    auto response = coap::Message::response(request, coap::codes::BadRequest);
-    response.setPayload("Bootstrap-Request without ep");
-    respond(std::move(response));
-    for (auto* l : listeners_) l->onBootstrapFailed("", from, "Bootstrap-Request without ep");
+    refuse(from, request, respond, coap::codes::BadRequest, "", "Bootstrap-Request without ep", true);
     return;
   }
   if (auto refused = authorizer_ ? authorizer_->refusal(from, *name) : std::nullopt) {
-    respond(coap::Message::response(request, coap::codes::Forbidden));
-    for (auto* l : listeners_) l->onBootstrapFailed(*name, from, "refused: " + *refused);
+    refuse(from, request, respond, coap::codes::Forbidden, *name, "refused: " + *refused, false);
     return;
   }
   // A pct (preferred content format) is not followed: the writes are TLV,
@@ -146,15 +118,12 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   }
   const BootstrapConfig* config = configs_ ? configs_(*name) : nullptr;
   if (!config) {
-    auto response = coap::Message::response(request, coap::codes::NotFound);
-    response.setPayload("no bootstrap configuration for this endpoint");
-    respond(std::move(response));
-    for (auto* l : listeners_) l->onBootstrapFailed(*name, from, "no bootstrap configuration for this endpoint");
+    refuse(from, request, respond, coap::codes::NotFound, *name, kNoConfiguration, true);
     return;
   }
   if (sessions_.size() >= settings_.maxSessions) {
-    respond(coap::Message::response(request, coap::codes::ServiceUnavailable));
-    for (auto* l : listeners_) l->onBootstrapFailed(*name, from, "too many bootstrap sessions running");
+    refuse(from, request, respond, coap::codes::ServiceUnavailable, *name, "too many bootstrap sessions running",
+           false);
     return;
   }
   auto session = std::make_unique<Session>();
@@ -164,9 +133,7 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   if (filled) session->config = std::move(filled).value();
   auto steps = filled ? plan(*session) : Result<std::vector<Step>>(filled.error());
   if (!steps) {
-    auto response = coap::Message::response(request, coap::codes::InternalServerError);
-    respond(std::move(response));
-    for (auto* l : listeners_) l->onBootstrapFailed(*name, from, steps.error().message);
+    refuse(from, request, respond, coap::codes::InternalServerError, *name, steps.error().message, false);
     return;
   }
   session->steps = std::move(steps).value();
@@ -181,6 +148,55 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
   });
   for (auto* l : listeners_) l->onBootstrapStarted(ref.endpoint, from);
   start(ref);
+}
+
+void BootstrapServer::handlePack(const coap::Peer& from, const coap::Message& request,
+                                 const coap::Endpoint::Responder& respond) {
+  BootstrapPackRefusal refusal;
+  auto parsed = parseBootstrapPackRequest(request, refusal);
+  if (!parsed) {
+    refuse(from, request, respond, refusal.code, queryValue(request, "ep").value_or(""), refusal.reason, true);
+    return;
+  }
+  const std::string& name = parsed->endpoint;
+  if (auto refused = authorizer_ ? authorizer_->refusal(from, name) : std::nullopt) {
+    refuse(from, request, respond, coap::codes::Forbidden, name, "refused: " + *refused, false);
+    return;
+  }
+  const BootstrapConfig* config = configs_ ? configs_(name) : nullptr;
+  if (!config) {
+    refuse(from, request, respond, coap::codes::NotFound, name, kNoConfiguration, true);
+    return;
+  }
+  // The pack replaces whatever a Bootstrap-Request session was provisioning.
+  if (sessions_.count(name) != 0) failSession(name, "replaced by a Bootstrap-Pack-Request");
+  auto filled = withCredentials(*config, name);
+  auto pack = filled ? encodeBootstrapPack(*filled, parsed->format, model_) : Result<model::Bytes>(filled.error());
+  if (!pack) {
+    refuse(from, request, respond, coap::codes::InternalServerError, name, pack.error().message, false);
+    return;
+  }
+  // Stored before the device can read them, as before Bootstrap-Finish.
+  if (auto stored = storeCredentials(*filled, name); !stored) {
+    refuse(from, request, respond, coap::codes::InternalServerError, name, stored.error().message, false);
+    return;
+  }
+  auto response = coap::Message::response(request, coap::codes::Content);
+  response.setContentFormat(parsed->format);
+  response.payload = std::move(pack).value();
+  respond(std::move(response));
+  for (auto* l : listeners_) l->onBootstrapStarted(name, from);
+  for (auto* l : listeners_) l->onBootstrapFinished(name, from);
+}
+
+Result<void> BootstrapServer::storeCredentials(const BootstrapConfig& config, const std::string& endpoint) {
+  if (!credentials_) return {};
+  for (const auto& security : config.security) {
+    if (!security.generatePsk) continue;
+    auto stored = credentials_(ProvisionedPsk{endpoint, security.pskIdentity, security.pskKey});
+    if (!stored) return fail("storing the generated credentials failed: " + stored.error().message);
+  }
+  return {};
 }
 
 Result<BootstrapConfig> BootstrapServer::withCredentials(const BootstrapConfig& config,
@@ -238,13 +254,13 @@ Result<std::vector<BootstrapServer::Step>> BootstrapServer::plan(const Session& 
     return {};
   };
   for (const auto& s : config.security) {
-    if (auto r = addWrite(0, securityNode(s)); !r) return r.error();
+    if (auto r = addWrite(0, securityInstanceNode(s)); !r) return r.error();
   }
   for (const auto& s : config.servers) {
-    if (auto r = addWrite(1, serverNode(s)); !r) return r.error();
+    if (auto r = addWrite(1, serverInstanceNode(s)); !r) return r.error();
   }
   for (const auto& a : config.acls) {
-    if (auto r = addWrite(2, aclNode(a)); !r) return r.error();
+    if (auto r = addWrite(2, aclInstanceNode(a)); !r) return r.error();
   }
   Step finish{"Bootstrap-Finish", {}, true};
   finish.request.code = coap::codes::Post;
@@ -266,14 +282,10 @@ void BootstrapServer::sendStep(const std::string& name) {
   if (it == sessions_.end()) return;
   Session& session = *it->second;
   Step& step = session.steps.at(session.next);
-  if (step.storeCredentialsFirst && credentials_) {
-    for (const auto& security : session.config.security) {
-      if (!security.generatePsk) continue;
-      auto stored = credentials_(ProvisionedPsk{session.endpoint, security.pskIdentity, security.pskKey});
-      if (!stored) {
-        failSession(name, "storing the generated credentials failed: " + stored.error().message);
-        return;
-      }
+  if (step.storeCredentialsFirst) {
+    if (auto stored = storeCredentials(session.config, session.endpoint); !stored) {
+      failSession(name, stored.error().message);
+      return;
     }
   }
   std::uint64_t generation = session.generation;

@@ -15,8 +15,9 @@
 //   Bootstrap-Finish POST /bs
 //
 // Contract:
-// - Runs on the I/O thread; handle() is given every request whose first
-//   Uri-Path segment is "bs". Requests go out one at a time, each through the
+// - Runs on the I/O thread; handle() is given the requests that reach the
+//   bootstrap port (/bs and /bspack are served, other paths get 4.04).
+//   Requests to the device go out one at a time, each through the
 //   endpoint's retransmission.
 // - Idempotent retries: a Bootstrap-Request for an endpoint whose session is
 //   running restarts the sequence with the same provisioned values (including
@@ -31,6 +32,15 @@
 // - With an authorizer, a Bootstrap-Request it refuses (e.g. a DTLS identity
 //   that belongs to another endpoint) is answered 4.03 and reported by
 //   onFailed() with the refusal as the reason; the device is not told why.
+// - Bootstrap-Pack-Request (LwM2M 1.2; GET /bspack?ep=NAME, see
+//   bootstrap_pack.h) is answered 2.05 with the whole configuration, generated
+//   credentials stored first; listeners then hear onStarted() and
+//   onFinished() (the pack was handed to the endpoint; the device proves it
+//   applied it by registering). Refusals are answered as for Bootstrap-Request
+//   (4.00 no ep, 4.03 authorizer, 4.04 no configuration) plus 4.05 for another
+//   method and 4.06 for an Accept that is no pack format, each reported by
+//   onFailed() without onStarted(). A running Bootstrap-Request session of the
+//   same endpoint fails ("replaced by a Bootstrap-Pack-Request").
 // - Generated keys never appear in a reason, a log line or an event.
 
 #include <chrono>
@@ -113,6 +123,12 @@ class BootstrapServer {
  private:
   struct Session;
   struct Step;
+  void handlePack(const coap::Peer& from, const coap::Message& request, const coap::Endpoint::Responder& respond);
+  // Answers `code` (with `reason` as payload if tellDevice) and reports the failure.
+  void refuse(const coap::Peer& from, const coap::Message& request, const coap::Endpoint::Responder& respond,
+              coap::Code code, std::string_view endpoint, const std::string& reason, bool tellDevice);
+  // Hands the generated PSK credentials of `config` to the credentials sink.
+  Result<void> storeCredentials(const BootstrapConfig& config, const std::string& endpoint);
   void start(Session& session);
   void sendStep(const std::string& endpoint);
   void onStepAnswered(const std::string& endpoint, std::uint64_t generation,

@@ -153,5 +153,29 @@ TEST_F(BootstrapDtls, IdentityOfAnotherEndpointAndPlainCoapAreRefused) {
   EXPECT_EQ(gateway_.log().find("bootstrap-started owner"), std::string::npos) << gateway_.log();
 }
 
+// DTLS hides a wrong key (the Finished that does not decrypt is dropped);
+// the port still refuses it within seconds of the device's retransmission,
+// well inside the 30 s handshake timeout in force here, names the identity,
+// never the key, and reports a failed bootstrap of the identity's endpoint.
+TEST_F(BootstrapDtls, WrongKeyIsRefusedWithinSecondsWithTheIdentityAndAFailedBootstrap) {
+  MqttSubscriber sub(broker_, "site/#");
+  ASSERT_EQ(addBootstrapCredentials("wk-dev", "wk-dev-factory").exitCode, 0);
+  const std::string wrongKey = "ffeeddccbbaa99887766554433221100";
+  const auto start = std::chrono::steady_clock::now();
+  Simulator sim({"--bootstrap", bootstrapDtlsAddress(), "-e", "wk-dev", "--psk-identity", "wk-dev-factory",
+                 "--psk-key", wrongKey, "-d", "40"});
+  ASSERT_TRUE(waitForLog(gateway_, "refused: the key does not match (psk identity 'wk-dev-factory')", 12s))
+      << gateway_.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 12s);
+  EXPECT_TRUE(waitForLog(gateway_, "bootstrap-failed wk-dev from 127.0.0.1:")) << gateway_.log();
+  auto failed = nextOn(sub, "site/wk-dev/bootstrap-failed");
+  ASSERT_TRUE(failed) << gateway_.log();
+  EXPECT_NE(str((*failed)["reason"]).find("DTLS handshake refused: the key does not match"), std::string::npos)
+      << str((*failed)["reason"]);
+  EXPECT_EQ(gateway_.log().find(wrongKey), std::string::npos);
+  EXPECT_EQ(gateway_.log().find(kBootstrapKey), std::string::npos);
+  EXPECT_EQ(gateway_.log().find("bootstrap-started wk-dev"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lwm2m::testing

@@ -11,7 +11,6 @@
 
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -34,16 +33,6 @@ std::string hex(const std::string& text) {
     out += digits[c & 15];
   }
   return out;
-}
-
-std::string coapResponseCode(const std::string& output) {
-  static const std::regex response(R"(t:(ACK|CON|NON) c:([2-5]\.\d\d))");
-  std::string code;
-  std::smatch m;
-  for (auto from = output.cbegin(); std::regex_search(from, output.cend(), m, response); from = m.suffix().first) {
-    code = m[2];
-  }
-  return code;
 }
 
 std::filesystem::path writeConfig(const std::string& extra = {}) {

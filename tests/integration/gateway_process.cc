@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -143,6 +144,16 @@ std::optional<std::string> Simulator::waitForLine(const std::string& prefix,
     if (line->rfind(prefix, 0) == 0) return line;
   }
   return std::nullopt;
+}
+
+std::string coapResponseCode(const std::string& output) {
+  static const std::regex response(R"(t:(ACK|CON|NON) c:([2-5]\.\d\d))");
+  std::string code;
+  std::smatch m;
+  for (auto from = output.cbegin(); std::regex_search(from, output.cend(), m, response); from = m.suffix().first) {
+    code = m[2];
+  }
+  return code;
 }
 
 bool waitForLog(const GatewayProcess& gateway, const std::string& text,

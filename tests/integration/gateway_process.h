@@ -73,6 +73,10 @@ class GatewayProcess {
 bool waitForLog(const GatewayProcess& gateway, const std::string& text,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// The code of the last response in `coap-client -v 6` output ("2.05"), ""
+// when none was printed.
+std::string coapResponseCode(const std::string& output);
+
 // lwm2m-sim with its stdout lines readable: "registered sim-0001 rd/…".
 class Simulator {
  public:

@@ -6,7 +6,9 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "lwm2m/formats/content_format.h"
 #include "lwm2m/formats/tlv.h"
+#include "lwm2m/server/bootstrap_pack.h"
 
 namespace lwm2m::sim {
 namespace {
@@ -147,7 +149,7 @@ BootstrapClient::BootstrapClient(boost::asio::io_context& io, coap::Scheduler& s
                                  const coap::Peer& bootstrapServer, const coap::Peer& bindTo, std::string endpoint,
                                  EventLog& log, std::function<std::uint32_t()> random,
                                  std::function<void(std::optional<ProvisionedAccount>)> done,
-                                 std::optional<coap::DtlsSettings> dtls)
+                                 std::optional<coap::DtlsSettings> dtls, std::optional<std::uint16_t> packFormat)
     : scheduler_(scheduler),
       bootstrapServer_(bootstrapServer),
       endpoint_(std::move(endpoint)),
@@ -155,7 +157,8 @@ BootstrapClient::BootstrapClient(boost::asio::io_context& io, coap::Scheduler& s
       done_(std::move(done)),
       model_(model::ObjectModel::builtIn()),
       transport_(io, scheduler, bindTo, static_cast<std::uint16_t>(random()), withEvents(std::move(dtls))),
-      coap_(transport_, scheduler, coap::TransmissionParameters{}, std::move(random)) {}
+      coap_(transport_, scheduler, coap::TransmissionParameters{}, std::move(random)),
+      packFormat_(packFormat) {}
 
 BootstrapClient::~BootstrapClient() {
   scheduler_.cancel(timeout_);
@@ -171,6 +174,10 @@ void BootstrapClient::start() {
     timeout_ = 0;
     failWith("no Bootstrap-Finish within " + std::to_string(kBootstrapTimeout.count()) + " s");
   });
+  if (packFormat_) {
+    requestPack();
+    return;
+  }
   coap::Message request;
   request.code = coap::codes::Post;
   request.setUriPath("bs");
@@ -185,6 +192,52 @@ void BootstrapClient::start() {
                (r.response.payload.empty() ? "" : " (" + r.response.payloadString() + ")"));
     }
   });
+}
+
+void BootstrapClient::requestPack() {
+  coap::Message request;
+  request.code = coap::codes::Get;
+  request.setUriPath("bspack");
+  request.addUriQuery("ep=" + endpoint_);
+  request.setAccept(*packFormat_);
+  log_.lifecycle("bootstrap-pack-requested", endpoint_,
+                 coap::toString(bootstrapServer_) + " as " + std::string(formats::contentFormatName(*packFormat_)));
+  coap_.sendRequest(bootstrapServer_, request, [this](const coap::ResponseResult& r) {
+    if (r.status != coap::RequestStatus::Ok) {
+      failWith("Bootstrap-Pack-Request: " + std::string(coap::requestStatusName(r.status)));
+    } else if (r.response.code != coap::codes::Content) {
+      failWith("Bootstrap-Pack-Request answered " + r.response.code.toString() +
+               (r.response.payload.empty() ? "" : " (" + r.response.payloadString() + ")"));
+    } else {
+      applyPack(r.response);
+    }
+  });
+}
+
+// As Bootstrap-Delete of /0 (but the bootstrap account), /1 and /2, then a
+// Bootstrap-Write of every instance in the pack (LwM2M 1.2 Core §6.1.7.8).
+void BootstrapClient::applyPack(const coap::Message& response) {
+  const auto format = response.contentFormat().value_or(*packFormat_);
+  auto pack = server::decodeBootstrapPack(response.payload, format, model_);
+  if (!pack) {
+    failWith(pack.error().message);
+    return;
+  }
+  std::erase_if(security_, [](const auto& entry) { return !isBootstrapAccount(entry.second); });
+  servers_.clear();
+  acls_.clear();
+  std::string detail;
+  for (const auto& [object, instances] : pack->objects) {
+    auto& into = object == 0 ? security_ : object == 1 ? servers_ : acls_;
+    for (const auto& [id, instance] : instances) {
+      into.insert_or_assign(id, instance);
+      detail += (detail.empty() ? "/" : " /") + std::to_string(object) + "/" + std::to_string(id);
+    }
+  }
+  log_.lifecycle("bootstrap-pack", endpoint_,
+                 std::string(formats::contentFormatName(format)) + " " + std::to_string(response.payload.size()) +
+                     " bytes: " + detail);
+  finish();
 }
 
 void BootstrapClient::handleRequest(const coap::Message& request, const coap::Endpoint::Responder& respond) {

@@ -8,6 +8,10 @@
 // bootstrap-requested, bootstrap-finished and bootstrap-failed lines (never a key).
 // With DTLS settings the bootstrap server is reached over DTLS (PSK or
 // certificate); a refused handshake fails the bootstrap with its reason.
+// With a pack format (LwM2M 1.2) it sends Bootstrap-Pack-Request instead
+// (GET /bspack?ep=NAME, Accept: that format), applies the pack as if its
+// server accounts had been deleted and the pack's instances written, and
+// finishes as on Bootstrap-Finish (prints bootstrap-pack with what it got).
 
 #include <cstdint>
 #include <functional>
@@ -51,7 +55,8 @@ class BootstrapClient {
                   const coap::Peer& bindTo, std::string endpoint, EventLog& log,
                   std::function<std::uint32_t()> random,
                   std::function<void(std::optional<ProvisionedAccount>)> done,
-                  std::optional<coap::DtlsSettings> dtls = std::nullopt);
+                  std::optional<coap::DtlsSettings> dtls = std::nullopt,
+                  std::optional<std::uint16_t> packFormat = std::nullopt);
   ~BootstrapClient();
   BootstrapClient(const BootstrapClient&) = delete;
   BootstrapClient& operator=(const BootstrapClient&) = delete;
@@ -61,6 +66,8 @@ class BootstrapClient {
  private:
   void handleRequest(const coap::Message& request, const coap::Endpoint::Responder& respond);
   void finish();
+  void requestPack();
+  void applyPack(const coap::Message& response);
   void readObject(const coap::Message& request, const coap::Endpoint::Responder& respond);
   void failWith(const std::string& reason);
   std::optional<coap::DtlsSettings> withEvents(std::optional<coap::DtlsSettings> dtls);
@@ -76,6 +83,7 @@ class BootstrapClient {
   std::map<model::InstanceId, model::ObjectInstance> security_;
   std::map<model::InstanceId, model::ObjectInstance> servers_;
   std::map<model::InstanceId, model::ObjectInstance> acls_;
+  std::optional<std::uint16_t> packFormat_;
   coap::Scheduler::TimerId timeout_ = 0;
   bool ended_ = false;
 };

@@ -22,6 +22,7 @@
 
 #include "lwm2m/coap/asio_scheduler.h"
 #include "lwm2m/coap/udp_transport.h"
+#include "lwm2m/formats/content_format.h"
 #include "tools/lwm2m-sim/bootstrap_client.h"
 #include "tools/lwm2m-sim/simulated_device.h"
 #include "tools/lwm2m-sim/vendor_object.h"
@@ -32,6 +33,8 @@ struct Options {
   std::string server = "127.0.0.1:5683";
   std::string bootstrap;
   std::string stateDir;
+  bool bootstrapPack = false;
+  std::string packFormat = "senml-cbor";
   std::string bind;
   int count = 1;
   std::string endpoint;
@@ -137,6 +140,12 @@ int main(int argc, char** argv) {
                  "server it provisions (over DTLS PSK when it gives coaps and PSK credentials); "
                  "--server is then not used and the DTLS options are for the bootstrap server "
                  "(its DTLS port, bootstrap.listen_dtls)");
+  app.add_flag("--bootstrap-pack", o.bootstrapPack,
+               "with --bootstrap: ask for the whole configuration at once with a Bootstrap-Pack-Request "
+               "(LwM2M 1.2, GET /bspack) instead of a Bootstrap-Request; the devices announce LwM2M 1.2");
+  app.add_option("--pack-format", o.packFormat, "the format the Bootstrap-Pack is asked for in")
+      ->check(CLI::IsMember({"senml-cbor", "senml-json", "lwm2m-cbor"}))
+      ->capture_default_str();
   app.add_option("--state-dir", o.stateDir,
                  "with --bootstrap: keep each device's provisioned account in DIR/ENDPOINT.account "
                  "(key included, mode 0600) and, when there is one, register with it without bootstrapping")
@@ -215,6 +224,22 @@ int main(int argc, char** argv) {
       return 1;
     }
     return 0;
+  }
+
+  std::optional<std::uint16_t> packFormat;
+  if (o.bootstrapPack) {
+    if (o.bootstrap.empty()) {
+      std::cerr << "lwm2m-sim: --bootstrap-pack needs --bootstrap HOST:PORT\n";
+      return 2;
+    }
+    if (app.count("--lwm2m") == 0) o.version = "1.2";
+    if (o.version != "1.2") {
+      std::cerr << "lwm2m-sim: --bootstrap-pack is LwM2M 1.2, not --lwm2m " << o.version << "\n";
+      return 2;
+    }
+    packFormat = o.packFormat == "senml-json"   ? lwm2m::formats::kSenmlJson
+                 : o.packFormat == "lwm2m-cbor" ? lwm2m::formats::kLwm2mCbor
+                                                : lwm2m::formats::kSenmlCbor;
   }
 
   std::optional<lwm2m::coap::DtlsSettings> dtlsSettings;
@@ -342,7 +367,7 @@ int main(int argc, char** argv) {
             [&afterBootstrap, i](std::optional<lwm2m::sim::ProvisionedAccount> account) {
               afterBootstrap(i, std::move(account));
             },
-            dtls));
+            dtls, packFormat));
         continue;
       }
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(

@@ -8,6 +8,7 @@
 
 #include "lwm2m/coap/manual_scheduler.h"
 #include "lwm2m/formats/tlv.h"
+#include "lwm2m/server/bootstrap_pack.h"
 #include "tests/unit/lwm2m/coap/fake_transport.h"
 
 namespace lwm2m::server {
@@ -125,6 +126,21 @@ class BootstrapServerTest : public ::testing::Test {
     coap::Code answer = coap::codes::Empty;
     deviceEndpoint_.sendRequest(serverTransport_.localEndpoint(), request,
                                 [&answer](const coap::ResponseResult& r) { answer = r.response.code; });
+    for (int i = 0; i < 50; ++i) clock_.runDue();
+    return answer;
+  }
+
+  // The device's Bootstrap-Pack-Request; returns the server's answer.
+  coap::Message packRequest(std::string_view query, std::optional<std::uint16_t> accept,
+                            coap::Code method = coap::codes::Get) {
+    coap::Message request;
+    request.code = method;
+    request.setUriPath("bspack");
+    if (!query.empty()) request.addUriQuery(query);
+    if (accept) request.setAccept(*accept);
+    coap::Message answer;
+    deviceEndpoint_.sendRequest(serverTransport_.localEndpoint(), request,
+                                [&answer](const coap::ResponseResult& r) { answer = r.response; });
     for (int i = 0; i < 50; ++i) clock_.runDue();
     return answer;
   }
@@ -326,6 +342,93 @@ TEST_F(BootstrapServerTest, BootstrapReadRefusedByTheDeviceDoesNotFailTheBootstr
   EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started old",
                                                         "read old Bootstrap-Read /1: [device answered 4.05]",
                                                         "finished old"}));
+}
+
+// ---- Bootstrap-Pack (LwM2M 1.2) ----
+
+TEST_F(BootstrapServerTest, PackCarriesTheWholeConfigurationWithTheStoredCredentials) {
+  auto answer = packRequest("ep=sensor-9", 112);
+  ASSERT_EQ(answer.code, coap::codes::Content);
+  EXPECT_EQ(answer.contentFormat(), std::optional<std::uint16_t>(112));
+  EXPECT_TRUE(received_.empty()) << "no request goes to the device";
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started sensor-9", "finished sensor-9"}));
+
+  auto pack = decodeBootstrapPack(answer.payload, 112, model_);
+  ASSERT_TRUE(pack.ok()) << pack.error().message;
+  const model::ObjectInstance& security = pack->objects.at(0).at(1);
+  EXPECT_EQ(security.resource(0)->value().asString(), "coaps://127.0.0.1:5684");
+  EXPECT_EQ(security.resource(2)->value().asInteger(), 0);  // PSK
+  EXPECT_EQ(pack->objects.at(1).at(0).resource(1)->value().asInteger(), 120);
+  ASSERT_EQ(stored_.size(), 1u);
+  const auto& identity = security.resource(3)->value().asOpaque();
+  EXPECT_EQ(std::string(identity.begin(), identity.end()), stored_[0].identity);
+  EXPECT_EQ(stored_[0].identity.rfind("sensor-9-", 0), 0u);
+  EXPECT_EQ(security.resource(5)->value().asOpaque(), stored_[0].key);
+
+  // Each pack is a new bootstrap: new credentials.
+  auto again = packRequest("ep=sensor-9", 110);
+  ASSERT_EQ(again.code, coap::codes::Content);
+  ASSERT_EQ(stored_.size(), 2u);
+  EXPECT_NE(stored_[1].identity, stored_[0].identity);
+}
+
+TEST_F(BootstrapServerTest, PackWithoutAcceptIsSenmlCborAndAnUnsuitableAcceptIs406) {
+  auto answer = packRequest("ep=dev", std::nullopt);
+  ASSERT_EQ(answer.code, coap::codes::Content);
+  EXPECT_EQ(answer.contentFormat(), std::optional<std::uint16_t>(112));
+
+  recorder_.events.clear();
+  stored_.clear();
+  auto tlv = packRequest("ep=dev", 11542);
+  EXPECT_EQ(tlv.code, coap::codes::NotAcceptable);
+  EXPECT_NE(tlv.payloadString().find("not 11542 (LwM2M TLV)"), std::string::npos) << tlv.payloadString();
+  EXPECT_TRUE(stored_.empty());
+  ASSERT_EQ(recorder_.events.size(), 1u);
+  EXPECT_EQ(recorder_.events[0].rfind("failed dev: Bootstrap-Pack is sent as SenML CBOR", 0), 0u)
+      << recorder_.events[0];
+}
+
+TEST_F(BootstrapServerTest, PackRefusalsMatchBootstrapRequest) {
+  EXPECT_EQ(packRequest("", 112).code, coap::codes::BadRequest);
+  EXPECT_EQ(packRequest("ep=dev", 112, coap::codes::Post).code, coap::codes::MethodNotAllowed);
+
+  BootstrapConfigs only;
+  BootstrapConfig config = defaultBootstrapConfig("coap://127.0.0.1:5683", false, 60);
+  config.endpoint = "known";
+  only.add(config);
+  configs_ = only;
+  recorder_.events.clear();
+  auto unknown = packRequest("ep=stranger", 112);
+  EXPECT_EQ(unknown.code, coap::codes::NotFound);
+  EXPECT_EQ(unknown.payloadString(), "no bootstrap configuration for this endpoint");
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"failed stranger: no bootstrap configuration for this endpoint"}));
+
+  OnlyAllowed authorizer;
+  server_.setAuthorizer(&authorizer);
+  recorder_.events.clear();
+  EXPECT_EQ(packRequest("ep=known", 112).code, coap::codes::Forbidden);
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"failed known: refused: psk identity 'x' belongs to endpoint 'allowed'"}));
+}
+
+TEST_F(BootstrapServerTest, PackIsNotSentWhenTheCredentialsCannotBeStored) {
+  storeFails_ = true;
+  auto answer = packRequest("ep=dev", 112);
+  EXPECT_EQ(answer.code, coap::codes::InternalServerError);
+  EXPECT_TRUE(answer.payload.empty());
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"failed dev: storing the generated credentials failed: disk full"}));
+}
+
+TEST_F(BootstrapServerTest, PackReplacesARunningBootstrapSession) {
+  answers_["post /bs"] = coap::codes::Empty;  // the device never acknowledges Finish
+  EXPECT_EQ(bootstrapRequest("ep=dev"), coap::codes::Changed);
+  EXPECT_EQ(server_.runningSessions(), 1u);
+  EXPECT_EQ(packRequest("ep=dev", 112).code, coap::codes::Content);
+  EXPECT_EQ(server_.runningSessions(), 0u);
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started dev", "failed dev: replaced by a Bootstrap-Pack-Request",
+                                                        "started dev", "finished dev"}));
 }
 
 }  // namespace
