@@ -58,6 +58,7 @@ struct DeviceEvent {
   std::vector<std::string> links;    // Discover: one CoRE link per entry
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none
+  std::optional<gateway::api::TransferProgress> transfer;  // Progress: the package transfer
 };
 
 // The mapping's view of a gateway event.

@@ -59,6 +59,7 @@ DeviceEvent viewOf(const api::DeviceEvent& e, const std::string& gatewayId) {
   }
   if (!e.paths.empty()) out.requestPath = e.paths.front();
   out.sequence = e.sequence;
+  out.transfer = e.transfer;
   if (e.command) commandFacts(*e.command, out);
   return out;
 }

@@ -4,6 +4,7 @@
 #include "bridges/http/http_server.h"
 
 #include "bridges/http/command_routes.h"
+#include "bridges/http/firmware_routes.h"
 
 #include <spdlog/spdlog.h>
 
@@ -45,8 +46,9 @@ std::string toString(const tcp::endpoint& endpoint) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
-          std::shared_ptr<CommandRoutes> commands)
-      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)) {}
+          std::shared_ptr<CommandRoutes> commands, std::shared_ptr<FirmwareRoutes> firmware)
+      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)),
+        firmware_(std::move(firmware)) {}
 
   void run() { doRead(); }
 
@@ -64,6 +66,16 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
     stream_.expires_after(kIoTimeout);
+    beast_http::async_read_header(stream_, buffer_, *parser_,
+                                  beast::bind_front_handler(&Session::onHeader, shared_from_this()));
+  }
+
+  // Firmware uploads stream their large bodies elsewhere (firmware_routes.h).
+  void onHeader(beast::error_code ec, std::size_t n) {
+    if (!ec && firmware_ && firmware_->matches(parser_->get())) {
+      return firmware_->take(std::move(stream_), std::move(buffer_), *parser_);
+    }
+    if (ec) return onRead(ec, n);
     beast_http::async_read(stream_, buffer_, *parser_,
                            beast::bind_front_handler(&Session::onRead, shared_from_this()));
   }
@@ -129,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   std::shared_ptr<const ApiRouter> router_;
   std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<FirmwareRoutes> firmware_;
 };
 
 }  // namespace
@@ -136,8 +149,9 @@ class Session : public std::enable_shared_from_this<Session> {
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
  public:
   HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router,
-               std::shared_ptr<CommandRoutes> commands)
-      : io_(io), acceptor_(io), router_(std::move(router)), commands_(std::move(commands)) {}
+               std::shared_ptr<CommandRoutes> commands, std::shared_ptr<FirmwareRoutes> firmware)
+      : io_(io), acceptor_(io), router_(std::move(router)), commands_(std::move(commands)),
+        firmware_(std::move(firmware)) {}
 
   void listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -179,7 +193,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_, commands_);
+      auto session = std::make_shared<Session>(std::move(socket), router_, commands_, firmware_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -191,6 +205,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   tcp::acceptor acceptor_;
   std::shared_ptr<const ApiRouter> router_;
   std::shared_ptr<CommandRoutes> commands_;
+  std::shared_ptr<FirmwareRoutes> firmware_;
   std::vector<std::weak_ptr<Session>> sessions_;
 };
 
@@ -198,10 +213,11 @@ HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
                        const gateway::api::DeviceDirectory& devices,
                        std::function<gateway::api::HealthReport()> health,
                        gateway::api::DeviceOps* commands, const model::ObjectModel* model,
-                       gateway::api::MappingControl* mapping)
+                       gateway::api::MappingControl* mapping, gateway::api::Firmware* firmware)
     : listener_(std::make_shared<HttpListener>(
           io, std::make_shared<ApiRouter>(devices, std::move(health), mapping),
-          commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr)) {
+          commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr,
+          firmware ? std::make_shared<FirmwareRoutes>(*firmware) : nullptr)) {
   listener_->listen(listen);
 }
 

@@ -3,7 +3,9 @@
 // io_context. Requests are answered by ApiRouter; the server only moves bytes.
 //
 // Limits: 8 KiB of headers, 64 KiB of body (413 beyond), 30 s to receive a
-// request or send a response, keep-alive honoured.
+// request or send a response, keep-alive honoured. Firmware uploads are the
+// exception: their routes (firmware_routes.h) take the connection over after
+// the header and stream the body, up to firmware.max_size.
 //
 // Threading contract: the io_context is run by the gateway's one I/O thread;
 // call start() and stop() on that thread or before it runs. The directory and
@@ -18,6 +20,7 @@
 #include "gateway/api/device_ops.h"
 #include "lwm2m/model/object_model.h"
 #include "gateway/api/device_directory.h"
+#include "gateway/api/firmware.h"
 #include "gateway/api/health.h"
 #include "gateway/api/mapping_control.h"
 
@@ -35,7 +38,8 @@ class HttpServer {
              std::function<gateway::api::HealthReport()> health,
              gateway::api::DeviceOps* commands = nullptr,  // nullptr: no command routes
              const model::ObjectModel* model = nullptr,     // types command values; with `commands`
-             gateway::api::MappingControl* mapping = nullptr);  // nullptr: no mapping routes
+             gateway::api::MappingControl* mapping = nullptr,  // nullptr: no mapping routes
+             gateway::api::Firmware* firmware = nullptr);      // nullptr: no firmware routes
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

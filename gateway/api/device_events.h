@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/api/device_info.h"
+#include "gateway/api/firmware.h"
 #include "gateway/api/reply_route.h"
 #include "lwm2m/model/node.h"
 #include "lwm2m/operations/device_request.h"
@@ -25,13 +26,15 @@ namespace lwm2m::gateway::api {
 // Notification: a value the gateway observes changed; Send: the device
 // reported values on its own (LwM2M 1.1 Send).
 // Queued .. RequestCancelled: the life of a command (see device_ops.h).
+// Progress: how far a firmware package transfer got (firmware.h), about once
+// a second while it moves.
 enum class DeviceEventKind {
   Registered, Updated, Deregistered, Expired, Awake, Asleep, Notification, Send,
-  Queued, Response, RequestExpired, RequestCancelled
+  Queued, Response, RequestExpired, RequestCancelled, Progress
 };
 
 // "registered", "updated", "deregistered", "expired", "awake", "asleep", "notification",
-// "send", "queued", "response", "expired-request", "cancelled-request": the {kind} in
+// "send", "queued", "response", "expired-request", "cancelled-request", "progress": the {kind} in
 // topics and JSON.
 std::string_view toString(DeviceEventKind kind);
 std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name);
@@ -60,6 +63,7 @@ struct DeviceEvent {
   // Notification: the observed path(s); Response: the command's path(s).
   std::vector<model::Path> paths;
   std::optional<std::uint32_t> sequence;  // Notification: its Observe number
+  std::optional<TransferProgress> transfer;  // Progress only
 };
 
 class DeviceEventListener {

@@ -179,6 +179,26 @@ Field blockSizeField(std::string_view key, std::uint16_t& target) {
                [&target] { return std::to_string(target); }};
 }
 
+// Empty, or an absolute path of an existing directory.
+Problem checkDirectory(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  if (value.front() != '/') return std::string("must be an absolute path");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::string(value), ec)) return std::string("is not a directory");
+  return std::nullopt;
+}
+
+// Empty, or coap://HOST:PORT (IPv6 in brackets), no path.
+Problem checkPullUri(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  constexpr std::string_view kScheme = "coap://";
+  if (value.substr(0, kScheme.size()) != kScheme || value.size() == kScheme.size()) {
+    return std::string("must be coap://HOST:PORT, the address devices reach this gateway's LwM2M port at");
+  }
+  if (value.substr(kScheme.size()).find('/') != std::string_view::npos) return std::string("must not have a path");
+  return std::nullopt;
+}
+
 Problem nonEmpty(std::string_view value) {
   if (value.empty()) return std::string("must not be empty");
   return std::nullopt;
@@ -245,6 +265,13 @@ std::vector<Section> schema(GatewayConfig& c) {
         integerField("outbox_limit", c.mqtt.outboxLimit, 1, 100000000),
         integerField("max_inflight", c.mqtt.maxInflight, 1, 65535)}},
       {"storage", {stringField("data_dir", c.storage.dataDir, nonEmpty)}},
+      {"firmware",
+       {integerField("max_size", c.firmware.maxSize, 1024, 1LL << 30),
+        durationField("retention_s", c.firmware.retention, 60, 365LL * 86400),
+        stringField("allowed_dir", c.firmware.allowedDir, checkDirectory),
+        boolField("allow_downloads", c.firmware.allowDownloads),
+        stringField("ca_file", c.firmware.caFile, checkReadableFile),
+        stringField("pull_uri", c.firmware.pullUri, checkPullUri)}},
       {"mapping", {stringField("path", c.mapping.path)}},
       {"logging", {stringField("level", c.logging.level, checkLogLevel)}},
   };
@@ -305,7 +332,7 @@ class Loader {
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
                   ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, mqtt, storage, "
-                  "mapping, logging), got " + describe(root));
+                  "firmware, mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);
     std::set<std::string> seen;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bridges/http/http_server.h"
+#include "bridges/http/package_fetcher.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "bridges/mqtt/downlink.h"
@@ -29,6 +30,8 @@
 #include "gateway/core/device_reports.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/device_registry.h"
+#include "gateway/core/firmware_service.h"
+#include "gateway/core/package_spool.h"
 #include "gateway/core/observation_persistence.h"
 #include "gateway/core/registration_persistence.h"
 #include "gateway/daemon/systemd_notify.h"
@@ -36,6 +39,7 @@
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/server/observation_registry.h"
+#include "lwm2m/server/package_resource.h"
 #include "lwm2m/server/registration_interface.h"
 #include "lwm2m/server/request_sender.h"
 #include "lwm2m/server/send_handler.h"
@@ -86,6 +90,27 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   return s;
 }
 
+// The URI devices in pull mode fetch packages from: firmware.pull_uri, else
+// coap.listen when it names one address; empty: no pull mode.
+std::string pullUri(const GatewayConfig& config) {
+  if (!config.firmware.pullUri.empty()) return config.firmware.pullUri;
+  auto listen = parseListenAddress(config.coap.listen);
+  if (!config.coap.enabled || !listen || listen->port == 0 || listen->host == "0.0.0.0" || listen->host == "::") {
+    return {};
+  }
+  return "coap://" + config.coap.listen;
+}
+
+FirmwareSettings firmwareSettings(const GatewayConfig& config) {
+  FirmwareSettings s;
+  s.allowedDir = config.firmware.allowedDir;
+  s.pullUri = pullUri(config);
+  s.retention = config.firmware.retention;
+  s.defaultTtl = QueueSettings{}.defaultTtl;
+  s.blockSize = config.coap.blockSize;
+  return s;
+}
+
 std::unique_ptr<persistence::Database> openDatabase(const std::string& dir) {
   auto db = persistence::Database::open(dir);
   if (!db) throw std::runtime_error("storage.data_dir " + dir + ": " + db.error().message);
@@ -123,13 +148,24 @@ struct Gateway::Parts {
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
+        packages(std::filesystem::path(config.storage.dataDir) / "firmware", config.firmware.maxSize),
+        packageResource(packages, config.coap.blockSize),
+        fetcher(io, config.firmware.caFile, config.firmware.maxSize),
+        firmware(commands, packages, registry, scheduler, firmwareSettings(config),
+                 [this](const api::DeviceEvent& e) { publishEvent(e); },
+                 config.firmware.allowDownloads ? FirmwareService::Fetch(
+                     [this](const std::string& url, std::unique_ptr<api::PackageUpload> upload,
+                            std::function<void(Result<api::PackageInfo>)> done) {
+                       fetcher.fetch(url, std::move(upload), std::move(done));
+                     })
+                                                : FirmwareService::Fetch()),
         mappingRules(config.mapping.path, objectModel, scheduler),
         autoObserver(commands, objectModel, scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         mqttOutbox(database->outbox()),
         mqtt(io, mqttSettings(config), &mqttOutbox),
         mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        mqttDownlink(objectModel, commands, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(objectModel, firmware, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         http(io, httpBindAddress(config.http.listen), registry,
              [this] {
                api::HealthReport health{std::string(gatewayVersion()),
@@ -141,7 +177,7 @@ struct Gateway::Parts {
                                                          link.rejected};
                return health;
              },
-             &commands, &objectModel, &mappingRules),
+             &firmware, &objectModel, &mappingRules, &firmware),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
         startedAt(std::chrono::steady_clock::now()),
@@ -174,6 +210,10 @@ struct Gateway::Parts {
   RequestQueue queue;
   QueueModeSender queueMode;
   DeviceCommandService commands;
+  PackageSpool packages;
+  server::PackageResource packageResource;
+  bridges::http::PackageFetcher fetcher;
+  FirmwareService firmware;  // the DeviceOps of the bridges: stores packages, follows transfers
   MappingRules mappingRules;
   AutoObserver autoObserver;
   DeviceHub hub;  // the one listener of registration and presence events
@@ -229,6 +269,16 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.listeners.bind(p.registration);
   p.registration.addListener(&p.hub);
   p.dispatcher.setSendHandler(&p.send);
+  p.sender.setPackageStore(&p.packages);
+  p.sender.setTransferListener([&p](const std::string& endpoint, const operations::DeviceRequest& request,
+                                    std::uint64_t acknowledged, std::uint64_t size) {
+    p.firmware.onPushed(endpoint, request, acknowledged, size);
+  });
+  p.dispatcher.setPackageResource(&p.packageResource);
+  p.packageResource.setServedListener([&p](const coap::Peer& peer, const std::string& sha256, std::uint64_t end,
+                                           std::uint64_t size, std::uint16_t blockSize) {
+    p.firmware.onServed(formatPeer(peer), sha256, end, size, blockSize);
+  });
   p.send.addListener(&p.reports);
   p.observations.addListener(&p.reports);
   p.presence.addListener(&p.hub);
@@ -252,6 +302,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
   p.fanout.subscribe(&p.mqttUplink);
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
+  p.fanout.subscribe(&p.firmware);  // how package transfers end
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,

@@ -76,6 +76,7 @@ class SimulatedDevice {
   void scheduleRetry();
   void handleRequest(const coap::Peer& from, const coap::Message& request,
                      const coap::Endpoint::Responder& respond);
+  void pullPackage(model::InstanceId instance, const std::string& uri);
   void armNotifications();
   void notifyDue();
   void scheduleSend();

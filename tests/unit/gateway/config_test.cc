@@ -387,5 +387,28 @@ TEST(Config, BootstrapSectionLoadsAndChecksItsRanges) {
   EXPECT_NE(bad.error().message.find("gateway.yaml:3: bootstrap.listen"), std::string::npos) << bad.error().message;
 }
 
+TEST(Config, FirmwareSectionReadsBackAndNamesBadLines) {
+  auto loaded = loadConfigText(
+      "firmware:\n  max_size: 16777216\n  retention_s: 3600\n  allowed_dir: /tmp\n"
+      "  allow_downloads: false\n  pull_uri: coap://192.0.2.1:5683\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->firmware.maxSize, 16777216u);
+  EXPECT_EQ(loaded->firmware.retention, std::chrono::seconds(3600));
+  EXPECT_EQ(loaded->firmware.allowedDir, "/tmp");
+  EXPECT_FALSE(loaded->firmware.allowDownloads);
+  EXPECT_EQ(loaded->firmware.pullUri, "coap://192.0.2.1:5683");
+  EXPECT_EQ(GatewayConfig{}.firmware.maxSize, 64u * 1024 * 1024);
+  auto again = loadConfigText(toYaml(*loaded), "printed.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *loaded);
+
+  const std::string errors = errorsOf(
+      "firmware:\n  allowed_dir: relative/dir\n  pull_uri: http://gw:80\n  max_size: 10\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: firmware.allowed_dir: must be an absolute path"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: firmware.pull_uri: must be coap://HOST:PORT"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: firmware.max_size: must be between 1024"), std::string::npos) << errors;
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway
