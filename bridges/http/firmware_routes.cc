@@ -126,6 +126,9 @@ class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
     if (!started) return reply(statusOf(started.error().code), error(started.error().message));
     upload_->get().body().upload = std::move(*started);
     upload_->body_limit(firmware_.maxPackageSize());
+    if (const auto length = upload_->content_length(); length && *length > firmware_.maxPackageSize()) {
+      return tooLarge();  // before 100 Continue: the client does not send the body
+    }
     if (beast::iequals(upload_->get()[beast_http::field::expect], "100-continue")) {
       continue_.emplace(beast_http::status::continue_, upload_->get().version());
       stream_.expires_after(kIoTimeout);
@@ -149,11 +152,7 @@ class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
   }
 
   void onBody(beast::error_code ec, std::size_t) {
-    if (ec == beast_http::error::body_limit) {
-      return reply(beast_http::status::payload_too_large,
-                   error("package larger than " + std::to_string(firmware_.maxPackageSize()) +
-                         " bytes (firmware.max_size)"));
-    }
+    if (ec == beast_http::error::body_limit) return tooLarge();
     auto& body = upload_->get().body();
     if (ec && body.error) return reply(statusOf(body.error->code), error(body.error->message));
     if (ec) {
@@ -171,6 +170,11 @@ class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
                         if (!id) return self->reply(statusOf(id.error().code), error(id.error().message));
                         self->reply(beast_http::status::accepted, self->queued(*id, package));
                       });
+  }
+
+  void tooLarge() {
+    reply(beast_http::status::payload_too_large,
+          error("package larger than " + std::to_string(firmware_.maxPackageSize()) + " bytes (firmware.max_size)"));
   }
 
   std::string queued(const std::string& requestId, const api::PackageInfo& package) const {

@@ -64,7 +64,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void doRead() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(kBodyLimit);
+    parser_->body_limit(boost::none);  // set in onHeader: firmware uploads have their own
     stream_.expires_after(kIoTimeout);
     beast_http::async_read_header(stream_, buffer_, *parser_,
                                   beast::bind_front_handler(&Session::onHeader, shared_from_this()));
@@ -76,6 +76,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return firmware_->take(std::move(stream_), std::move(buffer_), *parser_);
     }
     if (ec) return onRead(ec, n);
+    if (const auto length = parser_->content_length(); length && *length > kBodyLimit) {
+      return onRead(beast_http::error::body_limit, n);
+    }
+    parser_->body_limit(kBodyLimit);
     beast_http::async_read(stream_, buffer_, *parser_,
                            beast::bind_front_handler(&Session::onRead, shared_from_this()));
   }
