@@ -18,6 +18,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -64,7 +65,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void doRead() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(boost::none);  // set in onHeader: firmware uploads have their own
+    // Set in onHeader: firmware uploads have their own. (Not boost::none: Boost
+    // 1.74 then refuses every body.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(kIoTimeout);
     beast_http::async_read_header(stream_, buffer_, *parser_,
                                   beast::bind_front_handler(&Session::onHeader, shared_from_this()));

@@ -221,7 +221,7 @@ TEST_F(Firmware, MqttCommandNamesAFileInTheAllowedDirectory) {
 }
 
 TEST_F(Firmware, KilledMidTransferThePackageSurvivesAndARetryCompletes) {
-  auto gateway = start();
+  auto gateway = start("coap:\n  block_size: 256\n");  // 32768 blocks: time to interrupt it
   Simulator sim(device(*gateway, "fw-kill"));
   ASSERT_TRUE(sim.waitForLine("registered fw-kill"));
   const auto image = firmwareImage(kImageSize, 83);
