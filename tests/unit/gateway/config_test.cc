@@ -165,7 +165,7 @@ mqtt:
 TEST(Config, UnknownSectionsDuplicatesAndBadShapes) {
   EXPECT_EQ(errorsOf("mqt:\n  qos: 1\n"),
             "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: gateway, "
-            "coap, coaps, bootstrap, lwm2m, http, mqtt, storage, mapping, logging)");
+            "coap, coaps, bootstrap, lwm2m, http, mqtt, storage, firmware, mapping, logging)");
   EXPECT_EQ(errorsOf("mqtt:\n  qos: 1\n  qos: 2\n"), "gateway.yaml:3: mqtt.qos: appears twice");
   EXPECT_EQ(errorsOf("mqtt: 5\n"), "gateway.yaml:1: mqtt: expected a map of keys (got '5')");
   EXPECT_NE(errorsOf("- a\n- b\n").find("gateway.yaml:1: expected a map of sections"),
