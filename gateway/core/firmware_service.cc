@@ -107,10 +107,10 @@ void FirmwareService::store(api::Command command, std::function<void(Result<std:
     std::weak_ptr<FirmwareService*> alive = self_;
     spdlog::info("firmware package for {}: downloading {}", command.endpoint, source);
     fetch_(source, std::move(*upload),
-           [this, alive, command = std::move(command), accepted, source](Result<api::PackageInfo> fetched) mutable {
+           [this, alive, command = std::move(command), accepted](Result<api::PackageInfo> fetched) mutable {
              if (!alive.lock()) return;
              if (!fetched) {
-               accepted(Error{fetched.error().code, "package " + source + ": " + fetched.error().message});
+               accepted(fetched.error());  // names the URL and why
                return;
              }
              queue(std::move(command), *fetched, std::move(accepted));

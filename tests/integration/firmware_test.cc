@@ -213,6 +213,20 @@ TEST_F(Firmware, MqttCommandNamesAFileInTheAllowedDirectory) {
   }
   EXPECT_TRUE(changed);
 
+  // A URL: the gateway downloads it (here from its own package route) into the store, then pushes it.
+  const std::string url = gateway->httpUrl("/api/v1/firmware/" + sha256Of(dir_ / "allowed" / "v2.bin"));
+  runCommand({"mosquitto_pub", "-p", std::to_string(broker_.port()), "-t", "lwm2m/fw-mqtt/cmd", "-m",
+              R"({"operation":"write","path":"/5/0/0","url":")" + url + "\"}"});
+  auto downloaded = sim.waitForLine("firmware-received fw-mqtt", 110s);
+  ASSERT_TRUE(downloaded) << gateway->log();
+  EXPECT_EQ(*downloaded, firmwareReceivedLine("fw-mqtt", image));
+  EXPECT_TRUE(waitForLog(*gateway, "downloading " + url));
+  // A URL nothing answers: the command is refused with the reason, on its reply.
+  auto unreachable = httpSend("POST", gateway->httpUrl("/api/v1/devices/fw-mqtt/commands"),
+                              R"({"operation":"write","path":"/5/0/0","url":"http://127.0.0.1:1/fw.bin"})");
+  EXPECT_EQ(unreachable.status, 400) << unreachable.body;
+  EXPECT_NE(unreachable.body.find("cannot connect"), std::string::npos) << unreachable.body;
+
   // A file outside firmware.allowed_dir is refused, over REST with 403.
   auto refused = httpSend("POST", gateway->httpUrl("/api/v1/devices/fw-mqtt/commands"),
                           R"({"operation":"write","path":"/5/0/0","file":")" + (dir_ / "outside.bin").string() + "\"}");
