@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "lwm2m/formats/records.h"
 #include "mapping/command_parts.h"
@@ -61,6 +62,20 @@ Result<model::Path> valuePath(std::string_view key, const model::Path& base) {
   auto path = commandPath(text + "/" + std::string(key));
   if (!path) return fail("bad value key '" + std::string(key) + "' below " + base.toString());
   return path;
+}
+
+// A value as the command gives it: bare (`3`, `"text"`), or typed
+// ({"value": 3, "type": "Float"}) for a resource the model does not know.
+bool isTypedValue(const rapidjson::Value& v) { return v.IsObject() && v.HasMember("value"); }
+
+Result<void> addValue(const model::Path& path, const rapidjson::Value& json, const model::ObjectModel& model,
+                      std::vector<model::Record>& out) {
+  const bool typed = isTypedValue(json);
+  auto record = typedRecord(path, typed ? json["value"] : json, model, OpaqueText::Base64,
+                            typed ? find(json, "type") : nullptr);
+  if (!record) return record.error();
+  out.push_back(std::move(*record));
+  return {};
 }
 
 Result<void> covered(const model::Path& target, const std::vector<model::Record>& values) {
@@ -163,15 +178,33 @@ Result<DeviceRequest> requestFor(CommandParts& c, const model::ObjectModel& mode
   }
 }
 
+// A value as readCommandParts() reads it back also for a resource the model
+// does not know: bare when its JSON form implies its type, else typed.
+void writeCommandValue(JsonWriter& out, const model::Value& value) {
+  using model::DataType;
+  const DataType type = value.type();
+  const bool implied = type == DataType::String || type == DataType::Boolean || type == DataType::Float ||
+                       type == DataType::Integer ||
+                       (type == DataType::UnsignedInteger && value.asUnsigned() > std::uint64_t(INT64_MAX));
+  if (implied) {
+    writeJsonValue(out, value);
+    return;
+  }
+  out.StartObject();
+  out.Key("value");
+  writeJsonValue(out, value);
+  out.Key("type");
+  writeString(out, model::toString(type));
+  out.EndObject();
+}
+
 }  // namespace
 
 Result<DeviceRequest> toDeviceRequest(CommandParts parts, const model::ObjectModel& model) {
-  for (const auto& path : parts.paths) {
-    if (auto r = checkPathInModel(path, model); !r) return r.error();
-  }
   auto request = requestFor(parts, model);
   if (!request) return request;
   request->ttl = parts.ttl;
+  request->format = parts.format;
   if (parts.timeout) request->timeout = *parts.timeout;
   return request;
 }
@@ -272,7 +305,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
   if (c.operation == Operation::Create && base.isObject() && !c.instance) valueBase = base.child(0);
   if (const auto* value = find(doc, "value")) {
     if (c.paths.empty()) return fail("\"value\" needs a path");
-    auto record = typedRecord(base, *value, model, OpaqueText::Base64);
+    auto record = typedRecord(base, *value, model, OpaqueText::Base64, find(doc, "type"));
     if (!record) return record.error();
     c.values.push_back(std::move(*record));
   }
@@ -281,19 +314,15 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
     for (auto it = values->MemberBegin(); it != values->MemberEnd(); ++it) {
       auto path = valuePath(std::string_view(it->name.GetString(), it->name.GetStringLength()), valueBase);
       if (!path) return path.error();
-      if (it->value.IsObject()) {  // a multiple resource: {"0": v, "1": v}
+      if (it->value.IsObject() && !isTypedValue(it->value)) {  // a multiple resource: {"0": v, "1": v}
         for (auto ri = it->value.MemberBegin(); ri != it->value.MemberEnd(); ++ri) {
           auto inner = valuePath(std::string_view(ri->name.GetString(), ri->name.GetStringLength()), *path);
           if (!inner) return inner.error();
-          auto record = typedRecord(*inner, ri->value, model, OpaqueText::Base64);
-          if (!record) return record.error();
-          c.values.push_back(std::move(*record));
+          if (auto added = addValue(*inner, ri->value, model, c.values); !added) return added.error();
         }
         continue;
       }
-      auto record = typedRecord(*path, it->value, model, OpaqueText::Base64);
-      if (!record) return record.error();
-      c.values.push_back(std::move(*record));
+      if (auto added = addValue(*path, it->value, model, c.values); !added) return added.error();
     }
   }
   if (auto package = readPackage(doc); !package) {
@@ -326,6 +355,12 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
   auto timeoutMs = positiveField(doc, "timeout_ms", "milliseconds");
   if (!timeoutMs) return timeoutMs.error();
   if (*timeoutMs) c.timeout = std::chrono::milliseconds(**timeoutMs);
+  if (const auto* format = find(doc, "format")) {
+    if (!format->IsString()) return fail("\"format\" must be a string, e.g. \"senml-cbor\"");
+    auto f = contentFormatByName(std::string_view(format->GetString(), format->GetStringLength()));
+    if (!f) return f.error();
+    c.format = *f;
+  }
   return c;
 }
 
@@ -378,7 +413,7 @@ std::string encodeCommand(const DeviceRequest& r) {
     out.StartObject();
     for (const auto& v : values) {
       out.Key(v.path.toString().c_str());
-      writeJsonValue(out, v.value);
+      writeCommandValue(out, v.value);
     }
     out.EndObject();
   }
@@ -413,9 +448,10 @@ std::string encodeCommand(const DeviceRequest& r) {
     writeString(out, r.arguments);
   }
   if (r.ttl) (out.Key("ttl"), out.Uint64(static_cast<std::uint64_t>(r.ttl->count())));
-  if (r.timeout != operations::kDefaultRequestTimeout) {
+  if (r.format) (out.Key("format"), writeString(out, contentFormatKey(*r.format)));
+  if (r.timeout) {
     out.Key("timeout_ms");
-    out.Uint64(static_cast<std::uint64_t>(r.timeout.count()));
+    out.Uint64(static_cast<std::uint64_t>(r.timeout->count()));
   }
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

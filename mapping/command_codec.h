@@ -20,10 +20,17 @@
 //    "url":"https://..." or "package":{"sha256":"…","size":N} instead of "file"; on /5/0/1 the
 //    gateway stores the package and writes its own URI of it: pull mode; gateway/api/firmware.h)
 //   optional everywhere: "ttl" (seconds it may wait for a sleeping device),
-//   "timeout" (seconds to wait for the device's answer; "timeout_ms" in ms).
+//   "timeout" (seconds to wait for the device's answer; "timeout_ms" in ms),
+//   "format" (the content format toward the device: a name of
+//   contentFormatByName() or its number; default: the gateway's choice).
 // Values: numbers or numeric strings for numeric types, true/false (or 0/1)
 // for Boolean, base64 for Opaque, "o:i" for Objlnk, seconds for Time. Keys of
 // "values" are ids below "path" (or "instance") or full paths.
+// Resources the object model does not know (vendor objects without a DDF)
+// work too: a value's type comes from "type" ({"value":5,"type":"Integer"}
+// in "values", or "type" beside "value"), else from the JSON value (whole
+// number Integer, other number Float, true/false Boolean, text String). For
+// resources the model knows, the model's type wins.
 
 #include <chrono>
 #include <optional>
@@ -33,6 +40,8 @@
 
 #include <rapidjson/document.h>
 
+#include "gateway/api/device_events.h"
+#include "lwm2m/formats/content_format.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/model/record.h"
 #include "lwm2m/operations/device_request.h"
@@ -52,6 +61,7 @@ struct CommandParts {
   std::string arguments;  // Execute
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::chrono::milliseconds> timeout;
+  std::optional<formats::ContentFormat> format;
   std::optional<operations::PackageReference> package;  // Write of a firmware package
 };
 
@@ -77,6 +87,21 @@ Result<operations::DeviceRequest> decodeCommand(std::string_view json, const mod
 // The JSON command of a request, in the shape above; decodeCommand() of it
 // gives the same request back.
 std::string encodeCommand(const operations::DeviceRequest& request);
+
+// "tlv", "senml-json", "senml-cbor", "lwm2m-json", "lwm2m-cbor", "text",
+// "opaque", "link-format" or a decimal number: the format; else an error
+// listing the names.
+Result<formats::ContentFormat> contentFormatByName(std::string_view name);
+// The name of a format as contentFormatByName() reads it; its number as text
+// for one without a name.
+std::string contentFormatKey(formats::ContentFormat format);
+
+// How a command ended, in the json style's reply shape (the one MQTT publishes
+// as a command's result): {"requestId","operation","path","endpoint","code",
+// "status","values":[{"path","value","timestamp"?}],"links","location"?}
+// for a Response event; "status" "queued" / "expired" / "cancelled" for the
+// other command events. "location": the path a Create made.
+std::string encodeCommandResult(const gateway::api::DeviceEvent& event, const model::ObjectModel& model);
 
 // Numbers, strings and booleans of a JSON "attributes" object, through the
 // one attribute codec (operations::setAttribute); null clears an attribute.

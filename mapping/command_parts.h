@@ -22,9 +22,12 @@ struct CommandInput {
 
 // Parses a path given in a command; the error names the text.
 Result<model::Path> commandPath(std::string_view text);
-// One value for `path`, typed by the model's declaration of the resource.
+// One value for `path`, typed by the model's declaration of the resource;
+// for a resource the model does not know, by `declaredType` (the command's
+// "type") or else by the JSON value (see typeOfUnknown).
 Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Value& json,
-                                  const model::ObjectModel& model, OpaqueText opaque);
+                                  const model::ObjectModel& model, OpaqueText opaque,
+                                  const rapidjson::Value* declaredType = nullptr);
 
 Result<CommandParts> decodeValueCommand(const CommandInput& in);
 Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::Document& doc);

@@ -153,13 +153,21 @@ Result<model::Path> commandPath(std::string_view text) {
 }
 
 Result<model::Record> typedRecord(const model::Path& path, const rapidjson::Value& json,
-                                const model::ObjectModel& model, OpaqueText opaque) {
-  auto def = definitionFor(path, model);
-  if (!def) return def.error();
-  if (path.isResourceInstance() && !(*def)->multiple) {
-    return fail("path " + path.toString() + " is an instance of a single resource");
+                                  const model::ObjectModel& model, OpaqueText opaque,
+                                  const rapidjson::Value* declaredType) {
+  if (path.depth() < 3) return fail("path " + path.toString() + " does not name a resource");
+  model::DataType type = model::DataType::None;
+  if (const auto* def = model.findResource(path.objectId(), path.resourceId())) {
+    if (path.isResourceInstance() && !def->multiple) {
+      return fail("path " + path.toString() + " is an instance of a single resource");
+    }
+    type = def->type;  // the model's declaration wins over the command's "type"
+  } else {
+    auto declared = typeOfUnknown(path, json, declaredType);
+    if (!declared) return declared.error();
+    type = *declared;
   }
-  auto value = valueFromJson(json, path, (*def)->type, opaque);
+  auto value = valueFromJson(json, path, type, opaque);
   if (!value) return value.error();
   return model::Record{path, std::move(*value), std::nullopt};
 }
@@ -179,9 +187,9 @@ Result<CommandParts> decodeValueCommand(const CommandInput& in) {
   c.paths.push_back(*path);
   const std::string& text = in.message.payload;
   if (c.operation == Operation::WriteReplace) {
-    auto def = definitionFor(*path, in.model);
-    if (!def) return def.error();
-    auto value = valueFromText(text, *path, (*def)->type, OpaqueText::Base64);
+    if (path->depth() < 3) return fail("path " + path->toString() + " does not name a resource");
+    const auto* def = in.model.findResource(path->objectId(), path->resourceId());
+    auto value = valueFromText(text, *path, def ? def->type : typeOfUnknownText(text), OpaqueText::Base64);
     if (!value) return value.error();
     c.values.push_back(model::Record{*path, std::move(*value), std::nullopt});
   } else if (c.operation == Operation::Execute) {

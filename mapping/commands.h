@@ -1,7 +1,7 @@
 #pragma once
 // The downlink side of the mapping: a message from the cloud becomes a
 // Command, or an error reply that names the problem (bad JSON, unknown
-// operation, path not in the object model, value of the wrong type).
+// operation, a value of the wrong type or one that cannot be typed).
 
 #include <optional>
 #include <string>

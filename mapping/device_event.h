@@ -54,8 +54,9 @@ struct DeviceEvent {
   std::string code;  // CoAP code of the response, "2.05"
   // Response: how the request ended (Timeout and Reset had no answer).
   operations::Outcome outcome = operations::Outcome::Success;
-  std::string error;  // Response without an answer, RequestExpired: why, in words
+  std::string error;  // Response without an answer, RequestExpired, BootstrapFailed: why, in words
   std::vector<std::string> links;    // Discover: one CoRE link per entry
+  std::optional<model::Path> createdPath;  // Create: the instance the device made
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none
   std::optional<gateway::api::TransferProgress> transfer;  // Progress: the package transfer

@@ -217,7 +217,7 @@ Result<void> readContent(const rapidjson::Value& data, const model::Path& base, 
     if (!path || !path->IsString() || !value) return fail("each data.content entry needs path and value");
     auto full = contentPath(std::string_view(path->GetString(), path->GetStringLength()), base);
     if (!full) return full.error();
-    auto record = typedRecord(*full, *value, model, opaque);
+    auto record = typedRecord(*full, *value, model, opaque, find(item, "type"));
     if (!record) return record.error();
     out.push_back(std::move(*record));
   }
@@ -255,7 +255,7 @@ Result<CommandParts> decodeEmqxCommand(const CommandInput& in, const rapidjson::
       } else {
         const auto* value = find(*data, "value");
         if (!value) return fail("data.value is missing");
-        auto record = typedRecord(*path, *value, in.model, opaque);
+        auto record = typedRecord(*path, *value, in.model, opaque, find(*data, "type"));
         if (!record) return record.error();
         c.values.push_back(std::move(*record));
       }

@@ -41,6 +41,7 @@ void commandFacts(const api::CommandInfo& c, DeviceEvent& out) {
   out.code = r.code;
   if (!r.ok()) out.error = r.reason;
   for (const auto& link : r.links) out.links.push_back(formats::encodeLinkFormat({link}));
+  out.createdPath = r.createdPath;
 }
 
 }  // namespace
@@ -61,6 +62,7 @@ DeviceEvent viewOf(const api::DeviceEvent& e, const std::string& gatewayId) {
   out.sequence = e.sequence;
   out.transfer = e.transfer;
   if (e.command) commandFacts(*e.command, out);
+  if (e.kind == api::DeviceEventKind::BootstrapFailed) out.error = e.reason;
   return out;
 }
 

@@ -88,23 +88,34 @@ model::Value applyTransform(const model::Value& value, const Transform& transfor
   return model::Value::floating(v);
 }
 
-Result<void> checkPathInModel(const model::Path& path, const model::ObjectModel& model) {
-  if (path.isRoot()) return {};
-  if (!model.find(path.objectId())) {
-    return fail("path " + path.toString() + " is not in the object model (unknown object " +
-                std::to_string(path.objectId()) + ")");
+Result<model::DataType> typeOfUnknown(const model::Path& path, const rapidjson::Value& json,
+                                      const rapidjson::Value* declared) {
+  using model::DataType;
+  if (declared) {
+    if (!declared->IsString()) return fail("\"type\" of " + path.toString() + " must be a string such as \"Integer\"");
+    auto type = model::parseDataType(std::string_view(declared->GetString(), declared->GetStringLength()));
+    if (!type || *type == DataType::None) {
+      return fail("\"type\" of " + path.toString() + ": unknown data type \"" + std::string(declared->GetString()) +
+                  "\" (String, Integer, Unsigned Integer, Float, Boolean, Opaque, Time, Objlnk, Corelnk)");
+    }
+    return *type;
   }
-  if (path.depth() >= 3 && !model.findResource(path.objectId(), path.resourceId())) {
-    return fail("path " + path.toString() + " is not in the object model (object " + std::to_string(path.objectId()) +
-                " has no resource " + std::to_string(path.resourceId()) + ")");
-  }
-  return {};
+  if (json.IsBool()) return DataType::Boolean;
+  if (json.IsInt64()) return DataType::Integer;
+  if (json.IsUint64()) return DataType::UnsignedInteger;
+  if (json.IsNumber()) return DataType::Float;
+  if (json.IsString()) return DataType::String;
+  return fail("value for " + path.toString() + ": the object model does not know this resource, so its value must be " +
+              "a number, a string or true/false, or come with a \"type\"");
 }
 
-Result<const model::ResourceDefinition*> definitionFor(const model::Path& path, const model::ObjectModel& model) {
-  if (path.depth() < 3) return fail("path " + path.toString() + " does not name a resource");
-  if (auto r = checkPathInModel(path, model); !r) return r.error();
-  return model.findResource(path.objectId(), path.resourceId());
+model::DataType typeOfUnknownText(std::string_view text) {
+  std::int64_t whole = 0;
+  double number = 0;
+  if (parseWhole(text, whole)) return model::DataType::Integer;
+  if (parseDouble(text, number)) return model::DataType::Float;
+  if (text == "true" || text == "false") return model::DataType::Boolean;
+  return model::DataType::String;
 }
 
 Result<model::Value> valueFromText(std::string_view text, const model::Path& path, model::DataType type,

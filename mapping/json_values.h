@@ -30,11 +30,16 @@ void writeString(JsonWriter& out, std::string_view text);
 // A transformed value becomes Float unless rounding to 0 decimals keeps it whole.
 model::Value applyTransform(const model::Value& value, const Transform& transform);
 
-// The resource definition for a value path, or an error "path /x/y/z is not
-// in the object model" (also for unknown objects).
-Result<const model::ResourceDefinition*> definitionFor(const model::Path& path, const model::ObjectModel& model);
-// Checks that a target path's object (and resource, at depth 3 or more) is known.
-Result<void> checkPathInModel(const model::Path& path, const model::ObjectModel& model);
+// The type a value for `path` takes when the object model does not know its
+// resource: the command's "type" (`declared`, a DDF type name such as
+// "Integer" or "Unsigned Integer"), else inferred from the JSON value: whole
+// numbers Integer (Unsigned Integer above 2^63-1), other numbers Float,
+// true/false Boolean, text String. The error names the path.
+Result<model::DataType> typeOfUnknown(const model::Path& path, const rapidjson::Value& json,
+                                      const rapidjson::Value* declared);
+// The same for a bare text value (the value payload style): a whole number
+// is Integer, another number Float, "true"/"false" Boolean, anything else String.
+model::DataType typeOfUnknownText(std::string_view text);
 
 // A JSON value as the declared type: numbers or numeric strings for numeric
 // types, true/false (or "true"/"false", 0/1) for Boolean, base64 or hex

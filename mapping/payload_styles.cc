@@ -47,7 +47,13 @@ void writeValueList(JsonWriter& out, const StyleInput& in, const std::vector<con
     out.StartObject();
     writeKeyString(out, "path", r->path.toString());
     out.Key("value");
-    writeJsonValue(out, applyTransform(r->value, in.transform));
+    const model::Value value = applyTransform(r->value, in.transform);
+    writeJsonValue(out, value);
+    // Without a definition the type says how to read the value (base64 for
+    // the raw bytes of an Opaque one).
+    if (!in.model.findResource(r->path.objectId(), r->path.resourceId())) {
+      writeKeyString(out, "type", model::toString(value.type()));
+    }
     if (r->time) {
       out.Key("timestamp");
       out.Double(*r->time);
@@ -236,6 +242,12 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
       writeRequestFacts(out, e);
       writeOutcome(out, e);
       break;
+    case DeviceEventKind::BootstrapStarted:
+    case DeviceEventKind::BootstrapFinished:
+    case DeviceEventKind::BootstrapFailed:
+      if (!e.registration.address.empty()) writeKeyString(out, "address", e.registration.address);
+      if (!e.error.empty()) writeKeyString(out, "reason", e.error);
+      break;
     case DeviceEventKind::Progress:
       writeRequestFacts(out, e);
       if (e.transfer) writeTransfer(out, *e.transfer);
@@ -247,12 +259,11 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
   return finish(buffer);
 }
 
-std::string jsonResultPayload(const DeviceEvent& event) {
+std::string jsonResultPayload(const DeviceEvent& event, const model::ObjectModel& model) {
   rapidjson::StringBuffer buffer;
   JsonWriter out(buffer);
-  static const model::ObjectModel kNoModel;
   static const Transform kNoTransform;
-  StyleInput in{event, kNoModel, kNoTransform};
+  StyleInput in{event, model, kNoTransform};
   out.StartObject();
   writeRequestFacts(out, event);
   writeKeyString(out, "endpoint", event.endpoint);
@@ -277,6 +288,7 @@ std::string jsonResultPayload(const DeviceEvent& event) {
     for (const auto& link : event.links) writeString(out, link);
     out.EndArray();
   }
+  if (event.createdPath) writeKeyString(out, "location", event.createdPath->toString());
   out.EndObject();
   return finish(buffer);
 }

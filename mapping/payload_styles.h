@@ -32,8 +32,9 @@ std::string senmlPayload(const StyleInput& in, const std::vector<const Record*>&
 std::string eventPayload(const StyleInput& in, const std::vector<const Record*>& records);
 // The result of a command in the json style: {"id","correlation","endpoint",
 // "operation","path","code","status","values","links"}; status is the code's
-// name, "timeout", "reset", "queued" or "expired".
-std::string jsonResultPayload(const DeviceEvent& event);
+// name, "timeout", "reset", "queued" or "expired". Values of resources
+// `model` does not know carry their "type".
+std::string jsonResultPayload(const DeviceEvent& event, const model::ObjectModel& model);
 
 // EMQX wire format: register/update/notify messages and command results.
 std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const Record*>& records);

@@ -56,14 +56,17 @@ Placeholders basePlaceholders(const DeviceEvent& event) {
 
 void addPathPlaceholders(Placeholders& values, const model::Path& path, const UplinkRule& rule,
                          const model::ObjectModel& model) {
+  // Names of objects and resources the model does not know are their numbers.
   if (path.depth() >= 1) {
     values["object"] = std::to_string(path.objectId());
-    values["object_name"] = objectName(model, path);
+    const std::string name = objectName(model, path);
+    values["object_name"] = name.empty() ? values["object"] : name;
   }
   if (path.depth() >= 2) values["instance"] = std::to_string(path.instanceId());
   if (path.depth() >= 3) {
     values["resource"] = std::to_string(path.resourceId());
-    values["resource_name"] = rule.transform.rename.empty() ? resourceName(model, path) : rule.transform.rename;
+    const std::string name = rule.transform.rename.empty() ? resourceName(model, path) : rule.transform.rename;
+    values["resource_name"] = name.empty() ? values["resource"] : name;
   }
   values["path"] = path.toString();
 }
@@ -157,7 +160,7 @@ std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent&
     reply.qos = event.reply.qos;
     reply.correlationData = event.reply.correlationData;
     reply.contentType = "application/json";
-    reply.payload = emqx ? emqxResultPayload(event) : jsonResultPayload(event);
+    reply.payload = emqx ? emqxResultPayload(event) : jsonResultPayload(event, model);
     out.push_back(std::move(reply));
   }
   for (const auto& rule : rules.uplink()) {

@@ -17,6 +17,7 @@
 #include "persistence/sqlite_outbox_store.h"
 #include "persistence/sqlite_registration_store.h"
 #include "persistence/sqlite_request_queue_store.h"
+#include "persistence/sqlite_webhook_outbox_store.h"
 #include "persistence/store_writer.h"
 
 namespace lwm2m::persistence {
@@ -69,24 +70,28 @@ struct Database::Parts {
         schemaVersionFound(found),
         lastSequence(SqliteRequestQueueStore::lastAssignedSequence(*writerConnection)),
         lastOutboxId(SqliteOutboxStore::lastAssignedId(*writerConnection)),
+        lastWebhookEventId(SqliteWebhookOutboxStore::lastAssignedId(*writerConnection)),
         reader(std::move(readerConnection)),
         writer(std::move(writerConnection), maxBatch),
         registrations(writer, *reader),
         observations(writer, *reader),
         requestQueue(writer, *reader, lastSequence),
-        outbox(writer, *reader, lastOutboxId) {}
+        outbox(writer, *reader, lastOutboxId),
+        webhookOutbox(writer, *reader, lastWebhookEventId) {}
 
   DirectoryLock lock;  // released last
   fs::path file;
   int schemaVersionFound;
   std::int64_t lastSequence;
   std::int64_t lastOutboxId;
+  std::int64_t lastWebhookEventId;
   std::unique_ptr<Reader> reader;
   StoreWriter writer;
   SqliteRegistrationStore registrations;
   SqliteObservationStore observations;
   SqliteRequestQueueStore requestQueue;
   SqliteOutboxStore outbox;
+  SqliteWebhookOutboxStore webhookOutbox;
 };
 
 namespace {
@@ -201,8 +206,19 @@ RegistrationStore& Database::registrations() { return parts_->registrations; }
 ObservationStore& Database::observations() { return parts_->observations; }
 RequestQueueStore& Database::requestQueue() { return parts_->requestQueue; }
 OutboxStore& Database::outbox() { return parts_->outbox; }
+WebhookOutboxStore& Database::webhookOutbox() { return parts_->webhookOutbox; }
 
 WriterStats Database::writerStats() const { return parts_->writer.stats(); }
+
+void Database::probe(WriteCompletion done) {
+  parts_->writer.submit(
+      "storage probe",
+      [](Connection& c) {
+        const int version = c.db().execAndGet("PRAGMA user_version").getInt();
+        c.db().exec("PRAGMA user_version = " + std::to_string(version));
+      },
+      std::move(done));
+}
 
 void Database::close() { parts_->writer.close(); }
 

@@ -26,6 +26,7 @@
 #include "persistence/outbox_store.h"
 #include "persistence/registration_store.h"
 #include "persistence/request_queue_store.h"
+#include "persistence/webhook_outbox_store.h"
 #include "persistence/write.h"
 
 namespace lwm2m::persistence {
@@ -71,9 +72,17 @@ class Database {
   ObservationStore& observations();
   RequestQueueStore& requestQueue();
   OutboxStore& outbox();
+  WebhookOutboxStore& webhookOutbox();
 
   // Counters of the writer; `pending` is the queue depth, for load shedding.
   WriterStats writerStats() const;
+
+  // Proves the database can still commit, for readiness checks: one write
+  // through the writer thread that rewrites the schema version it reads (one
+  // page written, one COMMIT with its sync) and changes nothing. `done` runs
+  // on the writer thread like every completion: with the error when the disk
+  // is full, read-only or failing.
+  void probe(WriteCompletion done);
 
   // Commits and completes every write submitted so far, then stops the writer.
   // Later writes complete at once with an error; reads keep working. Call it

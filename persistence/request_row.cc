@@ -261,7 +261,7 @@ std::string encodeRequestRow(const RequestRow& row) {
   out << "op " << operations::operationName(r.operation) << '\n';
   out << "path " << r.path.toString() << '\n';
   for (const auto& p : r.paths) out << "paths " << p.toString() << '\n';
-  out << "timeout " << r.timeout.count() << '\n';
+  if (r.timeout) out << "timeout " << r.timeout->count() << '\n';
   if (r.ttl) out << "ttl " << r.ttl->count() << '\n';
   if (r.format) out << "format " << *r.format << '\n';
   if (!r.arguments.empty()) out << "args " << escape(r.arguments) << '\n';

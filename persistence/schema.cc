@@ -75,6 +75,17 @@ ALTER TABLE outbox ADD COLUMN response_topic TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN correlation_data BLOB NOT NULL DEFAULT x'';
 ALTER TABLE outbox ADD COLUMN content_type TEXT NOT NULL DEFAULT '';
 )sql",
+    // 4 -> 5: events waiting for their webhook (persistence/webhook_outbox_store.h).
+    R"sql(
+CREATE TABLE webhook_outbox (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook       TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  body          BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX webhook_outbox_webhook ON webhook_outbox(webhook, id);
+)sql",
 };
 
 int queryInt(Connection& connection, const char* sql) {

@@ -1,42 +1,31 @@
 #include "bridges/http/api_router.h"
 
-#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
+#include "bridges/http/api_routes.h"
+#include "bridges/http/command_routes.h"
+#include "bridges/http/device_call.h"
+#include "bridges/http/device_routes.h"
+#include "bridges/http/model_routes.h"
+#include "bridges/http/openapi_route.h"
+#include "bridges/http/operations_routes.h"
+#include "bridges/http/request_routes.h"
+#include "bridges/http/request_tracker.h"
+#include "bridges/http/resource_request.h"
+#include "bridges/http/resource_routes.h"
 #include "bridges/http/rest_json.h"
+#include "bridges/http/rest_target.h"
+#include "bridges/http/value_routes.h"
 
 namespace lwm2m::bridges::http {
 namespace beast_http = boost::beast::http;
 namespace api = gateway::api;
 
 namespace {
-
-constexpr std::string_view kDevicesPrefix = "/api/v1/devices";
-
-std::string errorBody(std::string_view message) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("error");
-  w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-Response error(beast_http::status status, std::string_view message, const Request& request) {
-  return jsonResponse(status, errorBody(message), request);
-}
-
-Response methodNotAllowed(const Request& request, const char* allowed = "GET") {
-  auto response = error(beast_http::status::method_not_allowed,
-                        "method " + std::string(request.method_string()) + " is not allowed on " +
-                            std::string(request.target()) + " (allowed: " + allowed + ")",
-                        request);
-  response.set(beast_http::field::allow, allowed);
-  return response;
-}
 
 std::string mappingJson(const api::MappingStatus& m) {
   rapidjson::StringBuffer buffer;
@@ -56,113 +45,110 @@ std::string mappingJson(const api::MappingStatus& m) {
   return buffer.GetString();
 }
 
+bool is(const std::vector<std::string>& s, std::size_t i, std::string_view word) {
+  return s.size() > i && s[i] == word;
+}
+
 }  // namespace
 
-std::optional<std::string> percentDecode(std::string_view text) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex(text[i + 1]);
-    const int low = hex(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
+ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices services)
+    : services_(std::move(services)),
+      tracker_(std::make_shared<RequestTracker>(std::max<std::size_t>(1, services_.settings.finishedRequests))),
+      devices_(std::make_unique<DeviceRoutes>(*services_.devices)) {
+  if (services_.values) {
+    values_ = std::make_unique<ValueRoutes>(*services_.values, *services_.devices, services_.now);
   }
-  return out;
+  if (services_.commands && services_.model) {
+    commands_ = std::make_unique<CommandRoutes>(*services_.commands, *services_.model);
+    requests_ = std::make_unique<RequestRoutes>(*services_.commands, *services_.devices, tracker_, *services_.model);
+    resources_ = std::make_unique<ResourceRoutes>(
+        *services_.model, *devices_,
+        DeviceCall(std::move(executor), *services_.commands, tracker_, services_.settings.requestTimeout,
+                   *services_.model),
+        values_.get(), tracker_);
+  }
 }
 
-Response jsonResponse(beast_http::status status, std::string body, const Request& request) {
-  Response response{status, request.version()};
-  response.set(beast_http::field::server, "lwm2m-gateway");
-  response.set(beast_http::field::content_type, "application/json");
-  response.set(beast_http::field::cache_control, "no-store");
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
+ApiRouter::~ApiRouter() = default;
+
+void ApiRouter::onDeviceEvent(const api::DeviceEvent& event) { tracker_->onDeviceEvent(event); }
+
+void ApiRouter::stop() { tracker_->forgetAll(); }
+
+void ApiRouter::handle(const Request& request, Respond respond) {
+  const Reply reply(request, std::move(respond));
+  auto target = parseTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!target) return reply.error(beast_http::status::bad_request, target.error().message);
+  const auto& s = target->segments;
+  // Every route is in the table (api_routes.h): what it does not list is
+  // refused here, so the table and docs/openapi.json cannot fall behind the code.
+  const ApiRoute* route = matchRoute(s);
+  if (!route) return refuseUnlisted(*target, reply);
+  const std::string method(beast_http::to_string(request.method()));
+  if (!routeTakes(*route, method)) return reply.notAllowed(route->methods);
+  if (operations_) {
+    if (auto response = operations_->handle(request)) return reply.send(std::move(*response));
+  }
+  if (isOpenApiRoute(s)) return serveOpenApi(reply);
+  if (s.size() == 1 && s[0] == "health") {
+    if (request.method() != beast_http::verb::get) return reply.notAllowed("GET");
+    return reply.json(beast_http::status::ok, toJson(services_.health()));
+  }
+  if (is(s, 0, "api") && is(s, 1, "v1")) return handleApi(request, *target, reply);
+  reply.error(beast_http::status::not_found,
+              "no such resource: " + target->path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
-Response errorResponse(beast_http::status status, std::string_view message, unsigned version,
-                       bool keepAlive) {
-  Request request{beast_http::verb::get, "/", version};
-  request.keep_alive(keepAlive);
-  return error(status, message, request);
+void ApiRouter::refuseUnlisted(const RestTarget& target, const Reply& reply) {
+  const auto& s = target.segments;
+  // Below a device, the resource parser names what is malformed in the path.
+  if (resources_ && s.size() > 4 && is(s, 0, "api") && is(s, 1, "v1") && is(s, 2, "devices")) {
+    auto parsed = parseResource(std::vector<std::string>(s.begin() + 4, s.end()));
+    if (!parsed) {
+      const auto status = parsed.error().code == ErrorCode::NotFound ? beast_http::status::not_found
+                                                                     : beast_http::status::bad_request;
+      return reply.error(status, parsed.error().message);
+    }
+  }
+  // Paths of the users' own (mapping HTTP aliases) would be tried here, before the 404.
+  reply.error(beast_http::status::not_found,
+              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
 }
 
-ApiRouter::ApiRouter(const api::DeviceDirectory& devices, std::function<api::HealthReport()> health,
-                     api::MappingControl* mapping)
-    : devices_(devices), health_(std::move(health)), mapping_(mapping) {}
-
-Response ApiRouter::handle(const Request& request) const {
-  std::string_view path(request.target().data(), request.target().size());
-  if (auto query = path.find('?'); query != std::string_view::npos) path = path.substr(0, query);
-  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  const bool get = request.method() == beast_http::verb::get;
-
-  if (path == "/health") {
-    if (!get) return methodNotAllowed(request);
-    return jsonResponse(beast_http::status::ok, toJson(health_()), request);
+void ApiRouter::handleApi(const Request& request, const RestTarget& target, const Reply& reply) {
+  const auto& s = target.segments;
+  const std::size_t n = s.size();
+  if (services_.mapping && is(s, 2, "mapping") && n <= 4 && (n == 3 || is(s, 3, "reload"))) {
+    return handleMapping(request, n == 4, reply);
   }
-
-  if (mapping_ && path == "/api/v1/mapping") {
-    if (!get) return methodNotAllowed(request);
-    return jsonResponse(beast_http::status::ok, mappingJson(mapping_->mappingStatus()), request);
-  }
-  if (mapping_ && path == "/api/v1/mapping/reload") {
-    if (request.method() != beast_http::verb::post) return methodNotAllowed(request, "POST");
-    if (auto why = mapping_->reloadMapping(); !why.empty()) {
-      return error(beast_http::status::unprocessable_entity, "mapping refused, the rules in force stay: " + why,
-                   request);
-    }
-    return jsonResponse(beast_http::status::ok, mappingJson(mapping_->mappingStatus()), request);
-  }
-
-  if (path == kDevicesPrefix) {
-    if (!get) return methodNotAllowed(request);
-    std::string body = "{\"devices\":[";
-    bool first = true;
-    for (const auto& device : devices_.devices()) {
-      if (!first) body += ',';
-      first = false;
-      body += toJson(device);
-    }
-    body += "]}";
-    return jsonResponse(beast_http::status::ok, std::move(body), request);
-  }
-
-  if (path.starts_with(kDevicesPrefix) && path[kDevicesPrefix.size()] == '/') {
-    const auto encoded = path.substr(kDevicesPrefix.size() + 1);
-    if (encoded.find('/') == std::string_view::npos) {
-      if (!get) return methodNotAllowed(request);
-      const auto endpoint = percentDecode(encoded);
-      if (!endpoint) {
-        return error(beast_http::status::bad_request,
-                     "malformed percent-encoding in endpoint name '" + std::string(encoded) + "'",
-                     request);
-      }
-      if (auto device = devices_.find(*endpoint)) {
-        return jsonResponse(beast_http::status::ok, toJson(*device), request);
-      }
-      return error(beast_http::status::not_found,
-                   "device '" + *endpoint + "' is not registered", request);
+  if (services_.models && isModelRoute(target.path)) return reply.send(handleModelRoute(*services_.models, request, target.path));
+  if (is(s, 2, "devices")) {
+    if (n == 3) return devices_->list(request, reply);
+    const std::string& endpoint = s[3];
+    if (n == 4) return devices_->one(request, endpoint, reply);
+    if (n == 5 && s[4] == "values" && values_) return values_->deviceValues(request, endpoint, reply);
+    if (commands_) {
+      if (n == 5 && s[4] == "commands") return commands_->deviceCommands(request, endpoint, reply);
+      if (n == 5 && s[4] == "requests") return requests_->deviceRequests(request, endpoint, reply);
+      return resources_->handle(request, target, endpoint, std::vector<std::string>(s.begin() + 4, s.end()), reply);
     }
   }
+  if (commands_ && n == 4 && is(s, 2, "commands")) return commands_->command(request, s[3], reply);
+  if (commands_ && n == 4 && is(s, 2, "requests")) return requests_->request(request, s[3], reply);
+  reply.error(beast_http::status::not_found,
+              "no such resource: " + target.path + " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping, /api/v1/openapi.json or /health)");
+}
 
-  return error(beast_http::status::not_found,
-               "no such resource: " + std::string(path) +
-                   " (try /api/v1/devices, /api/v1/devices/{endpoint}, /api/v1/mapping or /health)",
-               request);
+void ApiRouter::handleMapping(const Request& request, bool reload, const Reply& reply) {
+  if (!reload) {
+    if (request.method() != beast_http::verb::get) return reply.notAllowed("GET");
+    return reply.json(beast_http::status::ok, mappingJson(services_.mapping->mappingStatus()));
+  }
+  if (request.method() != beast_http::verb::post) return reply.notAllowed("POST");
+  if (auto why = services_.mapping->reloadMapping(); !why.empty()) {
+    return reply.error(beast_http::status::unprocessable_entity, "mapping refused, the rules in force stay: " + why);
+  }
+  reply.json(beast_http::status::ok, mappingJson(services_.mapping->mappingStatus()));
 }
 
 }  // namespace lwm2m::bridges::http

@@ -1,60 +1,106 @@
 #pragma once
-// The REST API as a pure function from request to response: no sockets here,
-// the server session only moves bytes.
+// The REST API: a request goes to the route of its resource, which answers
+// through a Respond completion, exactly once, at once or later (a call that
+// waits for its device). No sockets here: the server session only moves bytes.
 //
-//   GET /api/v1/devices             200 {"devices":[<device>, ...]}
-//   GET /api/v1/devices/{endpoint}  200 <device> | 404 {"error":"device 'x' is not registered"}
-//   GET /health                     200 {"status":"ok","version":..,"uptime":..,"devices":..,"mqtt":..}
-//   GET /api/v1/mapping             200 {"source":..,"uplink":n,"observe":n,"downlink":n,"rules":"<text>"}
-//   POST /api/v1/mapping/reload     200 <the same> | 422 {"error":"file:line: reason"} (rules in force stay)
-// Anything else: 404 {"error":...} for an unknown path, 405 with Allow for a
-// known path and another method, 400 for a malformed target. <device> is the
-// shape of bridges/http/rest_json.h. {endpoint} is percent-decoded.
+//   GET  /health                              200 {"status":"ok","version",..}
+//   GET  /api/v1/mapping                      200 {"source","uplink","observe","downlink","rules"}
+//   POST /api/v1/mapping/reload               200 <the same> | 422 {"error":"file:line: reason"}
+//   /api/v1/devices[/{endpoint}]              device_routes.h
+//   /api/v1/devices/{endpoint}/commands       command_routes.h
+//   /api/v1/commands/{requestId}              command_routes.h
+//   /api/v1/devices/{endpoint}/{o}[/{i}[/{r}[/{ri}]]][/discover|/observe|/attributes]
+//   /api/v1/devices/{endpoint}/composite/{read|write|observe}   resource_routes.h
+//   /api/v1/requests/{requestId}, /api/v1/devices/{endpoint}/requests   request_routes.h
+//   /api/v1/devices/{endpoint}/values, GET {resource}?cached          value_routes.h
+//   /api/v1/models[/{id}|/reload]             model_routes.h
+//   GET /api/v1/openapi.json                  the OpenAPI document (openapi_route.h)
+// Every route is listed in api_routes.h, the table requests are checked
+// against first, and described in docs/openapi.json.
+// Anything else: 404 {"error":...}; a known resource with another method: 405
+// with Allow; a malformed target: 400. Segments are percent-decoded.
 //
-// Threading contract: handle() reads the DeviceDirectory, so it runs on the
-// gateway's I/O thread.
+// Threading contract: handle() and onDeviceEvent() run on the gateway's I/O
+// thread, and so do the completions.
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/asio/any_io_executor.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
+#include <memory>
 
+#include "bridges/http/rest_reply.h"
 #include "gateway/api/device_directory.h"
+#include "gateway/api/device_events.h"
+#include "gateway/api/device_ops.h"
 #include "gateway/api/health.h"
+#include "gateway/api/latest_values.h"
 #include "gateway/api/mapping_control.h"
+#include "gateway/api/model_catalog.h"
+#include "lwm2m/model/model_source.h"
 
 namespace lwm2m::bridges::http {
 
-using Request = boost::beast::http::request<boost::beast::http::string_body>;
-using Response = boost::beast::http::response<boost::beast::http::string_body>;
-
-class ApiRouter {
- public:
-  // `mapping` may be null: no mapping routes.
-  ApiRouter(const gateway::api::DeviceDirectory& devices,
-            std::function<gateway::api::HealthReport()> health,
-            gateway::api::MappingControl* mapping = nullptr);
-
-  Response handle(const Request& request) const;
-
- private:
-  const gateway::api::DeviceDirectory& devices_;
-  std::function<gateway::api::HealthReport()> health_;
-  gateway::api::MappingControl* mapping_;
+struct RestSettings {
+  // How long a call waits for the device's answer unless it says (http.request_timeout_s).
+  std::chrono::seconds requestTimeout{30};
+  // Finished requests kept for GET /api/v1/requests/{id} (http.finished_requests).
+  std::size_t finishedRequests = 1000;
 };
 
-// A JSON response with the request's version and keep-alive.
-Response jsonResponse(boost::beast::http::status status, std::string body, const Request& request);
+// What the routes use. Optional parts switch their routes off when null.
+struct RestServices {
+  const gateway::api::DeviceDirectory* devices = nullptr;  // required
+  std::function<gateway::api::HealthReport()> health;      // required
+  gateway::api::DeviceOps* commands = nullptr;              // with `model`: commands, resources, requests
+  const model::ModelSource* model = nullptr;
+  gateway::api::ModelCatalog* models = nullptr;             // /api/v1/models
+  gateway::api::MappingControl* mapping = nullptr;
+  const gateway::api::LatestValues* values = nullptr;       // /values and ?cached
+  RestSettings settings;
+  std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+};
 
-// A response {"error":message} with the given status, for the router and for
-// errors the session meets before a request is complete (400, 413).
-Response errorResponse(boost::beast::http::status status, std::string_view message,
-                       unsigned version = 11, bool keepAlive = false);
+class DeviceRoutes;
+class OperationsRoutes;
+class CommandRoutes;
+class ResourceRoutes;
+class RequestRoutes;
+class ValueRoutes;
+class RequestTracker;
+struct RestTarget;
 
-// "%41b%2Fc" -> "Ab/c"; nullopt for a malformed escape. '+' stays '+' (path, not form).
-std::optional<std::string> percentDecode(std::string_view text);
+class ApiRouter : public gateway::api::DeviceEventListener {
+ public:
+  // `executor`: the I/O thread's, for the timers of waiting calls.
+  ApiRouter(boost::asio::any_io_executor executor, RestServices services);
+  ~ApiRouter() override;
+  ApiRouter(const ApiRouter&) = delete;
+  ApiRouter& operator=(const ApiRouter&) = delete;
+
+  void handle(const Request& request, Respond respond);
+  // Command and presence events: the request resources and waiting calls.
+  void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
+  // Waiting calls are dropped (the server closes their connections).
+  void stop();
+  // GET /ready and /metrics (operations_routes.h); before the first request.
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) { operations_ = std::move(routes); }
+
+ private:
+  void handleApi(const Request& request, const RestTarget& target, const Reply& reply);
+  // A path no route of api_routes.h takes: 404 (or 400 naming a malformed resource path).
+  void refuseUnlisted(const RestTarget& target, const Reply& reply);
+  void handleMapping(const Request& request, bool reload, const Reply& reply);
+
+  RestServices services_;
+  std::shared_ptr<RequestTracker> tracker_;
+  std::unique_ptr<DeviceRoutes> devices_;
+  std::unique_ptr<CommandRoutes> commands_;
+  std::unique_ptr<ResourceRoutes> resources_;
+  std::unique_ptr<RequestRoutes> requests_;
+  std::unique_ptr<ValueRoutes> values_;
+  std::shared_ptr<const OperationsRoutes> operations_;
+};
 
 }  // namespace lwm2m::bridges::http

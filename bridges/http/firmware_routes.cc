@@ -28,6 +28,7 @@
 #include "bridges/http/firmware_text.h"
 #include "bridges/http/package_body.h"
 #include "bridges/http/rest_json.h"
+#include "bridges/http/rest_target.h"
 #include "lwm2m/operations/package.h"
 
 namespace lwm2m::bridges::http {
@@ -94,6 +95,8 @@ std::optional<Route> routeOf(const Request& request) {
   return std::nullopt;
 }
 
+}  // namespace
+
 class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
  public:
   FirmwareExchange(beast::tcp_stream stream, beast::flat_buffer buffer,
@@ -107,6 +110,14 @@ class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
   }
   ~FirmwareExchange() {
     if (fd_ >= 0) ::close(fd_);
+  }
+
+  // After the answer, and from FirmwareRoutes::stop(): pending operations end
+  // with operation_aborted.
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.close();
   }
 
   void run() {
@@ -309,12 +320,6 @@ class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
 
   void onReplied(beast::error_code, std::size_t) { close(); }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    stream_.close();
-  }
-
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   api::Firmware& firmware_;
@@ -331,50 +336,23 @@ class FirmwareExchange : public std::enable_shared_from_this<FirmwareExchange> {
   std::vector<char> chunk_;
 };
 
-}  // namespace
-
-std::string toJson(const api::TransferProgress& t) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("requestId");
-  w.String(t.requestId.c_str());
-  w.Key("endpoint");
-  w.String(t.endpoint.c_str());
-  w.Key("mode");
-  w.String(std::string(api::toString(t.mode)).c_str());
-  w.Key("state");
-  w.String(std::string(api::toString(t.state)).c_str());
-  w.Key("sha256");
-  w.String(t.package.sha256.c_str());
-  w.Key("size");
-  w.Uint64(t.package.size);
-  w.Key("bytes");
-  w.Uint64(t.bytes);
-  w.Key("blocks");
-  w.Uint(t.blocks);
-  w.Key("totalBlocks");
-  w.Uint(t.totalBlocks);
-  w.Key("startedAt");
-  w.String(toIso8601(t.started).c_str());
-  w.Key("updatedAt");
-  w.String(toIso8601(t.updated).c_str());
-  if (!t.error.empty()) {
-    w.Key("error");
-    w.String(t.error.c_str());
-  }
-  w.EndObject();
-  return buf.GetString();
-}
-
 bool FirmwareRoutes::matches(const Request& header) const { return routeOf(header).has_value(); }
 
-void FirmwareRoutes::take(beast::tcp_stream stream, beast::flat_buffer buffer,
-                          beast_http::request_parser<beast_http::string_body>& header) {
+void FirmwareRoutes::takeOver(beast::tcp_stream stream, beast::flat_buffer buffer, RequestParser& header) {
   auto route = routeOf(header.get());
   if (!route) return;
-  std::make_shared<FirmwareExchange>(std::move(stream), std::move(buffer), header, firmware_, std::move(*route))
-      ->run();
+  auto exchange =
+      std::make_shared<FirmwareExchange>(std::move(stream), std::move(buffer), header, firmware_, std::move(*route));
+  std::erase_if(exchanges_, [](const auto& weak) { return weak.expired(); });
+  exchanges_.push_back(exchange);
+  exchange->run();
+}
+
+void FirmwareRoutes::stop() {
+  for (auto& weak : exchanges_) {
+    if (auto exchange = weak.lock()) exchange->close();
+  }
+  exchanges_.clear();
 }
 
 }  // namespace lwm2m::bridges::http

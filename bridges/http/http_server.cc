@@ -1,13 +1,12 @@
 // Listener + session in the shape of Beast's asynchronous server examples:
-// each connection owns itself through shared_from_this(), reads one request,
-// writes the router's response, and reads again while keep-alive holds.
+// each connection owns itself through shared_from_this(), reads one request's
+// header, then its body (unless a HeaderTakeover takes the connection), writes
+// the router's response, and reads again while keep-alive holds.
 #include "bridges/http/http_server.h"
-
-#include "bridges/http/command_routes.h"
-#include "bridges/http/firmware_routes.h"
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "bridges/http/api_router.h"
+#include "bridges/http/connection_takeover.h"
 
 namespace lwm2m::bridges::http {
 namespace asio = boost::asio;
@@ -44,18 +44,23 @@ std::string toString(const tcp::endpoint& endpoint) {
   return s.str();
 }
 
+// The hooks that take a connection over from its session (connection_takeover.h).
+struct Takeovers {
+  std::shared_ptr<HeaderTakeover> afterHeader;       // firmware uploads
+  std::shared_ptr<ConnectionTakeover> afterRequest;  // the event stream
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<const ApiRouter> router,
-          std::shared_ptr<CommandRoutes> commands, std::shared_ptr<FirmwareRoutes> firmware)
-      : stream_(std::move(socket)), router_(std::move(router)), commands_(std::move(commands)),
-        firmware_(std::move(firmware)) {}
+  Session(tcp::socket socket, std::shared_ptr<ApiRouter> router, Takeovers takeovers)
+      : stream_(std::move(socket)), router_(std::move(router)), takeovers_(std::move(takeovers)) {}
 
   void run() { doRead(); }
 
   // From HttpServer::stop(): ends the connection; pending operations complete
   // with operation_aborted and the session goes away.
   void close() {
+    if (handedOver_) return;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -65,24 +70,27 @@ class Session : public std::enable_shared_from_this<Session> {
   void doRead() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    // Set in onHeader: firmware uploads have their own. (Not boost::none: Boost
-    // 1.74 then refuses every body.)
+    // The route chooses the limit once the header is read (onHeader). Not
+    // boost::none: Boost 1.74 then refuses every body.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(kIoTimeout);
     beast_http::async_read_header(stream_, buffer_, *parser_,
                                   beast::bind_front_handler(&Session::onHeader, shared_from_this()));
   }
 
-  // Firmware uploads stream their large bodies elsewhere (firmware_routes.h).
+  // Checks every request must pass come first; then a route that streams its
+  // body takes the connection, and the others get the session's body limit.
   void onHeader(beast::error_code ec, std::size_t n) {
-    if (!ec && firmware_ && firmware_->matches(parser_->get())) {
-      return firmware_->take(std::move(stream_), std::move(buffer_), *parser_);
-    }
     if (ec) return onRead(ec, n);
+    if (takeovers_.afterHeader && takeovers_.afterHeader->matches(parser_->get())) {
+      handedOver_ = true;
+      return takeovers_.afterHeader->takeOver(std::move(stream_), std::move(buffer_), *parser_);
+    }
     if (const auto length = parser_->content_length(); length && *length > kBodyLimit) {
       return onRead(beast_http::error::body_limit, n);
     }
     parser_->body_limit(kBodyLimit);
+    if (parser_->is_done()) return onRead({}, n);
     beast_http::async_read(stream_, buffer_, *parser_,
                            beast::bind_front_handler(&Session::onRead, shared_from_this()));
   }
@@ -104,18 +112,26 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return replyAndClose(beast_http::status::bad_request, "malformed HTTP request: " + ec.message());
 
+    // The answer may come now or later (a call waiting for its device); it
+    // is written from this connection's executor, and nothing else is read
+    // meanwhile. A client gone by then only makes the write fail.
     const Request& request = parser_->get();
-    if (commands_ && commands_->matches(request)) {
-      // Answered once the command is stored; nothing else is read meanwhile.
-      commands_->handle(request, [self = shared_from_this()](Response response) {
-        self->response_ = std::move(response);
-        self->doWrite();
-      });
-      return;
+    if (takeovers_.afterRequest && takeovers_.afterRequest->matches(request)) {  // the stream and the request go
+      handedOver_ = true;
+      return takeovers_.afterRequest->takeOver(std::move(stream_), parser_->release());
     }
-    response_ = router_->handle(request);
-    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()),
-                  std::string(request.target()), response_.result_int());
+    router_->handle(request, [self = shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->onResponse(std::move(response));
+      });
+    });
+  }
+
+  void onResponse(Response response) {
+    const Request& request = parser_->get();
+    spdlog::debug("HTTP {} {} -> {}", std::string(request.method_string()), std::string(request.target()),
+                  response.result_int());
+    response_ = std::move(response);
     doWrite();
   }
 
@@ -146,19 +162,17 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response response_;
-  std::shared_ptr<const ApiRouter> router_;
-  std::shared_ptr<CommandRoutes> commands_;
-  std::shared_ptr<FirmwareRoutes> firmware_;
+  std::shared_ptr<ApiRouter> router_;
+  Takeovers takeovers_;
+  bool handedOver_ = false;
 };
 
 }  // namespace
 
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
  public:
-  HttpListener(asio::io_context& io, std::shared_ptr<const ApiRouter> router,
-               std::shared_ptr<CommandRoutes> commands, std::shared_ptr<FirmwareRoutes> firmware)
-      : io_(io), acceptor_(io), router_(std::move(router)), commands_(std::move(commands)),
-        firmware_(std::move(firmware)) {}
+  HttpListener(asio::io_context& io, std::shared_ptr<ApiRouter> router)
+      : io_(io), acceptor_(io), router_(std::move(router)) {}
 
   void listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -179,9 +193,15 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { takeovers_.afterRequest = std::move(takeover); }
+  void setUploads(std::shared_ptr<HeaderTakeover> uploads) { takeovers_.afterHeader = std::move(uploads); }
+
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    router_->stop();
+    if (takeovers_.afterRequest) takeovers_.afterRequest->stop();
+    if (takeovers_.afterHeader) takeovers_.afterHeader->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -200,7 +220,12 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     if (ec) {
       spdlog::warn("HTTP accept failed: {}", ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), router_, commands_, firmware_);
+      // Every answer is complete when written: send it at once. Without this,
+      // an answer written while the previous one is unacknowledged (pipelined
+      // requests, streamed events) waits for the client's delayed ACK (~40 ms).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      auto session = std::make_shared<Session>(std::move(socket), router_, takeovers_);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->run();
@@ -210,30 +235,35 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
-  std::shared_ptr<const ApiRouter> router_;
-  std::shared_ptr<CommandRoutes> commands_;
-  std::shared_ptr<FirmwareRoutes> firmware_;
+  std::shared_ptr<ApiRouter> router_;
   std::vector<std::weak_ptr<Session>> sessions_;
+  Takeovers takeovers_;
 };
 
-HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen,
-                       const gateway::api::DeviceDirectory& devices,
-                       std::function<gateway::api::HealthReport()> health,
-                       gateway::api::DeviceOps* commands, const model::ObjectModel* model,
-                       gateway::api::MappingControl* mapping, gateway::api::Firmware* firmware)
-    : listener_(std::make_shared<HttpListener>(
-          io, std::make_shared<ApiRouter>(devices, std::move(health), mapping),
-          commands && model ? std::make_shared<CommandRoutes>(*commands, *model) : nullptr,
-          firmware ? std::make_shared<FirmwareRoutes>(*firmware) : nullptr)) {
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint listen, RestServices services)
+    : router_(std::make_shared<ApiRouter>(io.get_executor(), std::move(services))),
+      listener_(std::make_shared<HttpListener>(io, router_)) {
   listener_->listen(listen);
 }
 
 HttpServer::~HttpServer() { stop(); }
 
+void HttpServer::setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) {
+  router_->setOperationsRoutes(std::move(routes));
+}
+
 void HttpServer::start() {
   if (started_ || !listener_) return;
   started_ = true;
   listener_->accept();
+}
+
+void HttpServer::setTakeover(std::shared_ptr<ConnectionTakeover> takeover) {
+  if (listener_) listener_->setTakeover(std::move(takeover));
+}
+
+void HttpServer::setUploads(std::shared_ptr<HeaderTakeover> uploads) {
+  if (listener_) listener_->setUploads(std::move(uploads));
 }
 
 void HttpServer::stop() {

@@ -3,13 +3,20 @@
 // io_context. Requests are answered by ApiRouter; the server only moves bytes.
 //
 // Limits: 8 KiB of headers, 64 KiB of body (413 beyond), 30 s to receive a
-// request or send a response, keep-alive honoured. Firmware uploads are the
-// exception: their routes (firmware_routes.h) take the connection over after
-// the header and stream the body, up to firmware.max_size.
+// request or send a response, keep-alive honoured. A connection reads its
+// next request only once the previous response is written, so pipelined
+// requests are answered in order, also when one waits for a device (no
+// timeout runs while the router works: the call's own timeout bounds it).
+// Answers leave at once (TCP_NODELAY), never held back for a delayed ACK.
+//
+// A request's header is read first: routes that stream their body (firmware
+// uploads, HeaderTakeover) take the connection over there, with their own
+// body limit; for every other request the 64 KiB limit applies (413 from the
+// Content-Length, before the body is read) and the body is read whole.
 //
 // Threading contract: the io_context is run by the gateway's one I/O thread;
-// call start() and stop() on that thread or before it runs. The directory and
-// the health function are used on that thread only.
+// call start() and stop() on that thread or before it runs. The services
+// are used on that thread only.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,42 +24,48 @@
 #include <functional>
 #include <memory>
 
-#include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
-#include "gateway/api/device_directory.h"
-#include "gateway/api/firmware.h"
-#include "gateway/api/health.h"
-#include "gateway/api/mapping_control.h"
+#include "bridges/http/api_router.h"
+#include "gateway/api/device_events.h"
 
 namespace lwm2m::bridges::http {
 
 class HttpListener;
+class OperationsRoutes;
+class ConnectionTakeover;
+class HeaderTakeover;
 
 class HttpServer {
  public:
   // Binds and listens at once, so a bad or busy address fails start-up here:
   // throws std::runtime_error naming the address and the reason (e.g.
   // "address already in use"). Connections are accepted after start().
-  HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen,
-             const gateway::api::DeviceDirectory& devices,
-             std::function<gateway::api::HealthReport()> health,
-             gateway::api::DeviceOps* commands = nullptr,  // nullptr: no command routes
-             const model::ObjectModel* model = nullptr,     // types command values; with `commands`
-             gateway::api::MappingControl* mapping = nullptr,  // nullptr: no mapping routes
-             gateway::api::Firmware* firmware = nullptr);      // nullptr: no firmware routes
+  HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint listen, RestServices services);
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Serves GET /ready and GET /metrics (operations_routes.h). Call before start().
+  void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes);
+
+  // Routes that take the connection over once their request is parsed (the
+  // event stream; see connection_takeover.h). Call before start().
+  void setTakeover(std::shared_ptr<ConnectionTakeover> takeover);
+  // Routes that take the connection over once the request's header is read,
+  // before its body (firmware uploads; see connection_takeover.h). Call before start().
+  void setUploads(std::shared_ptr<HeaderTakeover> uploads);
   // Starts accepting connections.
   void start();
-  // Stops accepting and closes every open connection; pending handlers then
+  // Stops accepting and closes every open connection (those taken over too); pending handlers then
   // finish, so io_context::run() can return. Safe to call twice; final.
   void stop();
   // The bound address, from construction on: the real port when asked for port 0.
   boost::asio::ip::tcp::endpoint localEndpoint() const;
+  // Subscribe to the device events: command results and presence for the
+  // request resources and the calls that wait for a device.
+  gateway::api::DeviceEventListener& events() { return *router_; }
 
  private:
+  std::shared_ptr<ApiRouter> router_;
   std::shared_ptr<HttpListener> listener_;
   bool started_ = false;
 };

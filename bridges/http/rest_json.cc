@@ -5,11 +5,15 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string_view>
 
 #include "gateway/api/health.h"
+#include "bridges/http/rest_target.h"
+#include "mapping/command_codec.h"
+#include "mapping/json_values.h"
 
 namespace lwm2m::bridges::http {
 using gateway::api::DeviceInfo;
@@ -96,7 +100,168 @@ std::string take(const rapidjson::StringBuffer& buffer) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+double secondsOf(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::string requestLocation(const std::string& requestId) { return "/api/v1/requests/" + percentEncode(requestId); }
+
 }  // namespace
+
+std::string queuedJson(std::string_view key, const std::vector<gateway::api::QueuedCommand>& commands) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, key);
+  w.StartArray();
+  for (const gateway::api::QueuedCommand& c : commands) {
+    w.StartObject();
+    writeKey(w, "requestId");
+    writeString(w, c.requestId);
+    writeKey(w, "operation");
+    writeString(w, operations::commandName(c.command.request.operation));
+    writeKey(w, "command");
+    const std::string command = mapping::encodeCommand(c.command.request);
+    w.RawValue(command.data(), command.size(), rapidjson::kObjectType);
+    writeKey(w, "acceptedAt");
+    writeString(w, toIso8601(c.acceptedAt));
+    writeKey(w, "expiresAt");
+    writeString(w, toIso8601(c.expiresAt));
+    writeKey(w, "inFlight");
+    w.Bool(c.inFlight);
+    writeKey(w, "location");
+    writeString(w, requestLocation(c.requestId));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string statusJson(const std::string& requestId, std::string_view status) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "requestId");
+  writeString(w, requestId);
+  writeKey(w, "status");
+  writeString(w, status);
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string acceptedJson(const std::string& endpoint, const std::string& requestId, const std::string& location) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "requestId");
+  writeString(w, requestId);
+  writeKey(w, "endpoint");
+  writeString(w, endpoint);
+  writeKey(w, "state");
+  writeString(w, "queued");
+  writeKey(w, "location");
+  writeString(w, location);
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string requestJson(const TrackedRequest& r, bool inFlight, const model::ObjectModel& model) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "requestId");
+  writeString(w, r.requestId);
+  writeKey(w, "endpoint");
+  writeString(w, r.endpoint);
+  writeKey(w, "state");
+  writeString(w, inFlight && r.state == RequestState::Queued ? "in-flight" : toString(r.state));
+  writeKey(w, "acceptedAt");
+  writeString(w, toIso8601(r.acceptedAt));
+  writeKey(w, "command");
+  const std::string command = mapping::encodeCommand(r.request);
+  w.RawValue(command.data(), command.size(), rapidjson::kObjectType);
+  if (r.end) {
+    writeKey(w, "finishedAt");
+    writeString(w, toIso8601(r.end->at));
+    writeKey(w, "result");
+    const std::string result = mapping::encodeCommandResult(*r.end, model);
+    w.RawValue(result.data(), result.size(), rapidjson::kObjectType);
+  }
+  if (r.transfer) {
+    writeKey(w, "transfer");
+    const std::string transfer = toJson(*r.transfer);
+    w.RawValue(transfer.data(), transfer.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string toJson(const gateway::api::TransferProgress& t) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("requestId");
+  w.String(t.requestId.c_str());
+  w.Key("endpoint");
+  w.String(t.endpoint.c_str());
+  w.Key("mode");
+  w.String(std::string(gateway::api::toString(t.mode)).c_str());
+  w.Key("state");
+  w.String(std::string(gateway::api::toString(t.state)).c_str());
+  w.Key("sha256");
+  w.String(t.package.sha256.c_str());
+  w.Key("size");
+  w.Uint64(t.package.size);
+  w.Key("bytes");
+  w.Uint64(t.bytes);
+  w.Key("blocks");
+  w.Uint(t.blocks);
+  w.Key("totalBlocks");
+  w.Uint(t.totalBlocks);
+  w.Key("startedAt");
+  w.String(toIso8601(t.started).c_str());
+  w.Key("updatedAt");
+  w.String(toIso8601(t.updated).c_str());
+  if (!t.error.empty()) {
+    w.Key("error");
+    w.String(t.error.c_str());
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string valuesJson(const std::string& endpoint, const std::vector<gateway::api::LatestValue>& values,
+                       std::chrono::system_clock::time_point now) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "endpoint");
+  writeString(w, endpoint);
+  writeKey(w, "values");
+  w.StartArray();
+  for (const gateway::api::LatestValue& v : values) {
+    w.StartObject();
+    writeKey(w, "path");
+    writeString(w, v.path.toString());
+    writeKey(w, "value");
+    mapping::writeJsonValue(w, v.value);
+    writeKey(w, "type");
+    writeString(w, model::toString(v.value.type()));
+    writeKey(w, "timestamp");
+    w.Double(secondsOf(v.at));
+    writeKey(w, "time");
+    writeString(w, toIso8601(v.at));
+    writeKey(w, "age_s");
+    w.Double(std::max(0.0, std::chrono::duration<double>(now - v.at).count()));
+    writeKey(w, "source");
+    writeString(w, gateway::api::toString(v.source));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return take(buffer);
+}
 
 std::string toIso8601(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
@@ -147,6 +312,83 @@ std::string toJson(const HealthReport& health) {
     w.Uint64(health.mqttOutbox->rejected);
     w.EndObject();
   }
+  if (health.queuedRequests) {
+    writeKey(w, "queuedRequests");
+    w.Uint64(*health.queuedRequests);
+  }
+  if (health.dtls) {
+    writeKey(w, "dtls");
+    w.StartObject();
+    writeKey(w, "sessions");
+    w.Uint64(health.dtls->sessions);
+    writeKey(w, "handshakesInProgress");
+    w.Uint64(health.dtls->handshakesInProgress);
+    writeKey(w, "handshakes");
+    w.Uint64(health.dtls->handshakes);
+    writeKey(w, "failedHandshakes");
+    w.Uint64(health.dtls->failedHandshakes);
+    w.EndObject();
+  }
+  if (!health.webhooks.empty()) {
+    writeKey(w, "webhooks");
+    w.StartArray();
+    for (const auto& hook : health.webhooks) {
+      w.StartObject();
+      writeKey(w, "name");
+      writeString(w, hook.name);
+      writeKey(w, "waiting");
+      w.Uint64(hook.waiting);
+      writeKey(w, "delivered");
+      w.Uint64(hook.delivered);
+      writeKey(w, "retries");
+      w.Uint64(hook.retries);
+      writeKey(w, "dropped");
+      w.Uint64(hook.dropped);
+      writeKey(w, "deadLettered");
+      w.Uint64(hook.deadLettered);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (health.eventStreams) {
+    writeKey(w, "eventStreams");
+    w.StartObject();
+    writeKey(w, "open");
+    w.Uint64(health.eventStreams->open);
+    writeKey(w, "opened");
+    w.Uint64(health.eventStreams->opened);
+    writeKey(w, "cutOff");
+    w.Uint64(health.eventStreams->cutOff);
+    w.EndObject();
+  }
+  w.EndObject();
+  return take(buffer);
+}
+
+std::string toJson(const gateway::api::ReadinessReport& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  writeKey(w, "status");
+  writeString(w, report.ready() ? "ready" : "not ready");
+  writeKey(w, "notReady");
+  w.StartArray();
+  for (const auto& check : report.checks) {
+    if (!check.ready) writeString(w, check.name);
+  }
+  w.EndArray();
+  writeKey(w, "checks");
+  w.StartObject();
+  for (const auto& check : report.checks) {
+    writeKey(w, check.name);
+    w.StartObject();
+    writeKey(w, "ready");
+    w.Bool(check.ready);
+    writeKey(w, "detail");
+    writeString(w, check.detail);
+    w.EndObject();
+  }
+  w.EndObject();
   w.EndObject();
   return take(buffer);
 }

@@ -256,6 +256,7 @@ bool DeliveryWindow::refill() {
 void DeliveryWindow::onAcknowledged(DeliveryToken token) {
   auto taken = takeInflight(token);
   if (!taken) return;  // already put back after a session loss
+  if (outbox_) outbox_->acknowledged(taken->id);
   forget(taken->id);
   ++acknowledged_;
   pump();

@@ -7,11 +7,9 @@
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
 
-MqttDownlink::MqttDownlink(const model::ObjectModel& model, api::DeviceOps& commands,
-                           const api::DeviceDirectory& devices, Publish publish)
-    : model_(model),
+MqttDownlink::MqttDownlink(const model::ModelSource& models, api::DeviceOps& commands, Publish publish)
+    : models_(models),
       commands_(commands),
-      devices_(devices),
       publish_(std::move(publish)),
       rules_(std::make_shared<mapping::RuleSet>()) {}
 
@@ -20,7 +18,7 @@ void MqttDownlink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
-  auto outcome = mapping::decodeCommand(*rules_, message, model_);
+  auto outcome = mapping::decodeCommand(*rules_, message, *models_.current());
   if (!outcome) {
     spdlog::debug("MQTT message on '{}' matches no downlink rule", message.topic);
     return;
@@ -31,10 +29,6 @@ void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
     return;
   }
   mapping::Command command = std::move(*outcome->command);
-  if (!devices_.find(command.endpoint)) {
-    refuse(command, fail(ErrorCode::NotFound, "unknown device '" + command.endpoint + "': it is not registered"));
-    return;
-  }
   const std::string endpoint = command.endpoint;
   const auto operation = command.request.operation;
   // The answer to a refusal needs the reply route; the command itself moves on.
@@ -51,7 +45,7 @@ void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
 std::pair<std::string_view, std::string_view> replyCodeOf(ErrorCode code) {
   switch (code) {
     case ErrorCode::Invalid: return {"4.00", "bad_request"};
-    case ErrorCode::NotFound: return {"4.04", "unknown_device"};
+    case ErrorCode::NotFound: return {"4.04", "not_found"};
     case ErrorCode::QueueFull: return {"5.03", "queue_full"};
     case ErrorCode::StoreFailed: return {"5.00", "store_failed"};
     case ErrorCode::InFlight: return {"4.09", "in_flight"};

@@ -16,9 +16,8 @@
 #include <string_view>
 #include <utility>
 
-#include "gateway/api/device_directory.h"
 #include "gateway/api/device_ops.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/result.h"
 #include "mapping/device_command.h"
 #include "mapping/outbound_message.h"
@@ -34,8 +33,7 @@ class MqttDownlink {
   using Publish = std::function<void(mapping::OutboundMessage)>;
 
   // Every reference must outlive this object.
-  MqttDownlink(const model::ObjectModel& model, gateway::api::DeviceOps& commands,
-               const gateway::api::DeviceDirectory& devices, Publish publish);
+  MqttDownlink(const model::ModelSource& models, gateway::api::DeviceOps& commands, Publish publish);
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules);
   // A message that arrived on one of the rules' subscriptions.
@@ -44,9 +42,8 @@ class MqttDownlink {
  private:
   void refuse(const mapping::Command& command, const Error& error);
 
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   gateway::api::DeviceOps& commands_;
-  const gateway::api::DeviceDirectory& devices_;
   Publish publish_;
   std::shared_ptr<const mapping::RuleSet> rules_;
 };

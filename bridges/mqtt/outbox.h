@@ -42,6 +42,10 @@ class Outbox {
   // unknown id is not an error.
   virtual void remove(std::int64_t id) = 0;
 
+  // Told just before remove(id) when that removal is the broker's
+  // acknowledgement (not a drop or a refusal), e.g. to time deliveries.
+  virtual void acknowledged(std::int64_t id) { (void)id; }
+
   // Up to `limit` stored messages with an id above `afterId`, oldest first.
   // Sees committed messages only.
   virtual Result<std::vector<StoredMessage>> loadAfter(std::int64_t afterId,

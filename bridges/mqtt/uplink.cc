@@ -5,8 +5,8 @@
 
 namespace lwm2m::bridges::mqtt {
 
-MqttUplink::MqttUplink(const model::ObjectModel& model, std::string gatewayId, Publish publish)
-    : model_(model),
+MqttUplink::MqttUplink(const model::ModelSource& models, std::string gatewayId, Publish publish)
+    : models_(models),
       gatewayId_(std::move(gatewayId)),
       publish_(std::move(publish)),
       rules_(std::make_shared<mapping::RuleSet>()) {}
@@ -16,7 +16,7 @@ void MqttUplink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttUplink::onDeviceEvent(const gateway::api::DeviceEvent& event) {
-  for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), model_)) {
+  for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), *models_.current())) {
     publish_(std::move(message));
   }
 }

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "gateway/api/device_events.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "mapping/outbound_message.h"
 #include "mapping/rule_set.h"
 
@@ -21,14 +21,14 @@ class MqttUplink : public gateway::api::DeviceEventListener {
  public:
   using Publish = std::function<void(mapping::OutboundMessage)>;
 
-  // `model` must outlive this object.
-  MqttUplink(const model::ObjectModel& model, std::string gatewayId, Publish publish);
+  // `models` must outlive this object; each event is mapped with the model in force.
+  MqttUplink(const model::ModelSource& models, std::string gatewayId, Publish publish);
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules);
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
  private:
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   std::string gatewayId_;
   Publish publish_;
   std::shared_ptr<const mapping::RuleSet> rules_;

@@ -6,7 +6,7 @@
 namespace lwm2m::gateway::api {
 namespace {
 
-constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 13> kKinds{{
+constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 16> kKinds{{
     {DeviceEventKind::Registered, "registered"},
     {DeviceEventKind::Updated, "updated"},
     {DeviceEventKind::Deregistered, "deregistered"},
@@ -19,6 +19,9 @@ constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 13> kKinds{{
     {DeviceEventKind::Response, "response"},
     {DeviceEventKind::RequestExpired, "expired-request"},
     {DeviceEventKind::RequestCancelled, "cancelled-request"},
+    {DeviceEventKind::BootstrapStarted, "bootstrap-started"},
+    {DeviceEventKind::BootstrapFinished, "bootstrap-finished"},
+    {DeviceEventKind::BootstrapFailed, "bootstrap-failed"},
     {DeviceEventKind::Progress, "progress"},
 }};
 

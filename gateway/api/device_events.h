@@ -26,15 +26,20 @@ namespace lwm2m::gateway::api {
 // Notification: a value the gateway observes changed; Send: the device
 // reported values on its own (LwM2M 1.1 Send).
 // Queued .. RequestCancelled: the life of a command (see device_ops.h).
+// BootstrapStarted .. BootstrapFailed: a bootstrap by the gateway's bootstrap
+// server (the device is not registered: DeviceInfo has the endpoint and the
+// address it bootstraps from; BootstrapFailed has the reason).
 // Progress: how far a firmware package transfer got (firmware.h), about once
 // a second while it moves.
 enum class DeviceEventKind {
   Registered, Updated, Deregistered, Expired, Awake, Asleep, Notification, Send,
-  Queued, Response, RequestExpired, RequestCancelled, Progress
+  Queued, Response, RequestExpired, RequestCancelled,
+  BootstrapStarted, BootstrapFinished, BootstrapFailed, Progress
 };
 
 // "registered", "updated", "deregistered", "expired", "awake", "asleep", "notification",
-// "send", "queued", "response", "expired-request", "cancelled-request", "progress": the {kind} in
+// "send", "queued", "response", "expired-request", "cancelled-request",
+// "bootstrap-started", "bootstrap-finished", "bootstrap-failed", "progress": the {kind} in
 // topics and JSON.
 std::string_view toString(DeviceEventKind kind);
 std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name);
@@ -63,6 +68,7 @@ struct DeviceEvent {
   // Notification: the observed path(s); Response: the command's path(s).
   std::vector<model::Path> paths;
   std::optional<std::uint32_t> sequence;  // Notification: its Observe number
+  std::string reason;  // BootstrapFailed: the failed step and its cause (never a key)
   std::optional<TransferProgress> transfer;  // Progress only
 };
 

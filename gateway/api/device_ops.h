@@ -10,8 +10,9 @@
 // gateway/core/request_queue.h.
 //
 // Errors use the one vocabulary of lwm2m/result.h: Invalid (the request
-// cannot be sent as asked), NotFound (unknown device or request), QueueFull,
-// StoreFailed, InFlight (too late to cancel).
+// cannot be sent as asked), NotFound (unknown request, or a device that is not
+// registered, has nothing queued and is not expected: queue.expected_endpoints),
+// QueueFull, StoreFailed, InFlight (too late to cancel).
 //
 // Threading contract: call on the gateway's I/O thread; callbacks come there too.
 

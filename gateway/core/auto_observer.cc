@@ -35,7 +35,7 @@ void AutoObserver::observe(const server::Registration& reg, bool update, std::ve
   mapped->registration.previousObjectLinks = std::move(before);
   known_[reg.endpoint] = mapped->registration.objectLinks;
   if (!rules_ || (update && mapped->registration.objectLinks == mapped->registration.previousObjectLinks)) return;
-  for (api::Command& command : mapping::autoObserve(*rules_, *mapped, model_)) {
+  for (api::Command& command : mapping::autoObserve(*rules_, *mapped, *models_.current())) {
     std::string what = std::string(operations::operationName(command.request.operation)) + " " +
                        command.request.targets().front().toString();
     commands_.submit(std::move(command), [endpoint = reg.endpoint, what](Result<std::string> id) {

@@ -17,7 +17,7 @@
 
 #include "gateway/api/device_ops.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/server/registration_interface.h"
 #include "mapping/rule_set.h"
 
@@ -25,8 +25,8 @@ namespace lwm2m::gateway {
 
 class AutoObserver : public server::RegistrationListener {
  public:
-  AutoObserver(api::DeviceOps& commands, const model::ObjectModel& model, const coap::Scheduler& clock)
-      : commands_(commands), model_(model), clock_(clock) {}
+  AutoObserver(api::DeviceOps& commands, const model::ModelSource& models, const coap::Scheduler& clock)
+      : commands_(commands), models_(models), clock_(clock) {}
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules) { rules_ = std::move(rules); }
   void restored(const server::Registration& reg);
@@ -40,7 +40,7 @@ class AutoObserver : public server::RegistrationListener {
   void observe(const server::Registration& reg, bool update, std::vector<model::Path> before);
 
   api::DeviceOps& commands_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   const coap::Scheduler& clock_;
   std::shared_ptr<const mapping::RuleSet> rules_;
   std::map<std::string, std::vector<model::Path>> known_;  // object links last seen, per endpoint

@@ -1,5 +1,7 @@
 #include "gateway/core/device_command_service.h"
 
+#include <fnmatch.h>
+
 #include "gateway/core/device_reports.h"
 
 namespace lwm2m::gateway {
@@ -13,8 +15,22 @@ DeviceCommandService::DeviceCommandService(RequestQueue& queue, QueueModeSender&
   });
 }
 
+bool DeviceCommandService::isKnown(const std::string& endpoint) const {
+  if (queue_.holds(endpoint) || devices_.find(endpoint)) return true;
+  for (const std::string& glob : expected_) {
+    if (::fnmatch(glob.c_str(), endpoint.c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
 void DeviceCommandService::submit(api::Command command, std::function<void(Result<std::string>)> accepted) {
   std::string endpoint = std::move(command.endpoint);
+  if (!isKnown(endpoint)) {
+    accepted(fail(ErrorCode::NotFound, "unknown device '" + endpoint +
+                                           "': it is not registered and nothing is queued for it (to accept "
+                                           "commands before a device registers, list it in queue.expected_endpoints)"));
+    return;
+  }
   sender_.send(endpoint, std::move(command.request), std::move(command.reply),
                 [accepted = std::move(accepted)](Result<QueuedRequest> stored) {
                   if (stored) {

@@ -3,8 +3,15 @@
 // and the RequestQueue (listing, cancelling): every command is stored and
 // delivered when the device is reachable, and its life published as events
 // (Queued, Response, RequestExpired, RequestCancelled).
+//
+// A command for a device the gateway does not know (not registered, nothing
+// queued for it) is refused with NotFound, unless its endpoint name matches
+// one of the expected endpoints (globs, queue.expected_endpoints): then it is
+// queued for the device's first registration (pre-provisioning).
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "gateway/api/device_ops.h"
 #include "gateway/api/device_directory.h"
@@ -23,6 +30,9 @@ class DeviceCommandService : public api::DeviceOps {
   DeviceCommandService(RequestQueue& queue, QueueModeSender& sender, const api::DeviceDirectory& devices,
                        const coap::Scheduler& clock, Publish publish);
 
+  // Globs (fnmatch: *, ?, [...]) of endpoints accepted before they register.
+  void setExpectedEndpoints(std::vector<std::string> globs) { expected_ = std::move(globs); }
+
   // The queue's Listener: install with RequestQueue::setListener.
   void onQueueEvent(const QueueEvent& event);
 
@@ -31,6 +41,7 @@ class DeviceCommandService : public api::DeviceOps {
   Result<void> cancel(const std::string& requestId) override;
 
  private:
+  bool isKnown(const std::string& endpoint) const;
   void publish(api::DeviceEventKind kind, const QueuedRequest& request, std::string reason);
   void publishResponse(const QueuedRequest& request, operations::DeviceResponse response);
   api::DeviceEvent eventFor(api::DeviceEventKind kind, const QueuedRequest& request) const;
@@ -40,6 +51,7 @@ class DeviceCommandService : public api::DeviceOps {
   const api::DeviceDirectory& devices_;
   const coap::Scheduler& clock_;
   Publish publish_;
+  std::vector<std::string> expected_;
 };
 
 }  // namespace lwm2m::gateway

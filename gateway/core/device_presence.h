@@ -28,7 +28,8 @@ class PresenceListener {
 
 class DevicePresence {
  public:
-  // awakeWindow: 93 s by default (CoAP MAX_TRANSMIT_WAIT).
+  // awakeWindow: the daemon's lwm2m.awake_window_s, by default CoAP
+  // MAX_TRANSMIT_WAIT of its coap.* timers (93 s with RFC 7252's defaults).
   DevicePresence(coap::Scheduler& scheduler, std::chrono::milliseconds awakeWindow);
   ~DevicePresence();
   DevicePresence(const DevicePresence&) = delete;

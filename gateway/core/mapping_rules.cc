@@ -19,13 +19,13 @@ Result<mapping::RuleSet> loadMapping(const std::string& path, const model::Objec
   return mapping::loadRules(path, model);
 }
 
-MappingRules::MappingRules(std::string path, const model::ObjectModel& model, coap::Scheduler& scheduler)
-    : path_(std::move(path)), model_(model), scheduler_(scheduler) {}
+MappingRules::MappingRules(std::string path, const model::ModelSource& models, coap::Scheduler& scheduler)
+    : path_(std::move(path)), models_(models), scheduler_(scheduler) {}
 
 MappingRules::~MappingRules() { scheduler_.cancel(timer_); }
 
 Result<void> MappingRules::load() {
-  auto rules = loadMapping(path_, model_);
+  auto rules = loadMapping(path_, *models_.current());
   if (!rules) return rules.error();
   current_ = std::make_shared<const mapping::RuleSet>(std::move(*rules));
   lastStamp_ = stamp();
@@ -36,7 +36,7 @@ Result<void> MappingRules::load() {
 
 std::string MappingRules::reloadWithReason(const std::string& why) {
   lastStamp_ = stamp();
-  auto rules = loadMapping(path_, model_);
+  auto rules = loadMapping(path_, *models_.current());
   if (!rules) {
     spdlog::error("mapping reload ({}) refused, the rules in force stay: {}", why, rules.error().message);
     return rules.error().message;

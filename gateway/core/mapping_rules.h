@@ -19,7 +19,7 @@
 
 #include "gateway/api/mapping_control.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/result.h"
 #include "mapping/rule_set.h"
 
@@ -35,7 +35,8 @@ class MappingRules : public api::MappingControl {
  public:
   using Listener = std::function<void(const std::shared_ptr<const mapping::RuleSet>&)>;
 
-  MappingRules(std::string path, const model::ObjectModel& model, coap::Scheduler& scheduler);
+  // Rules are checked against the model in force when they load.
+  MappingRules(std::string path, const model::ModelSource& models, coap::Scheduler& scheduler);
   ~MappingRules() override;
 
   // The first load; an error here stops the start-up.
@@ -60,7 +61,7 @@ class MappingRules : public api::MappingControl {
   std::string reloadWithReason(const std::string& why);  // "" or the load error
 
   std::string path_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   coap::Scheduler& scheduler_;
   std::shared_ptr<const mapping::RuleSet> current_;
   std::vector<Listener> listeners_;

@@ -10,10 +10,16 @@
 //   accepted, in order, its delivery guarantees are stated there) and it goes
 //   out at once when the device is reachable, else at its next uplink
 //   (Register, Update, any message that shows it awake).
-// - Every answer counts as an uplink (the device is awake); a request that
-//   times out puts a queue-mode device to sleep, so the rest of its queue waits
-//   for its next wake-up instead of timing out one by one.
-// - Exactly one response per delivered request reaches the response handler.
+// - Every answer counts as an uplink (the device is awake), and so does an
+//   acknowledgement. A request to a queue-mode device that is not even
+//   acknowledged in time puts the device to sleep (Asleep), so the rest of its
+//   queue waits for its next wake-up instead of timing out one by one; the
+//   request itself is then kept or interrupted by its class (request_queue.h)
+//   and reaches no response handler. Any other timeout is the request's
+//   answer ("timeout") and the device's next request goes out at once.
+// - Exactly one response per request finished by its delivery reaches the
+//   response handler.
+// - An answer that comes after its request's timeout is ignored (debug log).
 //
 // Threading contract: I/O thread only.
 
@@ -35,8 +41,7 @@ class QueueModeSender : public server::RegistrationListener, public PresenceList
   using ResponseHandler = std::function<void(const QueuedRequest&, operations::DeviceResponse)>;
 
   // Every reference must outlive this object.
-  QueueModeSender(RequestQueue& queue, server::RequestSender& sender, DevicePresence& presence)
-      : queue_(queue), sender_(sender), presence_(presence) {}
+  QueueModeSender(RequestQueue& queue, server::RequestSender& sender, DevicePresence& presence);
 
   void setResponseHandler(ResponseHandler handler) { onResponse_ = std::move(handler); }
 
@@ -46,7 +51,7 @@ class QueueModeSender : public server::RegistrationListener, public PresenceList
             std::function<void(Result<QueuedRequest>)> accepted);
 
   // The queue's Deliverer (install with RequestQueue's constructor).
-  void deliver(const QueuedRequest& request, std::function<void(bool deviceAnswered)> done);
+  void deliver(const QueuedRequest& request, std::function<void(DeliveryResult)> done);
 
   // A registration or wake-up makes the device reachable: deliver what waits.
   void onRegistered(const server::Registration& reg, const server::Registration*) override;

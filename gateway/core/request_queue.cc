@@ -95,10 +95,11 @@ Result<std::size_t> RequestQueue::restore() {
       emit(QueueEventKind::Expired, request, "the stored request cannot be read: " + unreadable);
       continue;
     }
-    if (request.inFlight) {
+    if (request.inFlight && !operations::isRepeatable(request.request)) {
       store_.remove(request.id, logFailure("removal", request.id));
       emit(QueueEventKind::Expired, request,
-           "delivery was interrupted by a gateway restart; not sent again (at most once)");
+           std::string(kInterrupted) +
+               ": the gateway restarted while it was being delivered; not sent again (at most once)");
       continue;
     }
     if (request.expiresAt <= now) {
@@ -110,7 +111,11 @@ Result<std::size_t> RequestQueue::restore() {
     entry.request = request;
     entry.committed = true;
     endpointById_[request.id] = request.endpoint;
-    armExpiry(entry);
+    if (request.inFlight) {
+      requeue(entry, "the gateway restarted while it was being delivered");
+    } else {
+      armExpiry(entry);
+    }
     ++kept;
   }
   return kept;
@@ -213,20 +218,47 @@ void RequestQueue::deliver(const std::string& endpoint, std::int64_t sequence) {
     busy_[endpoint] = false;
     return;
   }
-  deliver_(q->second.at(sequence).request, [this, alive = alive_, endpoint, sequence](bool) {
-    if (!*alive) return;
-    finish(endpoint, sequence, QueueEventKind::Delivered, {});
-    auto next = [this, alive, endpoint] {
-      if (!*alive) return;
-      busy_.erase(endpoint);
-      drain(endpoint);
-    };
-    if (settings_.pacing.count() > 0) {
-      scheduler_.schedule(settings_.pacing, next);
-    } else {
-      post_(next);
-    }
+  deliver_(q->second.at(sequence).request, [this, alive = alive_, endpoint, sequence](DeliveryResult result) {
+    if (*alive) delivered(endpoint, sequence, result);
   });
+}
+
+void RequestQueue::delivered(const std::string& endpoint, std::int64_t sequence, DeliveryResult result) {
+  Entry* entry = nullptr;
+  if (auto q = queues_.find(endpoint); q != queues_.end()) {
+    if (auto it = q->second.find(sequence); it != q->second.end()) entry = &it->second;
+  }
+  if (entry && result == DeliveryResult::NoAnswer && operations::isRepeatable(entry->request.request)) {
+    requeue(*entry, "the device did not answer");
+  } else if (entry && result == DeliveryResult::NoAnswer) {
+    finish(endpoint, sequence, QueueEventKind::Expired,
+           std::string(kInterrupted) +
+               ": the device did not answer, so whether it was carried out is unknown; not sent again (at most "
+               "once)");
+  } else {
+    finish(endpoint, sequence, QueueEventKind::Delivered, {});
+  }
+  auto next = [this, alive = alive_, endpoint] {
+    if (!*alive) return;
+    busy_.erase(endpoint);
+    drain(endpoint);
+  };
+  if (settings_.pacing.count() > 0) {
+    scheduler_.schedule(settings_.pacing, next);
+  } else {
+    post_(next);
+  }
+}
+
+// At least once: the request waits at the head of its queue (its place by
+// sequence) for the device's next wake-up. Its row may still say in_flight;
+// that is harmless for this class (restore() queues it again).
+void RequestQueue::requeue(Entry& entry, std::string_view why) {
+  entry.request.inFlight = false;
+  spdlog::info("request {} for {} ({} {}) queued again: {}; it goes out again when the device wakes up",
+               entry.request.id, entry.request.endpoint, operations::operationName(entry.request.request.operation),
+               entry.request.request.path.toString(), why);
+  armExpiry(entry);
 }
 
 void RequestQueue::finish(const std::string& endpoint, std::int64_t sequence, QueueEventKind kind,
@@ -279,6 +311,16 @@ bool RequestQueue::isFull(const std::string& endpoint) const {
 }
 
 std::size_t RequestQueue::size() const { return endpointById_.size(); }
+
+std::optional<std::chrono::system_clock::time_point> RequestQueue::oldestAcceptedAt() const {
+  std::optional<std::chrono::system_clock::time_point> oldest;
+  for (const auto& [endpoint, queue] : queues_) {
+    if (queue.empty()) continue;
+    const auto at = queue.begin()->second.request.acceptedAt;  // first by sequence: the device's oldest
+    if (!oldest || at < *oldest) oldest = at;
+  }
+  return oldest;
+}
 
 Result<QueuedRequest> RequestQueue::cancel(const std::string& requestId) {
   auto id = endpointById_.find(requestId);

@@ -2,15 +2,28 @@
 // The durable queue of requests for devices that cannot be reached now
 // (queue mode, asleep). Every accepted request is stored before it is
 // acknowledged as queued, delivered when the device is reachable, in the order
-// accepted, one at a time, at most once, and removed when delivered, cancelled
-// or expired. A de-registered device's queue is kept until its TTLs run out.
+// accepted, one at a time, and removed when finished (answered), cancelled or
+// expired. A de-registered device's queue is kept until its TTLs run out.
 //
 // Contract:
 // - Everything runs on the I/O thread; store completions (writer thread) come
 //   back through the injected `post`.
-// - At most once: a request is marked in flight, durably, before it is handed
-//   to the device. One found in flight after a restart is not sent again; it is
-//   reported as expired with that reason.
+// - A request is marked in flight, durably, before it is handed to the device.
+// - Delivery by class of operation (operations::isRepeatable), when the device
+//   does not answer (it was asleep: NoAnswer) or the gateway stops while the
+//   request is in flight (crash, kill -9, power cut):
+//
+//     | operations                                    | no answer / restart in flight          |
+//     |-----------------------------------------------|----------------------------------------|
+//     | Read, Discover, Observe and its cancel,       | back to the head of the device's queue,|
+//     | Write (replace, partial), Write-Attributes,   | sent again at the next wake-up until   |
+//     | Delete, Read/Write/Observe-Composite          | its TTL: at least once                 |
+//     | Execute, Create, a Write of a firmware package| never sent again: Expired with reason  |
+//     | (/5/0/0 from the package store)               | "interrupted: ...": at most once       |
+//
+//   A repeat of the first class leaves the device as one delivery would; a
+//   repeat of Execute or Create could act twice. A device that answers (even
+//   with an error, or acknowledges and then times out) finishes the request.
 // - Requests are stored in the queue's own row format (persistence/request_row.h):
 //   typed in, typed out; the queue hands them to the Deliverer as they came.
 
@@ -46,6 +59,9 @@ struct QueuedRequest {
 };
 
 enum class QueueEventKind { Queued, Rejected, Delivered, Expired, Cancelled };
+// The reason of an Expired event for a request of the at-most-once class whose
+// delivery was cut short starts with this ("interrupted: ...").
+inline constexpr std::string_view kInterrupted = "interrupted";
 std::string_view toString(QueueEventKind kind);  // "queued", "rejected", ...
 
 struct QueueEvent {
@@ -64,12 +80,18 @@ struct QueueSettings {
 // Reads a row stored before schema 4 (its JSON command); see restore().
 using LegacyRowReader = std::function<Result<persistence::RequestRow>(std::string_view body)>;
 
+// How a delivery ended, as the Deliverer tells it.
+enum class DeliveryResult {
+  Answered,  // finished: the device answered, or the request failed for good
+  NoAnswer,  // not even acknowledged, and the device counts as asleep now
+};
+
 class RequestQueue {
  public:
-  // Hands one request to the device. `done(deviceAnswered)` must be called
-  // exactly once: false when the device did not answer (it is asleep again and
-  // draining stops until it wakes; the request is finished either way).
-  using Deliverer = std::function<void(const QueuedRequest&, std::function<void(bool deviceAnswered)> done)>;
+  // Hands one request to the device. `done` must be called exactly once.
+  // After NoAnswer the request is kept or ends by its class (see the table
+  // above) and draining stops until the device is reachable again.
+  using Deliverer = std::function<void(const QueuedRequest&, std::function<void(DeliveryResult)> done)>;
   using Reachability = std::function<bool(const std::string& endpoint)>;
   using Post = std::function<void(std::function<void()>)>;
   using Listener = std::function<void(const QueueEvent&)>;
@@ -84,7 +106,8 @@ class RequestQueue {
   void setLegacyRowReader(LegacyRowReader reader) { legacy_ = std::move(reader); }
 
   // Loads the stored queue (start-up, before the I/O loop). Requests found in
-  // flight or past their TTL, and rows that cannot be read, are removed and
+  // flight are queued again or reported interrupted by their class (above);
+  // those past their TTL, and rows that cannot be read, are removed and
   // reported as Expired.
   Result<std::size_t> restore();
 
@@ -99,9 +122,13 @@ class RequestQueue {
   void deviceReachable(const std::string& endpoint);
 
   std::vector<QueuedRequest> list(const std::string& endpoint) const;
+  // True when something is queued (or being stored) for the device.
+  bool holds(const std::string& endpoint) const { return queues_.count(endpoint) != 0; }
   // True when the device's queue holds perDeviceLimit requests.
   bool isFull(const std::string& endpoint) const;
   std::size_t size() const;
+  // When the request waiting longest was accepted; nullopt when none waits.
+  std::optional<std::chrono::system_clock::time_point> oldestAcceptedAt() const;
   // Cancels a request not yet handed to the device; fails with NotFound or InFlight.
   Result<QueuedRequest> cancel(const std::string& requestId);
 
@@ -115,6 +142,8 @@ class RequestQueue {
 
   void drain(const std::string& endpoint);
   void deliver(const std::string& endpoint, std::int64_t sequence);
+  void delivered(const std::string& endpoint, std::int64_t sequence, DeliveryResult result);
+  void requeue(Entry& entry, std::string_view why);
   void finish(const std::string& endpoint, std::int64_t sequence, QueueEventKind kind, std::string reason);
   void armExpiry(Entry& entry);
   Entry* findEntry(const std::string& requestId, std::string* endpoint = nullptr);

@@ -282,6 +282,7 @@ Result<server::BootstrapConfig> loadBootstrapConfigText(std::string_view yaml, s
     MapReader r(root, "", problems);
     r.stringKey("endpoint", config.endpoint);
     r.boolKey("discover", config.discover);
+    r.boolKey("read-before-write", config.readServers);
     r.boolKey("delete-existing", config.deleteExisting);
     r.key("security", [](const YAML::Node&) { return std::optional<std::string>(); });
     r.key("servers", [](const YAML::Node&) { return std::optional<std::string>(); });

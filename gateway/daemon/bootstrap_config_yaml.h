@@ -4,6 +4,8 @@
 //
 //   endpoint: sensor-1          # or "*"
 //   discover: false             # Bootstrap-Discover first (default false)
+//   read-before-write: false    # Bootstrap-Read /1 first (LwM2M 1.1): the
+//                               #   device's server accounts are logged
 //   delete-existing: true       # Bootstrap-Delete /0 and /1 first (default true)
 //   security:                   # LwM2M Security (/0) instances
 //     - instance: 1

@@ -8,9 +8,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "lwm2m/coap/combined_transport.h"
+#include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/udp_transport.h"
 #include "lwm2m/server/bootstrap_server.h"
+#include "lwm2m/server/identity_binding.h"
 
 namespace lwm2m::gateway {
 namespace {
@@ -32,18 +35,46 @@ model::Bytes strongRandom(std::size_t n) {
   return bytes;
 }
 
+// Logs each bootstrap and hands it on as a device event.
 class BootstrapLog : public server::BootstrapListener {
  public:
+  BootstrapLog(const coap::Scheduler& clock, BootstrapService::EventSink events)
+      : clock_(clock), events_(std::move(events)) {}
+
   void onBootstrapStarted(std::string_view endpoint, const coap::Peer& peer) override {
     spdlog::info("bootstrap-started {} from {}", endpoint, coap::toString(peer));
+    publish(api::DeviceEventKind::BootstrapStarted, endpoint, peer, {});
   }
   void onBootstrapFinished(std::string_view endpoint, const coap::Peer& peer) override {
     spdlog::info("bootstrap-finished {} from {}", endpoint, coap::toString(peer));
+    publish(api::DeviceEventKind::BootstrapFinished, endpoint, peer, {});
   }
   void onBootstrapFailed(std::string_view endpoint, const coap::Peer& peer, std::string_view reason) override {
     spdlog::warn("bootstrap-failed {} from {}: {}", endpoint.empty() ? "(no endpoint name)" : endpoint,
                  coap::toString(peer), reason);
+    // A request without an endpoint name is about no device: logged only.
+    if (!endpoint.empty()) publish(api::DeviceEventKind::BootstrapFailed, endpoint, peer, reason);
   }
+  void onBootstrapRead(std::string_view endpoint, std::string_view what,
+                       const std::vector<std::string>& accounts) override {
+    std::string text;
+    for (const auto& account : accounts) text += (text.empty() ? "" : "; ") + account;
+    spdlog::info("bootstrap-read {} {}: {}", endpoint, what, text.empty() ? "no server accounts" : text);
+  }
+
+ private:
+  void publish(api::DeviceEventKind kind, std::string_view endpoint, const coap::Peer& peer,
+               std::string_view reason) {
+    if (!events_) return;
+    api::DeviceEvent event{kind, {}, clock_.wallNow()};
+    event.device.endpoint = std::string(endpoint);
+    event.device.address = coap::toString(peer);
+    event.reason = std::string(reason);
+    events_(event);
+  }
+
+  const coap::Scheduler& clock_;
+  BootstrapService::EventSink events_;
 };
 
 }  // namespace
@@ -65,20 +96,53 @@ Result<void> checkBootstrapConfigs(const GatewayConfig& config) {
 
 struct BootstrapService::Parts {
   std::unique_ptr<coap::UdpTransport> transport;
+  // bootstrap.listen_dtls only: the bootstrap identities, the DTLS listener,
+  // both listeners as one transport, and identities bound to endpoint names.
+  std::unique_ptr<persistence::CredentialStore> bootstrapStore;
+  std::unique_ptr<StoreCredentials> bootstrapCredentials;
+  std::unique_ptr<coap::UdpTransport> records;
+  std::unique_ptr<coap::DtlsTransport> dtls;
+  std::unique_ptr<coap::CombinedTransport> combined;
+  std::unique_ptr<server::IdentityBinding> binding;
   std::unique_ptr<coap::Endpoint> endpoint;
   server::BootstrapConfigs configs;
+  std::shared_ptr<const model::ObjectModel> model;
   std::unique_ptr<server::BootstrapServer> server;
-  BootstrapLog log;
+  std::unique_ptr<BootstrapLog> log;
   std::mt19937 rng{std::random_device{}()};
   std::string listen;
   std::string source;
 };
 
+namespace {
+
+// Opens the bootstrap identities and the DTLS listener of bootstrap.listen_dtls.
+void openDtlsListener(BootstrapService::Parts& p, coap::Scheduler& scheduler, const GatewayConfig& config,
+                      boost::asio::io_context& io) {
+  auto store = persistence::CredentialStore::open(bootstrapCredentialsFile(config));
+  if (!store) throw std::runtime_error("bootstrap.listen_dtls: " + store.error().message);
+  p.bootstrapStore = std::move(*store);
+  p.bootstrapCredentials = std::make_unique<StoreCredentials>(*p.bootstrapStore);
+  p.records = std::make_unique<coap::UdpTransport>(
+      io, bindAddress("bootstrap.listen_dtls", config.bootstrap.listenDtls));
+  coap::DtlsSettings s = dtlsServerSettings(config.coaps, p.bootstrapCredentials.get());
+  s.onEvent = logDtlsSession;
+  try {
+    p.dtls = std::make_unique<coap::DtlsTransport>(*p.records, scheduler, std::move(s));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("bootstrap.listen_dtls: ") + e.what());
+  }
+}
+
+}  // namespace
+
 BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler,
-                                   const GatewayConfig& config, const model::ObjectModel& model,
-                                   persistence::CredentialStore& credentials)
+                                   const GatewayConfig& config, std::shared_ptr<const model::ObjectModel> model,
+                                   persistence::CredentialStore& credentials, EventSink events)
     : parts_(std::make_unique<Parts>()) {
   Parts& p = *parts_;
+  p.model = std::move(model);
+  p.log = std::make_unique<BootstrapLog>(scheduler, std::move(events));
   const BootstrapServerConfig& c = config.bootstrap;
   const BootstrapDefaults defaults = bootstrapDefaults(config);
   if (defaults.plainServerUri.empty() && defaults.secureServerUri.empty()) {
@@ -102,18 +166,16 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
                 p.configs.find("*")->security.front().serverUri + (psk ? " with generated PSK credentials" : "");
   }
 
-  auto parsed = parseListenAddress(c.listen);
-  if (!parsed) throw std::runtime_error("bootstrap.listen " + c.listen + ": " + parsed.error().message);
-  auto bind = coap::UdpTransport::resolveBind(parsed->host, parsed->port);
-  if (!bind) throw std::runtime_error("bootstrap.listen " + c.listen + ": " + bind.error().message);
-  p.transport = std::make_unique<coap::UdpTransport>(io, *bind);
+  p.transport = std::make_unique<coap::UdpTransport>(io, bindAddress("bootstrap.listen", c.listen));
   p.listen = c.listen;
-  p.endpoint = std::make_unique<coap::Endpoint>(*p.transport, scheduler, transmissionParameters(config.coap),
+  if (!c.listenDtls.empty()) openDtlsListener(p, scheduler, config, io);
+  p.combined = std::make_unique<coap::CombinedTransport>(p.transport.get(), p.dtls.get());
+  p.endpoint = std::make_unique<coap::Endpoint>(*p.combined, scheduler, transmissionParameters(config.coap),
                                                 [&p] { return static_cast<std::uint32_t>(p.rng()); });
   server::BootstrapSettings settings;
   settings.sessionTimeout = c.sessionTimeout;
   p.server = std::make_unique<server::BootstrapServer>(
-      *p.endpoint, scheduler, model, settings,
+      *p.endpoint, scheduler, *p.model, settings,
       [&p](std::string_view endpoint) { return p.configs.find(endpoint); },
       [&credentials](const server::ProvisionedPsk& psk) -> Result<void> {
         persistence::DeviceCredentials entry;
@@ -128,7 +190,14 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
         return credentials.put(entry);
       },
       strongRandom);
-  p.server->addListener(&p.log);
+  p.server->addListener(p.log.get());
+  if (p.bootstrapCredentials) {
+    // A DTLS identity bootstraps only the endpoint it belongs to; an endpoint
+    // with bootstrap credentials that require DTLS is refused over plain CoAP.
+    p.binding = std::make_unique<server::IdentityBinding>(*p.combined, *p.bootstrapCredentials,
+                                                          server::IdentityBindingSettings{true}, nullptr);
+    p.server->setAuthorizer(p.binding.get());
+  }
   p.endpoint->setRequestHandler(
       [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         p.server->handle(from, request, respond);
@@ -141,10 +210,12 @@ BootstrapService::~BootstrapService() {
 
 void BootstrapService::start() { parts_->endpoint->start(); }
 
-void BootstrapService::stop() { parts_->transport->close(); }
+void BootstrapService::stop() { parts_->combined->close(); }
 
 std::string BootstrapService::describe() const {
-  return "coap://" + parts_->listen + " (" + parts_->source + ")";
+  std::string text = "coap://" + parts_->listen;
+  if (parts_->records) text += ", coaps://" + coap::toString(parts_->records->localEndpoint());
+  return text + " (" + parts_->source + ")";
 }
 
 }  // namespace lwm2m::gateway

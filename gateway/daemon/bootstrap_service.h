@@ -1,15 +1,19 @@
 #pragma once
-// The daemon's bootstrap server (bootstrap.*): its own UDP socket and CoAP
+// The daemon's bootstrap server (bootstrap.*): its own UDP socket (and with
+// bootstrap.listen_dtls a DTLS listener whose PSK identities come from
+// bootstrap-credentials.db, each bootstrapping only its own endpoint) and CoAP
 // endpoint, the configurations loaded from bootstrap.configs (or the default
 // entry pointing devices at this gateway), generated PSK credentials written
 // to the credentials store, and one log line per bootstrap started, finished
 // or failed (with the reason; never a key).
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 
+#include "gateway/api/device_events.h"
 #include "gateway/daemon/bootstrap_config_yaml.h"
 #include "gateway/daemon/config.h"
 #include "lwm2m/coap/scheduler.h"
@@ -29,10 +33,16 @@ Result<void> checkBootstrapConfigs(const GatewayConfig& config);
 
 class BootstrapService {
  public:
+  // Receives bootstrap-started, -finished and -failed device events (the
+  // gateway's event fan-out, so that the mapping publishes them).
+  using EventSink = std::function<void(const api::DeviceEvent&)>;
+
   // Binds the socket and loads the configurations. Throws std::runtime_error
-  // naming the key (or file and line) and the cause (start-up path).
+  // naming the key (or file and line) and the cause (start-up path). `model`
+  // (the one in force at start-up) types the Security, Server and ACL objects.
   BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config,
-                   const model::ObjectModel& model, persistence::CredentialStore& credentials);
+                   std::shared_ptr<const model::ObjectModel> model, persistence::CredentialStore& credentials,
+                   EventSink events = nullptr);
   ~BootstrapService();
   BootstrapService(const BootstrapService&) = delete;
   BootstrapService& operator=(const BootstrapService&) = delete;
@@ -42,8 +52,9 @@ class BootstrapService {
   // "coap://127.0.0.1:5783 (N configurations)": for the start-up log.
   std::string describe() const;
 
- private:
   struct Parts;
+
+ private:
   std::unique_ptr<Parts> parts_;
 };
 

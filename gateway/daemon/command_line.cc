@@ -21,6 +21,11 @@ constexpr const char* kFooter = R"(How the configuration is built:
   starts without any file. The gateway.yaml shipped with the gateway lists
   every key with its default; --print-config shows the effective values.
 
+Object definitions: the built-in OMA core and IPSO objects, then the OMA DDF
+  XML files of lwm2m.models (or --models), later ones winning; reloaded on
+  SIGHUP. --print-models lists them. Objects without a definition still work
+  (Read, Observe, Discover, Delete, Execute; values typed by the command).
+
 Mapping rules (which MQTT topics carry what, which commands are accepted)
   come from --mapping (a file or a directory of them) or, without one, the
   built-in generic preset (deploy/mapping/generic.yaml). They are reloaded on
@@ -32,6 +37,7 @@ Examples:
   lwm2m-gateway --config gateway.yaml --mqtt tcp://broker.local:1883 --print-config
   lwm2m-gateway --coap [::]:5683 --http 0.0.0.0:8080 --log-level debug
   lwm2m-gateway --mapping /usr/share/lwm2m-gateway/mapping/emqx.yaml --print-mapping
+  lwm2m-gateway --models /etc/lwm2m-gateway/models --print-models
 
 Device credentials (PSK identities and keys, certificate names) live in
   {storage.data_dir}/credentials.db; manage them with
@@ -53,6 +59,7 @@ std::optional<std::string> checkNonEmpty(std::string_view value) {
 
 struct Overrides {
   std::optional<std::string> coap, coaps, bootstrap, http, mqtt, dataDir, mapping, logLevel;
+  std::vector<std::string> models;
 
   void applyTo(GatewayConfig& config) const {
     if (coap) config.coap.listen = *coap;
@@ -68,6 +75,7 @@ struct Overrides {
     if (mqtt) config.mqtt.uri = *mqtt;
     if (dataDir) config.storage.dataDir = *dataDir;
     if (mapping) config.mapping.path = *mapping;
+    if (!models.empty()) config.lwm2m.models = models;
     if (logLevel) config.logging.level = *logLevel;
   }
 };
@@ -88,6 +96,7 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
   bool printConfig = false;
   bool checkConfig = false;
   bool printMapping = false;
+  bool printModels = false;
   Overrides overrides;
 
   app.add_option("-c,--config", configFile, "Configuration file, YAML or JSON")
@@ -95,6 +104,7 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
   app.add_flag("--print-config", printConfig, "Print the effective configuration and exit");
   app.add_flag("--check-config", checkConfig, "Check the configuration, report every error, exit");
   app.add_flag("--print-mapping", printMapping, "Print the mapping rules that would be in force and exit");
+  app.add_flag("--print-models", printModels, "Print the object definitions that would be in force and exit");
 
   const std::string group = "Overrides (win over the configuration file)";
   app.add_option("--coap", overrides.coap, "CoAP listen address (coap.listen)")
@@ -116,6 +126,9 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
   app.add_option("--mapping", overrides.mapping,
                  "Mapping file or directory (mapping.path)")
       ->type_name("PATH")->group(group);
+  app.add_option("--models", overrides.models,
+                 "DDF file or directory of object definitions; repeat for several (lwm2m.models)")
+      ->type_name("PATH")->take_all()->group(group);
   app.add_option("--log-level", overrides.logLevel,
                  "trace|debug|info|warn|error|off (logging.level)")
       ->type_name("LEVEL")->check(validator(checkLogLevel))->group(group);
@@ -129,8 +142,8 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
     result.exitCode = code == 0 ? 0 : 2;
     return result;
   }
-  if (int(printConfig) + int(checkConfig) + int(printMapping) > 1) {
-    err << "--print-config, --check-config and --print-mapping cannot be used together\n"
+  if (int(printConfig) + int(checkConfig) + int(printMapping) + int(printModels) > 1) {
+    err << "--print-config, --check-config, --print-mapping and --print-models cannot be used together\n"
         << "Run with --help for more information.\n";
     result.action = CommandLine::Action::Exit;
     result.exitCode = 2;
@@ -155,6 +168,8 @@ CommandLine parseCommandLine(int argc, char** argv, std::ostream& out, std::ostr
     result.action = CommandLine::Action::PrintConfig;
   } else if (printMapping) {
     result.action = CommandLine::Action::PrintMapping;
+  } else if (printModels) {
+    result.action = CommandLine::Action::PrintModels;
   } else if (checkConfig) {
     out << (configFile.empty() ? std::string("built-in defaults") : configFile)
         << ": configuration is valid\n";

@@ -17,10 +17,12 @@ struct CommandLine {
   // PrintConfig / CheckConfig: the effective configuration was printed / checked
   //   and found valid; exit with exitCode (0). The caller also checks the mapping.
   // PrintMapping: the configuration is valid; the caller prints the mapping rules.
+  // PrintModels: the configuration is valid; the caller prints the object definitions.
   // Exit: --help or --version was shown (exitCode 0), or the command line or the
   //   configuration was wrong and the errors were printed (exitCode 1; 2 for a
   //   malformed command line).
-  enum class Action { Run, PrintConfig, CheckConfig, PrintMapping, Exit };
+  // CheckConfig also has the caller check the mapping and the object definitions.
+  enum class Action { Run, PrintConfig, CheckConfig, PrintMapping, PrintModels, Exit };
   Action action = Action::Run;
   int exitCode = 0;
   GatewayConfig config;

@@ -1,6 +1,8 @@
 // Value checks of the configuration, shared by the YAML loader and the command line.
 #include "gateway/daemon/config.h"
 
+#include "bridges/webhook/webhook_url.h"
+
 #include <arpa/inet.h>
 
 #include <unistd.h>
@@ -232,6 +234,19 @@ std::vector<std::string> crossCheck(const GatewayConfig& config) {
     problems.push_back("lwm2m.min_lifetime_s: must not exceed lwm2m.max_lifetime_s (" +
                        std::to_string(config.lwm2m.minLifetimeSeconds) + " > " +
                        std::to_string(config.lwm2m.maxLifetimeSeconds) + ")");
+  }
+  if (config.webhooks.retryMin > config.webhooks.retryMax) {
+    problems.push_back("webhooks.retry_min_ms: must not exceed webhooks.retry_max_ms (" +
+                       std::to_string(config.webhooks.retryMin.count()) + " > " +
+                       std::to_string(config.webhooks.retryMax.count()) + ")");
+  }
+  for (std::size_t i = 0; i < config.webhooks.targets.size(); ++i) {
+    const WebhookTargetConfig& t = config.webhooks.targets[i];
+    const auto url = bridges::webhook::parseWebhookUrl(t.url);
+    if (!t.caFile.empty() && url && !url->tls) {
+      problems.push_back("webhooks.targets[" + std::to_string(i) + "].ca_file: only used with an https:// url ('" +
+                         t.url + "')");
+    }
   }
   if (config.mqtt.reconnectMin > config.mqtt.reconnectMax) {
     problems.push_back("mqtt.reconnect_min_ms: must not exceed mqtt.reconnect_max_ms (" +

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lwm2m/result.h"
@@ -61,6 +62,10 @@ struct CoapsConfig {
 struct BootstrapServerConfig {
   bool enabled = false;
   std::string listen = "0.0.0.0:5783";
+  // The bootstrap server over DTLS too (HOST:PORT; empty: plain CoAP only).
+  // PSK identities from {dir of coaps.credentials_file}/bootstrap-credentials.db
+  // (`lwm2m-gateway credentials add --bootstrap`), certificates as coaps.*.
+  std::string listenDtls;
   std::string configs;      // a directory of bootstrap YAML files; empty: the default entry only
   std::string serverHost;   // host devices are told to reach; empty: the listen host (not a wildcard)
   std::uint32_t lifetimeSeconds = 300;             // the default entry's registration lifetime
@@ -76,15 +81,72 @@ struct Lwm2mConfig {
   std::uint32_t lifetimeGraceSeconds = 0;  // extra time before a silent registration expires
   std::uint32_t minLifetimeSeconds = 1;    // a Register/Update with a shorter lt= is rejected
   std::uint32_t maxLifetimeSeconds = 2592000;  // 30 days; a longer lt= is rejected
-  // A queue-mode device counts as awake this long after its last uplink
-  // (CoAP MAX_TRANSMIT_WAIT, 93 s by default), then as asleep.
-  std::uint32_t awakeWindowSeconds = 93;
+  // A queue-mode device counts as awake this long after its last uplink, then
+  // as asleep; nullopt ("derived"): CoAP MAX_TRANSMIT_WAIT of the coap.*
+  // transmission parameters (93 s with the defaults); see awakeWindow().
+  std::optional<std::uint32_t> awakeWindowSeconds;
+  // How long a request waits for the device's answer unless its command says
+  // otherwise ("timeout" / "timeout_ms").
+  std::uint32_t requestTimeoutSeconds = 30;
+  // OMA DDF XML object definitions loaded over the built-in ones: files, or
+  // directories whose *.xml files load in name order; later ones win.
+  // Reloaded on SIGHUP and POST /api/v1/models/reload.
+  std::vector<std::string> models;
   bool operator==(const Lwm2mConfig&) const = default;
+};
+
+// Commands for devices in the queue (see gateway/core/request_queue.h).
+struct QueueConfig {
+  // Endpoint names (globs: *, ?, [...]) whose commands are accepted before the
+  // device ever registered (pre-provisioning); "*" accepts every name. Others
+  // are refused with NotFound unless the device is registered.
+  std::vector<std::string> expectedEndpoints;
+  bool operator==(const QueueConfig&) const = default;
 };
 
 struct HttpConfig {
   std::string listen = "127.0.0.1:8080";
+  // How long a REST call on a resource waits for the device's answer before
+  // it answers 202 with the request's Location (a call may ask for another with timeout=).
+  std::chrono::seconds requestTimeout{30};
+  // Finished requests whose results GET /api/v1/requests/{id} still shows.
+  std::uint32_t finishedRequests = 1000;
+  // Latest resource values kept for ?cached and /values (least recently updated evicted).
+  std::uint32_t valueCacheEntries = 10000;
   bool operator==(const HttpConfig&) const = default;
+};
+
+// GET /api/v1/events (server-sent events; bridges/http/event_stream.h).
+struct EventsConfig {
+  std::uint32_t ring = 10000;  // newest events kept in memory for Last-Event-ID resume (0: none)
+  std::chrono::seconds heartbeat{15};  // a ": heartbeat" comment line this often
+  // A stream whose reader lags this far behind is cut off (KiB of events queued).
+  std::uint32_t maxBufferKb = 1024;
+  std::uint32_t maxStreams = 64;  // open streams at a time; more are refused with 503
+  bool operator==(const EventsConfig&) const = default;
+};
+
+// One webhook: device events POSTed as JSON to `url` (bridges/webhook).
+struct WebhookTargetConfig {
+  std::string name;  // in logs and /health; default: the URL
+  std::string url;   // http:// or https://
+  std::vector<std::string> events;  // event kinds (registered, notification, ...); empty: every kind
+  std::string endpoint = "*";       // glob of endpoint names
+  std::string secret;  // HMAC-SHA256 key of the X-Lwm2m-Signature header; empty: unsigned
+  std::string caFile;  // https: PEM CA certificates to verify the server with; empty: system store
+  std::chrono::milliseconds timeout{10000};  // per POST, connecting included
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  bool operator==(const WebhookTargetConfig&) const = default;
+};
+
+struct WebhooksConfig {
+  // Events kept per webhook (in the database) until delivered; beyond this
+  // the oldest are dropped and counted.
+  std::uint32_t outboxLimit = 10000;
+  std::chrono::milliseconds retryMin{1000};    // first retry after a failure (then doubling, jittered)
+  std::chrono::milliseconds retryMax{300000};  // longest wait between retries
+  std::vector<WebhookTargetConfig> targets;
+  bool operator==(const WebhooksConfig&) const = default;
 };
 
 struct MqttConfig {
@@ -110,6 +172,9 @@ struct MqttConfig {
   // them; beyond this the oldest are dropped and counted.
   std::uint32_t outboxLimit = 100000;
   std::uint32_t maxInflight = 100;  // unacknowledged QoS >= 1 messages at a time
+  // GET /ready answers 503 while the broker is not connected; false: MQTT is
+  // optional for readiness (the outbox keeps messages meanwhile).
+  bool requiredForReady = true;
   bool operator==(const MqttConfig&) const = default;
 };
 
@@ -121,6 +186,8 @@ struct IdentityConfig {
 
 struct StorageConfig {
   std::string dataDir = "/var/lib/lwm2m-gateway";
+  // How often a probe write proves the database still commits (GET /ready).
+  std::chrono::seconds probeInterval{10};
   bool operator==(const StorageConfig&) const = default;
 };
 
@@ -154,7 +221,10 @@ struct GatewayConfig {
   CoapsConfig coaps;
   BootstrapServerConfig bootstrap;
   Lwm2mConfig lwm2m;
+  QueueConfig queue;
   HttpConfig http;
+  EventsConfig events;
+  WebhooksConfig webhooks;
   MqttConfig mqtt;
   StorageConfig storage;
   FirmwareConfig firmware;

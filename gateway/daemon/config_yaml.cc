@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/webhook_config_yaml.h"
 #include "lwm2m/model/value.h"
 
 namespace lwm2m::gateway {
@@ -30,6 +31,10 @@ struct Field {
   std::function<Problem(const YAML::Node&)> load;  // reads the value into the config
   std::function<std::string()> text;                // the current value as a YAML scalar
   bool quoted = false;                              // strings are emitted double-quoted
+  // A list or map value (instead of load/text): problems at their own lines.
+  std::function<std::vector<NestedProblem>(const YAML::Node&)> loadNested;
+  std::function<void(YAML::Emitter&)> emit;
+  std::function<std::vector<std::string>()> list;   // instead of text: a list of strings
 };
 
 struct Section {
@@ -199,6 +204,53 @@ Problem checkPullUri(std::string_view value) {
   return std::nullopt;
 }
 
+// A list of strings, each checked; a single string is taken as a list of one.
+Field stringListField(std::string_view key, std::vector<std::string>& target, Checker check = nullptr) {
+  Field field{key,
+              [&target, check](const YAML::Node& node) -> Problem {
+                std::vector<std::string> values;
+                if (node.IsScalar()) {
+                  values.push_back(node.Scalar());
+                } else if (node.IsSequence()) {
+                  for (const auto& item : node) {
+                    if (!item.IsScalar()) return "expected a list of strings (got " + describe(item) + " in it)";
+                    values.push_back(item.Scalar());
+                  }
+                } else if (!node.IsNull()) {
+                  return "expected a list of strings (got " + describe(node) + ")";
+                }
+                for (const auto& value : values) {
+                  if (!check) break;
+                  if (auto problem = check(value)) return quote(value) + ": " + *problem;
+                }
+                target = std::move(values);
+                return std::nullopt;
+              },
+              nullptr};
+  field.list = [&target] { return target; };
+  return field;
+}
+
+// A number of seconds, or "derived" (nullopt): computed from other settings.
+Field derivedSecondsField(std::string_view key, std::optional<std::uint32_t>& target, long long min, long long max) {
+  return Field{key,
+               [&target, min, max](const YAML::Node& node) -> Problem {
+                 if (node.IsScalar() && node.Scalar() == "derived") {
+                   target.reset();
+                   return std::nullopt;
+                 }
+                 auto value = parseInteger(node);
+                 if (!value) return "expected a number of seconds or 'derived' (got " + describe(node) + ")";
+                 if (*value < min || *value > max) {
+                   return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                          ", or 'derived' (got " + node.Scalar() + ")";
+                 }
+                 target = static_cast<std::uint32_t>(*value);
+                 return std::nullopt;
+               },
+               [&target] { return target ? std::to_string(*target) : std::string("derived"); }};
+}
+
 Problem nonEmpty(std::string_view value) {
   if (value.empty()) return std::string("must not be empty");
   return std::nullopt;
@@ -231,6 +283,8 @@ std::vector<Section> schema(GatewayConfig& c) {
       {"bootstrap",
        {boolField("enabled", c.bootstrap.enabled),
         stringField("listen", c.bootstrap.listen, checkListenAddress),
+        stringField("listen_dtls", c.bootstrap.listenDtls,
+                    [](std::string_view text) { return text.empty() ? std::nullopt : checkListenAddress(text); }),
         stringField("configs", c.bootstrap.configs),
         stringField("server_host", c.bootstrap.serverHost),
         integerField("lifetime_s", c.bootstrap.lifetimeSeconds, 1, kUint32Max),
@@ -241,8 +295,27 @@ std::vector<Section> schema(GatewayConfig& c) {
         integerField("lifetime_grace_s", c.lwm2m.lifetimeGraceSeconds, 0, kUint32Max),
         integerField("min_lifetime_s", c.lwm2m.minLifetimeSeconds, 1, kUint32Max),
         integerField("max_lifetime_s", c.lwm2m.maxLifetimeSeconds, 1, kUint32Max),
-        integerField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400)}},
-      {"http", {stringField("listen", c.http.listen, checkListenAddress)}},
+        derivedSecondsField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400),
+        integerField("request_timeout_s", c.lwm2m.requestTimeoutSeconds, 1, 86400),
+        stringListField("models", c.lwm2m.models, nonEmpty)}},
+      {"queue", {stringListField("expected_endpoints", c.queue.expectedEndpoints, nonEmpty)}},
+      {"http",
+       {stringField("listen", c.http.listen, checkListenAddress),
+        durationField("request_timeout_s", c.http.requestTimeout, 1, 3600),
+        integerField("finished_requests", c.http.finishedRequests, 1, 1000000),
+        integerField("value_cache_entries", c.http.valueCacheEntries, 1, 10000000)}},
+      {"events",
+       {integerField("ring", c.events.ring, 0, 10000000),
+        durationField("heartbeat_s", c.events.heartbeat, 1, 3600),
+        integerField("max_buffer_kb", c.events.maxBufferKb, 1, 1024 * 1024),
+        integerField("max_streams", c.events.maxStreams, 1, 100000)}},
+      {"webhooks",
+       {integerField("outbox_limit", c.webhooks.outboxLimit, 1, 100000000),
+        durationField("retry_min_ms", c.webhooks.retryMin, 1, 3600000),
+        durationField("retry_max_ms", c.webhooks.retryMax, 1, 86400000),
+        Field{"targets", nullptr, nullptr, false,
+              [&c](const YAML::Node& node) { return loadWebhookTargets(node, c.webhooks.targets); },
+              [&c](YAML::Emitter& out) { emitWebhookTargets(out, c.webhooks.targets); }}}},
       {"mqtt",
        {stringField("uri", c.mqtt.uri, checkMqttUri),
         stringField("client_id", c.mqtt.clientId, nonEmpty),
@@ -263,8 +336,11 @@ std::vector<Section> schema(GatewayConfig& c) {
         durationField("reconnect_min_ms", c.mqtt.reconnectMin, 1, 3600000),
         durationField("reconnect_max_ms", c.mqtt.reconnectMax, 1, 3600000),
         integerField("outbox_limit", c.mqtt.outboxLimit, 1, 100000000),
-        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535)}},
-      {"storage", {stringField("data_dir", c.storage.dataDir, nonEmpty)}},
+        integerField("max_inflight", c.mqtt.maxInflight, 1, 65535),
+        boolField("required_for_ready", c.mqtt.requiredForReady)}},
+      {"storage",
+       {stringField("data_dir", c.storage.dataDir, nonEmpty),
+        durationField("probe_interval_s", c.storage.probeInterval, 1, 3600)}},
       {"firmware",
        {integerField("max_size", c.firmware.maxSize, 1024, 1LL << 30),
         durationField("retention_s", c.firmware.retention, 60, 365LL * 86400),
@@ -331,7 +407,7 @@ class Loader {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) {
       return fail(file_ + ":" + line(root) +
-                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, http, mqtt, storage, "
+                  ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, "
                   "firmware, mapping, logging), got " + describe(root));
     }
     auto sections = schema(config_);
@@ -398,6 +474,10 @@ class Loader {
         report(entry.first, full, unknown("key", key, names));
       } else if (!seen.insert(key).second) {
         report(entry.first, full, "appears twice");
+      } else if (field->loadNested) {
+        for (const NestedProblem& p : field->loadNested(entry.second)) {
+          report(p.at.IsDefined() && p.at.Mark().line >= 0 ? p.at : entry.first, full + p.key, p.problem);
+        }
       } else if (auto problem = field->load(entry.second)) {
         report(entry.first, full, *problem);
       }
@@ -436,8 +516,18 @@ std::string toYaml(const GatewayConfig& config) {
   for (const auto& section : schema(copy)) {
     out << YAML::Key << std::string(section.name) << YAML::Value << YAML::BeginMap;
     for (const auto& field : section.fields) {
-      if (!field.text) continue;  // retired
+      if (field.list) {
+        out << YAML::Key << std::string(field.key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const std::string& item : field.list()) out << YAML::DoubleQuoted << item;
+        out << YAML::EndSeq;
+        continue;
+      }
+      if (!field.text && !field.emit) continue;  // retired
       out << YAML::Key << std::string(field.key) << YAML::Value;
+      if (field.emit) {
+        field.emit(out);
+        continue;
+      }
       if (field.quoted) out << YAML::DoubleQuoted;
       out << field.text();
     }

@@ -42,7 +42,8 @@ Result<std::vector<std::uint8_t>> parseHexKey(std::string text) {
 
 int runCredentialsCommand(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
   CLI::App app("Manage the devices' DTLS credentials (PSK identities and keys, certificate names).\n"
-               "Keys are write-only: nothing prints them back.",
+               "Keys are write-only: nothing prints them back. With --bootstrap: the credentials devices\n"
+               "use toward the bootstrap server's DTLS port (bootstrap.listen_dtls), kept apart.",
                "lwm2m-gateway credentials");
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.require_subcommand(1);
@@ -67,6 +68,11 @@ int runCredentialsCommand(int argc, char** argv, std::istream& in, std::ostream&
   std::string removed;
   auto* remove = app.add_subcommand("remove", "Remove the credentials of one endpoint");
   remove->add_option("endpoint", removed, "LwM2M endpoint name")->required();
+  bool bootstrap = false;
+  for (auto* command : {add, list, remove}) {
+    command->add_flag("--bootstrap", bootstrap,
+                      "The bootstrap server's credentials (bootstrap-credentials.db beside the credentials file)");
+  }
 
   try {
     app.parse(argc - 1, argv + 1);
@@ -86,7 +92,8 @@ int runCredentialsCommand(int argc, char** argv, std::istream& in, std::ostream&
   }
   if (!dataDir.empty()) config.storage.dataDir = dataDir;
   if (!file.empty()) config.coaps.credentialsFile = file;
-  auto store = persistence::CredentialStore::open(credentialsFile(config));
+  auto store = persistence::CredentialStore::open(bootstrap ? bootstrapCredentialsFile(config)
+                                                            : credentialsFile(config));
   if (!store) {
     err << store.error().message << "\n";
     return 1;

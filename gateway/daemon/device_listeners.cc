@@ -11,7 +11,6 @@
 #include "persistence/credential_store.h"
 
 namespace lwm2m::gateway {
-namespace {
 
 coap::Peer bindAddress(const std::string& key, const std::string& listen) {
   auto parsed = parseListenAddress(listen);
@@ -21,38 +20,7 @@ coap::Peer bindAddress(const std::string& key, const std::string& listen) {
   return *peer;
 }
 
-// The credentials store as the DTLS layer's keyring and the binding's
-// directory. A store error is logged and counts as "not found" (refuse).
-class StoreCredentials : public coap::PskKeyring, public server::CredentialDirectory {
- public:
-  explicit StoreCredentials(persistence::CredentialStore& store) : store_(store) {}
-
-  std::optional<std::vector<std::uint8_t>> keyFor(std::string_view identity) const override {
-    return orNothing(store_.pskKey(identity));
-  }
-  std::optional<std::string> endpointOfPskIdentity(std::string_view identity) const override {
-    return orNothing(store_.endpointOfPskIdentity(identity));
-  }
-  std::optional<std::string> endpointOfCertificateName(std::string_view name) const override {
-    return orNothing(store_.endpointOfCertificateName(name));
-  }
-  bool securityRequired(std::string_view endpoint) const override {
-    auto found = orNothing(store_.find(endpoint));
-    return found && found->securityRequired;
-  }
-
- private:
-  template <class T>
-  static std::optional<T> orNothing(Result<std::optional<T>> result) {
-    if (result) return std::move(*result);
-    spdlog::error("credentials: {}", result.error().message);
-    return std::nullopt;
-  }
-
-  persistence::CredentialStore& store_;
-};
-
-void logSession(const coap::DtlsEvent& e) {
+void logDtlsSession(const coap::DtlsEvent& e) {
   const std::string who = e.identity ? coap::describe(*e.identity) : std::string("no identity");
   const std::string peer = coap::toString(e.peer);
   switch (e.kind) {
@@ -74,11 +42,49 @@ void logSession(const coap::DtlsEvent& e) {
   }
 }
 
-}  // namespace
+StoreCredentials::StoreCredentials(persistence::CredentialStore& store) : store_(store) {}
+
+std::optional<std::vector<std::uint8_t>> StoreCredentials::keyFor(std::string_view identity) const {
+  return orNothing(store_.pskKey(identity));
+}
+std::optional<std::string> StoreCredentials::endpointOfPskIdentity(std::string_view identity) const {
+  return orNothing(store_.endpointOfPskIdentity(identity));
+}
+std::optional<std::string> StoreCredentials::endpointOfCertificateName(std::string_view name) const {
+  return orNothing(store_.endpointOfCertificateName(name));
+}
+bool StoreCredentials::securityRequired(std::string_view endpoint) const {
+  auto found = orNothing(store_.find(endpoint));
+  return found && found->securityRequired;
+}
+
+template <class T>
+std::optional<T> StoreCredentials::orNothing(Result<std::optional<T>> result) {
+  if (result) return std::move(*result);
+  spdlog::error("credentials: {}", result.error().message);
+  return std::nullopt;
+}
 
 std::string credentialsFile(const GatewayConfig& config) {
   if (!config.coaps.credentialsFile.empty()) return config.coaps.credentialsFile;
   return (std::filesystem::path(config.storage.dataDir) / "credentials.db").string();
+}
+
+std::string bootstrapCredentialsFile(const GatewayConfig& config) {
+  return (std::filesystem::path(credentialsFile(config)).parent_path() / "bootstrap-credentials.db").string();
+}
+
+coap::DtlsSettings dtlsServerSettings(const CoapsConfig& c, const coap::PskKeyring* keyring) {
+  coap::DtlsSettings s;
+  s.pskKeyring = keyring;
+  s.certificateFile = c.certFile;
+  s.privateKeyFile = c.keyFile;
+  s.caFile = c.caFile;
+  s.handshakeTimeout = c.handshakeTimeout;
+  s.idleTimeout = c.idleTimeout;
+  s.maxSessions = c.maxSessions;
+  s.maxHandshakes = c.maxHandshakes;
+  return s;
 }
 
 struct DeviceListeners::Parts {
@@ -110,17 +116,9 @@ DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& s
   }
   if (config.coaps.enabled) {
     p.records = std::make_unique<coap::UdpTransport>(io, bindAddress("coaps.listen", config.coaps.listen));
-    coap::DtlsSettings s;
-    s.pskKeyring = p.credentials.get();
-    s.certificateFile = config.coaps.certFile;
-    s.privateKeyFile = config.coaps.keyFile;
-    s.caFile = config.coaps.caFile;
-    s.handshakeTimeout = config.coaps.handshakeTimeout;
-    s.idleTimeout = config.coaps.idleTimeout;
-    s.maxSessions = config.coaps.maxSessions;
-    s.maxHandshakes = config.coaps.maxHandshakes;
+    coap::DtlsSettings s = dtlsServerSettings(config.coaps, p.credentials.get());
     s.onEvent = [this](const coap::DtlsEvent& e) {
-      logSession(e);
+      logDtlsSession(e);
       Parts& parts = *parts_;
       const bool fresh = e.kind == coap::DtlsEvent::Kind::Established ||
                          e.kind == coap::DtlsEvent::Kind::Resumed;
@@ -147,6 +145,8 @@ persistence::CredentialStore& DeviceListeners::credentials() { return *parts_->s
 
 coap::Transport& DeviceListeners::transport() { return *parts_->combined; }
 
+const coap::DtlsTransport* DeviceListeners::dtls() const { return parts_->dtls.get(); }
+
 void DeviceListeners::bind(server::RegistrationInterface& registrations) {
   parts_->registrations = &registrations;
   registrations.setAuthorizer(parts_->binding.get());
@@ -168,6 +168,11 @@ coap::TransmissionParameters transmissionParameters(const CoapConfig& c) {
   p.ackRandomFactor = c.ackRandomFactor;
   p.maxRetransmit = c.maxRetransmit;
   return p;
+}
+
+std::chrono::milliseconds awakeWindow(const GatewayConfig& config) {
+  if (config.lwm2m.awakeWindowSeconds) return std::chrono::seconds(*config.lwm2m.awakeWindowSeconds);
+  return transmissionParameters(config.coap).maxTransmitWait();
 }
 
 }  // namespace lwm2m::gateway

@@ -13,12 +13,31 @@
 #include "gateway/daemon/config.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/coap/transmission_parameters.h"
+#include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/transport.h"
 #include "lwm2m/server/identity_binding.h"
 #include "lwm2m/server/registration_interface.h"
 #include "persistence/credential_store.h"
 
 namespace lwm2m::gateway {
+
+// A credentials store as the DTLS layer's keyring and the identity binding's
+// directory. A store error is logged and counts as "not found" (refuse).
+class StoreCredentials : public coap::PskKeyring, public server::CredentialDirectory {
+ public:
+  explicit StoreCredentials(persistence::CredentialStore& store);  // must outlive this object
+
+  std::optional<std::vector<std::uint8_t>> keyFor(std::string_view identity) const override;
+  std::optional<std::string> endpointOfPskIdentity(std::string_view identity) const override;
+  std::optional<std::string> endpointOfCertificateName(std::string_view name) const override;
+  bool securityRequired(std::string_view endpoint) const override;
+
+ private:
+  template <class T>
+  static std::optional<T> orNothing(Result<std::optional<T>> result);
+
+  persistence::CredentialStore& store_;
+};
 
 class DeviceListeners {
  public:
@@ -30,6 +49,8 @@ class DeviceListeners {
   DeviceListeners& operator=(const DeviceListeners&) = delete;
 
   coap::Transport& transport();
+  // The DTLS layer, for its counters; null when coaps is disabled.
+  const coap::DtlsTransport* dtls() const;
   // The credentials store behind DTLS PSK and the identity binding.
   persistence::CredentialStore& credentials();
   // Binds `registrations` to DTLS identities and lets new DTLS sessions
@@ -46,8 +67,29 @@ class DeviceListeners {
 // {storage.data_dir}/credentials.db unless coaps.credentials_file says otherwise.
 std::string credentialsFile(const GatewayConfig& config);
 
+// The bootstrap identities (bootstrap.listen_dtls): bootstrap-credentials.db
+// beside credentialsFile(config). Same format, separate file, so that an
+// identity for the bootstrap server never opens the LwM2M server and back.
+std::string bootstrapCredentialsFile(const GatewayConfig& config);
+
+// A DTLS server's settings from coaps.* (certificates, timeouts, bounds) with
+// `keyring` for PSK identities; onEvent is left for the caller.
+coap::DtlsSettings dtlsServerSettings(const CoapsConfig& config, const coap::PskKeyring* keyring);
+
+// The address to bind for `listen` (HOST:PORT); throws std::runtime_error
+// naming `key`, the address and the cause.
+coap::Peer bindAddress(const std::string& key, const std::string& listen);
+
+// One log line per DTLS session event (never a key).
+void logDtlsSession(const coap::DtlsEvent& event);
+
 // The CoAP timers of coap.* (ACK_TIMEOUT, ACK_RANDOM_FACTOR, MAX_RETRANSMIT), for
 // every endpoint the daemon opens (LwM2M and bootstrap).
 coap::TransmissionParameters transmissionParameters(const CoapConfig& config);
+
+// How long a queue-mode device counts as awake after a message: lwm2m.awake_window_s,
+// or when it is "derived" MAX_TRANSMIT_WAIT of the coap.* parameters (RFC 7252
+// §4.8.2: the longest a sender waits for a CON to be acknowledged).
+std::chrono::milliseconds awakeWindow(const GatewayConfig& config);
 
 }  // namespace lwm2m::gateway

@@ -9,7 +9,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bridges/http/event_ring.h"
+#include "bridges/http/event_stream.h"
 #include "bridges/http/http_server.h"
+#include "bridges/http/operations_routes.h"
+#include "bridges/webhook/webhook_bridge.h"
+#include "bridges/http/firmware_routes.h"
 #include "bridges/http/package_fetcher.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
@@ -20,6 +25,7 @@
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/core/mapping_rules.h"
+#include "gateway/core/object_definitions.h"
 #include "gateway/core/device_event_fanout.h"
 #include "gateway/core/device_hub.h"
 #include "gateway/core/device_command_service.h"
@@ -27,11 +33,17 @@
 #include "gateway/core/legacy_queue_rows.h"
 #include "gateway/core/queue_mode_sender.h"
 #include "gateway/daemon/mqtt_outbox.h"
+#include "gateway/core/device_event_metrics.h"
+#include "gateway/daemon/webhook_outbox.h"
 #include "gateway/core/device_reports.h"
+#include "gateway/core/storage_probe.h"
+#include "gateway/daemon/gateway_state.h"
+#include "gateway/daemon/publish_timing.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/device_registry.h"
 #include "gateway/core/firmware_service.h"
 #include "gateway/core/package_spool.h"
+#include "gateway/core/value_cache.h"
 #include "gateway/core/observation_persistence.h"
 #include "gateway/core/registration_persistence.h"
 #include "gateway/daemon/systemd_notify.h"
@@ -111,6 +123,44 @@ FirmwareSettings firmwareSettings(const GatewayConfig& config) {
   return s;
 }
 
+bridges::http::EventStreamSettings eventStreamSettings(const EventsConfig& c) {
+  bridges::http::EventStreamSettings s;
+  s.limits.maxBufferBytes = std::size_t{c.maxBufferKb} * 1024;
+  s.limits.heartbeat = c.heartbeat;
+  s.limits.writeTimeout = std::max(std::chrono::seconds(60), 2 * c.heartbeat);
+  s.maxStreams = c.maxStreams;
+  return s;
+}
+
+// Event ids of this run start above those of every earlier run (event_ring.h).
+std::uint64_t firstEventId(const coap::Scheduler& clock) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock.wallNow().time_since_epoch()).count();
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(seconds, 0)) * 1000000;
+}
+
+bridges::webhook::WebhooksSettings webhooksSettings(const GatewayConfig& config) {
+  bridges::webhook::WebhooksSettings s;
+  s.outboxLimit = config.webhooks.outboxLimit;
+  s.retryMin = config.webhooks.retryMin;
+  s.retryMax = config.webhooks.retryMax;
+  s.gatewayId = config.gateway.id;
+  s.userAgent = "lwm2m-gateway/" + std::string(gatewayVersion());
+  for (const WebhookTargetConfig& t : config.webhooks.targets) {
+    bridges::webhook::WebhookSettings& w = s.webhooks.emplace_back();
+    w.name = t.name.empty() ? t.url : t.name;
+    w.url = t.url;
+    for (const std::string& kind : t.events) {
+      if (auto k = api::parseDeviceEventKind(kind)) w.kinds.push_back(*k);
+    }
+    w.endpoint = t.endpoint;
+    w.secret = t.secret;
+    w.caFile = t.caFile;
+    w.timeout = t.timeout;
+    w.headers = t.headers;
+  }
+  return s;
+}
+
 std::unique_ptr<persistence::Database> openDatabase(const std::string& dir) {
   auto db = persistence::Database::open(dir);
   if (!db) throw std::runtime_error("storage.data_dir " + dir + ": " + db.error().message);
@@ -132,18 +182,20 @@ struct Gateway::Parts {
         dispatcher(registration),
         persistence(database->registrations(), scheduler),
         registry(registration.registrations(), scheduler),
-        presence(scheduler, std::chrono::seconds(config.lwm2m.awakeWindowSeconds)),
+        presence(scheduler, awakeWindow(config)),
         presenceFeed(presence),
         fanout(scheduler, registration.registrations()),
-        objectModel(model::ObjectModel::builtIn()),
-        observations(endpoint, scheduler, registration, objectModel),
+        definitions(config.lwm2m.models),
+        observations(endpoint, scheduler, registration, definitions.source()),
         observationPersistence(database->observations(), scheduler),
-        sender(endpoint, scheduler, registration, observations, objectModel, [this] { return rng(); }),
-        send(scheduler, registration, objectModel),
+        sender(endpoint, scheduler, registration, observations, definitions.source(), [this] { return rng(); }),
+        send(scheduler, registration, definitions.source()),
         reports(presence, registry, scheduler, [this](const api::DeviceEvent& e) { publishEvent(e); }),
         queue(database->requestQueue(), scheduler, QueueSettings{},
               [this](const std::string& ep) { return presence.isReachable(ep); },
-              [this](const QueuedRequest& r, std::function<void(bool)> done) { queueMode.deliver(r, std::move(done)); },
+              [this](const QueuedRequest& r, std::function<void(DeliveryResult)> done) {
+                queueMode.deliver(r, std::move(done));
+              },
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
@@ -159,28 +211,31 @@ struct Gateway::Parts {
                        fetcher.fetch(url, std::move(upload), std::move(done));
                      })
                                                 : FirmwareService::Fetch()),
-        mappingRules(config.mapping.path, objectModel, scheduler),
-        autoObserver(commands, objectModel, scheduler),
+        mappingRules(config.mapping.path, definitions.source(), scheduler),
+        autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
+        eventMetrics(metricsRegistry, scheduler),
         mqttOutbox(database->outbox()),
-        mqtt(io, mqttSettings(config), &mqttOutbox),
-        mqttUplink(objectModel, config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        mqttDownlink(objectModel, firmware, registry, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        http(io, httpBindAddress(config.http.listen), registry,
-             [this] {
-               api::HealthReport health{std::string(gatewayVersion()),
-                                        std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::steady_clock::now() - startedAt),
-                                        registration.registrations().size(), mqtt.connected()};
-               const auto link = mqtt.stats();
-               health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped,
-                                                         link.rejected};
-               return health;
-             },
-             &firmware, &objectModel, &mappingRules, &firmware),
+        timedOutbox(mqttOutbox, metricsRegistry, scheduler),
+        mqtt(io, mqttSettings(config), &timedOutbox),
+        mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        timedUplink(mqttUplink, timedOutbox, scheduler),
+        mqttDownlink(definitions.source(), firmware, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        values(config.http.valueCacheEntries),
+        storageProbe(scheduler, config.storage.probeInterval,
+                     [this](std::function<void(Result<void>)> done) { database->probe(std::move(done)); },
+                     [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }),
+        startedAt(std::chrono::steady_clock::now()),
+        state{std::string(gatewayVersion()), startedAt, std::chrono::system_clock::now(), scheduler,
+              registration.registrations(), presence, queue, endpoint, listeners.dtls(), mqtt, config.mqtt.uri,
+              config.mqtt.requiredForReady, *database, storageProbe},
+        webhookOutbox(database->webhookOutbox()),
+        webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, definitions.source()),
+        eventRing(config.events.ring, firstEventId(scheduler), definitions.source(), config.gateway.id),
+        eventStream(std::make_shared<bridges::http::EventStream>(eventRing, eventStreamSettings(config.events))),
+        http(io, httpBindAddress(config.http.listen), restServices(config)),
         signals(io, SIGINT, SIGTERM),
         reloadSignal(io, SIGHUP),
-        startedAt(std::chrono::steady_clock::now()),
         systemd(scheduler, ServiceNotifier::fromEnvironment()) {}
 
   // Before any member goes: every submitted write is committed while the
@@ -188,6 +243,7 @@ struct Gateway::Parts {
   ~Parts() { database->close(); }
 
   std::unique_ptr<persistence::Database> database;  // closed by ~Parts, destroyed last
+  metrics::Registry metricsRegistry;  // before every part whose metrics it holds
   boost::asio::io_context io;
   coap::AsioScheduler scheduler;
   std::mt19937 rng;
@@ -200,7 +256,7 @@ struct Gateway::Parts {
   DevicePresence presence;
   PresenceFeed presenceFeed;
   DeviceEventFanout fanout;
-  model::ObjectModel objectModel;
+  ObjectDefinitions definitions;  // the object model in force (lwm2m.models)
   std::unique_ptr<BootstrapService> bootstrap;  // bootstrap.enabled only
   server::ObservationRegistry observations;
   ObservationPersistence observationPersistence;
@@ -217,19 +273,52 @@ struct Gateway::Parts {
   MappingRules mappingRules;
   AutoObserver autoObserver;
   DeviceHub hub;  // the one listener of registration and presence events
+  DeviceEventMetrics eventMetrics;
   MqttOutbox mqttOutbox;
+  TimedOutbox timedOutbox;  // mqttOutbox, timing notification → broker acknowledgement
   bridges::mqtt::MqttBridge mqtt;
   bridges::mqtt::MqttUplink mqttUplink;
+  TimedUplink timedUplink;  // mqttUplink as the fan-out sees it
   bridges::mqtt::MqttDownlink mqttDownlink;
+  ValueCache values;
+  StorageProbe storageProbe;
+  std::chrono::steady_clock::time_point startedAt;
+  GatewayState state;  // what /health, /ready and /metrics read
+  WebhookOutbox webhookOutbox;
+  bridges::webhook::WebhookBridge webhooks;
+  bridges::http::EventRing eventRing;
+  std::shared_ptr<bridges::http::EventStream> eventStream;  // GET /api/v1/events, taken over from `http`
   bridges::http::HttpServer http;
   boost::asio::signal_set signals;
   boost::asio::signal_set reloadSignal;
-  std::chrono::steady_clock::time_point startedAt;
   SystemdService systemd;  // READY/RELOADING/STOPPING and the watchdog, fed from this thread
   std::vector<server::Registration> expiredWhileDown;
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
   bool running = false;
   bool stopping = false;
+
+  bridges::http::RestServices restServices(const GatewayConfig& config) {
+    bridges::http::RestServices s;
+    s.devices = &registry;
+    s.health = [this] {
+      api::HealthReport health = healthReport(state);
+      for (const auto& w : webhooks.stats()) {
+        health.webhooks.push_back(
+            {w.name, w.counts.depth, w.counts.delivered, w.counts.retries, w.counts.dropped, w.counts.deadLettered});
+      }
+      const auto streams = eventStream->stats();
+      health.eventStreams = api::EventStreamHealth{streams.open, streams.opened, streams.cutOff};
+      return health;
+    };
+    s.commands = &firmware;  // commands, with firmware packages stored first
+    s.model = &definitions.source();
+    s.models = &definitions;
+    s.mapping = &mappingRules;
+    s.values = &values;
+    s.settings.requestTimeout = config.http.requestTimeout;
+    s.settings.finishedRequests = config.http.finishedRequests;
+    return s;
+  }
 
   // Events of commands and reports go to the bridges once they run.
   void publishEvent(const api::DeviceEvent& e) {
@@ -245,6 +334,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   parts_ = std::make_unique<Parts>(config);
   Parts& p = *parts_;
 
+  if (auto loaded = p.definitions.load(); !loaded) throw std::runtime_error("lwm2m.models: " + loaded.error().message);
   auto restored = p.persistence.restoreInto(p.registration);
   if (!restored) throw std::runtime_error("cannot read stored registrations: " + restored.error().message);
   for (const std::string& why : restored->unreadable) spdlog::warn("stored registration dropped: {}", why);
@@ -260,6 +350,8 @@ Gateway::Gateway(const GatewayConfig& config) {
                observed->observations, observed->dropped.size());
   p.observations.addObservationListener(&p.observationPersistence);
 
+  p.sender.setDefaultTimeout(std::chrono::seconds(config.lwm2m.requestTimeoutSeconds));
+  p.commands.setExpectedEndpoints(config.queue.expectedEndpoints);
   p.endpoint.setBlockSize(config.coap.blockSize);
   p.endpoint.setMaxBodySize(config.coap.maxBodySize);
   p.endpoint.setRequestHandler(
@@ -284,13 +376,15 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.presence.addListener(&p.hub);
   p.queue.setListener([&p](const QueueEvent& e) { p.commands.onQueueEvent(e); });
   p.queue.setLegacyRowReader(
-      [&p](std::string_view body) { return readLegacyQueuedCommand(body, p.objectModel); });
+      [&p](std::string_view body) { return readLegacyQueuedCommand(body, *p.definitions.objectModel()); });
   auto queued = p.queue.restore();
   if (!queued) throw std::runtime_error("cannot read queued commands: " + queued.error().message);
   if (*queued > 0) spdlog::info("{} queued commands restored", *queued);
   if (auto loaded = p.mappingRules.load(); !loaded) {
     throw std::runtime_error("mapping " + p.mappingRules.source() + ": " + loaded.error().message);
   }
+  // New object definitions: the rules are checked (object and resource names) again.
+  p.definitions.addListener([&p] { p.mappingRules.reload("object definitions reloaded"); });
   p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
     p.autoObserver.setRules(rules);
     p.mqttUplink.setRules(rules);
@@ -300,17 +394,33 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.registrations().forEach(
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
-  p.fanout.subscribe(&p.mqttUplink);
+  p.fanout.subscribe(&p.eventMetrics);
+  p.fanout.subscribe(&p.timedUplink);  // the MQTT uplink
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
+  p.fanout.subscribe(&p.values);
+  p.fanout.subscribe(&p.http.events());
+
+  addGatewayMetrics(p.metricsRegistry, p.state);
+  p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
+      [&p] { return readinessReport(p.state); }, p.metricsRegistry));
+  p.fanout.subscribe(&p.eventRing);
+  if (!config.webhooks.targets.empty()) p.fanout.subscribe(&p.webhooks);
+  p.http.setTakeover(p.eventStream);
   p.fanout.subscribe(&p.firmware);  // how package transfers end
+  p.http.setUploads(std::make_shared<bridges::http::FirmwareRoutes>(p.firmware));
 
   if (config.bootstrap.enabled) {
-    p.bootstrap = std::make_unique<BootstrapService>(p.io, p.scheduler, config, p.objectModel,
-                                                     p.listeners.credentials());
+    p.bootstrap = std::make_unique<BootstrapService>(
+        p.io, p.scheduler, config, p.definitions.objectModel(), p.listeners.credentials(),
+        [&p](const api::DeviceEvent& event) { p.fanout.publish(event); });
   }
 
   spdlog::info("lwm2m-gateway {} starting", gatewayVersion());
   spdlog::info("LwM2M server on {}", p.listeners.describe());
+  spdlog::info("requests wait {} s for an answer unless a command says otherwise; queue-mode devices count as "
+               "awake for {} ms after each message{}",
+               config.lwm2m.requestTimeoutSeconds, awakeWindow(config).count(),
+               config.lwm2m.awakeWindowSeconds ? "" : " (derived from the coap.* timers: MAX_TRANSMIT_WAIT)");
   if (p.bootstrap) spdlog::info("LwM2M bootstrap server on {}", p.bootstrap->describe());
   spdlog::info("MQTT broker {}; topics and commands from the mapping ({})", config.mqtt.uri,
                p.mappingRules.source());
@@ -331,6 +441,8 @@ void Gateway::run() {
   if (p.bootstrap) p.bootstrap->start();
   p.http.start();
   p.mqtt.start();
+  p.storageProbe.start();
+  p.webhooks.start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
@@ -348,7 +460,7 @@ void Gateway::waitForReload() {
   p.reloadSignal.async_wait([this, &p](const boost::system::error_code& ec, int) {
     if (ec) return;
     p.systemd.reloading();
-    p.mappingRules.reload("SIGHUP");
+    if (!p.definitions.reload("SIGHUP")) p.mappingRules.reload("SIGHUP");  // else reloaded by the new definitions
     p.systemd.reloaded();
     waitForReload();
   });
@@ -364,6 +476,7 @@ void Gateway::stop() {
     p.reloadSignal.cancel();
     p.http.stop();
     p.mqtt.stop();
+    p.webhooks.stop();
     p.listeners.transport().close();
     if (p.bootstrap) p.bootstrap->stop();
     p.io.stop();

@@ -2,7 +2,7 @@
 // The composition root: builds every part of the daemon from the configuration,
 // wires them in one direction (CoAP → LwM2M server → events → bridges), runs
 // the single I/O thread, shuts everything down on SIGINT/SIGTERM and reloads
-// the mapping rules on SIGHUP.
+// the object definitions and the mapping rules on SIGHUP.
 
 #include <memory>
 
@@ -25,7 +25,7 @@ class Gateway {
   void stop();
 
  private:
-  void waitForReload();  // SIGHUP reloads the mapping rules
+  void waitForReload();  // SIGHUP reloads the object definitions and the mapping rules
 
   struct Parts;
   std::unique_ptr<Parts> parts_;

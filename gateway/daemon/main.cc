@@ -12,6 +12,7 @@
 #include "gateway/daemon/gateway.h"
 #include "gateway/daemon/logging.h"
 #include "gateway/core/mapping_rules.h"
+#include "gateway/core/object_definitions.h"
 
 int main(int argc, char** argv) {
   using lwm2m::gateway::CommandLine;
@@ -19,8 +20,22 @@ int main(int argc, char** argv) {
     return lwm2m::gateway::runCredentialsCommand(argc, argv, std::cin, std::cout, std::cerr);
   }
   CommandLine cl = lwm2m::gateway::parseCommandLine(argc, argv, std::cout, std::cerr);
-  if (cl.action == CommandLine::Action::PrintMapping || cl.action == CommandLine::Action::CheckConfig) {
-    auto rules = lwm2m::gateway::loadMapping(cl.config.mapping.path, lwm2m::model::ObjectModel::builtIn());
+  if (cl.action == CommandLine::Action::PrintModels || cl.action == CommandLine::Action::PrintMapping ||
+      cl.action == CommandLine::Action::CheckConfig) {
+    auto models = lwm2m::gateway::loadObjectModel(cl.config.lwm2m.models);
+    if (!models) {
+      std::cerr << models.error().message << "\nlwm2m.models: object definitions are invalid\n";
+      return 1;
+    }
+    if (cl.action == CommandLine::Action::PrintModels) {
+      std::cout << lwm2m::gateway::describeModels(*models);
+      return 0;
+    }
+    if (cl.action == CommandLine::Action::CheckConfig && !cl.config.lwm2m.models.empty()) {
+      std::cout << "lwm2m.models: " << models->objects << " object definitions from " << models->files
+                << " files are valid\n";
+    }
+    auto rules = lwm2m::gateway::loadMapping(cl.config.mapping.path, models->model);
     const std::string source = cl.config.mapping.path.empty() ? "built-in generic mapping" : cl.config.mapping.path;
     if (!rules) {
       std::cerr << rules.error().message << "\n" << source << ": mapping is invalid\n";

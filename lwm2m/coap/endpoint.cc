@@ -52,6 +52,8 @@ Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));
 }
 void Endpoint::cancelRequest(RequestId id) { impl_->cancelRequest(id); }
+
+bool Endpoint::acknowledged(RequestId id) const { return impl_->acknowledged(id); }
 void Endpoint::setMaxBodySize(std::size_t bytes) { impl_->maxBodySize = bytes; }
 void Endpoint::setBlockSize(std::uint16_t bytes) {
   std::uint16_t size = 16;

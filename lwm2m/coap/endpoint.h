@@ -154,6 +154,9 @@ class Endpoint {
   // Cancelled before this returns, unless the request already finished.
   // Unknown or finished id: no-op.
   void cancelRequest(RequestId id);
+  // True once the peer acknowledged the pending request with an empty ACK (it
+  // is awake and a separate response is to follow); false for unknown ids.
+  bool acknowledged(RequestId id) const;
 
   Peer localEndpoint() const;
   const EndpointStats& stats() const;

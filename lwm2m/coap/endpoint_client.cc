@@ -183,6 +183,7 @@ void Endpoint::Impl::onAcknowledgement(const Peer& from, Message ack) {
     // Separate response to follow; stop retransmitting and wait for it.
     scheduler_.cancel(out.timer);
     out.state = RequestState::AwaitingResponse;
+    out.acknowledged = true;
     byMessageId_.erase(MessageKey{out.peer, out.messageId});
     const Peer peer = out.peer;
     out.timer = scheduler_.schedule(parameters.effectiveResponseTimeout(), [this, id, peer] {

@@ -59,6 +59,10 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   Transport& transport;
 
   std::size_t pendingRequests() const { return requests_.size(); }
+  bool acknowledged(RequestId id) const {
+    auto found = requests_.find(id);
+    return found != requests_.end() && found->second.acknowledged;
+  }
   std::size_t rememberedMessages() const { return received_.size() + assemblies_.size(); }
   std::size_t knownPeers() const { return messageIds_.peers(); }
 
@@ -76,6 +80,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     RequestState state = RequestState::AwaitingAck;
     bool keepToken = false;
     bool notification = false;  // a response we send; completes on its ACK
+    bool acknowledged = false;  // an empty ACK came: a separate response is to follow
     unsigned retransmissions = 0;
     Clock::duration timeout{};
     Scheduler::TimerId timer = 0;

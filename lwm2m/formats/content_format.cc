@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 namespace lwm2m::formats {
 namespace {
@@ -45,6 +46,17 @@ ContentFormat preferredContentFormat(std::string_view lwm2mVersion, const std::v
   }
   // 1.1 deprecates TLV on the client side and asks for SenML CBOR or JSON.
   return kSenmlCbor;
+}
+
+ContentFormat typedContentFormat(std::string_view lwm2mVersion, const std::vector<ContentFormat>& advertised) {
+  const bool v11 = atLeast11(lwm2mVersion);
+  for (ContentFormat f : advertised) {
+    const ContentFormat n = normalizeContentFormat(f);
+    if (v11 && (n == kSenmlCbor || n == kSenmlJson)) return n;
+    if (v11 && n == kLwm2mCbor && lwm2mVersion != "1.1") return n;
+    if (n == kLwm2mJson) return n;
+  }
+  return v11 ? kSenmlCbor : kTlv;
 }
 
 std::optional<ContentFormat> compositeContentFormat(std::string_view lwm2mVersion,

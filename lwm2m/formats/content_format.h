@@ -38,6 +38,13 @@ std::string_view contentFormatName(ContentFormat format);
 ContentFormat preferredContentFormat(std::string_view lwm2mVersion,
                                      const std::vector<ContentFormat>& advertised);
 
+// The format for bodies of objects the server has no definition of: one
+// whose values carry their types, so nothing needs a model to read them. The
+// first the client advertised among SenML CBOR, SenML JSON, LwM2M CBOR (from
+// 1.2) and LwM2M JSON; else SenML CBOR for 1.1+ clients. A 1.0 client that
+// advertised no such format gets TLV, the only format it must support.
+ContentFormat typedContentFormat(std::string_view lwm2mVersion, const std::vector<ContentFormat>& advertised);
+
 // The format for Read-Composite, Write-Composite and Observe-Composite:
 // SenML CBOR or JSON as advertised (SenML CBOR by default); nullopt for a
 // 1.0 client, which has no composite operations.

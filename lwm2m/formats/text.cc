@@ -89,7 +89,9 @@ Result<Value> parseText(std::string_view text, DataType type, const Path& path) 
 Result<Node> TextCodec::decode(Payload payload, const Path& path, const DecodeContext& context) const {
   std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
   const auto* def = path.depth() >= 3 ? context.model.findResource(path.objectId(), path.resourceId()) : nullptr;
-  DataType type = def ? def->type : DataType::None;
+  // A resource the model does not know: the text is its value (String), or
+  // its raw bytes (Opaque) when it is not UTF-8.
+  DataType type = def ? def->type : model::isValidUtf8(text) ? DataType::String : DataType::None;
   auto value = parseText(text, type, path);
   if (!value) return value.error();
   return wrap(path, std::move(*value), context.model, "text");

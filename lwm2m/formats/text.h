@@ -2,8 +2,9 @@
 // text/plain (0) and application/octet-stream (42): one value of a single
 // resource or resource instance. Neither carries types: text values are typed
 // by the object model (Opaque as base64, Objlnk as "o:i", Boolean as 0/1);
-// an unknown resource's text is kept as Opaque raw bytes. Opaque payloads
-// carry the raw bytes of an Opaque (or unknown) resource.
+// an unknown resource's text is a String (Opaque raw bytes when it is not
+// UTF-8). Opaque payloads carry the raw bytes of an Opaque (or unknown)
+// resource.
 
 #include "lwm2m/formats/node_codec.h"
 

@@ -4,6 +4,17 @@
 
 namespace lwm2m::model {
 
+std::string_view operationsName(Operations operations) {
+  switch (operations) {
+    case Operations::None: return "";
+    case Operations::Read: return "R";
+    case Operations::Write: return "W";
+    case Operations::ReadWrite: return "RW";
+    case Operations::Execute: return "E";
+  }
+  return "";
+}
+
 const ResourceDefinition* ObjectDefinition::resource(ResourceId id) const {
   auto it = resources.find(id);
   return it == resources.end() ? nullptr : &it->second;

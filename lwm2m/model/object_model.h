@@ -18,6 +18,8 @@
 namespace lwm2m::model {
 
 enum class Operations : std::uint8_t { None, Read, Write, ReadWrite, Execute };
+// As a DDF writes them: "", "R", "W", "RW", "E".
+std::string_view operationsName(Operations operations);
 
 struct ResourceDefinition {
   ResourceId id = 0;
@@ -41,6 +43,8 @@ struct ObjectDefinition {
   bool mandatory = false;
   std::string description;
   std::map<ResourceId, ResourceDefinition> resources;
+  std::string source;  // the DDF file it was read from; empty for a built-in definition
+  unsigned line = 0;   // the line of its <Object> element in `source`
 
   const ResourceDefinition* resource(ResourceId id) const;
 };

@@ -53,6 +53,8 @@ DeviceRequest DeviceRequest::writePackage(model::Path path, PackageReference pac
   return r;
 }
 
+bool isRepeatable(const DeviceRequest& request) { return isIdempotent(request.operation) && !request.package; }
+
 DeviceRequest DeviceRequest::writeAttributes(model::Path path, NotificationAttributes attributes) {
   DeviceRequest r = at(Operation::WriteAttributes, path);
   r.attributes = std::move(attributes);

@@ -20,7 +20,7 @@
 namespace lwm2m::operations {
 
 // How long the gateway waits for a device's final answer unless the command
-// or the configuration says otherwise.
+// or the configuration (lwm2m.request_timeout_s) says otherwise.
 inline constexpr std::chrono::milliseconds kDefaultRequestTimeout{30000};
 
 struct DeviceRequest {
@@ -35,8 +35,9 @@ struct DeviceRequest {
   NotificationAttributes attributes;  // Write-Attributes
   std::string arguments;              // Execute arguments ("0='fw',1='now'")
   std::optional<formats::ContentFormat> format;  // overrides the per-client choice
-  // The caller hears Timeout once this has passed without a final answer.
-  std::chrono::milliseconds timeout = kDefaultRequestTimeout;
+  // The caller hears Timeout once this has passed without a final answer;
+  // nullopt: the sender's default (lwm2m.request_timeout_s).
+  std::optional<std::chrono::milliseconds> timeout;
   // How long the request may wait for a sleeping device; nullopt: the queue's default.
   std::optional<std::chrono::seconds> ttl;
 
@@ -64,5 +65,13 @@ struct DeviceRequest {
   static DeviceRequest observeComposite(std::vector<model::Path> paths);
   static DeviceRequest cancelObserveComposite(std::vector<model::Path> paths);
 };
+
+// True when sending the request again leaves the device as one delivery
+// would (the queue's at-least-once class): isIdempotent(operation), except a
+// package write. A firmware push is sent at most once: it may have been cut
+// after the device stored (and began to apply) part of it, and repeating
+// megabytes unasked is not harmless; it is reported interrupted instead, and
+// sent again only when asked (naming the stored package).
+bool isRepeatable(const DeviceRequest& request);
 
 }  // namespace lwm2m::operations

@@ -41,6 +41,9 @@ struct DeviceResponse {
   std::optional<model::Path> createdPath;            // Create: from Location-Path
   std::optional<formats::ContentFormat> contentFormat;  // of the answer's body
   std::optional<std::uint32_t> observeSequence;      // Observe responses
+  // Timeout only: the device acknowledged the request (it was awake) but its
+  // answer did not come in time; false when not even an acknowledgement came.
+  bool acknowledged = false;
 
   bool ok() const { return outcome == Outcome::Success; }
   static DeviceResponse failure(Outcome outcome, std::string reason);

@@ -55,6 +55,7 @@ struct AclInstance {
 struct BootstrapConfig {
   std::string endpoint;           // the endpoint name, or "*" for every other device
   bool discover = false;          // Bootstrap-Discover (GET /) first, for the log
+  bool readServers = false;       // Bootstrap-Read /1 (LwM2M 1.1) first, for the log
   bool deleteExisting = true;     // Bootstrap-Delete /0 and /1 before writing
   std::vector<SecurityInstance> security;
   std::vector<ServerInstance> servers;

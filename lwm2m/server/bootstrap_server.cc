@@ -76,6 +76,7 @@ struct BootstrapServer::Step {
   std::string what;  // "Bootstrap-Write /0/1": for reasons and logs
   coap::Message request;
   bool storeCredentialsFirst = false;
+  bool read = false;  // Bootstrap-Read: the answer is reported, an error does not fail
 };
 
 struct BootstrapServer::Session {
@@ -127,6 +128,11 @@ void BootstrapServer::handle(const coap::Peer& from, const coap::Message& reques
     response.setPayload("Bootstrap-Request without ep");
     respond(std::move(response));
     for (auto* l : listeners_) l->onBootstrapFailed("", from, "Bootstrap-Request without ep");
+    return;
+  }
+  if (auto refused = authorizer_ ? authorizer_->refusal(from, *name) : std::nullopt) {
+    respond(coap::Message::response(request, coap::codes::Forbidden));
+    for (auto* l : listeners_) l->onBootstrapFailed(*name, from, "refused: " + *refused);
     return;
   }
   // A pct (preferred content format) is not followed: the writes are TLV,
@@ -202,6 +208,13 @@ Result<std::vector<BootstrapServer::Step>> BootstrapServer::plan(const Session& 
     Step step{"Bootstrap-Discover /", {}, false};
     step.request.code = coap::codes::Get;
     step.request.setAccept(kLinkFormat);
+    steps.push_back(std::move(step));
+  }
+  if (config.readServers) {
+    Step step{"Bootstrap-Read /1", {}, false, true};
+    step.request.code = coap::codes::Get;
+    step.request.setUriPath("/1");
+    step.request.setAccept(kTlv);
     steps.push_back(std::move(step));
   }
   if (config.deleteExisting) {
@@ -284,9 +297,16 @@ void BootstrapServer::onStepAnswered(const std::string& name, std::uint64_t gene
     return;
   }
   const coap::Code code = result.response.code;
+  if (step.read) {
+    auto accounts = code.isSuccess() ? serverAccounts(result.response)
+                                     : Result<std::vector<std::string>>(fail("device answered " + code.toString()));
+    for (auto* l : listeners_) {
+      l->onBootstrapRead(name, step.what, accounts ? *accounts : std::vector<std::string>{accounts.error().message});
+    }
+  }
   // Deleting an object the device does not have (4.04) leaves it as wanted.
   bool deleteOfNothing = step.request.code == coap::codes::Delete && code == coap::codes::NotFound;
-  if (!code.isSuccess() && !deleteOfNothing) {
+  if (!code.isSuccess() && !deleteOfNothing && !step.read) {
     std::string reason = step.what + ": device answered " + code.toString();
     if (!result.response.payload.empty() && result.response.payload.size() <= 120) {
       reason += " (" + result.response.payloadString() + ")";
@@ -299,6 +319,36 @@ void BootstrapServer::onStepAnswered(const std::string& name, std::uint64_t gene
     return;
   }
   sendStep(name);
+}
+
+// The Server (/1) instances of a Bootstrap-Read answer, one line each.
+Result<std::vector<std::string>> BootstrapServer::serverAccounts(const coap::Message& response) const {
+  auto node = formats::TlvCodec().decode(response.payload, model::Path(1), formats::DecodeContext{model_});
+  if (!node) return fail("unreadable answer: " + node.error().message);
+  std::vector<std::string> accounts;
+  auto describe = [&](const model::ObjectInstance& instance) {
+    auto number = [&](model::ResourceId id) -> std::string {
+      const model::Resource* r = instance.resource(id);
+      if (!r || r->isMultiple()) return "?";
+      const model::Value& v = r->value();
+      if (v.type() == model::DataType::Integer) return std::to_string(v.asInteger());
+      if (v.type() == model::DataType::UnsignedInteger) return std::to_string(v.asUnsigned());
+      return "?";
+    };
+    const model::Resource* binding = instance.resource(7);
+    std::string text = "/1/" + std::to_string(instance.id()) + ": short server id " + number(0) + ", lifetime " +
+                       number(1) + " s";
+    if (binding && !binding->isMultiple() && binding->value().type() == model::DataType::String) {
+      text += ", binding " + binding->value().asString();
+    }
+    accounts.push_back(std::move(text));
+  };
+  if (const auto* object = node->object()) {
+    for (const auto& [id, instance] : object->instances()) describe(instance);
+  } else if (const auto* instance = node->objectInstance()) {
+    describe(*instance);
+  }
+  return accounts;
 }
 
 void BootstrapServer::finish(const std::string& name) {

@@ -3,6 +3,10 @@
 // a device sends Bootstrap-Request (POST /bs?ep=NAME[&pct=FORMAT]); the
 // server answers 2.04 and then runs one bootstrap session for that endpoint:
 //   [Bootstrap-Discover GET /]              if the configuration asks for it
+//   [Bootstrap-Read GET /1]                 if the configuration asks for it
+//                                           (LwM2M 1.1; listeners hear what the
+//                                           device has; a refusal, e.g. by a
+//                                           1.0 device, does not fail the session)
 //   Bootstrap-Delete DELETE /0, DELETE /1   if deleteExisting (the device keeps
 //                                           its bootstrap account, §6.1.7.5)
 //   Bootstrap-Write PUT /0/x, /1/x, /2/x    TLV, one per configured instance
@@ -24,6 +28,9 @@
 //   retry is not a new start). A request refused outright (no ep, no
 //   configuration) is answered with an error code and reported by onFailed()
 //   without onStarted().
+// - With an authorizer, a Bootstrap-Request it refuses (e.g. a DTLS identity
+//   that belongs to another endpoint) is answered 4.03 and reported by
+//   onFailed() with the refusal as the reason; the device is not told why.
 // - Generated keys never appear in a reason, a log line or an event.
 
 #include <chrono>
@@ -33,12 +40,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/result.h"
 #include "lwm2m/server/bootstrap_config.h"
+#include "lwm2m/server/registration_authorizer.h"
 
 namespace lwm2m::server {
 
@@ -52,6 +61,11 @@ class BootstrapListener {
   // "Bootstrap-Write /0/1: device answered 4.00".
   virtual void onBootstrapFailed(std::string_view endpoint, const coap::Peer& peer,
                                  std::string_view reason) = 0;
+  // Bootstrap-Read: the device's Server (/1) accounts as it reported them,
+  // e.g. "1/0: short server id 1, lifetime 300 s, binding U", or why it
+  // could not be read ("device answered 4.05").
+  virtual void onBootstrapRead(std::string_view /*endpoint*/, std::string_view /*what*/,
+                               const std::vector<std::string>& /*accounts*/) {}
 };
 
 struct BootstrapSettings {
@@ -87,6 +101,9 @@ class BootstrapServer {
 
   // Listeners are called in the order added; they must outlive this object.
   void addListener(BootstrapListener* listener);
+  // Asked before a Bootstrap-Request is served (nullptr: everyone may); it
+  // must outlive this object.
+  void setAuthorizer(const RegistrationAuthorizer* authorizer) { authorizer_ = authorizer; }
 
   void handle(const coap::Peer& from, const coap::Message& request,
               const coap::Endpoint::Responder& respond);
@@ -103,6 +120,7 @@ class BootstrapServer {
   void finish(const std::string& endpoint);
   void failSession(const std::string& endpoint, const std::string& reason);
   Result<std::vector<Step>> plan(const Session& session) const;
+  Result<std::vector<std::string>> serverAccounts(const coap::Message& response) const;
   Result<BootstrapConfig> withCredentials(const BootstrapConfig& config, std::string_view endpoint);
 
   coap::Endpoint& endpoint_;
@@ -114,6 +132,7 @@ class BootstrapServer {
   RandomBytes random_;
   std::map<std::string, std::unique_ptr<Session>, std::less<>> sessions_;
   std::vector<BootstrapListener*> listeners_;
+  const RegistrationAuthorizer* authorizer_ = nullptr;
   std::uint64_t generations_ = 0;
 };
 

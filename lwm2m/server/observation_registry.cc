@@ -25,11 +25,11 @@ std::string_view observationEndName(ObservationEnd why) {
 
 ObservationRegistry::ObservationRegistry(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                                          RegistrationInterface& registrations,
-                                         const model::ObjectModel& model)
+                                         const model::ModelSource& models)
     : endpoint_(endpoint),
       scheduler_(scheduler),
       registrations_(registrations),
-      model_(model),
+      models_(models),
       self_(std::make_shared<ObservationRegistry*>(this)) {}
 
 ObservationRegistry::~ObservationRegistry() = default;
@@ -126,7 +126,7 @@ void ObservationRegistry::onNotification(const Token& token, const coap::Respons
   event.sequence = sequence;
   const double wallSeconds =
       std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
-  event.values = parseNotification(obs.request, message, obs.client, model_, wallSeconds);
+  event.values = parseNotification(obs.request, message, obs.client, *models_.current(), wallSeconds);
   if (ended) erase(token, ObservationEnd::EndedByDevice);
   if (message.code.isSuccess()) {
     for (auto* l : listeners_) l->onNotification(event);

@@ -30,7 +30,7 @@
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/operations/device_request.h"
 #include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/registration_interface.h"
@@ -98,7 +98,7 @@ class ObservationRegistry : public RegistrationListener {
  public:
   // Every reference must outlive the registry.
   ObservationRegistry(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
-                      RegistrationInterface& registrations, const model::ObjectModel& model);
+                      RegistrationInterface& registrations, const model::ModelSource& models);
   ~ObservationRegistry() override;
   ObservationRegistry(const ObservationRegistry&) = delete;
   ObservationRegistry& operator=(const ObservationRegistry&) = delete;
@@ -150,7 +150,7 @@ class ObservationRegistry : public RegistrationListener {
   coap::Endpoint& endpoint_;
   coap::Scheduler& scheduler_;
   RegistrationInterface& registrations_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;  // notifications decode with the model in force
   std::map<Token, Observation> byToken_;
   std::map<Key, Token> byPaths_;
   std::vector<NotificationListener*> listeners_;

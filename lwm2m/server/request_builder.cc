@@ -31,18 +31,32 @@ Result<void> setBody(coap::Message& message, ContentFormat format, Result<model:
   return {};
 }
 
+// True when the model defines the object of `path` and, for a resource
+// path, the resource.
+bool modelKnows(const model::Path& path, const model::ObjectModel& model) {
+  if (path.isRoot()) return true;
+  if (path.depth() < 3) return model.find(path.objectId()) != nullptr;
+  return model.findResource(path.objectId(), path.resourceId()) != nullptr;
+}
+
+// The format of a tree (Read, Observe, Write, Create) nobody chose.
+ContentFormat treeFormatFor(const model::Path& path, const ClientProfile& client, const model::ObjectModel& model) {
+  return modelKnows(path, model) ? client.treeFormat() : client.typedFormat();
+}
+
 // The format of a Write body nobody chose: a single Opaque resource (a
 // firmware image) goes as raw bytes to clients that must read Opaque (1.1+),
 // instead of base64 inside SenML or wrapped in TLV; anything else in the
-// client's tree format.
-ContentFormat defaultBodyFormat(const operations::DeviceRequest& request, const ClientProfile& client) {
+// format a tree of that path takes.
+ContentFormat defaultBodyFormat(const operations::DeviceRequest& request, const ClientProfile& client,
+                                const model::ObjectModel& model) {
   const bool version10 = client.version == "1.0" || client.version.rfind("1.0.", 0) == 0;
   const model::Resource* resource = request.node ? request.node->resource() : nullptr;
   if (!version10 && request.path.isResource() && resource && !resource->isMultiple() &&
       resource->value().type() == model::DataType::Opaque) {
     return formats::kOpaque;
   }
-  return client.treeFormat();
+  return treeFormatFor(request.path, client, model);
 }
 
 Result<void> addSingleBody(const operations::DeviceRequest& request, const ClientProfile& client,
@@ -59,7 +73,7 @@ Result<void> addSingleBody(const operations::DeviceRequest& request, const Clien
   if (request.node->depth() != request.path.depth()) {
     return fail("the value does not live at " + request.path.toString());
   }
-  const ContentFormat format = request.format.value_or(defaultBodyFormat(request, client));
+  const ContentFormat format = request.format.value_or(defaultBodyFormat(request, client, model));
   return setBody(message, format, FormatRegistry::standard().encode(format, *request.node, request.path, model));
 }
 
@@ -122,6 +136,10 @@ ContentFormat ClientProfile::treeFormat() const {
   return formats::preferredContentFormat(version, advertised);
 }
 
+ContentFormat ClientProfile::typedFormat() const {
+  return formats::typedContentFormat(version, advertised);
+}
+
 Result<ContentFormat> ClientProfile::compositeFormat() const {
   auto f = formats::compositeContentFormat(version, advertised);
   if (!f) return fail("composite operations need an LwM2M 1.1 or later client, this one is " + version);
@@ -137,7 +155,7 @@ Result<coap::Message> buildRequest(const operations::DeviceRequest& request, con
   m.token = token;
   const bool composite = operations::isComposite(request.operation);
   m.setUriPath(uriPathOf(client, composite ? model::Path() : request.path));
-  const ContentFormat tree = request.format.value_or(client.treeFormat());
+  const ContentFormat tree = request.format.value_or(treeFormatFor(request.path, client, model));
 
   if (composite) {
     auto format = client.compositeFormat();

@@ -28,11 +28,17 @@ struct ClientProfile {
   static ClientProfile of(const Registration& registration);
   // The format for bodies of single-path operations.
   formats::ContentFormat treeFormat() const;
+  // The format for paths the object model does not know: one that carries
+  // the values' types (formats::typedContentFormat).
+  formats::ContentFormat typedFormat() const;
   // The format of composite operations; error for a 1.0 client.
   Result<formats::ContentFormat> compositeFormat() const;
 };
 
-// Builds the CoAP request (type CON; message ID left to the endpoint). `token`
+// Builds the CoAP request (type CON; message ID left to the endpoint).
+// Reads, Observes, Writes and Creates on a path the model does not know (a
+// vendor object, or a resource the definition lacks) ask for and send a
+// format whose values carry their types, unless the request names one. `token`
 // is set when given (active cancel reuses the observation's token). Errors
 // name what cannot be expressed: a Create on a non-object path, a Write
 // without a value, a composite operation toward a 1.0 client, a value the

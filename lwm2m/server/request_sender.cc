@@ -1,5 +1,6 @@
 #include "lwm2m/server/request_sender.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "lwm2m/server/request_builder.h"
@@ -12,6 +13,7 @@ struct RequestSender::Pending {
   std::string registrationId;
   operations::DeviceRequest request;
   ClientProfile client;
+  std::shared_ptr<const model::ObjectModel> models;  // the model snapshot it was built with
   Token token;
   Callback callback;
   coap::Endpoint::RequestId exchange = 0;
@@ -36,12 +38,12 @@ std::vector<model::Path> observedPaths(const operations::DeviceRequest& r) {
 
 RequestSender::RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                              RegistrationInterface& registrations, ObservationRegistry& observations,
-                             const model::ObjectModel& model, std::function<std::uint32_t()> random)
+                             const model::ModelSource& models, std::function<std::uint32_t()> random)
     : endpoint_(endpoint),
       scheduler_(scheduler),
       registrations_(registrations),
       observations_(observations),
-      model_(model),
+      models_(models),
       random_(std::move(random)),
       self_(std::make_shared<RequestSender*>(this)) {}
 
@@ -53,6 +55,9 @@ RequestSender::~RequestSender() {
   pending_.clear();
   self_.reset();
   for (auto& [id, p] : pending) endpoint_.cancelRequest(p->exchange);
+  auto late = std::move(late_);
+  late_.clear();
+  for (auto& [id, l] : late) endpoint_.cancelRequest(l.exchange);
 }
 
 Token RequestSender::newToken() {
@@ -101,7 +106,8 @@ void RequestSender::send(std::string_view endpoint, operations::DeviceRequest re
     p->token = newToken();
   }
 
-  auto message = buildRequest(request, p->client, model_, p->token);
+  p->models = models_.current();
+  auto message = buildRequest(request, p->client, *p->models, p->token);
   if (!message) {
     later(std::move(p->callback), operations::DeviceResponse::failure(operations::Outcome::BadRequest, message.error().message));
     return;
@@ -128,6 +134,12 @@ void RequestSender::send(std::string_view endpoint, operations::DeviceRequest re
       onAnswer(id, result);
     } else if (keep) {
       observations_.onNotification(token, result);
+    } else if (auto late = late_.find(id); late != late_.end()) {
+      Late l = std::move(late->second);
+      late_.erase(late);
+      if (result.status == coap::RequestStatus::Ok && onLate_) {
+        onLate_(l.endpoint, l.request, result.response.code.toString());
+      }
     }
   };
   if (body) {
@@ -143,14 +155,8 @@ void RequestSender::armTimeout(std::uint64_t id) {
   Pending& p = *pending_.at(id);
   scheduler_.cancel(p.timer);
   std::weak_ptr<RequestSender*> alive = self_;
-  p.timer = scheduler_.schedule(p.request.timeout, [this, alive, id] {
-    if (!alive.lock()) return;
-    auto found = pending_.find(id);
-    if (found == pending_.end()) return;
-    found->second->timer = 0;
-    const auto exchange = found->second->exchange;
-    complete(id, operations::DeviceResponse::failure(operations::Outcome::Timeout, "no answer within the request's timeout"));
-    endpoint_.cancelRequest(exchange);
+  p.timer = scheduler_.schedule(p.request.timeout.value_or(defaultTimeout_), [this, alive, id] {
+    if (alive.lock()) timedOut(id);
   });
 }
 
@@ -176,6 +182,32 @@ Result<coap::RequestBody> RequestSender::packageBody(std::uint64_t id, const ope
     if (transfers_) transfers_(found->second->endpoint, found->second->request, acknowledged, size);
   };
   return body;
+}
+
+void RequestSender::timedOut(std::uint64_t id) {
+  auto found = pending_.find(id);
+  if (found == pending_.end()) return;
+  Pending& p = *found->second;
+  p.timer = 0;
+  const auto exchange = p.exchange;
+  const bool acknowledged = endpoint_.acknowledged(exchange);
+  const auto seconds = std::chrono::duration<double>(p.request.timeout.value_or(defaultTimeout_)).count();
+  char limit[32];
+  std::snprintf(limit, sizeof limit, "%g s", seconds);
+  auto response = operations::DeviceResponse::failure(
+      operations::Outcome::Timeout,
+      acknowledged ? std::string("the device acknowledged the request but sent no answer within ") + limit
+                   : std::string("no answer within ") + limit + " (not even an acknowledgement)");
+  response.acknowledged = acknowledged;
+  if (acknowledged && !isObserve(p.request.operation)) {
+    // Its answer may still come: recognise it (and ignore it) until the CoAP
+    // exchange ends by itself.
+    late_.emplace(id, Late{p.endpoint, p.request, exchange});
+    complete(id, std::move(response));
+    return;
+  }
+  complete(id, std::move(response));
+  endpoint_.cancelRequest(exchange);
 }
 
 void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& result) {
@@ -204,7 +236,7 @@ void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& resul
     registrations_.rebind(reg->id, result.from);
   }
   const double now = std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
-  operations::DeviceResponse response = parseResponse(p.request, result.response, p.client, model_, now);
+  operations::DeviceResponse response = parseResponse(p.request, result.response, p.client, *p.models, now);
   if (isObserve(p.request.operation) && result.response.code.isSuccess() && result.response.observe()) {
     Observation obs;
     obs.endpoint = p.endpoint;

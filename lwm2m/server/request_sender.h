@@ -4,9 +4,13 @@
 //
 // Contract (I/O thread only):
 // - The callback is called once, never from inside send(): with the device's
-//   answer, or Timeout when request.timeout passes first (a dead device never
-//   hangs a caller), Reset on RST, NotRegistered for an unknown endpoint,
-//   BadRequest when the request cannot be expressed for that client.
+//   answer, or Timeout when request.timeout (else the default timeout) passes
+//   first (a dead device never hangs a caller; DeviceResponse::acknowledged
+//   tells whether the device had acknowledged it), Reset on RST, NotRegistered
+//   for an unknown endpoint, BadRequest when the request cannot be expressed
+//   for that client.
+// - An answer that comes after the timeout (the device had acknowledged the
+//   request) is ignored and reported to the late-answer listener only.
 // - Requests to different devices are independent: one slow device delays
 //   nobody else. Several requests to one device may be in flight at once.
 // - Observe / Observe-Composite: a successful answer with an Observe option
@@ -29,7 +33,7 @@
 
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/operations/device_request.h"
 #include "lwm2m/operations/device_response.h"
 #include "lwm2m/server/observation_registry.h"
@@ -40,17 +44,25 @@ namespace lwm2m::server {
 class RequestSender {
  public:
   using Callback = std::function<void(operations::DeviceResponse)>;
+  // An answer (its CoAP code, "2.05") that came after its request timed out.
+  using LateAnswerListener =
+      std::function<void(const std::string& endpoint, const operations::DeviceRequest&, const std::string& code)>;
 
   // `random` makes observation tokens. Every reference must outlive the sender.
+  // A request is built and its answer decoded with the model in force when
+  // it was sent (see model::ModelSource).
   RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                 RegistrationInterface& registrations, ObservationRegistry& observations,
-                const model::ObjectModel& model, std::function<std::uint32_t()> random);
+                const model::ModelSource& models, std::function<std::uint32_t()> random);
   ~RequestSender();
   RequestSender(const RequestSender&) = delete;
   RequestSender& operator=(const RequestSender&) = delete;
 
   void send(std::string_view endpoint, operations::DeviceRequest request, Callback onResponse);
 
+  // For requests without their own timeout (default kDefaultRequestTimeout).
+  void setDefaultTimeout(std::chrono::milliseconds timeout) { defaultTimeout_ = timeout; }
+  void setLateAnswerListener(LateAnswerListener listener) { onLate_ = std::move(listener); }
   // Where package writes read their bytes; must outlive the sender.
   void setPackageStore(const operations::PackageStore* store) { packages_ = store; }
   // Told after each block of a package write the device acknowledged:
@@ -64,6 +76,14 @@ class RequestSender {
 
  private:
   struct Pending;
+  // A request that timed out after the device acknowledged it: its exchange
+  // stays open (bounded by the CoAP response timeout) to recognise a late answer.
+  struct Late {
+    std::string endpoint;
+    operations::DeviceRequest request;
+    coap::Endpoint::RequestId exchange = 0;
+  };
+  void timedOut(std::uint64_t id);
   void complete(std::uint64_t id, operations::DeviceResponse response);
   void onAnswer(std::uint64_t id, const coap::ResponseResult& result);
   void later(Callback onResponse, operations::DeviceResponse response);
@@ -75,11 +95,14 @@ class RequestSender {
   coap::Scheduler& scheduler_;
   RegistrationInterface& registrations_;
   ObservationRegistry& observations_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   std::function<std::uint32_t()> random_;
   const operations::PackageStore* packages_ = nullptr;
   TransferListener transfers_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Pending>> pending_;
+  std::unordered_map<std::uint64_t, Late> late_;
+  std::chrono::milliseconds defaultTimeout_ = operations::kDefaultRequestTimeout;
+  LateAnswerListener onLate_;
   std::uint64_t nextId_ = 1;
   std::shared_ptr<RequestSender*> self_;  // handlers hold a weak_ptr: no call after destruction
 };

@@ -22,8 +22,8 @@ bool allowedFormat(formats::ContentFormat f, const std::string& version) {
 }  // namespace
 
 SendHandler::SendHandler(coap::Scheduler& scheduler, const RegistrationInterface& registrations,
-                         const model::ObjectModel& model)
-    : scheduler_(scheduler), registrations_(registrations), model_(model) {}
+                         const model::ModelSource& models)
+    : scheduler_(scheduler), registrations_(registrations), models_(models) {}
 
 void SendHandler::addListener(SendListener* listener) { listeners_.push_back(listener); }
 
@@ -84,7 +84,8 @@ void SendHandler::handle(const coap::Peer& from, const coap::Message& request,
   }
   const formats::FormatRegistry& registry = formats::FormatRegistry::standard();
   const double now = std::chrono::duration<double>(scheduler_.wallNow().time_since_epoch()).count();
-  const formats::DecodeContext context{model_, now};
+  const auto snapshot = models_.current();
+  const formats::DecodeContext context{*snapshot, now};
   SendEvent event;
   event.endpoint = reg->endpoint;
   event.registrationId = reg->id;

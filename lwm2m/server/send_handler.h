@@ -23,7 +23,7 @@
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/formats/content_format.h"
 #include "lwm2m/model/node.h"
-#include "lwm2m/model/object_model.h"
+#include "lwm2m/model/model_source.h"
 #include "lwm2m/server/registration_interface.h"
 
 namespace lwm2m::server {
@@ -45,7 +45,7 @@ class SendHandler : public RegistrationListener {
  public:
   // Add this handler as a listener of `registrations` so it knows devices' addresses.
   SendHandler(coap::Scheduler& scheduler, const RegistrationInterface& registrations,
-              const model::ObjectModel& model);
+              const model::ModelSource& models);
 
   void addListener(SendListener* listener);  // must outlive this object
   void handle(const coap::Peer& from, const coap::Message& request,
@@ -63,7 +63,7 @@ class SendHandler : public RegistrationListener {
 
   coap::Scheduler& scheduler_;
   const RegistrationInterface& registrations_;
-  const model::ObjectModel& model_;
+  const model::ModelSource& models_;
   std::unordered_map<coap::Peer, std::string, coap::PeerHash> idByPeer_;
   std::unordered_map<std::string, coap::Peer> peerById_;
   std::vector<SendListener*> listeners_;

@@ -31,6 +31,8 @@
 
 #include <rapidjson/document.h>
 
+#include "tests/bench/bench_gateway.h"
+#include "tests/bench/round_trips.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/ports.h"
 #include "tests/support/process.h"
@@ -42,12 +44,6 @@ using Clock = std::chrono::system_clock;
 using namespace std::chrono_literals;
 
 double nowSeconds() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 // Counts messages on a filter and records their latency, from a timestamp in
 // the payload (JSON "timestamp" in seconds, or the bare payload "t=<seconds>").
@@ -233,11 +229,7 @@ downlink:
 )";
   const auto coapPort = freeUdpPort();
   const auto httpPort = freeTcpPort();
-  Process gateway = Process::start(
-      {LWM2M_GATEWAY_BIN, "--coap", "127.0.0.1:" + std::to_string(coapPort), "--http",
-       "127.0.0.1:" + std::to_string(httpPort), "--mqtt", broker.uri(), "--data-dir", (dir / "data").string(),
-       "--mapping", (dir / "bench.yaml").string(), "--log-level", "warn"},
-      {(dir / "gateway.log").string()});
+  Process gateway = startBenchGateway(dir, broker.uri(), coapPort, httpPort, {"--log-level", "warn"});
   if (!waitForTcpPort(httpPort, 15s)) {
     std::fprintf(stderr, "gateway did not start\n");
     return 1;

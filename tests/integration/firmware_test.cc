@@ -1,8 +1,10 @@
 // Firmware packages bigger than memory, end to end with the real daemon, the
 // real simulator, Mosquitto and curl: an 8 MiB package uploaded over REST
 // (streamed to the package store) and pushed block-wise from there while the
-// gateway's memory is sampled; the same through an MQTT command naming a
-// file; a SIGKILL mid-transfer and a retry from the package that survived;
+// gateway's memory is sampled, its progress seen on MQTT, the event stream and
+// the request resource; the same through an MQTT command naming a file; a
+// SIGKILL mid-transfer reported interrupted (never sent again by itself) and a
+// retry from the package that survived;
 // pull mode (the device downloads over CoAP Block2); the package over HTTP
 // with Range; the size limit.
 
@@ -19,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/json_reading.h"
+#include "tests/integration/sse_client.h"
 #include "tests/integration/transfer_support.h"
 
 namespace lwm2m::testing {
@@ -129,6 +132,7 @@ class Firmware : public ::testing::Test {
 TEST_F(Firmware, EightMiBUploadIsPushedFromTheStoreWithoutCopiesInMemory) {
   auto gateway = start();
   MqttSubscriber progress(broker_, "lwm2m/fw-8m/event/progress");
+  SseClient stream(gateway->httpUrl("/api/v1/events?endpoint=fw-8m&kinds=progress"));
   Simulator sim(device(*gateway, "fw-8m"));
   ASSERT_TRUE(sim.waitForLine("registered fw-8m"));
   const auto image = firmwareImage(kImageSize, 81);
@@ -184,6 +188,33 @@ TEST_F(Firmware, EightMiBUploadIsPushedFromTheStoreWithoutCopiesInMemory) {
   }
   EXPECT_TRUE(sawMiddle) << "no progress event while the package moved";
   EXPECT_TRUE(sawEnd);
+
+  // The same on the event stream: event: progress, blocks sent / total.
+  bool streamedMiddle = false, streamedEnd = false;
+  std::uint64_t lastBlocks = 0;
+  while (auto frame = stream.nextEvent([](const SseFrame& f) { return f.event == "progress"; }, 5s)) {
+    auto e = parse(frame->data);
+    EXPECT_EQ(str(e["event"]), "progress") << frame->data;
+    EXPECT_EQ(str(e["endpoint"]), "fw-8m") << frame->data;
+    EXPECT_EQ(number(e, "totalBlocks"), 8192u) << frame->data;
+    EXPECT_GE(number(e, "blocks"), lastBlocks) << "progress goes forward";
+    lastBlocks = number(e, "blocks");
+    if (str(e["state"]) == "transferring" && lastBlocks > 0 && lastBlocks < 8192) streamedMiddle = true;
+    if (str(e["state"]) == "delivered") {
+      streamedEnd = lastBlocks == 8192;
+      break;
+    }
+  }
+  EXPECT_TRUE(streamedMiddle) << "no progress on the event stream while the package moved";
+  EXPECT_TRUE(streamedEnd) << "the event stream did not tell the end of the transfer";
+
+  // And on the request resource: the command's result and its transfer.
+  auto request = parse(httpGet(gateway->httpUrl("/api/v1/requests/" + str(reply["requestId"]))).body);
+  EXPECT_EQ(str(request["state"]), "done");
+  ASSERT_TRUE(request.IsObject() && request.HasMember("transfer"));
+  EXPECT_EQ(str(request["transfer"]["state"]), "delivered");
+  EXPECT_EQ(number(request["transfer"], "blocks"), 8192u);
+  EXPECT_EQ(number(request["transfer"], "totalBlocks"), 8192u);
   EXPECT_TRUE(fs::exists(gateway->dataDir() / "firmware" / (sha256Of(file) + ".bin")));
 }
 
@@ -234,7 +265,7 @@ TEST_F(Firmware, MqttCommandNamesAFileInTheAllowedDirectory) {
   EXPECT_NE(refused.body.find("firmware.allowed_dir"), std::string::npos) << refused.body;
 }
 
-TEST_F(Firmware, KilledMidTransferThePackageSurvivesAndARetryCompletes) {
+TEST_F(Firmware, KilledMidTransferIsReportedInterruptedAndARetryCompletes) {
   auto gateway = start();
   Simulator sim(device(*gateway, "fw-kill"));
   ASSERT_TRUE(sim.waitForLine("registered fw-kill"));
@@ -244,6 +275,7 @@ TEST_F(Firmware, KilledMidTransferThePackageSurvivesAndARetryCompletes) {
   auto accepted = upload("PUT", gateway->httpUrl("/api/v1/devices/fw-kill/firmware"), file);
   ASSERT_EQ(accepted.status, 202) << accepted.body;
   const std::string sha = sha256Of(file);
+  const std::string requestId = str(parse(accepted.body)["requestId"]);
 
   // Wait until part of it went out, then kill -9.
   std::uint64_t sent = 0;
@@ -259,7 +291,18 @@ TEST_F(Firmware, KilledMidTransferThePackageSurvivesAndARetryCompletes) {
   ASSERT_TRUE(fs::exists(stored));
   EXPECT_EQ(fs::file_size(stored), kImageSize);
 
+  MqttSubscriber expired(broker_, "lwm2m/fw-kill/event/expired-request");
   gateway->restart();
+  // At most once: the cut push is reported interrupted, not sent again by itself.
+  auto event = expired.next(15s);
+  ASSERT_TRUE(event) << gateway->log();
+  EXPECT_NE(event->second.find("interrupted"), std::string::npos) << event->second;
+  EXPECT_NE(event->second.find(requestId), std::string::npos) << event->second;
+  const std::string body = httpGet(gateway->httpUrl("/api/v1/requests/" + requestId)).body;
+  EXPECT_EQ(str(parse(body)["state"]), "expired") << body;
+  EXPECT_NE(body.find("interrupted"), std::string::npos) << body;
+  EXPECT_FALSE(sim.waitForLine("firmware-received fw-kill", 3s)) << "the push was sent again unasked";
+
   // The retry names the stored package; nothing is uploaded again. The restarted
   // gateway's CoAP message IDs may meet ones the device still remembers from the
   // killed transfer (EXCHANGE_LIFETIME): such an attempt times out, and is retried.

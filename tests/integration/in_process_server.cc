@@ -27,7 +27,7 @@ struct InProcessServer::State : server::NotificationListener, server::SendListen
   std::function<std::uint32_t()> random = [this] { return static_cast<std::uint32_t>(rng()); };
   coap::UdpTransport transport{io, coap::Peer(boost::asio::ip::make_address("127.0.0.1"), 0)};
   coap::Endpoint endpoint{transport, scheduler, coap::TransmissionParameters{}, random};
-  model::ObjectModel model = model::ObjectModel::builtIn();
+  model::ModelSource model{model::ObjectModel::builtIn()};
   server::RegistrationInterface registrations{scheduler, server::RegistrationSettings{}, random};
   server::ObservationRegistry observations{endpoint, scheduler, registrations, model};
   server::RequestSender sender{endpoint, scheduler, registrations, observations, model, random};

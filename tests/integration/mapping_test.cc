@@ -183,7 +183,7 @@ TEST(Mapping, MalformedCommandsGetAnErrorNamingTheProblem) {
   ASSERT_TRUE(waitForLog(gateway, "MQTT subscribed")) << gateway.log();
   const std::pair<const char*, const char*> cases[] = {
       {R"({"id":"a","operation":"read",)", "bad JSON"},
-      {R"({"id":"b","operation":"read","path":"/3/0/99"})", "not in the object model"},
+      {R"({"id":"b","operation":"write","path":"/31024/0/1","value":[1]})", "/31024/0/1"},
       {R"({"id":"c","operation":"write","path":"/1/0/1","value":"soon"})", "/1/0/1"},
       {R"({"id":"d","operation":"fly","path":"/3/0/0"})", "fly"},
   };

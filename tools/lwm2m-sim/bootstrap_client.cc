@@ -1,5 +1,9 @@
 #include "tools/lwm2m-sim/bootstrap_client.h"
 
+#include <sys/stat.h>
+
+#include <fstream>
+
 #include <boost/asio/ip/address.hpp>
 
 #include "lwm2m/formats/tlv.h"
@@ -65,19 +69,92 @@ std::optional<coap::Peer> peerOfUri(const std::string& uri, bool& secure) {
   return coap::Peer(address, port);
 }
 
+std::string toHex(const std::vector<std::uint8_t>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  for (auto b : bytes) text += {kDigits[b >> 4], kDigits[b & 0x0f]};
+  return text;
+}
+
+std::optional<std::vector<std::uint8_t>> fromHex(const std::string& text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    auto digit = [](char c) {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    const int high = digit(text[i]), low = digit(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes.push_back(static_cast<std::uint8_t>(high * 16 + low));
+  }
+  return bytes;
+}
+
 }  // namespace
+
+bool saveAccount(const std::string& file, const ProvisionedAccount& account) {
+  const mode_t old = ::umask(077);
+  std::ofstream out(file, std::ios::trunc);
+  ::umask(old);
+  out << "server=" << (account.secure ? "coaps://" : "coap://") << coap::toString(account.server) << "\n";
+  if (account.secure) out << "psk-identity=" << account.pskIdentity << "\npsk-key=" << toHex(account.pskKey) << "\n";
+  out << "lifetime=" << account.lifetime << "\n";
+  return static_cast<bool>(out.flush());
+}
+
+std::optional<ProvisionedAccount> loadAccount(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  ProvisionedAccount account;
+  bool haveServer = false;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) return std::nullopt;
+    const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+    if (key == "server") {
+      auto peer = peerOfUri(value, account.secure);
+      if (!peer) return std::nullopt;
+      account.server = *peer;
+      haveServer = true;
+    } else if (key == "psk-identity") {
+      account.pskIdentity = value;
+    } else if (key == "psk-key") {
+      auto bytes = fromHex(value);
+      if (!bytes) return std::nullopt;
+      account.pskKey = std::move(*bytes);
+    } else if (key == "lifetime") {
+      account.lifetime = static_cast<std::uint32_t>(std::strtoul(value.c_str(), nullptr, 10));
+    }
+  }
+  if (!haveServer || (account.secure && (account.pskIdentity.empty() || account.pskKey.empty()))) return std::nullopt;
+  return account;
+}
+
+// Logs how the DTLS handshake with the bootstrap server went; a refusal ends the bootstrap.
+std::optional<coap::DtlsSettings> BootstrapClient::withEvents(std::optional<coap::DtlsSettings> dtls) {
+  if (!dtls) return dtls;
+  dtls->onEvent = [this](const coap::DtlsEvent& e) {
+    if (e.kind == coap::DtlsEvent::Kind::Established) log_.activity("dtls-established", endpoint_);
+    if (e.kind == coap::DtlsEvent::Kind::Failed) failWith("DTLS handshake with the bootstrap server: " + e.reason);
+  };
+  return dtls;
+}
 
 BootstrapClient::BootstrapClient(boost::asio::io_context& io, coap::Scheduler& scheduler,
                                  const coap::Peer& bootstrapServer, const coap::Peer& bindTo, std::string endpoint,
                                  EventLog& log, std::function<std::uint32_t()> random,
-                                 std::function<void(std::optional<ProvisionedAccount>)> done)
+                                 std::function<void(std::optional<ProvisionedAccount>)> done,
+                                 std::optional<coap::DtlsSettings> dtls)
     : scheduler_(scheduler),
       bootstrapServer_(bootstrapServer),
       endpoint_(std::move(endpoint)),
       log_(log),
       done_(std::move(done)),
       model_(model::ObjectModel::builtIn()),
-      transport_(io, bindTo),
+      transport_(io, scheduler, bindTo, static_cast<std::uint16_t>(random()), withEvents(std::move(dtls))),
       coap_(transport_, scheduler, coap::TransmissionParameters{}, std::move(random)) {}
 
 BootstrapClient::~BootstrapClient() {
@@ -122,12 +199,17 @@ void BootstrapClient::handleRequest(const coap::Message& request, const coap::En
     scheduler_.schedule(std::chrono::milliseconds(0), [this] { finish(); });
     return;
   }
+  if (request.code == coap::codes::Get && !path.empty() && (path[0] == "1" || path[0] == "2")) {
+    readObject(request, respond);
+    return;
+  }
   if (request.code == coap::codes::Get && path.empty()) {
     auto response = coap::Message::response(request, coap::codes::Content);
     response.setContentFormat(40);
     std::string links = "lwm2m=\"1.1\"";
     for (const auto& [id, instance] : security_) links += ",</0/" + std::to_string(id) + ">";
     for (const auto& [id, instance] : servers_) links += ",</1/" + std::to_string(id) + ">";
+    for (const auto& [id, instance] : acls_) links += ",</2/" + std::to_string(id) + ">";
     links += ",</3/0>";
     response.setPayload(links);
     respond(std::move(response));
@@ -139,6 +221,7 @@ void BootstrapClient::handleRequest(const coap::Message& request, const coap::En
       std::erase_if(security_, [](const auto& entry) { return !isBootstrapAccount(entry.second); });
     }
     if (path.empty() || path[0] == "1") servers_.clear();
+    if (path.empty() || path[0] == "2") acls_.clear();
     answer(coap::codes::Deleted);
     return;
   }
@@ -155,11 +238,43 @@ void BootstrapClient::handleRequest(const coap::Message& request, const coap::En
     }
     if (path[0] == "0") security_.insert_or_assign(parsed->instanceId(), *node->objectInstance());
     if (path[0] == "1") servers_.insert_or_assign(parsed->instanceId(), *node->objectInstance());
+    if (path[0] == "2") acls_.insert_or_assign(parsed->instanceId(), *node->objectInstance());
     log_.activity("bootstrap-write", endpoint_, parsed->toString());
     answer(coap::codes::Changed);
     return;
   }
   answer(coap::codes::MethodNotAllowed);
+}
+
+// Bootstrap-Read (LwM2M 1.1 §6.1.7.3): only /1 and /2, an object or one instance, in TLV.
+void BootstrapClient::readObject(const coap::Message& request, const coap::Endpoint::Responder& respond) {
+  auto path = request.uriPath();
+  const auto& objects = path[0] == "1" ? servers_ : acls_;
+  std::string text = "/" + path[0] + (path.size() > 1 ? "/" + path[1] : "");
+  auto parsed = model::Path::parse(text);
+  if (!parsed || path.size() > 2) {
+    respond(coap::Message::response(request, coap::codes::BadRequest));
+    return;
+  }
+  model::Node node = model::Object(parsed->objectId(), objects);
+  if (parsed->isObjectInstance()) {
+    auto it = objects.find(parsed->instanceId());
+    if (it == objects.end()) {
+      respond(coap::Message::response(request, coap::codes::NotFound));
+      return;
+    }
+    node = it->second;
+  }
+  auto bytes = formats::TlvCodec().encode(node, *parsed, model_);
+  if (!bytes) {
+    respond(coap::Message::response(request, coap::codes::InternalServerError));
+    return;
+  }
+  auto response = coap::Message::response(request, coap::codes::Content);
+  response.setContentFormat(11542);
+  response.payload = std::move(bytes).value();
+  log_.activity("bootstrap-read", endpoint_, text);
+  respond(std::move(response));
 }
 
 void BootstrapClient::finish() {

@@ -1,5 +1,7 @@
 #include "tools/lwm2m-sim/device_objects.h"
 
+#include "tools/lwm2m-sim/vendor_object.h"
+
 #include <cmath>
 
 namespace lwm2m::sim {
@@ -14,25 +16,33 @@ constexpr std::int64_t kFirmwareIdle = 0, kFirmwareDownloaded = 2, kFirmwareUpda
 Outcome ok(coap::Code code) { return Outcome{code, {}}; }
 Outcome error(coap::Code code, std::string why) { return Outcome{code, std::move(why)}; }
 
-bool writable(model::ObjectId o, model::ResourceId r) {
-  const auto* def = DeviceObjects::model().findResource(o, r);
-  return def && (def->operations == model::Operations::Write || def->operations == model::Operations::ReadWrite);
-}
-
-bool executable(model::ObjectId o, model::ResourceId r) {
-  const auto* def = DeviceObjects::model().findResource(o, r);
-  return def && def->operations == model::Operations::Execute;
+// One model per vendor object id, shared by every device of the process.
+std::shared_ptr<const model::ObjectModel> modelWith(std::optional<model::ObjectId> vendor) {
+  static std::map<std::optional<model::ObjectId>, std::shared_ptr<const model::ObjectModel>> models;
+  auto& slot = models[vendor];
+  if (!slot) {
+    model::ObjectModel m = model::ObjectModel::builtIn();
+    if (vendor) m.add(vendorObject(*vendor));
+    slot = std::make_shared<const model::ObjectModel>(std::move(m));
+  }
+  return slot;
 }
 
 }  // namespace
 
-const model::ObjectModel& DeviceObjects::model() {
-  static const model::ObjectModel builtIn = model::ObjectModel::builtIn();
-  return builtIn;
+bool DeviceObjects::writable(model::ObjectId o, model::ResourceId r) const {
+  const auto* def = model_->findResource(o, r);
+  return def && (def->operations == model::Operations::Write || def->operations == model::Operations::ReadWrite);
 }
 
-DeviceObjects::DeviceObjects(std::string endpoint, std::uint32_t seed, const std::vector<std::string>& links)
-    : endpoint_(std::move(endpoint)), seed_(seed) {
+bool DeviceObjects::executable(model::ObjectId o, model::ResourceId r) const {
+  const auto* def = model_->findResource(o, r);
+  return def && def->operations == model::Operations::Execute;
+}
+
+DeviceObjects::DeviceObjects(std::string endpoint, std::uint32_t seed, const std::vector<std::string>& links,
+                             std::optional<model::ObjectId> vendorObject)
+    : endpoint_(std::move(endpoint)), seed_(seed), vendor_(vendorObject), model_(modelWith(vendorObject)) {
   for (const std::string& link : links) {
     auto path = Path::parse(link);
     if (path && path->isObjectInstance()) addInstance(path->objectId(), path->instanceId());
@@ -45,7 +55,22 @@ void DeviceObjects::set(model::ObjectId o, model::InstanceId i, Resource r) {
   inst.insert_or_assign(r.id(), std::move(r));
 }
 
+void DeviceObjects::addVendorInstance(model::ObjectId o, model::InstanceId i) {
+  set(o, i, Resource::single(0, Value::string("controller-" + std::to_string(i))));
+  set(o, i, Resource::single(1, Value::integer(0)));
+  set(o, i, Resource::single(2, Value::floating(21.5)));
+  set(o, i, Resource::single(3, Value::boolean(true)));
+  set(o, i, Resource::single(4, Value::opaque({0xCA, 0xFE})));
+  set(o, i, Resource::multiple(6, model::DataType::Integer, {{0, Value::integer(10)}, {1, Value::integer(90)}}));
+  set(o, i, Resource::single(7, Value::time(0)));
+  set(o, i, Resource::single(8, Value::unsignedInteger(4000000000u + seed_ % 1000)));
+}
+
 void DeviceObjects::addInstance(model::ObjectId o, model::InstanceId i) {
+  if (vendor_ && o == *vendor_) {
+    addVendorInstance(o, i);
+    return;
+  }
   switch (o) {
     case 1:
       set(o, i, Resource::single(0, Value::integer(1)));
@@ -95,6 +120,16 @@ double DeviceObjects::temperatureAt(std::int64_t unixSeconds, model::InstanceId 
 }
 
 void DeviceObjects::tick(std::int64_t unixSeconds) {
+  if (auto vendor = vendor_ ? objects_.find(*vendor_) : objects_.end(); vendor != objects_.end()) {
+    // The counter counts the seconds since the device started (or its last Reset).
+    const std::int64_t elapsed = now_ > 0 && unixSeconds > now_ ? unixSeconds - now_ : 0;
+    for (auto& [id, inst] : vendor->second) {
+      auto counter = inst.find(1);
+      if (counter == inst.end()) continue;
+      counter->second = Resource::single(1, Value::integer(counter->second.value().asInteger() + elapsed));
+    }
+  }
+  if (unixSeconds > 0) now_ = unixSeconds;
   if (auto dev = objects_.find(3); dev != objects_.end()) {
     for (auto& [id, inst] : dev->second) {
       inst.insert_or_assign(13, Resource::single(13, Value::time(unixSeconds)));
@@ -192,6 +227,10 @@ Outcome DeviceObjects::execute(const Path& path, const std::string&) {
   if (!executable(path.objectId(), path.resourceId())) {
     return error(coap::codes::MethodNotAllowed, path.toString() + " is not executable");
   }
+  if (vendor_ && path.objectId() == *vendor_ && path.resourceId() == 5) {
+    set(path.objectId(), path.instanceId(), Resource::single(1, Value::integer(0)));
+    set(path.objectId(), path.instanceId(), Resource::single(7, Value::time(now_)));
+  }
   if (path.objectId() == 5 && path.resourceId() == 2) {
     const Instance* fw = instance(5, path.instanceId());
     if (!fw->count(3) || fw->at(3).value().asInteger() != kFirmwareDownloaded) {
@@ -223,7 +262,7 @@ void DeviceObjects::finishUpdate() {
 
 Outcome DeviceObjects::create(const model::Object& object, Path& created) {
   auto obj = objects_.find(object.id());
-  if (obj == objects_.end() || object.id() != 3311) {
+  if (obj == objects_.end() || !creatable(object.id())) {
     return error(coap::codes::MethodNotAllowed, "instances of this object cannot be created");
   }
   if (object.instances().size() != 1) return error(coap::codes::BadRequest, "create one instance at a time");

@@ -1,7 +1,8 @@
 #pragma once
 // The objects a simulated device exposes, as LwM2M node trees: Server (1),
-// Device (3), Firmware Update (5), Temperature (3303) and Light Control
-// (3311, multi-instance, writable, creatable). Which instances exist follows
+// Device (3), Firmware Update (5), Temperature (3303), Light Control
+// (3311, multi-instance, writable, creatable) and optionally the vendor
+// object of tools/lwm2m-sim/vendor_object.h (creatable too). Which instances exist follows
 // the object links the device announces. Values change over time like a real
 // device's (current time, temperature); writes, creates, deletes and the
 // firmware update state machine change them too.
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,9 +31,12 @@ struct Outcome {
 class DeviceObjects {
  public:
   // `links`: "/3/0", "/3303/1", ... — unknown objects are announced but empty.
-  DeviceObjects(std::string endpoint, std::uint32_t seed, const std::vector<std::string>& links);
+  // `vendorObject`: the id of the vendor object, if the device has one.
+  DeviceObjects(std::string endpoint, std::uint32_t seed, const std::vector<std::string>& links,
+                std::optional<model::ObjectId> vendorObject = std::nullopt);
 
-  static const model::ObjectModel& model();
+  // The definitions the device implements: the built-in ones and its vendor object.
+  const model::ObjectModel& model() const { return *model_; }
 
   // Refreshes values that change with time (Current Time, temperatures).
   void tick(std::int64_t unixSeconds);
@@ -63,8 +68,16 @@ class DeviceObjects {
   Instance* mutableInstance(model::ObjectId o, model::InstanceId i);
   double temperatureAt(std::int64_t unixSeconds, model::InstanceId instance) const;
 
+  bool writable(model::ObjectId o, model::ResourceId r) const;
+  bool executable(model::ObjectId o, model::ResourceId r) const;
+  bool creatable(model::ObjectId o) const { return o == 3311 || (vendor_ && o == *vendor_); }
+  void addVendorInstance(model::ObjectId o, model::InstanceId i);
+
   std::string endpoint_;
   std::uint32_t seed_;
+  std::optional<model::ObjectId> vendor_;
+  std::shared_ptr<const model::ObjectModel> model_;
+  std::int64_t now_ = 0;  // the time of the last tick
   std::map<model::ObjectId, std::map<model::InstanceId, Instance>> objects_;
   std::string firmwareVersion_ = "1.0.0";
 };

@@ -119,7 +119,7 @@ coap::Message DmInterface::read(const Path& path, const coap::Message& request) 
   auto node = objects_.read(path);
   if (!node) return reply(coap::codes::NotFound, node.error().message);
   const std::uint16_t format = formats::normalizeContentFormat(request.accept().value_or(defaultFormat()));
-  auto body = FormatRegistry::standard().encode(format, *node, path, DeviceObjects::model());
+  auto body = FormatRegistry::standard().encode(format, *node, path, objects_.model());
   if (!body) return reply(coap::codes::NotAcceptable, body.error().message);
   log_.activity("read", endpoint_, path.toString());
   return content(format, std::move(body.value()));
@@ -149,13 +149,13 @@ std::optional<DmInterface::Snapshot> DmInterface::snapshot(const Observer& o) co
     for (const Path& p : o.paths) {
       if (auto node = objects_.read(p)) nodes.emplace(p, *node);
     }
-    auto body = registry.encodeNodes(o.format, nodes, DeviceObjects::model());
+    auto body = registry.encodeNodes(o.format, nodes, objects_.model());
     if (!body) return std::nullopt;
     return Snapshot{std::move(body.value()), std::nullopt};
   }
   auto node = objects_.read(o.paths.front());
   if (!node) return std::nullopt;
-  auto body = registry.encode(o.format, *node, o.paths.front(), DeviceObjects::model());
+  auto body = registry.encode(o.format, *node, o.paths.front(), objects_.model());
   if (!body) return std::nullopt;
   return Snapshot{std::move(body.value()), numberOf(*node)};
 }
@@ -196,7 +196,7 @@ coap::Message DmInterface::discover(const Path& path) {
 
 coap::Message DmInterface::write(const Path& path, const coap::Message& request, bool replace) {
   const auto format = formats::normalizeContentFormat(request.contentFormat().value_or(formats::kText));
-  const formats::DecodeContext context{DeviceObjects::model(), 0};
+  const formats::DecodeContext context{objects_.model(), 0};
   auto node = FormatRegistry::standard().decode(format, request.payload, path, context);
   if (!node) return reply(coap::codes::BadRequest, node.error().message);
   Outcome done = objects_.write(path, *node, replace);
@@ -222,7 +222,7 @@ void DmInterface::logFirmwarePackage(const Path& path, const model::Node& node) 
 
 coap::Message DmInterface::create(const Path& path, const coap::Message& request) {
   const auto format = formats::normalizeContentFormat(request.contentFormat().value_or(defaultFormat()));
-  const formats::DecodeContext context{DeviceObjects::model(), 0};
+  const formats::DecodeContext context{objects_.model(), 0};
   auto node = FormatRegistry::standard().decode(format, request.payload, path, context);
   if (!node || !node->object()) return reply(coap::codes::BadRequest, node ? "expected an object" : node.error().message);
   Path created;
@@ -269,7 +269,7 @@ coap::Message DmInterface::fetch(const coap::Peer& from, const coap::Message& re
 
 coap::Message DmInterface::patch(const coap::Message& request) {
   const auto format = formats::normalizeContentFormat(request.contentFormat().value_or(formats::kSenmlJson));
-  const formats::DecodeContext context{DeviceObjects::model(), 0};
+  const formats::DecodeContext context{objects_.model(), 0};
   auto nodes = FormatRegistry::standard().decodeNodes(format, request.payload, nullptr, context);
   if (!nodes) return reply(coap::codes::BadRequest, nodes.error().message);
   for (const auto& [path, node] : *nodes) {

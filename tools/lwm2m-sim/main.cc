@@ -3,7 +3,9 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <cstdlib>
@@ -22,12 +24,14 @@
 #include "lwm2m/coap/udp_transport.h"
 #include "tools/lwm2m-sim/bootstrap_client.h"
 #include "tools/lwm2m-sim/simulated_device.h"
+#include "tools/lwm2m-sim/vendor_object.h"
 
 namespace {
 
 struct Options {
   std::string server = "127.0.0.1:5683";
   std::string bootstrap;
+  std::string stateDir;
   std::string bind;
   int count = 1;
   std::string endpoint;
@@ -48,6 +52,11 @@ struct Options {
   std::string pskIdentity;
   std::string pskKey;
   std::string certFile, keyFile, caFile;
+  std::vector<std::string> neverAnswer;
+  double awakeFor = 0;
+  double answerAfter = 0;
+  int customObject = -1;
+  std::string writeDdf;
 };
 
 // Hex digits to bytes; empty on malformed input.
@@ -127,7 +136,12 @@ int main(int argc, char** argv) {
   app.add_option("--bootstrap", o.bootstrap,
                  "bootstrap first from this LwM2M bootstrap server (HOST:PORT), then register with the "
                  "server it provisions (over DTLS PSK when it gives coaps and PSK credentials); "
-                 "--server and the DTLS options are then not used");
+                 "--server is then not used and the DTLS options are for the bootstrap server "
+                 "(its DTLS port, bootstrap.listen_dtls)");
+  app.add_option("--state-dir", o.stateDir,
+                 "with --bootstrap: keep each device's provisioned account in DIR/ENDPOINT.account "
+                 "(key included, mode 0600) and, when there is one, register with it without bootstrapping")
+      ->type_name("DIR");
   app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
   app.add_option("-n,--count", o.count, "number of devices")->check(CLI::Range(1, 100000))->capture_default_str();
   app.add_option("-e,--endpoint", o.endpoint, "endpoint name (with --count 1)");
@@ -155,8 +169,32 @@ int main(int argc, char** argv) {
                  "or send (a Send report; refused with 4.03, the device then Updates and sends again)")
       ->check(CLI::IsMember({"update", "notify", "send"}))
       ->capture_default_str();
+  app.add_option("--custom-object", o.customObject,
+                 "implement a vendor object with this id (no registry defines it): Label (String), Counter "
+                 "(Integer), Setpoint (Float), Enabled (Boolean), Blob (Opaque), Reset (Execute), Levels "
+                 "(multiple Integer), Last Reset (Time), Serial (Unsigned Integer); instances can be created and "
+                 "deleted. Announced as /ID/0 unless --objects names its instances")
+      ->check(CLI::Range(0, 65534));
+  app.add_option("--write-ddf", o.writeDdf,
+                 "write the OMA DDF XML of --custom-object to this file (for the server's object definitions) and exit");
   app.add_flag("--no-deregister", o.noDeregister, "exit without de-registering (the registration then expires)");
   app.add_flag("--quiet", o.quiet, "print only life-cycle events, not every Update, request and notification");
+  const std::string misbehave = "Misbehaving on purpose";
+  app.add_option("--never-answer", o.neverAnswer,
+                 "acknowledge requests for this path (/3/0/9) or operation (read, read-composite, execute, ...) "
+                 "with an empty ACK and never answer them (printed: never-answered EP OPERATION PATH); repeatable")
+      ->group(misbehave);
+  app.add_option("--answer-after", o.answerAfter,
+                 "answer the --never-answer requests after all, this many seconds after they came (printed: "
+                 "answering-late, answered-late)")
+      ->check(CLI::NonNegativeNumber)
+      ->group(misbehave);
+  app.add_option("--awake-for", o.awakeFor,
+                 "stay awake this many seconds after each Register and Update, then sleep: every datagram to the "
+                 "device is lost until its next Update (printed: asleep EP, awake EP); 0: always awake")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(misbehave);
   const std::string dtls = "DTLS (point --server at the gateway's coaps port, 5684)";
   app.add_option("--psk-key", o.pskKey, "speak DTLS with this pre-shared key (hex)")->group(dtls);
   app.add_option("--psk-identity", o.pskIdentity,
@@ -165,6 +203,20 @@ int main(int argc, char** argv) {
   app.add_option("--key", o.keyFile, "private key of --cert (PEM)")->group(dtls);
   app.add_option("--ca", o.caFile, "CA certificates the gateway's certificate must chain to (PEM)")->group(dtls);
   CLI11_PARSE(app, argc, argv);
+  if (!o.writeDdf.empty()) {
+    if (o.customObject < 0) {
+      std::cerr << "lwm2m-sim: --write-ddf needs --custom-object ID\n";
+      return 2;
+    }
+    std::ofstream ddf(o.writeDdf, std::ios::binary | std::ios::trunc);
+    ddf << lwm2m::sim::vendorObjectDdf(static_cast<lwm2m::model::ObjectId>(o.customObject));
+    ddf.close();
+    if (!ddf) {
+      std::cerr << "lwm2m-sim: --write-ddf " << o.writeDdf << ": cannot write\n";
+      return 1;
+    }
+    return 0;
+  }
 
   std::optional<lwm2m::coap::DtlsSettings> dtlsSettings;
   if (!o.pskKey.empty() || !o.certFile.empty()) {
@@ -226,9 +278,20 @@ int main(int argc, char** argv) {
     settings.binding = o.binding;
     settings.queueMode = o.queue;
     settings.objectLinks = objectLinks(o.objects);
+    if (o.customObject >= 0) {
+      const auto id = static_cast<lwm2m::model::ObjectId>(o.customObject);
+      settings.vendorObject = id;
+      const std::string prefix = "/" + std::to_string(id) + "/";
+      const bool announced = std::any_of(settings.objectLinks.begin(), settings.objectLinks.end(),
+                                         [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+      if (!announced) settings.objectLinks.push_back(prefix + "0");
+    }
     settings.updateInterval = std::chrono::seconds(o.updateInterval);
     settings.sendInterval = std::chrono::milliseconds(static_cast<long>(o.sendInterval * 1000));
     settings.rebindAfter = std::chrono::milliseconds(static_cast<long>(o.rebindAfter * 1000));
+    settings.misbehaviour.neverAnswer = o.neverAnswer;
+    settings.misbehaviour.answerAfter = std::chrono::milliseconds(static_cast<long>(o.answerAfter * 1000));
+    settings.misbehaviour.awakeFor = std::chrono::milliseconds(static_cast<long>(o.awakeFor * 1000));
     if (dtlsSettings) {
       settings.dtls = dtlsSettings;
       if (!o.pskKey.empty()) settings.dtls->pskIdentity = o.pskIdentity.empty() ? settings.endpoint : o.pskIdentity;
@@ -240,8 +303,12 @@ int main(int argc, char** argv) {
   };
   // With --bootstrap a device is created once its bootstrap finished, with
   // the server, lifetime and credentials it was given.
+  auto accountFile = [&](int i) { return o.stateDir + "/" + endpointName(o, i) + ".account"; };
   auto afterBootstrap = [&](int i, std::optional<lwm2m::sim::ProvisionedAccount> account) {
     if (!account || stopping) return;
+    if (!o.stateDir.empty() && !lwm2m::sim::saveAccount(accountFile(i), *account)) {
+      log.lifecycle("bootstrap-failed", endpointName(o, i), "cannot write " + accountFile(i));
+    }
     lwm2m::sim::DeviceSettings settings = deviceSettings(i);
     settings.lifetime = account->lifetime;
     settings.dtls.reset();
@@ -263,11 +330,20 @@ int main(int argc, char** argv) {
   try {
     for (int i = 0; i < o.count; ++i) {
       if (!o.bootstrap.empty()) {
+        if (auto kept = o.stateDir.empty() ? std::nullopt : lwm2m::sim::loadAccount(accountFile(i))) {
+          log.lifecycle("bootstrap-skipped", endpointName(o, i), "account from " + accountFile(i));
+          scheduler.schedule(std::chrono::milliseconds(0), [&afterBootstrap, i, account = *kept] {
+            afterBootstrap(i, account);
+          });
+          continue;
+        }
+        auto dtls = deviceSettings(i).dtls;  // toward the bootstrap server
         bootstraps.push_back(std::make_unique<lwm2m::sim::BootstrapClient>(
             io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), endpointName(o, i), log, random,
             [&afterBootstrap, i](std::optional<lwm2m::sim::ProvisionedAccount> account) {
               afterBootstrap(i, std::move(account));
-            }));
+            },
+            dtls));
         continue;
       }
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(

@@ -45,6 +45,7 @@ coap::Peer NotifyingTransport::rebind() {
 void NotifyingTransport::start(ReceiveHandler handler) {
   handler_ = std::move(handler);
   top().start([this](const coap::Peer& from, std::span<const std::uint8_t> datagram) {
+    if (radioOff_) return;
     auto header = coap::peekHeader(datagram);
     if (header && header->type == coap::MessageType::Reset) {
       auto sent = std::find_if(recent_.begin(), recent_.end(), [&](const Sent& s) {

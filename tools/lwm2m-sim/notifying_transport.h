@@ -53,6 +53,8 @@ class NotifyingTransport : public coap::Transport {
   // Sends `notification` as NON with a fresh message ID.
   void sendNotification(const coap::Peer& to, coap::Message notification);
   void onReset(ResetHandler handler) { onReset_ = std::move(handler); }
+  // A sleeping device's radio: while off, every datagram that arrives is lost.
+  void setRadioOff(bool off) { radioOff_ = off; }
 
  private:
   struct Sent {
@@ -84,6 +86,7 @@ class NotifyingTransport : public coap::Transport {
   std::uint16_t nextMessageId_;
   std::deque<Sent> recent_;  // bounded: the last few notifications
   ResetHandler onReset_;
+  bool radioOff_ = false;
 };
 
 }  // namespace lwm2m::sim

@@ -22,7 +22,7 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       server_(server),
       settings_(std::move(settings)),
       log_(log),
-      objects_(settings_.endpoint, random(), settings_.objectLinks),
+      objects_(settings_.endpoint, random(), settings_.objectLinks, settings_.vendorObject),
       dm_(objects_, observers_, settings_.version, settings_.endpoint, log_),
       transport_(io, scheduler, bindTo, static_cast<std::uint16_t>(random()), dtlsSettings()),
       endpoint_(transport_, scheduler, settings_.transmission, std::move(random)) {
@@ -71,9 +71,10 @@ void SimulatedDevice::pullPackage(model::InstanceId instance, const std::string&
 }
 
 SimulatedDevice::~SimulatedDevice() {
-  for (auto timer : {timer_, notifyTimer_, sendTimer_, firmwareTimer_, rebindTimer_}) {
+  for (auto timer : {timer_, notifyTimer_, sendTimer_, firmwareTimer_, rebindTimer_, sleepTimer_}) {
     if (timer) scheduler_.cancel(timer);
   }
+  for (auto timer : lateAnswers_) scheduler_.cancel(timer);
   transport_.close();
 }
 
@@ -133,6 +134,7 @@ void SimulatedDevice::sendRegister() {
   const std::string payload = objectLinksPayload();
   request.payload.assign(payload.begin(), payload.end());
 
+  wakeUp();
   endpoint_.sendRequest(server_, std::move(request), [this](const coap::ResponseResult& r) {
     if (stopping_) return;
     if (r.status != coap::RequestStatus::Ok) {
@@ -216,6 +218,7 @@ void SimulatedDevice::sendUpdate(std::function<void()> then) {
   coap::Message request;
   request.code = coap::codes::Post;
   request.setUriPath(location_);
+  wakeUp();
   endpoint_.sendRequest(server_, std::move(request), [this, then = std::move(then)](const coap::ResponseResult& r) {
     if (stopping_) return;
     if (r.status == coap::RequestStatus::Ok && r.response.code == coap::codes::Changed) {
@@ -232,12 +235,31 @@ void SimulatedDevice::sendUpdate(std::function<void()> then) {
   });
 }
 
+// "awake EP" / "asleep EP" (--awake-for): printed even with --quiet, since a
+// test of a sleeping device follows them.
+void SimulatedDevice::wakeUp() {
+  if (settings_.misbehaviour.awakeFor.count() <= 0) return;
+  if (sleepTimer_) scheduler_.cancel(sleepTimer_);
+  if (asleep_) {
+    asleep_ = false;
+    transport_.setRadioOff(false);
+    log_.lifecycle("awake", settings_.endpoint);
+  }
+  sleepTimer_ = scheduler_.schedule(settings_.misbehaviour.awakeFor, [this] {
+    sleepTimer_ = 0;
+    asleep_ = true;
+    transport_.setRadioOff(true);
+    log_.lifecycle("asleep", settings_.endpoint);
+  });
+}
+
 void SimulatedDevice::stop(bool deregister, std::function<void()> done) {
   stopping_ = true;
-  for (auto* timer : {&timer_, &notifyTimer_, &sendTimer_, &firmwareTimer_, &rebindTimer_}) {
+  for (auto* timer : {&timer_, &notifyTimer_, &sendTimer_, &firmwareTimer_, &rebindTimer_, &sleepTimer_}) {
     if (*timer) scheduler_.cancel(*timer);
     *timer = 0;
   }
+  transport_.setRadioOff(false);  // awake to hear the answer to De-register
   if (!deregister || location_.empty()) {
     done();
     return;
@@ -258,6 +280,24 @@ void SimulatedDevice::stop(bool deregister, std::function<void()> done) {
 
 void SimulatedDevice::handleRequest(const coap::Peer& from, const coap::Message& request,
                                     const coap::Endpoint::Responder& respond) {
+  if (settings_.misbehaviour.ignores(request)) {
+    // The endpoint acknowledges it (empty ACK); no response ever follows.
+    std::string path;
+    for (const std::string& segment : request.uriPath()) path += "/" + segment;
+    const std::string what = operationOf(request) + " " + (path.empty() ? "/" : path);
+    const auto delay = settings_.misbehaviour.answerAfter;
+    if (delay.count() <= 0) {
+      log_.lifecycle("never-answered", settings_.endpoint, what);
+      return;
+    }
+    log_.lifecycle("answering-late", settings_.endpoint, what);
+    lateAnswers_.push_back(scheduler_.schedule(delay, [this, from, request, respond, what] {
+      objects_.tick(unixNow());
+      respond(dm_.handle(from, request, scheduler_.now()));
+      log_.lifecycle("answered-late", settings_.endpoint, what);
+    }));
+    return;
+  }
   objects_.tick(unixNow());
   respond(dm_.handle(from, request, scheduler_.now()));
   armNotifications();
@@ -307,7 +347,9 @@ void SimulatedDevice::sendReport(bool afterRefusal) {
   if (location_.empty()) return;
   objects_.tick(unixNow());
   model::NodesByPath nodes;
-  for (const model::Path& path : {model::Path(3303, 0, 5700), model::Path(3, 0, 9)}) {
+  std::vector<model::Path> reported{model::Path(3303, 0, 5700), model::Path(3, 0, 9)};
+  if (settings_.vendorObject) reported.emplace_back(*settings_.vendorObject, 0, 1);  // its counter
+  for (const model::Path& path : reported) {
     if (auto node = objects_.read(path)) nodes.emplace(path, *node);
   }
   if (nodes.empty()) return;
@@ -315,9 +357,9 @@ void SimulatedDevice::sendReport(bool afterRefusal) {
   const bool lwm2mCbor = settings_.version == "1.2";
   const auto format = lwm2mCbor ? formats::kLwm2mCbor : formats::kSenmlCbor;
   const formats::FormatRegistry& registry = formats::FormatRegistry::standard();
-  auto body = lwm2mCbor ? registry.encodeNodes(format, nodes, DeviceObjects::model())
+  auto body = lwm2mCbor ? registry.encodeNodes(format, nodes, objects_.model())
                         : registry.timestampedEncoder(format)->encodeTimestamped(
-                              {{static_cast<double>(unixNow()), std::move(nodes)}}, DeviceObjects::model());
+                              {{static_cast<double>(unixNow()), std::move(nodes)}}, objects_.model());
   if (!body) return;
   coap::Message request;
   request.code = coap::codes::Post;

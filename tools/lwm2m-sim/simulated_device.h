@@ -24,6 +24,7 @@
 #include "tools/lwm2m-sim/device_objects.h"
 #include "tools/lwm2m-sim/dm_interface.h"
 #include "tools/lwm2m-sim/event_log.h"
+#include "tools/lwm2m-sim/misbehaviour.h"
 #include "tools/lwm2m-sim/notifying_transport.h"
 #include "tools/lwm2m-sim/observers.h"
 
@@ -50,6 +51,10 @@ struct DeviceSettings {
   // Speak CoAP over DTLS with these credentials (PSK or certificate); the
   // outcome of each handshake is printed (dtls-established, dtls-failed ...).
   std::optional<coap::DtlsSettings> dtls;
+  Misbehaviour misbehaviour;
+  // The id of the vendor object (tools/lwm2m-sim/vendor_object.h) the device
+  // implements, announced with the instances objectLinks gives (else /ID/0).
+  std::optional<model::ObjectId> vendorObject;
 };
 
 class SimulatedDevice {
@@ -74,6 +79,8 @@ class SimulatedDevice {
   void rebind();
   void scheduleUpdate();
   void scheduleRetry();
+  // Before each Register and Update: radio on for misbehaviour.awakeFor.
+  void wakeUp();
   void handleRequest(const coap::Peer& from, const coap::Message& request,
                      const coap::Endpoint::Responder& respond);
   void pullPackage(model::InstanceId instance, const std::string& uri);
@@ -100,6 +107,9 @@ class SimulatedDevice {
   coap::Scheduler::TimerId sendTimer_ = 0;
   coap::Scheduler::TimerId firmwareTimer_ = 0;
   coap::Scheduler::TimerId rebindTimer_ = 0;
+  coap::Scheduler::TimerId sleepTimer_ = 0;
+  std::vector<coap::Scheduler::TimerId> lateAnswers_;  // --answer-after
+  bool asleep_ = false;
   bool rebound_ = false;
   bool stopping_ = false;
 };

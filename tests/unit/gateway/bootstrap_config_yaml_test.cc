@@ -18,6 +18,7 @@ std::string errorsOf(std::string_view yaml) {
 TEST(BootstrapConfigYaml, FullEntryLoads) {
   auto loaded = loadBootstrapConfigText(R"(endpoint: sensor-1
 discover: true
+read-before-write: true
 delete-existing: false
 security:
   - instance: 1
@@ -35,6 +36,7 @@ acl:
   const auto& c = *loaded;
   EXPECT_EQ(c.endpoint, "sensor-1");
   EXPECT_TRUE(c.discover);
+  EXPECT_TRUE(c.readServers);
   EXPECT_FALSE(c.deleteExisting);
   ASSERT_EQ(c.security.size(), 1u);
   EXPECT_EQ(c.security[0].serverUri, "coaps://10.0.0.1:5684");

@@ -103,6 +103,20 @@ TEST(Config, JsonFilesWorkToo) {
             "gateway.yaml:2: mqtt.qos: must be 0, 1 or 2 (got 7)");
 }
 
+TEST(Config, RestCallSettings) {
+  auto loaded = loadConfigText("http:\n  request_timeout_s: 5\n  finished_requests: 50\n  value_cache_entries: 7\n",
+                               "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->http.requestTimeout, 5s);
+  EXPECT_EQ(loaded->http.finishedRequests, 50u);
+  EXPECT_EQ(loaded->http.valueCacheEntries, 7u);
+  EXPECT_EQ(GatewayConfig{}.http.requestTimeout, 30s);
+  EXPECT_EQ(errorsOf("http:\n  request_timeout_s: 0\n"),
+            "gateway.yaml:2: http.request_timeout_s: must be between 1 and 3600 (got 0)");
+  EXPECT_EQ(errorsOf("http:\n\n  value_cache_entries: 0\n"),
+            "gateway.yaml:3: http.value_cache_entries: must be between 1 and 10000000 (got 0)");
+}
+
 TEST(Config, BadValueNamesFileLineAndKey) {
   EXPECT_EQ(errorsOf("# comment\nmqtt:\n  uri: tcp://h:1\n\n\n\n  qos: 5\n"),
             "gateway.yaml:7: mqtt.qos: must be 0, 1 or 2 (got 5)");
@@ -165,7 +179,7 @@ mqtt:
 TEST(Config, UnknownSectionsDuplicatesAndBadShapes) {
   EXPECT_EQ(errorsOf("mqt:\n  qos: 1\n"),
             "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: gateway, "
-            "coap, coaps, bootstrap, lwm2m, http, mqtt, storage, firmware, mapping, logging)");
+            "coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, firmware, mapping, logging)");
   EXPECT_EQ(errorsOf("mqtt:\n  qos: 1\n  qos: 2\n"), "gateway.yaml:3: mqtt.qos: appears twice");
   EXPECT_EQ(errorsOf("mqtt: 5\n"), "gateway.yaml:1: mqtt: expected a map of keys (got '5')");
   EXPECT_NE(errorsOf("- a\n- b\n").find("gateway.yaml:1: expected a map of sections"),
@@ -276,6 +290,7 @@ TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
   c.mqtt.password = "p: #'\"x\n";
   c.mqtt.deviceStatusTopic = "x/{endpoint}";
   c.mapping.path = "~";
+  c.lwm2m.models = {"/etc/lwm2m-gateway/models", "vendor 'x'.xml"};
   c.logging.level = "off";
   for (const GatewayConfig& config : {GatewayConfig{}, c}) {
     const std::string yaml = toYaml(config);
@@ -283,6 +298,18 @@ TEST(Config, PrintedYamlLoadsBackToTheSameConfig) {
     ASSERT_TRUE(back.ok()) << back.error().message << "\n" << yaml;
     EXPECT_EQ(*back, config) << yaml;
   }
+}
+
+TEST(Config, ModelsAreAListOfPaths) {
+  auto list = loadConfigText("lwm2m:\n  models: [\"/etc/m\", vendor.xml]\n", "gateway.yaml");
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  EXPECT_EQ(list->lwm2m.models, (std::vector<std::string>{"/etc/m", "vendor.xml"}));
+  auto one = loadConfigText("lwm2m:\n  models: /etc/m\n", "gateway.yaml");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->lwm2m.models, (std::vector<std::string>{"/etc/m"}));
+  EXPECT_EQ(errorsOf("lwm2m:\n  models: {a: 1}\n"), "gateway.yaml:2: lwm2m.models: expected a list of strings (got a map)");
+  EXPECT_EQ(errorsOf("lwm2m:\n  models:\n    - [x]\n"),
+            "gateway.yaml:2: lwm2m.models: expected a list of strings (got a list in it)");
 }
 
 TEST(Config, MissingFileIsAClearError) {
@@ -319,6 +346,25 @@ mqtt:
   auto again = loadConfigText(yaml, "printed.yaml");
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(*again, *loaded);
+}
+
+TEST(Config, ReadinessKeys) {
+  auto loaded = loadConfigText("mqtt:\n  required_for_ready: false\nstorage:\n  probe_interval_s: 30\n",
+                               "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_FALSE(loaded->mqtt.requiredForReady);
+  EXPECT_EQ(loaded->storage.probeInterval, 30s);
+  EXPECT_TRUE(GatewayConfig{}.mqtt.requiredForReady);
+  EXPECT_EQ(GatewayConfig{}.storage.probeInterval, 10s);
+  const std::string yaml = toYaml(*loaded);
+  EXPECT_NE(yaml.find("required_for_ready: false"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("probe_interval_s: 30"), std::string::npos) << yaml;
+
+  const std::string errors = errorsOf("mqtt:\n  required_for_ready: maybe\nstorage:\n  probe_interval_s: 0\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: mqtt.required_for_ready:"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: storage.probe_interval_s: must be between 1 and 3600"),
+            std::string::npos)
+      << errors;
 }
 
 TEST(Config, BadMqttLinkValuesAreNamed) {
@@ -408,6 +454,51 @@ TEST(Config, FirmwareSectionReadsBackAndNamesBadLines) {
   EXPECT_NE(errors.find("gateway.yaml:2: firmware.allowed_dir: must be an absolute path"), std::string::npos) << errors;
   EXPECT_NE(errors.find("gateway.yaml:3: firmware.pull_uri: must be coap://HOST:PORT"), std::string::npos) << errors;
   EXPECT_NE(errors.find("gateway.yaml:4: firmware.max_size: must be between 1024"), std::string::npos) << errors;
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway
+
+namespace lwm2m::gateway {
+namespace {
+
+TEST(Config, RequestTimeoutAwakeWindowAndExpectedEndpoints) {
+  const GatewayConfig defaults;
+  EXPECT_EQ(defaults.lwm2m.requestTimeoutSeconds, 30u);
+  EXPECT_FALSE(defaults.lwm2m.awakeWindowSeconds) << "derived from the CoAP timers by default";
+  EXPECT_TRUE(defaults.queue.expectedEndpoints.empty());
+
+  auto loaded = loadConfigText(
+      "lwm2m:\n  request_timeout_s: 5\n  awake_window_s: 20\nqueue:\n  expected_endpoints: [\"meter-*\", pump-1]\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->lwm2m.requestTimeoutSeconds, 5u);
+  EXPECT_EQ(loaded->lwm2m.awakeWindowSeconds, 20u);
+  EXPECT_EQ(loaded->queue.expectedEndpoints, (std::vector<std::string>{"meter-*", "pump-1"}));
+  auto again = loadConfigText(toYaml(*loaded), "printed.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message << "\n" << toYaml(*loaded);
+  EXPECT_EQ(*again, *loaded);
+  EXPECT_NE(toYaml(defaults).find("awake_window_s: derived"), std::string::npos) << toYaml(defaults);
+
+  auto derived = loadConfigText("lwm2m:\n  awake_window_s: derived\n", "gateway.yaml");
+  ASSERT_TRUE(derived.ok());
+  EXPECT_FALSE(derived->lwm2m.awakeWindowSeconds);
+
+  auto bad = loadConfigText(
+      "lwm2m:\n  request_timeout_s: 0\n  awake_window_s: soon\nqueue:\n  expected_endpoints: {a: 1}\n",
+      "gateway.yaml");
+  ASSERT_FALSE(bad.ok());
+  const std::string& errors = bad.error().message;
+  EXPECT_NE(errors.find("gateway.yaml:2: lwm2m.request_timeout_s: must be between 1 and 86400 (got 0)"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: lwm2m.awake_window_s: expected a number of seconds or 'derived' (got "
+                        "'soon')"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:5: queue.expected_endpoints: expected a list of strings (got a map)"),
+            std::string::npos)
+      << errors;
 }
 
 }  // namespace

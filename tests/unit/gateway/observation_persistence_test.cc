@@ -127,7 +127,7 @@ struct ServerLife {
   std::uint32_t counter = 0;
   coap::testing::FakeTransport transport;
   coap::Endpoint endpoint;
-  model::ObjectModel model = model::ObjectModel::builtIn();
+  model::ModelSource model{model::ObjectModel::builtIn()};
   server::RegistrationInterface rd;
   server::ObservationRegistry observations;
   server::RequestSender sender;

@@ -78,6 +78,11 @@ operations::DeviceRequest labelled(const std::string& label, std::optional<std::
   return request;
 }
 
+// A Read (repeat is harmless), told apart by its resource id.
+operations::DeviceRequest readOf(std::uint16_t resource) {
+  return operations::DeviceRequest::read(model::Path(3, 0, resource));
+}
+
 class RequestQueueTest : public ::testing::Test {
  protected:
   void SetUp() override { makeQueue({}); }
@@ -85,16 +90,21 @@ class RequestQueueTest : public ::testing::Test {
   void makeQueue(QueueSettings settings) {
     queue_ = std::make_unique<RequestQueue>(
         store_, clock_, settings, [this](const std::string& ep) { return reachable_[ep]; },
-        [this](const QueuedRequest& r, std::function<void(bool)> done) {
-          delivered_.push_back(r.request.arguments);
+        [this](const QueuedRequest& r, std::function<void(DeliveryResult)> done) {
+          delivered_.push_back(label(r.request));
           inFlightAtDelivery_.push_back(store_.rows.at(r.id).state);
           pendingDeliveries_.push_back(std::move(done));
         },
         [this](std::function<void()> f) { posted_.push_back(std::move(f)); },
         [this] { return ++random_; });
     queue_->setListener([this](const QueueEvent& e) {
-      events_.push_back(std::string(toString(e.kind)) + " " + e.request.request.arguments + (e.reason.empty() ? "" : ": " + e.reason));
+      events_.push_back(std::string(toString(e.kind)) + " " + label(e.request.request) + (e.reason.empty() ? "" : ": " + e.reason));
     });
+  }
+
+  // Execute arguments, or "read /3/0/N".
+  static std::string label(const operations::DeviceRequest& r) {
+    return r.operation == operations::Operation::Execute ? r.arguments : "read " + r.path.toString();
   }
 
   void runPosted() {
@@ -116,20 +126,39 @@ class RequestQueueTest : public ::testing::Test {
     return id;
   }
 
+  std::string submitRequest(const std::string& ep, operations::DeviceRequest request) {
+    std::string id;
+    queue_->submit(ep, std::move(request), {}, [&id](Result<QueuedRequest> r) { id = r ? r->id : ""; });
+    runPosted();
+    return id;
+  }
+
+  void wake(const std::string& ep) {
+    reachable_[ep] = true;
+    queue_->deviceReachable(ep);
+    runPosted();
+  }
+
   // Completes the oldest outstanding delivery.
-  void answer(bool deviceAnswered = true) {
+  void answer(DeliveryResult result = DeliveryResult::Answered) {
     ASSERT_FALSE(pendingDeliveries_.empty());
     auto done = std::move(pendingDeliveries_.front());
     pendingDeliveries_.erase(pendingDeliveries_.begin());
-    done(deviceAnswered);
+    done(result);
     runPosted();
+  }
+
+  // The device went to sleep before answering (presence says asleep).
+  void noAnswer(const std::string& ep = "dev") {
+    reachable_[ep] = false;
+    answer(DeliveryResult::NoAnswer);
   }
 
   coap::ManualScheduler clock_;
   FakeQueueStore store_;
   std::map<std::string, bool> reachable_;
   std::vector<std::string> delivered_, inFlightAtDelivery_, events_;
-  std::vector<std::function<void(bool)>> pendingDeliveries_;
+  std::vector<std::function<void(DeliveryResult)>> pendingDeliveries_;
   std::vector<std::function<void()>> posted_;
   std::string lastError_;
   std::uint32_t random_ = 0;
@@ -224,19 +253,63 @@ TEST_F(RequestQueueTest, CancelBeforeDeliveryButNotInFlight) {
   EXPECT_EQ(events_.back(), "delivered a");
 }
 
-TEST_F(RequestQueueTest, SilentDeviceStopsTheDrainUntilItWakesAgain) {
-  submit("dev", "a");
-  submit("dev", "b");
-  reachable_["dev"] = true;
-  queue_->deviceReachable("dev");
-  runPosted();
-  reachable_["dev"] = false;  // the delivery timed out: presence says asleep
-  answer(false);
-  EXPECT_EQ(delivered_.size(), 1u);  // at most once: "a" is not retried
-  reachable_["dev"] = true;
-  queue_->deviceReachable("dev");
-  runPosted();
-  EXPECT_EQ(delivered_, (std::vector<std::string>{"a", "b"}));
+TEST_F(RequestQueueTest, UnansweredReadGoesBackToTheHeadAndIsDeliveredAtTheNextWakeUp) {
+  const std::string first = submitRequest("dev", readOf(9));
+  submitRequest("dev", readOf(10));
+  wake("dev");
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"read /3/0/9"}));
+  noAnswer();  // the device slept before the request reached it
+  EXPECT_EQ(delivered_.size(), 1u) << "draining stops while the device sleeps";
+  auto waiting = queue_->list("dev");
+  ASSERT_EQ(waiting.size(), 2u);
+  EXPECT_EQ(waiting[0].id, first) << "back at the head of the queue";
+  EXPECT_FALSE(waiting[0].inFlight);
+  EXPECT_TRUE(queue_->cancel(waiting[1].id)) << "the one behind it can still be cancelled";
+  wake("dev");
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"read /3/0/9", "read /3/0/9"}));
+  EXPECT_EQ(store_.inFlightMarks, 2);
+  answer();
+  EXPECT_TRUE(queue_->list("dev").empty());
+  EXPECT_EQ(events_, (std::vector<std::string>{"queued read /3/0/9", "queued read /3/0/10", "cancelled read /3/0/10",
+                                               "delivered read /3/0/9"}));
+}
+
+TEST_F(RequestQueueTest, UnansweredReadStillEndsWithItsTimeToLive) {
+  auto read = readOf(9);
+  read.ttl = 60s;
+  submitRequest("dev", read);
+  wake("dev");
+  clock_.advance(30s);
+  noAnswer();
+  clock_.advance(31s);
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[1].rfind("expired-request read /3/0/9: not delivered within its time to live of 60 s", 0), 0u)
+      << events_[1];
+  EXPECT_TRUE(store_.rows.empty());
+}
+
+TEST_F(RequestQueueTest, UnansweredExecuteIsInterruptedNeverSentTwice) {
+  submit("dev", "reboot");
+  submit("dev", "after");
+  wake("dev");
+  noAnswer();
+  ASSERT_EQ(events_.size(), 3u);
+  EXPECT_EQ(events_[2].rfind("expired-request reboot: interrupted: the device did not answer", 0), 0u) << events_[2];
+  EXPECT_NE(events_[2].find("not sent again (at most once)"), std::string::npos);
+  wake("dev");
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"reboot", "after"}));
+}
+
+TEST_F(RequestQueueTest, EveryOperationIsClassedByWhetherARepeatIsHarmless) {
+  using operations::Operation;
+  for (Operation op : {Operation::Read, Operation::Discover, Operation::WriteReplace, Operation::WriteUpdate,
+                       Operation::WriteAttributes, Operation::Delete, Operation::ReadComposite,
+                       Operation::WriteComposite, Operation::Observe, Operation::CancelObserve,
+                       Operation::ObserveComposite, Operation::CancelObserveComposite}) {
+    EXPECT_TRUE(operations::isIdempotent(op)) << operations::operationName(op);
+  }
+  EXPECT_FALSE(operations::isIdempotent(Operation::Execute));
+  EXPECT_FALSE(operations::isIdempotent(Operation::Create));
 }
 
 TEST_F(RequestQueueTest, PacingSpacesDeliveries) {
@@ -266,12 +339,40 @@ TEST_F(RequestQueueTest, RestoreKeepsQueuedAndReportsInterruptedAndExpired) {
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, 1u);
   ASSERT_EQ(events_.size(), 2u);
-  EXPECT_EQ(events_[0].rfind("expired-request interrupted: delivery was interrupted by a gateway restart", 0), 0u);
+  EXPECT_EQ(events_[0].rfind("expired-request interrupted: interrupted: the gateway restarted while it was being "
+                             "delivered; not sent again (at most once)",
+                             0),
+            0u)
+      << events_[0];
   EXPECT_EQ(events_[1].rfind("expired-request stale", 0), 0u);
-  reachable_["dev"] = true;
-  queue_->deviceReachable("dev");
-  runPosted();
+  wake("dev");
   EXPECT_EQ(delivered_, (std::vector<std::string>{"kept"}));
+}
+
+TEST_F(RequestQueueTest, ReadInFlightAtACrashIsDeliveredAgainFirstAfterTheRestart) {
+  const std::string read = submitRequest("dev", readOf(9));
+  submit("dev", "later");
+  wake("dev");
+  ASSERT_EQ(store_.rows.at(read).state, "in_flight");
+  queue_.reset();  // kill -9 while the Read is on its way
+  events_.clear();
+  delivered_.clear();
+  pendingDeliveries_.clear();
+  reachable_.clear();
+  makeQueue({});
+  auto kept = queue_->restore();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(*kept, 2u);
+  EXPECT_TRUE(events_.empty()) << events_.front();
+  auto waiting = queue_->list("dev");
+  ASSERT_EQ(waiting.size(), 2u);
+  EXPECT_EQ(waiting[0].id, read);
+  EXPECT_FALSE(waiting[0].inFlight);
+  EXPECT_TRUE(delivered_.empty()) << "not before the device wakes up";
+  wake("dev");
+  answer();
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"read /3/0/9", "later"}));
+  EXPECT_EQ(events_.front(), "delivered read /3/0/9");
 }
 
 class PresenceRecorder : public PresenceListener {

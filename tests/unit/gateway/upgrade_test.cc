@@ -69,7 +69,7 @@ TEST(Upgrade, QueuedCommandsAndOutboxMessagesOfSchema3ComeBackWhole) {
   const model::ObjectModel model = model::ObjectModel::builtIn();
   RequestQueue queue(
       db->requestQueue(), clock, QueueSettings{}, [](const std::string&) { return false; },
-      [](const QueuedRequest&, std::function<void(bool)> done) { done(true); },
+      [](const QueuedRequest&, std::function<void(DeliveryResult)> done) { done(DeliveryResult::Answered); },
       [](std::function<void()> f) { f(); }, [] { return 7u; });
   queue.setLegacyRowReader([&model](std::string_view body) { return readLegacyQueuedCommand(body, model); });
   auto restored = queue.restore();

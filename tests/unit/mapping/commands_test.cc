@@ -132,8 +132,8 @@ TEST(Commands, RejectsBadCommandsNamingTheProblem) {
       {"lwm2m/d/cmd", R"({"operation":"reboot","path":"/3/0/4"})", "unknown operation 'reboot'"},
       {"lwm2m/d/cmd", R"({"path":"/3/0/4"})", "names no \"operation\""},
       {"lwm2m/d/op/toast", R"({"path":"/3/0/4"})", "unknown operation 'toast'"},
-      {"lwm2m/d/cmd", R"({"operation":"read","path":"/42000/0/1"})", "path /42000/0/1 is not in the object model"},
-      {"lwm2m/d/cmd", R"({"operation":"read","path":"/3/0/999"})", "object 3 has no resource 999"},
+      {"lwm2m/d/cmd", R"({"operation":"write","path":"/42000/0/1","value":{"type":"Integer"}})",
+       "value for /42000/0/1: the object model does not know this resource"},
       {"lwm2m/d/cmd", R"({"operation":"read","path":"3/0/1"})", "bad path '3/0/1'"},
       {"lwm2m/d/cmd", R"({"operation":"write","path":"/3/0/13","value":"soon"})", "value for /3/0/13 must be Time"},
       {"lwm2m/d/cmd", R"({"operation":"write","path":"/3/0/14","value":true})", "must be String, got a boolean"},
@@ -155,8 +155,8 @@ TEST(Commands, RejectsBadCommandsNamingTheProblem) {
 }
 
 TEST(Commands, ErrorRepliesGoToTheResponseTopicAndNameTheProblem) {
-  CommandOutcome outcome = decodeBad("lwm2m/sensor-1/cmd", R"({"id":"5","correlation":"c-1","operation":"read",
-      "path":"/42000/0/1"})");
+  CommandOutcome outcome = decodeBad("lwm2m/sensor-1/cmd", R"({"id":"5","correlation":"c-1","operation":"write",
+      "path":"/3/0/13","value":"soon"})");
   ASSERT_TRUE(outcome.reply.has_value());
   EXPECT_EQ(outcome.reply->topic, "lwm2m/sensor-1/cmd/result");
   EXPECT_EQ(outcome.reply->qos, 1);
@@ -166,7 +166,7 @@ TEST(Commands, ErrorRepliesGoToTheResponseTopicAndNameTheProblem) {
   EXPECT_EQ(str(doc["endpoint"]), "sensor-1");
   EXPECT_EQ(str(doc["code"]), "4.00");
   EXPECT_EQ(str(doc["status"]), "bad_request");
-  EXPECT_NE(str(doc["error"]).find("not in the object model"), std::string::npos);
+  EXPECT_NE(str(doc["error"]).find("value for /3/0/13 must be Time"), std::string::npos);
   // No response topic on that rule: the problem is reported, nothing is published.
   EXPECT_FALSE(decodeBad("lwm2m/d/op/read", "nope").reply.has_value());
 }

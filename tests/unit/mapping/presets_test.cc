@@ -206,6 +206,28 @@ TEST(EmqxPreset, HexEncodingForOpaqueValues) {
   EXPECT_EQ(str(doc["encoding"]), "hex") << "every request field is echoed";
 }
 
+TEST(EmqxPreset, VendorObjectsTakeTheTypeFromTheCommand) {
+  RuleSet rules = preset("emqx.yaml");
+  auto single = emqxCommand(rules,
+      R"({"reqID":20,"msgType":"write","data":{"path":"/31024/10/2","type":"Float","value":"21"}})");
+  ASSERT_EQ(testing::valuesOf(single.command).size(), 1u);
+  EXPECT_EQ(testing::valuesOf(single.command)[0].value, Value::floating(21));
+  auto batch = emqxCommand(rules, R"({"reqID":21,"msgType":"write","data":{"basePath":"/31024/10","content":[)"
+                                  R"({"path":"/1","type":"Integer","value":"5"},{"path":"/3","type":"Boolean","value":true},)"
+                                  R"({"path":"/4","type":"Opaque","value":"0aff"}]},"encoding":"hex"})");
+  const auto values = testing::valuesOf(batch.command);
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values[0].value, Value::integer(5));
+  EXPECT_EQ(values[1].value, Value::boolean(true));
+  EXPECT_EQ(values[2].value, Value::opaque({0x0a, 0xff}));
+  auto create = emqxCommand(rules, R"({"reqID":22,"msgType":"create","data":{"basePath":"/31024","content":[)"
+                                   R"({"path":"/11/0","type":"String","value":"x"}]}})");
+  EXPECT_EQ(create.command.request.operation, Operation::Create);
+  EXPECT_EQ(testing::valuesOf(create.command)[0].path, path("/31024/11/0"));
+  auto read = emqxCommand(rules, R"({"reqID":23,"msgType":"read","data":{"path":"/31024/10/1"}})");
+  EXPECT_EQ(read.command.request.operation, Operation::Read);
+}
+
 TEST(EmqxPreset, Notifications) {
   RuleSet rules = preset("emqx.yaml");
   auto x = emqxCommand(rules, R"({"reqID":12,"msgType":"observe","data":{"path":"/3/0/10"}})");
@@ -269,7 +291,8 @@ TEST(EmqxPreset, MalformedCommandsGetBadRequest) {
       {R"({"reqID":16,"msgType":"read","data":{"path":"/3/0/x"}})", "bad path '/3/0/x'"},
       {R"({"reqID":17,"msgType":"write","data":{"path":"/3303/0/5750","type":"String","value":12}})",
        "must be String, got the number 12"},
-      {R"({"reqID":18,"msgType":"read","data":{"path":"/42000/0/1"}})", "not in the object model"},
+      {R"({"reqID":18,"msgType":"write","data":{"path":"/42000/0/1","type":"Intger","value":1}})",
+       "unknown data type \"Intger\""},
   };
   for (const auto& c : cases) {
     auto outcome = decodeCommand(rules, InboundMessage{"lwm2m/ep1/dn/x", c.payload, "", ""}, testModel());

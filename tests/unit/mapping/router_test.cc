@@ -93,6 +93,28 @@ uplink:
   EXPECT_EQ(messages[0].contentType, "text/plain");
 }
 
+TEST(Router, ObjectsTheModelDoesNotKnowMatchByNumberAndAreNamedByIt) {
+  const std::vector<Record> vendor = {
+      {path("/31024/10/1"), Value::integer(7), std::nullopt},
+      {path("/31024/10/4"), Value::opaque({0xCA, 0xFE}), std::nullopt},
+  };
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "{endpoint}/{object_name}/{instance}/{resource_name}"
+    match: {path: /31024/+/#}
+)");
+  auto messages = routeEvent(rules, notification("d", vendor), testModel());
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].topic, "d/31024/10/1");
+  auto counter = json(messages[0].payload);
+  EXPECT_EQ(counter["value"].GetInt(), 7);
+  EXPECT_EQ(str(counter["type"]), "Integer");
+  EXPECT_FALSE(counter.HasMember("name"));
+  auto blob = json(messages[1].payload);
+  EXPECT_EQ(str(blob["value"]), "yv4=");
+  EXPECT_EQ(str(blob["type"]), "Opaque");
+}
+
 TEST(Router, TransformRoundingToWholeNumbersGivesIntegers) {
   RuleSet rules = rulesFrom(R"(
 uplink:
@@ -186,6 +208,28 @@ TEST(Router, EventStyleNamesQueuedAndExpiredRequests) {
   EXPECT_EQ(str(doc["id"]), "42");
   EXPECT_EQ(str(doc["operation"]), "write");
   EXPECT_EQ(str(doc["path"]), "/3/0/14");
+}
+
+TEST(Router, BootstrapEventsGoOnlyToRulesThatNameThemWithTheReason) {
+  RuleSet rules = rulesFrom(
+      "uplink:\n  - topic: \"bs/{endpoint}/{event}\"\n    payload: event\n"
+      "    match: {events: [bootstrap-failed]}\n"
+      "  - topic: \"values/{endpoint}\"\n    payload: json\n");
+  DeviceEvent event;
+  event.kind = DeviceEventKind::BootstrapFailed;
+  event.endpoint = "sensor-9";
+  event.registration.address = "127.0.0.1:40000";
+  event.error = "Bootstrap-Write /1/0: device answered 4.00";
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "bs/sensor-9/bootstrap-failed");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["event"]), "bootstrap-failed");
+  EXPECT_EQ(str(doc["address"]), "127.0.0.1:40000");
+  EXPECT_EQ(str(doc["reason"]), "Bootstrap-Write /1/0: device answered 4.00");
+
+  event.kind = DeviceEventKind::BootstrapFinished;
+  EXPECT_TRUE(routeEvent(rules, event, testModel()).empty());
 }
 
 TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {

@@ -328,5 +328,26 @@ TEST(Database, NormalSynchronousModeOpensAndStores) {
   EXPECT_EQ(db->registrations().loadAll()->size(), 1u);
 }
 
+TEST(Database, AProbeCommitsARealWriteAndChangesNothing) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  const fs::path wal = db->file().string() + "-wal";
+  const auto before = fs::exists(wal) ? fs::file_size(wal) : 0;
+  const auto transactions = db->writerStats().transactions;
+  ASSERT_TRUE(completed([&](auto done) { db->probe(done); }));
+  EXPECT_GT(fs::file_size(wal), before) << "the probe must write a page, not only open a transaction";
+  EXPECT_EQ(db->writerStats().transactions, transactions + 1);
+  EXPECT_EQ(pragmaInt(db->file(), "PRAGMA user_version"), db->schemaVersion());
+}
+
+TEST(Database, AProbeAfterCloseReportsTheFailure) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  db->close();
+  EXPECT_FALSE(completed([&](auto done) { db->probe(done); }));
+}
+
 }  // namespace
 }  // namespace lwm2m::persistence

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <boost/asio/io_context.hpp>
+
+#include "bridges/http/rest_target.h"
+
 #include "tests/unit/bridges/http/fake_directory.h"
 
 namespace lwm2m::bridges::http {
@@ -14,15 +18,23 @@ using testing::device;
 
 class ApiRouterTest : public ::testing::Test {
  protected:
-  ApiRouterTest() : router_(directory_, [] {
-    return gateway::api::HealthReport{"9.9.9", std::chrono::seconds(61), 2, true};
-  }) {
+  ApiRouterTest() : router_(io_.get_executor(), services()) {
     directory_.list = {device("a b/c", "r1"), device("sensor-2", "r2")};
+  }
+
+  RestServices services() {
+    RestServices s;
+    s.devices = &directory_;
+    s.health = [] { return gateway::api::HealthReport{"9.9.9", std::chrono::seconds(61), 2, true}; };
+    return s;
   }
 
   Response get(std::string target, beast_http::verb verb = beast_http::verb::get) {
     Request request{verb, target, 11};
-    return router_.handle(request);
+    std::optional<Response> answer;
+    router_.handle(request, [&](Response r) { answer = std::move(r); });
+    EXPECT_TRUE(answer.has_value()) << target << ": no answer";
+    return answer ? std::move(*answer) : Response{};
   }
 
   static rapidjson::Document json(const Response& response) {
@@ -33,6 +45,7 @@ class ApiRouterTest : public ::testing::Test {
     return doc;
   }
 
+  boost::asio::io_context io_;
   FakeDirectory directory_;
   ApiRouter router_;
 };
@@ -75,6 +88,11 @@ TEST_F(ApiRouterTest, MalformedEscapeIs400) {
   EXPECT_EQ(response.result(), beast_http::status::bad_request);
   EXPECT_NE(std::string(json(response)["error"].GetString()).find("percent-encoding"),
             std::string::npos);
+}
+
+TEST_F(ApiRouterTest, WithoutCommandsTheResourceUrlsAreNotThere) {
+  auto response = get("/api/v1/devices/sensor-2/3/0/0");
+  EXPECT_EQ(response.result(), beast_http::status::not_found);
 }
 
 TEST_F(ApiRouterTest, HealthReportsTheSnapshot) {

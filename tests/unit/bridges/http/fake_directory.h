@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gateway/api/device_directory.h"
+#include "gateway/api/device_ops.h"
 
 namespace lwm2m::bridges::http::testing {
 
@@ -18,6 +19,34 @@ class FakeDirectory : public gateway::api::DeviceDirectory {
                            [&](const auto& d) { return d.endpoint == endpoint; });
     if (it == list.end()) return std::nullopt;
     return *it;
+  }
+};
+
+// DeviceOps that stores nothing: every command is accepted at once as
+// "q<n>" and recorded; queued() lists `waiting`; cancel() answers `cancelResult`.
+class FakeDeviceOps : public gateway::api::DeviceOps {
+ public:
+  std::vector<gateway::api::Command> submitted;
+  std::vector<gateway::api::QueuedCommand> waiting;
+  std::optional<Error> refuse;  // submit fails with this
+  Result<void> cancelResult = Result<void>();
+  std::vector<std::string> cancelled;
+
+  void submit(gateway::api::Command command, std::function<void(Result<std::string>)> accepted) override {
+    if (refuse) return accepted(*refuse);
+    submitted.push_back(std::move(command));
+    accepted("q" + std::to_string(submitted.size()));
+  }
+  std::vector<gateway::api::QueuedCommand> queued(const std::string& endpoint) const override {
+    std::vector<gateway::api::QueuedCommand> out;
+    for (const auto& c : waiting) {
+      if (c.command.endpoint == endpoint) out.push_back(c);
+    }
+    return out;
+  }
+  Result<void> cancel(const std::string& requestId) override {
+    cancelled.push_back(requestId);
+    return cancelResult;
   }
 };
 

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -12,8 +13,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "tests/unit/bridges/http/fake_directory.h"
 
@@ -87,9 +91,12 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_.list = {testing::device("sensor-1", "r1"), testing::device("sensor 2", "r2")};
-    server_ = std::make_unique<HttpServer>(
-        io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), directory_,
-        [] { return gateway::api::HealthReport{"1.2.3", 5s, 2, false}; });
+    RestServices services;
+    services.devices = &directory_;
+    services.health = [] { return gateway::api::HealthReport{"1.2.3", 5s, 2, false}; };
+    services.commands = &commands_;
+    services.model = &model_;
+    server_ = std::make_unique<HttpServer>(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), services);
     server_->start();
     endpoint_ = server_->localEndpoint();
     thread_ = std::thread([this] { io_.run(); });
@@ -114,6 +121,8 @@ class HttpServerTest : public ::testing::Test {
 
   asio::io_context io_;
   testing::FakeDirectory directory_;
+  testing::FakeDeviceOps commands_;
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   std::unique_ptr<HttpServer> server_;
   tcp::endpoint endpoint_;
   std::thread thread_;
@@ -197,14 +206,87 @@ TEST_F(HttpServerTest, StopClosesIdleConnectionsAndLetsTheLoopEnd) {
   EXPECT_TRUE(late.connectError());    // nobody listens any more
 }
 
+TEST_F(HttpServerTest, ACallWaitingForItsDeviceDoesNotHoldOtherConnections) {
+  // The fake device never answers: the call waits (timeout 1 s + grace), then
+  // answers 202; meanwhile another connection is served, and a client that
+  // hung up while waiting costs nothing.
+  {
+    asio::io_context io;
+    tcp::socket gone(io);
+    gone.connect(endpoint_);
+    const std::string text = "GET /api/v1/devices/sensor-1/3/0/0?timeout=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+    asio::write(gone, asio::buffer(text));
+  }  // closed while its call waits
+  Client waiting(endpoint_);
+  std::promise<ClientResponse> slow;
+  std::thread caller([&] {
+    ClientResponse response;
+    (void)waiting.exchange(request(beast_http::verb::get, "/api/v1/devices/sensor-1/3/0/0?timeout=1"), response);
+    slow.set_value(response);
+  });
+  Client other(endpoint_);
+  ClientResponse response;
+  ASSERT_FALSE(other.exchange(request(beast_http::verb::get, "/health"), response));
+  EXPECT_EQ(response.result(), beast_http::status::ok);
+  auto answer = slow.get_future();
+  ASSERT_EQ(answer.wait_for(8s), std::future_status::ready);
+  caller.join();
+  const ClientResponse late = answer.get();
+  EXPECT_EQ(late.result(), beast_http::status::accepted) << late.body();
+  EXPECT_EQ(late[beast_http::field::location].substr(0, 17), "/api/v1/requests/");
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrderBehindACallThatWaits) {
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(endpoint_);
+  const std::string two =
+      "GET /api/v1/devices/sensor-1/3/0/0?timeout=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  asio::write(socket, asio::buffer(two));
+  beast::flat_buffer buffer;
+  ClientResponse first, second;
+  beast_http::read(socket, buffer, first);
+  beast_http::read(socket, buffer, second);
+  EXPECT_EQ(first.result(), beast_http::status::accepted) << first.body();  // the device never answered
+  EXPECT_EQ(second.result(), beast_http::status::ok);
+  EXPECT_NE(second.body().find("\"version\":\"1.2.3\""), std::string::npos) << second.body();
+}
+
+TEST_F(HttpServerTest, PipelinedAnswersAreNotHeldBackForTheClientsDelayedAck) {
+  // Two requests in one write: the second answer is written while the first
+  // is still unacknowledged, and with Nagle's algorithm on it would wait for
+  // the client's delayed ACK (40 ms or more on Linux) every time.
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(endpoint_);
+  socket.set_option(tcp::no_delay(true));
+  const std::string two = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  beast::flat_buffer buffer;
+  std::vector<std::chrono::steady_clock::duration> rounds;
+  for (int i = 0; i < 11; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    asio::write(socket, asio::buffer(two));
+    ClientResponse first, second;
+    beast_http::read(socket, buffer, first);
+    beast_http::read(socket, buffer, second);
+    ASSERT_EQ(second.result(), beast_http::status::ok);
+    rounds.push_back(std::chrono::steady_clock::now() - start);
+  }
+  std::sort(rounds.begin(), rounds.end());
+  EXPECT_LT(rounds[rounds.size() / 2], 20ms) << "median of two pipelined answers";
+}
+
 TEST(HttpServer, BusyAddressIsAClearErrorAtConstruction) {
   asio::io_context io;
   testing::FakeDirectory directory;
-  auto health = [] { return gateway::api::HealthReport{}; };
-  HttpServer first(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), directory, health);
+  RestServices services;
+  services.devices = &directory;
+  services.health = [] { return gateway::api::HealthReport{}; };
+  HttpServer first(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), services);
   EXPECT_NE(first.localEndpoint().port(), 0);  // known before start()
   try {
-    HttpServer second(io, first.localEndpoint(), directory, health);
+    HttpServer second(io, first.localEndpoint(), services);
     FAIL() << "second server bound a busy port";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:"), std::string::npos)

@@ -141,5 +141,18 @@ TEST(HealthJson, ReportsTheMqttOutboxWhenGiven) {
   EXPECT_EQ(doc["mqttOutbox"]["rejected"].GetUint64(), 1u);
 }
 
+TEST(HealthJson, ReportsQueuedRequestsAndDtlsWhenGiven) {
+  HealthReport health{"0.1.0", 1s, 0, false};
+  EXPECT_FALSE(parse(toJson(health)).HasMember("dtls"));
+  health.queuedRequests = 7;
+  health.dtls = DtlsHealth{3, 1, 10, 2};
+  auto doc = parse(toJson(health));
+  EXPECT_EQ(doc["queuedRequests"].GetUint64(), 7u);
+  EXPECT_EQ(doc["dtls"]["sessions"].GetUint64(), 3u);
+  EXPECT_EQ(doc["dtls"]["handshakesInProgress"].GetUint64(), 1u);
+  EXPECT_EQ(doc["dtls"]["handshakes"].GetUint64(), 10u);
+  EXPECT_EQ(doc["dtls"]["failedHandshakes"].GetUint64(), 2u);
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway::api

@@ -54,10 +54,13 @@ TEST_F(TextTest, DecodesResourceInstance) {
   EXPECT_EQ(node->resourceInstance()->value, Value::integer(3800));
 }
 
-TEST_F(TextTest, UnknownResourceIsKeptAsRawBytes) {
+TEST_F(TextTest, UnknownResourceIsItsTextOrElseItsRawBytes) {
   auto node = decodeText("22.5", Path(42000, 0, 1));
   ASSERT_TRUE(node.ok());
-  EXPECT_EQ(node->resource()->value(), Value::opaque(bytesOf("22.5")));
+  EXPECT_EQ(node->resource()->value(), Value::string("22.5"));
+  auto binary = decodeText("\xff\xfe", Path(42000, 0, 1));
+  ASSERT_TRUE(binary.ok());
+  EXPECT_EQ(binary->resource()->value(), Value::opaque({0xff, 0xfe}));
 }
 
 TEST_F(TextTest, RejectsValuesThatDoNotMatchTheType) {

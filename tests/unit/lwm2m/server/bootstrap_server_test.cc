@@ -27,6 +27,11 @@ class Recorder : public BootstrapListener {
   void onBootstrapFailed(std::string_view ep, const coap::Peer&, std::string_view reason) override {
     events.push_back("failed " + std::string(ep) + ": " + std::string(reason));
   }
+  void onBootstrapRead(std::string_view ep, std::string_view what, const std::vector<std::string>& accounts) override {
+    std::string line = "read " + std::string(ep) + " " + std::string(what) + ":";
+    for (const auto& a : accounts) line += " [" + a + "]";
+    events.push_back(line);
+  }
   std::vector<std::string> events;
 };
 
@@ -87,6 +92,18 @@ class BootstrapServerTest : public ::testing::Test {
     }
     if (request.code == coap::codes::Delete) {
       respond(coap::Message::response(request, coap::codes::Deleted));
+      return;
+    }
+    if (request.code == coap::codes::Get && path == "/1") {
+      // One server account, as a device provisioned earlier has it.
+      model::ObjectInstance account(0, std::vector<model::Resource>{
+          model::Resource::single(0, model::Value::integer(5)), model::Resource::single(1, model::Value::integer(86400)),
+          model::Resource::single(7, model::Value::string("UQ"))});
+      auto bytes = formats::TlvCodec().encode(model::Node(model::Object(1, std::vector{account})), model::Path(1), model_);
+      auto response = coap::Message::response(request, coap::codes::Content);
+      response.setContentFormat(11542);
+      response.payload = std::move(bytes).value();
+      respond(std::move(response));
       return;
     }
     if (request.code == coap::codes::Get) {
@@ -259,6 +276,56 @@ TEST_F(BootstrapServerTest, WrongMethodOrPathIsRefused) {
   server_.handle(peerAt("127.0.0.1", 40000), get, [&](coap::Message r) { answer = r.code; });
   EXPECT_EQ(answer, coap::codes::MethodNotAllowed);
   EXPECT_TRUE(recorder_.events.empty());
+}
+
+// Refuses every endpoint but "allowed", naming why.
+class OnlyAllowed : public RegistrationAuthorizer {
+ public:
+  std::optional<std::string> refusal(const coap::Peer&, std::string_view endpoint) const override {
+    if (endpoint == "allowed") return std::nullopt;
+    return "psk identity 'x' belongs to endpoint 'allowed'";
+  }
+};
+
+TEST_F(BootstrapServerTest, RequestTheAuthorizerRefusesIsAnswered403WithoutProvisioning) {
+  OnlyAllowed authorizer;
+  server_.setAuthorizer(&authorizer);
+  EXPECT_EQ(bootstrapRequest("ep=intruder"), coap::codes::Forbidden);
+  EXPECT_TRUE(received_.empty());
+  EXPECT_TRUE(stored_.empty());
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"failed intruder: refused: psk identity 'x' belongs to endpoint 'allowed'"}));
+
+  recorder_.events.clear();
+  EXPECT_EQ(bootstrapRequest("ep=allowed"), coap::codes::Changed);
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started allowed", "finished allowed"}));
+}
+
+TEST_F(BootstrapServerTest, BootstrapReadReportsTheDevicesServerAccountsBeforeDeleting) {
+  auto config = defaultBootstrapConfig("coaps://127.0.0.1:5684", true, 120);
+  config.endpoint = "reader";
+  config.readServers = true;
+  configs_.add(config);
+  EXPECT_EQ(bootstrapRequest("ep=reader"), coap::codes::Changed);
+  ASSERT_GE(received_.size(), 2u);
+  EXPECT_EQ(received_[0], "get /1");
+  EXPECT_EQ(received_[1], "delete /0");
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{
+                                  "started reader",
+                                  "read reader Bootstrap-Read /1: [/1/0: short server id 5, lifetime 86400 s, binding UQ]",
+                                  "finished reader"}));
+}
+
+TEST_F(BootstrapServerTest, BootstrapReadRefusedByTheDeviceDoesNotFailTheBootstrap) {
+  auto config = defaultBootstrapConfig("coaps://127.0.0.1:5684", true, 120);
+  config.endpoint = "old";
+  config.readServers = true;
+  configs_.add(config);
+  answers_["get /1"] = coap::codes::MethodNotAllowed;  // a LwM2M 1.0 device
+  EXPECT_EQ(bootstrapRequest("ep=old"), coap::codes::Changed);
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"started old",
+                                                        "read old Bootstrap-Read /1: [device answered 4.05]",
+                                                        "finished old"}));
 }
 
 }  // namespace

@@ -74,6 +74,27 @@ TEST(RequestBuilder, DiscoverAcceptsLinkFormat) {
   EXPECT_TRUE(m.payload.empty());
 }
 
+TEST(RequestBuilder, ObjectsTheModelDoesNotKnowGoInAFormatThatCarriesTypes) {
+  using operations::DeviceRequest;
+  const Path vendor(31024, 10);
+  // A 1.1 client that prefers TLV still gets SenML for a vendor object.
+  EXPECT_EQ(build(DeviceRequest::read(Path(3, 0)), client("1.1", {11542, 110})).accept(), formats::kTlv);
+  EXPECT_EQ(build(DeviceRequest::read(vendor), client("1.1", {11542, 110})).accept(), formats::kSenmlJson);
+  EXPECT_EQ(build(DeviceRequest::read(vendor), client("1.1")).accept(), formats::kSenmlCbor);
+  EXPECT_EQ(build(DeviceRequest::observe(Path(31024, 10, 1)), client("1.2", {11544})).accept(), formats::kLwm2mCbor);
+  EXPECT_EQ(build(DeviceRequest::read(vendor), client("1.0", {11543})).accept(), formats::kLwm2mJson);
+  EXPECT_EQ(build(DeviceRequest::read(vendor), client("1.0")).accept(), formats::kTlv) << "all a 1.0 device must speak";
+  // A resource a known object's definition lacks counts as unknown too.
+  EXPECT_EQ(build(DeviceRequest::read(Path(3, 0, 999)), client("1.1", {11542})).accept(), formats::kSenmlCbor);
+  auto write = build(DeviceRequest::writeReplace(Path(31024, 10, 2), Resource::single(2, Value::floating(21.5))),
+                     client("1.1", {11542}));
+  EXPECT_EQ(write.contentFormat(), formats::kSenmlCbor);
+  auto create = build(DeviceRequest::create(31024, model::ObjectInstance(1, std::vector<Resource>{
+                                                           Resource::single(0, Value::string("x"))})),
+                      client("1.2", {11544}));
+  EXPECT_EQ(create.contentFormat(), formats::kLwm2mCbor);
+}
+
 TEST(RequestBuilder, WriteReplaceIsPutAndPartialUpdateIsPostWithATlvBodyFor10) {
   model::ObjectInstance light(0, std::vector<Resource>{Resource::single(5850, Value::boolean(true)),
                                                      Resource::single(5851, Value::integer(40))});

@@ -116,7 +116,7 @@ class RequestSenderTest : public ::testing::Test {
   std::uint32_t counter_ = 0;
   coap::testing::FakeTransport transport_;
   coap::Endpoint endpoint_;
-  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   RegistrationInterface rd_;
   ObservationRegistry observations_;
   RequestSender sender_;
@@ -176,6 +176,59 @@ TEST_F(RequestSenderTest, ADeadDeviceTimesOutWithoutDelayingAnother) {
   ASSERT_TRUE(deadOut);
   EXPECT_EQ(deadOut->outcome, operations::Outcome::Timeout);
   EXPECT_EQ(sender_.pending(), 0u);
+}
+
+TEST_F(RequestSenderTest, AcknowledgedButUnansweredTimesOutAtTheDefaultAndALateAnswerIsOnlyReported) {
+  registerDevice("boiler", device_);
+  std::vector<std::string> late;
+  sender_.setLateAnswerListener(
+      [&late](const std::string& ep, const operations::DeviceRequest& r, const std::string& code) {
+        late.push_back(ep + " " + std::string(operations::operationName(r.operation)) + " " + r.path.toString() +
+                       " " + code);
+      });
+  sender_.setDefaultTimeout(3s);
+  std::optional<operations::DeviceResponse> out;
+  auto request = send("boiler", operations::DeviceRequest::read(Path(3, 0, 9)), out);
+  coap::Message ack;  // empty ACK: the answer is to follow, separately
+  ack.type = coap::MessageType::Acknowledgement;
+  ack.messageId = request.messageId;
+  transport_.inject(device_, ack);
+  clock_.advance(2900ms);
+  EXPECT_FALSE(out);
+  clock_.advance(100ms);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->outcome, operations::Outcome::Timeout);
+  EXPECT_TRUE(out->acknowledged);
+  EXPECT_NE(out->reason.find("acknowledged the request but sent no answer within 3 s"), std::string::npos)
+      << out->reason;
+
+  coap::Message separate;  // the answer after all, as a CON
+  separate.type = coap::MessageType::Confirmable;
+  separate.messageId = 777;
+  separate.token = request.token;
+  separate.code = coap::codes::Content;
+  separate.setContentFormat(formats::kSenmlJson);
+  separate.setPayload(R"([{"bn":"/3/0/9","v":50}])");
+  const auto sentBefore = transport_.sent.size();
+  transport_.inject(device_, separate);
+  clock_.runDue();
+  EXPECT_EQ(late, (std::vector<std::string>{"boiler read /3/0/9 2.05"}));
+  ASSERT_GT(transport_.sent.size(), sentBefore);
+  EXPECT_EQ(transport_.sent.back().message().type, coap::MessageType::Acknowledgement) << "acknowledged, not reset";
+}
+
+TEST_F(RequestSenderTest, NotEvenAcknowledgedTimesOutWithItsOwnTimeout) {
+  registerDevice("boiler", device_);
+  std::optional<operations::DeviceResponse> out;
+  auto read = operations::DeviceRequest::read(Path(3, 0, 9));
+  read.timeout = 1500ms;
+  send("boiler", read, out);
+  clock_.advance(1500ms);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->outcome, operations::Outcome::Timeout);
+  EXPECT_FALSE(out->acknowledged);
+  EXPECT_NE(out->reason.find("no answer within 1.5 s (not even an acknowledgement)"), std::string::npos)
+      << out->reason;
 }
 
 TEST_F(RequestSenderTest, ResetIsReported) {

@@ -57,7 +57,7 @@ class SendHandlerTest : public ::testing::Test {
 
   coap::ManualScheduler clock_;
   std::uint32_t counter_ = 0;
-  model::ObjectModel model_ = model::ObjectModel::builtIn();
+  model::ModelSource model_{model::ObjectModel::builtIn()};
   RegistrationInterface rd_;
   SendHandler send_;
   UplinkDispatcher dispatcher_;

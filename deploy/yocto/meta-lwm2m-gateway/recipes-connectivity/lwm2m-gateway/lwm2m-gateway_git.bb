@@ -65,9 +65,11 @@ do_install:append() {
     # The configuration may hold MQTT credentials.
     chown root:lwm2m-gateway ${D}${sysconfdir}/lwm2m-gateway/gateway.yaml
     chmod 0640 ${D}${sysconfdir}/lwm2m-gateway/gateway.yaml
+    # Vendor object definitions (OMA DDF XML) go here (lwm2m.models); empty.
+    install -d -m 0755 ${D}${sysconfdir}/lwm2m-gateway/models
 }
 
-FILES:${PN} += "${datadir}/lwm2m-gateway ${localstatedir}/lib/lwm2m-gateway"
+FILES:${PN} += "${datadir}/lwm2m-gateway ${localstatedir}/lib/lwm2m-gateway ${sysconfdir}/lwm2m-gateway/models"
 CONFFILES:${PN} = " \
     ${sysconfdir}/lwm2m-gateway/gateway.yaml \
     ${sysconfdir}/lwm2m-gateway/mapping/generic.yaml \

@@ -1,0 +1,95 @@
+#include "bridges/http/request_tracker.h"
+
+namespace lwm2m::bridges::http {
+namespace api = gateway::api;
+
+std::string_view toString(RequestState state) {
+  switch (state) {
+    case RequestState::Queued: return "queued";
+    case RequestState::Done: return "done";
+    case RequestState::Failed: return "failed";
+    case RequestState::Expired: return "expired";
+    case RequestState::Cancelled: return "cancelled";
+  }
+  return "queued";
+}
+
+void RequestTracker::onDeviceEvent(const api::DeviceEvent& event) {
+  const std::string& endpoint = event.device.endpoint;
+  switch (event.kind) {
+    case api::DeviceEventKind::Asleep: asleep_.insert(endpoint); return;
+    case api::DeviceEventKind::Awake:
+    case api::DeviceEventKind::Registered:
+    case api::DeviceEventKind::Updated:
+    case api::DeviceEventKind::Deregistered:
+    case api::DeviceEventKind::Expired: asleep_.erase(endpoint); return;
+    default: break;
+  }
+  if (!event.command) return;
+  const api::CommandInfo& command = *event.command;
+  switch (event.kind) {
+    case api::DeviceEventKind::Queued:
+      requests_.try_emplace(command.requestId,
+                            TrackedRequest{command.requestId, endpoint, command.request, event.at, RequestState::Queued, {}, {}});
+      return;
+    case api::DeviceEventKind::Response:
+      return finish(event, command.response && command.response->ok() ? RequestState::Done : RequestState::Failed);
+    case api::DeviceEventKind::RequestExpired: return finish(event, RequestState::Expired);
+    case api::DeviceEventKind::RequestCancelled: return finish(event, RequestState::Cancelled);
+    case api::DeviceEventKind::Progress:
+      // Also after the request finished: the transfer's last word comes after its Response.
+      if (auto it = requests_.find(command.requestId); it != requests_.end() && event.transfer) {
+        it->second.transfer = event.transfer;
+      }
+      return;
+    default: return;
+  }
+}
+
+void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
+  const std::string& id = event.command->requestId;
+  auto [it, added] = requests_.try_emplace(
+      id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at, RequestState::Queued, {}, {}});
+  if (it->second.state != RequestState::Queued) return;  // finished already
+  it->second.state = state;
+  it->second.end = event;
+  finishedOrder_.push_back(id);
+  std::vector<Waiting> waiting;
+  if (auto w = waiters_.find(id); w != waiters_.end()) {
+    waiting = std::move(w->second);
+    waiters_.erase(w);
+  }
+  const TrackedRequest finished = it->second;  // waiters may drop entries below
+  while (finishedOrder_.size() > capacity_) {
+    requests_.erase(finishedOrder_.front());
+    finishedOrder_.pop_front();
+  }
+  for (Waiting& w : waiting) w.done(finished);
+}
+
+const TrackedRequest* RequestTracker::find(const std::string& requestId) const {
+  auto it = requests_.find(requestId);
+  return it == requests_.end() ? nullptr : &it->second;
+}
+
+std::uint64_t RequestTracker::await(const std::string& requestId, Waiter done) {
+  if (const TrackedRequest* r = find(requestId); r && r->state != RequestState::Queued) {
+    done(*r);
+    return 0;
+  }
+  const std::uint64_t ticket = nextTicket_++;
+  waiters_[requestId].push_back({ticket, std::move(done)});
+  return ticket;
+}
+
+void RequestTracker::forget(std::uint64_t ticket) {
+  for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
+    std::erase_if(it->second, [ticket](const Waiting& w) { return w.ticket == ticket; });
+    if (it->second.empty()) {
+      waiters_.erase(it);
+      return;
+    }
+  }
+}
+
+}  // namespace lwm2m::bridges::http

@@ -1,0 +1,45 @@
+#pragma once
+// ValueCache: api::LatestValues fed by the device events that carry values
+// (Notification, Send, Response of a read). Per endpoint and resource path it
+// keeps the value received last, with its time. Bounded: beyond `capacity` entries the
+// least recently updated one is evicted. In memory only: empty after a restart.
+//
+// Threading contract: I/O thread only (events and queries).
+
+#include <cstddef>
+#include <list>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "gateway/api/device_events.h"
+#include "gateway/api/latest_values.h"
+
+namespace lwm2m::gateway {
+
+class ValueCache : public api::LatestValues, public api::DeviceEventListener {
+ public:
+  // Precondition: capacity > 0.
+  explicit ValueCache(std::size_t capacity) : capacity_(capacity) {}
+
+  void onDeviceEvent(const api::DeviceEvent& event) override;
+  std::vector<api::LatestValue> latest(std::string_view endpoint, const model::Path& under = {}) const override;
+
+  std::size_t size() const { return order_.size(); }
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  using Key = std::pair<std::string, model::Path>;
+  struct Entry {
+    api::LatestValue value;
+    std::list<Key>::iterator position;  // in order_
+  };
+
+  void store(const std::string& endpoint, api::LatestValue value);
+
+  std::size_t capacity_;
+  std::map<Key, Entry, std::less<>> entries_;
+  std::list<Key> order_;  // least recently updated first
+};
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,33 @@
+#include "gateway/daemon/gateway_state.h"
+
+namespace lwm2m::gateway {
+
+api::HealthReport healthReport(const GatewayState& s) {
+  api::HealthReport health;
+  health.version = s.version;
+  health.uptime = std::chrono::duration_cast<std::chrono::seconds>(s.clock.now() - s.startedAt);
+  health.devices = s.registrations.size();
+  health.mqttConnected = s.mqtt.connected();
+  const auto link = s.mqtt.stats();
+  health.mqttOutbox = api::MqttOutboxHealth{link.waiting, link.published, link.dropped, link.rejected};
+  health.queuedRequests = s.queue.size();
+  if (s.dtls) {
+    const auto& c = s.dtls->counters();
+    health.dtls = api::DtlsHealth{s.dtls->sessionCount(), s.dtls->handshakeCount(),
+                                  c.fullHandshakes + c.resumedHandshakes, c.failedHandshakes};
+  }
+  return health;
+}
+
+api::ReadinessReport readinessReport(const GatewayState& s) {
+  api::ReadinessReport report;
+  report.checks.push_back({"storage", s.storage.writable(), s.storage.detail()});
+  if (s.mqttRequiredForReady) {
+    const bool connected = s.mqtt.connected();
+    report.checks.push_back(
+        {"mqtt", connected, (connected ? "connected to " : "not connected to ") + s.mqttUri});
+  }
+  return report;
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,51 @@
+#pragma once
+// What the operations endpoints read from the running gateway: GET /health
+// (liveness and counters), GET /ready (can it do its job) and the metrics
+// (GET /metrics). References into the composition root's parts, read on the
+// I/O thread only, at the moment a report is asked for.
+
+#include <chrono>
+#include <string>
+
+#include "bridges/mqtt/mqtt_bridge.h"
+#include "gateway/api/health.h"
+#include "gateway/core/device_presence.h"
+#include "gateway/core/request_queue.h"
+#include "gateway/core/storage_probe.h"
+#include "lwm2m/coap/dtls_transport.h"
+#include "lwm2m/coap/endpoint.h"
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/registration_store.h"
+#include "metrics/registry.h"
+#include "persistence/database.h"
+
+namespace lwm2m::gateway {
+
+struct GatewayState {
+  std::string version;
+  std::chrono::steady_clock::time_point startedAt;      // for the uptime
+  std::chrono::system_clock::time_point startedAtWall;  // process_start_time_seconds
+  const coap::Scheduler& clock;
+  const server::RegistrationStore& registrations;
+  const DevicePresence& presence;
+  const RequestQueue& queue;
+  const coap::Endpoint& endpoint;
+  const coap::DtlsTransport* dtls;  // null: coaps disabled
+  const bridges::mqtt::MqttBridge& mqtt;
+  std::string mqttUri;              // for the readiness detail
+  bool mqttRequiredForReady = true; // mqtt.required_for_ready
+  const persistence::Database& database;
+  const StorageProbe& storage;
+};
+
+// Registers the families read from `state` at exposition time (see the
+// table in README.md, "Metrics"): registrations by state, the request queue,
+// CoAP, DTLS, MQTT, storage, build and process information. `registry` and
+// `state` must outlive every rendering.
+void addGatewayMetrics(metrics::Registry& registry, const GatewayState& state);
+
+api::HealthReport healthReport(const GatewayState& state);
+// storage (StorageProbe), and mqtt unless mqtt.required_for_ready is false.
+api::ReadinessReport readinessReport(const GatewayState& state);
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,127 @@
+// The event stream's pure parts: the filter read from the query and
+// Last-Event-ID, and the ring's numbering, replay and "missed" cases.
+#include <gtest/gtest.h>
+
+#include "bridges/http/event_filter.h"
+#include "bridges/http/event_ring.h"
+
+namespace lwm2m::bridges::http {
+namespace {
+
+using gateway::api::DeviceEvent;
+using gateway::api::DeviceEventKind;
+
+StreamEvent event(DeviceEventKind kind, std::string endpoint, std::vector<std::string> paths = {}) {
+  StreamEvent e;
+  e.kind = kind;
+  e.endpoint = std::move(endpoint);
+  for (const auto& p : paths) e.paths.push_back(*model::Path::parse(p));
+  return e;
+}
+
+TEST(EventFilter, ReadsEndpointKindsPathAndTheIdToResumeAfter) {
+  auto r = parseEventStreamRequest("/api/v1/events?endpoint=sim-%2A&kinds=registered,notification&path=/3303",
+                                   "");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->filter.endpoint, "sim-*");
+  EXPECT_EQ(r->filter.kinds, (std::vector<DeviceEventKind>{DeviceEventKind::Registered, DeviceEventKind::Notification}));
+  EXPECT_FALSE(r->lastEventId);
+
+  EXPECT_TRUE(r->filter.matches(event(DeviceEventKind::Notification, "sim-0001", {"/3303/0/5700"})));
+  EXPECT_FALSE(r->filter.matches(event(DeviceEventKind::Notification, "other", {"/3303/0/5700"})));
+  EXPECT_FALSE(r->filter.matches(event(DeviceEventKind::Response, "sim-0001", {"/3303/0/5700"})));
+  EXPECT_FALSE(r->filter.matches(event(DeviceEventKind::Notification, "sim-0001", {"/3304/0/5700"})));
+  EXPECT_FALSE(r->filter.matches(event(DeviceEventKind::Registered, "sim-0001")))
+      << "an event without a path does not pass a path filter";
+
+  auto all = parseEventStreamRequest("/api/v1/events", "");
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->filter.matches(event(DeviceEventKind::Asleep, "x")));
+
+  auto resume = parseEventStreamRequest("/api/v1/events?last_event_id=7", "42");
+  ASSERT_TRUE(resume);
+  EXPECT_EQ(resume->lastEventId, 42u) << "the header wins over the query";
+  resume = parseEventStreamRequest("/api/v1/events?last_event_id=7&", "");
+  ASSERT_TRUE(resume);
+  EXPECT_EQ(resume->lastEventId, 7u);
+}
+
+TEST(EventFilter, RefusesWhatItCannotReadNamingIt) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"/api/v1/events?kinds=registered,bogus", "unknown event kind 'bogus'"},
+      {"/api/v1/events?kinds=", "unknown event kind ''"},
+      {"/api/v1/events?path=/3303/x", "path:"},
+      {"/api/v1/events?endpoint=", "endpoint: must not be empty"},
+      {"/api/v1/events?endpoint=a%2", "malformed percent-encoding"},
+      {"/api/v1/events?endpoint=a%zz", "malformed percent-encoding"},
+      {"/api/v1/events?limit=3", "unknown query parameter 'limit'"},
+      {"/api/v1/events?path=/1&path=/2", "appears twice"},
+      {"/api/v1/events?last_event_id=-1", "last_event_id must be an event id"},
+      {"/api/v1/events?last_event_id=99999999999999999999999", "last_event_id must be an event id"},
+  };
+  for (const auto& [target, problem] : bad) {
+    auto r = parseEventStreamRequest(target, "");
+    ASSERT_FALSE(r) << target;
+    EXPECT_NE(r.error().message.find(problem), std::string::npos) << target << ": " << r.error().message;
+  }
+  auto header = parseEventStreamRequest("/api/v1/events", "abc");
+  ASSERT_FALSE(header);
+  EXPECT_NE(header.error().message.find("Last-Event-ID must be an event id"), std::string::npos);
+}
+
+DeviceEvent deviceEvent(const std::string& endpoint) {
+  DeviceEvent e{DeviceEventKind::Registered, {}, std::chrono::system_clock::time_point{}};
+  e.device.endpoint = endpoint;
+  return e;
+}
+
+TEST(EventRing, NumbersEventsAndReplaysAfterAnIdOrSaysWhatWasMissed) {
+  const model::ModelSource model{model::ObjectModel::builtIn()};
+  EventRing ring(3, 5000, model, "edge");
+  std::vector<std::uint64_t> live;
+  const auto handle = ring.subscribe([&](const StreamEventPtr& e) { live.push_back(e->id); });
+  for (const char* ep : {"d1", "d2", "d3", "d4", "d5"}) ring.onDeviceEvent(deviceEvent(ep));
+  EXPECT_EQ(live, (std::vector<std::uint64_t>{5001, 5002, 5003, 5004, 5005}));
+  EXPECT_EQ(ring.lastId(), 5005u);
+  EXPECT_EQ(ring.size(), 3u);
+
+  auto replay = ring.since(5003);
+  EXPECT_TRUE(replay.missedReason.empty());
+  ASSERT_EQ(replay.events.size(), 2u);
+  EXPECT_EQ(replay.events[0]->id, 5004u);
+  EXPECT_EQ(replay.events[0]->endpoint, "d4");
+  EXPECT_EQ(replay.events[0]->frame.rfind("id: 5004\nevent: registered\ndata: {\"event\":\"registered\"", 0), 0u)
+      << replay.events[0]->frame;
+  EXPECT_TRUE(ring.since(5005).events.empty());
+
+  replay = ring.since(5001);
+  EXPECT_EQ(replay.missedReason, "overflow");
+  EXPECT_EQ(replay.missed, 1u) << "5002 fell out of the ring";
+  EXPECT_EQ(replay.events.size(), 3u);
+  EXPECT_EQ(ring.since(4000).missedReason, "restarted");
+  EXPECT_EQ(ring.since(9000).missedReason, "unknown");
+  EXPECT_TRUE(ring.since(5002).missedReason.empty());
+
+  ring.unsubscribe(handle);
+  ring.onDeviceEvent(deviceEvent("d6"));
+  EXPECT_EQ(live.size(), 5u);
+}
+
+TEST(EventRing, ASubscriberMayUnsubscribeItselfWhileCalled) {
+  const model::ModelSource model{model::ObjectModel::builtIn()};
+  EventRing ring(0, 0, model, "edge");
+  int first = 0, second = 0;
+  std::uint64_t h1 = 0;
+  h1 = ring.subscribe([&](const StreamEventPtr&) {
+    ++first;
+    ring.unsubscribe(h1);
+  });
+  ring.subscribe([&](const StreamEventPtr&) { ++second; });
+  ring.onDeviceEvent(deviceEvent("a"));
+  ring.onDeviceEvent(deviceEvent("b"));
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 2);
+}
+
+}  // namespace
+}  // namespace lwm2m::bridges::http
