@@ -9,6 +9,7 @@
 // with Range; the size limit.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -277,7 +278,8 @@ TEST_F(Firmware, KilledMidTransferIsReportedInterruptedAndARetryCompletes) {
   const std::string sha = sha256Of(file);
   const std::string requestId = str(parse(accepted.body)["requestId"]);
 
-  // Wait until part of it went out, then kill -9.
+  // Wait until part of it went out, freeze the device (so that the push
+  // cannot finish meanwhile), then kill -9 the gateway.
   std::uint64_t sent = 0;
   for (auto deadline = Clock::now() + 30s; Clock::now() < deadline && sent < kMiB;) {
     auto state = transfer(*gateway, "fw-kill");
@@ -285,8 +287,12 @@ TEST_F(Firmware, KilledMidTransferIsReportedInterruptedAndARetryCompletes) {
     std::this_thread::sleep_for(20ms);
   }
   ASSERT_GE(sent, kMiB) << gateway->log();
-  ASSERT_LT(sent, kImageSize) << "the transfer ended before it could be interrupted";
+  ::kill(sim.pid(), SIGSTOP);
+  std::this_thread::sleep_for(200ms);
+  sent = number(transfer(*gateway, "fw-kill"), "bytes");
   gateway->kill();
+  ::kill(sim.pid(), SIGCONT);
+  ASSERT_LT(sent, kImageSize) << "the transfer ended before it could be interrupted";
   const fs::path stored = gateway->dataDir() / "firmware" / (sha + ".bin");
   ASSERT_TRUE(fs::exists(stored));
   EXPECT_EQ(fs::file_size(stored), kImageSize);
@@ -301,7 +307,8 @@ TEST_F(Firmware, KilledMidTransferIsReportedInterruptedAndARetryCompletes) {
   const std::string body = httpGet(gateway->httpUrl("/api/v1/requests/" + requestId)).body;
   EXPECT_EQ(str(parse(body)["state"]), "expired") << body;
   EXPECT_NE(body.find("interrupted"), std::string::npos) << body;
-  EXPECT_FALSE(sim.waitForLine("firmware-received fw-kill", 3s)) << "the push was sent again unasked";
+  const auto resent = sim.waitForLine("firmware-received fw-kill", 3s);
+  EXPECT_FALSE(resent) << "the push was sent again unasked: " << resent.value_or("") << "\n" << gateway->log();
 
   // The retry names the stored package; nothing is uploaded again. The restarted
   // gateway's CoAP message IDs may meet ones the device still remembers from the
