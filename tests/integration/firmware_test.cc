@@ -280,19 +280,20 @@ TEST_F(Firmware, KilledMidTransferIsReportedInterruptedAndARetryCompletes) {
 
   // Wait until part of it went out, freeze the device (so that the push
   // cannot finish meanwhile), then kill -9 the gateway.
+  // The freeze comes at the first sign of progress, far from the end: a block
+  // the device holds unread when frozen is still taken when it goes on.
   std::uint64_t sent = 0;
-  for (auto deadline = Clock::now() + 30s; Clock::now() < deadline && sent < kMiB;) {
-    auto state = transfer(*gateway, "fw-kill");
-    sent = number(state, "bytes");
-    std::this_thread::sleep_for(20ms);
+  for (auto deadline = Clock::now() + 30s; Clock::now() < deadline && sent == 0;) {
+    sent = number(transfer(*gateway, "fw-kill"), "bytes");
+    std::this_thread::sleep_for(5ms);
   }
-  ASSERT_GE(sent, kMiB) << gateway->log();
+  ASSERT_GT(sent, 0u) << gateway->log();
   ::kill(sim.pid(), SIGSTOP);
   std::this_thread::sleep_for(200ms);
   sent = number(transfer(*gateway, "fw-kill"), "bytes");
   gateway->kill();
   ::kill(sim.pid(), SIGCONT);
-  ASSERT_LT(sent, kImageSize) << "the transfer ended before it could be interrupted";
+  ASSERT_LT(sent + 2048, kImageSize) << "the transfer ended before it could be interrupted";
   const fs::path stored = gateway->dataDir() / "firmware" / (sha + ".bin");
   ASSERT_TRUE(fs::exists(stored));
   EXPECT_EQ(fs::file_size(stored), kImageSize);
