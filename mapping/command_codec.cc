@@ -89,6 +89,11 @@ Result<model::Node> nodeAt(const model::Path& path, const std::vector<model::Rec
 
 Result<DeviceRequest> writeRequest(CommandParts& c, const model::ObjectModel& model) {
   const model::Path& path = c.paths.front();
+  if (c.package) {
+    if (!c.values.empty()) return fail("a package write takes \"file\", \"url\" or \"package\", not values");
+    if (!path.isResource() || c.partial) return fail("a package is written (replace) to one resource, not " + path.toString());
+    return DeviceRequest::writePackage(path, std::move(*c.package));
+  }
   if (path.depth() < 2) return fail("write needs an object instance, resource or resource instance path");
   if (c.values.empty()) return fail("write needs a value");
   if (auto r = covered(path, c.values); !r) return r.error();
@@ -226,6 +231,33 @@ Result<operations::NotificationAttributes> readAttributes(const rapidjson::Value
   return a;
 }
 
+namespace {
+
+// "file", "url" or "package" of a package write; nullopt when none is given.
+Result<std::optional<operations::PackageReference>> readPackage(const rapidjson::Value& doc) {
+  std::optional<operations::PackageReference> out;
+  for (const char* key : {"file", "url"}) {
+    auto source = stringField(doc, key);
+    if (!source) return source.error();
+    if (source->empty()) continue;
+    if (out) return fail("give one of \"file\", \"url\" and \"package\"");
+    out = operations::PackageReference{std::move(*source), {}, 0};
+  }
+  if (const auto* stored = findMember(doc, "package")) {
+    if (out) return fail("give one of \"file\", \"url\" and \"package\"");
+    const auto* sha = stored->IsObject() ? findMember(*stored, "sha256") : nullptr;
+    const auto* size = stored->IsObject() ? findMember(*stored, "size") : nullptr;
+    if (!sha || !sha->IsString() || !operations::isSha256Name(std::string_view(sha->GetString(), sha->GetStringLength())) ||
+        !size || !size->IsUint64()) {
+      return fail("\"package\" must be {\"sha256\": 64 lowercase hex digits, \"size\": bytes}");
+    }
+    out = operations::PackageReference{{}, std::string(sha->GetString(), sha->GetStringLength()), size->GetUint64()};
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::ObjectModel& model,
                                       const CommandDefaults& defaults) {
   CommandParts c;
@@ -293,6 +325,12 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
       }
       if (auto added = addValue(*path, it->value, model, c.values); !added) return added.error();
     }
+  }
+  if (auto package = readPackage(doc); !package) {
+    return package.error();
+  } else if (*package) {
+    if (c.operation != Operation::WriteReplace) return fail("a package goes with \"write\"");
+    c.package = std::move(*package);
   }
   if (const auto* attributes = findMember(doc, "attributes")) {
     if (!attributes->IsObject()) return fail("\"attributes\" must be an object");
@@ -393,6 +431,18 @@ std::string encodeCommand(const DeviceRequest& r) {
       }
     }
     out.EndObject();
+  }
+  if (r.package && r.package->stored()) {
+    out.Key("package");
+    out.StartObject();
+    out.Key("sha256");
+    writeString(out, r.package->sha256);
+    out.Key("size");
+    out.Uint64(r.package->size);
+    out.EndObject();
+  } else if (r.package) {
+    out.Key(r.package->source.rfind("http", 0) == 0 ? "url" : "file");
+    writeString(out, r.package->source);
   }
   if (r.operation == Operation::Execute && !r.arguments.empty()) {
     out.Key("arguments");

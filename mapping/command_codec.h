@@ -16,6 +16,9 @@
 //   {"operation":"read-composite"|"observe-composite"|"cancel-observe-composite",
 //    "paths":["/3/0/0","/3303/0/5700"]}
 //   {"operation":"write-composite","values":{"/3/0/14":"+01:00","/1/0/1":300}}
+//   {"operation":"write","path":"/5/0/0","file":"/var/lib/fw/v2.bin"}    (a firmware package,
+//    "url":"https://..." or "package":{"sha256":"…","size":N} instead of "file"; on /5/0/1 the
+//    gateway stores the package and writes its own URI of it: pull mode; gateway/api/firmware.h)
 //   optional everywhere: "ttl" (seconds it may wait for a sleeping device),
 //   "timeout" (seconds to wait for the device's answer; "timeout_ms" in ms),
 //   "format" (the content format toward the device: a name of
@@ -59,6 +62,7 @@ struct CommandParts {
   std::optional<std::chrono::seconds> ttl;
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<formats::ContentFormat> format;
+  std::optional<operations::PackageReference> package;  // Write of a firmware package
 };
 
 // What a downlink rule fills in when the message does not say it.

@@ -59,6 +59,7 @@ struct DeviceEvent {
   std::optional<model::Path> createdPath;  // Create: the instance the device made
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none
+  std::optional<gateway::api::TransferProgress> transfer;  // Progress: the package transfer
 };
 
 // The mapping's view of a gateway event.

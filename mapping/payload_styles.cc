@@ -66,6 +66,23 @@ void writeRequestFacts(JsonWriter& out, const DeviceEvent& event) {
   if (!event.requestPath.isRoot() || event.operation) writeKeyString(out, "path", event.requestPath.toString());
 }
 
+// A firmware package transfer: "mode", "state", "sha256", "size", "bytes",
+// "blocks", "totalBlocks", and "error" when it failed.
+void writeTransfer(JsonWriter& out, const gateway::api::TransferProgress& t) {
+  writeKeyString(out, "mode", gateway::api::toString(t.mode));
+  writeKeyString(out, "state", gateway::api::toString(t.state));
+  writeKeyString(out, "sha256", t.package.sha256);
+  out.Key("size");
+  out.Uint64(t.package.size);
+  out.Key("bytes");
+  out.Uint64(t.bytes);
+  out.Key("blocks");
+  out.Uint(t.blocks);
+  out.Key("totalBlocks");
+  out.Uint(t.totalBlocks);
+  if (!t.error.empty()) writeKeyString(out, "error", t.error);
+}
+
 // How a command ended: "code" and "status" (the code's name), or "status"
 // "timeout" / "reset" / "failed", and "error" when there is a reason.
 void writeOutcome(JsonWriter& out, const DeviceEvent& event) {
@@ -254,6 +271,10 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
     case DeviceEventKind::BootstrapFailed:
       if (!e.registration.address.empty()) writeKeyString(out, "address", e.registration.address);
       if (!e.error.empty()) writeKeyString(out, "reason", e.error);
+      break;
+    case DeviceEventKind::Progress:
+      writeRequestFacts(out, e);
+      if (e.transfer) writeTransfer(out, *e.transfer);
       break;
     default: break;
   }

@@ -57,6 +57,12 @@ constexpr std::array kRoutes = std::to_array<RestRoute>({
     {"/api/v1/models", "GET", "read"},
     {"/api/v1/models/reload", "POST", "admin"},
     {"/api/v1/models/{objectId}", "GET", "read"},
+    // Firmware packages (firmware_routes.h; the upload also as POST of
+    // application/octet-stream on .../5/0/0 and .../5/0/1). Devices in pull
+    // mode fetch a package by the Package URI the gateway wrote them, without
+    // credentials: its SHA-256 name is what they hold.
+    {"/api/v1/devices/{endpoint}/firmware", "GET, PUT", "read, operate"},
+    {"/api/v1/firmware/{sha256}", "GET, HEAD", "open, open"},
 });
 
 #undef LWM2M_RESOURCE_PATHS

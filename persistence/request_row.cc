@@ -268,6 +268,10 @@ std::string encodeRequestRow(const RequestRow& row) {
   if (!r.attributes.empty() || !r.attributes.clear.empty()) {
     out << "attrs " << operations::toQueryString(r.attributes) << '\n';
   }
+  if (r.package) {
+    if (r.package->stored()) out << "package " << r.package->sha256 << ' ' << r.package->size << '\n';
+    if (!r.package->source.empty()) out << "package.source " << escape(r.package->source) << '\n';
+  }
   if (r.node) {
     out << "node\n";
     writeNode(out, *r.node);
@@ -338,6 +342,19 @@ Result<RequestRow> decodeRequestRow(std::string_view text) {
       if (l.key == "ttl") r.ttl = std::chrono::seconds(*n);
       if (l.key == "format") r.format = static_cast<formats::ContentFormat>(*n);
       if (l.key == "reply.qos") row.reply.qos = static_cast<int>(*n);
+    } else if (l.key == "package") {
+      const auto space = l.rest.find(' ');
+      const std::string_view sha = l.rest.substr(0, space);
+      auto size = whole<std::uint64_t>(space == std::string_view::npos ? std::string_view() : l.rest.substr(space + 1));
+      if (!operations::isSha256Name(sha) || !size) return failed(Error{ErrorCode::StoreFailed, "bad package reference"});
+      if (!r.package) r.package.emplace();
+      r.package->sha256 = std::string(sha);
+      r.package->size = *size;
+    } else if (l.key == "package.source") {
+      auto s = unescape(l.rest);
+      if (!s) return failed(s.error());
+      if (!r.package) r.package.emplace();
+      r.package->source = std::move(*s);
     } else if (l.key == "attrs") {
       auto a = operations::parseQueryString(l.rest);
       if (!a) return failed(a.error());

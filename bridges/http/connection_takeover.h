@@ -15,9 +15,11 @@
 //
 // Threading contract: every call is made on the gateway's I/O thread.
 
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include "bridges/http/api_router.h"
 
@@ -36,6 +38,27 @@ class ConnectionTakeover {
   virtual void takeOver(boost::beast::tcp_stream stream, Request request,
                         boost::beast::http::fields responseFields) = 0;
   virtual void takeOver(TlsStream stream, Request request, boost::beast::http::fields responseFields) = 0;
+  // The server stops: close every connection taken over. Final.
+  virtual void stop() = 0;
+};
+
+// The same for routes that must see a request before its body is read: a
+// firmware upload (bridges/http/firmware_routes.h) streams a body bigger than
+// any limit of the session to the package store, with its own limit. Asked
+// once the header is read (after the checks every request passes), before
+// the session's body limit applies; the body is still on the stream, part of
+// it maybe in `buffer`, and `header` is the parser, mid-message.
+class HeaderTakeover {
+ public:
+  using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  virtual ~HeaderTakeover() = default;
+
+  // True when takeOver() answers this request; `header` has no body yet.
+  virtual bool matches(const Request& header) const = 0;
+  // Owns the connection from here on: reads the body (or not), answers and
+  // closes. `header` may be moved from.
+  virtual void takeOver(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer, RequestParser& header) = 0;
+  virtual void takeOver(TlsStream stream, boost::beast::flat_buffer buffer, RequestParser& header) = 0;
   // The server stops: close every connection taken over. Final.
   virtual void stop() = 0;
 };

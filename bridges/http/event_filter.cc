@@ -49,7 +49,8 @@ Result<std::vector<api::DeviceEventKind>> parseKinds(std::string_view list) {
     if (!kind) {
       return fail("kinds: unknown event kind '" + std::string(name.substr(0, 64)) +
                   "' (expected registered, updated, deregistered, expired, awake, asleep, "
-                  "notification, send, queued, response, expired-request, cancelled-request)");
+                  "notification, send, queued, response, expired-request, cancelled-request, "
+                  "bootstrap-started, bootstrap-finished, bootstrap-failed, progress)");
     }
     kinds.push_back(*kind);
     if (comma == std::string_view::npos) return kinds;

@@ -1,8 +1,9 @@
 // Listener + sessions in the shape of Beast's asynchronous server examples:
 // each connection owns itself through shared_from_this(), reads one request's
-// header, lets the RequestGuard admit it, reads its body, writes the router's
-// response, and reads again while keep-alive holds. One Session template
-// serves plain TCP and TLS streams.
+// header, lets the RequestGuard admit it, reads its body (unless a route takes
+// the connection over: a firmware upload streams its own body), writes the
+// router's response, and reads again while keep-alive holds. One Session
+// template serves plain TCP and TLS streams.
 #include "bridges/http/http_server.h"
 
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -46,7 +48,8 @@ std::string toString(const tcp::endpoint& endpoint) {
 struct Routes {
   std::shared_ptr<ApiRouter> router;
   std::shared_ptr<const RequestGuard> guard;
-  std::shared_ptr<ConnectionTakeover> takeover;  // may be null
+  std::shared_ptr<ConnectionTakeover> takeover;  // the event stream; may be null
+  std::shared_ptr<HeaderTakeover> uploads;       // firmware uploads; may be null
 };
 
 // What the listener needs of a session of either stream type.
@@ -129,7 +132,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void doRead() {
     parser_.emplace();
     parser_->header_limit(limits_.headerBytes);
-    parser_->body_limit(limits_.bodyBytes);
+    // The body limit is chosen once the header is read (onHeader): an upload
+    // route has its own. Not boost::none: Boost 1.74 then refuses every body.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     // One deadline for the whole request, header and body: a slow sender
     // cannot hold the connection by trickling bytes.
     lowest().expires_after(limits_.idleTimeout);
@@ -170,6 +175,19 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // Admitted: a route that takes the connection over gets it now, with the
     // request's header (the event stream; connection_takeover.h).
     if (routes_.takeover && routes_.takeover->matches(parser_->get())) return handOver();
+    // A route that streams its body (a firmware upload) takes the connection
+    // with the bytes read past the header; it applies its own body limit.
+    if (routes_.uploads && routes_.uploads->matches(parser_->get())) {
+      handedOver_ = true;
+      return routes_.uploads->takeOver(std::move(stream_), std::move(buffer_), *parser_);
+    }
+    // Every other request: the session's limit, from the Content-Length before
+    // any of the body is read, else as it arrives.
+    if (const auto length = parser_->content_length(); length && *length > limits_.bodyBytes) {
+      endedByError(beast_http::error::body_limit);
+      return;
+    }
+    parser_->body_limit(limits_.bodyBytes);
     if (parser_->is_done()) return onRead({}, 0);
     beast_http::async_read(stream_, buffer_, *parser_,
                            beast::bind_front_handler(&Session::onRead, this->shared_from_this()));
@@ -271,12 +289,14 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   }
 
   void setTakeover(std::shared_ptr<ConnectionTakeover> takeover) { routes_.takeover = std::move(takeover); }
+  void setUploads(std::shared_ptr<HeaderTakeover> uploads) { routes_.uploads = std::move(uploads); }
 
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
     routes_.router->stop();
     if (routes_.takeover) routes_.takeover->stop();
+    if (routes_.uploads) routes_.uploads->stop();
     for (auto& weak : sessions_) {
       if (auto session = weak.lock()) session->close();
     }
@@ -369,6 +389,10 @@ void HttpServer::start() {
 
 void HttpServer::setTakeover(std::shared_ptr<ConnectionTakeover> takeover) {
   if (listener_) listener_->setTakeover(std::move(takeover));
+}
+
+void HttpServer::setUploads(std::shared_ptr<HeaderTakeover> uploads) {
+  if (listener_) listener_->setUploads(std::move(uploads));
 }
 
 void HttpServer::stop() {

@@ -17,6 +17,11 @@
 // is closed; a failed handshake (e.g. no client certificate where one is
 // required) closes the connection.
 //
+// A request's header is read first: routes that stream their body (firmware
+// uploads, HeaderTakeover) take the connection over there, with their own
+// body limit; for every other request http.limits' body limit applies (413
+// from the Content-Length, before the body is read) and the body is read whole.
+//
 // Threading contract: the io_context is run by the gateway's one I/O thread;
 // call start() and stop() on that thread or before it runs. The services
 // are used on that thread only.
@@ -38,6 +43,7 @@ namespace lwm2m::bridges::http {
 class HttpListener;
 class OperationsRoutes;
 class ConnectionTakeover;
+class HeaderTakeover;
 
 struct HttpServerSettings {
   HttpLimits limits;
@@ -64,6 +70,9 @@ class HttpServer {
   // Routes that take the connection over once their request is parsed (the
   // event stream; see connection_takeover.h). Call before start().
   void setTakeover(std::shared_ptr<ConnectionTakeover> takeover);
+  // Routes that take the connection over once the request's header is read,
+  // before its body (firmware uploads; see connection_takeover.h). Call before start().
+  void setUploads(std::shared_ptr<HeaderTakeover> uploads);
   // Starts accepting connections.
   void start();
   // Stops accepting and closes every open connection (those taken over too); pending handlers then

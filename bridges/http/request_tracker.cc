@@ -30,12 +30,18 @@ void RequestTracker::onDeviceEvent(const api::DeviceEvent& event) {
   switch (event.kind) {
     case api::DeviceEventKind::Queued:
       requests_.try_emplace(command.requestId,
-                            TrackedRequest{command.requestId, endpoint, command.request, event.at, RequestState::Queued, {}});
+                            TrackedRequest{command.requestId, endpoint, command.request, event.at, RequestState::Queued, {}, {}});
       return;
     case api::DeviceEventKind::Response:
       return finish(event, command.response && command.response->ok() ? RequestState::Done : RequestState::Failed);
     case api::DeviceEventKind::RequestExpired: return finish(event, RequestState::Expired);
     case api::DeviceEventKind::RequestCancelled: return finish(event, RequestState::Cancelled);
+    case api::DeviceEventKind::Progress:
+      // Also after the request finished: the transfer's last word comes after its Response.
+      if (auto it = requests_.find(command.requestId); it != requests_.end() && event.transfer) {
+        it->second.transfer = event.transfer;
+      }
+      return;
     default: return;
   }
 }
@@ -43,7 +49,7 @@ void RequestTracker::onDeviceEvent(const api::DeviceEvent& event) {
 void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
   const std::string& id = event.command->requestId;
   auto [it, added] = requests_.try_emplace(
-      id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at, RequestState::Queued, {}});
+      id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at, RequestState::Queued, {}, {}});
   if (it->second.state != RequestState::Queued) return;  // finished already
   it->second.state = state;
   it->second.end = event;

@@ -6,7 +6,8 @@
 // dropped first, so GET /api/v1/requests/{id} can answer after the fact. A
 // caller may wait for one request to finish. It also follows which devices
 // are asleep (Awake/Asleep events), so a call for a sleeping device answers
-// 202 at once instead of waiting.
+// 202 at once instead of waiting. A firmware package write also keeps the
+// latest Progress of its transfer (blocks sent / total), during and after.
 //
 // In memory only: after a restart, finished results are gone.
 // Threading contract: I/O thread only; waiters are called there, from
@@ -35,6 +36,7 @@ struct TrackedRequest {
   std::chrono::system_clock::time_point acceptedAt;
   RequestState state = RequestState::Queued;
   std::optional<gateway::api::DeviceEvent> end;  // the final event, once finished
+  std::optional<gateway::api::TransferProgress> transfer;  // a package write: its latest Progress
 };
 
 class RequestTracker : public gateway::api::DeviceEventListener {

@@ -186,8 +186,47 @@ std::string requestJson(const TrackedRequest& r, bool inFlight, const model::Obj
     const std::string result = mapping::encodeCommandResult(*r.end, model);
     w.RawValue(result.data(), result.size(), rapidjson::kObjectType);
   }
+  if (r.transfer) {
+    writeKey(w, "transfer");
+    const std::string transfer = toJson(*r.transfer);
+    w.RawValue(transfer.data(), transfer.size(), rapidjson::kObjectType);
+  }
   w.EndObject();
   return take(buffer);
+}
+
+std::string toJson(const gateway::api::TransferProgress& t) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("requestId");
+  w.String(t.requestId.c_str());
+  w.Key("endpoint");
+  w.String(t.endpoint.c_str());
+  w.Key("mode");
+  w.String(std::string(gateway::api::toString(t.mode)).c_str());
+  w.Key("state");
+  w.String(std::string(gateway::api::toString(t.state)).c_str());
+  w.Key("sha256");
+  w.String(t.package.sha256.c_str());
+  w.Key("size");
+  w.Uint64(t.package.size);
+  w.Key("bytes");
+  w.Uint64(t.bytes);
+  w.Key("blocks");
+  w.Uint(t.blocks);
+  w.Key("totalBlocks");
+  w.Uint(t.totalBlocks);
+  w.Key("startedAt");
+  w.String(toIso8601(t.started).c_str());
+  w.Key("updatedAt");
+  w.String(toIso8601(t.updated).c_str());
+  if (!t.error.empty()) {
+    w.Key("error");
+    w.String(t.error.c_str());
+  }
+  w.EndObject();
+  return buf.GetString();
 }
 
 std::string valuesJson(const std::string& endpoint, const std::vector<gateway::api::LatestValue>& values,

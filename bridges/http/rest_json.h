@@ -14,6 +14,7 @@
 #include "bridges/http/request_tracker.h"
 #include "gateway/api/device_info.h"
 #include "gateway/api/device_ops.h"
+#include "gateway/api/firmware.h"
 #include "gateway/api/health.h"
 #include "gateway/api/latest_values.h"
 #include "lwm2m/model/object_model.h"
@@ -36,7 +37,8 @@ std::string statusJson(const std::string& requestId, std::string_view status);
 // {"requestId","endpoint","state":"queued","location"}: a 202 Accepted.
 std::string acceptedJson(const std::string& endpoint, const std::string& requestId, const std::string& location);
 // A request resource: {"requestId","endpoint","state","acceptedAt","command":{..},
-// "result":{..} once finished}; state "in-flight" when `inFlight`.
+// "result":{..} once finished, "transfer":<transfer> of a firmware package write};
+// state "in-flight" when `inFlight`.
 std::string requestJson(const TrackedRequest& request, bool inFlight, const model::ObjectModel& model);
 // Cached values: {"endpoint","values":[{"path","value","type","timestamp":<s>,
 // "time":"<ISO 8601>","age_s":<s>,"source":"notification"|"send"|"response"}]}.
@@ -46,6 +48,10 @@ std::string valuesJson(const std::string& endpoint, const std::vector<gateway::a
 // "detail":"…"},"mqtt":{"ready":false,"detail":"…"}}}; "status":"ready" and an
 // empty "notReady" when every check is ready.
 std::string toJson(const gateway::api::ReadinessReport& report);
+// <transfer>: {"requestId","endpoint","mode":"push"|"pull","state":"queued"|
+//   "transferring"|"delivered"|"failed","sha256","size","bytes","blocks",
+//   "totalBlocks","startedAt","updatedAt"[,"error"]}
+std::string toJson(const gateway::api::TransferProgress& transfer);
 // ISO 8601 UTC with milliseconds, e.g. "2026-11-22T04:50:56.123Z".
 std::string toIso8601(std::chrono::system_clock::time_point t);
 

@@ -6,7 +6,7 @@
 namespace lwm2m::gateway::api {
 namespace {
 
-constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 15> kKinds{{
+constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 16> kKinds{{
     {DeviceEventKind::Registered, "registered"},
     {DeviceEventKind::Updated, "updated"},
     {DeviceEventKind::Deregistered, "deregistered"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 15> kKinds{{
     {DeviceEventKind::BootstrapStarted, "bootstrap-started"},
     {DeviceEventKind::BootstrapFinished, "bootstrap-finished"},
     {DeviceEventKind::BootstrapFailed, "bootstrap-failed"},
+    {DeviceEventKind::Progress, "progress"},
 }};
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/api/device_info.h"
+#include "gateway/api/firmware.h"
 #include "gateway/api/reply_route.h"
 #include "lwm2m/model/node.h"
 #include "lwm2m/operations/device_request.h"
@@ -28,15 +29,17 @@ namespace lwm2m::gateway::api {
 // BootstrapStarted .. BootstrapFailed: a bootstrap by the gateway's bootstrap
 // server (the device is not registered: DeviceInfo has the endpoint and the
 // address it bootstraps from; BootstrapFailed has the reason).
+// Progress: how far a firmware package transfer got (firmware.h), about once
+// a second while it moves.
 enum class DeviceEventKind {
   Registered, Updated, Deregistered, Expired, Awake, Asleep, Notification, Send,
   Queued, Response, RequestExpired, RequestCancelled,
-  BootstrapStarted, BootstrapFinished, BootstrapFailed
+  BootstrapStarted, BootstrapFinished, BootstrapFailed, Progress
 };
 
 // "registered", "updated", "deregistered", "expired", "awake", "asleep", "notification",
 // "send", "queued", "response", "expired-request", "cancelled-request",
-// "bootstrap-started", "bootstrap-finished", "bootstrap-failed": the {kind} in
+// "bootstrap-started", "bootstrap-finished", "bootstrap-failed", "progress": the {kind} in
 // topics and JSON.
 std::string_view toString(DeviceEventKind kind);
 std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name);
@@ -66,6 +69,7 @@ struct DeviceEvent {
   std::vector<model::Path> paths;
   std::optional<std::uint32_t> sequence;  // Notification: its Observe number
   std::string reason;  // BootstrapFailed: the failed step and its cause (never a key)
+  std::optional<TransferProgress> transfer;  // Progress only
 };
 
 class DeviceEventListener {

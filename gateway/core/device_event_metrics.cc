@@ -100,6 +100,7 @@ void DeviceEventMetrics::onDeviceEvent(const api::DeviceEvent& event) {
     case Kind::BootstrapStarted:
     case Kind::BootstrapFinished:
     case Kind::BootstrapFailed:
+    case Kind::Progress:
       break;
   }
 }

@@ -95,7 +95,7 @@ Result<std::size_t> RequestQueue::restore() {
       emit(QueueEventKind::Expired, request, "the stored request cannot be read: " + unreadable);
       continue;
     }
-    if (request.inFlight && !operations::isIdempotent(request.request.operation)) {
+    if (request.inFlight && !operations::isRepeatable(request.request)) {
       store_.remove(request.id, logQueueStoreFailure("removal", request.id));
       emit(QueueEventKind::Expired, request,
            std::string(kInterrupted) +
@@ -228,7 +228,7 @@ void RequestQueue::delivered(const std::string& endpoint, std::int64_t sequence,
   if (auto q = queues_.find(endpoint); q != queues_.end()) {
     if (auto it = q->second.find(sequence); it != q->second.end()) entry = &it->second;
   }
-  if (entry && result == DeliveryResult::NoAnswer && operations::isIdempotent(entry->request.request.operation)) {
+  if (entry && result == DeliveryResult::NoAnswer && operations::isRepeatable(entry->request.request)) {
     requeue(*entry, "the device did not answer");
   } else if (entry && result == DeliveryResult::NoAnswer) {
     finish(endpoint, sequence, QueueEventKind::Expired,

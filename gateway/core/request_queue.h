@@ -9,7 +9,7 @@
 // - Everything runs on the I/O thread; store completions (writer thread) come
 //   back through the injected `post`.
 // - A request is marked in flight, durably, before it is handed to the device.
-// - Delivery by class of operation (operations::isIdempotent), when the device
+// - Delivery by class of operation (operations::isRepeatable), when the device
 //   does not answer (it was asleep: NoAnswer) or the gateway stops while the
 //   request is in flight (crash, kill -9, power cut):
 //
@@ -18,8 +18,8 @@
 //     | Read, Discover, Observe and its cancel,       | back to the head of the device's queue,|
 //     | Write (replace, partial), Write-Attributes,   | sent again at the next wake-up until   |
 //     | Delete, Read/Write/Observe-Composite          | its TTL: at least once                 |
-//     | Execute, Create                               | never sent again: Expired with reason  |
-//     |                                               | "interrupted: ...": at most once       |
+//     | Execute, Create, a Write of a firmware package| never sent again: Expired with reason  |
+//     | (/5/0/0 from the package store)               | "interrupted: ...": at most once       |
 //
 //   A repeat of the first class leaves the device as one delivery would; a
 //   repeat of Execute or Create could act twice. A device that answers (even

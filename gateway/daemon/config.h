@@ -249,6 +249,20 @@ struct StorageConfig {
   bool operator==(const StorageConfig&) const = default;
 };
 
+// Firmware packages (Firmware Update object 5), kept in <data_dir>/firmware
+// and pushed block-wise from there or pulled by the devices from the gateway.
+struct FirmwareConfig {
+  std::uint64_t maxSize = 64ULL * 1024 * 1024;  // largest package: upload, download or file
+  std::chrono::seconds retention{7 * 24 * 3600};  // an unused package is removed after this
+  std::string allowedDir;  // commands may name package files only inside it; empty: none
+  bool allowDownloads = true;  // commands may name http(s):// URLs the gateway downloads
+  std::string caFile;      // CAs for https:// package URLs; empty: the system's
+  // coap://HOST:PORT devices reach the gateway's LwM2M port at, for pull mode;
+  // empty: coap.listen when that is a specific address.
+  std::string pullUri;
+  bool operator==(const FirmwareConfig&) const = default;
+};
+
 struct MappingConfig {
   std::string path;  // a mapping file or a directory of them; empty: no mapping
   bool operator==(const MappingConfig&) const = default;
@@ -271,6 +285,7 @@ struct GatewayConfig {
   WebhooksConfig webhooks;
   MqttConfig mqtt;
   StorageConfig storage;
+  FirmwareConfig firmware;
   MappingConfig mapping;
   LoggingConfig logging;
   bool operator==(const GatewayConfig&) const = default;

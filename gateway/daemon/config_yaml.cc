@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <set>
 
@@ -20,6 +21,26 @@ struct Section {
   std::string_view name;
   std::vector<Field> fields;
 };
+
+// Empty, or an absolute path of an existing directory.
+Problem checkDirectory(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  if (value.front() != '/') return std::string("must be an absolute path");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::string(value), ec)) return std::string("is not a directory");
+  return std::nullopt;
+}
+
+// Empty, or coap://HOST:PORT (IPv6 in brackets), no path.
+Problem checkPullUri(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  constexpr std::string_view kScheme = "coap://";
+  if (value.substr(0, kScheme.size()) != kScheme || value.size() == kScheme.size()) {
+    return std::string("must be coap://HOST:PORT, the address devices reach this gateway's LwM2M port at");
+  }
+  if (value.substr(kScheme.size()).find('/') != std::string_view::npos) return std::string("must not have a path");
+  return std::nullopt;
+}
 
 constexpr long long kUint32Max = std::numeric_limits<std::uint32_t>::max();
 
@@ -102,6 +123,13 @@ std::vector<Section> schema(GatewayConfig& c) {
       {"storage",
        {stringField("data_dir", c.storage.dataDir, nonEmpty),
         durationField("probe_interval_s", c.storage.probeInterval, 1, 3600)}},
+      {"firmware",
+       {integerField("max_size", c.firmware.maxSize, 1024, 1LL << 30),
+        durationField("retention_s", c.firmware.retention, 60, 365LL * 86400),
+        stringField("allowed_dir", c.firmware.allowedDir, checkDirectory),
+        boolField("allow_downloads", c.firmware.allowDownloads),
+        stringField("ca_file", c.firmware.caFile, checkReadableFile),
+        stringField("pull_uri", c.firmware.pullUri, checkPullUri)}},
       {"mapping", {stringField("path", c.mapping.path)}},
       {"logging", {stringField("level", c.logging.level, checkLogLevel)}},
   };
@@ -118,7 +146,7 @@ class Loader {
     if (!root->IsMap()) {
       return fail(fields_.file() + ":" + FieldLoader::line(*root) +
                   ": expected a map of sections (gateway, coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, "
-                  "mapping, logging), got " + describe(*root));
+                  "firmware, mapping, logging), got " + describe(*root));
     }
     auto sections = schema(config_);
     std::set<std::string> seen;

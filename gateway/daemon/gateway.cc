@@ -14,6 +14,8 @@
 #include "bridges/http/http_server.h"
 #include "bridges/http/operations_routes.h"
 #include "bridges/webhook/webhook_bridge.h"
+#include "bridges/http/firmware_routes.h"
+#include "bridges/http/package_fetcher.h"
 #include "bridges/mqtt/status_topics.h"
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "bridges/mqtt/downlink.h"
@@ -40,6 +42,8 @@
 #include "gateway/daemon/publish_timing.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/device_registry.h"
+#include "gateway/core/firmware_service.h"
+#include "gateway/core/package_spool.h"
 #include "gateway/core/value_cache.h"
 #include "gateway/core/observation_persistence.h"
 #include "gateway/core/registration_persistence.h"
@@ -48,6 +52,7 @@
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/model/object_model.h"
 #include "lwm2m/server/observation_registry.h"
+#include "lwm2m/server/package_resource.h"
 #include "lwm2m/server/registration_interface.h"
 #include "lwm2m/server/request_sender.h"
 #include "lwm2m/server/send_handler.h"
@@ -95,6 +100,27 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   s.caFile = c.caFile;
   s.certFile = c.certFile;
   s.keyFile = c.keyFile;
+  return s;
+}
+
+// The URI devices in pull mode fetch packages from: firmware.pull_uri, else
+// coap.listen when it names one address; empty: no pull mode.
+std::string pullUri(const GatewayConfig& config) {
+  if (!config.firmware.pullUri.empty()) return config.firmware.pullUri;
+  auto listen = parseListenAddress(config.coap.listen);
+  if (!config.coap.enabled || !listen || listen->port == 0 || listen->host == "0.0.0.0" || listen->host == "::") {
+    return {};
+  }
+  return "coap://" + config.coap.listen;
+}
+
+FirmwareSettings firmwareSettings(const GatewayConfig& config) {
+  FirmwareSettings s;
+  s.allowedDir = config.firmware.allowedDir;
+  s.pullUri = pullUri(config);
+  s.retention = config.firmware.retention;
+  s.defaultTtl = QueueSettings{}.defaultTtl;
+  s.blockSize = config.coap.blockSize;
   return s;
 }
 
@@ -175,6 +201,17 @@ struct Gateway::Parts {
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishEvent(e); }),
+        packages(std::filesystem::path(config.storage.dataDir) / "firmware", config.firmware.maxSize),
+        packageResource(packages, config.coap.blockSize),
+        fetcher(io, config.firmware.caFile, config.firmware.maxSize),
+        firmware(commands, packages, registry, scheduler, firmwareSettings(config),
+                 [this](const api::DeviceEvent& e) { publishEvent(e); },
+                 config.firmware.allowDownloads ? FirmwareService::Fetch(
+                     [this](const std::string& url, std::unique_ptr<api::PackageUpload> upload,
+                            std::function<void(Result<api::PackageInfo>)> done) {
+                       fetcher.fetch(url, std::move(upload), std::move(done));
+                     })
+                                                : FirmwareService::Fetch()),
         mappingRules(config.mapping.path, definitions.source(), scheduler),
         autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
@@ -184,7 +221,7 @@ struct Gateway::Parts {
         mqtt(io, mqttSettings(config), &timedOutbox),
         mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         timedUplink(mqttUplink, timedOutbox, scheduler),
-        mqttDownlink(definitions.source(), commands, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttDownlink(definitions.source(), firmware, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries),
         storageProbe(scheduler, config.storage.probeInterval,
                      [this](std::function<void(Result<void>)> done) { database->probe(std::move(done)); },
@@ -231,6 +268,10 @@ struct Gateway::Parts {
   RequestQueue queue;
   QueueModeSender queueMode;
   DeviceCommandService commands;
+  PackageSpool packages;
+  server::PackageResource packageResource;
+  bridges::http::PackageFetcher fetcher;
+  FirmwareService firmware;  // the DeviceOps of the bridges: stores packages, follows transfers
   MappingRules mappingRules;
   AutoObserver autoObserver;
   DeviceHub hub;  // the one listener of registration and presence events
@@ -272,7 +313,7 @@ struct Gateway::Parts {
       health.eventStreams = api::EventStreamHealth{streams.open, streams.opened, streams.cutOff};
       return health;
     };
-    s.commands = &commands;
+    s.commands = &firmware;  // commands, with firmware packages stored first
     s.model = &definitions.source();
     s.models = &definitions;
     s.mapping = &mappingRules;
@@ -324,6 +365,16 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.listeners.bind(p.registration);
   p.registration.addListener(&p.hub);
   p.dispatcher.setSendHandler(&p.send);
+  p.sender.setPackageStore(&p.packages);
+  p.sender.setTransferListener([&p](const std::string& endpoint, const operations::DeviceRequest& request,
+                                    std::uint64_t acknowledged, std::uint64_t size) {
+    p.firmware.onPushed(endpoint, request, acknowledged, size);
+  });
+  p.dispatcher.setPackageResource(&p.packageResource);
+  p.packageResource.setServedListener([&p](const coap::Peer& peer, const std::string& sha256, std::uint64_t end,
+                                           std::uint64_t size, std::uint16_t blockSize) {
+    p.firmware.onServed(formatPeer(peer), sha256, end, size, blockSize);
+  });
   p.send.addListener(&p.reports);
   p.observations.addListener(&p.reports);
   p.presence.addListener(&p.hub);
@@ -359,6 +410,8 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.eventRing);
   if (!config.webhooks.targets.empty()) p.fanout.subscribe(&p.webhooks);
   p.http.setTakeover(p.eventStream);
+  p.fanout.subscribe(&p.firmware);  // how package transfers end
+  p.http.setUploads(std::make_shared<bridges::http::FirmwareRoutes>(p.firmware));
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(

@@ -111,7 +111,8 @@ class TargetReader {
       if (!api::parseDeviceEventKind(name)) {
         report(item, ".events", "unknown event kind '" + name +
                                     "' (expected registered, updated, deregistered, expired, awake, asleep, "
-                                    "notification, send, queued, response, expired-request, cancelled-request)");
+                                    "notification, send, queued, response, expired-request, cancelled-request, "
+                                    "bootstrap-started, bootstrap-finished, bootstrap-failed, progress)");
         continue;
       }
       t.events.push_back(name);

@@ -18,6 +18,7 @@ std::string_view requestStatusName(RequestStatus status) {
     case RequestStatus::Reset: return "reset";
     case RequestStatus::Cancelled: return "cancelled";
     case RequestStatus::Overloaded: return "overloaded";
+    case RequestStatus::BodyUnavailable: return "body-unavailable";
   }
   return "unknown";
 }
@@ -37,6 +38,10 @@ void Endpoint::setRequestHandler(RequestHandler handler) {
 Endpoint::RequestId Endpoint::sendRequest(const Peer& to, Message request,
                                           ResponseHandler onResponse, bool keepToken) {
   return impl_->sendRequest(to, std::move(request), std::move(onResponse), keepToken);
+}
+Endpoint::RequestId Endpoint::sendRequest(const Peer& to, Message request, RequestBody body,
+                                          ResponseHandler onResponse) {
+  return impl_->sendRequest(to, std::move(request), std::move(onResponse), false, std::move(body));
 }
 Endpoint::RequestId Endpoint::sendNotification(const Peer& to, Message notification,
                                                ResponseHandler onDelivered) {

@@ -14,7 +14,9 @@
 // Incoming requests: duplicates (same peer and message ID within
 // EXCHANGE_LIFETIME for CON, NON_LIFETIME for NON) never reach the handler; a
 // duplicate CON gets the cached ACK (piggybacked response or empty ACK)
-// replayed. The handler answers through `respond` exactly once (later calls
+// replayed. Exception: a piggybacked Block2 block over 64 bytes is not kept
+// (a download would otherwise keep its whole body for EXCHANGE_LIFETIME); a
+// duplicate of that GET/FETCH, a safe method, reaches the handler again. The handler answers through `respond` exactly once (later calls
 // are ignored). A response given within separateAckDelay is piggybacked on the
 // ACK; otherwise an empty ACK goes out at separateAckDelay and the response
 // follows as a separate CON (retransmitted). NON requests get NON responses.
@@ -27,9 +29,12 @@
 //    the handler once, whole (its response gets the final Block1);
 //  - a response body over the block size is cut to the Block2 block the peer
 //    asks for (block 0 first, with Size2); the handler runs for each block
-//    request, so it should answer GETs the same way each time (ETag);
+//    request, so it should answer GETs the same way each time (ETag); a
+//    response that already carries a Block2 option (a handler that serves
+//    the asked block itself, from a file) goes out as it is;
 //  - a request body over the block size is sent in Block1 blocks (with Size1);
-//    the final response reaches the handler;
+//    the final response reaches the handler; a RequestBody is read block by
+//    block as the transfer goes (request_body.h), never held whole;
 //  - a response to our request that arrives in Block2 blocks is fetched block
 //    by block and delivered once, whole, without Block2; with a block size
 //    below 1024, GET and FETCH carry Block2 block 0 of that size so the peer
@@ -50,6 +55,7 @@
 #include <vector>
 
 #include "lwm2m/coap/message.h"
+#include "lwm2m/coap/request_body.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/coap/transmission_parameters.h"
 #include "lwm2m/coap/transport.h"
@@ -62,6 +68,7 @@ enum class RequestStatus {
   Reset,       // the peer answered RST
   Cancelled,   // cancelRequest() (never called when the Endpoint is destroyed)
   Overloaded,  // no free message ID for this peer (more than 65536 within EXCHANGE_LIFETIME)
+  BodyUnavailable,  // a block of the RequestBody could not be read
 };
 
 std::string_view requestStatusName(RequestStatus status);  // "ok", "timeout", ...
@@ -127,6 +134,10 @@ class Endpoint {
   // notification with the token is answered with RST (passive cancel).
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
                         bool keepToken = false);
+  // As above, with `body` in place of the request's payload: sent whole when
+  // it fits one block, else in Block1 blocks read from `body` one at a time.
+  RequestId sendRequest(const Peer& to, Message request, RequestBody body,
+                        ResponseHandler onResponse);
   // Sends a response outside any exchange: an Observe notification (RFC 7641
   // §4.2) carrying the observer's token, a response code and the Observe
   // option. The endpoint assigns the message ID. CON is retransmitted until

@@ -218,47 +218,86 @@ void Endpoint::Impl::negotiateBlock2(Message& request) const {
   setBlock(request, option::Block2, BlockOption{0, false, blockSize});
 }
 
-void Endpoint::Impl::startBlock1(Outgoing& out, Message& request) {
-  if (request.payload.size() <= blockSize || request.findOption(option::Block1) != nullptr) return;
-  out.requestBody = std::move(request.payload);
-  out.block1Size = blockSize;
-  request.payload.assign(out.requestBody.begin(), out.requestBody.begin() + blockSize);
-  setBlock(request, option::Block1, BlockOption{0, true, blockSize});
+RequestBody RequestBody::of(std::vector<std::uint8_t> bytes) {
+  auto shared = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+  RequestBody body;
+  body.size = shared->size();
+  body.read = [shared](std::uint64_t offset, std::span<std::uint8_t> out) {
+    if (offset > shared->size() || out.size() > shared->size() - offset) return false;
+    std::copy_n(shared->begin() + static_cast<long>(offset), out.size(), out.begin());
+    return true;
+  };
+  return body;
+}
+
+bool Endpoint::Impl::startBlock1(Outgoing& out, Message& request, std::optional<RequestBody> body) {
+  if (!body) {
+    if (request.payload.size() <= blockSize || request.findOption(option::Block1) != nullptr) return true;
+    body = RequestBody::of(std::move(request.payload));
+  }
+  if (!body->read) return false;
+  const std::uint64_t first = std::min<std::uint64_t>(body->size, blockSize);
+  request.payload.resize(first);
+  if (!body->read(0, request.payload)) return false;
+  request.removeOptions(option::Block1);
   request.removeOptions(option::Size1);
-  request.addUintOption(option::Size1, static_cast<std::uint32_t>(out.requestBody.size()));
+  if (body->size <= blockSize) return true;  // fits one datagram
+  setBlock(request, option::Block1, BlockOption{0, true, blockSize});
+  request.addUintOption(option::Size1, static_cast<std::uint32_t>(body->size));
+  out.requestBody = std::make_shared<RequestBody>(std::move(*body));
+  return true;
 }
 
 bool Endpoint::Impl::continueBlock1(RequestId id, const Peer& from, const Message& response) {
   Outgoing& out = requests_.at(id);
-  if (out.requestBody.empty() || response.code != codes::Continue) return false;
+  if (!out.requestBody || response.code != codes::Continue) return false;
   const auto acknowledged = parseBlock(response, option::Block1);
   auto original = decode(out.datagram);
   if (!acknowledged || !original) return false;
   const auto sent = parseBlock(*original, option::Block1);
   if (!sent || acknowledged->num != sent->num || !sent->more) return false;
   // RFC 7959 §2.3: the server may ask for smaller blocks from now on.
-  const std::size_t done = (std::size_t{sent->num} + 1) * sent->size;
-  const std::uint16_t size = std::min(sent->size, acknowledged->size);
-  const std::size_t end = std::min(done + size, out.requestBody.size());
-  auto messageId = messageIds_.allocate(from, scheduler_.now());
-  if (!messageId) return false;
-
-  Message next = std::move(*original);
-  next.removeOptions(option::Size1);
-  next.payload.assign(out.requestBody.begin() + static_cast<long>(done),
-                      out.requestBody.begin() + static_cast<long>(end));
-  setBlock(next, option::Block1,
-           BlockOption{static_cast<std::uint32_t>(done / size), end < out.requestBody.size(), size});
-  next.messageId = *messageId;
+  const std::uint64_t done = (std::uint64_t{sent->num} + 1) * sent->size;
   out.peer = from;
-  out.messageId = *messageId;
-  out.datagram = encode(next);
-  byMessageId_[MessageKey{from, *messageId}] = id;
-  transmit(id, out, next.type == MessageType::Confirmable);
+  const auto body = out.requestBody;  // the progress callback may end the request
+  sendBlock1(id, done, std::min(sent->size, acknowledged->size));
+  if (body->progress) body->progress(done);
   return true;
 }
 
+void Endpoint::Impl::sendBlock1(RequestId id, std::uint64_t offset, std::uint16_t size) {
+  auto found = requests_.find(id);
+  if (found == requests_.end()) return;
+  Outgoing& out = found->second;
+  auto original = decode(out.datagram);
+  if (!original) return;
+  const RequestBody& body = *out.requestBody;
+  auto messageId = messageIds_.allocate(out.peer, scheduler_.now());
+  if (!messageId) {
+    out.timer = scheduler_.schedule(std::chrono::seconds(1), [this, id, offset, size] {
+      sendBlock1(id, offset, size);
+    });
+    return;
+  }
+  const std::uint64_t end = std::min<std::uint64_t>(offset + size, body.size);
+  Message next = std::move(*original);
+  next.removeOptions(option::Size1);
+  next.payload.resize(static_cast<std::size_t>(end - offset));
+  if (!body.read(offset, next.payload)) {
+    finish(id, RequestStatus::BodyUnavailable, out.peer);
+    return;
+  }
+  setBlock(next, option::Block1,
+           BlockOption{static_cast<std::uint32_t>(offset / size), end < body.size, size});
+  next.messageId = *messageId;
+  out.messageId = *messageId;
+  out.datagram = encode(next);
+  byMessageId_[MessageKey{out.peer, *messageId}] = id;
+  transmit(id, out, next.type == MessageType::Confirmable);
+}
+
 void Endpoint::Impl::sliceBlock2(const std::optional<BlockOption>& asked, Message& response) const {
+  if (response.findOption(option::Block2) != nullptr) return;  // the handler chose the block
   const std::uint16_t size = asked ? std::min(asked->size, blockSize) : blockSize;
   const std::uint32_t num = asked ? asked->num : 0;
   if (response.payload.size() <= size && num == 0) return;

@@ -24,7 +24,8 @@ std::string Endpoint::Impl::freshToken() {
 }
 
 Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
-                                                ResponseHandler onResponse, bool keepToken) {
+                                                ResponseHandler onResponse, bool keepToken,
+                                                std::optional<RequestBody> body) {
   const RequestId id = nextRequestId_++;
   if (request.token.size() > kMaxTokenLength) request.token.resize(kMaxTokenLength);
   const std::string token = request.token.empty() ? freshToken() : tokenKey(request.token);
@@ -40,7 +41,13 @@ Endpoint::RequestId Endpoint::Impl::sendRequest(const Peer& to, Message request,
   if (!messageId) return id;
   const bool confirmable = request.type != MessageType::NonConfirmable;
   request.type = confirmable ? MessageType::Confirmable : MessageType::NonConfirmable;
-  startBlock1(out, request);
+  if (!startBlock1(out, request, std::move(body))) {
+    out.state = RequestState::Finishing;
+    out.timer = scheduler_.schedule(Clock::duration::zero(), [this, id, to] {
+      finish(id, RequestStatus::BodyUnavailable, to);
+    });
+    return id;
+  }
   negotiateBlock2(request);
   request.messageId = *messageId;
   out.messageId = *messageId;

@@ -45,7 +45,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
 
   // endpoint_client.cc
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
-                        bool keepToken);
+                        bool keepToken, std::optional<RequestBody> body = std::nullopt);
   RequestId sendNotification(const Peer& to, Message notification, ResponseHandler onDelivered);
   RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                              ResponseHandler onNotification);
@@ -88,8 +88,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     std::vector<std::uint8_t> etag;  // of the first block, to detect a changed resource
     unsigned blockRestarts = 0;
     bool fetchingBlocks = false;  // datagram is a follow-up for the next Block2 block
-    std::vector<std::uint8_t> requestBody;  // whole body of a Block1 request
-    std::uint16_t block1Size = 0;
+    std::shared_ptr<RequestBody> requestBody;  // a Block1 request's body, read block by block
   };
 
   struct Separate {
@@ -153,10 +152,15 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // RFC 7959 §2.4 early negotiation: with a block size below 1024, a GET or
   // FETCH asks the peer for blocks of that size from the first one.
   void negotiateBlock2(Message& request) const;
-  // Outgoing request bodies over blockSize go in Block1 blocks.
-  void startBlock1(Outgoing& out, Message& request);
-  // True if a 2.31 Continue was answered with the next Block1 block.
+  // Outgoing request bodies over blockSize go in Block1 blocks; `body`
+  // (if any) replaces the payload. False if the first block cannot be read.
+  bool startBlock1(Outgoing& out, Message& request, std::optional<RequestBody> body);
+  // True if a 2.31 Continue was answered with the next Block1 block (or the
+  // transfer ended: body unreadable).
   bool continueBlock1(RequestId id, const Peer& from, const Message& response);
+  // Sends the Block1 block of `size` bytes at `offset`; without a free message
+  // ID for the peer (a long transfer at full speed) it waits a second and tries again.
+  void sendBlock1(RequestId id, std::uint64_t offset, std::uint16_t size);
   // Cuts a response body over blockSize (or the asked block size) down to the
   // asked Block2 block; a block past the end turns it into 4.02 Bad Option.
   void sliceBlock2(const std::optional<BlockOption>& asked, Message& response) const;

@@ -8,6 +8,10 @@
 
 namespace lwm2m::coap {
 
+namespace {
+constexpr std::size_t kLargestKeptBlock = 64;  // bytes of a Block2 block kept for duplicate replay
+}  // namespace
+
 // Shared by every copy of the Responder function handed to the application:
 // the first call answers, later calls are ignored; once the endpoint is gone
 // every call is a no-op.
@@ -148,6 +152,11 @@ void Endpoint::Impl::respond(const MessageKey& key, std::uint64_t serial, bool c
     entry->reply = encode(response);
     entry->state = ReceivedState::Answered;
     sendDatagram(key.peer, entry->reply);
+    if (response.findOption(option::Block2) != nullptr && response.payload.size() > kLargestKeptBlock) {
+      // A block of a large body (a package being downloaded) is not kept for
+      // EXCHANGE_LIFETIME: a duplicate of its GET is answered anew.
+      received_.erase(found);
+    }
     return;
   }
   if (entry != nullptr) entry->state = ReceivedState::Answered;

@@ -47,6 +47,14 @@ DeviceRequest DeviceRequest::writeUpdate(model::Path path, model::Node node) {
   return r;
 }
 
+DeviceRequest DeviceRequest::writePackage(model::Path path, PackageReference package) {
+  DeviceRequest r = at(Operation::WriteReplace, path);
+  r.package = std::move(package);
+  return r;
+}
+
+bool isRepeatable(const DeviceRequest& request) { return isIdempotent(request.operation) && !request.package; }
+
 DeviceRequest DeviceRequest::writeAttributes(model::Path path, NotificationAttributes attributes) {
   DeviceRequest r = at(Operation::WriteAttributes, path);
   r.attributes = std::move(attributes);

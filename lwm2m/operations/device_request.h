@@ -15,6 +15,7 @@
 #include "lwm2m/model/path.h"
 #include "lwm2m/operations/notification_attributes.h"
 #include "lwm2m/operations/operation.h"
+#include "lwm2m/operations/package.h"
 
 namespace lwm2m::operations {
 
@@ -27,6 +28,9 @@ struct DeviceRequest {
   model::Path path;                   // target of every single-path operation
   std::vector<model::Path> paths;     // Read-/Observe-Composite and their cancels
   std::optional<model::Node> node;    // Write and Create payload (lives at `path`)
+  // Write-Replace of one Opaque resource (the Package /5/x/0) whose value is a
+  // stored package, sent block-wise from the store (package.h); no `node` then.
+  std::optional<PackageReference> package;
   model::NodesByPath nodes;           // Write-Composite payload
   NotificationAttributes attributes;  // Write-Attributes
   std::string arguments;              // Execute arguments ("0='fw',1='now'")
@@ -47,6 +51,7 @@ struct DeviceRequest {
   static DeviceRequest discover(model::Path path);
   static DeviceRequest writeReplace(model::Path path, model::Node node);
   static DeviceRequest writeUpdate(model::Path path, model::Node node);
+  static DeviceRequest writePackage(model::Path path, PackageReference package);
   static DeviceRequest writeAttributes(model::Path path, NotificationAttributes attributes);
   static DeviceRequest execute(model::Path path, std::string arguments = {});
   // The instance's id is sent in the payload; the device's choice comes back
@@ -60,5 +65,13 @@ struct DeviceRequest {
   static DeviceRequest observeComposite(std::vector<model::Path> paths);
   static DeviceRequest cancelObserveComposite(std::vector<model::Path> paths);
 };
+
+// True when sending the request again leaves the device as one delivery
+// would (the queue's at-least-once class): isIdempotent(operation), except a
+// package write. A firmware push is sent at most once: it may have been cut
+// after the device stored (and began to apply) part of it, and repeating
+// megabytes unasked is not harmless; it is reported interrupted instead, and
+// sent again only when asked (naming the stored package).
+bool isRepeatable(const DeviceRequest& request);
 
 }  // namespace lwm2m::operations

@@ -61,6 +61,14 @@ ContentFormat defaultBodyFormat(const operations::DeviceRequest& request, const 
 
 Result<void> addSingleBody(const operations::DeviceRequest& request, const ClientProfile& client,
                            const model::ObjectModel& model, coap::Message& message) {
+  if (request.package) {
+    if (request.operation != operations::Operation::WriteReplace || !request.path.isResource()) {
+      return fail("a package is written (replace) to one resource, not " + request.path.toString());
+    }
+    if (!request.package->stored()) return fail("the package from " + request.package->source + " is not stored yet");
+    message.setContentFormat(formats::kOpaque);  // the body is the package's bytes, read by the sender
+    return {};
+  }
   if (!request.node) return fail(std::string(operations::operationName(request.operation)) + " needs a value");
   if (request.node->depth() != request.path.depth()) {
     return fail("the value does not live at " + request.path.toString());

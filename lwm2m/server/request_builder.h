@@ -42,7 +42,9 @@ struct ClientProfile {
 // is set when given (active cancel reuses the observation's token). Errors
 // name what cannot be expressed: a Create on a non-object path, a Write
 // without a value, a composite operation toward a 1.0 client, a value the
-// chosen format cannot carry.
+// chosen format cannot carry. A package write (DeviceRequest::package) gets
+// PUT with Content-Format opaque and no payload: the sender supplies the
+// package's bytes as the body.
 Result<coap::Message> buildRequest(const operations::DeviceRequest& request, const ClientProfile& client,
                                    const model::ObjectModel& model,
                                    const std::vector<std::uint8_t>& token = {});

@@ -114,31 +114,74 @@ void RequestSender::send(std::string_view endpoint, operations::DeviceRequest re
   }
   const std::uint64_t id = nextId_++;
   std::weak_ptr<RequestSender*> alive = self_;
-  const auto timeout = request.timeout.value_or(defaultTimeout_);
+  std::optional<coap::RequestBody> body;
+  if (request.package) {
+    auto opened = packageBody(id, *request.package);
+    if (!opened) {
+      later(std::move(p->callback), operations::DeviceResponse::failure(operations::Outcome::BadRequest, opened.error().message));
+      return;
+    }
+    body = std::move(*opened);
+  }
   p->request = std::move(request);
   Pending& stored = *pending_.emplace(id, std::move(p)).first->second;
-  stored.timer = scheduler_.schedule(timeout, [this, alive, id] {
-    if (alive.lock()) timedOut(id);
-  });
+  armTimeout(id);
   const Token token = stored.token;
   const bool keep = isObserve(stored.request.operation);
-  stored.exchange = endpoint_.sendRequest(
-      reg->peer, std::move(message.value()),
-      [this, alive, id, token, keep](const coap::ResponseResult& result) {
-        if (!alive.lock()) return;
-        if (pending_.count(id)) {
-          onAnswer(id, result);
-        } else if (keep) {
-          observations_.onNotification(token, result);
-        } else if (auto late = late_.find(id); late != late_.end()) {
-          Late l = std::move(late->second);
-          late_.erase(late);
-          if (result.status == coap::RequestStatus::Ok && onLate_) {
-            onLate_(l.endpoint, l.request, result.response.code.toString());
-          }
-        }
-      },
-      keep);
+  auto onResult = [this, alive, id, token, keep](const coap::ResponseResult& result) {
+    if (!alive.lock()) return;
+    if (pending_.count(id)) {
+      onAnswer(id, result);
+    } else if (keep) {
+      observations_.onNotification(token, result);
+    } else if (auto late = late_.find(id); late != late_.end()) {
+      Late l = std::move(late->second);
+      late_.erase(late);
+      if (result.status == coap::RequestStatus::Ok && onLate_) {
+        onLate_(l.endpoint, l.request, result.response.code.toString());
+      }
+    }
+  };
+  if (body) {
+    stored.exchange = endpoint_.sendRequest(reg->peer, std::move(message.value()), std::move(*body), std::move(onResult));
+  } else {
+    stored.exchange = endpoint_.sendRequest(reg->peer, std::move(message.value()), std::move(onResult), keep);
+  }
+}
+
+// (Re)starts the request's timeout: from the send, and again from each
+// acknowledged block of a package write.
+void RequestSender::armTimeout(std::uint64_t id) {
+  Pending& p = *pending_.at(id);
+  scheduler_.cancel(p.timer);
+  std::weak_ptr<RequestSender*> alive = self_;
+  p.timer = scheduler_.schedule(p.request.timeout.value_or(defaultTimeout_), [this, alive, id] {
+    if (alive.lock()) timedOut(id);
+  });
+}
+
+Result<coap::RequestBody> RequestSender::packageBody(std::uint64_t id, const operations::PackageReference& package) {
+  if (!packages_) return fail("this gateway keeps no firmware packages");
+  if (!package.stored()) return fail("the package from " + package.source + " is not stored yet");
+  auto reader = packages_->open(package.sha256);
+  if (!reader) return reader.error();
+  if ((*reader)->size() != package.size) {
+    return fail("package " + package.sha256 + " holds " + std::to_string((*reader)->size()) + " bytes, not " +
+                std::to_string(package.size));
+  }
+  std::shared_ptr<operations::PackageReader> shared = std::move(*reader);
+  std::weak_ptr<RequestSender*> alive = self_;
+  coap::RequestBody body;
+  body.size = shared->size();
+  body.read = [shared](std::uint64_t offset, std::span<std::uint8_t> out) { return shared->read(offset, out); };
+  body.progress = [this, alive, id, size = body.size](std::uint64_t acknowledged) {
+    if (!alive.lock()) return;
+    auto found = pending_.find(id);
+    if (found == pending_.end()) return;
+    armTimeout(id);
+    if (transfers_) transfers_(found->second->endpoint, found->second->request, acknowledged, size);
+  };
+  return body;
 }
 
 void RequestSender::timedOut(std::uint64_t id) {
@@ -182,6 +225,10 @@ void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& resul
       return;
     case coap::RequestStatus::Timeout:
       complete(id, operations::DeviceResponse::failure(operations::Outcome::Timeout, "the device did not acknowledge"));
+      return;
+    case coap::RequestStatus::BodyUnavailable:
+      complete(id, operations::DeviceResponse::failure(operations::Outcome::BadRequest,
+                                                       "the package could not be read from the gateway's store"));
       return;
   }
   if (const Registration* reg = registrations_.registrations().findById(p.registrationId);

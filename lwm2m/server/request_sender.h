@@ -19,6 +19,11 @@
 //   observation's token (active cancel) after forgetting it locally.
 // - An answer from a new address rebinds the registration's peer.
 // - Destroying the sender drops pending callbacks (they are never called).
+// - A package write (DeviceRequest::package) reads the package from the
+//   PackageStore block by block as the device acknowledges them (Block1);
+//   the request's timeout then counts from the last acknowledged block, not
+//   from the start, so a long transfer that keeps moving never times out.
+//   A package that is not stored (or no store is set) fails with BadRequest.
 
 #include <cstdint>
 #include <functional>
@@ -58,6 +63,13 @@ class RequestSender {
   // For requests without their own timeout (default kDefaultRequestTimeout).
   void setDefaultTimeout(std::chrono::milliseconds timeout) { defaultTimeout_ = timeout; }
   void setLateAnswerListener(LateAnswerListener listener) { onLate_ = std::move(listener); }
+  // Where package writes read their bytes; must outlive the sender.
+  void setPackageStore(const operations::PackageStore* store) { packages_ = store; }
+  // Told after each block of a package write the device acknowledged:
+  // (endpoint, request, bytes acknowledged, package size).
+  using TransferListener = std::function<void(const std::string& endpoint, const operations::DeviceRequest& request,
+                                              std::uint64_t acknowledged, std::uint64_t size)>;
+  void setTransferListener(TransferListener listener) { transfers_ = std::move(listener); }
 
   // Requests sent and not yet answered or timed out.
   std::size_t pending() const { return pending_.size(); }
@@ -75,6 +87,8 @@ class RequestSender {
   void complete(std::uint64_t id, operations::DeviceResponse response);
   void onAnswer(std::uint64_t id, const coap::ResponseResult& result);
   void later(Callback onResponse, operations::DeviceResponse response);
+  void armTimeout(std::uint64_t id);
+  Result<coap::RequestBody> packageBody(std::uint64_t id, const operations::PackageReference& package);
   Token newToken();
 
   coap::Endpoint& endpoint_;
@@ -83,6 +97,8 @@ class RequestSender {
   ObservationRegistry& observations_;
   const model::ModelSource& models_;
   std::function<std::uint32_t()> random_;
+  const operations::PackageStore* packages_ = nullptr;
+  TransferListener transfers_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Pending>> pending_;
   std::unordered_map<std::uint64_t, Late> late_;
   std::chrono::milliseconds defaultTimeout_ = operations::kDefaultRequestTimeout;

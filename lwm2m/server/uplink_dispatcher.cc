@@ -13,6 +13,10 @@ void UplinkDispatcher::handle(const coap::Peer& from, const coap::Message& reque
     send_->handle(from, request, respond);
     return;
   }
+  if (packages_ && !path.empty() && path.front() == PackageResource::kPathSegment) {
+    packages_->handle(from, request, respond);
+    return;
+  }
   coap::Message notFound;
   notFound.code = coap::codes::NotFound;
   respond(std::move(notFound));

@@ -87,6 +87,7 @@ class Simulator {
                                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
   int terminate() { return process_.terminate(); }
   std::optional<int> waitForExit(std::chrono::milliseconds timeout) { return process_.waitFor(timeout); }
+  pid_t pid() const { return process_.pid(); }  // e.g. to SIGSTOP the device mid-transfer
 
  private:
   Process process_;

@@ -5,6 +5,8 @@
 // status and content type, and a JSON answer must conform to the documented
 // schema of that status. Routes of features not built into this binary
 // (events, models, firmware) are listed and skipped, not failed.
+// A package is uploaded first, so that the package route has a real
+// {sha256}; documented binary bodies are sent as such.
 // The gateway has a token of each role: every operation is sent first with
 // the role just below the one its x-required-role names (no credential below
 // read), which must be refused (401, 403) with a documented answer, then with
@@ -71,7 +73,7 @@ std::string upper(std::string s) {
 // curl -i, so that a stream cut by --max-time still shows its status line
 // and headers; the last header block wins (100 Continue comes first).
 Answer curl(const std::string& method, const std::string& url, const std::string& body, std::chrono::seconds maxTime,
-           const std::string& token) {
+           const std::string& token, const std::string& contentType = "application/json") {
   // -w "\n": the output is read line by line, so the body must end with one.
   std::vector<std::string> argv{"curl", "-s", "-g", "-i", "-w", "\n", "--max-time", std::to_string(maxTime.count())};
   if (method == "HEAD") {
@@ -79,7 +81,7 @@ Answer curl(const std::string& method, const std::string& url, const std::string
   } else {
     argv.insert(argv.end(), {"-X", method});
   }
-  if (!body.empty()) argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
+  if (!body.empty()) argv.insert(argv.end(), {"-H", "Content-Type: " + contentType, "--data-binary", body});
   if (!token.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + token});
   argv.push_back(url);
   std::string out = runCommand(argv, maxTime + 5s).output;
@@ -132,9 +134,9 @@ class OpenApiRoutes : public ::testing::Test {
   static std::string tokenOf(const std::string& role) { return role == "open" ? "" : "openapi-test-" + role + "-token"; }
 
   Answer send(const std::string& method, const std::string& path, const std::string& body = {},
-              const std::string& role = "admin") {
+              const std::string& role = "admin", const std::string& contentType = "application/json") {
     const bool stream = path.starts_with("/api/v1/events");
-    return curl(method, gateway_->httpUrl(path), body, stream ? 2s : 10s, tokenOf(role));
+    return curl(method, gateway_->httpUrl(path), body, stream ? 2s : 10s, tokenOf(role), contentType);
   }
 
   // A command for `endpoint`: its request id.
@@ -185,6 +187,12 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
     std::this_thread::sleep_for(100ms);
   }
 
+  // A stored package (GET /api/v1/firmware/{sha256}), pushed to the awake device.
+  const std::string package(2048, 'p');
+  const auto uploaded = send("PUT", "/api/v1/devices/sim-0001/firmware", package, "operate", "application/octet-stream");
+  ASSERT_EQ(uploaded.status, 202) << uploaded.body;
+  const std::string sha256 = str(parse(uploaded.body)["sha256"]);
+
   std::vector<std::string> notBuilt;
   std::size_t sent = 0;
   std::size_t refusals = 0;
@@ -200,7 +208,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
       // The path: each {parameter} from the test's devices and requests, else
       // the parameter's documented example.
       std::string path = templ;
-      std::map<std::string, std::string> values{{"endpoint", "sim-0001"}, {"requestId", finished}};
+      std::map<std::string, std::string> values{{"endpoint", "sim-0001"}, {"requestId", finished}, {"sha256", sha256}};
       if (method == "DELETE" && templ.find("{requestId}") != std::string::npos) values["requestId"] = queueRead("sim-sleeps");
       if (op.HasMember("parameters")) {
         for (const auto& p : op["parameters"].GetArray()) {
@@ -219,11 +227,15 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
       }
       ASSERT_EQ(path.find('{'), std::string::npos) << path;
 
-      // The documented example body, when the body is JSON.
+      // The documented example body, when the body is JSON; a package when binary.
       std::string body;
+      std::string contentType = "application/json";
       if (op.HasMember("requestBody") && op["requestBody"]["content"].HasMember("application/json")) {
         const auto& media = op["requestBody"]["content"]["application/json"];
         if (media.HasMember("examples")) body = textOf(media["examples"].MemberBegin()->value["value"]);
+      } else if (op.HasMember("requestBody") && op["requestBody"]["content"].HasMember("application/octet-stream")) {
+        body = package;
+        contentType = "application/octet-stream";
       }
 
       // Refused below its role, with a documented answer; then sent with its role.
@@ -234,7 +246,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
         EXPECT_EQ(op["security"].Size(), 0u) << "an open operation needs no credential";
       } else {
         ASSERT_TRUE(below.contains(role)) << role;
-        const Answer refused = send(method, path, body, below.at(role));
+        const Answer refused = send(method, path, body, below.at(role), contentType);
         const int expected = role == "read" ? 401 : 403;
         EXPECT_EQ(refused.status, expected) << path << " with the role " << below.at(role) << ": " << refused.body;
         std::string why;
@@ -245,7 +257,7 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
         EXPECT_TRUE(!real.HasParseError() && schemaProblems(doc_, *schema, real).empty()) << refused.body;
         ++refusals;
       }
-      const Answer answer = send(method, path, body, role);
+      const Answer answer = send(method, path, body, role, contentType);
       ++sent;
       const std::string feature = op.HasMember("tags") ? op["tags"][0].GetString() : "";
       const bool routerRefused = (answer.status == 404 && answer.body.find("no such resource") != std::string::npos) ||

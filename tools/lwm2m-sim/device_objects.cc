@@ -241,6 +241,12 @@ Outcome DeviceObjects::execute(const Path& path, const std::string&) {
   return ok(coap::codes::Changed);
 }
 
+void DeviceObjects::setFirmwareState(model::InstanceId instance, std::int64_t state, std::int64_t result) {
+  if (!this->instance(5, instance)) return;
+  set(5, instance, Resource::single(3, Value::integer(state)));
+  set(5, instance, Resource::single(5, Value::integer(result)));
+}
+
 bool DeviceObjects::updating() const {
   const Instance* fw = instance(5, 0);
   return fw && fw->count(3) && fw->at(3).value().asInteger() == kFirmwareUpdating;

@@ -55,6 +55,8 @@ class DeviceObjects {
   // Firmware update: true while an Update runs; finishUpdate() completes it.
   bool updating() const;
   void finishUpdate();
+  // Pull mode: the download's State (/5/x/3) and Update Result (/5/x/5).
+  void setFirmwareState(model::InstanceId instance, std::int64_t state, std::int64_t result);
 
   std::vector<model::Path> instancePaths() const;
 

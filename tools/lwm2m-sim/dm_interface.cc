@@ -203,6 +203,11 @@ coap::Message DmInterface::write(const Path& path, const coap::Message& request,
   if (done.code == coap::codes::Changed) {
     log_.activity("write", endpoint_, path.toString());
     logFirmwarePackage(path, *node);
+    const model::Resource* uri = node->resource();
+    if (onPackageUri && path.objectId() == 5 && path.isResource() && path.resourceId() == 1 && uri &&
+        !uri->isMultiple() && uri->value().type() == model::DataType::String) {
+      onPackageUri(path.instanceId(), uri->value().asString());
+    }
   }
   return reply(done);
 }
@@ -212,10 +217,7 @@ void DmInterface::logFirmwarePackage(const Path& path, const model::Node& node) 
   if (path.objectId() != 5 || !path.isResource() || path.resourceId() != 0) return;
   const auto* resource = node.resource();
   if (!resource || resource->isMultiple() || resource->value().type() != model::DataType::Opaque) return;
-  const auto& bytes = resource->value().asOpaque();
-  char crc[16];
-  std::snprintf(crc, sizeof crc, "%08x", crc32(bytes));
-  log_.lifecycle("firmware-received", endpoint_, "bytes=" + std::to_string(bytes.size()) + " crc=" + crc);
+  log_.lifecycle("firmware-received", endpoint_, packageSummary(resource->value().asOpaque()));
 }
 
 coap::Message DmInterface::create(const Path& path, const coap::Message& request) {

@@ -41,6 +41,8 @@ class DmInterface {
 
   // Called after an Execute of Firmware Update /5/0/2 was accepted.
   std::function<void()> onFirmwareUpdate;
+  // Called after a Package URI (/5/x/1) was written (pull mode).
+  std::function<void(model::InstanceId instance, const std::string& uri)> onPackageUri;
 
  private:
   coap::Message read(const model::Path& path, const coap::Message& request);

@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
       "Device (3), Firmware Update (5), Temperature (3303) and Light Control (3311), sends\n"
       "notifications as the written attributes ask, optionally Send reports (--send), and\n"
       "de-registers on exit (SIGINT/SIGTERM or --duration). Prints one line per event on stdout;\n"
-      "a firmware package written to /5/0/0 is reported with its size and CRC-32\n"
+      "a firmware package written to /5/0/0, or downloaded (CoAP Block2) from a Package URI\n"
+      "written to /5/0/1, is reported with its size and CRC-32\n"
       "(firmware-received EP bytes=N crc=XXXXXXXX)."};
   app.add_option("-s,--server", o.server, "LwM2M server as HOST:PORT ([::1]:5683 for IPv6)")
       ->capture_default_str();

@@ -2,11 +2,15 @@
 
 #include "lwm2m/formats/content_format.h"
 #include "lwm2m/formats/format_registry.h"
+#include "tools/lwm2m-sim/crc32.h"
+#include "tools/lwm2m-sim/package_download.h"
 
 namespace lwm2m::sim {
 namespace {
 
 constexpr std::uint16_t kLinkFormat = 40;
+constexpr std::size_t kLargestPackage = 64 * 1024 * 1024;  // pushed (Block1) or pulled (Block2)
+constexpr std::int64_t kDownloading = 1, kDownloaded = 2, kIdle = 0;
 
 }  // namespace
 
@@ -33,6 +37,8 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       log_.lifecycle("observe-reset", settings_.endpoint, "notification reset by the server");
     }
   });
+  endpoint_.setMaxBodySize(kLargestPackage);
+  dm_.onPackageUri = [this](model::InstanceId instance, const std::string& uri) { pullPackage(instance, uri); };
   dm_.onFirmwareUpdate = [this] {
     if (firmwareTimer_) return;
     firmwareTimer_ = scheduler_.schedule(std::chrono::seconds(1), [this] {
@@ -41,6 +47,27 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       log_.activity("firmware-updated", settings_.endpoint, "1.0.1");
     });
   };
+}
+
+// Pull mode: State Downloading, then Downloaded with the package's CRC
+// printed, or Idle with the Update Result of the failure. An empty URI
+// cancels (State Idle).
+void SimulatedDevice::pullPackage(model::InstanceId instance, const std::string& uri) {
+  if (uri.empty()) {
+    objects_.setFirmwareState(instance, kIdle, 0);
+    return;
+  }
+  objects_.setFirmwareState(instance, kDownloading, 0);
+  log_.activity("firmware-download", settings_.endpoint, uri);
+  downloadPackage(endpoint_, uri, [this, instance](DownloadResult result) {
+    if (!result.ok) {
+      objects_.setFirmwareState(instance, kIdle, result.updateResult);
+      log_.lifecycle("firmware-download-failed", settings_.endpoint, result.error);
+      return;
+    }
+    objects_.setFirmwareState(instance, kDownloaded, 0);
+    log_.lifecycle("firmware-received", settings_.endpoint, packageSummary(result.package));
+  });
 }
 
 SimulatedDevice::~SimulatedDevice() {

@@ -83,6 +83,7 @@ class SimulatedDevice {
   void wakeUp();
   void handleRequest(const coap::Peer& from, const coap::Message& request,
                      const coap::Endpoint::Responder& respond);
+  void pullPackage(model::InstanceId instance, const std::string& uri);
   void armNotifications();
   void notifyDue();
   void scheduleSend();

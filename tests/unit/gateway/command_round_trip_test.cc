@@ -104,6 +104,8 @@ TEST(CommandRoundTrip, EncodedCommandDecodesToTheSameRequest) {
            R"({"operation":"create","path":"/3303","instance":4,"values":{"5750":"attic"}})",
            R"({"operation":"write-attributes","path":"/3303/0/5700","attributes":{"pmin":1,"st":0.25,"lt":null}})",
            R"({"operation":"observe-composite","paths":["/3/0/0","/3303/0/5700"],"timeout_ms":1500})",
+           R"({"operation":"write","path":"/5/0/0","file":"/var/lib/fw/v2.bin"})",
+           R"({"operation":"write","path":"/5/0/1","url":"https://example.com/v2.bin"})",
        }) {
     SCOPED_TRACE(json);
     auto request = mapping::decodeCommand(json, testModel());
@@ -144,6 +146,38 @@ TEST(CommandRoundTrip, DamagedRowsAreErrorsThatNameTheLine) {
     EXPECT_EQ(row.error().code, ErrorCode::StoreFailed);
     EXPECT_FALSE(row.error().message.empty());
   }
+}
+
+}  // namespace
+}  // namespace lwm2m::gateway
+
+namespace lwm2m::gateway {
+namespace {
+
+// A package travels by name: the queued row holds its SHA-256 and size, never its bytes.
+TEST(CommandRoundTrip, PackageWritesKeepOnlyTheNameInTheRow) {
+  const std::string sha(64, 'a');
+  auto request = mapping::decodeCommand(
+      R"({"operation":"write","path":"/5/0/0","package":{"sha256":")" + sha + R"(","size":8388608}})",
+      testModel());
+  ASSERT_TRUE(request.ok()) << request.error().message;
+  ASSERT_TRUE(request->package);
+  EXPECT_EQ(request->package->sha256, sha);
+  EXPECT_EQ(request->package->size, 8388608u);
+  const persistence::RequestRow row{*request, {}};
+  const std::string text = persistence::encodeRequestRow(row);
+  EXPECT_NE(text.find("package " + sha + " 8388608\n"), std::string::npos) << text;
+  EXPECT_LT(text.size(), 200u) << text;
+  auto back = persistence::decodeRequestRow(text);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, row);
+  for (const std::string bad : {R"({"operation":"write","path":"/5/0/0","package":{"sha256":"xyz","size":1}})",
+                                R"({"operation":"write","path":"/5/0","file":"/a.bin"})",
+                                R"({"operation":"write","path":"/5/0/0","file":"/a","value":"AA=="})",
+                                R"({"operation":"read","path":"/5/0/0","file":"/a.bin"})"}) {
+    EXPECT_FALSE(mapping::decodeCommand(bad, testModel()).ok()) << bad;
+  }
+  EXPECT_FALSE(persistence::decodeRequestRow("op write-replace\npath /5/0/0\npackage nothex 5\n").ok());
 }
 
 }  // namespace

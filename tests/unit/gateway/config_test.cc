@@ -179,7 +179,7 @@ mqtt:
 TEST(Config, UnknownSectionsDuplicatesAndBadShapes) {
   EXPECT_EQ(errorsOf("mqt:\n  qos: 1\n"),
             "gateway.yaml:1: mqt: unknown section, did you mean 'mqtt'? (expected one of: gateway, "
-            "coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, mapping, logging)");
+            "coap, coaps, bootstrap, lwm2m, queue, http, events, webhooks, mqtt, storage, firmware, mapping, logging)");
   EXPECT_EQ(errorsOf("mqtt:\n  qos: 1\n  qos: 2\n"), "gateway.yaml:3: mqtt.qos: appears twice");
   EXPECT_EQ(errorsOf("mqtt: 5\n"), "gateway.yaml:1: mqtt: expected a map of keys (got '5')");
   EXPECT_NE(errorsOf("- a\n- b\n").find("gateway.yaml:1: expected a map of sections"),
@@ -431,6 +431,29 @@ TEST(Config, BootstrapSectionLoadsAndChecksItsRanges) {
   EXPECT_NE(bad.error().message.find("gateway.yaml:2: bootstrap.session_timeout_s"), std::string::npos)
       << bad.error().message;
   EXPECT_NE(bad.error().message.find("gateway.yaml:3: bootstrap.listen"), std::string::npos) << bad.error().message;
+}
+
+TEST(Config, FirmwareSectionReadsBackAndNamesBadLines) {
+  auto loaded = loadConfigText(
+      "firmware:\n  max_size: 16777216\n  retention_s: 3600\n  allowed_dir: /tmp\n"
+      "  allow_downloads: false\n  pull_uri: coap://192.0.2.1:5683\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->firmware.maxSize, 16777216u);
+  EXPECT_EQ(loaded->firmware.retention, std::chrono::seconds(3600));
+  EXPECT_EQ(loaded->firmware.allowedDir, "/tmp");
+  EXPECT_FALSE(loaded->firmware.allowDownloads);
+  EXPECT_EQ(loaded->firmware.pullUri, "coap://192.0.2.1:5683");
+  EXPECT_EQ(GatewayConfig{}.firmware.maxSize, 64u * 1024 * 1024);
+  auto again = loadConfigText(toYaml(*loaded), "printed.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *loaded);
+
+  const std::string errors = errorsOf(
+      "firmware:\n  allowed_dir: relative/dir\n  pull_uri: http://gw:80\n  max_size: 10\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: firmware.allowed_dir: must be an absolute path"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: firmware.pull_uri: must be coap://HOST:PORT"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: firmware.max_size: must be between 1024"), std::string::npos) << errors;
 }
 
 }  // namespace

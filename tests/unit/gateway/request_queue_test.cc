@@ -310,6 +310,13 @@ TEST_F(RequestQueueTest, EveryOperationIsClassedByWhetherARepeatIsHarmless) {
   }
   EXPECT_FALSE(operations::isIdempotent(Operation::Execute));
   EXPECT_FALSE(operations::isIdempotent(Operation::Create));
+  // A Write is repeatable, a firmware push (a Write of a stored package) is not.
+  operations::DeviceRequest write;
+  write.operation = Operation::WriteReplace;
+  EXPECT_TRUE(operations::isRepeatable(write));
+  EXPECT_FALSE(operations::isRepeatable(operations::DeviceRequest::writePackage(
+      model::Path(5, 0, 0), operations::PackageReference{{}, std::string(64, 'a'), 1024})));
+  EXPECT_FALSE(operations::isRepeatable(operations::DeviceRequest::execute(model::Path(5, 0, 2))));
 }
 
 TEST_F(RequestQueueTest, PacingSpacesDeliveries) {

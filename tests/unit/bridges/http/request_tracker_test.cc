@@ -47,6 +47,30 @@ TEST(RequestTracker, EndsAreFailedExpiredOrCancelled) {
   EXPECT_EQ(toString(RequestState::Cancelled), "cancelled");
 }
 
+TEST(RequestTracker, KeepsTheLatestProgressOfAPackageWriteAlsoAfterItsEnd) {
+  RequestTracker tracker(10);
+  tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, "fw"));
+  auto progress = [](api::TransferState state, std::uint32_t blocks) {
+    api::DeviceEvent e = commandEvent(api::DeviceEventKind::Progress, "fw");
+    e.transfer = api::TransferProgress{};
+    e.transfer->state = state;
+    e.transfer->blocks = blocks;
+    e.transfer->totalBlocks = 8;
+    return e;
+  };
+  tracker.onDeviceEvent(progress(api::TransferState::Transferring, 3));
+  ASSERT_TRUE(tracker.find("fw")->transfer);
+  EXPECT_EQ(tracker.find("fw")->transfer->blocks, 3u);
+  EXPECT_EQ(tracker.find("fw")->state, RequestState::Queued) << "progress does not end the request";
+  tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Response, "fw"));
+  tracker.onDeviceEvent(progress(api::TransferState::Delivered, 8));  // the transfer's last word comes after
+  EXPECT_EQ(tracker.find("fw")->state, RequestState::Done);
+  EXPECT_EQ(tracker.find("fw")->transfer->state, api::TransferState::Delivered);
+  EXPECT_EQ(tracker.find("fw")->transfer->blocks, 8u);
+  tracker.onDeviceEvent(progress(api::TransferState::Transferring, 1));
+  EXPECT_FALSE(tracker.find("unknown"));
+}
+
 TEST(RequestTracker, KeepsOnlyTheLastFinishedRequests) {
   RequestTracker tracker(2);
   tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, "waiting"));

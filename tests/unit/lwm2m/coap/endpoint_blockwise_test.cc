@@ -355,6 +355,96 @@ TEST_F(Block1SendTest, ErrorMidTransferIsDelivered) {
   EXPECT_EQ(transport.sent.size(), 1u);
 }
 
+// A RequestBody is read block by block as the peer acknowledges: the
+// endpoint never asks for more than the block in flight.
+class BodySendTest : public Block1SendTest {
+ protected:
+  void put(std::size_t size, bool readable = true) {
+    endpoint.setBlockSize(16);
+    body = text(size, 'a');
+    RequestBody source;
+    source.size = size;
+    source.read = [this, readable](std::uint64_t offset, std::span<std::uint8_t> out) {
+      reads.emplace_back(offset, out.size());
+      if (!readable && offset > 0) return false;
+      std::copy_n(body.begin() + static_cast<long>(offset), out.size(), out.begin());
+      return true;
+    };
+    source.progress = [this](std::uint64_t acknowledged) { progress.push_back(acknowledged); };
+    Message m;
+    m.code = codes::Put;
+    m.setUriPath("5/0/0");
+    endpoint.sendRequest(device, m, std::move(source), [this](const ResponseResult& r) { results.push_back(r); });
+  }
+  std::string body;
+  std::vector<std::pair<std::uint64_t, std::size_t>> reads;
+  std::vector<std::uint64_t> progress;
+};
+
+TEST_F(BodySendTest, BodyIsReadOneBlockAtATimeAsTheDeviceAcknowledges) {
+  put(40);
+  EXPECT_EQ(reads, (std::vector<std::pair<std::uint64_t, std::size_t>>{{0, 16}}));
+  EXPECT_EQ(sentAt(0).payloadString(), body.substr(0, 16));
+  EXPECT_EQ(sentAt(0).uintOption(option::Size1), 40u);
+  EXPECT_EQ(parseBlock(sentAt(0), option::Block1), (BlockOption{0, true, 16}));
+  scheduler.advance(3s);  // a retransmission resends the datagram, it reads nothing
+  EXPECT_EQ(reads.size(), 1u);
+  reply(sentAt(0), codes::Continue, BlockOption{0, true, 16});
+  EXPECT_EQ(progress, (std::vector<std::uint64_t>{16}));
+  reply(lastSent(), codes::Continue, BlockOption{1, true, 16});
+  Message last = lastSent();
+  EXPECT_EQ(parseBlock(last, option::Block1), (BlockOption{2, false, 16}));
+  EXPECT_EQ(last.payloadString(), body.substr(32));
+  EXPECT_EQ(reads, (std::vector<std::pair<std::uint64_t, std::size_t>>{{0, 16}, {16, 16}, {32, 8}}));
+  reply(last, codes::Changed, BlockOption{2, false, 16});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].response.code, codes::Changed);
+  EXPECT_EQ(progress, (std::vector<std::uint64_t>{16, 32}));
+}
+
+TEST_F(BodySendTest, SmallBodyGoesInOneDatagramWithoutBlockOptions) {
+  put(10);
+  EXPECT_EQ(sentAt(0).payloadString(), body);
+  EXPECT_EQ(sentAt(0).findOption(option::Block1), nullptr);
+  EXPECT_EQ(sentAt(0).findOption(option::Size1), nullptr);
+}
+
+TEST_F(BodySendTest, UnreadableBlockEndsTheRequest) {
+  put(40, false);
+  reply(sentAt(0), codes::Continue, BlockOption{0, true, 16});
+  scheduler.advance(0ms);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, RequestStatus::BodyUnavailable);
+  EXPECT_EQ(transport.sent.size(), 1u) << "nothing more was sent";
+}
+
+// A handler that serves the asked block itself (from a file) is not sliced again.
+// Blocks over 64 bytes are not kept for duplicate replay: a duplicate GET is served again.
+TEST_F(BlockwiseTest, ResponseWithItsOwnBlock2GoesOutAsItIs) {
+  int served = 0;
+  endpoint.setRequestHandler([&served](const Peer&, const Message& request, Endpoint::Responder respond) {
+    ++served;
+    Message block = Message::response(request, codes::Content);
+    block.setPayload(text(128, 'q'));
+    setBlock(block, option::Block2, BlockOption{5, true, 128});
+    respond(block);
+  });
+  Message get;
+  get.code = codes::Get;
+  get.messageId = 9;
+  get.token = {9};
+  get.setUriPath("fw/x");
+  setBlock(get, option::Block2, BlockOption{5, false, 128});
+  endpoint.setBlockSize(128);
+  transport.inject(device, get);
+  EXPECT_EQ(parseBlock(lastSent(), option::Block2), (BlockOption{5, true, 128}));
+  EXPECT_EQ(lastSent().payloadString(), text(128, 'q'));
+  transport.inject(device, get);  // our ACK was lost
+  EXPECT_EQ(served, 2);
+  EXPECT_EQ(transport.sent.size(), 2u);
+  EXPECT_EQ(lastSent().messageId, 9);
+}
+
 class Block2ServeTest : public BlockwiseTest {
  protected:
   Block2ServeTest() {
