@@ -66,8 +66,8 @@ void writeRequestFacts(JsonWriter& out, const DeviceEvent& event) {
   if (!event.requestPath.isRoot() || event.operation) writeKeyString(out, "path", event.requestPath.toString());
 }
 
-// A firmware package transfer: "mode", "state", "sha256", "size", "bytes",
-// "blocks", "totalBlocks", and "error" when it failed.
+}  // namespace
+
 void writeTransfer(JsonWriter& out, const gateway::api::TransferProgress& t) {
   writeKeyString(out, "mode", gateway::api::toString(t.mode));
   writeKeyString(out, "state", gateway::api::toString(t.state));
@@ -82,6 +82,8 @@ void writeTransfer(JsonWriter& out, const gateway::api::TransferProgress& t) {
   out.Uint(t.totalBlocks);
   if (!t.error.empty()) writeKeyString(out, "error", t.error);
 }
+
+namespace {
 
 // How a command ended: "code" and "status" (the code's name), or "status"
 // "timeout" / "reset" / "failed", and "error" when there is a reason.

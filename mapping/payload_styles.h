@@ -7,6 +7,7 @@
 
 #include "lwm2m/model/object_model.h"
 #include "mapping/device_event.h"
+#include "mapping/json_values.h"
 #include "mapping/rule_set.h"
 
 namespace lwm2m::mapping {
@@ -49,5 +50,10 @@ std::string jsonResultPayload(const DeviceEvent& event, const model::ObjectModel
 // EMQX wire format: register/update/notify messages and command results.
 std::string emqxEventPayload(const DeviceEvent& event, const std::vector<const Record*>& records);
 std::string emqxResultPayload(const DeviceEvent& event);
+
+// The fields of a firmware package transfer into an open JSON object: "mode",
+// "state", "sha256", "size", "bytes", "blocks", "totalBlocks", and "error"
+// when it failed. Shared by the progress events and the REST transfer resource.
+void writeTransfer(JsonWriter& out, const gateway::api::TransferProgress& t);
 
 }  // namespace lwm2m::mapping

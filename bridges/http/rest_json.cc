@@ -14,6 +14,7 @@
 #include "bridges/http/rest_target.h"
 #include "mapping/command_codec.h"
 #include "mapping/json_values.h"
+#include "mapping/payload_styles.h"
 
 namespace lwm2m::bridges::http {
 using gateway::api::DeviceInfo;
@@ -203,28 +204,11 @@ std::string toJson(const gateway::api::TransferProgress& t) {
   w.String(t.requestId.c_str());
   w.Key("endpoint");
   w.String(t.endpoint.c_str());
-  w.Key("mode");
-  w.String(std::string(gateway::api::toString(t.mode)).c_str());
-  w.Key("state");
-  w.String(std::string(gateway::api::toString(t.state)).c_str());
-  w.Key("sha256");
-  w.String(t.package.sha256.c_str());
-  w.Key("size");
-  w.Uint64(t.package.size);
-  w.Key("bytes");
-  w.Uint64(t.bytes);
-  w.Key("blocks");
-  w.Uint(t.blocks);
-  w.Key("totalBlocks");
-  w.Uint(t.totalBlocks);
+  mapping::writeTransfer(w, t);
   w.Key("startedAt");
   w.String(toIso8601(t.started).c_str());
   w.Key("updatedAt");
   w.String(toIso8601(t.updated).c_str());
-  if (!t.error.empty()) {
-    w.Key("error");
-    w.String(t.error.c_str());
-  }
   w.EndObject();
   return buf.GetString();
 }
