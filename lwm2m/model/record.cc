@@ -13,6 +13,9 @@ void appendRecords(const Node& node, const Path& path, std::optional<double> tim
   auto addInstance = [&](const model::ObjectInstance& i, const Path& ipath) {
     for (const auto& [id, r] : i.resources()) addResource(r, ipath.child(id));
   };
+  // A node that does not match its path (a device answering a resource
+  // instance with a whole resource) has no records: no id is made up for it.
+  if (node.depth() != path.depth()) return;
   if (const auto* o = node.object()) {
     for (const auto& [id, i] : o->instances()) addInstance(i, path.child(id));
   } else if (const auto* i = node.objectInstance()) {
