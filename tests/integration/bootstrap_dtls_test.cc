@@ -74,16 +74,6 @@ class BootstrapDtls : public ::testing::Test {
   GatewayProcess gateway_;
 };
 
-// The next message on `topic`, others skipped; its payload parsed.
-std::optional<rapidjson::Document> nextOn(MqttSubscriber& sub, const std::string& topic) {
-  for (auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
-    auto m = sub.next(15s);
-    if (!m) return std::nullopt;
-    if (m->first == topic) return parse(m->second);
-  }
-  return std::nullopt;
-}
-
 TEST_F(BootstrapDtls, DeviceBootstrapsOverDtlsPskRegistersWithNewCredentialsAndAgainAfterRestart) {
   MqttSubscriber sub(broker_, "site/#");
   EXPECT_TRUE(waitForLog(gateway_, "LwM2M bootstrap server on coap://127.0.0.1:" + std::to_string(bootstrapPort_) +
@@ -107,11 +97,11 @@ TEST_F(BootstrapDtls, DeviceBootstrapsOverDtlsPskRegistersWithNewCredentialsAndA
     EXPECT_TRUE(waitForLog(gateway_, "established (psk identity '" + identity + "')")) << gateway_.log();
     EXPECT_EQ(gateway_.log().find(kBootstrapKey), std::string::npos) << "no key in the log";
 
-    auto started = nextOn(sub, "site/bs-dev/bootstrap-started");
+    auto started = nextJsonOn(sub, "site/bs-dev/bootstrap-started");
     ASSERT_TRUE(started) << gateway_.log();
     EXPECT_EQ(str((*started)["event"]), "bootstrap-started");
     EXPECT_EQ(str((*started)["address"]).rfind("127.0.0.1:", 0), 0u);
-    auto done = nextOn(sub, "site/bs-dev/bootstrap-finished");
+    auto done = nextJsonOn(sub, "site/bs-dev/bootstrap-finished");
     ASSERT_TRUE(done) << gateway_.log();
     EXPECT_EQ(str((*done)["endpoint"]), "bs-dev");
     sim.terminate();
@@ -140,7 +130,7 @@ TEST_F(BootstrapDtls, IdentityOfAnotherEndpointAndPlainCoapAreRefused) {
   EXPECT_TRUE(waitForLog(gateway_, "bootstrap-failed intruder from 127.0.0.1:")) << gateway_.log();
   EXPECT_TRUE(waitForLog(gateway_, "refused: psk identity 'owner-factory' belongs to endpoint 'owner'"))
       << gateway_.log();
-  auto failed = nextOn(sub, "site/intruder/bootstrap-failed");
+  auto failed = nextJsonOn(sub, "site/intruder/bootstrap-failed");
   ASSERT_TRUE(failed) << gateway_.log();
   EXPECT_NE(str((*failed)["reason"]).find("belongs to endpoint 'owner'"), std::string::npos);
 
@@ -168,7 +158,7 @@ TEST_F(BootstrapDtls, WrongKeyIsRefusedWithinSecondsWithTheIdentityAndAFailedBoo
       << gateway_.log();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 12s);
   EXPECT_TRUE(waitForLog(gateway_, "bootstrap-failed wk-dev from 127.0.0.1:")) << gateway_.log();
-  auto failed = nextOn(sub, "site/wk-dev/bootstrap-failed");
+  auto failed = nextJsonOn(sub, "site/wk-dev/bootstrap-failed");
   ASSERT_TRUE(failed) << gateway_.log();
   EXPECT_NE(str((*failed)["reason"]).find("DTLS handshake refused: the key does not match"), std::string::npos)
       << str((*failed)["reason"]);

@@ -76,16 +76,6 @@ class BootstrapPack : public ::testing::Test {
   GatewayProcess gateway_;
 };
 
-// The next message on `topic`, others skipped; its payload parsed.
-std::optional<rapidjson::Document> nextOn(MqttSubscriber& sub, const std::string& topic) {
-  for (auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
-    auto m = sub.next(15s);
-    if (!m) return std::nullopt;
-    if (m->first == topic) return parse(m->second);
-  }
-  return std::nullopt;
-}
-
 TEST_F(BootstrapPack, SimulatedDeviceBootstrapsByPackAndRegistersOverDtlsWithTheProvidedCredentials) {
   MqttSubscriber sub(broker_, "site/#");
   Simulator sim({"--bootstrap", bootstrapAddress(), "--bootstrap-pack", "-e", "pack-dev", "--no-deregister", "-d",
@@ -110,10 +100,10 @@ TEST_F(BootstrapPack, SimulatedDeviceBootstrapsByPackAndRegistersOverDtlsWithThe
   EXPECT_TRUE(waitForLog(gateway_, "bootstrap-started pack-dev from 127.0.0.1:")) << gateway_.log();
   EXPECT_TRUE(waitForLog(gateway_, "bootstrap-finished pack-dev from 127.0.0.1:")) << gateway_.log();
 
-  auto started = nextOn(sub, "site/pack-dev/bootstrap-started");
+  auto started = nextJsonOn(sub, "site/pack-dev/bootstrap-started");
   ASSERT_TRUE(started) << gateway_.log();
   EXPECT_EQ(str((*started)["event"]), "bootstrap-started");
-  auto done = nextOn(sub, "site/pack-dev/bootstrap-finished");
+  auto done = nextJsonOn(sub, "site/pack-dev/bootstrap-finished");
   ASSERT_TRUE(done) << gateway_.log();
   EXPECT_EQ(str((*done)["endpoint"]), "pack-dev");
 }
