@@ -28,10 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kImageSize = 256 * 1024;
 
-long long millisSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 DeviceRequest firmwareWrite(const std::vector<std::uint8_t>& image) {
   return DeviceRequest::writeReplace(Path(5, 0, 0), Resource::single(0, Value::opaque(image)));
 }

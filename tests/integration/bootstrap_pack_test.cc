@@ -26,8 +26,8 @@ namespace fs = std::filesystem;
 
 // A mapping publishing the bootstrap events and a configuration directory
 // with one device ("known") and no "*" entry; made before the gateway starts.
-struct Scratch {
-  Scratch()
+struct PackScratch {
+  PackScratch()
       : dir(fs::temp_directory_path() / ("bootstrap-pack-" + std::to_string(::getpid()) + "-" +
                                          std::to_string(freeUdpPort()))) {
     fs::create_directories(dir / "bootstrap");
@@ -38,7 +38,7 @@ struct Scratch {
            "    topic: \"site/{endpoint}/{event}\"\n"
            "    payload: event\n";
   }
-  ~Scratch() { fs::remove_all(dir); }
+  ~PackScratch() { fs::remove_all(dir); }
   fs::path dir;
 };
 
@@ -69,7 +69,7 @@ class BootstrapPack : public ::testing::Test {
     return model::Bytes(std::istreambuf_iterator<char>(in), {});
   }
 
-  Scratch scratch_;
+  PackScratch scratch_;
   Mosquitto broker_;
   std::uint16_t coapsPort_;
   std::uint16_t bootstrapPort_;
@@ -149,7 +149,7 @@ class BootstrapPackConfigured : public ::testing::Test {
     return scratch_.dir / "gateway.yaml";
   }
 
-  Scratch scratch_;
+  PackScratch scratch_;
   Mosquitto broker_;
   std::uint16_t bootstrapPort_;
   fs::path config_;

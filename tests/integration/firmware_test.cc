@@ -35,10 +35,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMiB = 1024 * 1024;
 constexpr std::size_t kImageSize = 8 * kMiB;
 
-long long millisSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 // kB of a "VmRSS:" / "VmHWM:" line of /proc/<pid>/status; 0 when gone.
 long statusKb(int pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");

@@ -20,10 +20,6 @@ using operations::DeviceRequest;
 using operations::Outcome;
 using Clock = std::chrono::steady_clock;
 
-long long millisSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 TEST(SlowDevice, ManyRequestsToAHealthyDeviceIgnoreADeadOnesRetransmissions) {
   InProcessServer server;
   Simulator dead({"--server", server.address(), "-e", "dead", "--no-deregister"});

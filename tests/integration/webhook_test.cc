@@ -25,14 +25,14 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr const char* kNoBroker = "tcp://127.0.0.1:1";
+constexpr const char* kNoBrokerForWebhooks = "tcp://127.0.0.1:1";
 
-class Files {
+class WebhookFiles {
  public:
-  Files() : dir_(fs::temp_directory_path() / ("webhooks-" + std::to_string(::getpid()) + "-" + std::to_string(++n_))) {
+  WebhookFiles() : dir_(fs::temp_directory_path() / ("webhooks-" + std::to_string(::getpid()) + "-" + std::to_string(++n_))) {
     fs::create_directories(dir_);
   }
-  ~Files() { fs::remove_all(dir_); }
+  ~WebhookFiles() { fs::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name) << text;
     return (dir_ / name).string();
@@ -47,15 +47,15 @@ class Files {
   fs::path dir_;
 };
 
-constexpr const char* kObserveEverySecond = R"(
+constexpr const char* kWebhookObserveEverySecond = R"(
 observe:
   - match: {path: "/3303/+/5700"}
     attributes: {pmin: 1, pmax: 1}
 )";
 
-std::vector<std::string> gatewayArgs(const Files& files, const std::string& webhooks) {
+std::vector<std::string> webhookGatewayArgs(const WebhookFiles& files, const std::string& webhooks) {
   return {"--config", files.write("gateway.yaml", "webhooks:\n  retry_min_ms: 100\n  retry_max_ms: 400\n" + webhooks),
-          "--mapping", files.write("mapping.yaml", kObserveEverySecond)};
+          "--mapping", files.write("mapping.yaml", kWebhookObserveEverySecond)};
 }
 
 std::string hook(const std::string& name, const std::string& url, const std::string& more = "") {
@@ -105,11 +105,11 @@ std::optional<HookHealth> hookHealth(const GatewayProcess& gateway, const std::s
 }
 
 TEST(Webhook, AReceiverThatFailsTwiceGetsEveryEventInOrderSigned) {
-  Files files;
+  WebhookFiles files;
   WebhookReceiver receiver({0, 2, "", ""});
   const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hooks/lwm2m";
-  GatewayProcess gateway(kNoBroker, "127.0.0.1",
-                         gatewayArgs(files, "  targets:\n" + hook("cloud", url,
+  GatewayProcess gateway(kNoBrokerForWebhooks, "127.0.0.1",
+                         webhookGatewayArgs(files, "  targets:\n" + hook("cloud", url,
                                                                   "      events: [registered, notification]\n"
                                                                   "      endpoint: \"hook-*\"\n"
                                                                   "      secret: \"s3cret\"\n"
@@ -160,11 +160,11 @@ TEST(Webhook, AReceiverThatFailsTwiceGetsEveryEventInOrderSigned) {
 }
 
 TEST(Webhook, EventsWaitingForAnAbsentReceiverSurviveASigkillOfTheGateway) {
-  Files files;
+  WebhookFiles files;
   const std::uint16_t port = freeTcpPort();  // nothing listens there yet
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/in";
-  GatewayProcess gateway(kNoBroker, "127.0.0.1",
-                         gatewayArgs(files, "  targets:\n" + hook("later", url, "      events: [registered, notification]\n")));
+  GatewayProcess gateway(kNoBrokerForWebhooks, "127.0.0.1",
+                         webhookGatewayArgs(files, "  targets:\n" + hook("later", url, "      events: [registered, notification]\n")));
   Simulator sim({"--server", gateway.coapAddress(), "-e", "survivor", "--quiet"});
   std::optional<HookHealth> before;
   const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -189,15 +189,15 @@ TEST(Webhook, EventsWaitingForAnAbsentReceiverSurviveASigkillOfTheGateway) {
 }
 
 TEST(Webhook, HttpsIsVerifiedAgainstTheCaFileAndAnotherCaIsRefused) {
-  Files files;
+  WebhookFiles files;
   const TestPki pki = makeTestPki(files.sub("good"));
   const TestPki stranger = makeTestPki(files.sub("other"));
   WebhookReceiver trusted({0, 0, pki.serverCert, pki.serverKey});
   WebhookReceiver impostor({0, 0, stranger.serverCert, stranger.serverKey});
   const std::string more = "      events: [registered]\n      ca_file: " + pki.caFile + "\n";
   GatewayProcess gateway(
-      kNoBroker, "127.0.0.1",
-      gatewayArgs(files, "  targets:\n" +
+      kNoBrokerForWebhooks, "127.0.0.1",
+      webhookGatewayArgs(files, "  targets:\n" +
                              hook("trusted", "https://127.0.0.1:" + std::to_string(trusted.port()) + "/", more) +
                              hook("impostor", "https://127.0.0.1:" + std::to_string(impostor.port()) + "/", more)));
   Simulator sim({"--server", gateway.coapAddress(), "-e", "secure-1", "--quiet"});

@@ -16,6 +16,11 @@ std::uint16_t freeUdpPort();
 // until the deadline.
 bool waitForTcpPort(std::uint16_t port, std::chrono::milliseconds timeout);
 
+// Milliseconds on the steady clock since `start`.
+inline long long millisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
 // Reads a file descriptor line by line with a timeout (e.g. a child's stdout pipe).
 class LineReader {
  public:

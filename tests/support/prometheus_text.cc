@@ -16,9 +16,9 @@ bool nameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 bool nameChar(char c) { return nameStart(c) || (c >= '0' && c <= '9'); }
 
 // Reads one line from left to right.
-class LineReader {
+class ExpositionLine {
  public:
-  explicit LineReader(std::string_view line) : s_(line) {}
+  explicit ExpositionLine(std::string_view line) : s_(line) {}
 
   bool done() const { return i_ >= s_.size(); }
   char peek() const { return done() ? '\0' : s_[i_]; }
@@ -192,7 +192,7 @@ PromParse parsePrometheusText(std::string_view text) {
       const std::string_view line = text.substr(start, end - start);
       start = end + 1;
       ++lineNo;
-      LineReader r(line);
+      ExpositionLine r(line);
       r.skipBlanks();
       if (r.done()) continue;
       if (r.peek() == '#') {

@@ -9,7 +9,7 @@ namespace {
 
 const BootstrapDefaults kDefaults{"coap://192.0.2.1:5683", "coaps://192.0.2.1:5684"};
 
-std::string errorsOf(std::string_view yaml) {
+std::string bootstrapErrorsOf(std::string_view yaml) {
   auto loaded = loadBootstrapConfigText(yaml, "boot/dev.yaml", kDefaults);
   EXPECT_FALSE(loaded.ok()) << yaml;
   return loaded.ok() ? "" : loaded.error().message;
@@ -65,38 +65,38 @@ TEST(BootstrapConfigYaml, PskWithoutKeyIsGeneratedAndUriDefaultsToTheGateway) {
 }
 
 TEST(BootstrapConfigYaml, ErrorsNameFileLineAndKey) {
-  EXPECT_EQ(errorsOf("endpoint: a\nsecurity:\n  - instance: 1\n    mode: tls\nservers: [{instance: 0}]\n"),
+  EXPECT_EQ(bootstrapErrorsOf("endpoint: a\nsecurity:\n  - instance: 1\n    mode: tls\nservers: [{instance: 0}]\n"),
             "boot/dev.yaml:4: security[0].mode: expected psk or nosec (got 'tls')");
-  EXPECT_EQ(errorsOf("endpoint: a\nsecurity: [{mode: nosec}]\nservers: [{lifetime: -5}]\n"),
+  EXPECT_EQ(bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: nosec}]\nservers: [{lifetime: -5}]\n"),
             "boot/dev.yaml:3: servers[0].lifetime: expected a whole number 0..4294967295 (got '-5')");
-  EXPECT_NE(errorsOf("endpoint: a\nsecurity: [{mode: nosec, colour: red}]\nservers: [{}]\n")
+  EXPECT_NE(bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: nosec, colour: red}]\nservers: [{}]\n")
                 .find("boot/dev.yaml:2: security[0].colour: unknown key"),
             std::string::npos);
 }
 
 TEST(BootstrapConfigYaml, KeysAreNeverEchoed) {
-  std::string errors = errorsOf("endpoint: a\nsecurity: [{mode: psk, psk-identity: x, psk-key: s3cretZZ}]\nservers: [{}]\n");
+  std::string errors = bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: psk, psk-identity: x, psk-key: s3cretZZ}]\nservers: [{}]\n");
   EXPECT_NE(errors.find("psk-key: expected the key as an even number of hex digits"), std::string::npos) << errors;
   EXPECT_EQ(errors.find("s3cret"), std::string::npos);
 }
 
 TEST(BootstrapConfigYaml, InconsistentEntriesAreRefused) {
-  EXPECT_NE(errorsOf("security: [{mode: nosec}]\nservers: [{}]\n").find("endpoint is required"), std::string::npos);
-  EXPECT_NE(errorsOf("endpoint: a\nservers: [{}]\n").find("at least one Security instance"), std::string::npos);
-  EXPECT_NE(errorsOf("endpoint: a\nsecurity: [{mode: nosec, short-server-id: 4}]\nservers: [{}]\n")
+  EXPECT_NE(bootstrapErrorsOf("security: [{mode: nosec}]\nservers: [{}]\n").find("endpoint is required"), std::string::npos);
+  EXPECT_NE(bootstrapErrorsOf("endpoint: a\nservers: [{}]\n").find("at least one Security instance"), std::string::npos);
+  EXPECT_NE(bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: nosec, short-server-id: 4}]\nservers: [{}]\n")
                 .find("short-server-id 4 has no entry in servers"),
             std::string::npos);
-  EXPECT_NE(errorsOf("endpoint: a\nsecurity: [{mode: psk, psk-identity: x}]\nservers: [{}]\n")
+  EXPECT_NE(bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: psk, psk-identity: x}]\nservers: [{}]\n")
                 .find("psk-identity and psk-key go together"),
             std::string::npos);
-  EXPECT_NE(errorsOf("endpoint: a\nsecurity: [{mode: nosec, uri: 'coaps://h:1'}]\nservers: [{}]\n")
+  EXPECT_NE(bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: nosec, uri: 'coaps://h:1'}]\nservers: [{}]\n")
                 .find("coaps:// goes with mode psk"),
             std::string::npos);
-  EXPECT_NE(errorsOf("endpoint: a\nsecurity: [{mode: nosec}, {mode: nosec}]\nservers: [{}]\n")
+  EXPECT_NE(bootstrapErrorsOf("endpoint: a\nsecurity: [{mode: nosec}, {mode: nosec}]\nservers: [{}]\n")
                 .find("instance 0 given twice"),
             std::string::npos);
-  EXPECT_NE(errorsOf("endpoint: [a\n").find("boot/dev.yaml:"), std::string::npos);
-  EXPECT_NE(errorsOf("- a\n").find("boot/dev.yaml:1: expected a map"), std::string::npos);
+  EXPECT_NE(bootstrapErrorsOf("endpoint: [a\n").find("boot/dev.yaml:"), std::string::npos);
+  EXPECT_NE(bootstrapErrorsOf("- a\n").find("boot/dev.yaml:1: expected a map"), std::string::npos);
 }
 
 TEST(BootstrapConfigYaml, DirectoryGivesPerEndpointEntriesAndDefault) {

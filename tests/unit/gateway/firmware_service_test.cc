@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using operations::DeviceRequest;
 
-constexpr std::string_view kAbc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+constexpr std::string_view kAbcSha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
 class RecordingOps : public api::DeviceOps {
  public:
@@ -79,10 +79,10 @@ TEST_F(FirmwareServiceTest, FileInsideTheAllowedDirectoryIsStoredThenQueuedByNam
   ASSERT_EQ(ops_.submitted.size(), 1u);
   const DeviceRequest& queued = ops_.submitted[0].request;
   ASSERT_TRUE(queued.package);
-  EXPECT_EQ(queued.package->sha256, kAbc);
+  EXPECT_EQ(queued.package->sha256, kAbcSha256);
   EXPECT_EQ(queued.package->size, 3u);
   EXPECT_TRUE(queued.package->source.empty()) << "the queue keeps the name, not the source";
-  EXPECT_TRUE(spool_->file(kAbc));
+  EXPECT_TRUE(spool_->file(kAbcSha256));
   auto progress = service_->progress(*id);
   ASSERT_TRUE(progress);
   EXPECT_EQ(progress->state, api::TransferState::Queued);
@@ -112,7 +112,7 @@ TEST_F(FirmwareServiceTest, PackageUriBecomesTheGatewaysUriOfThePackage) {
   EXPECT_FALSE(queued.package);
   ASSERT_TRUE(queued.node && queued.node->resource());
   EXPECT_EQ(queued.node->resource()->value(),
-            model::Value::string("coap://127.0.0.1:5683/fw/" + std::string(kAbc)));
+            model::Value::string("coap://127.0.0.1:5683/fw/" + std::string(kAbcSha256)));
   EXPECT_EQ(service_->progress(*id)->mode, api::TransferMode::Pull);
 }
 

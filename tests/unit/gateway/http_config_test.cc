@@ -10,7 +10,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string errorsOf(std::string_view yaml) {
+std::string httpConfigErrorsOf(std::string_view yaml) {
   auto loaded = loadConfigText(yaml, "gateway.yaml");
   EXPECT_FALSE(loaded.ok()) << yaml;
   return loaded.ok() ? "" : loaded.error().message;
@@ -73,7 +73,7 @@ TEST(HttpConfig, LoadsTlsAuthCorsAndLimits) {
 }
 
 TEST(HttpConfig, BadEntriesAreNamedWithTheirLine) {
-  const std::string errors = errorsOf(R"(http:
+  const std::string errors = httpConfigErrorsOf(R"(http:
   auth:
     tokens:
       - {name: a, token: "0123456789abcdef", role: root}
@@ -98,7 +98,7 @@ TEST(HttpConfig, BadEntriesAreNamedWithTheirLine) {
 }
 
 TEST(HttpConfig, AnOpenApiOffLoopbackIsRefused) {
-  EXPECT_NE(errorsOf("http:\n  listen: \"0.0.0.0:8080\"\n")
+  EXPECT_NE(httpConfigErrorsOf("http:\n  listen: \"0.0.0.0:8080\"\n")
                 .find("gateway.yaml:2: http.listen: 0.0.0.0:8080 is not a loopback address and the "
                       "API has no credentials"),
             std::string::npos);
@@ -116,10 +116,10 @@ TEST(HttpConfig, AnOpenApiOffLoopbackIsRefused) {
 
 TEST(HttpConfig, TlsKeysMustComeTogether) {
   const std::string self = std::string(LWM2M_SOURCE_DIR) + "/README.md";
-  const std::string errors = errorsOf("http:\n  tls:\n    cert: " + self + "\n    client_auth: require\n");
+  const std::string errors = httpConfigErrorsOf("http:\n  tls:\n    cert: " + self + "\n    client_auth: require\n");
   EXPECT_NE(errors.find("http.tls.cert: needs http.tls.key"), std::string::npos) << errors;
   EXPECT_NE(errors.find("http.tls.client_auth: needs http.tls.client_ca"), std::string::npos) << errors;
-  EXPECT_NE(errorsOf("http:\n  auth:\n    certificates: [{cn: x, role: read}]\n")
+  EXPECT_NE(httpConfigErrorsOf("http:\n  auth:\n    certificates: [{cn: x, role: read}]\n")
                 .find("http.auth.certificates: client certificates need http.tls.client_auth"),
             std::string::npos);
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mapping/command_codec.h"
+#include "mapping_test_support.h"
 
 namespace lwm2m::mapping {
 namespace {
@@ -12,10 +13,7 @@ using model::Value;
 using operations::DeviceRequest;
 using operations::Operation;
 
-const model::ObjectModel& testModel() {
-  static const model::ObjectModel m = model::ObjectModel::builtIn();
-  return m;
-}
+using testing::testModel;
 
 DeviceRequest ok(const std::string& json) {
   auto r = decodeCommand(json, testModel());

@@ -31,7 +31,7 @@ class FakeValues : public api::LatestValues {
   }
 };
 
-const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+const auto kResourceNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
 
 class ResourceRoutesTest : public ::testing::Test {
  protected:
@@ -44,7 +44,7 @@ class ResourceRoutesTest : public ::testing::Test {
     s.commands = &ops_;
     s.model = &model_;
     s.values = &values_;
-    s.now = [] { return kNow; };
+    s.now = [] { return kResourceNow; };
     router_ = std::make_unique<ApiRouter>(io_.get_executor(), s);
   }
 
@@ -67,7 +67,7 @@ class ResourceRoutesTest : public ::testing::Test {
   // The device answers request `id` (the last submitted one).
   void answer(const std::string& id, operations::DeviceResponse response, std::optional<model::Node> node = {}) {
     const api::Command& c = ops_.submitted.back();
-    api::DeviceEvent queued{api::DeviceEventKind::Queued, directory_.list[0], kNow, api::CommandInfo{id, c.request, {}, {}, {}}};
+    api::DeviceEvent queued{api::DeviceEventKind::Queued, directory_.list[0], kResourceNow, api::CommandInfo{id, c.request, {}, {}, {}}};
     queued.device.endpoint = c.endpoint;
     router_->onDeviceEvent(queued);
     api::DeviceEvent done = queued;
@@ -191,7 +191,7 @@ TEST_F(ResourceRoutesTest, AsyncAndSleepingDevicesGet202WithTheRequestResource) 
 
   // Awake queue-mode device: it waits; asleep: 202 at once.
   EXPECT_FALSE(call(beast_http::verb::get, "/api/v1/devices/sleepy/3/0/0"));
-  api::DeviceEvent asleep{api::DeviceEventKind::Asleep, directory_.list[1], kNow, std::nullopt};
+  api::DeviceEvent asleep{api::DeviceEventKind::Asleep, directory_.list[1], kResourceNow, std::nullopt};
   router_->onDeviceEvent(asleep);
   auto queued = call(beast_http::verb::get, "/api/v1/devices/sleepy/3/0/0");
   ASSERT_TRUE(queued);
@@ -202,8 +202,8 @@ TEST_F(ResourceRoutesTest, AsyncAndSleepingDevicesGet202WithTheRequestResource) 
 TEST_F(ResourceRoutesTest, RequestResourceShowsTheStateAndTheResult) {
   call(beast_http::verb::get, "/api/v1/devices/sensor-2/3/0/0?async=true");
   const api::Command& c = ops_.submitted.back();
-  router_->onDeviceEvent({api::DeviceEventKind::Queued, directory_.list[0], kNow, api::CommandInfo{"q1", c.request, {}, {}, {}}});
-  ops_.waiting = {{"q1", c, kNow, kNow + std::chrono::hours(1), true}};
+  router_->onDeviceEvent({api::DeviceEventKind::Queued, directory_.list[0], kResourceNow, api::CommandInfo{"q1", c.request, {}, {}, {}}});
+  ops_.waiting = {{"q1", c, kResourceNow, kResourceNow + std::chrono::hours(1), true}};
   auto inFlight = call(beast_http::verb::get, "/api/v1/requests/q1");
   ASSERT_TRUE(inFlight);
   EXPECT_STREQ(json(*inFlight)["state"].GetString(), "in-flight");
@@ -224,7 +224,7 @@ TEST_F(ResourceRoutesTest, RequestResourceShowsTheStateAndTheResult) {
 TEST_F(ResourceRoutesTest, DeleteCancelsAQueuedRequest) {
   call(beast_http::verb::get, "/api/v1/devices/sensor-2/3/0/0?async");
   const api::Command& c = ops_.submitted.back();
-  router_->onDeviceEvent({api::DeviceEventKind::Queued, directory_.list[0], kNow, api::CommandInfo{"q1", c.request, {}, {}, {}}});
+  router_->onDeviceEvent({api::DeviceEventKind::Queued, directory_.list[0], kResourceNow, api::CommandInfo{"q1", c.request, {}, {}, {}}});
   auto cancelled = call(beast_http::verb::delete_, "/api/v1/requests/q1");
   EXPECT_EQ(cancelled->result(), beast_http::status::ok);
   EXPECT_EQ(ops_.cancelled, std::vector<std::string>{"q1"});
@@ -233,7 +233,7 @@ TEST_F(ResourceRoutesTest, DeleteCancelsAQueuedRequest) {
 }
 
 TEST_F(ResourceRoutesTest, CachedValuesAnswerWithoutTheDevice) {
-  values_.list = {{model::Path(3303, 0, 5700), model::Value::floating(19.5), kNow - std::chrono::seconds(12),
+  values_.list = {{model::Path(3303, 0, 5700), model::Value::floating(19.5), kResourceNow - std::chrono::seconds(12),
                    api::DeviceEventKind::Notification}};
   auto cached = call(beast_http::verb::get, "/api/v1/devices/sensor-2/3303/0/5700?cached");
   ASSERT_TRUE(cached);
@@ -328,7 +328,7 @@ TEST_F(ResourceRoutesTest, RefusedSubmissionsKeepTheirStatus) {
 
 TEST_F(ResourceRoutesTest, DeviceRequestsAreListedWithTheirLocation) {
   call(beast_http::verb::get, "/api/v1/devices/sensor-2/3/0/0?async");
-  ops_.waiting = {{"q1", ops_.submitted[0], kNow, kNow + std::chrono::hours(1), false}};
+  ops_.waiting = {{"q1", ops_.submitted[0], kResourceNow, kResourceNow + std::chrono::hours(1), false}};
   auto doc = json(*call(beast_http::verb::get, "/api/v1/devices/sensor-2/requests"));
   ASSERT_EQ(doc["requests"].Size(), 1u);
   EXPECT_STREQ(doc["requests"][0]["location"].GetString(), "/api/v1/requests/q1");

@@ -17,7 +17,7 @@ class TlsContextTest : public ::testing::Test {
     std::string pattern = (std::filesystem::temp_directory_path() / "lwm2m-tls-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
-    pki_ = testing::makeTestPki(dir_);
+    pki_ = lwm2m::testing::makeTestPki(dir_);
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
 
@@ -29,7 +29,7 @@ class TlsContextTest : public ::testing::Test {
   }
 
   static inline std::filesystem::path dir_;
-  static inline testing::TestPki pki_;
+  static inline lwm2m::testing::TestPki pki_;
 };
 
 TEST_F(TlsContextTest, ServesTls12AndLaterFromTheCertificateAndKey) {

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 using testing::peerAt;
 using testing::Wire;
 
-const Peer kServer = peerAt("127.0.0.1", 5684);
+const Peer kCertificateServer = peerAt("127.0.0.1", 5684);
 const Peer kDevice = peerAt("127.0.0.1", 43000);
 
 std::filesystem::path temporaryDirectory() {
@@ -60,7 +60,7 @@ class DtlsCertificateTest : public ::testing::Test {
   }
 
   void run(DtlsSettings server, DtlsSettings device) {
-    serverPort = wire.port(kServer);
+    serverPort = wire.port(kCertificateServer);
     serverTransport = std::make_unique<DtlsTransport>(*serverPort, scheduler, std::move(server));
     serverTransport->start([this](const Peer&, std::span<const std::uint8_t> d) {
       received.emplace_back(d.begin(), d.end());
@@ -70,7 +70,7 @@ class DtlsCertificateTest : public ::testing::Test {
     deviceTransport = std::make_unique<DtlsTransport>(*devicePort, scheduler, std::move(device));
     deviceTransport->start([](const Peer&, std::span<const std::uint8_t>) {});
     const std::string text = "hello";
-    deviceTransport->send(kServer, std::vector<std::uint8_t>(text.begin(), text.end()));
+    deviceTransport->send(kCertificateServer, std::vector<std::uint8_t>(text.begin(), text.end()));
     for (int i = 0; i < 100; ++i) scheduler.runDue();
   }
 

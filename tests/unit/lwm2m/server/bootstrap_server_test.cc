@@ -17,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using coap::testing::peerAt;
 
-class Recorder : public BootstrapListener {
+class BootstrapRecorder : public BootstrapListener {
  public:
   void onBootstrapStarted(std::string_view ep, const coap::Peer&) override {
     events.push_back("started " + std::string(ep));
@@ -164,7 +164,7 @@ class BootstrapServerTest : public ::testing::Test {
   bool storeFails_ = false;
   std::vector<ProvisionedPsk> stored_;
   BootstrapServer server_;
-  Recorder recorder_;
+  BootstrapRecorder recorder_;
   std::vector<std::string> received_;
   std::map<std::string, coap::Code> answers_;
   std::map<std::string, model::ObjectInstance> written_;

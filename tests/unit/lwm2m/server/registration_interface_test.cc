@@ -9,16 +9,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct RecordedEvent {
+struct RegistrationRecordedEvent {
   std::string kind;
   std::string endpoint;
   std::string id;
   std::size_t responsesSentBefore;  // how many responses had been sent when the event fired
 };
 
-class Recorder : public RegistrationListener {
+class RegistrationRecorder : public RegistrationListener {
  public:
-  explicit Recorder(const std::vector<coap::Message>& responses) : responses_(responses) {}
+  explicit RegistrationRecorder(const std::vector<coap::Message>& responses) : responses_(responses) {}
   void onRegistered(const Registration& r, const Registration* replaced) override {
     add(replaced ? "re-registered" : "registered", r);
   }
@@ -26,7 +26,7 @@ class Recorder : public RegistrationListener {
   void onDeregistered(const Registration& r) override { add("deregistered", r); }
   void onExpired(const Registration& r) override { add("expired", r); }
   void onRebound(const Registration& r) override { add("rebound", r); }
-  std::vector<RecordedEvent> events;
+  std::vector<RegistrationRecordedEvent> events;
 
  private:
   void add(std::string kind, const Registration& r) {
@@ -71,7 +71,7 @@ class RegistrationInterfaceTest : public ::testing::Test {
   coap::ManualScheduler clock_;
   RegistrationInterface rd_;
   std::vector<coap::Message> responses_;
-  Recorder recorder_;
+  RegistrationRecorder recorder_;
 };
 
 TEST_F(RegistrationInterfaceTest, RegisterAnswersCreatedWithLocationAndStores) {
