@@ -23,6 +23,8 @@ struct LatestValue {
   // The device's own timestamp when it sent one, else when the gateway received it.
   std::chrono::system_clock::time_point at;
   DeviceEventKind source = DeviceEventKind::Notification;  // Notification, Send or Response
+
+  friend bool operator==(const LatestValue&, const LatestValue&) = default;
 };
 
 class LatestValues {

@@ -21,6 +21,7 @@ void ValueCache::onDeviceEvent(const api::DeviceEvent& event) {
 }
 
 void ValueCache::store(const std::string& endpoint, api::LatestValue value) {
+  ++changes_;
   Key key{endpoint, value.path};
   auto it = entries_.find(key);
   if (it != entries_.end()) {
@@ -34,6 +35,13 @@ void ValueCache::store(const std::string& endpoint, api::LatestValue value) {
   }
   order_.push_back(key);
   entries_.emplace(std::move(key), Entry{std::move(value), std::prev(order_.end())});
+}
+
+std::vector<CachedValue> ValueCache::entries() const {
+  std::vector<CachedValue> out;
+  out.reserve(order_.size());
+  for (const Key& key : order_) out.push_back(CachedValue{key.first, entries_.find(key)->second.value});
+  return out;
 }
 
 std::vector<api::LatestValue> ValueCache::latest(std::string_view endpoint, const model::Path& under) const {

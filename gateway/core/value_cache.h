@@ -2,11 +2,13 @@
 // ValueCache: api::LatestValues fed by the device events that carry values
 // (Notification, Send, Response of a read). Per endpoint and resource path it
 // keeps the value received last, with its time. Bounded: beyond `capacity` entries the
-// least recently updated one is evicted. In memory only: empty after a restart.
+// least recently updated one is evicted. In memory; kept across restarts only
+// when a ValueSnapshot saves and restores it (http.value_cache_persist).
 //
 // Threading contract: I/O thread only (events and queries).
 
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <map>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "gateway/api/device_events.h"
 #include "gateway/api/latest_values.h"
+#include "gateway/core/value_snapshot_codec.h"
 
 namespace lwm2m::gateway {
 
@@ -24,6 +27,13 @@ class ValueCache : public api::LatestValues, public api::DeviceEventListener {
 
   void onDeviceEvent(const api::DeviceEvent& event) override;
   std::vector<api::LatestValue> latest(std::string_view endpoint, const model::Path& under = {}) const override;
+
+  // Puts back a value kept from before a restart, as if just received.
+  void restore(const std::string& endpoint, api::LatestValue value) { store(endpoint, std::move(value)); }
+  // Every value, least recently updated first.
+  std::vector<CachedValue> entries() const;
+  // Grows with every stored value: unchanged means nothing new to save.
+  std::uint64_t changes() const { return changes_; }
 
   std::size_t size() const { return order_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -40,6 +50,7 @@ class ValueCache : public api::LatestValues, public api::DeviceEventListener {
   std::size_t capacity_;
   std::map<Key, Entry, std::less<>> entries_;
   std::list<Key> order_;  // least recently updated first
+  std::uint64_t changes_ = 0;
 };
 
 }  // namespace lwm2m::gateway

@@ -167,6 +167,10 @@ struct HttpConfig {
   std::uint32_t finishedRequests = 1000;
   // Latest resource values kept for ?cached and /values (least recently updated evicted).
   std::uint32_t valueCacheEntries = 10000;
+  // Keep them across restarts: saved to <data_dir>/latest-values.json every
+  // valueCacheSave when they changed, and at stop (a crash loses at most one interval).
+  bool valueCachePersist = false;
+  std::chrono::seconds valueCacheSave{30};
   HttpTlsConfig tls;
   HttpAuthConfig auth;
   HttpCorsConfig cors;

@@ -45,6 +45,7 @@
 #include "gateway/core/firmware_service.h"
 #include "gateway/core/package_spool.h"
 #include "gateway/core/value_cache.h"
+#include "gateway/core/value_snapshot.h"
 #include "gateway/core/observation_persistence.h"
 #include "gateway/core/registration_persistence.h"
 #include "gateway/daemon/systemd_notify.h"
@@ -223,6 +224,11 @@ struct Gateway::Parts {
         timedUplink(mqttUplink, timedOutbox, scheduler),
         mqttDownlink(definitions.source(), firmware, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries),
+        valueSnapshot(config.http.valueCachePersist
+                          ? std::make_unique<ValueSnapshot>(
+                                values, std::filesystem::path(config.storage.dataDir) / "latest-values.json", scheduler,
+                                config.http.valueCacheSave)
+                          : nullptr),
         storageProbe(scheduler, config.storage.probeInterval,
                      [this](std::function<void(Result<void>)> done) { database->probe(std::move(done)); },
                      [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }),
@@ -283,6 +289,7 @@ struct Gateway::Parts {
   TimedUplink timedUplink;  // mqttUplink as the fan-out sees it
   bridges::mqtt::MqttDownlink mqttDownlink;
   ValueCache values;
+  std::unique_ptr<ValueSnapshot> valueSnapshot;  // http.value_cache_persist only
   StorageProbe storageProbe;
   std::chrono::steady_clock::time_point startedAt;
   GatewayState state;  // what /health, /ready and /metrics read
@@ -401,6 +408,11 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.eventMetrics);
   p.fanout.subscribe(&p.timedUplink);  // the MQTT uplink
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
+  if (p.valueSnapshot) {
+    if (std::size_t restored = p.valueSnapshot->load()) {
+      spdlog::info("{} cached values restored from {}", restored, p.valueSnapshot->file().string());
+    }
+  }
   p.fanout.subscribe(&p.values);
   p.fanout.subscribe(&p.http.events());
 
@@ -448,6 +460,7 @@ void Gateway::run() {
   p.mqtt.start();
   p.storageProbe.start();
   p.webhooks.start();
+  if (p.valueSnapshot) p.valueSnapshot->start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
@@ -482,6 +495,7 @@ void Gateway::stop() {
     p.http.stop();
     p.mqtt.stop();
     p.webhooks.stop();
+    if (p.valueSnapshot) p.valueSnapshot->stop();
     p.listeners.transport().close();
     if (p.bootstrap) p.bootstrap->stop();
     p.io.stop();

@@ -64,6 +64,8 @@ std::vector<Field> httpFields(HttpConfig& c) {
       durationField("request_timeout_s", c.requestTimeout, 1, 3600),
       integerField("finished_requests", c.finishedRequests, 1, 1000000),
       integerField("value_cache_entries", c.valueCacheEntries, 1, 10000000),
+      boolField("value_cache_persist", c.valueCachePersist),
+      durationField("value_cache_save_s", c.valueCacheSave, 1, 3600),
       mapField("tls", {stringField("cert", c.tls.cert, checkReadableFile),
                        stringField("key", c.tls.key, checkReadableFile),
                        stringField("client_ca", c.tls.clientCa, checkReadableFile),

@@ -180,6 +180,68 @@ TEST_F(RestApi, CachedValuesAfterANotification) {
   EXPECT_EQ(send("DELETE", dev + "/3303/0/5700/observe").status, 200);
 }
 
+// http.value_cache_persist: the values survive a clean restart (saved at stop)
+// and a SIGKILL once the save interval has passed, with the time they were seen.
+TEST(RestApiCachedValues, SurviveACleanRestartAndAKillAfterTheSaveInterval) {
+  const auto config = std::filesystem::temp_directory_path() / ("rest-keep-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(config) << "http:\n  value_cache_persist: true\n  value_cache_save_s: 1\n";
+  Mosquitto broker;
+  GatewayProcess gateway(broker.uri(), "127.0.0.1", {"--config", config.string()});
+  auto get = [&](const std::string& path) { return httpSend("GET", gateway.httpUrl(path), {}); };
+  const std::string dev = "/api/v1/devices/keep-1";
+  double temperature = 0;
+  std::string seenAt, manufacturer;
+  {
+    Simulator sim({"--server", gateway.coapAddress(), "-e", "keep-1", "--lifetime", "60", "--objects", "1/0,3/0,3303/0"});
+    ASSERT_TRUE(sim.waitForLine("registered keep-1"));
+    auto read = get(dev + "/3303/0/5700");
+    ASSERT_EQ(read.status, 200) << read.body;
+    auto cached = get(dev + "/3303/0/5700?cached");
+    ASSERT_EQ(cached.status, 200) << cached.body;
+    auto doc = parse(cached.body);
+    ASSERT_TRUE(doc["values"][0]["value"].IsNumber()) << cached.body;
+    temperature = doc["values"][0]["value"].GetDouble();
+    seenAt = str(doc["values"][0]["timestamp"]);
+  }
+  ASSERT_EQ(gateway.terminate(), 0) << gateway.log();
+  gateway.restart();
+  auto afterStop = get(dev + "/3303/0/5700?cached");
+  ASSERT_EQ(afterStop.status, 200) << afterStop.body << gateway.log();
+  auto doc = parse(afterStop.body);
+  EXPECT_EQ(doc["values"][0]["value"].GetDouble(), temperature);
+  EXPECT_EQ(str(doc["values"][0]["timestamp"]), seenAt);
+  EXPECT_EQ(str(doc["values"][0]["source"]), "response");
+  EXPECT_TRUE(waitForLog(gateway, "1 cached values restored"));
+
+  {
+    Simulator sim({"--server", gateway.coapAddress(), "-e", "keep-1", "--lifetime", "60", "--objects", "1/0,3/0,3303/0"});
+    ASSERT_TRUE(sim.waitForLine("registered keep-1"));
+    auto read = get(dev + "/3/0/0");
+    ASSERT_EQ(read.status, 200) << read.body;
+    manufacturer = str(parse(read.body)["values"][0]["value"]);
+  }
+  // Saved within the interval (1 s): then a SIGKILL keeps it.
+  const auto file = gateway.dataDir() / "latest-values.json";
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto saved = [&] {
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.find("\"/3/0/0\"") != std::string::npos;
+  };
+  while (!saved() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(saved()) << gateway.log();
+  gateway.kill();
+  gateway.restart();
+  auto afterKill = get(dev + "/values");
+  ASSERT_EQ(afterKill.status, 200) << afterKill.body;
+  auto all = parse(afterKill.body);
+  ASSERT_EQ(all["values"].Size(), 2u) << afterKill.body;
+  EXPECT_EQ(str(all["values"][0]["path"]), "/3/0/0");
+  EXPECT_EQ(str(all["values"][0]["value"]), manufacturer);
+  EXPECT_EQ(str(all["values"][1]["path"]), "/3303/0/5700");  // (notified again while the device was back)
+  std::filesystem::remove(config);
+}
+
 TEST_F(RestApi, ASleepingDeviceGets202AndThePolledRequestFinishesWhenItWakes) {
   MqttSubscriber asleep(broker_, "lwm2m/+/event/asleep");
   Simulator sim({"--server", gateway_->coapAddress(), "-e", "sleeper", "--queue", "--lifetime", "60",
