@@ -56,9 +56,12 @@ class HeaderTakeover {
   // True when takeOver() answers this request; `header` has no body yet.
   virtual bool matches(const Request& header) const = 0;
   // Owns the connection from here on: reads the body (or not), answers and
-  // closes. `header` may be moved from.
-  virtual void takeOver(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer, RequestParser& header) = 0;
-  virtual void takeOver(TlsStream stream, boost::beast::flat_buffer buffer, RequestParser& header) = 0;
+  // closes. `header` may be moved from. Every response carries `responseFields`
+  // (the CORS allowance), as ConnectionTakeover's do.
+  virtual void takeOver(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer, RequestParser& header,
+                        boost::beast::http::fields responseFields) = 0;
+  virtual void takeOver(TlsStream stream, boost::beast::flat_buffer buffer, RequestParser& header,
+                        boost::beast::http::fields responseFields) = 0;
   // The server stops: close every connection taken over. Final.
   virtual void stop() = 0;
 };

@@ -110,8 +110,10 @@ class FirmwareExchange : public ExchangeBase, public std::enable_shared_from_thi
 
  public:
   FirmwareExchange(Stream stream, beast::flat_buffer buffer,
-                   beast_http::request_parser<beast_http::string_body>& header, api::Firmware& firmware, Route route)
-      : stream_(std::move(stream)), buffer_(std::move(buffer)), firmware_(firmware), route_(std::move(route)) {
+                   beast_http::request_parser<beast_http::string_body>& header, api::Firmware& firmware, Route route,
+                   beast_http::fields responseFields)
+      : stream_(std::move(stream)), buffer_(std::move(buffer)), firmware_(firmware), route_(std::move(route)),
+        responseFields_(std::move(responseFields)) {
     if (route_.kind == Route::Upload) {
       upload_.emplace(std::move(header));
     } else {
@@ -256,6 +258,7 @@ class FirmwareExchange : public ExchangeBase, public std::enable_shared_from_thi
     head.set(beast_http::field::content_type, "application/octet-stream");
     head.set(beast_http::field::etag, "\"" + route_.sha256 + "\"");
     head.set(beast_http::field::accept_ranges, "bytes");
+    addResponseFields(head);
     if (ranged) {
       head.set(beast_http::field::content_range, "bytes " + std::to_string(first) + "-" +
                                                      std::to_string(first + length - 1) + "/" + std::to_string(size));
@@ -319,8 +322,14 @@ class FirmwareExchange : public ExchangeBase, public std::enable_shared_from_thi
     send(std::move(r));
   }
 
+  template <class Message>
+  void addResponseFields(Message& message) const {
+    for (const auto& field : responseFields_) message.set(field.name_string(), field.value());
+  }
+
   void send(Response response) {
     response_ = std::move(response);
+    addResponseFields(response_);
     response_.keep_alive(false);
     response_.prepare_payload();
     lowest().expires_after(kIoTimeout);
@@ -336,6 +345,7 @@ class FirmwareExchange : public ExchangeBase, public std::enable_shared_from_thi
   beast::flat_buffer buffer_;
   api::Firmware& firmware_;
   Route route_;
+  beast_http::fields responseFields_;  // on every response (the CORS allowance)
   Request request_;  // Status, Package: the request (no body)
   std::optional<beast_http::request_parser<PackageBody>> upload_;
   std::optional<beast_http::response<beast_http::empty_body>> continue_;
@@ -350,20 +360,23 @@ class FirmwareExchange : public ExchangeBase, public std::enable_shared_from_thi
 
 bool FirmwareRoutes::matches(const Request& header) const { return routeOf(header).has_value(); }
 
-void FirmwareRoutes::takeOver(beast::tcp_stream stream, beast::flat_buffer buffer, RequestParser& header) {
-  start(std::move(stream), std::move(buffer), header);
+void FirmwareRoutes::takeOver(beast::tcp_stream stream, beast::flat_buffer buffer, RequestParser& header,
+                              beast_http::fields responseFields) {
+  start(std::move(stream), std::move(buffer), header, std::move(responseFields));
 }
 
-void FirmwareRoutes::takeOver(TlsStream stream, beast::flat_buffer buffer, RequestParser& header) {
-  start(std::move(stream), std::move(buffer), header);
+void FirmwareRoutes::takeOver(TlsStream stream, beast::flat_buffer buffer, RequestParser& header,
+                              beast_http::fields responseFields) {
+  start(std::move(stream), std::move(buffer), header, std::move(responseFields));
 }
 
 template <class Stream>
-void FirmwareRoutes::start(Stream stream, beast::flat_buffer buffer, RequestParser& header) {
+void FirmwareRoutes::start(Stream stream, beast::flat_buffer buffer, RequestParser& header,
+                           beast_http::fields responseFields) {
   auto route = routeOf(header.get());
   if (!route) return;
   auto exchange = std::make_shared<FirmwareExchange<Stream>>(std::move(stream), std::move(buffer), header, firmware_,
-                                                             std::move(*route));
+                                                             std::move(*route), std::move(responseFields));
   std::erase_if(exchanges_, [](const auto& weak) { return weak.expired(); });
   exchanges_.push_back(exchange);
   exchange->run();

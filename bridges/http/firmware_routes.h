@@ -48,14 +48,17 @@ class FirmwareRoutes : public HeaderTakeover {
   bool matches(const Request& header) const override;
   // Takes the connection over: reads the body if any, answers, closes.
   // `header` is left moved-from.
-  void takeOver(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer, RequestParser& header) override;
-  void takeOver(TlsStream stream, boost::beast::flat_buffer buffer, RequestParser& header) override;
+  void takeOver(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer, RequestParser& header,
+                boost::beast::http::fields responseFields) override;
+  void takeOver(TlsStream stream, boost::beast::flat_buffer buffer, RequestParser& header,
+                boost::beast::http::fields responseFields) override;
   // Closes the connections of uploads and downloads under way.
   void stop() override;
 
  private:
   template <class Stream>
-  void start(Stream stream, boost::beast::flat_buffer buffer, RequestParser& header);
+  void start(Stream stream, boost::beast::flat_buffer buffer, RequestParser& header,
+             boost::beast::http::fields responseFields);
 
   gateway::api::Firmware& firmware_;
   std::vector<std::weak_ptr<ExchangeBase>> exchanges_;

@@ -179,7 +179,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // with the bytes read past the header; it applies its own body limit.
     if (routes_.uploads && routes_.uploads->matches(parser_->get())) {
       handedOver_ = true;
-      return routes_.uploads->takeOver(std::move(stream_), std::move(buffer_), *parser_);
+      beast_http::fields responseFields = routes_.guard->responseFields(parser_->get());
+      return routes_.uploads->takeOver(std::move(stream_), std::move(buffer_), *parser_, std::move(responseFields));
     }
     // Every other request: the session's limit, from the Content-Length before
     // any of the body is read, else as it arrives.

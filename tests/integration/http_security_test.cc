@@ -188,6 +188,13 @@ TEST_F(HttpSecurityTest, EventStreamOverHttpsWithATokenAndCors) {
   auto bad = curl(trustCa() + bearer(kReadToken), https(gateway, "/api/v1/events?kinds=nonsense"));
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(bad.body.find("\"error\""), std::string::npos) << bad.body;
+
+  // The firmware routes take the connection over too; their answers carry the allowance as well.
+  auto package = curl(trustCa() + std::vector<std::string>{"-H", "Origin: https://ui.example"},
+                      https(gateway, "/api/v1/firmware/" + std::string(64, '0')));
+  EXPECT_EQ(package.status, 404) << package.body;
+  EXPECT_NE(package.headers.find("Access-Control-Allow-Origin: https://ui.example"), std::string::npos)
+      << package.headers;
 }
 
 TEST_F(HttpSecurityTest, PrintConfigHidesTokens) {
