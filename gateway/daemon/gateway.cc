@@ -450,6 +450,7 @@ void Gateway::run() {
   p.webhooks.start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
+    p.queue.resume();  // its events now reach the bridges, inside its steps
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
     p.expiredWhileDown.clear();
     for (const api::DeviceEvent& e : p.eventsBeforeStart) p.fanout.publish(e);
