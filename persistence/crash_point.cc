@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@ struct Armed {
 
 struct CrashPlan {
   std::vector<Armed> points;
+  long delayMs = 0;  // LWM2M_GATEWAY_CRASH_DELAY_MS
   std::mutex mutex;
 };
 
@@ -42,6 +45,9 @@ CrashPlan& plan() {
       armed.name = item;
       made->points.push_back(std::move(armed));
     }
+    if (const char* delay = std::getenv("LWM2M_GATEWAY_CRASH_DELAY_MS")) {
+      made->delayMs = std::max(0L, std::strtol(delay, nullptr, 10));
+    }
     return made;
   }();
   return *p;
@@ -59,6 +65,8 @@ void crashPoint(std::string_view name) {
     if (armed.name != name || --armed.hits > 0) continue;
     const std::string line = "crash point '" + std::string(name) + "' reached: killing the gateway (LWM2M_GATEWAY_CRASH_AT)\n";
     [[maybe_unused]] auto written = ::write(STDERR_FILENO, line.data(), line.size());
+    // The other threads go on meanwhile: whatever would tell too early has time to.
+    if (p.delayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(p.delayMs));
     ::raise(SIGKILL);
   }
 }

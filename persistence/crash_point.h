@@ -7,7 +7,9 @@
 //
 // Armed only by the environment variable LWM2M_GATEWAY_CRASH_AT, a comma
 // separated list of names, each optionally with "@N": crash the Nth time the
-// point is reached (default the first). Armed, the store's writer also commits
+// point is reached (default the first). LWM2M_GATEWAY_CRASH_DELAY_MS holds the
+// crashing thread that long before the kill while the others go on, so that
+// anything told before its commit would get out and be caught. Armed, the store's writer also commits
 // every write in a transaction of its own (no group commit), so that nothing
 // can count on two writes happening to share a batch. Unset, as always in
 // production, a crash point costs a check of one cached flag.

@@ -78,6 +78,11 @@ class RequestQueueStore {
     (void)name;
     writes();
   }
+  // `done` runs once every write submitted before (by this thread: those of
+  // an open together() group included) is committed or failed.
+  virtual void afterCommit(WriteCompletion done) {
+    if (done) done(Result<void>());
+  }
 };
 
 }  // namespace lwm2m::persistence

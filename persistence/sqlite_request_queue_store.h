@@ -30,6 +30,9 @@ class SqliteRequestQueueStore final : public RequestQueueStore {
   void together(const std::string& name, const std::function<void()>& writes) override {
     writer_.together(name, writes);
   }
+  void afterCommit(WriteCompletion done) override {
+    writer_.submit("wait for the commit", [](Connection&) {}, std::move(done));
+  }
 
  private:
   Result<std::vector<QueuedRequestRecord>> select(std::string_view what, const std::string& sql,

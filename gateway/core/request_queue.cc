@@ -230,6 +230,14 @@ void RequestQueue::answerQueued(const std::string& endpoint, std::int64_t sequen
 
 void RequestQueue::deviceReachable(const std::string& endpoint) { drain(endpoint); }
 
+void RequestQueue::whenStored(std::function<void()> then) {
+  store_.afterCommit([post = post_, alive = alive_, then = std::move(then)](Result<void>) {
+    post([alive, then] {
+      if (*alive) then();
+    });
+  });
+}
+
 void RequestQueue::drain(const std::string& endpoint) {
   if (!resumed_ || busy_[endpoint]) return;
   auto q = queues_.find(endpoint);

@@ -148,6 +148,10 @@ class RequestQueue {
 
   // Runs `tell` as one step with the queue's writes it makes (see the life above).
   void atomically(const std::string& step, const std::function<void()>& tell) { store_.together(step, tell); }
+  // Runs `then` on the I/O thread once everything written so far, the step
+  // being told included, is committed (or failed): for listeners that only
+  // keep what they are told in memory.
+  void whenStored(std::function<void()> then);
 
   // Accepts a request. `accepted` gets the stored request once its write has
   // committed (only then may the caller say "queued"), or the reason it was

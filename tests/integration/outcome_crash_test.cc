@@ -49,8 +49,10 @@ TEST_P(OutcomeAcrossCrash, QueuedFirstThenExactlyOneFinalOutcome) {
   Mosquitto broker;
   MqttSubscriber replies(broker, "lwm2m/+/cmd/result");
   ::setenv("LWM2M_GATEWAY_CRASH_AT", c.point, 1);
+  ::setenv("LWM2M_GATEWAY_CRASH_DELAY_MS", "300", 1);  // time to tell too early, if anything did
   GatewayProcess gateway(broker.uri());
   ::unsetenv("LWM2M_GATEWAY_CRASH_AT");  // only the first run crashes
+  ::unsetenv("LWM2M_GATEWAY_CRASH_DELAY_MS");
   Simulator sim({"--server", gateway.coapAddress(), "-e", "dev", "--lifetime", "60", "--objects", "1/0,3/0"});
   ASSERT_TRUE(sim.waitForLine("registered dev"));
   ASSERT_TRUE(waitForLog(gateway, "MQTT subscribed")) << gateway.log();
@@ -104,6 +106,45 @@ TEST_P(OutcomeAcrossCrash, QueuedFirstThenExactlyOneFinalOutcome) {
     }
     EXPECT_LE(executed, 1) << "an Execute carried out twice";
   }
+}
+
+// The REST side tells the same story: a REST call waiting for an Execute is
+// not answered with a result a crash can still take back, and after the
+// restart GET /api/v1/requests/{id} says what MQTT said.
+TEST(OutcomeAcrossCrashRest, ARestCallIsNeverToldAnOutcomeTheCrashTookBack) {
+  Mosquitto broker;
+  MqttSubscriber events(broker, "lwm2m/dev/event/+");
+  ::setenv("LWM2M_GATEWAY_CRASH_AT", "outcome:uncommitted", 1);
+  ::setenv("LWM2M_GATEWAY_CRASH_DELAY_MS", "500", 1);  // time for an early answer to get out
+  GatewayProcess gateway(broker.uri());
+  ::unsetenv("LWM2M_GATEWAY_CRASH_AT");
+  ::unsetenv("LWM2M_GATEWAY_CRASH_DELAY_MS");
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "dev", "--lifetime", "60", "--objects", "1/0,3/0"});
+  ASSERT_TRUE(sim.waitForLine("registered dev"));
+
+  auto call = httpSend("POST", gateway.httpUrl("/api/v1/devices/dev/3/0/4"));
+  EXPECT_EQ(call.body.find("changed"), std::string::npos) << "told before the commit: " << call.status << " "
+                                                          << call.body;
+  ASSERT_TRUE(waitForLog(gateway, "crash point 'outcome:uncommitted' reached", 10s)) << gateway.log();
+  gateway.kill();
+  gateway.restart();
+
+  std::string requestId;
+  std::vector<std::string> kinds;
+  const auto until = Clock::now() + 15s;
+  while (Clock::now() < until) {
+    auto m = events.next(std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
+    if (!m) break;
+    auto d = parse(m->second);
+    if (!d.IsObject() || !d.HasMember("requestId")) continue;
+    requestId = str(d["requestId"]);
+    kinds.push_back(m->first.substr(m->first.rfind('/') + 1));
+    if (kinds.back() != "queued") break;
+  }
+  ASSERT_EQ(kinds, (std::vector<std::string>{"queued", "expired-request"})) << gateway.log();
+  auto listed = parse(httpGet(gateway.httpUrl("/api/v1/requests/" + requestId)).body);
+  ASSERT_TRUE(listed.IsObject());
+  EXPECT_EQ(str(listed["state"]), "expired");
 }
 
 // Each boundary of the life in gateway/core/request_queue.h, both sides of its COMMIT.
