@@ -102,6 +102,8 @@ Result<std::size_t> RequestQueue::restore() {
       continue;
     }
     if (request.expiresAt <= now) {
+      // Its queued answer may not have been stored yet (crash before step 2): told first, in the same step.
+      if (!record.answered) unansweredAtResume_.insert(request.id);
       endAtResume_.emplace_back(std::move(request), "its time to live ran out while the gateway was down");
       continue;
     }
@@ -121,10 +123,12 @@ void RequestQueue::resume() {
   for (auto& [request, why] : endAtResume_) {
     atomically("outcome", [&] {
       store_.remove(request.id, logQueueStoreFailure("removal", request.id));
+      if (unansweredAtResume_.count(request.id)) emit(QueueEventKind::Queued, request);
       emit(QueueEventKind::Expired, request, why);
     });
   }
   endAtResume_.clear();
+  unansweredAtResume_.clear();
   std::vector<std::string> endpoints;
   for (auto& [endpoint, queue] : queues_) {
     endpoints.push_back(endpoint);

@@ -67,6 +67,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lwm2m/coap/scheduler.h"
@@ -208,6 +209,7 @@ class RequestQueue {
   std::unordered_map<std::string, bool> busy_;  // endpoint → a delivery in progress or paced
   // Found by restore(), told by resume(): rows that end now (with why).
   std::vector<std::pair<QueuedRequest, std::string>> endAtResume_;
+  std::unordered_set<std::string> unansweredAtResume_;  // ids among them whose queued answer is not stored
   bool resumed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

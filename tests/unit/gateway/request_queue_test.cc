@@ -427,6 +427,22 @@ TEST_F(RequestQueueTest, ARequestWhoseQueuedAnswerWasLostIsAnsweredFirstAfterThe
   EXPECT_EQ(events_, (std::vector<std::string>{"queued a", "delivered a"}));
 }
 
+TEST_F(RequestQueueTest, ARequestThatExpiredBeforeItsQueuedAnswerWasStoredIsToldQueuedThenExpired) {
+  const std::string id = submit("dev", "a", 5s);
+  store_.rows.at(id).answered = false;  // a crash between steps 1 and 2
+  queue_.reset();
+  clock_.advance(10s);  // down longer than its TTL
+  events_.clear();
+  makeQueue({}, false);
+  ASSERT_TRUE(queue_->restore());
+  queue_->resume();
+  runPosted();
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[0], "queued a");
+  EXPECT_EQ(events_[1].rfind("expired-request a: its time to live ran out", 0), 0u) << events_[1];
+  EXPECT_TRUE(store_.rows.empty());
+}
+
 class PresenceRecorder : public PresenceListener {
  public:
   void onAwake(const std::string& ep) override { events.push_back("awake " + ep); }
