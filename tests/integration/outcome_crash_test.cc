@@ -138,8 +138,10 @@ TEST(OutcomeAcrossCrashRest, ARestCallIsNeverToldAnOutcomeTheCrashTookBack) {
     auto d = parse(m->second);
     if (!d.IsObject() || !d.HasMember("requestId")) continue;
     requestId = str(d["requestId"]);
-    kinds.push_back(m->first.substr(m->first.rfind('/') + 1));
-    if (kinds.back() != "queued") break;
+    const std::string kind = m->first.substr(m->first.rfind('/') + 1);
+    if (!kinds.empty() && kinds.back() == kind) continue;  // a repeat (QoS 1) after the restart
+    kinds.push_back(kind);
+    if (kind != "queued") break;
   }
   ASSERT_EQ(kinds, (std::vector<std::string>{"queued", "expired-request"})) << gateway.log();
   auto listed = parse(httpGet(gateway.httpUrl("/api/v1/requests/" + requestId)).body);
