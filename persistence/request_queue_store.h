@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct QueuedRequestRecord {
   std::int64_t acceptedAtMs = 0;  // unix ms
   std::int64_t expiresAtMs = 0;
   std::string state = "queued";  // "queued" or "in_flight"
+  // The "queued" answer was written (in the same transaction as this flag).
+  // Rows stored before schema 6 count as answered.
+  bool answered = true;
 
   bool operator==(const QueuedRequestRecord&) const = default;
 };
@@ -46,6 +50,9 @@ class RequestQueueStore {
   // reused, also after removals and restarts. Fails (through `done`) on a
   // duplicate requestId or a state other than "queued"/"in_flight".
   virtual std::int64_t enqueue(QueuedRequestRecord record, WriteCompletion done) = 0;
+
+  // Its "queued" answer is written (answered = true). Fails if the request is unknown.
+  virtual void markAnswered(std::string requestId, WriteCompletion done) = 0;
 
   // The request was handed to the device. Fails if the request is unknown.
   virtual void markInFlight(std::string requestId, WriteCompletion done) = 0;
@@ -62,6 +69,20 @@ class RequestQueueStore {
 
   // Every stored request, in sequence order.
   virtual Result<std::vector<QueuedRequestRecord>> loadAll() = 0;
+
+  // The writes submitted (by this thread, to this store or any other on the
+  // same database) while `writes` runs commit together or not at all; see
+  // StoreWriter::together. `name` names its crash points (crash_point.h).
+  // Without a shared database, as here, they are simply submitted.
+  virtual void together(const std::string& name, const std::function<void()>& writes) {
+    (void)name;
+    writes();
+  }
+  // `done` runs once every write submitted before (by this thread: those of
+  // an open together() group included) is committed or failed.
+  virtual void afterCommit(WriteCompletion done) {
+    if (done) done(Result<void>());
+  }
 };
 
 }  // namespace lwm2m::persistence

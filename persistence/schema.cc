@@ -86,6 +86,11 @@ CREATE TABLE webhook_outbox (
 );
 CREATE INDEX webhook_outbox_webhook ON webhook_outbox(webhook, id);
 )sql",
+    // 5 -> 6: whether a queued request's "queued" answer was written
+    // (gateway/core/request_queue.h); rows from before count as answered.
+    R"sql(
+ALTER TABLE queued_request ADD COLUMN answered INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 int queryInt(Connection& connection, const char* sql) {

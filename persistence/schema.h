@@ -17,7 +17,8 @@ namespace lwm2m::persistence {
 // 1: registrations and observations. 2: queued requests and the MQTT outbox.
 // 3: an observation's registration id and kind (single or composite).
 // 4: the queue's own row format, MQTT 5 properties. 5: the webhook outbox.
-inline constexpr int kSchemaVersion = 5;
+// 6: whether a queued request's "queued" answer was written.
+inline constexpr int kSchemaVersion = 6;
 inline constexpr std::int32_t kApplicationId = 0x4C4D3247;  // "LM2G"
 
 // Brings the database behind `connection` up to kSchemaVersion. Returns the

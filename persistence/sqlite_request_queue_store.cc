@@ -9,17 +9,18 @@ namespace {
 
 const std::string kEnqueue = R"sql(
 INSERT INTO queued_request (sequence, request_id, endpoint, operation, body,
-  accepted_at_ms, expires_at_ms, state, row_format)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+  accepted_at_ms, expires_at_ms, state, row_format, answered)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
 )sql";
 
 const std::string kMarkInFlight =
     "UPDATE queued_request SET state = 'in_flight' WHERE request_id = ?1";
+const std::string kMarkAnswered = "UPDATE queued_request SET answered = 1 WHERE request_id = ?1";
 const std::string kRemove = "DELETE FROM queued_request WHERE request_id = ?1";
 
 const std::string kColumns =
     "SELECT sequence, request_id, endpoint, operation, body, accepted_at_ms, expires_at_ms, "
-    "state, row_format FROM queued_request ";
+    "state, row_format, answered FROM queued_request ";
 const std::string kListByEndpoint = kColumns + "WHERE endpoint = ?1 ORDER BY sequence";
 const std::string kFindExpired = kColumns + "WHERE expires_at_ms <= ?1 ORDER BY sequence";
 const std::string kLoadAll = kColumns + "ORDER BY sequence";
@@ -52,9 +53,19 @@ std::int64_t SqliteRequestQueueStore::enqueue(QueuedRequestRecord record, WriteC
     statement.bind(7, record.expiresAtMs);
     statement.bind(8, record.state);
     statement.bind(9, record.rowFormat);
+    statement.bind(10, record.answered ? 1 : 0);
     statement.exec();
   }, std::move(done));
   return sequence;
+}
+
+void SqliteRequestQueueStore::markAnswered(std::string requestId, WriteCompletion done) {
+  std::string what = "mark request '" + requestId + "' answered as queued";
+  writer_.submit(std::move(what), [requestId = std::move(requestId)](Connection& connection) {
+    SQLite::Statement& statement = connection.prepare(kMarkAnswered);
+    statement.bind(1, requestId);
+    if (statement.exec() == 0) throw std::runtime_error("no such queued request");
+  }, std::move(done));
 }
 
 void SqliteRequestQueueStore::markInFlight(std::string requestId, WriteCompletion done) {
@@ -96,6 +107,7 @@ Result<std::vector<QueuedRequestRecord>> SqliteRequestQueueStore::select(
       r.expiresAtMs = statement.getColumn(6).getInt64();
       r.state = statement.getColumn(7).getString();
       r.rowFormat = statement.getColumn(8).getInt();
+      r.answered = statement.getColumn(9).getInt() != 0;
     }
     return records;
   });

@@ -20,12 +20,19 @@ class SqliteRequestQueueStore final : public RequestQueueStore {
   static std::int64_t lastAssignedSequence(Connection& connection);
 
   std::int64_t enqueue(QueuedRequestRecord record, WriteCompletion done) override;
+  void markAnswered(std::string requestId, WriteCompletion done) override;
   void markInFlight(std::string requestId, WriteCompletion done) override;
   void remove(std::string requestId, WriteCompletion done) override;
   Result<std::vector<QueuedRequestRecord>> listByEndpoint(const std::string& endpoint) override;
   Result<std::size_t> countByEndpoint(const std::string& endpoint) override;
   Result<std::vector<QueuedRequestRecord>> findExpired(std::int64_t nowMs) override;
   Result<std::vector<QueuedRequestRecord>> loadAll() override;
+  void together(const std::string& name, const std::function<void()>& writes) override {
+    writer_.together(name, writes);
+  }
+  void afterCommit(WriteCompletion done) override {
+    writer_.submit("wait for the commit", [](Connection&) {}, std::move(done));
+  }
 
  private:
   Result<std::vector<QueuedRequestRecord>> select(std::string_view what, const std::string& sql,

@@ -1,5 +1,7 @@
 #include "persistence/store_writer.h"
 
+#include "persistence/crash_point.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -32,17 +34,85 @@ void StoreWriter::submit(std::string what, WriteOperation operation, WriteComple
   {
     std::lock_guard lock(mutex_);
     if (!closed_) {
-      // The thread sleeps only on an empty queue: wake it on the first write.
-      const bool wasEmpty = queue_.empty();
-      queue_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
-      ++stats_.submitted;
-      ++stats_.pending;
-      if (wasEmpty) wake_.notify_one();
+      if (groupDepth_ > 0 && groupThread_ == std::this_thread::get_id()) {
+        group_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
+      } else {
+        enqueueLocked(Pending{std::move(what), std::move(operation), std::move(done)});
+      }
       return;
     }
   }
   runCompletion(done, fail(connection_->file().string() + ": " + what +
                            ": the database is closed"));
+}
+
+void StoreWriter::enqueueLocked(Pending pending) {
+  // The thread sleeps only on an empty queue: wake it on the first write.
+  const bool wasEmpty = queue_.empty();
+  queue_.push_back(std::move(pending));
+  ++stats_.submitted;
+  ++stats_.pending;
+  if (wasEmpty) wake_.notify_one();
+}
+
+void StoreWriter::together(const std::string& name, const std::function<void()>& writes) {
+  bool joined = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (groupDepth_ == 0) {
+      groupThread_ = std::this_thread::get_id();
+      groupName_ = name;
+    }
+    // Another thread's group is open: this thread's writes stay single (see the contract).
+    joined = groupThread_ == std::this_thread::get_id();
+    if (joined) ++groupDepth_;
+  }
+  struct Close {
+    StoreWriter& writer;
+    bool joined;
+    ~Close() {
+      if (!joined) return;
+      std::string name;
+      {
+        std::lock_guard lock(writer.mutex_);
+        if (--writer.groupDepth_ > 0) return;
+        name = std::move(writer.groupName_);
+      }
+      writer.closeGroup(name);
+    }
+  } close{*this, joined};
+  writes();
+}
+
+// The group's writes become one: its statements in order, then the
+// "uncommitted" crash point; its completions in order after the
+// "committed" one.
+void StoreWriter::closeGroup(const std::string& name) {
+  std::vector<Pending> writes;
+  std::unique_lock lock(mutex_);
+  writes.swap(group_);
+  if (writes.empty()) return;
+  if (closed_) {
+    lock.unlock();
+    for (Pending& w : writes) {
+      runCompletion(w.done, fail(connection_->file().string() + ": " + w.what + ": the database is closed"));
+    }
+    return;
+  }
+  std::string what = writes.front().what;
+  for (std::size_t i = 1; i < writes.size(); ++i) what += ", " + writes[i].what;
+  auto shared = std::make_shared<std::vector<Pending>>(std::move(writes));
+  WriteOperation operation = [shared, name](Connection& connection) {
+    for (Pending& w : *shared) {
+      if (w.operation) w.operation(connection);
+    }
+    if (crashPointsArmed()) crashPoint(name + ":uncommitted");
+  };
+  WriteCompletion done = [shared, name](Result<void> result) {
+    if (result.ok() && crashPointsArmed()) crashPoint(name + ":committed");
+    for (Pending& w : *shared) runCompletion(w.done, result);
+  };
+  enqueueLocked(Pending{std::move(what), std::move(operation), std::move(done)});
 }
 
 void StoreWriter::close() {
@@ -68,7 +138,9 @@ void StoreWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return closed_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing and drained
-      const std::size_t take = std::min(maxBatch_, queue_.size());
+      // Under crash tests, one write per transaction: no pair of writes may
+      // count on happening to share a batch (crash_point.h).
+      const std::size_t take = crashPointsArmed() ? 1 : std::min(maxBatch_, queue_.size());
       for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();

@@ -16,6 +16,13 @@
 // - close() (and the destructor) drains the queue: every write submitted before
 //   it is committed and completed. A write submitted after close() completes at
 //   once, on the caller's thread, with an error.
+// - together(): the writes one thread submits while its function runs become
+//   ONE write: they commit in the same transaction or not at all, and their
+//   completions run in submission order with the group's result. This is how
+//   a state change and the messages that tell it are made one (see
+//   gateway/core/request_queue.h). A group opened inside a group joins it.
+//   Groups are opened by one thread at a time (the gateway's I/O thread);
+//   other threads' writes meanwhile are queued as usual, before the group.
 
 #include <condition_variable>
 #include <cstddef>
@@ -49,6 +56,12 @@ class StoreWriter {
   // `what` names the write in error messages ("upsert registration 'dev-1'").
   void submit(std::string what, WriteOperation operation, WriteCompletion done);
 
+  // Runs `writes` (on the caller's thread); what this thread submits meanwhile
+  // commits as one write, placed after everything submitted before. `name`
+  // names the group's crash points (crash_point.h): "<name>:uncommitted" and
+  // "<name>:committed". A group with no writes submits nothing.
+  void together(const std::string& name, const std::function<void()>& writes);
+
   void close();
   WriterStats stats() const;
 
@@ -60,6 +73,8 @@ class StoreWriter {
   };
 
   void run();
+  void enqueueLocked(Pending pending);
+  void closeGroup(const std::string& name);
   void commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results);
   // Runs the writes not excluded in one transaction. Returns the index of a
   // write that failed and took the transaction down with it (replay without
@@ -78,6 +93,11 @@ class StoreWriter {
   std::deque<Pending> queue_;
   bool closed_ = false;  // no more submissions; the thread drains and ends
   WriterStats stats_;
+  // The open write group: its thread, nesting depth and the writes so far.
+  std::thread::id groupThread_;
+  int groupDepth_ = 0;
+  std::string groupName_;  // the outermost group's
+  std::vector<Pending> group_;
 
   std::thread thread_;
 };

@@ -200,7 +200,7 @@ void DeliveryWindow::onCommitted(std::int64_t id, const Result<void>& stored) {
     storeFailing_ = false;
     spdlog::info("MQTT outbox stores messages again");
   }
-  if (queue_.empty() && !diskOnly_.empty()) pump();
+  pump();  // it may go to the broker now
 }
 
 // Hands waiting messages off, oldest first, while the window has room.
@@ -209,6 +209,10 @@ void DeliveryWindow::pump() {
   while (inflight_.size() < maxInflight_) {
     if (queue_.empty() && !refill()) break;
     StoredMessage& next = queue_.front();
+    // Only what is durable goes out: a message stored together with a state
+    // change (a command's answer) is never seen by the broker when a crash
+    // undid that change. Appends commit in id order.
+    if (outbox_ && next.id > lastCommitted_) break;
     const DeliveryToken token = ++nextToken_;
     const HandOff result = handOff_(token, next.message);
     if (result == HandOff::Later) break;

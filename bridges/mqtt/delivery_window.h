@@ -5,6 +5,10 @@
 // an injected hand-off; it knows nothing of the MQTT client.
 //
 // Contract:
+//  - Durable first: with an outbox, a message is handed off only once its
+//    append committed, so the broker never sees what a crash took back (the
+//    append may be one transaction with the change it tells, e.g. a
+//    command's outcome: gateway/core/request_queue.h).
 //  - Order: messages are handed off oldest first (publish order, a backlog
 //    from before a restart before anything newer), at most maxInflight of them
 //    unacknowledged at a time, and only while the connection is up.

@@ -49,13 +49,25 @@ void DeviceEventFanout::onAsleep(const std::string& endpoint) {
 }
 
 void DeviceEventFanout::publish(const api::DeviceEvent& event) {
-  for (api::DeviceEventListener* l : listeners_) l->onDeviceEvent(event);
+  for (const Subscriber& s : listeners_) s.listener->onDeviceEvent(event);
+}
+
+void DeviceEventFanout::publishStep(const api::DeviceEvent& event,
+                                    const std::function<void(std::function<void()>)>& afterCommit) {
+  for (const Subscriber& s : listeners_) {
+    if (s.storing) s.listener->onDeviceEvent(event);
+  }
+  afterCommit([this, event] {
+    for (const Subscriber& s : listeners_) {
+      if (!s.storing) s.listener->onDeviceEvent(event);
+    }
+  });
 }
 
 void DeviceEventFanout::publish(api::DeviceEventKind kind, const server::Registration& reg) {
   if (listeners_.empty()) return;
   api::DeviceEvent event{kind, toDeviceInfo(reg, clock_), clock_.wallNow()};
-  for (api::DeviceEventListener* l : listeners_) l->onDeviceEvent(event);
+  for (const Subscriber& s : listeners_) s.listener->onDeviceEvent(event);
 }
 
 }  // namespace lwm2m::gateway

@@ -2,6 +2,7 @@
 // Turns the LwM2M server's registration events into api::DeviceEvents for
 // every subscribed bridge, and logs each one.
 
+#include <functional>
 #include <vector>
 
 #include "gateway/api/device_events.h"
@@ -17,7 +18,11 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
       : clock_(clock), registrations_(registrations) {}
 
   // Listeners must outlive this object; called on the I/O thread in order added.
-  void subscribe(api::DeviceEventListener* listener) { listeners_.push_back(listener); }
+  void subscribe(api::DeviceEventListener* listener) { listeners_.push_back({listener, false}); }
+  // A listener that stores what it is told in the gateway database (an
+  // outbox): publishStep() tells it inside a request's step, so that its
+  // writes commit with the step (gateway/core/request_queue.h).
+  void subscribeStoring(api::DeviceEventListener* listener) { listeners_.push_back({listener, true}); }
 
   void onRegistered(const server::Registration& reg, const server::Registration* replaced) override;
   void onUpdated(const server::Registration& reg) override;
@@ -26,6 +31,11 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
   void onAwake(const std::string& endpoint) override;
   // Any other event (commands): to every listener as it is.
   void publish(const api::DeviceEvent& event);
+  // A command event of a request's step: to the storing listeners now (inside
+  // the step), to the others through `afterCommit` (once the step committed),
+  // so that no REST answer, event stream or counter tells what a crash may
+  // still take back.
+  void publishStep(const api::DeviceEvent& event, const std::function<void(std::function<void()>)>& afterCommit);
   void onAsleep(const std::string& endpoint) override;
 
  private:
@@ -33,7 +43,11 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
 
   const coap::Scheduler& clock_;
   const server::RegistrationStore& registrations_;
-  std::vector<api::DeviceEventListener*> listeners_;
+  struct Subscriber {
+    api::DeviceEventListener* listener;
+    bool storing;
+  };
+  std::vector<Subscriber> listeners_;
 };
 
 }  // namespace lwm2m::gateway

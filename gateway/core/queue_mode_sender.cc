@@ -36,8 +36,11 @@ void QueueModeSender::deliver(const QueuedRequest& request, std::function<void(D
                    done(DeliveryResult::NoAnswer);
                    return;
                  }
-                 if (onResponse_) onResponse_(request, std::move(response));
-                 done(DeliveryResult::Answered);
+                 // The answer and the end of the request are one step (request_queue.h).
+                 queue_.atomically("outcome", [&] {
+                   if (onResponse_) onResponse_(request, std::move(response));
+                   done(DeliveryResult::Answered);
+                 });
                });
 }
 

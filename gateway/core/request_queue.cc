@@ -18,6 +18,7 @@ persistence::QueuedRequestRecord toRecord(const QueuedRequest& r) {
   record.acceptedAtMs = unixMs(r.acceptedAt);
   record.expiresAtMs = unixMs(r.expiresAt);
   record.state = r.inFlight ? "in_flight" : "queued";
+  record.answered = false;  // step 2 writes it
   return record;
 }
 
@@ -91,34 +92,63 @@ Result<std::size_t> RequestQueue::restore() {
     std::string unreadable;
     QueuedRequest request = fromRecord(record, legacy_, unreadable);
     if (!unreadable.empty()) {
-      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
-      emit(QueueEventKind::Expired, request, "the stored request cannot be read: " + unreadable);
+      endAtResume_.emplace_back(std::move(request), "the stored request cannot be read: " + unreadable);
       continue;
     }
     if (request.inFlight && !operations::isRepeatable(request.request)) {
-      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
-      emit(QueueEventKind::Expired, request,
-           std::string(kInterrupted) +
-               ": the gateway restarted while it was being delivered; not sent again (at most once)");
+      endAtResume_.emplace_back(
+          std::move(request), std::string(kInterrupted) +
+                                  ": the gateway restarted while it was being delivered; not sent again (at most once)");
       continue;
     }
     if (request.expiresAt <= now) {
-      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
-      emit(QueueEventKind::Expired, request, "its time to live ran out while the gateway was down");
+      // Its queued answer may not have been stored yet (crash before step 2): told first, in the same step.
+      if (!record.answered) unansweredAtResume_.insert(request.id);
+      endAtResume_.emplace_back(std::move(request), "its time to live ran out while the gateway was down");
       continue;
     }
     Entry& entry = queues_[request.endpoint][request.sequence];
     entry.request = request;
     entry.committed = true;
+    entry.answered = record.answered;
     endpointById_[request.id] = request.endpoint;
-    if (request.inFlight) {
-      requeue(entry, "the gateway restarted while it was being delivered");
-    } else {
-      armExpiry(entry);
-    }
     ++kept;
   }
   return kept;
+}
+
+void RequestQueue::resume() {
+  if (resumed_) return;
+  resumed_ = true;
+  for (auto& [request, why] : endAtResume_) {
+    atomically("outcome", [&] {
+      store_.remove(request.id, logQueueStoreFailure("removal", request.id));
+      if (unansweredAtResume_.count(request.id)) emit(QueueEventKind::Queued, request);
+      emit(QueueEventKind::Expired, request, why);
+    });
+  }
+  endAtResume_.clear();
+  unansweredAtResume_.clear();
+  std::vector<std::string> endpoints;
+  for (auto& [endpoint, queue] : queues_) {
+    endpoints.push_back(endpoint);
+    for (auto& [sequence, entry] : queue) {
+      if (entry.request.inFlight) {
+        requeue(entry, "the gateway restarted while it was being delivered");
+      } else {
+        armExpiry(entry);
+      }
+    }
+  }
+  // Queued answers first (in acceptance order per device), then deliveries.
+  for (const std::string& endpoint : endpoints) {
+    std::vector<std::int64_t> unanswered;
+    for (auto& [sequence, entry] : queues_.at(endpoint)) {
+      if (!entry.answered) unanswered.push_back(sequence);
+    }
+    for (std::int64_t sequence : unanswered) answerQueued(endpoint, sequence);
+  }
+  for (const std::string& endpoint : endpoints) drain(endpoint);
 }
 
 void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest deviceRequest,
@@ -150,46 +180,74 @@ void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest
   }
 
   auto sequence = std::make_shared<std::int64_t>(0);
-  *sequence = store_.enqueue(
-      toRecord(request),
-      [this, alive = alive_, endpoint, sequence, accepted = std::move(accepted)](Result<void> stored) mutable {
-        post_([this, alive, endpoint, sequence, accepted = std::move(accepted), stored = std::move(stored)] {
-          if (!*alive) return;
-          auto q = queues_.find(endpoint);
-          if (q == queues_.end() || !q->second.count(*sequence)) return;
-          Entry& entry = q->second.at(*sequence);
-          if (!stored) {
-            QueuedRequest refused = entry.request;
-            endpointById_.erase(refused.id);
-            q->second.erase(*sequence);
-            if (q->second.empty()) queues_.erase(q);
-            std::string reason = "cannot store the request: " + stored.error().message;
-            emit(QueueEventKind::Rejected, refused, reason);
-            accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
-            return;
-          }
-          entry.committed = true;
-          armExpiry(entry);
-          QueuedRequest copy = entry.request;
-          accepted(copy);
-          emit(QueueEventKind::Queued, copy);
-          drain(endpoint);
-        });
-      });
+  auto onStored = [this, alive = alive_, endpoint, sequence, accepted = std::move(accepted)](Result<void> stored) mutable {
+    post_([this, alive, endpoint, sequence, accepted = std::move(accepted), stored = std::move(stored)] {
+      if (!*alive) return;
+      auto q = queues_.find(endpoint);
+      if (q == queues_.end() || !q->second.count(*sequence)) return;
+      Entry& entry = q->second.at(*sequence);
+      if (!stored) {
+        QueuedRequest refused = entry.request;
+        endpointById_.erase(refused.id);
+        q->second.erase(*sequence);
+        if (q->second.empty()) queues_.erase(q);
+        std::string reason = "cannot store the request: " + stored.error().message;
+        emit(QueueEventKind::Rejected, refused, reason);
+        accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
+        return;
+      }
+      entry.committed = true;
+      armExpiry(entry);
+      accepted(QueuedRequest(entry.request));
+      answerQueued(endpoint, *sequence);
+    });
+  };
+  // Step 1 (a step of one write: its crash points).
+  atomically("accepted", [&] { *sequence = store_.enqueue(toRecord(request), std::move(onStored)); });
   request.sequence = *sequence;
   Entry& entry = queue[request.sequence];
   entry.request = std::move(request);
   endpointById_[entry.request.id] = endpoint;
 }
 
+// Step 2: the queued answer and the row's answered flag, together. The request
+// is delivered only once this committed (a failure is logged and delivery goes
+// on: the answer may then be repeated after a restart, never missing).
+void RequestQueue::answerQueued(const std::string& endpoint, std::int64_t sequence) {
+  auto q = queues_.find(endpoint);
+  if (q == queues_.end() || !q->second.count(sequence)) return;
+  const QueuedRequest request = q->second.at(sequence).request;
+  atomically("queued-answer", [&] {
+    store_.markAnswered(request.id, [this, alive = alive_, endpoint, sequence, id = request.id](Result<void> stored) {
+      if (!stored) spdlog::error("queued request {}: cannot store its queued answer: {}", id, stored.error().message);
+      post_([this, alive, endpoint, sequence] {
+        if (!*alive) return;
+        auto q = queues_.find(endpoint);
+        if (q == queues_.end() || !q->second.count(sequence)) return;
+        q->second.at(sequence).answered = true;
+        drain(endpoint);
+      });
+    });
+    emit(QueueEventKind::Queued, request);
+  });
+}
+
 void RequestQueue::deviceReachable(const std::string& endpoint) { drain(endpoint); }
 
+void RequestQueue::whenStored(std::function<void()> then) {
+  store_.afterCommit([post = post_, alive = alive_, then = std::move(then)](Result<void>) {
+    post([alive, then] {
+      if (*alive) then();
+    });
+  });
+}
+
 void RequestQueue::drain(const std::string& endpoint) {
-  if (busy_[endpoint]) return;
+  if (!resumed_ || busy_[endpoint]) return;
   auto q = queues_.find(endpoint);
   if (q == queues_.end() || q->second.empty() || !reachable_(endpoint)) return;
   Entry& first = q->second.begin()->second;
-  if (!first.committed) return;  // its commit will drain
+  if (!first.committed || !first.answered) return;  // step 1 or 2 still to commit: its completion drains
   busy_[endpoint] = true;
   first.request.inFlight = true;
   if (first.expiryTimer) {
@@ -198,7 +256,7 @@ void RequestQueue::drain(const std::string& endpoint) {
   }
   const std::int64_t sequence = first.request.sequence;
   // Durably in flight before the device sees it: never delivered twice.
-  store_.markInFlight(first.request.id, [this, alive = alive_, endpoint, sequence](Result<void> stored) {
+  auto onMarked = [this, alive = alive_, endpoint, sequence](Result<void> stored) {
     post_([this, alive, endpoint, sequence, stored = std::move(stored)] {
       if (!*alive) return;
       if (!stored) {
@@ -209,7 +267,9 @@ void RequestQueue::drain(const std::string& endpoint) {
       }
       deliver(endpoint, sequence);
     });
-  });
+  };
+  // Step 3 (a step of one write: its crash points).
+  atomically("in-flight", [&] { store_.markInFlight(first.request.id, std::move(onMarked)); });
 }
 
 void RequestQueue::deliver(const std::string& endpoint, std::int64_t sequence) {
@@ -272,8 +332,17 @@ void RequestQueue::finish(const std::string& endpoint, std::int64_t sequence, Qu
   q->second.erase(it);
   if (q->second.empty()) queues_.erase(q);
   endpointById_.erase(request.id);
-  store_.remove(request.id, logQueueStoreFailure("removal", request.id));
-  emit(kind, request, std::move(reason));
+  // Step 4: the row's removal and the final outcome the listeners store, together.
+  atomically("outcome", [&] {
+    store_.remove(request.id, [this, alive = alive_, id = request.id](Result<void> removed) {
+      if (removed) return;
+      spdlog::error("queued request {}: cannot store its removal: {}; trying once more", id, removed.error().message);
+      post_([this, alive, id] {
+        if (*alive) store_.remove(id, logQueueStoreFailure("removal", id));
+      });
+    });
+    emit(kind, request, std::move(reason));
+  });
 }
 
 void RequestQueue::armExpiry(Entry& entry) {

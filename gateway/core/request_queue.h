@@ -5,6 +5,34 @@
 // accepted, one at a time, and removed when finished (answered), cancelled or
 // expired. A de-registered device's queue is kept until its TTLs run out.
 //
+// The life of a request. Each numbered step is ONE SQLite transaction
+// (RequestQueueStore::together, StoreWriter::together) holding the row's
+// change AND the messages the listeners store to tell it (the MQTT outbox, the
+// webhook outbox): the event is emitted inside the step, and everything a
+// listener writes while handling it commits with the row, or nothing does.
+//
+//   submit --1 "accepted": row stored, answered=0 --> ACCEPTED   (accepted() told: 202)
+//   ACCEPTED --2 "queued-answer": answered=1 + Queued --> QUEUED-ANSWERED
+//   QUEUED-ANSWERED --3 "in-flight": state=in_flight --> IN FLIGHT (then handed to the device)
+//   IN FLIGHT --4 "outcome": row removed + Delivered (the response) --> DONE
+//   IN FLIGHT --no answer, repeatable class--> QUEUED-ANSWERED (memory only; the row
+//                                              stays in_flight, which restart treats alike)
+//   IN FLIGHT --4 "outcome": no answer, at-most-once class --> INTERRUPTED (Expired "interrupted: ...")
+//   QUEUED-ANSWERED --4 "outcome": TTL ran out --> EXPIRED;  --4 cancel() --> CANCELLED
+//
+// So the cloud sees `queued` first and then exactly one final outcome, whatever
+// crashes when: a crash inside a step leaves the state before it (the step is
+// redone after the restart), a crash after it the state after it. resume()
+// continues from the rows: ACCEPTED sends its queued answer (step 2) before
+// anything else happens to it; IN FLIGHT goes by class (table below); a row
+// past its TTL expires (step 4). A step waits for the commit of the one before
+// (step 2 for step 1's, step 3 for step 2's), so each state on disk implies the
+// earlier ones. Messages leave the outbox for the broker only once committed
+// (bridges/mqtt/delivery_window.h): a message may arrive twice (QoS 1), a
+// contradicting one never. The crash points "<step>:uncommitted" and
+// "<step>:committed" (persistence/crash_point.h) let tests stop the gateway
+// at each boundary. QoS 0 answers are at most once and outside this promise.
+//
 // Contract:
 // - Everything runs on the I/O thread; store completions (writer thread) come
 //   back through the injected `post`.
@@ -24,6 +52,9 @@
 //   A repeat of the first class leaves the device as one delivery would; a
 //   repeat of Execute or Create could act twice. A device that answers (even
 //   with an error, or acknowledges and then times out) finishes the request.
+// - The Deliverer tells the device's answer (its response event) inside
+//   atomically("outcome", ...) together with done(Answered), so the answer and
+//   the row's removal are step 4.
 // - Requests are stored in the queue's own row format (persistence/request_row.h):
 //   typed in, typed out; the queue hands them to the Deliverer as they came.
 
@@ -36,6 +67,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lwm2m/coap/scheduler.h"
@@ -105,11 +137,22 @@ class RequestQueue {
   void setListener(Listener listener) { listener_ = std::move(listener); }
   void setLegacyRowReader(LegacyRowReader reader) { legacy_ = std::move(reader); }
 
-  // Loads the stored queue (start-up, before the I/O loop). Requests found in
-  // flight are queued again or reported interrupted by their class (above);
-  // those past their TTL, and rows that cannot be read, are removed and
-  // reported as Expired.
+  // Loads the stored queue (start-up, before the I/O loop); emits nothing and
+  // delivers nothing until resume(). Returns how many requests wait.
   Result<std::size_t> restore();
+  // Once the listeners run (their writes then join the steps): requests found
+  // in flight are queued again or reported interrupted by their class
+  // (above); those past their TTL, and rows that cannot be read, are removed
+  // and reported as Expired; accepted ones get their queued answer; then
+  // delivery starts. Before resume() nothing is delivered.
+  void resume();
+
+  // Runs `tell` as one step with the queue's writes it makes (see the life above).
+  void atomically(const std::string& step, const std::function<void()>& tell) { store_.together(step, tell); }
+  // Runs `then` on the I/O thread once everything written so far, the step
+  // being told included, is committed (or failed): for listeners that only
+  // keep what they are told in memory.
+  void whenStored(std::function<void()> then);
 
   // Accepts a request. `accepted` gets the stored request once its write has
   // committed (only then may the caller say "queued"), or the reason it was
@@ -135,11 +178,13 @@ class RequestQueue {
  private:
   struct Entry {
     QueuedRequest request;
-    bool committed = false;
+    bool committed = false;  // step 1 done
+    bool answered = false;   // step 2 done: its queued answer is stored
     coap::Scheduler::TimerId expiryTimer = 0;
   };
   using DeviceQueue = std::map<std::int64_t, Entry>;  // by sequence: delivery order
 
+  void answerQueued(const std::string& endpoint, std::int64_t sequence);
   void drain(const std::string& endpoint);
   void deliver(const std::string& endpoint, std::int64_t sequence);
   void delivered(const std::string& endpoint, std::int64_t sequence, DeliveryResult result);
@@ -162,6 +207,10 @@ class RequestQueue {
   std::unordered_map<std::string, DeviceQueue> queues_;
   std::unordered_map<std::string, std::string> endpointById_;
   std::unordered_map<std::string, bool> busy_;  // endpoint → a delivery in progress or paced
+  // Found by restore(), told by resume(): rows that end now (with why).
+  std::vector<std::pair<QueuedRequest, std::string>> endAtResume_;
+  std::unordered_set<std::string> unansweredAtResume_;  // ids among them whose queued answer is not stored
+  bool resumed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

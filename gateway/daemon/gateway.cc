@@ -201,7 +201,7 @@ struct Gateway::Parts {
               [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); }, [this] { return rng(); }),
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
-                 [this](const api::DeviceEvent& e) { publishEvent(e); }),
+                 [this](const api::DeviceEvent& e) { publishStepEvent(e); }),
         packages(std::filesystem::path(config.storage.dataDir) / "firmware", config.firmware.maxSize),
         packageResource(packages, config.coap.blockSize),
         fetcher(io, config.firmware.caFile, config.firmware.maxSize),
@@ -339,6 +339,12 @@ struct Gateway::Parts {
       eventsBeforeStart.push_back(e);
     }
   }
+  // A command's queued answer and outcome are told inside the queue's step:
+  // the outboxes store them with it, the rest hear of them once it committed.
+  void publishStepEvent(const api::DeviceEvent& e) {
+    if (!running) return publishEvent(e);
+    fanout.publishStep(e, [this](std::function<void()> then) { queue.whenStored(std::move(then)); });
+  }
 };
 
 Gateway::Gateway(const GatewayConfig& config) {
@@ -406,7 +412,7 @@ Gateway::Gateway(const GatewayConfig& config) {
       [&p](const server::Registration& reg) { p.autoObserver.restored(reg); });
   p.mqtt.setInboundHandler([&p](const mapping::InboundMessage& m) { p.mqttDownlink.onInbound(m); });
   p.fanout.subscribe(&p.eventMetrics);
-  p.fanout.subscribe(&p.timedUplink);  // the MQTT uplink
+  p.fanout.subscribeStoring(&p.timedUplink);  // the MQTT uplink (its outbox joins the queue's steps)
   p.fanout.subscribe(&p.mqtt);  // retained device status only (mqtt.device_status_topic)
   if (p.valueSnapshot) {
     if (std::size_t restored = p.valueSnapshot->load()) {
@@ -420,7 +426,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));
   p.fanout.subscribe(&p.eventRing);
-  if (!config.webhooks.targets.empty()) p.fanout.subscribe(&p.webhooks);
+  if (!config.webhooks.targets.empty()) p.fanout.subscribeStoring(&p.webhooks);
   p.http.setTakeover(p.eventStream);
   p.fanout.subscribe(&p.firmware);  // how package transfers end
   p.http.setUploads(std::make_shared<bridges::http::FirmwareRoutes>(p.firmware));
@@ -463,6 +469,7 @@ void Gateway::run() {
   if (p.valueSnapshot) p.valueSnapshot->start();
   boost::asio::post(p.io, [&p] {
     p.running = true;
+    p.queue.resume();  // its events now reach the bridges, inside its steps
     for (const server::Registration& reg : p.expiredWhileDown) p.fanout.onExpired(reg);
     p.expiredWhileDown.clear();
     for (const api::DeviceEvent& e : p.eventsBeforeStart) p.fanout.publish(e);

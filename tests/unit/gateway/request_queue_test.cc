@@ -25,6 +25,10 @@ class FakeQueueStore : public persistence::RequestQueueStore {
     complete(std::move(done), {});
     return record.sequence;
   }
+  void markAnswered(std::string id, persistence::WriteCompletion done) override {
+    rows.at(id).answered = true;
+    complete(std::move(done), {});
+  }
   void markInFlight(std::string id, persistence::WriteCompletion done) override {
     rows.at(id).state = "in_flight";
     ++inFlightMarks;
@@ -87,7 +91,8 @@ class RequestQueueTest : public ::testing::Test {
  protected:
   void SetUp() override { makeQueue({}); }
 
-  void makeQueue(QueueSettings settings) {
+  // `resume`: false when the test restores the queue first.
+  void makeQueue(QueueSettings settings, bool resume = true) {
     queue_ = std::make_unique<RequestQueue>(
         store_, clock_, settings, [this](const std::string& ep) { return reachable_[ep]; },
         [this](const QueuedRequest& r, std::function<void(DeliveryResult)> done) {
@@ -100,6 +105,7 @@ class RequestQueueTest : public ::testing::Test {
     queue_->setListener([this](const QueueEvent& e) {
       events_.push_back(std::string(toString(e.kind)) + " " + label(e.request.request) + (e.reason.empty() ? "" : ": " + e.reason));
     });
+    if (resume) queue_->resume();
   }
 
   // Execute arguments, or "read /3/0/N".
@@ -341,10 +347,12 @@ TEST_F(RequestQueueTest, RestoreKeepsQueuedAndReportsInterruptedAndExpired) {
   queue_.reset();
   clock_.advance(10s);  // the gateway was down for 10 s
   events_.clear();
-  makeQueue({});
+  makeQueue({}, false);
   auto kept = queue_->restore();
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, 1u);
+  EXPECT_TRUE(events_.empty()) << "told once the listeners run";
+  queue_->resume();
   ASSERT_EQ(events_.size(), 2u);
   EXPECT_EQ(events_[0].rfind("expired-request interrupted: interrupted: the gateway restarted while it was being "
                              "delivered; not sent again (at most once)",
@@ -366,8 +374,10 @@ TEST_F(RequestQueueTest, ReadInFlightAtACrashIsDeliveredAgainFirstAfterTheRestar
   delivered_.clear();
   pendingDeliveries_.clear();
   reachable_.clear();
-  makeQueue({});
+  makeQueue({}, false);
   auto kept = queue_->restore();
+  queue_->resume();
+  runPosted();
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, 2u);
   EXPECT_TRUE(events_.empty()) << events_.front();
@@ -380,6 +390,57 @@ TEST_F(RequestQueueTest, ReadInFlightAtACrashIsDeliveredAgainFirstAfterTheRestar
   answer();
   EXPECT_EQ(delivered_, (std::vector<std::string>{"read /3/0/9", "later"}));
   EXPECT_EQ(events_.front(), "delivered read /3/0/9");
+}
+
+TEST_F(RequestQueueTest, NotDeliveredBeforeItsQueuedAnswerIsStored) {
+  store_.autoCommit = false;
+  reachable_["dev"] = true;
+  std::string id;
+  queue_->submit("dev", labelled("a"), {}, [&](Result<QueuedRequest> r) { id = r ? r->id : "error"; });
+  store_.commit();  // step 1: stored
+  runPosted();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(events_, (std::vector<std::string>{"queued a"}));
+  EXPECT_TRUE(delivered_.empty()) << "the queued answer is not committed yet";
+  store_.commit();  // step 2: answered
+  runPosted();
+  EXPECT_TRUE(store_.rows.at(id).answered);
+  store_.commit();  // step 3: in flight
+  runPosted();
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"a"}));
+}
+
+TEST_F(RequestQueueTest, ARequestWhoseQueuedAnswerWasLostIsAnsweredFirstAfterTheRestart) {
+  const std::string id = submit("dev", "a");
+  store_.rows.at(id).answered = false;  // a crash between steps 1 and 2
+  queue_.reset();
+  events_.clear();
+  reachable_["dev"] = true;
+  makeQueue({}, false);
+  ASSERT_TRUE(queue_->restore());
+  EXPECT_TRUE(events_.empty());
+  queue_->resume();
+  runPosted();
+  EXPECT_EQ(events_, (std::vector<std::string>{"queued a"}));
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"a"}));
+  answer();
+  EXPECT_EQ(events_, (std::vector<std::string>{"queued a", "delivered a"}));
+}
+
+TEST_F(RequestQueueTest, ARequestThatExpiredBeforeItsQueuedAnswerWasStoredIsToldQueuedThenExpired) {
+  const std::string id = submit("dev", "a", 5s);
+  store_.rows.at(id).answered = false;  // a crash between steps 1 and 2
+  queue_.reset();
+  clock_.advance(10s);  // down longer than its TTL
+  events_.clear();
+  makeQueue({}, false);
+  ASSERT_TRUE(queue_->restore());
+  queue_->resume();
+  runPosted();
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[0], "queued a");
+  EXPECT_EQ(events_[1].rfind("expired-request a: its time to live ran out", 0), 0u) << events_[1];
+  EXPECT_TRUE(store_.rows.empty());
 }
 
 class PresenceRecorder : public PresenceListener {

@@ -74,6 +74,7 @@ TEST(Upgrade, QueuedCommandsAndOutboxMessagesOfSchema3ComeBackWhole) {
   queue.setLegacyRowReader([&model](std::string_view body) { return readLegacyQueuedCommand(body, model); });
   auto restored = queue.restore();
   ASSERT_TRUE(restored) << restored.error().message;
+  queue.resume();
   ASSERT_EQ(*restored, 1u);
   const auto waiting = queue.list("meter-7");
   ASSERT_EQ(waiting.size(), 1u);

@@ -180,6 +180,43 @@ TEST(StoreWriter, AFailingWriteReportsItsErrorAndTheRestOfTheBatchCommits) {
   EXPECT_EQ(stats.failed, 2u);
 }
 
+// A request's state change and the message telling it, across two stores:
+// both commit, or neither does.
+TEST(StoreWriter, WritesGroupedTogetherCommitAllOrNothing) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  Completions completions;
+  db->requestQueue().enqueue(queuedRequest("taken", "dev"), completions.track(0));
+  OutboxRecord message;
+  message.topic = "answers";
+  message.payload = {'o', 'k'};
+  db->requestQueue().together("failing", [&] {
+    db->requestQueue().enqueue(queuedRequest("new", "dev"), completions.track(1));
+    db->outbox().append(message, completions.track(2));
+    db->requestQueue().enqueue(queuedRequest("taken", "dev"), completions.track(3));  // duplicate
+  });
+  db->requestQueue().together("working", [&] {
+    db->requestQueue().markInFlight("taken", completions.track(4));
+    db->requestQueue().together("inner", [&] { db->outbox().append(message, completions.track(5)); });
+  });
+  ASSERT_TRUE(completions.waitFor(6));
+
+  EXPECT_EQ(completions.result(0), "ok");
+  for (std::size_t i : {1, 2, 3}) {
+    EXPECT_NE(completions.result(i).find("UNIQUE constraint failed"), std::string::npos) << completions.result(i);
+  }
+  EXPECT_EQ(completions.result(4), "ok");
+  EXPECT_EQ(completions.result(5), "ok");
+  auto queued = db->requestQueue().listByEndpoint("dev");
+  ASSERT_TRUE(queued);
+  ASSERT_EQ(queued->size(), 1u) << "the failing group's request is not stored";
+  EXPECT_EQ((*queued)[0].state, "in_flight");
+  auto stored = db->outbox().count();
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(*stored, 1u) << "only the working group's message";
+}
+
 TEST(StoreWriter, ReplayingABatchAfterAFailureReportsEachWriteOnce) {
   TempDir temp;
   auto db = openOrFail(temp.path());

@@ -96,6 +96,37 @@ class MqttDeliveryWindowTest : public ::testing::Test {
   std::set<std::string> refusedTopics_;
 };
 
+// An outbox whose commits the test releases.
+class HeldCommitsOutbox : public MemoryOutbox {
+ public:
+  std::int64_t append(const mapping::OutboundMessage& message,
+                      std::function<void(Result<void>)> committed) override {
+    held.push_back(std::move(committed));
+    return MemoryOutbox::append(message, nullptr);
+  }
+  void commitAll() {
+    for (auto& committed : held) {
+      if (committed) committed(Result<void>());
+    }
+    held.clear();
+  }
+  std::vector<std::function<void(Result<void>)>> held;
+};
+
+// A message may be stored in one transaction with the change it tells (a
+// command's outcome): until that committed, a crash could take it back.
+TEST_F(MqttDeliveryWindowTest, AMessageGoesToTheBrokerOnlyOnceItsAppendCommitted) {
+  HeldCommitsOutbox outbox;
+  makeWindow(settings(100, 10, 100), &outbox);
+  connect(false);
+  publish("answer/0");
+  publish("answer/1");
+  EXPECT_TRUE(handed_.empty()) << "not durable yet";
+  outbox.commitAll();
+  io_.poll();
+  EXPECT_EQ(acknowledgeAll(), topics("answer/", 0, 2));
+}
+
 TEST_F(MqttDeliveryWindowTest, AStoredBacklogIsHandedOffOldestFirstBeforeNewMessages) {
   for (int i = 0; i < 12; ++i) outbox_.append(message("backlog/" + std::to_string(i), "x"), {});
   makeWindow(settings(100, 3, 4), &outbox_);  // most of the backlog stays on disk
