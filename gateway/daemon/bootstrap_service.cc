@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 
@@ -90,9 +91,16 @@ BootstrapDefaults bootstrapDefaults(const GatewayConfig& config) {
 }
 
 Result<void> checkBootstrapConfigs(const GatewayConfig& config) {
-  if (config.bootstrap.configs.empty()) return {};
-  auto loaded = loadBootstrapConfigDirectory(config.bootstrap.configs, bootstrapDefaults(config));
-  if (!loaded) return loaded.error();
+  if (!config.bootstrap.configs.empty()) {
+    auto loaded = loadBootstrapConfigDirectory(config.bootstrap.configs, bootstrapDefaults(config));
+    if (!loaded) return loaded.error();
+  }
+  // Those stored over the REST API, as start-up loads them.
+  std::error_code ec;
+  if (std::filesystem::exists(bootstrapConfigsDirectory(config), ec)) {
+    auto stored = loadBootstrapConfigDirectory(bootstrapConfigsDirectory(config), bootstrapDefaults(config));
+    if (!stored) return stored.error();
+  }
   return {};
 }
 

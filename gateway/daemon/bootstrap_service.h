@@ -28,7 +28,8 @@ namespace lwm2m::gateway {
 // for a listener that is off or on a wildcard address without server_host.
 BootstrapDefaults bootstrapDefaults(const GatewayConfig& config);
 
-// Loads bootstrap.configs (if set) as the gateway would, for --check-config.
+// Loads bootstrap.configs (if set) and the configurations stored over the
+// REST API as the gateway would, for --check-config.
 // Errors name the file and line.
 Result<void> checkBootstrapConfigs(const GatewayConfig& config);
 
