@@ -184,13 +184,16 @@ DtlsSession::Progress DtlsSession::receive(std::span<const std::uint8_t> datagra
        (finishedAfterChange && SSL_get_state(ssl_) == TLS_ST_SR_CHANGE))) {
     closed_ = true;
     failed_ = true;
+    // OpenSSL discards the record quietly and has no call that sends an
+    // alert. In a full handshake our write epoch is still 0 (our
+    // ChangeCipherSpec comes after the client's Finished), so the alert is an
+    // unprotected record after our last; a resumed one switched already.
+    const bool alert = SSL_session_reused(ssl_) == 0;
+    if (alert) pipe_->records.push_back(plainFatalAlert(kBadRecordMac, pipe_->nextPlainSequence++));
     progress.failure = "the key does not match" + pskIdentityNote(ssl_) +
                        ": the client's Finished did not decrypt (sent " + std::to_string(undecryptedFinished_) +
-                       (undecryptedFinished_ == 1 ? " time)" : " times)") + "; sent a bad_record_mac alert";
-    // OpenSSL discards the record quietly and has no call that sends an
-    // alert; our own write epoch is still 0 (we have not sent our
-    // ChangeCipherSpec), so the alert is an unprotected record after our last.
-    pipe_->records.push_back(plainFatalAlert(kBadRecordMac, pipe_->nextPlainSequence++));
+                       (undecryptedFinished_ == 1 ? " time)" : " times)") +
+                       (alert ? "; sent a bad_record_mac alert" : "");
   }
   return progress;
 }
