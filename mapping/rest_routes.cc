@@ -63,6 +63,12 @@ constexpr std::array kRoutes = std::to_array<RestRoute>({
     // credentials: its SHA-256 name is what they hold.
     {"/api/v1/devices/{endpoint}/firmware", "GET, PUT", "read, operate"},
     {"/api/v1/firmware/{sha256}", "GET, HEAD", "open, open"},
+    // The devices' DTLS credentials and bootstrap configurations
+    // (credential_routes.h, bootstrap_routes.h): keys go in, never out.
+    {"/api/v1/credentials", "GET", "admin"},
+    {"/api/v1/credentials/{endpoint}", "GET, PUT, DELETE", "admin, admin, admin"},
+    {"/api/v1/bootstrap/configs", "GET", "admin"},
+    {"/api/v1/bootstrap/configs/{endpoint}", "GET, PUT, DELETE", "admin, admin, admin"},
 });
 
 #undef LWM2M_RESOURCE_PATHS

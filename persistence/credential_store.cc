@@ -67,7 +67,7 @@ struct CredentialStore::Parts {
       return result;
     } catch (const std::exception& e) {
       connection.resetAll();
-      return fail(connection.file().string() + ": " + std::string(what) + ": " + e.what());
+      return fail(ErrorCode::StoreFailed, connection.file().string() + ": " + std::string(what) + ": " + e.what());
     }
   }
 };

@@ -8,7 +8,9 @@
 
 #include "bridges/http/alias_routes.h"
 #include "bridges/http/api_routes.h"
+#include "bridges/http/bootstrap_routes.h"
 #include "bridges/http/command_routes.h"
+#include "bridges/http/credential_routes.h"
 #include "bridges/http/device_call.h"
 #include "bridges/http/device_routes.h"
 #include "bridges/http/model_routes.h"
@@ -130,6 +132,14 @@ void ApiRouter::handleApi(const Request& request, const RestTarget& target, cons
     return handleMapping(request, n == 4, reply);
   }
   if (services_.models && isModelRoute(target.path)) return reply.send(handleModelRoute(*services_.models, request, target.path));
+  if (services_.credentials && is(s, 2, "credentials")) {
+    return reply.send(handleCredentialRoute(*services_.credentials, request, s));
+  }
+  if (is(s, 2, "bootstrap")) {
+    auto* bootstrap = services_.bootstrap ? services_.bootstrap() : nullptr;
+    if (!bootstrap) return reply.error(beast_http::status::not_found, "the bootstrap server is off (bootstrap.enabled)");
+    return reply.send(handleBootstrapRoute(*bootstrap, request, s));
+  }
   if (is(s, 2, "devices")) {
     if (n == 3) return devices_->list(request, reply);
     const std::string& endpoint = s[3];

@@ -15,6 +15,8 @@
 //   /api/v1/requests/{requestId}, /api/v1/devices/{endpoint}/requests   request_routes.h
 //   /api/v1/devices/{endpoint}/values, GET {resource}?cached          value_routes.h
 //   /api/v1/models[/{id}|/reload]             model_routes.h
+//   /api/v1/credentials[/{endpoint}]          credential_routes.h
+//   /api/v1/bootstrap/configs[/{endpoint}]    bootstrap_routes.h
 //   GET /api/v1/openapi.json                  the OpenAPI document (openapi_route.h)
 // Every route is listed in api_routes.h, the table requests are checked
 // against first, and described in docs/openapi.json.
@@ -33,6 +35,8 @@
 #include <memory>
 
 #include "bridges/http/rest_reply.h"
+#include "gateway/api/bootstrap_admin.h"
+#include "gateway/api/device_credentials.h"
 #include "gateway/api/device_directory.h"
 #include "gateway/api/device_events.h"
 #include "gateway/api/device_ops.h"
@@ -61,6 +65,9 @@ struct RestServices {
   gateway::api::ModelCatalog* models = nullptr;             // /api/v1/models
   gateway::api::MappingControl* mapping = nullptr;
   const gateway::api::LatestValues* values = nullptr;       // /values and ?cached
+  gateway::api::CredentialAdmin* credentials = nullptr;     // /api/v1/credentials
+  // /api/v1/bootstrap/configs: the bootstrap server's, null while it is off.
+  std::function<gateway::api::BootstrapAdmin*()> bootstrap;
   // The mapping rules in force, for their HTTP aliases (with `commands`).
   std::function<std::shared_ptr<const mapping::RuleSet>()> aliases;
   RestSettings settings;

@@ -23,7 +23,8 @@
 //   operate  what changes a device or a request: write, execute, create,
 //            delete, observe and cancel, attributes, composite write/observe,
 //            commands, cancelling a request
-//   admin    reloading the mapping rules and the object definitions
+//   admin    reloading the mapping rules and the object definitions; the
+//            devices' credentials and bootstrap configurations (every method)
 //
 // Pure data; no Beast here.
 

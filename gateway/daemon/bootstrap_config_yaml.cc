@@ -264,7 +264,7 @@ std::vector<Item> loadList(const YAML::Node& root, std::string_view key, Problem
 }  // namespace
 
 Result<server::BootstrapConfig> loadBootstrapConfigText(std::string_view yaml, std::string_view fileName,
-                                                        const BootstrapDefaults& defaults) {
+                                                        const BootstrapDefaults& defaults, std::string_view endpoint) {
   Problems problems(fileName);
   YAML::Node root;
   try {
@@ -288,7 +288,13 @@ Result<server::BootstrapConfig> loadBootstrapConfigText(std::string_view yaml, s
     r.key("servers", [](const YAML::Node&) { return std::optional<std::string>(); });
     r.key("acl", [](const YAML::Node&) { return std::optional<std::string>(); });
     r.rejectUnknown();
-    if (!r.has("endpoint") || config.endpoint.empty()) {
+    if (!endpoint.empty() && r.has("endpoint") && config.endpoint != endpoint) {
+      problems.add(root["endpoint"], "endpoint",
+                   "must be the path's endpoint '" + std::string(endpoint) + "' or left out (got '" +
+                       config.endpoint + "')");
+    }
+    if (!endpoint.empty() && !r.has("endpoint")) config.endpoint = std::string(endpoint);
+    if (config.endpoint.empty()) {
       problems.addAt(1, "endpoint is required (a device's endpoint name, or \"*\" for every other device)");
     }
     config.security = loadList<SecurityInstance>(root, "security", problems, [&](const YAML::Node& n, const std::string& w) {
@@ -316,6 +322,14 @@ Result<server::BootstrapConfig> loadBootstrapConfigText(std::string_view yaml, s
   }
   if (!problems.empty()) return fail(problems.text());
   return config;
+}
+
+std::string bootstrapConfigFileText(std::string_view yaml, std::string_view endpoint) {
+  YAML::Node root = YAML::Load(std::string(yaml));
+  root["endpoint"] = std::string(endpoint);
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
 }
 
 Result<server::BootstrapConfigs> loadBootstrapConfigDirectory(const std::filesystem::path& directory,

@@ -38,8 +38,15 @@ struct BootstrapDefaults {
 
 // One file's text. A security entry without uri gets the gateway's URI:
 // secureServerUri for mode psk, plainServerUri for nosec (error if empty).
+// With `endpoint` (a REST body for that endpoint) the text may leave its
+// endpoint out and must otherwise name the same one.
 Result<server::BootstrapConfig> loadBootstrapConfigText(std::string_view yaml, std::string_view fileName,
-                                                        const BootstrapDefaults& defaults);
+                                                        const BootstrapDefaults& defaults,
+                                                        std::string_view endpoint = {});
+
+// `yaml` (valid for loadBootstrapConfigText with `endpoint`) as a file's text
+// that names `endpoint`, for storing a REST body.
+std::string bootstrapConfigFileText(std::string_view yaml, std::string_view endpoint);
 
 // Every *.yaml file of `directory`, in name order; two files for one
 // endpoint is an error naming both.

@@ -1,8 +1,11 @@
 #include "gateway/daemon/bootstrap_service.h"
+
+#include "gateway/daemon/bootstrap_config_store.h"
 #include "gateway/daemon/device_listeners.h"
 
 #include <openssl/rand.h>
 
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 
@@ -88,9 +91,16 @@ BootstrapDefaults bootstrapDefaults(const GatewayConfig& config) {
 }
 
 Result<void> checkBootstrapConfigs(const GatewayConfig& config) {
-  if (config.bootstrap.configs.empty()) return {};
-  auto loaded = loadBootstrapConfigDirectory(config.bootstrap.configs, bootstrapDefaults(config));
-  if (!loaded) return loaded.error();
+  if (!config.bootstrap.configs.empty()) {
+    auto loaded = loadBootstrapConfigDirectory(config.bootstrap.configs, bootstrapDefaults(config));
+    if (!loaded) return loaded.error();
+  }
+  // Those stored over the REST API, as start-up loads them.
+  std::error_code ec;
+  if (std::filesystem::exists(bootstrapConfigsDirectory(config), ec)) {
+    auto stored = loadBootstrapConfigDirectory(bootstrapConfigsDirectory(config), bootstrapDefaults(config));
+    if (!stored) return stored.error();
+  }
   return {};
 }
 
@@ -105,7 +115,7 @@ struct BootstrapService::Parts {
   std::unique_ptr<coap::CombinedTransport> combined;
   std::unique_ptr<server::IdentityBinding> binding;
   std::unique_ptr<coap::Endpoint> endpoint;
-  server::BootstrapConfigs configs;
+  std::unique_ptr<BootstrapConfigStore> configs;
   std::shared_ptr<const model::ObjectModel> model;
   std::unique_ptr<server::BootstrapServer> server;
   std::unique_ptr<BootstrapLog> log;
@@ -160,20 +170,28 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
         "bootstrap.server_host: required, the LwM2M listeners are on wildcard addresses and devices "
         "must be told a reachable host");
   }
+  server::BootstrapConfigs base;
+  std::string baseSource;
   if (!c.configs.empty()) {
     auto loaded = loadBootstrapConfigDirectory(c.configs, defaults);
     if (!loaded) throw std::runtime_error("bootstrap.configs: " + loaded.error().message);
-    p.configs = std::move(*loaded);
-    p.source = std::to_string(p.configs.size()) + " configurations from " + c.configs;
-  }
-  if (c.configs.empty()) {
-    // Devices without their own file are pointed at this gateway, over DTLS
-    // PSK with fresh credentials when coaps is on.
+    base = std::move(*loaded);
+    baseSource = c.configs;
+    p.source = std::to_string(base.size()) + " configurations from " + c.configs;
+  } else {
+    // Devices without their own configuration are pointed at this gateway,
+    // over DTLS PSK with fresh credentials when coaps is on.
     const bool psk = !defaults.secureServerUri.empty();
-    p.configs.add(server::defaultBootstrapConfig(psk ? defaults.secureServerUri : defaults.plainServerUri, psk,
-                                                 c.lifetimeSeconds));
-    p.source += std::string(p.source.empty() ? "" : ", ") + "default: this gateway at " +
-                p.configs.find("*")->security.front().serverUri + (psk ? " with generated PSK credentials" : "");
+    base.add(server::defaultBootstrapConfig(psk ? defaults.secureServerUri : defaults.plainServerUri, psk,
+                                            c.lifetimeSeconds));
+    baseSource = "default";
+    p.source = "default: this gateway at " + base.find("*")->security.front().serverUri +
+               (psk ? " with generated PSK credentials" : "");
+  }
+  p.configs = std::make_unique<BootstrapConfigStore>(std::move(base), std::move(baseSource),
+                                                     bootstrapConfigsDirectory(config), defaults);
+  if (p.configs->storedCount() > 0) {
+    p.source += ", " + std::to_string(p.configs->storedCount()) + " stored over the REST API";
   }
 
   p.transport = std::make_unique<coap::UdpTransport>(io, bindAddress("bootstrap.listen", c.listen));
@@ -186,7 +204,7 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
   settings.sessionTimeout = c.sessionTimeout;
   p.server = std::make_unique<server::BootstrapServer>(
       *p.endpoint, scheduler, *p.model, settings,
-      [&p](std::string_view endpoint) { return p.configs.find(endpoint); },
+      [&p](std::string_view endpoint) { return p.configs->find(endpoint); },
       [&credentials](const server::ProvisionedPsk& psk) -> Result<void> {
         persistence::DeviceCredentials entry;
         entry.endpoint = psk.endpoint;
@@ -216,6 +234,12 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
 
 BootstrapService::~BootstrapService() {
   if (parts_) parts_->server.reset();  // its pending requests go before the endpoint
+}
+
+api::BootstrapAdmin& BootstrapService::configurations() { return *parts_->configs; }
+
+std::string bootstrapConfigsDirectory(const GatewayConfig& config) {
+  return (std::filesystem::path(credentialsFile(config)).parent_path() / "bootstrap-configs").string();
 }
 
 void BootstrapService::start() { parts_->endpoint->start(); }

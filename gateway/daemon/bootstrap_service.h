@@ -13,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "gateway/api/bootstrap_admin.h"
 #include "gateway/api/device_events.h"
 #include "gateway/daemon/bootstrap_config_yaml.h"
 #include "gateway/daemon/config.h"
@@ -27,9 +28,14 @@ namespace lwm2m::gateway {
 // for a listener that is off or on a wildcard address without server_host.
 BootstrapDefaults bootstrapDefaults(const GatewayConfig& config);
 
-// Loads bootstrap.configs (if set) as the gateway would, for --check-config.
+// Loads bootstrap.configs (if set) and the configurations stored over the
+// REST API as the gateway would, for --check-config.
 // Errors name the file and line.
 Result<void> checkBootstrapConfigs(const GatewayConfig& config);
+
+// Where configurations stored over the REST API are kept: bootstrap-configs/
+// beside the credentials store (credentialsFile(config)).
+std::string bootstrapConfigsDirectory(const GatewayConfig& config);
 
 class BootstrapService {
  public:
@@ -49,6 +55,8 @@ class BootstrapService {
 
   void start();
   void stop();
+  // The configurations in force, for the REST API (/api/v1/bootstrap/configs).
+  api::BootstrapAdmin& configurations();
   // "coap://127.0.0.1:5783 (N configurations)": for the start-up log.
   std::string describe() const;
 

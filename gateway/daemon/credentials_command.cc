@@ -7,38 +7,13 @@
 #include <ostream>
 #include <string>
 
+#include "gateway/api/device_credentials.h"
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/credential_admin.h"
 #include "gateway/daemon/device_listeners.h"
 #include "persistence/credential_store.h"
 
 namespace lwm2m::gateway {
-namespace {
-
-constexpr std::size_t kMaxKeyBytes = 64;
-
-Result<std::vector<std::uint8_t>> parseHexKey(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  if (text.rfind("0x", 0) == 0) text.erase(0, 2);
-  if (text.empty()) return fail("the PSK is empty");
-  if (text.size() % 2 != 0) return fail("the PSK must be an even number of hex digits");
-  if (text.size() / 2 > kMaxKeyBytes) return fail("the PSK is longer than 64 bytes");
-  std::vector<std::uint8_t> key;
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    auto digit = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    const int high = digit(text[i]);
-    const int low = digit(text[i + 1]);
-    if (high < 0 || low < 0) return fail("the PSK must be hex digits (0-9, a-f)");
-    key.push_back(static_cast<std::uint8_t>(high * 16 + low));
-  }
-  return key;
-}
-
-}  // namespace
 
 int runCredentialsCommand(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
   CLI::App app("Manage the devices' DTLS credentials (PSK identities and keys, certificate names).\n"
@@ -53,16 +28,15 @@ int runCredentialsCommand(int argc, char** argv, std::istream& in, std::ostream&
   app.add_option("--data-dir", dataDir, "State directory (storage.data_dir)")->type_name("DIR");
   app.add_option("--file", file, "The credentials file itself (coaps.credentials_file)")->type_name("FILE");
 
-  persistence::DeviceCredentials added;
-  std::string identity, keyHex, certificateName;
+  api::CredentialsInput added;
   bool keyFromStdin = false, allowPlain = false;
   auto* add = app.add_subcommand("add", "Add or replace the credentials of one endpoint");
   add->add_option("endpoint", added.endpoint, "LwM2M endpoint name (ep=)")->required();
-  add->add_option("--psk-identity", identity, "PSK identity the device presents");
-  add->add_option("--psk-key", keyHex, "PSK as hex (visible in the process list; see --psk-key-stdin)")
+  add->add_option("--psk-identity", added.pskIdentity, "PSK identity the device presents");
+  add->add_option("--psk-key", added.pskKeyHex, "PSK as hex (visible in the process list; see --psk-key-stdin)")
       ->type_name("HEX");
   add->add_flag("--psk-key-stdin", keyFromStdin, "Read the PSK as hex from standard input");
-  add->add_option("--certificate-name", certificateName, "CN or subjectAltName the device's certificate carries");
+  add->add_option("--certificate-name", added.certificateName, "CN or subjectAltName the device's certificate carries");
   add->add_flag("--allow-plain", allowPlain, "Also accept this endpoint over plain CoAP (default: DTLS required)");
   auto* list = app.add_subcommand("list", "List endpoints with credentials (never the keys)");
   std::string removed;
@@ -100,31 +74,19 @@ int runCredentialsCommand(int argc, char** argv, std::istream& in, std::ostream&
   }
 
   if (*add) {
-    if (!keyHex.empty() && keyFromStdin) {
+    if (!added.pskKeyHex.empty() && keyFromStdin) {
       err << "--psk-key and --psk-key-stdin cannot be used together\n";
       return 2;
     }
-    if (keyFromStdin) std::getline(in, keyHex);
-    if (identity.empty() != keyHex.empty()) {
-      err << "a PSK needs both --psk-identity and a key (--psk-key or --psk-key-stdin)\n";
-      return 1;
-    }
-    if (identity.empty() && certificateName.empty()) {
-      err << "nothing to add: give --psk-identity with a key, or --certificate-name\n";
-      return 1;
-    }
-    if (!identity.empty()) {
-      auto key = parseHexKey(keyHex);
-      if (!key) {
-        err << added.endpoint << ": " << key.error().message << "\n";
-        return 1;
-      }
-      added.pskIdentity = identity;
-      added.pskKey = std::move(*key);
-    }
-    if (!certificateName.empty()) added.certificateName = certificateName;
+    if (keyFromStdin) std::getline(in, added.pskKeyHex);
     added.securityRequired = !allowPlain;
-    if (auto stored = (*store)->put(added); !stored) {
+    auto entry = api::credentialsEntry(added);
+    if (!entry) {
+      err << added.endpoint << ": " << entry.error().message
+          << " (--psk-identity with --psk-key or --psk-key-stdin, --certificate-name)\n";
+      return 1;
+    }
+    if (auto stored = (*store)->put(storedCredentials(*entry)); !stored) {
       err << added.endpoint << ": " << stored.error().message << "\n";
       return 1;
     }

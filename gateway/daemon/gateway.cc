@@ -23,6 +23,7 @@
 #include "gateway/core/auto_observer.h"
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/bootstrap_service.h"
+#include "gateway/daemon/credential_admin.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/daemon/http_security.h"
 #include "gateway/core/mapping_rules.h"
@@ -179,6 +180,7 @@ struct Gateway::Parts {
         scheduler(io),
         rng(std::random_device{}()),
         listeners(io, scheduler, config),
+        credentialAdmin(listeners.credentials()),
         endpoint(listeners.transport(), scheduler, transmissionParameters(config.coap), [this] { return rng(); }),
         registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
         dispatcher(registration),
@@ -256,6 +258,7 @@ struct Gateway::Parts {
   coap::AsioScheduler scheduler;
   std::mt19937 rng;
   DeviceListeners listeners;
+  StoreCredentialAdmin credentialAdmin;  // /api/v1/credentials, on the store DTLS reads
   coap::Endpoint endpoint;
   server::RegistrationInterface registration;
   server::UplinkDispatcher dispatcher;
@@ -326,6 +329,8 @@ struct Gateway::Parts {
     s.mapping = &mappingRules;
     s.aliases = [this] { return mappingRules.current(); };
     s.values = &values;
+    s.credentials = &credentialAdmin;
+    s.bootstrap = [this]() -> api::BootstrapAdmin* { return bootstrap ? &bootstrap->configurations() : nullptr; };
     s.settings.requestTimeout = config.http.requestTimeout;
     s.settings.finishedRequests = config.http.finishedRequests;
     return s;

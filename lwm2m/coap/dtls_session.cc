@@ -2,6 +2,8 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
+
 namespace lwm2m::coap {
 namespace {
 
@@ -9,11 +11,28 @@ using Records = std::vector<std::vector<std::uint8_t>>;
 
 // Each BIO_write of the DTLS record layer is one record: keep it apart so
 // records can be packed into datagrams that respect the MTU.
+constexpr std::size_t kRecordHeader = 13;
+constexpr std::uint8_t kChangeCipherSpec = 20;
+constexpr std::uint8_t kAlert = 21;
+// RFC 6347 §4.1.2.7: an implementation that reports a record with an invalid
+// MAC does so with a fatal bad_record_mac alert.
+constexpr std::uint8_t kBadRecordMac = 20;
+
+unsigned epochOf(const std::uint8_t* record) { return (record[3] << 8) | record[4]; }
+
 int recordWrite(BIO* bio, const char* data, int length) {
-  auto* records = static_cast<Records*>(BIO_get_data(bio));
-  if (!records || length < 0) return -1;
+  auto* pipe = static_cast<DtlsPipe*>(BIO_get_data(bio));
+  if (!pipe || length < 0) return -1;
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
-  records->emplace_back(bytes, bytes + length);
+  // One write may hold several records.
+  for (std::size_t at = 0; at + kRecordHeader <= static_cast<std::size_t>(length);
+       at += kRecordHeader + ((bytes[at + 11] << 8) | bytes[at + 12])) {
+    if (epochOf(bytes + at) != 0) continue;
+    std::uint64_t sequence = 0;
+    for (std::size_t i = at + 5; i < at + 11; ++i) sequence = (sequence << 8) | bytes[i];
+    pipe->nextPlainSequence = std::max(pipe->nextPlainSequence, sequence + 1);
+  }
+  pipe->records.emplace_back(bytes, bytes + length);
   return length;
 }
 
@@ -50,12 +69,23 @@ std::span<std::uint8_t> plaintextBuffer() {
 // True if `datagram` holds a DTLS record of epoch 1 or later (encrypted
 // under the keys the handshake negotiated).
 bool carriesEncryptedRecord(std::span<const std::uint8_t> datagram) {
-  constexpr std::size_t kRecordHeader = 13;
   std::size_t at = 0;
   while (at + kRecordHeader <= datagram.size()) {
     const unsigned epoch = (datagram[at + 3] << 8) | datagram[at + 4];
     if (epoch != 0) return true;
     at += kRecordHeader + ((datagram[at + 11] << 8) | datagram[at + 12]);
+  }
+  return false;
+}
+
+// True if `datagram` holds a ChangeCipherSpec followed by a record of epoch 1
+// or later: the client's Finished right behind the switch to the new keys.
+bool carriesFinishedAfterChangeCipherSpec(std::span<const std::uint8_t> datagram) {
+  bool changed = false;
+  for (std::size_t at = 0; at + kRecordHeader <= datagram.size();
+       at += kRecordHeader + ((datagram[at + 11] << 8) | datagram[at + 12])) {
+    if (changed && epochOf(&datagram[at]) != 0) return true;
+    if (datagram[at] == kChangeCipherSpec) changed = true;
   }
   return false;
 }
@@ -90,7 +120,7 @@ bool attachPipe(SSL* ssl, DtlsPipe& pipe) {
   }
   // An empty read BIO means "wait for the next datagram", not end of stream.
   BIO_set_mem_eof_return(in, -1);
-  BIO_set_data(out, &pipe.records);
+  BIO_set_data(out, &pipe);
   SSL_set_bio(ssl, in, out);
   return true;
 }
@@ -101,6 +131,13 @@ void feed(SSL* ssl, std::span<const std::uint8_t> datagram) {
   (void)BIO_reset(in);
   BIO_set_mem_eof_return(in, -1);
   BIO_write(in, datagram.data(), static_cast<int>(datagram.size()));
+}
+
+std::vector<std::uint8_t> plainFatalAlert(std::uint8_t description, std::uint64_t sequence) {
+  std::vector<std::uint8_t> record{kAlert, 0xfe, 0xfd, 0, 0};  // DTLS 1.2, epoch 0
+  for (int shift = 40; shift >= 0; shift -= 8) record.push_back(static_cast<std::uint8_t>(sequence >> shift));
+  record.insert(record.end(), {0, 2, 2 /* fatal */, description});
+  return record;
 }
 
 Records packRecords(Records& records, std::size_t mtu) {
@@ -132,19 +169,31 @@ DtlsSession::~DtlsSession() {
 DtlsSession::Progress DtlsSession::receive(std::span<const std::uint8_t> datagram) {
   if (closed_) return Progress{};
   const bool encrypted = !established_ && carriesEncryptedRecord(datagram);
+  const bool finishedAfterChange = encrypted && carriesFinishedAfterChangeCipherSpec(datagram);
   feed(ssl_, datagram);
   Progress progress = drive();
   // DTLS drops a record that does not decrypt without a word (RFC 6347
   // §4.1.2.7), so a wrong PSK key shows only as a Finished that never
-  // arrives. The client's flight coming again (its retransmission) with the
-  // Finished still not decrypting is that: refused now, not at the timeout.
+  // arrives. A Finished that came in the same datagram right after the
+  // ChangeCipherSpec OpenSSL just took, with the handshake still waiting for
+  // it, was such a record: refused at once. An encrypted record alone (its
+  // ChangeCipherSpec lost or reordered) counts, and the client's flight
+  // coming again (its retransmission) is the second time.
   if (encrypted && !established_ && !closed_ && awaitingClientFinished(ssl_) &&
-      ++undecryptedFinished_ >= kUndecryptedFinishedLimit) {
+      (++undecryptedFinished_ >= kUndecryptedFinishedLimit ||
+       (finishedAfterChange && SSL_get_state(ssl_) == TLS_ST_SR_CHANGE))) {
     closed_ = true;
     failed_ = true;
+    // OpenSSL discards the record quietly and has no call that sends an
+    // alert. In a full handshake our write epoch is still 0 (our
+    // ChangeCipherSpec comes after the client's Finished), so the alert is an
+    // unprotected record after our last; a resumed one switched already.
+    const bool alert = SSL_session_reused(ssl_) == 0;
+    if (alert) pipe_->records.push_back(plainFatalAlert(kBadRecordMac, pipe_->nextPlainSequence++));
     progress.failure = "the key does not match" + pskIdentityNote(ssl_) +
                        ": the client's Finished did not decrypt (sent " + std::to_string(undecryptedFinished_) +
-                       " times)";
+                       (undecryptedFinished_ == 1 ? " time)" : " times)") +
+                       (alert ? "; sent a bad_record_mac alert" : "");
   }
   return progress;
 }

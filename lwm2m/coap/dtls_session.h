@@ -22,7 +22,13 @@ namespace lwm2m::coap {
 struct DtlsPipe {
   DtlsCallbackContext callbacks;
   std::vector<std::vector<std::uint8_t>> records;
+  // The sequence number the next unprotected (epoch 0) record of ours would
+  // carry, so a record we write ourselves (an alert) follows OpenSSL's.
+  std::uint64_t nextPlainSequence = 0;
 };
+
+// An unprotected (epoch 0) DTLS 1.2 fatal alert record with `sequence`.
+std::vector<std::uint8_t> plainFatalAlert(std::uint8_t description, std::uint64_t sequence);
 
 // Gives `ssl` a memory read BIO and a write BIO that appends each record to
 // `pipe.records`. Returns false if OpenSSL could not allocate them.
@@ -83,7 +89,8 @@ class DtlsSession {
   bool established_ = false;
   bool closed_ = false;
   bool failed_ = false;
-  // Server: flights carrying the client's Finished that did not decrypt.
+  // Server: flights carrying the client's Finished that did not decrypt
+  // (one is enough when it came right after the ChangeCipherSpec).
   static constexpr int kUndecryptedFinishedLimit = 2;
   int undecryptedFinished_ = 0;
   std::optional<PeerIdentity> identity_;

@@ -25,6 +25,18 @@ const BootstrapConfig* BootstrapConfigs::find(std::string_view endpoint) const {
   return nullptr;
 }
 
+const BootstrapConfig* BootstrapConfigs::exact(std::string_view endpoint) const {
+  auto it = configs_.find(endpoint);
+  return it == configs_.end() ? nullptr : &it->second;
+}
+
+bool BootstrapConfigs::remove(std::string_view endpoint) {
+  auto it = configs_.find(endpoint);
+  if (it == configs_.end()) return false;
+  configs_.erase(it);
+  return true;
+}
+
 BootstrapConfig defaultBootstrapConfig(std::string serverUri, bool psk, std::uint32_t lifetime) {
   BootstrapConfig config;
   config.endpoint.assign(1, '*');  // not = "*": GCC 12 -Wrestrict false positive

@@ -69,6 +69,12 @@ class BootstrapConfigs {
   void add(BootstrapConfig config);
   // The entry for `endpoint`, else the "*" entry, else nullptr.
   const BootstrapConfig* find(std::string_view endpoint) const;
+  // The entry of exactly `endpoint` (no "*" fallback), else nullptr.
+  const BootstrapConfig* exact(std::string_view endpoint) const;
+  // False if there was no entry for `endpoint`.
+  bool remove(std::string_view endpoint);
+  // Every entry by endpoint name ("*" sorts first).
+  const std::map<std::string, BootstrapConfig, std::less<>>& entries() const { return configs_; }
   std::size_t size() const { return configs_.size(); }
 
  private:

@@ -204,11 +204,18 @@ TEST_F(Dtls, IdentityOfAnotherEndpointIsForbidden) {
   expectNoSecretInLog();
 }
 
-TEST_F(Dtls, WrongKeyIsRefusedAndLoggedWithoutTheKey) {
+// The gateway answers the Finished that does not decrypt with a fatal
+// bad_record_mac alert: the device gives up at once instead of retransmitting
+// until its own timeout (-B 8 here).
+TEST_F(Dtls, WrongKeyIsRefusedWithAnAlertAndLoggedWithoutTheKey) {
   addPsk("meter-c", "meter-c", kKeyText);
+  const auto start = std::chrono::steady_clock::now();
   const auto output = registerWithLibcoap("meter-c", "not-the-key-at-all", "meter-c");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s) << output;
   EXPECT_EQ(coapResponseCode(output), "") << output;
+  EXPECT_NE(output.find("alert read:fatal:bad record mac"), std::string::npos) << output;
   EXPECT_TRUE(waitForLog(gateway_, "key does not match (psk identity 'meter-c')", 15s)) << gateway_.log();
+  EXPECT_TRUE(waitForLog(gateway_, "sent a bad_record_mac alert")) << gateway_.log();
   EXPECT_EQ(gateway_.log().find("not-the-key-at-all"), std::string::npos);
   expectNoSecretInLog();
 }

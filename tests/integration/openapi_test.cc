@@ -118,7 +118,10 @@ class OpenApiRoutes : public ::testing::Test {
                            << "      - {name: reader, token: " << tokenOf("read") << ", role: read}\n"
                            << "      - {name: operator, token: " << tokenOf("operate") << ", role: operate}\n"
                            << "      - {name: administrator, token: " << tokenOf("admin") << ", role: admin}\n";
-    gateway_.emplace(broker_.uri(), "127.0.0.1", std::vector<std::string>{"--config", config_.string()});
+    // The bootstrap server is on, for its configuration routes.
+    gateway_.emplace(broker_.uri(), "127.0.0.1",
+                     std::vector<std::string>{"--config", config_.string(), "--bootstrap",
+                                              "127.0.0.1:" + std::to_string(freeUdpPort())});
     std::ifstream in(std::string(LWM2M_SOURCE_DIR) + "/docs/openapi.json");
     std::stringstream text;
     text << in.rdbuf();
@@ -192,6 +195,16 @@ TEST_F(OpenApiRoutes, EveryDocumentedOperationIsAnsweredAsDocumented) {
   const auto uploaded = send("PUT", "/api/v1/devices/sim-0001/firmware", package, "operate", "application/octet-stream");
   ASSERT_EQ(uploaded.status, 202) << uploaded.body;
   const std::string sha256 = str(parse(uploaded.body)["sha256"]);
+
+  // Credentials and a bootstrap configuration of the awake device, so that
+  // their GET (sent before PUT and DELETE) has something to show.
+  for (const char* route : {"/api/v1/credentials/{endpoint}", "/api/v1/bootstrap/configs/{endpoint}"}) {
+    const auto& media = doc_["paths"][route]["put"]["requestBody"]["content"]["application/json"];
+    std::string path(route);
+    path.replace(path.find("{endpoint}"), 10, "sim-0001");
+    const auto stored = send("PUT", path, textOf(media["examples"].MemberBegin()->value["value"]));
+    ASSERT_EQ(stored.status, 201) << path << ": " << stored.body;
+  }
 
   std::vector<std::string> notBuilt;
   std::size_t sent = 0;

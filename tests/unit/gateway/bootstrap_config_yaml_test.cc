@@ -123,5 +123,32 @@ TEST(BootstrapConfigYaml, DirectoryGivesPerEndpointEntriesAndDefault) {
   EXPECT_NE(missing.error().message.find("not a directory"), std::string::npos);
 }
 
+// A REST body for an endpoint: JSON (YAML's subset) with the endpoint left
+// out or the same; its stored file text loads again as that endpoint.
+TEST(BootstrapConfigYaml, RestBodyTakesThePathsEndpointAndItsFileTextLoadsAgain) {
+  const std::string body = R"({"security":[{"instance":1,"mode":"psk","psk-identity":"x y: z","psk-key":"0011",)"
+                           R"("short-server-id":1}],"servers":[{"instance":0,"short-server-id":1,"lifetime":77}]})";
+  auto loaded = loadBootstrapConfigText(body, "body", kDefaults, "dev #1");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->endpoint, "dev #1");
+  EXPECT_EQ(loaded->security.front().serverUri, "coaps://192.0.2.1:5684");
+  auto again = loadBootstrapConfigText(bootstrapConfigFileText(body, "dev #1"), "stored.yaml", kDefaults);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->endpoint, "dev #1");
+  EXPECT_EQ(again->security.front().pskIdentity, "x y: z");
+  EXPECT_EQ(again->servers.front().lifetime, 77u);
+
+  auto other = loadBootstrapConfigText(R"({"endpoint":"dev-2","security":[{"instance":1,"mode":"nosec",)"
+                                       R"("short-server-id":1}],"servers":[{"instance":0}]})",
+                                       "body", kDefaults, "dev-1");
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message.find("body:1: endpoint: must be the path's endpoint 'dev-1' or left out (got 'dev-2')"),
+            std::string::npos)
+      << other.error().message;
+  // Without a path's endpoint the document must name one, as a file.
+  EXPECT_NE(errorsOf("security:\n  - {instance: 1, mode: nosec}\nservers:\n  - {instance: 0}\n").find("endpoint is required"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway

@@ -256,36 +256,69 @@ TEST_F(DtlsTransportTest, UnknownIdentityIsRefusedAndNamed) {
   EXPECT_EQ(server->sessionCount(), 0u);
 }
 
-// DTLS drops the Finished that does not decrypt silently; the client's
-// retransmission of its last flight shows it was no loss, and the handshake
-// is refused then, long before handshakeTimeout (10 s here). OpenSSL times
-// its retransmissions by the wall clock, so the test repeats the flight.
-TEST_F(DtlsTransportTest, WrongKeyIsRefusedOnTheClientsRetransmissionWithReasonAndNoSecretInIt) {
+// DTLS drops the Finished that does not decrypt silently (OpenSSL sends
+// nothing); the server sees it came right after the ChangeCipherSpec it took
+// and refuses at once, long before handshakeTimeout (10 s here), with a fatal
+// bad_record_mac alert the client fails on instead of retransmitting.
+TEST_F(DtlsTransportTest, WrongKeyIsRefusedAtOnceWithABadRecordMacAlertAndNoSecretInTheReason) {
   startServer(serverSettings());
   const Peer device = peerAt("127.0.0.1", 40007);
   auto client = makeClient(device, clientSettings("sensor-1", "not the right key"));
   client->transport->send(kServer, bytes("hello"));
   settle();
   EXPECT_TRUE(received.empty());
-  EXPECT_EQ(server->handshakeCount(), 1u);
-  EXPECT_EQ(count(DtlsEvent::Kind::Failed), 0u);
-  ASSERT_FALSE(wire.log.empty());
-  ASSERT_EQ(wire.log.back().to, kServer);  // the flight with the Finished
-  wire.inject(device, kServer, wire.log.back().bytes);
-  settle();
   ASSERT_EQ(count(DtlsEvent::Kind::Failed), 1u);
-  EXPECT_NE(serverEvents.back().reason.find("did not decrypt (sent 2 times)"), std::string::npos)
-      << serverEvents.back().reason;
+  const std::string& reason = serverEvents.back().reason;
+  EXPECT_NE(reason.find("did not decrypt (sent 1 time); sent a bad_record_mac alert"), std::string::npos) << reason;
   ASSERT_TRUE(serverEvents.back().identity);
   EXPECT_EQ(serverEvents.back().identity->name, "sensor-1");
   EXPECT_EQ(server->handshakeCount(), 0u);
   EXPECT_EQ(server->sessionCount(), 0u);
-  ASSERT_EQ(count(DtlsEvent::Kind::Failed), 1u);
-  const std::string& reason = serverEvents.back().reason;
   EXPECT_NE(reason.find("key does not match"), std::string::npos) << reason;
-  EXPECT_NE(reason.find("sensor-1"), std::string::npos) << reason;
   EXPECT_EQ(reason.find("secret"), std::string::npos) << reason;
   EXPECT_EQ(reason.find("right key"), std::string::npos) << reason;
+  // The client (OpenSSL as well) took the alert: its handshake failed on it.
+  ASSERT_FALSE(client->events.empty());
+  EXPECT_EQ(client->events.back().kind, DtlsEvent::Kind::Failed);
+  EXPECT_NE(client->events.back().reason.find("bad record mac"), std::string::npos) << client->events.back().reason;
+}
+
+// A Finished that arrives alone (its ChangeCipherSpec lost or reordered) is
+// not proof yet; the client's flight coming again is.
+TEST_F(DtlsTransportTest, WrongKeyWithoutItsChangeCipherSpecIsRefusedOnTheRetransmission) {
+  startServer(serverSettings());
+  const Peer device = peerAt("127.0.0.1", 40009);
+  auto client = makeClient(device, clientSettings("sensor-1", "not the right key"));
+  // The client's last flight, split: its records up to the ChangeCipherSpec
+  // are delivered, the encrypted Finished held back and sent alone.
+  std::vector<std::uint8_t> finished;
+  std::vector<std::vector<std::uint8_t>> heads;
+  wire.drop = [&](const testing::WireDatagram& d) {
+    if (d.to != kServer) return false;
+    std::size_t at = 0;
+    while (at + 13 <= d.bytes.size() && (d.bytes[at + 3] | d.bytes[at + 4]) == 0) {
+      at += 13 + ((d.bytes[at + 11] << 8) | d.bytes[at + 12]);
+    }
+    if (at == 0 || at >= d.bytes.size()) return false;
+    finished.assign(d.bytes.begin() + static_cast<std::ptrdiff_t>(at), d.bytes.end());
+    heads.emplace_back(d.bytes.begin(), d.bytes.begin() + static_cast<std::ptrdiff_t>(at));
+    return true;
+  };
+  client->transport->send(kServer, bytes("hello"));
+  settle();
+  wire.drop = nullptr;
+  ASSERT_FALSE(finished.empty());
+  ASSERT_FALSE(heads.empty());
+  wire.inject(device, kServer, heads.front());
+  settle();
+  wire.inject(device, kServer, finished);
+  settle();
+  EXPECT_EQ(count(DtlsEvent::Kind::Failed), 0u);
+  wire.inject(device, kServer, finished);
+  settle();
+  ASSERT_EQ(count(DtlsEvent::Kind::Failed), 1u);
+  EXPECT_NE(serverEvents.back().reason.find("did not decrypt (sent 2 times)"), std::string::npos)
+      << serverEvents.back().reason;
 }
 
 TEST_F(DtlsTransportTest, SpoofedClientHelloFloodKeepsNoState) {
