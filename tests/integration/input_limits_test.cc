@@ -99,7 +99,7 @@ TEST_F(InputLimits, ValuesTooLargeToSendAreRefusedAtOnceWithTheReason) {
 
   auto notUtf8 = command(writeCommand("bad", "+02\xc0"));
   ASSERT_TRUE(notUtf8) << gateway_.log();
-  EXPECT_EQ(str((*notUtf8)["error"]), "/3/0/14: text is not valid UTF-8");
+  EXPECT_NE(str((*notUtf8)["error"]).find("UTF-8"), std::string::npos) << str((*notUtf8)["error"]);
   expectNothingQueued();
 
   // The same over REST: 400 with the reason, nothing stored.
@@ -121,7 +121,7 @@ TEST_F(InputLimits, AnOversizedRestBodyGetsA413AnswerHoweverItIsSent) {
   for (const auto& way : ways) {
     for (int i = 0; i < 5; ++i) {
       std::vector<std::string> argv{"curl", "-sS", "--max-time", "10", "-X", "POST", "-H",
-                                    "Content-Type: application/json", "-w", "\n%{http_code}"};
+                                    "Content-Type: application/json", "-w", "\n%{http_code}\n"};
       argv.insert(argv.end(), way.begin(), way.end());
       argv.insert(argv.end(), {"--data-binary", "@" + body, gateway_.httpUrl("/api/v1/devices/lab/commands")});
       auto r = runCommand(argv);
