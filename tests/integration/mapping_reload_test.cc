@@ -43,7 +43,7 @@ class MappingReload : public ::testing::Test {
         mapping_(files_.write("rules.yaml", kRules)),
         gateway_(broker_.uri(), "127.0.0.1",
                  {"--mapping", mapping_, "--config",
-                  files_.write("gateway.yaml", "mapping:\n  watch_interval_ms: 200\n  settle_ms: 600\n")}) {}
+                  files_.write("gateway.yaml", "mapping:\n  watch_interval_ms: 200\n  settle_ms: 1500\n")}) {}
 
   // The rules in force still publish registrations and answer commands.
   void expectTheFirstRulesInForce(const std::string& endpoint) {
@@ -110,14 +110,18 @@ TEST_F(MappingReload, AKindOfRuleIsRemovedOnlyWhenTheFileSaysSo) {
 TEST_F(MappingReload, ASaveInProgressIsNotReadUntilTheFileSettles) {
   std::string next = kRules;
   next.replace(next.find("first/"), 6, "second/");
-  // The editor writes the file in three pieces, 150 ms apart: each piece
-  // alone would be refused.
+  // The editor writes the file in three pieces, 150 ms apart (well within
+  // settle_ms, even on a loaded machine): each piece alone would be refused.
   for (std::size_t end : {next.size() / 3, 2 * next.size() / 3, next.size()}) {
     files_.write("rules.yaml", next.substr(0, end));
     std::this_thread::sleep_for(150ms);
   }
-  ASSERT_TRUE(waitForLog(gateway_, "mapping reloaded (a mapping file changed)")) << gateway_.log();
+  ASSERT_TRUE(eventually([&] {
+    return str(parse(httpGet(gateway_.httpUrl("/api/v1/mapping")).body)["rules"]).find("second/{endpoint}") !=
+           std::string::npos;
+  })) << gateway_.log();
   EXPECT_EQ(refusedReloads(gateway_), 0) << gateway_.log();
+  EXPECT_TRUE(waitForLog(gateway_, "mapping reloaded (a mapping file changed)")) << gateway_.log();
   Simulator sim({"--server", gateway_.coapAddress(), "-e", "settled", "--objects", "1/0,3/0"});
   EXPECT_TRUE(nextJsonOn(sub_, "second/settled")) << gateway_.log();
 }
