@@ -55,8 +55,32 @@ std::string jsonErrorPayload(const std::string& endpoint, const ReplyRoute& rout
 
 }  // namespace
 
+// The ids a reply echoes, checked; a bad one is dropped from the route (and
+// the EMQX echo) so that the reply never carries it.
+Result<void> checkReplyIds(ReplyRoute& route, const CommandLimits& limits) {
+  const std::pair<std::string*, const char*> ids[] = {
+      {&route.requestId, route.style == ReplyStyle::Emqx ? "reqID" : "id"},
+      {&route.correlationId, "correlation"}};
+  Result<void> correlationData;
+  if (route.correlationData.size() > limits.idBytes) {
+    correlationData = fail("Correlation Data: " + std::to_string(route.correlationData.size()) +
+                           " bytes, longer than the " + std::to_string(limits.idBytes) +
+                           " allowed (queue.max_id_bytes)");
+    route.correlationData.clear();
+  }
+  for (const auto& [id, field] : ids) {
+    if (auto r = correlationData ? checkCommandId(field, *id, limits) : correlationData; !r) {
+      route.requestId.clear();
+      route.correlationId.clear();
+      route.echo.clear();
+      return r;
+    }
+  }
+  return {};
+}
+
 std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundMessage& message,
-                                            const model::ObjectModel& model) {
+                                            const model::ObjectModel& model, const CommandLimits& limits) {
   for (const auto& rule : rules.downlink()) {
     if (!rule.enabled) continue;
     auto captures = rule.topic.match(message.topic);
@@ -94,6 +118,10 @@ std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundM
         auto defaults = defaultsOf(in);
         parts = defaults ? readCommandParts(doc, model, *defaults) : Result<CommandParts>(defaults.error());
       }
+    }
+    if (auto ids = checkReplyIds(route, limits); !ids) {
+      parts = ids.error();
+      parsed = false;  // the EMQX error reply would copy the payload's reqID
     }
     Result<operations::DeviceRequest> request = parts ? Result<operations::DeviceRequest>(fail(""))
                                                       : Result<operations::DeviceRequest>(parts.error());

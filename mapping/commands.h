@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lwm2m/model/object_model.h"
+#include "mapping/command_limits.h"
 #include "mapping/device_command.h"
 #include "mapping/outbound_message.h"
 #include "mapping/rule_set.h"
@@ -38,8 +39,12 @@ struct CommandOutcome {
 //   "instance":1, "ttl":600, "correlation":"abc"}
 // value payload: the bare value of a write, or the arguments of an execute.
 // emqx payload: EMQX's {"reqID","msgType","data"} (see deploy/mapping/README.md).
+// The command's id and correlation must pass checkCommandId() (limits.idBytes,
+// UTF-8); one that does not is refused without being echoed in the reply.
+// The other limits are checked where every command enters the queue
+// (gateway/core/device_command_service.h).
 std::optional<CommandOutcome> decodeCommand(const RuleSet& rules, const InboundMessage& message,
-                                            const model::ObjectModel& model);
+                                            const model::ObjectModel& model, const CommandLimits& limits = {});
 
 // The answer to a decoded command the gateway then refused (unknown device,
 // queue full, storage failure), on the command's reply route in its style:

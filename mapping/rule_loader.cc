@@ -148,10 +148,18 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   return rule;
 }
 
+// Sections written as an explicit empty list ("uplink: []") in any file.
+using Emptied = std::vector<std::string>;
+
 template <class Rule, class Parse>
-Result<void> parseSection(const FieldReader& root, const char* key, std::vector<Rule>& out, Parse parse) {
+Result<void> parseSection(const FieldReader& root, const char* key, std::vector<Rule>& out, Emptied& emptied,
+                          Parse parse) {
   auto items = root.list(key);
   if (!items) return items.error();
+  if (items->empty() && root.child(key) &&
+      std::find(emptied.begin(), emptied.end(), key) == emptied.end()) {
+    emptied.emplace_back(key);
+  }
   for (const FieldReader& item : *items) {
     auto rule = parse(item);
     if (!rule) return rule.error();
@@ -166,42 +174,52 @@ struct Sections {
   std::vector<ObserveRule> observe;
   std::vector<DownlinkRule> downlink;
   std::vector<HttpAlias> http;
+  Emptied emptied;
 
   Result<RuleSet> finish(std::vector<std::string> files) {
     if (auto r = checkHttpRoutes(http); !r) return r.error();
-    return RuleSet(std::move(uplink), std::move(observe), std::move(downlink), std::move(files), std::move(http));
+    RuleSet rules(std::move(uplink), std::move(observe), std::move(downlink), std::move(files), std::move(http));
+    rules.setEmptiedSections(std::move(emptied));
+    return rules;
   }
 };
 
 Result<void> parseRuleFile(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
-                           Sections& out) {
+                           const LoadPolicy& policy, Sections& out) {
   auto root = FieldReader::load(text, fileName);
   if (!root) return root.error();
-  if (root->isNull()) return {};
+  if (root->isNull()) {
+    if (policy.allowEmpty) return {};
+    return fail(fileName + ":1: the file is empty (nothing but blanks and comments): refused, a half-written save "
+                           "looks like this. A file without rules on purpose says so with an empty section "
+                           "(\"uplink: []\"), or set mapping.allow_empty");
+  }
   if (auto r = root->checkKeys({"uplink", "observe", "downlink", "http"}); !r) return r.error();
-  if (auto r = parseSection(*root, "uplink", out.uplink,
+  if (auto r = parseSection(*root, "uplink", out.uplink, out.emptied,
                             [&](const FieldReader& in) { return parseUplink(in, model); });
       !r) {
     return r;
   }
-  if (auto r = parseSection(*root, "observe", out.observe,
+  if (auto r = parseSection(*root, "observe", out.observe, out.emptied,
                             [&](const FieldReader& in) { return parseObserve(in, model); });
       !r) {
     return r;
   }
-  if (auto r = parseSection(*root, "downlink", out.downlink, [](const FieldReader& in) { return parseDownlink(in); });
+  if (auto r = parseSection(*root, "downlink", out.downlink, out.emptied,
+                            [](const FieldReader& in) { return parseDownlink(in); });
       !r) {
     return r;
   }
-  return parseSection(*root, "http", out.http, [&](const FieldReader& in) { return parseHttpAlias(in, model); });
+  return parseSection(*root, "http", out.http, out.emptied,
+                      [&](const FieldReader& in) { return parseHttpAlias(in, model); });
 }
 
 // yaml-cpp reports some misuse by exception (e.g. a value that is not what
 // the reader expected); none may escape the loader.
 Result<void> parseInto(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
-                       Sections& out) {
+                       const LoadPolicy& policy, Sections& out) {
   try {
-    return parseRuleFile(text, fileName, model, out);
+    return parseRuleFile(text, fileName, model, policy, out);
   } catch (const YAML::Exception& e) {
     return fail(fileName + ":" + std::to_string(e.mark.line < 0 ? 1 : e.mark.line + 1) + ": " + e.msg);
   }
@@ -217,13 +235,15 @@ Result<std::string> readFile(const std::filesystem::path& path) {
 
 }  // namespace
 
-Result<RuleSet> parseRules(std::string_view text, const std::string& fileName, const model::ObjectModel& model) {
+Result<RuleSet> parseRules(std::string_view text, const std::string& fileName, const model::ObjectModel& model,
+                           const LoadPolicy& policy) {
   Sections sections;
-  if (auto r = parseInto(text, fileName, model, sections); !r) return r.error();
+  if (auto r = parseInto(text, fileName, model, policy, sections); !r) return r.error();
   return sections.finish({fileName});
 }
 
-Result<RuleSet> loadRules(const std::string& fileOrDirectory, const model::ObjectModel& model) {
+Result<RuleSet> loadRules(const std::string& fileOrDirectory, const model::ObjectModel& model,
+                          const LoadPolicy& policy) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<fs::path> files;
@@ -246,10 +266,35 @@ Result<RuleSet> loadRules(const std::string& fileOrDirectory, const model::Objec
   for (const auto& file : files) {
     auto text = readFile(file);
     if (!text) return text.error();
-    if (auto r = parseInto(*text, file.string(), model, sections); !r) return r.error();
+    if (auto r = parseInto(*text, file.string(), model, policy, sections); !r) return r.error();
     names.push_back(file.string());
   }
   return sections.finish(std::move(names));
+}
+
+Result<void> checkReplacement(const RuleSet& current, const RuleSet& next, const LoadPolicy& policy) {
+  if (policy.allowEmpty) return {};
+  const std::pair<const char*, std::pair<std::size_t, std::size_t>> kinds[] = {
+      {"uplink", {current.uplink().size(), next.uplink().size()}},
+      {"observe", {current.observe().size(), next.observe().size()}},
+      {"downlink", {current.downlink().size(), next.downlink().size()}},
+      {"http", {current.http().size(), next.http().size()}},
+  };
+  std::string missing;
+  std::string firstKind;
+  for (const auto& [kind, counts] : kinds) {
+    const auto& emptied = next.emptiedSections();
+    if (counts.first == 0 || counts.second > 0 || std::find(emptied.begin(), emptied.end(), kind) != emptied.end()) {
+      continue;
+    }
+    if (firstKind.empty()) firstKind = kind;
+    missing += std::string(missing.empty() ? "" : ", ") + kind + " rules (" + std::to_string(counts.first) + " in force)";
+  }
+  if (missing.empty()) return {};
+  const std::string file = next.files().empty() ? std::string("the mapping") : next.files().front();
+  return fail(file + ":1: no " + missing + " any more: refused, a file cut short looks like this. To remove "
+              "every rule of a kind on purpose, write it as an empty section (\"" + firstKind +
+              ": []\"), or set mapping.allow_empty");
 }
 
 }  // namespace lwm2m::mapping

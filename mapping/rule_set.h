@@ -171,12 +171,18 @@ class RuleSet {
   // MQTT subscription filters of the enabled downlink rules, without duplicates.
   std::vector<std::string> subscriptions() const;
 
+  // Sections ("uplink", "observe", "downlink", "http") some file wrote as an
+  // explicit empty list: no rules of that kind, on purpose.
+  const std::vector<std::string>& emptiedSections() const { return emptied_; }
+  void setEmptiedSections(std::vector<std::string> sections) { emptied_ = std::move(sections); }
+
  private:
   std::vector<UplinkRule> uplink_;
   std::vector<ObserveRule> observe_;
   std::vector<DownlinkRule> downlink_;
   std::vector<HttpAlias> http_;
   std::vector<std::string> files_;
+  std::vector<std::string> emptied_;
 };
 
 // Human-readable listing of every rule, for `--print-mapping`.

@@ -50,6 +50,17 @@ std::string mappingJson(const api::MappingStatus& m) {
   w.EndArray();
   w.Key("rules");
   w.String(m.description.c_str());
+  w.Key("reloads");
+  w.StartObject();
+  w.Key("applied");
+  w.Uint64(m.reloadsApplied);
+  w.Key("refused");
+  w.Uint64(m.reloadsRefused);
+  if (!m.lastReloadError.empty()) {
+    w.Key("lastError");
+    w.String(m.lastReloadError.c_str());
+  }
+  w.EndObject();
   w.EndObject();
   return buffer.GetString();
 }

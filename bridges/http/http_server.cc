@@ -20,6 +20,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <array>
+#include <chrono>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -236,8 +238,33 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void onWrite(beast::error_code ec, std::size_t) {
     if (ec) return;
-    if (!response_.keep_alive()) return shutdown();
+    if (!response_.keep_alive()) {
+      // Refused before its body was read (413, a guard's refusal): the
+      // client may still be sending it. Closing now would make the kernel
+      // answer those bytes with a reset, which can reach the client before
+      // it read the answer; read them away first (bounded), then close.
+      if (parser_ && !parser_->is_done()) return lingerThenClose();
+      return shutdown();
+    }
     doRead();
+  }
+
+  // Half-closes, then discards what the client still sends until it closes
+  // too, kLingerTime passes or kLingerBytes arrived, then closes.
+  void lingerThenClose() {
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(kLingerTime);
+    discard(0);
+  }
+
+  void discard(std::uint64_t discarded) {
+    if (discarded > kLingerBytes) return close();
+    lowest().async_read_some(asio::buffer(discardBuffer_),
+                             [self = this->shared_from_this(), discarded](beast::error_code ec, std::size_t n) {
+                               if (ec) return self->close();
+                               self->discard(discarded + n);
+                             });
   }
 
   void shutdown() {
@@ -261,6 +288,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   std::string plainRefusal_;
   Response response_;
   bool handedOver_ = false;
+  static constexpr auto kLingerTime = std::chrono::seconds(2);
+  static constexpr std::uint64_t kLingerBytes = 64ULL * 1024 * 1024;
+  std::array<char, 16 * 1024> discardBuffer_{};
 };
 
 }  // namespace

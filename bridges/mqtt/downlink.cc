@@ -18,7 +18,7 @@ void MqttDownlink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttDownlink::onInbound(const mapping::InboundMessage& message) {
-  auto outcome = mapping::decodeCommand(*rules_, message, *models_.current());
+  auto outcome = mapping::decodeCommand(*rules_, message, *models_.current(), limits_);
   if (!outcome) {
     spdlog::debug("MQTT message on '{}' matches no downlink rule", message.topic);
     return;

@@ -19,6 +19,7 @@
 #include "gateway/api/device_ops.h"
 #include "lwm2m/model/model_source.h"
 #include "lwm2m/result.h"
+#include "mapping/command_limits.h"
 #include "mapping/device_command.h"
 #include "mapping/outbound_message.h"
 #include "mapping/rule_set.h"
@@ -36,6 +37,8 @@ class MqttDownlink {
   MqttDownlink(const model::ModelSource& models, gateway::api::DeviceOps& commands, Publish publish);
 
   void setRules(std::shared_ptr<const mapping::RuleSet> rules);
+  // Ids and correlations of commands (mapping::decodeCommand).
+  void setLimits(const mapping::CommandLimits& limits) { limits_ = limits; }
   // A message that arrived on one of the rules' subscriptions.
   void onInbound(const mapping::InboundMessage& message);
 
@@ -46,6 +49,7 @@ class MqttDownlink {
   gateway::api::DeviceOps& commands_;
   Publish publish_;
   std::shared_ptr<const mapping::RuleSet> rules_;
+  mapping::CommandLimits limits_;
 };
 
 }  // namespace lwm2m::bridges::mqtt

@@ -1,5 +1,5 @@
 // The link's session: one Paho async client, a reconnect timer with
-// exponential back-off, subscriptions and the gateway status. QoS >= 1
+// exponential back-off and jitter (bridges/backoff.h), subscriptions and the gateway status. QoS >= 1
 // messages go through the DeliveryWindow, which hands them to the client
 // here. Every Paho callback (and every outbox completion) is posted into the
 // io_context, so all state below is touched on the I/O thread only; the
@@ -15,8 +15,10 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <random>
 #include <stdexcept>
 
+#include "bridges/backoff.h"
 #include "bridges/mqtt/delivery_window.h"
 #include "bridges/mqtt/paho_adapter.h"
 
@@ -55,7 +57,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
               return handOff(token, message);
             })),
         retryTimer_(io),
-        backoff_(settings_.reconnectMin) {
+        random_(std::random_device{}()) {
     ::mqtt::create_options create(pahoVersion(settings_.version));
     // Waiting messages stay in the link (and the outbox), never in Paho while
     // disconnected; queued-but-unsent ones count against Paho's buffer even
@@ -142,6 +144,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     s.dropped = delivery.dropped;
     s.discarded = discarded_;
     s.rejected = delivery.rejected + badTopics_;
+    s.connectFailures = connectFailures_;
     return s;
   }
 
@@ -322,10 +325,14 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       return;
     }
     connected_ = true;
+    if (failures_ > 0) {
+      spdlog::info("MQTT connected to {}{} after {} failed attempts in {} s", settings_.uri,
+                   sessionPresent ? " (session resumed)" : "", failures_, secondsSince(firstFailureAt_));
+    } else {
+      spdlog::info("MQTT connected to {}{}", settings_.uri, sessionPresent ? " (session resumed)" : "");
+    }
     failures_ = 0;
-    backoff_ = settings_.reconnectMin;
-    spdlog::info("MQTT connected to {}{}", settings_.uri,
-                 sessionPresent ? " (session resumed)" : "");
+    attempt_ = 0;
     delivery_->onConnected(sessionPresent);
     if (!settings_.statusTopic.empty()) {
       try {
@@ -343,9 +350,9 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
     if (!connected_.exchange(false)) return;
     delivery_->onConnectionLost();
     if (stopped_) return;
+    const auto delay = scheduleReconnect();
     spdlog::info("MQTT connection to {} lost{}; reconnecting in {} ms", settings_.uri,
-                 cause.empty() ? "" : " (" + cause + ")", backoff_.count());
-    scheduleReconnect();
+                 cause.empty() ? "" : " (" + cause + ")", delay.count());
   }
 
   void onConnectFailed(int rc, int reason) {
@@ -358,24 +365,39 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
             "signed by a CA in mqtt.ca_file and does it name the host? does the broker want a "
             "client certificate: mqtt.cert_file, mqtt.key_file?)";
     }
+    ++connectFailures_;
+    const auto now = std::chrono::steady_clock::now();
+    const auto delay = scheduleReconnect();
+    // Every failure is counted (connectFailures); the log tells the first,
+    // then at most one line per kFailureLogInterval while the broker stays away.
     if (failures_++ == 0) {
-      spdlog::warn("MQTT cannot connect to {}: {}; retrying with back-off up to {} ms",
-                   settings_.uri, why, settings_.reconnectMax.count());
+      firstFailureAt_ = lastFailureLogAt_ = now;
+      spdlog::warn("MQTT cannot connect to {}: {}; retrying with back-off up to {} ms (next in {} ms)",
+                   settings_.uri, why, settings_.reconnectMax.count(), delay.count());
+    } else if (now - lastFailureLogAt_ >= kFailureLogInterval) {
+      lastFailureLogAt_ = now;
+      spdlog::warn("MQTT still cannot connect to {}: {}; {} attempts failed in {} s, next in {} ms", settings_.uri,
+                   why, failures_, secondsSince(firstFailureAt_), delay.count());
     } else {
-      spdlog::debug("MQTT connect to {} failed again ({}): next try in {} ms", settings_.uri, why,
-                    backoff_.count());
+      spdlog::debug("MQTT connect to {} failed again ({}): next try in {} ms", settings_.uri, why, delay.count());
     }
-    scheduleReconnect();
   }
 
-  void scheduleReconnect() {
-    retryTimer_.expires_after(backoff_);
-    backoff_ = std::min(backoff_ * 2, settings_.reconnectMax);
+  // Arms the retry timer with the next back-off delay and returns it.
+  std::chrono::milliseconds scheduleReconnect() {
+    const auto delay = retryDelay(++attempt_, settings_.reconnectMin, settings_.reconnectMax,
+                                  std::uniform_real_distribution<double>(0.0, 1.0)(random_));
+    retryTimer_.expires_after(delay);
     std::weak_ptr<Session> weak = weak_from_this();
     retryTimer_.async_wait([weak](const boost::system::error_code& ec) {
       if (ec) return;
       if (auto self = weak.lock()) self->connect();
     });
+    return delay;
+  }
+
+  static long long secondsSince(std::chrono::steady_clock::time_point then) {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - then).count();
   }
 
   void subscribeAll() {
@@ -409,7 +431,8 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   MqttSettings settings_;
   std::shared_ptr<DeliveryWindow> delivery_;  // QoS >= 1; hands off through handOff()
   asio::steady_timer retryTimer_;
-  std::chrono::milliseconds backoff_;
+  unsigned attempt_ = 0;  // reconnect attempts since the latest connection (back-off step)
+  std::minstd_rand random_;  // jitter
   ConnectListener* connectListener_ = nullptr;    // never freed, see start()
   DeliveryListener* deliveryListener_ = nullptr;
   SubscribeListener* subscribeListener_ = nullptr;
@@ -427,7 +450,11 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   std::atomic<std::uint64_t> badTopics_{0};  // not a topic name: rejected before the window
   bool started_ = false;
   bool stopped_ = false;
-  unsigned failures_ = 0;
+  unsigned failures_ = 0;  // connect attempts failed in a row
+  std::atomic<std::uint64_t> connectFailures_{0};  // all time
+  std::chrono::steady_clock::time_point firstFailureAt_;
+  std::chrono::steady_clock::time_point lastFailureLogAt_;
+  static constexpr auto kFailureLogInterval = std::chrono::seconds(30);
 };
 
 void MqttLink::Session::publishBestEffort(const mapping::OutboundMessage& message) {

@@ -43,6 +43,7 @@ struct LinkStats {
   std::uint64_t dropped = 0;   // dropped by the outbox bound (oldest first)
   std::uint64_t discarded = 0; // QoS 0 messages not sent because the broker was away
   std::uint64_t rejected = 0;  // refused by the broker (MQTT 5 reason code >= 0x80)
+  std::uint64_t connectFailures = 0;  // connection attempts that failed, first connection included
 };
 
 class MqttLink {

@@ -39,9 +39,10 @@ struct MqttSettings {
   std::string deviceStatusTopic = "lwm2m/{endpoint}/status";
   int qos = 1;  // of the device status messages and of the subscriptions
   std::chrono::seconds keepalive{30};
-  // Reconnect attempts start reconnectMin apart and double up to reconnectMax.
+  // Reconnect attempts start reconnectMin apart and double up to
+  // reconnectMax; each wait is shortened at random by up to half (jitter).
   std::chrono::milliseconds reconnectMin{500};
-  std::chrono::milliseconds reconnectMax{30000};
+  std::chrono::milliseconds reconnectMax{5000};
   // QoS >= 1 messages kept until the broker acknowledged them (in the outbox,
   // or in memory without one). Beyond this the oldest waiting ones are
   // dropped and counted.

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "bridges/webhook/backoff.h"
+#include "bridges/backoff.h"
 
 namespace lwm2m::bridges::webhook {
 namespace {

@@ -10,7 +10,7 @@
 //    later event goes. At least once: a POST answered after the gateway died
 //    is sent again after the restart (X-Lwm2m-Delivery names it).
 //  - Retries: no answer, 408, 429, 3xx and 5xx are retried after
-//    retryDelay() (backoff.h), attempt after attempt, without end.
+//    retryDelay() (bridges/backoff.h), attempt after attempt, without end.
 //  - Dead letters: any other 4xx is final: the event is removed, counted as
 //    dead-lettered and logged, and the next one goes.
 //  - Bound: at most `limit` events wait (the one in flight included). A new

@@ -4,6 +4,7 @@
 // Threading contract: call on the gateway's I/O thread.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct MappingStatus {
   std::size_t http = 0;             // HTTP aliases
   std::vector<std::string> aliases;  // each enabled alias: "GET /api/v1/sites/{endpoint}/temperature"
   std::string description;  // every rule, as --print-mapping shows them
+  std::uint64_t reloadsApplied = 0;  // since start
+  std::uint64_t reloadsRefused = 0;
+  std::string lastReloadError;  // why the latest reload was refused; "" when it was applied
 };
 
 class MappingControl {

@@ -24,6 +24,10 @@ bool DeviceCommandService::isKnown(const std::string& endpoint) const {
 }
 
 void DeviceCommandService::submit(api::Command command, std::function<void(Result<std::string>)> accepted) {
+  if (auto withinLimits = mapping::checkCommandLimits(command.request, limits_); !withinLimits) {
+    accepted(withinLimits.error());
+    return;
+  }
   std::string endpoint = std::move(command.endpoint);
   if (!isKnown(endpoint)) {
     accepted(fail(ErrorCode::NotFound, "unknown device '" + endpoint +

@@ -8,6 +8,11 @@
 // queued for it) is refused with NotFound, unless its endpoint name matches
 // one of the expected endpoints (globs, queue.expected_endpoints): then it is
 // queued for the device's first registration (pre-provisioning).
+//
+// Every command is checked against the CommandLimits (mapping/command_limits.h)
+// before anything else: texts that are not UTF-8 or too long, and values too
+// large to reach a device, are refused with Invalid and the reason, never
+// stored.
 
 #include <functional>
 #include <string>
@@ -19,6 +24,7 @@
 #include "gateway/core/queue_mode_sender.h"
 #include "gateway/core/request_queue.h"
 #include "lwm2m/coap/scheduler.h"
+#include "mapping/command_limits.h"
 
 namespace lwm2m::gateway {
 
@@ -32,6 +38,7 @@ class DeviceCommandService : public api::DeviceOps {
 
   // Globs (fnmatch: *, ?, [...]) of endpoints accepted before they register.
   void setExpectedEndpoints(std::vector<std::string> globs) { expected_ = std::move(globs); }
+  void setLimits(const mapping::CommandLimits& limits) { limits_ = limits; }
 
   // The queue's Listener: install with RequestQueue::setListener.
   void onQueueEvent(const QueueEvent& event);
@@ -52,6 +59,7 @@ class DeviceCommandService : public api::DeviceOps {
   const coap::Scheduler& clock_;
   Publish publish_;
   std::vector<std::string> expected_;
+  mapping::CommandLimits limits_;
 };
 
 }  // namespace lwm2m::gateway

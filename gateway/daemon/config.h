@@ -155,6 +155,13 @@ struct QueueConfig {
   // device ever registered (pre-provisioning); "*" accepts every name. Others
   // are refused with NotFound unless the device is registered.
   std::vector<std::string> expectedEndpoints;
+  // Limits a command is checked against where it enters (MQTT, REST), before
+  // it is stored: its id and correlation ("id", "correlation", EMQX "reqID")
+  // and every text it carries (String values, Execute arguments) must be
+  // UTF-8 and at most this long. Values larger than coap.max_body_size
+  // cannot reach a device and are refused too.
+  std::uint32_t maxIdBytes = 256;
+  std::uint32_t maxStringBytes = 64 * 1024;
   bool operator==(const QueueConfig&) const = default;
 };
 
@@ -228,8 +235,10 @@ struct MqttConfig {
   int qos = 1;
   std::chrono::seconds keepalive{30};  // 0 disables keep-alive
   std::chrono::seconds sessionExpiry{3600};  // MQTT 5: how long the broker keeps our session
+  // Reconnect attempts start reconnectMin apart and double up to
+  // reconnectMax, each wait shortened at random by up to half (jitter).
   std::chrono::milliseconds reconnectMin{500};
-  std::chrono::milliseconds reconnectMax{30000};
+  std::chrono::milliseconds reconnectMax{5000};
   // QoS >= 1 messages kept (in the database) until the broker acknowledged
   // them; beyond this the oldest are dropped and counted.
   std::uint32_t outboxLimit = 100000;
@@ -269,6 +278,14 @@ struct FirmwareConfig {
 
 struct MappingConfig {
   std::string path;  // a mapping file or a directory of them; empty: no mapping
+  // Files are checked for changes this often (0: only SIGHUP and the REST
+  // API reload); a change is loaded once it stayed the same for settle.
+  std::chrono::milliseconds watchInterval{2000};
+  std::chrono::milliseconds settle{1000};
+  // true: an empty file loads as no rules, and a reload may drop every rule
+  // of a kind; false: both are refused (a half-written save looks like that)
+  // unless the file writes the section empty ("uplink: []").
+  bool allowEmpty = false;
   bool operator==(const MappingConfig&) const = default;
 };
 

@@ -215,7 +215,7 @@ struct Gateway::Parts {
                        fetcher.fetch(url, std::move(upload), std::move(done));
                      })
                                                 : FirmwareService::Fetch()),
-        mappingRules(config.mapping.path, definitions.source(), scheduler),
+        mappingRules(config.mapping.path, definitions.source(), scheduler, mapping::LoadPolicy{config.mapping.allowEmpty}),
         autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         eventMetrics(metricsRegistry, scheduler),
@@ -374,6 +374,10 @@ Gateway::Gateway(const GatewayConfig& config) {
 
   p.sender.setDefaultTimeout(std::chrono::seconds(config.lwm2m.requestTimeoutSeconds));
   p.commands.setExpectedEndpoints(config.queue.expectedEndpoints);
+  const mapping::CommandLimits commandLimits{config.queue.maxIdBytes, config.queue.maxStringBytes,
+                                             config.coap.maxBodySize};
+  p.commands.setLimits(commandLimits);
+  p.mqttDownlink.setLimits(commandLimits);
   p.endpoint.setBlockSize(config.coap.blockSize);
   p.endpoint.setMaxBodySize(config.coap.maxBodySize);
   p.endpoint.setRequestHandler(
@@ -405,6 +409,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   if (auto loaded = p.mappingRules.load(); !loaded) {
     throw std::runtime_error("mapping " + p.mappingRules.source() + ": " + loaded.error().message);
   }
+  p.mappingRules.watch(config.mapping.watchInterval, config.mapping.settle);
   // New object definitions: the rules are checked (object and resource names) again.
   p.definitions.addListener([&p] { p.mappingRules.reload("object definitions reloaded"); });
   p.mappingRules.addListener([&p](const std::shared_ptr<const mapping::RuleSet>& rules) {
@@ -428,6 +433,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.http.events());
 
   addGatewayMetrics(p.metricsRegistry, p.state);
+  addMappingMetrics(p.metricsRegistry, p.mappingRules);
   p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));
   p.fanout.subscribe(&p.eventRing);
@@ -464,7 +470,6 @@ void Gateway::run() {
     stop();
   });
   waitForReload();
-  p.mappingRules.watch(std::chrono::seconds(2));
   p.endpoint.start();
   if (p.bootstrap) p.bootstrap->start();
   p.http.start();

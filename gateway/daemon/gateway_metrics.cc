@@ -104,6 +104,10 @@ void addMqttMetrics(metrics::Registry& r, const GatewayState& s) {
               sink.add({"rejected"}, asDouble(stats.rejected));
               sink.add({"discarded"}, asDouble(stats.discarded));
             });
+  r.counterFunction("lwm2m_gateway_mqtt_connect_failures_total",
+                    "MQTT connection attempts that failed (broker unreachable, refused, or TLS), first connection "
+                    "included.",
+                    [&m] { return asDouble(m.stats().connectFailures); });
   r.gaugeFunction("lwm2m_gateway_mqtt_outbox_messages",
                   "QoS >= 1 messages stored and not yet acknowledged by the broker (in flight included).",
                   [&m] { return static_cast<double>(m.stats().waiting); });
@@ -132,6 +136,19 @@ void addStorageMetrics(metrics::Registry& r, const GatewayState& s) {
 }
 
 }  // namespace
+
+void addMappingMetrics(metrics::Registry& r, const MappingRules& rules) {
+  r.collect(MetricType::Counter, "lwm2m_gateway_mapping_reloads_total",
+            "Mapping reloads by result (applied; refused: the rules in force stayed).", {"result"},
+            [&rules](SampleSink& sink) {
+              const auto stats = rules.reloadStats();
+              sink.add({"applied"}, asDouble(stats.applied));
+              sink.add({"refused"}, asDouble(stats.refused));
+            });
+  r.gaugeFunction("lwm2m_gateway_mapping_reload_refused",
+                  "1 while the latest mapping reload was refused (the previous rules are in force), else 0.",
+                  [&rules] { return rules.reloadStats().lastError.empty() ? 0.0 : 1.0; });
+}
 
 void addGatewayMetrics(metrics::Registry& r, const GatewayState& s) {
   r.collect(MetricType::Gauge, "lwm2m_gateway_build_info", "The gateway's version, as a label; the value is 1.",

@@ -10,6 +10,7 @@
 #include "bridges/mqtt/mqtt_bridge.h"
 #include "gateway/api/health.h"
 #include "gateway/core/device_presence.h"
+#include "gateway/core/mapping_rules.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/storage_probe.h"
 #include "lwm2m/coap/dtls_transport.h"
@@ -43,6 +44,10 @@ struct GatewayState {
 // CoAP, DTLS, MQTT, storage, build and process information. `registry` and
 // `state` must outlive every rendering.
 void addGatewayMetrics(metrics::Registry& registry, const GatewayState& state);
+
+// The mapping reloads: lwm2m_gateway_mapping_reloads_total{result} and
+// lwm2m_gateway_mapping_reload_refused (1 while the latest was refused).
+void addMappingMetrics(metrics::Registry& registry, const MappingRules& rules);
 
 api::HealthReport healthReport(const GatewayState& state);
 // storage (StorageProbe), and mqtt unless mqtt.required_for_ready is false.

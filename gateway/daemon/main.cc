@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
       std::cout << "lwm2m.models: " << models->objects << " object definitions from " << models->files
                 << " files are valid\n";
     }
-    auto rules = lwm2m::gateway::loadMapping(cl.config.mapping.path, models->model);
+    auto rules = lwm2m::gateway::loadMapping(cl.config.mapping.path, models->model,
+                                                 lwm2m::mapping::LoadPolicy{cl.config.mapping.allowEmpty});
     const std::string source = cl.config.mapping.path.empty() ? "built-in generic mapping" : cl.config.mapping.path;
     if (!rules) {
       std::cerr << rules.error().message << "\n" << source << ": mapping is invalid\n";

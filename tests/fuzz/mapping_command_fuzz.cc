@@ -1,7 +1,9 @@
 // libFuzzer target: the command decoders of the mapping (json, value and
 // emqx payload styles). The first byte chooses the style; the rest is the
-// MQTT payload. Whatever decodes is answered as a device would, and the
-// answer is routed back, which re-reads the request the reply echoes.
+// MQTT payload. Ids and values are checked against small limits (so that
+// both sides of each limit are reached); whatever decodes and passes is
+// answered as a device would, and the answer is routed back, which re-reads
+// the request the reply echoes.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -49,9 +51,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   message.topic = kTopics[data[0] % (sizeof kTopics / sizeof kTopics[0])];
   message.payload.assign(reinterpret_cast<const char*>(data + 1), size - 1);
   if (data[0] & 0x80) message.responseTopic = "reply/here";
-  auto outcome = decodeCommand(fuzzRules(), message, fuzzModel());
+  static const CommandLimits kLimits{16, 64, 256};
+  auto outcome = decodeCommand(fuzzRules(), message, fuzzModel(), kLimits);
   if (!outcome || !outcome->command) return 0;
   const Command& command = *outcome->command;
+  if (!checkCommandLimits(command.request, kLimits)) return 0;
   DeviceEvent response;
   response.kind = DeviceEventKind::Response;
   response.endpoint = command.endpoint;

@@ -33,7 +33,7 @@ TEST(Config, EmptyTextGivesTheDefaults) {
   EXPECT_EQ(c.mqtt.qos, 1);
   EXPECT_EQ(c.mqtt.keepalive, 30s);
   EXPECT_EQ(c.mqtt.reconnectMin, 500ms);
-  EXPECT_EQ(c.mqtt.reconnectMax, 30000ms);
+  EXPECT_EQ(c.mqtt.reconnectMax, 5000ms);
   EXPECT_EQ(c.mqtt.outboxLimit, 100000u);
   EXPECT_EQ(c.mqtt.maxInflight, 100u);
   EXPECT_EQ(c.mqtt.version, "5");
@@ -44,7 +44,31 @@ TEST(Config, EmptyTextGivesTheDefaults) {
   EXPECT_FALSE(c.gateway.id.empty());
   EXPECT_EQ(c.storage.dataDir, "/var/lib/lwm2m-gateway");
   EXPECT_EQ(c.mapping.path, "");
+  EXPECT_EQ(c.mapping.watchInterval, 2000ms);
+  EXPECT_EQ(c.mapping.settle, 1000ms);
+  EXPECT_FALSE(c.mapping.allowEmpty);
+  EXPECT_EQ(c.queue.maxIdBytes, 256u);
+  EXPECT_EQ(c.queue.maxStringBytes, 65536u);
   EXPECT_EQ(c.logging.level, "info");
+}
+
+TEST(Config, ReadsTheMappingReloadAndCommandLimitKeys) {
+  auto loaded = loadConfigText(
+      "mapping:\n  watch_interval_ms: 0\n  settle_ms: 250\n  allow_empty: true\n"
+      "queue:\n  max_id_bytes: 64\n  max_string_bytes: 1024\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->mapping.watchInterval, 0ms);
+  EXPECT_EQ(loaded->mapping.settle, 250ms);
+  EXPECT_TRUE(loaded->mapping.allowEmpty);
+  EXPECT_EQ(loaded->queue.maxIdBytes, 64u);
+  EXPECT_EQ(loaded->queue.maxStringBytes, 1024u);
+  auto bad = loadConfigText("queue:\n  max_id_bytes: 0\nmapping:\n  settle_ms: -1\n", "gateway.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("gateway.yaml:2: queue.max_id_bytes: must be between 1 and 65535"),
+            std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find("gateway.yaml:4: mapping.settle_ms"), std::string::npos) << bad.error().message;
 }
 
 TEST(Config, ReadsEveryKindOfValue) {

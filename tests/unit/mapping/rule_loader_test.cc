@@ -123,10 +123,49 @@ TEST(RuleLoader, RejectsInvalidFilesWithFileLineAndReason) {
   }
 }
 
-TEST(RuleLoader, EmptyFileHasNoRules) {
-  RuleSet rules = rulesFrom("");
+TEST(RuleLoader, AnEmptyFileIsRefusedUnlessEmptinessIsAllowed) {
+  for (const char* text : {"", "\n  \n", "# only a comment\n"}) {
+    EXPECT_NE(loadError(text).find("rules.yaml:1: the file is empty"), std::string::npos) << loadError(text);
+  }
+  auto allowed = parseRules("# nothing yet\n", "rules.yaml", testModel(), LoadPolicy{true});
+  ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+  EXPECT_TRUE(allowed->uplink().empty());
+  EXPECT_TRUE(allowed->downlink().empty());
+}
+
+TEST(RuleLoader, AnExplicitEmptySectionLoadsAsNoRulesOfThatKind) {
+  RuleSet rules = rulesFrom("uplink: []\ndownlink: []\n");
   EXPECT_TRUE(rules.uplink().empty());
-  EXPECT_TRUE(rules.downlink().empty());
+  EXPECT_EQ(rules.emptiedSections(), (std::vector<std::string>{"uplink", "downlink"}));
+}
+
+TEST(RuleLoader, AFileCutShortIsRefusedWithItsLine) {
+  const std::string whole = "uplink:\n  - match: {events: [registered]}\n    topic: \"up/{endpoint}\"\n";
+  // An editor's save caught half-way: inside a quoted string, a flow map, a key.
+  for (std::size_t cut : {whole.find("up/") + 2, whole.find("events") + 3, std::size_t{4}}) {
+    const std::string error = loadError(whole.substr(0, cut));
+    EXPECT_EQ(error.rfind("rules.yaml:", 0), 0u) << "cut at " << cut << ": " << error;
+  }
+}
+
+TEST(RuleLoader, AReloadMayNotDropEveryRuleOfAKindUnlessTheFileSaysSo) {
+  RuleSet before = rulesFrom(
+      "uplink:\n  - topic: \"u/{endpoint}\"\ndownlink:\n  - topic: \"d/{endpoint}\"\n");
+  RuleSet onlyDownlink = rulesFrom("downlink:\n  - topic: \"d/{endpoint}\"\n");
+  auto refused = checkReplacement(before, onlyDownlink, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("test.yaml:1: no uplink rules (1 in force) any more"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("\"uplink: []\""), std::string::npos) << refused.error().message;
+
+  EXPECT_TRUE(checkReplacement(before, rulesFrom("uplink: []\ndownlink:\n  - topic: \"d/{endpoint}\"\n"), {}).ok());
+  EXPECT_TRUE(checkReplacement(before, onlyDownlink, LoadPolicy{true}).ok());
+  // Fewer rules of a kind are fine; only none at all is suspicious.
+  EXPECT_TRUE(checkReplacement(before, rulesFrom("uplink:\n  - topic: \"v/{endpoint}\"\ndownlink:\n  - topic: "
+                                                 "\"e/{endpoint}\"\n"),
+                               {})
+                  .ok());
+  EXPECT_TRUE(checkReplacement(RuleSet(), onlyDownlink, {}).ok());
 }
 
 class RuleDirectory : public ::testing::Test {

@@ -1,8 +1,8 @@
-#include "bridges/webhook/backoff.h"
+#include "bridges/backoff.h"
 
 #include <gtest/gtest.h>
 
-namespace lwm2m::bridges::webhook {
+namespace lwm2m::bridges {
 namespace {
 
 using std::chrono::milliseconds;

@@ -1,8 +1,8 @@
-#include "bridges/webhook/backoff.h"
+#include "bridges/backoff.h"
 
 #include <algorithm>
 
-namespace lwm2m::bridges::webhook {
+namespace lwm2m::bridges {
 
 std::chrono::milliseconds retryDelay(unsigned attempt, std::chrono::milliseconds min,
                                      std::chrono::milliseconds max, double random01) {
@@ -13,4 +13,4 @@ std::chrono::milliseconds retryDelay(unsigned attempt, std::chrono::milliseconds
   return std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(delay * factor)));
 }
 
-}  // namespace lwm2m::bridges::webhook
+}  // namespace lwm2m::bridges
