@@ -36,6 +36,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lwm2m/coap/scheduler.h"
@@ -161,7 +162,9 @@ class RequestQueue {
   LegacyRowReader legacy_;
   std::unordered_map<std::string, DeviceQueue> queues_;
   std::unordered_map<std::string, std::string> endpointById_;
-  std::unordered_map<std::string, bool> busy_;  // endpoint → a delivery in progress or paced
+  // Endpoints with a delivery in progress or paced; an entry lives only that
+  // long, so devices that come and go leave nothing behind.
+  std::unordered_set<std::string> busy_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -178,16 +178,32 @@ bool Endpoint::Impl::hasUnacceptableOption(const Message& message) {
   });
 }
 
-Endpoint::Impl::Received& Endpoint::Impl::remember(const MessageKey& key, bool confirmable) {
+Endpoint::Impl::Received& Endpoint::Impl::remember(const MessageKey& key, bool confirmable,
+                                                   const std::vector<std::uint8_t>& token) {
   const auto now = scheduler_.now();
   const auto lifetime = confirmable ? parameters.exchangeLifetime() : parameters.nonLifetime();
   Received& entry = received_[key];
   entry.confirmable = confirmable;
+  entry.tokenSize = static_cast<std::uint8_t>(std::min(token.size(), entry.token.size()));
+  std::copy_n(token.begin(), entry.tokenSize, entry.token.begin());
   entry.serial = nextSerial_++;
   entry.expires = now + lifetime;
   (confirmable ? conExpiry_ : nonExpiry_).emplace_back(entry.expires, key);
   scheduleSweep();
   return entry;
+}
+
+Endpoint::Impl::Received* Endpoint::Impl::duplicateOf(const MessageKey& key, const std::vector<std::uint8_t>& token) {
+  auto found = received_.find(key);
+  if (found == received_.end()) return nullptr;
+  const Received& entry = found->second;
+  if (entry.tokenSize == token.size() && std::equal(token.begin(), token.end(), entry.token.begin())) {
+    return &found->second;
+  }
+  // Its expiry queue item stays; sweep() leaves a newer entry with this key alone.
+  scheduler_.cancel(entry.ackTimer);
+  received_.erase(found);
+  return nullptr;
 }
 
 void Endpoint::Impl::scheduleSweep() {

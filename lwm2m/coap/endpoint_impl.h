@@ -7,6 +7,7 @@
 //    with the ACK (piggybacked or empty) to replay for a duplicate CON.
 // All timers go through the Scheduler and are cancelled on shutdown().
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -99,8 +100,14 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   };
 
   enum class ReceivedState { Pending, EmptyAckSent, Answered };
+  // A message is a duplicate only if its token matches too: a new sender on
+  // an address (a device restarted, or another device given the same port)
+  // may reuse a message ID within EXCHANGE_LIFETIME, and must not be
+  // answered with the reply meant for the earlier one.
   struct Received {
     ReceivedState state = ReceivedState::Pending;
+    std::uint8_t tokenSize = 0;
+    std::array<std::uint8_t, 8> token{};  // RFC 7252 §3: at most 8 bytes
     bool confirmable = true;
     std::uint64_t serial = 0;
     Clock::time_point expires;
@@ -124,7 +131,10 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   std::vector<std::uint8_t> emptyBytes(MessageType type, std::uint16_t messageId) const;
   Clock::duration initialTimeout();
   static Clock::duration nextTimeout(Clock::duration timeout);
-  Received& remember(const MessageKey& key, bool confirmable);
+  Received& remember(const MessageKey& key, bool confirmable, const std::vector<std::uint8_t>& token);
+  // The remembered message with this key, if it has this token; a remembered
+  // message with another token is forgotten (see Received).
+  Received* duplicateOf(const MessageKey& key, const std::vector<std::uint8_t>& token);
   void scheduleSweep();
   void sweep();
   static bool hasUnacceptableOption(const Message& message);

@@ -153,6 +153,32 @@ TEST_F(EndpointServerTest, DuplicateConReplaysCachedResponseWithoutCallingHandle
   EXPECT_EQ(handled, 2);
 }
 
+// A new device given the port of an earlier one (or a device that restarted)
+// may reuse a message ID: with another token it is a new request, answered on
+// its own, not with the reply cached for the earlier one.
+TEST_F(EndpointServerTest, SameMessageIdWithAnotherTokenIsANewRequest) {
+  auto first = makeRequest(MessageType::Confirmable, 0x4444, "rd");
+  transport.inject(device, first);
+  auto second = first;
+  second.token = {0x0c, 0x0d, 0x0e};
+  scheduler.advance(10s);
+  transport.inject(device, second);
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(endpoint.stats().duplicates, 0u);
+  ASSERT_EQ(transport.sent.size(), 2u);
+  EXPECT_EQ(lastSent().token, second.token);
+  EXPECT_EQ(lastSent().messageId, 0x4444);
+  // Its own retransmission is a duplicate again, answered with its own reply.
+  transport.inject(device, second);
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(endpoint.stats().duplicates, 1u);
+  EXPECT_EQ(lastSent().token, second.token);
+  // The earlier entry's expiry does not drop the newer one.
+  scheduler.advance(TransmissionParameters{}.exchangeLifetime() - 5s);
+  transport.inject(device, second);
+  EXPECT_EQ(handled, 2);
+}
+
 TEST_F(EndpointServerTest, DuplicateConWhilePendingGetsEmptyAckAndLaterSeparateResponse) {
   answerInline = false;
   auto request = makeRequest(MessageType::Confirmable, 0x4545);
