@@ -52,6 +52,7 @@ Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));
 }
 void Endpoint::cancelRequest(RequestId id) { impl_->cancelRequest(id); }
+void Endpoint::forgetPeer(const Peer& peer) { impl_->forgetPeer(peer); }
 
 bool Endpoint::acknowledged(RequestId id) const { return impl_->acknowledged(id); }
 void Endpoint::setMaxBodySize(std::size_t bytes) { impl_->maxBodySize = bytes; }
@@ -214,8 +215,26 @@ void Endpoint::Impl::scheduleSweep() {
   });
 }
 
+void Endpoint::Impl::forgetPeer(const Peer& peer) {
+  departed_.insert(peer);
+  scheduleSweep();
+}
+
 void Endpoint::Impl::sweep() {
   const auto now = scheduler_.now();
+  if (!departed_.empty()) {
+    // One pass for every peer that left since the last sweep; their expiry
+    // queue items stay and find nothing.
+    for (auto it = received_.begin(); it != received_.end();) {
+      if (it->second.state != ReceivedState::Pending && departed_.count(it->first.peer)) {
+        scheduler_.cancel(it->second.ackTimer);
+        it = received_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    departed_.clear();
+  }
   for (auto* queue : {&conExpiry_, &nonExpiry_}) {
     while (!queue->empty() && queue->front().first <= now) {
       auto found = received_.find(queue->front().second);

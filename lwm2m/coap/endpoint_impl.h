@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lwm2m/coap/block.h"
@@ -51,6 +52,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                              ResponseHandler onNotification);
   void cancelRequest(RequestId id);
+  void forgetPeer(const Peer& peer);  // dropped at the next sweep()
 
   RequestHandler requestHandler;
   std::size_t maxBodySize = 1024 * 1024;
@@ -207,6 +209,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   std::deque<std::pair<Clock::time_point, MessageKey>> nonExpiry_;
   std::uint64_t nextSerial_ = 1;
   std::unordered_map<std::string, Assembly> assemblies_;
+  std::unordered_set<Peer, PeerHash> departed_;  // forgetPeer() since the last sweep
   Scheduler::TimerId sweepTimer_ = 0;
 };
 

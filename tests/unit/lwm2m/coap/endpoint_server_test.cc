@@ -179,6 +179,23 @@ TEST_F(EndpointServerTest, SameMessageIdWithAnotherTokenIsANewRequest) {
   EXPECT_EQ(handled, 2);
 }
 
+// A device that left (its registration ended): what was remembered from its
+// address goes within a sweep, not after EXCHANGE_LIFETIME; other peers keep theirs.
+TEST_F(EndpointServerTest, ForgottenPeerIsNoLongerRemembered) {
+  auto request = makeRequest(MessageType::Confirmable, 0x5555);
+  const Peer other = peerAt("10.0.0.3", 40000);
+  transport.inject(device, request);
+  transport.inject(other, request);
+  EXPECT_EQ(endpoint.load().rememberedMessages, 2u);
+  endpoint.forgetPeer(device);
+  scheduler.advance(6s);
+  EXPECT_EQ(endpoint.load().rememberedMessages, 1u);
+  transport.inject(other, request);
+  EXPECT_EQ(handled, 2) << "the other peer's message is still known as a duplicate";
+  transport.inject(device, request);
+  EXPECT_EQ(handled, 3) << "the forgotten peer's message is new again";
+}
+
 TEST_F(EndpointServerTest, DuplicateConWhilePendingGetsEmptyAckAndLaterSeparateResponse) {
   answerInline = false;
   auto request = makeRequest(MessageType::Confirmable, 0x4545);
