@@ -1,6 +1,9 @@
 #include "metrics/process_metrics.h"
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cmath>
 #include <filesystem>
@@ -62,6 +65,16 @@ void addProcessMetrics(Registry& registry, std::chrono::system_clock::time_point
     return statField(statFields(), 24) * static_cast<double>(::sysconf(_SC_PAGESIZE));  // rss in pages
   });
   registry.gaugeFunction("process_open_fds", "Open file descriptors.", openFileDescriptors);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  registry.collect(MetricType::Gauge, "process_heap_bytes",
+                   "Heap memory of the C library's allocator: in_use by the program, free (kept by the "
+                   "allocator, not yet given back to the system).",
+                   {"state"}, [](SampleSink& sink) {
+                     const struct mallinfo2 info = ::mallinfo2();
+                     sink.add({"in_use"}, static_cast<double>(info.uordblks + info.hblkhd));
+                     sink.add({"free"}, static_cast<double>(info.fordblks));
+                   });
+#endif
 }
 
 }  // namespace lwm2m::metrics

@@ -5,6 +5,7 @@
 //   process_cpu_seconds_total       counter, user + system CPU time
 //   process_resident_memory_bytes   gauge
 //   process_open_fds                gauge
+//   process_heap_bytes{state}       gauge, glibc's heap: in_use, free (kept, not returned)
 // Where /proc cannot be read, the value is NaN rather than a wrong number.
 
 #include <chrono>

@@ -243,12 +243,12 @@ void RequestQueue::whenStored(std::function<void()> then) {
 }
 
 void RequestQueue::drain(const std::string& endpoint) {
-  if (!resumed_ || busy_[endpoint]) return;
+  if (!resumed_ || busy_.count(endpoint)) return;
   auto q = queues_.find(endpoint);
   if (q == queues_.end() || q->second.empty() || !reachable_(endpoint)) return;
   Entry& first = q->second.begin()->second;
   if (!first.committed || !first.answered) return;  // step 1 or 2 still to commit: its completion drains
-  busy_[endpoint] = true;
+  busy_.insert(endpoint);
   first.request.inFlight = true;
   if (first.expiryTimer) {
     scheduler_.cancel(first.expiryTimer);
@@ -260,7 +260,7 @@ void RequestQueue::drain(const std::string& endpoint) {
     post_([this, alive, endpoint, sequence, stored = std::move(stored)] {
       if (!*alive) return;
       if (!stored) {
-        busy_[endpoint] = false;
+        busy_.erase(endpoint);
         finish(endpoint, sequence, QueueEventKind::Expired,
                "cannot record the delivery: " + stored.error().message);
         return;
@@ -275,7 +275,7 @@ void RequestQueue::drain(const std::string& endpoint) {
 void RequestQueue::deliver(const std::string& endpoint, std::int64_t sequence) {
   auto q = queues_.find(endpoint);
   if (q == queues_.end() || !q->second.count(sequence)) {
-    busy_[endpoint] = false;
+    busy_.erase(endpoint);
     return;
   }
   deliver_(q->second.at(sequence).request, [this, alive = alive_, endpoint, sequence](DeliveryResult result) {

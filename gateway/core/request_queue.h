@@ -206,7 +206,9 @@ class RequestQueue {
   LegacyRowReader legacy_;
   std::unordered_map<std::string, DeviceQueue> queues_;
   std::unordered_map<std::string, std::string> endpointById_;
-  std::unordered_map<std::string, bool> busy_;  // endpoint → a delivery in progress or paced
+  // Endpoints with a delivery in progress or paced; an entry lives only that
+  // long, so devices that come and go leave nothing behind.
+  std::unordered_set<std::string> busy_;
   // Found by restore(), told by resume(): rows that end now (with why).
   std::vector<std::pair<QueuedRequest, std::string>> endAtResume_;
   std::unordered_set<std::string> unansweredAtResume_;  // ids among them whose queued answer is not stored

@@ -30,6 +30,7 @@
 #include "gateway/core/object_definitions.h"
 #include "gateway/core/device_event_fanout.h"
 #include "gateway/core/device_hub.h"
+#include "lwm2m/server/departures_to_endpoint.h"
 #include "gateway/core/device_command_service.h"
 #include "gateway/core/device_presence.h"
 #include "gateway/core/legacy_queue_rows.h"
@@ -218,6 +219,7 @@ struct Gateway::Parts {
         mappingRules(config.mapping.path, definitions.source(), scheduler, mapping::LoadPolicy{config.mapping.allowEmpty}),
         autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
+        departures(endpoint),
         eventMetrics(metricsRegistry, scheduler),
         mqttOutbox(database->outbox()),
         timedOutbox(mqttOutbox, metricsRegistry, scheduler),
@@ -284,6 +286,7 @@ struct Gateway::Parts {
   MappingRules mappingRules;
   AutoObserver autoObserver;
   DeviceHub hub;  // the one listener of registration and presence events
+  server::DeparturesToEndpoint departures;  // after the hub: the endpoint forgets a device that left
   DeviceEventMetrics eventMetrics;
   MqttOutbox mqttOutbox;
   TimedOutbox timedOutbox;  // mqttOutbox, timing notification → broker acknowledgement
@@ -386,6 +389,7 @@ Gateway::Gateway(const GatewayConfig& config) {
       });
   p.listeners.bind(p.registration);
   p.registration.addListener(&p.hub);
+  p.registration.addListener(&p.departures);
   p.dispatcher.setSendHandler(&p.send);
   p.sender.setPackageStore(&p.packages);
   p.sender.setTransferListener([&p](const std::string& endpoint, const operations::DeviceRequest& request,

@@ -52,6 +52,7 @@ Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));
 }
 void Endpoint::cancelRequest(RequestId id) { impl_->cancelRequest(id); }
+void Endpoint::forgetPeer(const Peer& peer) { impl_->forgetPeer(peer); }
 
 bool Endpoint::acknowledged(RequestId id) const { return impl_->acknowledged(id); }
 void Endpoint::setMaxBodySize(std::size_t bytes) { impl_->maxBodySize = bytes; }
@@ -178,16 +179,32 @@ bool Endpoint::Impl::hasUnacceptableOption(const Message& message) {
   });
 }
 
-Endpoint::Impl::Received& Endpoint::Impl::remember(const MessageKey& key, bool confirmable) {
+Endpoint::Impl::Received& Endpoint::Impl::remember(const MessageKey& key, bool confirmable,
+                                                   const std::vector<std::uint8_t>& token) {
   const auto now = scheduler_.now();
   const auto lifetime = confirmable ? parameters.exchangeLifetime() : parameters.nonLifetime();
   Received& entry = received_[key];
   entry.confirmable = confirmable;
+  entry.tokenSize = static_cast<std::uint8_t>(std::min(token.size(), entry.token.size()));
+  std::copy_n(token.begin(), entry.tokenSize, entry.token.begin());
   entry.serial = nextSerial_++;
   entry.expires = now + lifetime;
   (confirmable ? conExpiry_ : nonExpiry_).emplace_back(entry.expires, key);
   scheduleSweep();
   return entry;
+}
+
+Endpoint::Impl::Received* Endpoint::Impl::duplicateOf(const MessageKey& key, const std::vector<std::uint8_t>& token) {
+  auto found = received_.find(key);
+  if (found == received_.end()) return nullptr;
+  const Received& entry = found->second;
+  if (entry.tokenSize == token.size() && std::equal(token.begin(), token.end(), entry.token.begin())) {
+    return &found->second;
+  }
+  // Its expiry queue item stays; sweep() leaves a newer entry with this key alone.
+  scheduler_.cancel(entry.ackTimer);
+  received_.erase(found);
+  return nullptr;
 }
 
 void Endpoint::Impl::scheduleSweep() {
@@ -198,8 +215,26 @@ void Endpoint::Impl::scheduleSweep() {
   });
 }
 
+void Endpoint::Impl::forgetPeer(const Peer& peer) {
+  departed_.insert(peer);
+  scheduleSweep();
+}
+
 void Endpoint::Impl::sweep() {
   const auto now = scheduler_.now();
+  if (!departed_.empty()) {
+    // One pass for every peer that left since the last sweep; their expiry
+    // queue items stay and find nothing.
+    for (auto it = received_.begin(); it != received_.end();) {
+      if (it->second.state != ReceivedState::Pending && departed_.count(it->first.peer)) {
+        scheduler_.cancel(it->second.ackTimer);
+        it = received_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    departed_.clear();
+  }
   for (auto* queue : {&conExpiry_, &nonExpiry_}) {
     while (!queue->empty() && queue->front().first <= now) {
       auto found = received_.find(queue->front().second);

@@ -154,6 +154,11 @@ class Endpoint {
   // Cancelled before this returns, unless the request already finished.
   // Unknown or finished id: no-op.
   void cancelRequest(RequestId id);
+  // The peer is gone (e.g. its registration ended): the messages remembered
+  // from it for duplicate detection are dropped at the next sweep (within
+  // seconds) instead of after EXCHANGE_LIFETIME; one still being answered is
+  // kept. A later message from the address is handled as a new one.
+  void forgetPeer(const Peer& peer);
   // True once the peer acknowledged the pending request with an empty ACK (it
   // is awake and a separate response is to follow); false for unknown ids.
   bool acknowledged(RequestId id) const;

@@ -211,12 +211,12 @@ void Endpoint::Impl::onReset(const Peer& from, const Message& reset) {
 void Endpoint::Impl::onResponse(const Peer& from, Message response) {
   const MessageKey key{from, response.messageId};
   const bool confirmable = response.type == MessageType::Confirmable;
-  if (auto found = received_.find(key); found != received_.end()) {
+  if (const Received* found = duplicateOf(key, response.token)) {
     ++stats.duplicates;
-    if (confirmable && !found->second.reply.empty()) sendDatagram(from, found->second.reply);
+    if (confirmable && !found->reply.empty()) sendDatagram(from, found->reply);
     return;
   }
-  Received& entry = remember(key, confirmable);
+  Received& entry = remember(key, confirmable, response.token);
   entry.state = ReceivedState::Answered;
   const RequestId id = findByToken(tokenKey(response.token), from);
   if (id == 0 || hasUnacceptableOption(response)) {

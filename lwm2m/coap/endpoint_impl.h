@@ -7,12 +7,14 @@
 //    with the ACK (piggybacked or empty) to replay for a duplicate CON.
 // All timers go through the Scheduler and are cancelled on shutdown().
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lwm2m/coap/block.h"
@@ -50,6 +52,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
                              ResponseHandler onNotification);
   void cancelRequest(RequestId id);
+  void forgetPeer(const Peer& peer);  // dropped at the next sweep()
 
   RequestHandler requestHandler;
   std::size_t maxBodySize = 1024 * 1024;
@@ -99,8 +102,14 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   };
 
   enum class ReceivedState { Pending, EmptyAckSent, Answered };
+  // A message is a duplicate only if its token matches too: a new sender on
+  // an address (a device restarted, or another device given the same port)
+  // may reuse a message ID within EXCHANGE_LIFETIME, and must not be
+  // answered with the reply meant for the earlier one.
   struct Received {
     ReceivedState state = ReceivedState::Pending;
+    std::uint8_t tokenSize = 0;
+    std::array<std::uint8_t, 8> token{};  // RFC 7252 §3: at most 8 bytes
     bool confirmable = true;
     std::uint64_t serial = 0;
     Clock::time_point expires;
@@ -124,7 +133,10 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   std::vector<std::uint8_t> emptyBytes(MessageType type, std::uint16_t messageId) const;
   Clock::duration initialTimeout();
   static Clock::duration nextTimeout(Clock::duration timeout);
-  Received& remember(const MessageKey& key, bool confirmable);
+  Received& remember(const MessageKey& key, bool confirmable, const std::vector<std::uint8_t>& token);
+  // The remembered message with this key, if it has this token; a remembered
+  // message with another token is forgotten (see Received).
+  Received* duplicateOf(const MessageKey& key, const std::vector<std::uint8_t>& token);
   void scheduleSweep();
   void sweep();
   static bool hasUnacceptableOption(const Message& message);
@@ -197,6 +209,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   std::deque<std::pair<Clock::time_point, MessageKey>> nonExpiry_;
   std::uint64_t nextSerial_ = 1;
   std::unordered_map<std::string, Assembly> assemblies_;
+  std::unordered_set<Peer, PeerHash> departed_;  // forgetPeer() since the last sweep
   Scheduler::TimerId sweepTimer_ = 0;
 };
 

@@ -40,9 +40,9 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
   const MessageKey key{from, request.messageId};
   const bool confirmable = request.type == MessageType::Confirmable;
 
-  if (auto found = received_.find(key); found != received_.end()) {
+  if (Received* found = duplicateOf(key, request.token)) {
     ++stats.duplicates;
-    Received& entry = found->second;
+    Received& entry = *found;
     if (!confirmable) return;
     if (entry.state == ReceivedState::Pending) {
       // The peer is retransmitting while the application is still working:
@@ -56,7 +56,7 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
     return;
   }
 
-  Received& entry = remember(key, confirmable);
+  Received& entry = remember(key, confirmable, request.token);
   const std::uint64_t serial = entry.serial;
 
   if (hasUnacceptableOption(request)) {

@@ -14,10 +14,12 @@ MessageIdAllocator::MessageIdAllocator(Clock::duration lifetime,
 // A bucket started at t holds IDs used in [t, t + 1 s); all of them are free
 // again once t + 1 s + lifetime has passed.
 void MessageIdAllocator::expire(PeerIds& ids, Clock::time_point now) const {
-  while (!ids.buckets.empty() && ids.buckets.front().start + kBucketWidth + lifetime_ <= now) {
-    ids.live -= ids.buckets.front().count;
-    ids.buckets.pop_front();
+  auto first = ids.buckets.begin();
+  while (first != ids.buckets.end() && first->start + kBucketWidth + lifetime_ <= now) {
+    ids.live -= first->count;
+    ++first;
   }
+  ids.buckets.erase(ids.buckets.begin(), first);
 }
 
 std::optional<std::uint16_t> MessageIdAllocator::allocate(const Peer& peer, Clock::time_point now) {

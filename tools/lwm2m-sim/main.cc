@@ -36,6 +36,7 @@ struct Options {
   bool bootstrapPack = false;
   std::string packFormat = "senml-cbor";
   std::string bind;
+  int firstPort = 0;
   int count = 1;
   std::string endpoint;
   std::string prefix = "sim-";
@@ -152,6 +153,11 @@ int main(int argc, char** argv) {
                  "(key included, mode 0600) and, when there is one, register with it without bootstrapping")
       ->type_name("DIR");
   app.add_option("--bind", o.bind, "local address for the devices' sockets (default: loopback of the server's family)");
+  app.add_option("--first-port", o.firstPort,
+                 "device N (from 0) sends from UDP port FIRST-PORT+N, so a later run can reuse the ports of an "
+                 "earlier one (0: a port the system picks)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   app.add_option("-n,--count", o.count, "number of devices")->check(CLI::Range(1, 100000))->capture_default_str();
   app.add_option("-e,--endpoint", o.endpoint, "endpoint name (with --count 1)");
   app.add_option("--prefix", o.prefix, "endpoint name prefix; devices are PREFIX0001, PREFIX0002, ...")
@@ -371,8 +377,14 @@ int main(int argc, char** argv) {
             dtls, packFormat));
         continue;
       }
+      const int port = o.firstPort > 0 ? o.firstPort + i : 0;
+      if (port > 65535) {
+        std::cerr << "lwm2m-sim: --first-port " << o.firstPort << " leaves no port for device " << i + 1 << "\n";
+        return 2;
+      }
       devices.push_back(std::make_unique<lwm2m::sim::SimulatedDevice>(
-          io, scheduler, server, lwm2m::coap::Peer(bindAddress, 0), deviceSettings(i), log, random));
+          io, scheduler, server, lwm2m::coap::Peer(bindAddress, static_cast<std::uint16_t>(port)),
+          deviceSettings(i), log, random));
     }
   } catch (const std::exception& e) {
     std::cerr << "lwm2m-sim: cannot create devices: " << e.what() << "\n";

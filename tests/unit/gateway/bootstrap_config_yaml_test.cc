@@ -146,7 +146,7 @@ TEST(BootstrapConfigYaml, RestBodyTakesThePathsEndpointAndItsFileTextLoadsAgain)
             std::string::npos)
       << other.error().message;
   // Without a path's endpoint the document must name one, as a file.
-  EXPECT_NE(errorsOf("security:\n  - {instance: 1, mode: nosec}\nservers:\n  - {instance: 0}\n").find("endpoint is required"),
+  EXPECT_NE(bootstrapErrorsOf("security:\n  - {instance: 1, mode: nosec}\nservers:\n  - {instance: 0}\n").find("endpoint is required"),
             std::string::npos);
 }
 

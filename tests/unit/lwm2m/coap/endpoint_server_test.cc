@@ -153,6 +153,49 @@ TEST_F(EndpointServerTest, DuplicateConReplaysCachedResponseWithoutCallingHandle
   EXPECT_EQ(handled, 2);
 }
 
+// A new device given the port of an earlier one (or a device that restarted)
+// may reuse a message ID: with another token it is a new request, answered on
+// its own, not with the reply cached for the earlier one.
+TEST_F(EndpointServerTest, SameMessageIdWithAnotherTokenIsANewRequest) {
+  auto first = makeRequest(MessageType::Confirmable, 0x4444, "rd");
+  transport.inject(device, first);
+  auto second = first;
+  second.token = {0x0c, 0x0d, 0x0e};
+  scheduler.advance(10s);
+  transport.inject(device, second);
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(endpoint.stats().duplicates, 0u);
+  ASSERT_EQ(transport.sent.size(), 2u);
+  EXPECT_EQ(lastSent().token, second.token);
+  EXPECT_EQ(lastSent().messageId, 0x4444);
+  // Its own retransmission is a duplicate again, answered with its own reply.
+  transport.inject(device, second);
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(endpoint.stats().duplicates, 1u);
+  EXPECT_EQ(lastSent().token, second.token);
+  // The earlier entry's expiry does not drop the newer one.
+  scheduler.advance(TransmissionParameters{}.exchangeLifetime() - 5s);
+  transport.inject(device, second);
+  EXPECT_EQ(handled, 2);
+}
+
+// A device that left (its registration ended): what was remembered from its
+// address goes within a sweep, not after EXCHANGE_LIFETIME; other peers keep theirs.
+TEST_F(EndpointServerTest, ForgottenPeerIsNoLongerRemembered) {
+  auto request = makeRequest(MessageType::Confirmable, 0x5555);
+  const Peer other = peerAt("10.0.0.3", 40000);
+  transport.inject(device, request);
+  transport.inject(other, request);
+  EXPECT_EQ(endpoint.load().rememberedMessages, 2u);
+  endpoint.forgetPeer(device);
+  scheduler.advance(6s);
+  EXPECT_EQ(endpoint.load().rememberedMessages, 1u);
+  transport.inject(other, request);
+  EXPECT_EQ(handled, 2) << "the other peer's message is still known as a duplicate";
+  transport.inject(device, request);
+  EXPECT_EQ(handled, 3) << "the forgotten peer's message is new again";
+}
+
 TEST_F(EndpointServerTest, DuplicateConWhilePendingGetsEmptyAckAndLaterSeparateResponse) {
   answerInline = false;
   auto request = makeRequest(MessageType::Confirmable, 0x4545);

@@ -1,0 +1,233 @@
+// Devices that come and go leave nothing behind, with the real daemon and the
+// simulator: waves of devices register, are sent commands, and then
+// de-register or stop answering and expire. Once no device is registered the
+// gateway's resident memory is back within 10 % (plus a little slack) of where
+// it was after a first, warm-up wave. A wave that takes over the UDP ports —
+// and the endpoint names — of devices still registered (a device fleet
+// restarted) registers at full speed, and every Update is answered.
+//
+// The caches that are bounded by configuration (latest values, the event
+// ring, finished requests) are sized so that the warm-up wave fills them.
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/gateway_process.h"
+#include "tests/integration/transfer_support.h"
+#include "tests/support/prometheus_text.h"
+
+namespace lwm2m::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kDevices = 2000;
+constexpr int kRate = 1000;  // registrations started per second
+
+// Resident memory of a process in KiB (VmRSS), 0 when unreadable.
+long residentKib(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+// True when the loopback UDP ports [first, first + count) are all free.
+bool udpPortsFree(int first, int count) {
+  for (int port = first; port < first + count; ++port) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    if (!bound) return false;
+  }
+  return true;
+}
+
+// Ports above the system's ephemeral range, so no other socket is given them meanwhile.
+int freePortRange(int count) {
+  for (int first = 61000; first + count <= 65535; first += count) {
+    if (udpPortsFree(first, count)) return first;
+  }
+  return 0;
+}
+
+// What one simulator run printed, read as it goes.
+struct WaveLog {
+  std::set<std::string> registered;
+  std::set<std::string> updated;
+  std::vector<std::string> failures;  // register-failed, update-failed
+};
+
+class DeviceWaves : public ::testing::Test {
+ protected:
+  DeviceWaves() : gateway_(broker_.uri(), "127.0.0.1", {"--config", writeConfig()}),
+                  commands_(gateway_, broker_) {}
+  ~DeviceWaves() override { std::filesystem::remove(config_); }
+
+  std::string writeConfig() {
+    config_ = std::filesystem::temp_directory_path() / ("waves-" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(config_) << "http:\n  value_cache_entries: " << kDevices << "\n  finished_requests: 100\n"
+                           << "events:\n  ring: 2000\n";
+    return config_.string();
+  }
+
+  std::unique_ptr<Simulator> startWave(const std::string& prefix, int lifetime, bool quiet) {
+    std::vector<std::string> args{"--server", gateway_.coapAddress(), "--count", std::to_string(kDevices),
+                                  "--prefix", prefix, "--lifetime", std::to_string(lifetime),
+                                  "--update-interval", "2", "--rate", std::to_string(kRate),
+                                  "--first-port", std::to_string(firstPort_)};
+    if (quiet) args.push_back("--quiet");
+    return std::make_unique<Simulator>(args);
+  }
+
+  // Reads the simulator's lines until `done` holds or `timeout` passes.
+  static bool follow(Simulator& sim, WaveLog& log, const std::function<bool()>& done,
+                     std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!done()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left <= 0ms) return false;
+      auto line = sim.waitForLine("", std::min<std::chrono::milliseconds>(left, 500ms));
+      if (!line) continue;
+      const auto space = line->find(' ');
+      const std::string what = line->substr(0, space);
+      const std::string endpoint = line->substr(space + 1, line->find(' ', space + 1) - space - 1);
+      if (what == "registered") log.registered.insert(endpoint);
+      if (what == "updated") log.updated.insert(endpoint);
+      if (what == "register-failed" || what == "update-failed") log.failures.push_back(*line);
+    }
+    return true;
+  }
+
+  // Waits for every device of the wave to register; the time it took.
+  std::chrono::milliseconds registerAll(Simulator& sim, WaveLog& log) {
+    const auto start = Clock::now();
+    EXPECT_TRUE(follow(sim, log, [&] { return log.registered.size() == kDevices; }, 60s))
+        << log.registered.size() << " of " << kDevices << " registered; failures: " << log.failures.size();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  }
+
+  double registeredDevices() {
+    auto parsed = parsePrometheusText(httpGet(gateway_.httpUrl("/metrics")).body);
+    return parsed.exposition ? parsed.exposition->sum("lwm2m_gateway_registered_devices") : -1;
+  }
+  // Waits until no device is registered and nothing is queued; then the resident memory.
+  long idleResidentKib(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (registeredDevices() != 0 && Clock::now() < deadline) std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(registeredDevices(), 0) << "devices still registered";
+    std::this_thread::sleep_for(7s);  // the last events and writes settle; the CoAP endpoint sweeps
+    auto parsed = parsePrometheusText(httpGet(gateway_.httpUrl("/metrics")).body);
+    if (parsed.exposition) {
+      std::cout << "heap in use " << parsed.exposition->sum("process_heap_bytes", {{"state", "in_use"}}) / 1024
+                << " KiB, free " << parsed.exposition->sum("process_heap_bytes", {{"state", "free"}}) / 1024
+                << " KiB\n";
+    }
+    return residentKib(gateway_.pid());
+  }
+
+  // SIGTERM: every device de-registers, then the simulator exits (bounded by its own 30 s limit).
+  // Its output is read meanwhile: a full pipe would stop it.
+  static void deregisterAll(Simulator& sim) {
+    ::kill(sim.pid(), SIGTERM);
+    const auto deadline = Clock::now() + 40s;
+    while (!sim.waitForExit(0ms) && Clock::now() < deadline) sim.waitForLine("", 100ms);
+    EXPECT_TRUE(sim.waitForExit(0ms)) << "the simulator did not exit";
+  }
+
+  // A few commands to devices of the wave, answered.
+  void sendCommands(const std::string& prefix) {
+    for (const char* device : {"0001", "0500", "2000"}) {
+      auto r = commands_.run(prefix + device, R"({"operation":"read","path":"/3/0/2","timeout_ms":5000})");
+      ASSERT_TRUE(r) << "no answer from " << prefix << device;
+      EXPECT_STREQ((*r)["status"].GetString(), "content");
+    }
+  }
+
+  Mosquitto broker_;
+  std::filesystem::path config_;
+  GatewayProcess gateway_;
+  CommandClient commands_;
+  int firstPort_ = freePortRange(kDevices);
+};
+
+TEST_F(DeviceWaves, MemoryComesBackAndAFleetOnReusedPortsRegistersAtFullSpeed) {
+  ASSERT_NE(firstPort_, 0) << "no range of " << kDevices << " free UDP ports";
+  const long startKib = residentKib(gateway_.pid());
+
+  // Warm-up: a wave that registers, is sent commands and de-registers.
+  {
+    auto sim = startWave("warm-", 20, true);
+    WaveLog log;
+    registerAll(*sim, log);
+    sendCommands("warm-");
+    deregisterAll(*sim);
+  }
+  const long warmKib = idleResidentKib(40s);
+  ASSERT_GT(warmKib, 0);
+
+  // A fleet that stops answering while registered (its process killed) ...
+  WaveLog first;
+  std::chrono::milliseconds firstTook{};
+  {
+    auto sim = startWave("fleet-", 8, true);
+    firstTook = registerAll(*sim, first);
+    sendCommands("fleet-");
+    ::kill(sim->pid(), SIGKILL);
+    sim->waitForExit(5s);
+  }
+  // ... and comes back on the same ports under the same names before its
+  // registrations expire: every device registers again at full speed and
+  // every device's Updates are answered.
+  {
+    auto sim = startWave("fleet-", 8, false);
+    WaveLog again;
+    const auto took = registerAll(*sim, again);
+    EXPECT_LE(took, 2 * firstTook + 3s) << "first wave took " << firstTook.count() << " ms, second "
+                                        << took.count() << " ms";
+    EXPECT_TRUE(follow(*sim, again, [&] { return again.updated.size() == kDevices; }, 15s))
+        << again.updated.size() << " of " << kDevices << " devices had an Update answered";
+    EXPECT_TRUE(again.failures.empty()) << again.failures.size() << " failures, the first: " << again.failures.front();
+    ::kill(sim->pid(), SIGKILL);  // now they expire
+    sim->waitForExit(5s);
+  }
+  const long afterExpiryKib = idleResidentKib(40s);
+
+  // Another wave with commands, de-registering.
+  {
+    auto sim = startWave("third-", 20, true);
+    WaveLog log;
+    registerAll(*sim, log);
+    sendCommands("third-");
+    deregisterAll(*sim);
+  }
+  const long afterThirdKib = idleResidentKib(40s);
+
+  const long allowedKib = warmKib + warmKib / 10 + 3 * 1024;
+  RecordProperty("rss_start_kib", static_cast<int>(startKib));
+  RecordProperty("rss_after_warm_up_kib", static_cast<int>(warmKib));
+  RecordProperty("rss_after_expiry_kib", static_cast<int>(afterExpiryKib));
+  RecordProperty("rss_after_third_wave_kib", static_cast<int>(afterThirdKib));
+  std::cout << "RSS KiB: start " << startKib << ", after warm-up " << warmKib << ", after expiry " << afterExpiryKib
+            << ", after a third wave " << afterThirdKib << "\n";
+  EXPECT_LE(afterExpiryKib, allowedKib);
+  EXPECT_LE(afterThirdKib, allowedKib);
+}
+
+}  // namespace
+}  // namespace lwm2m::testing
