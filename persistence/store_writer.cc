@@ -29,20 +29,28 @@ StoreWriter::StoreWriter(std::unique_ptr<Connection> connection, std::size_t max
 StoreWriter::~StoreWriter() { close(); }
 
 void StoreWriter::submit(std::string what, WriteOperation operation, WriteCompletion done) {
+  enqueue(Pending{std::move(what), std::move(operation), std::move(done)});
+}
+
+void StoreWriter::maintain(std::string what, WriteOperation operation, WriteCompletion done) {
+  enqueue(Pending{std::move(what), std::move(operation), std::move(done), true});
+}
+
+void StoreWriter::enqueue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
     if (!closed_) {
       // The thread sleeps only on an empty queue: wake it on the first write.
       const bool wasEmpty = queue_.empty();
-      queue_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
+      queue_.push_back(std::move(pending));
       ++stats_.submitted;
       ++stats_.pending;
       if (wasEmpty) wake_.notify_one();
       return;
     }
   }
-  runCompletion(done, fail(connection_->file().string() + ": " + what +
-                           ": the database is closed"));
+  runCompletion(pending.done, fail(connection_->file().string() + ": " + pending.what +
+                                   ": the database is closed"));
 }
 
 void StoreWriter::close() {
@@ -68,20 +76,25 @@ void StoreWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return closed_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing and drained
-      const std::size_t take = std::min(maxBatch_, queue_.size());
-      for (std::size_t i = 0; i < take; ++i) {
+      // A maintenance operation goes alone; a batch stops before the next one.
+      const std::size_t take = queue_.front().alone ? 1 : std::min(maxBatch_, queue_.size());
+      for (std::size_t i = 0; i < take && (i == 0 || !queue_.front().alone); ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
 
-    commitBatch(batch, results);
+    if (batch.front().alone) {
+      results.assign(1, applyDirect(batch.front()));
+    } else {
+      commitBatch(batch, results);
+    }
 
     std::uint64_t failures = 0;
     for (const Result<void>& result : results) failures += result.ok() ? 0 : 1;
     {
       std::lock_guard lock(mutex_);
-      ++stats_.transactions;
+      if (!batch.front().alone) ++stats_.transactions;
       stats_.largestBatch = std::max<std::uint64_t>(stats_.largestBatch, batch.size());
       stats_.completed += batch.size();
       stats_.failed += failures;

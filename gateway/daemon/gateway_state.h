@@ -12,6 +12,7 @@
 #include "gateway/core/device_presence.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/storage_probe.h"
+#include "gateway/core/storage_reserve.h"
 #include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
@@ -36,6 +37,7 @@ struct GatewayState {
   bool mqttRequiredForReady = true; // mqtt.required_for_ready
   const persistence::Database& database;
   const StorageProbe& storage;
+  const StorageReserve& reserve;
 };
 
 // Registers the families read from `state` at exposition time (see the
@@ -45,7 +47,8 @@ struct GatewayState {
 void addGatewayMetrics(metrics::Registry& registry, const GatewayState& state);
 
 api::HealthReport healthReport(const GatewayState& state);
-// storage (StorageProbe), and mqtt unless mqtt.required_for_ready is false.
+// storage (StorageProbe and StorageReserve: not ready while Full), and mqtt
+// unless mqtt.required_for_ready is false.
 api::ReadinessReport readinessReport(const GatewayState& state);
 
 }  // namespace lwm2m::gateway
