@@ -133,11 +133,10 @@ Result<void> checkIntegrity(Connection& connection) {
       problems += (problems.empty() ? "" : "; ") + line;
     }
   } catch (const SQLite::Exception& e) {
-    return fail(ErrorCode::StoreFailed, file + ": the file is damaged or is not a SQLite database (" +
-                                            e.what() + "); move it away to start with an empty state");
+    return fail(ErrorCode::StoreFailed,
+                file + ": the file is damaged or is not a SQLite database (" + e.what() + ")");
   }
-  return fail(ErrorCode::StoreFailed, file + ": the database is corrupted (quick_check: " + problems +
-                                          "); move it away to start with an empty state");
+  return fail(ErrorCode::StoreFailed, file + ": the database is corrupted (quick_check: " + problems + ")");
 }
 
 Result<void> configure(Connection& connection, const DatabaseOptions& options) {
@@ -152,10 +151,9 @@ Result<void> configure(Connection& connection, const DatabaseOptions& options) {
     db.exec(options.synchronous == Synchronous::Full ? "PRAGMA synchronous = FULL"
                                                      : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
-    // After a burst the WAL is truncated back to this size at checkpoints
-    // instead of keeping its largest size on the flash.
-    // A checkpoint every walLimitBytes of log (instead of SQLite's 1000 pages)
-    // keeps the log from taking room a small volume does not have.
+    // A checkpoint every walLimitBytes of log (instead of SQLite's 1000 pages),
+    // after which the log is cut back to that size instead of keeping its
+    // largest size on the flash: it cannot take room a small volume lacks.
     const std::int64_t pageSize = db.execAndGet("PRAGMA page_size").getInt64();
     const std::uint64_t walPages =
         std::max<std::uint64_t>(16, options.walLimitBytes / static_cast<std::uint64_t>(pageSize));
@@ -225,7 +223,9 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& dataDir,
   std::unique_ptr<Connection> writerConnection = std::move(opened).value();
   std::optional<MovedAside> movedAside;
   if (Result<void> intact = checkIntegrity(*writerConnection); !intact) {
-    if (options.onDamaged == OnDamaged::Refuse) return intact.error();
+    if (options.onDamaged == OnDamaged::Refuse) {
+      return fail(ErrorCode::StoreFailed, intact.error().message + "; move it away to start with an empty state");
+    }
     writerConnection.reset();
     const auto now = std::chrono::system_clock::now();
     Result<fs::path> moved = moveAside(file, now);
@@ -273,8 +273,8 @@ Result<DatabaseSpace> Database::space() const {
       return static_cast<std::uint64_t>(c.db().execAndGet(sql).getInt64());
     };
     const std::uint64_t pages = pragma("PRAGMA page_count");
-    const std::uint64_t free = pragma("PRAGMA freelist_count");
-    return (pages - std::min(pages, free)) * pragma("PRAGMA page_size");
+    const std::uint64_t unused = pragma("PRAGMA freelist_count");
+    return (pages - std::min(pages, unused)) * pragma("PRAGMA page_size");
   });
   if (!used) return used.error();
   space.usedBytes = *used;
