@@ -109,7 +109,8 @@ class Storage : public ::testing::Test {
 
   void writeConfig(const std::string& storage) {
     std::ofstream out(config_);
-    out << "gateway:\n  id: edge-test\nqueue:\n  expected_endpoints: [";
+    // {gateway} in MQTT topics and payloads is mqtt.client_id.
+    out << "gateway:\n  id: edge-test\nmqtt:\n  client_id: edge-test\nqueue:\n  expected_endpoints: [";
     for (int i = 0; i < kSleepers; ++i) out << (i ? ", " : "") << sleeper(i);
     out << "]\nstorage:\n" << storage;
   }
@@ -228,6 +229,9 @@ TEST_F(Storage, ADamagedDatabaseIsMovedAsideAndTheGatewayStartsEmpty) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     for (int i = 0; i < 512; ++i) out << "flash gone bad ";
   }
+  // Without its log: SQLite would read intact pages from a log it still has.
+  fs::remove(fs::path(file) += "-wal");
+  fs::remove(fs::path(file) += "-shm");
   gateway.restart();
 
   ASSERT_TRUE(waitForLog(gateway, "[critical]")) << gateway.log();
