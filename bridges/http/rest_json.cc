@@ -295,10 +295,12 @@ std::string toJson(const HealthReport& health) {
   w.StartObject();
   writeKey(w, "status");
   writeString(w, health.degraded() ? "degraded" : "ok");
-  writeKey(w, "degraded");
-  w.StartArray();
-  if (health.storage && health.storage->degraded()) writeString(w, "storage");
-  w.EndArray();
+  if (health.storage) {  // what needs an eye; [] while all is well
+    writeKey(w, "degraded");
+    w.StartArray();
+    if (health.storage->degraded()) writeString(w, "storage");
+    w.EndArray();
+  }
   writeKey(w, "version");
   writeString(w, health.version);
   writeKey(w, "uptime");

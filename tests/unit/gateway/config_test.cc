@@ -378,7 +378,7 @@ TEST(Config, StorageReserveSizeLimitAndDamagedDatabaseKeys) {
   EXPECT_EQ(loaded->storage.onDamaged, "refuse");
   EXPECT_EQ(GatewayConfig{}.storage.onDamaged, "move_aside");
   const std::string yaml = toYaml(*loaded);
-  EXPECT_NE(yaml.find("on_damaged: refuse"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("on_damaged: \"refuse\""), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("max_size_kb: 65536"), std::string::npos) << yaml;
 
   const std::string errors =
