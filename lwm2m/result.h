@@ -25,10 +25,11 @@ enum class ErrorCode : std::uint8_t {
   DeviceError,   // the device answered with an error code
   Unauthorized,  // the caller may not do this
   Unavailable,   // the service cannot take it now (shutting down, not connected)
+  StorageFull,   // free room is below the storage reserve: no new work until it returns
 };
 
 // "invalid", "not_found", "queue_full", "store_failed", "in_flight",
-// "timeout", "device_error", "unauthorized", "unavailable": the names bridges
+// "timeout", "device_error", "unauthorized", "unavailable", "storage_full": the names bridges
 // show (MQTT reply "status", REST error "code").
 constexpr std::string_view errorCodeName(ErrorCode code) {
   switch (code) {
@@ -41,6 +42,7 @@ constexpr std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::DeviceError: return "device_error";
     case ErrorCode::Unauthorized: return "unauthorized";
     case ErrorCode::Unavailable: return "unavailable";
+    case ErrorCode::StorageFull: return "storage_full";
   }
   return "invalid";
 }

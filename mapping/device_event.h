@@ -60,6 +60,7 @@ struct DeviceEvent {
   std::optional<std::uint32_t> sequence;  // Notification: observe sequence number
   ReplyRoute reply;  // as the command decoder made it; empty topic when none
   std::optional<gateway::api::TransferProgress> transfer;  // Progress: the package transfer
+  std::optional<gateway::api::StorageCondition> storage;   // Storage: the gateway's storage
 };
 
 // The mapping's view of a gateway event.

@@ -61,6 +61,7 @@ DeviceEvent viewOf(const api::DeviceEvent& e, const std::string& gatewayId) {
   if (!e.paths.empty()) out.requestPath = e.paths.front();
   out.sequence = e.sequence;
   out.transfer = e.transfer;
+  out.storage = e.storage;
   if (e.command) commandFacts(*e.command, out);
   if (e.kind == api::DeviceEventKind::BootstrapFailed) out.error = e.reason;
   return out;

@@ -83,6 +83,18 @@ void writeTransfer(JsonWriter& out, const gateway::api::TransferProgress& t) {
   if (!t.error.empty()) writeKeyString(out, "error", t.error);
 }
 
+void writeStorage(JsonWriter& out, const gateway::api::StorageCondition& s) {
+  writeKeyString(out, "state", gateway::api::toString(s.state));
+  if (!s.reason.empty()) writeKeyString(out, "reason", s.reason);
+  if (s.freeBytes) {
+    out.Key("free");
+    out.Uint64(*s.freeBytes);
+  }
+  out.Key("reserve");
+  out.Uint64(s.reserveBytes);
+  if (!s.movedTo.empty()) writeKeyString(out, "movedTo", s.movedTo);
+}
+
 namespace {
 
 // How a command ended: "code" and "status" (the code's name), or "status"
@@ -234,7 +246,7 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
   JsonWriter out(buffer);
   out.StartObject();
   writeKeyString(out, "event", toString(e.kind));
-  writeKeyString(out, "endpoint", e.endpoint);
+  if (e.kind != DeviceEventKind::Storage) writeKeyString(out, "endpoint", e.endpoint);  // a gateway event
   if (!e.gateway.empty()) writeKeyString(out, "gateway", e.gateway);
   out.Key("timestamp");
   out.Double(e.timestamp);
@@ -277,6 +289,9 @@ std::string eventPayload(const StyleInput& in, const std::vector<const Record*>&
     case DeviceEventKind::Progress:
       writeRequestFacts(out, e);
       if (e.transfer) writeTransfer(out, *e.transfer);
+      break;
+    case DeviceEventKind::Storage:
+      if (e.storage) writeStorage(out, *e.storage);
       break;
     default: break;
   }

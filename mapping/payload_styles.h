@@ -55,5 +55,8 @@ std::string emqxResultPayload(const DeviceEvent& event);
 // "state", "sha256", "size", "bytes", "blocks", "totalBlocks", and "error"
 // when it failed. Shared by the progress events and the REST transfer resource.
 void writeTransfer(JsonWriter& out, const gateway::api::TransferProgress& t);
+// The storage condition's members: "state", "reason", "free", "reserve",
+// "movedTo" (the ones that are set); in `storage` events and GET /health.
+void writeStorage(JsonWriter& out, const gateway::api::StorageCondition& s);
 
 }  // namespace lwm2m::mapping

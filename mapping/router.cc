@@ -17,6 +17,8 @@ bool isValueStyle(PayloadStyle style) {
 bool appliesTo(const UplinkRule& rule, DeviceEventKind kind) {
   const auto& events = rule.match.events;
   if (!events.empty()) return std::find(events.begin(), events.end(), kind) != events.end();
+  // A gateway event has no {endpoint}: only rules that name it get it.
+  if (kind == DeviceEventKind::Storage) return false;
   switch (rule.style) {
     case PayloadStyle::Event: return true;
     case PayloadStyle::Emqx:

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
 
@@ -64,9 +66,10 @@ class DirectoryLock {
 
 struct Database::Parts {
   Parts(DirectoryLock lock, fs::path file, int found, std::unique_ptr<Connection> writerConnection,
-        std::unique_ptr<Reader> readerConnection, std::size_t maxBatch)
+        std::unique_ptr<Reader> readerConnection, std::size_t maxBatch, std::uint64_t maxSize)
       : lock(std::move(lock)),
         file(std::move(file)),
+        maxSize(maxSize),
         schemaVersionFound(found),
         lastSequence(SqliteRequestQueueStore::lastAssignedSequence(*writerConnection)),
         lastOutboxId(SqliteOutboxStore::lastAssignedId(*writerConnection)),
@@ -81,6 +84,8 @@ struct Database::Parts {
 
   DirectoryLock lock;  // released last
   fs::path file;
+  std::uint64_t maxSize;
+  std::optional<MovedAside> movedAside;
   int schemaVersionFound;
   std::int64_t lastSequence;
   std::int64_t lastOutboxId;
@@ -115,6 +120,7 @@ Result<void> prepareDirectory(const fs::path& dataDir) {
 
 // PRAGMA quick_check: page structure, record formats, NOT NULL and CHECK
 // constraints; O(N) but without the index cross-checks of integrity_check.
+// A damaged file is reported with StoreFailed, every other open error with Invalid.
 Result<void> checkIntegrity(Connection& connection) {
   const std::string file = connection.file().string();
   std::string problems;
@@ -127,11 +133,10 @@ Result<void> checkIntegrity(Connection& connection) {
       problems += (problems.empty() ? "" : "; ") + line;
     }
   } catch (const SQLite::Exception& e) {
-    return fail(file + ": the file is damaged or is not a SQLite database (" + e.what() +
-                "); move it away to start with an empty state");
+    return fail(ErrorCode::StoreFailed,
+                file + ": the file is damaged or is not a SQLite database (" + e.what() + ")");
   }
-  return fail(file + ": the database is corrupted (quick_check: " + problems +
-              "); move it away to start with an empty state");
+  return fail(ErrorCode::StoreFailed, file + ": the database is corrupted (quick_check: " + problems + ")");
 }
 
 Result<void> configure(Connection& connection, const DatabaseOptions& options) {
@@ -146,11 +151,15 @@ Result<void> configure(Connection& connection, const DatabaseOptions& options) {
     db.exec(options.synchronous == Synchronous::Full ? "PRAGMA synchronous = FULL"
                                                      : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
-    // After a burst the WAL is truncated back to this size at checkpoints
-    // instead of keeping its largest size on the flash.
-    db.exec("PRAGMA journal_size_limit = 8388608");
+    // A checkpoint every walLimitBytes of log (instead of SQLite's 1000 pages),
+    // after which the log is cut back to that size instead of keeping its
+    // largest size on the flash: it cannot take room a small volume lacks.
+    const std::int64_t pageSize = db.execAndGet("PRAGMA page_size").getInt64();
+    const std::uint64_t walPages =
+        std::max<std::uint64_t>(16, options.walLimitBytes / static_cast<std::uint64_t>(pageSize));
+    db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(walPages));
+    db.exec("PRAGMA journal_size_limit = " + std::to_string(options.walLimitBytes));
     if (options.maxSizeBytes > 0) {
-      const std::int64_t pageSize = db.execAndGet("PRAGMA page_size").getInt64();
       const std::uint64_t pages =
           std::max<std::uint64_t>(1, options.maxSizeBytes / static_cast<std::uint64_t>(pageSize));
       db.exec("PRAGMA max_page_count = " + std::to_string(pages));
@@ -159,6 +168,44 @@ Result<void> configure(Connection& connection, const DatabaseOptions& options) {
     return fail(file + ": cannot configure the database: " + e.what());
   }
   return {};
+}
+
+// "gateway.db.damaged-20261206T143852Z", unused so far (a suffix when taken).
+fs::path damagedName(const fs::path& file, std::chrono::system_clock::time_point at) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  fs::path name = fs::path(file) += std::string(".damaged-") + stamp;
+  for (int n = 1; fs::exists(name); ++n) {
+    name = fs::path(file) += std::string(".damaged-") + stamp + "-" + std::to_string(n);
+  }
+  return name;
+}
+
+// Renames the file and its -wal and -shm (so that SQLite still finds the log
+// next to the moved copy).
+Result<fs::path> moveAside(const fs::path& file, std::chrono::system_clock::time_point at) {
+  const fs::path target = damagedName(file, at);
+  std::error_code ec;
+  fs::rename(file, target, ec);
+  if (ec) return fail(file.string() + ": cannot move the damaged file to " + target.string() + ": " + ec.message());
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const fs::path from = fs::path(file) += suffix;
+    if (!fs::exists(from, ec)) continue;
+    fs::rename(from, fs::path(target) += suffix, ec);
+    if (ec) return fail(from.string() + ": cannot move it next to " + target.string() + ": " + ec.message());
+  }
+  return target;
+}
+
+Result<std::unique_ptr<Connection>> openWriter(const fs::path& file, int busyMs) {
+  try {
+    return std::make_unique<Connection>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busyMs);
+  } catch (const SQLite::Exception& e) {
+    return fail(file.string() + ": cannot open the database: " + e.what());
+  }
 }
 
 }  // namespace
@@ -171,14 +218,23 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& dataDir,
   if (!lock) return lock.error();
   const int busyMs = static_cast<int>(options.busyTimeout.count());
 
-  std::unique_ptr<Connection> writerConnection;
-  try {
-    writerConnection = std::make_unique<Connection>(
-        file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busyMs);
-  } catch (const SQLite::Exception& e) {
-    return fail(file.string() + ": cannot open the database: " + e.what());
+  Result<std::unique_ptr<Connection>> opened = openWriter(file, busyMs);
+  if (!opened) return opened.error();
+  std::unique_ptr<Connection> writerConnection = std::move(opened).value();
+  std::optional<MovedAside> movedAside;
+  if (Result<void> intact = checkIntegrity(*writerConnection); !intact) {
+    if (options.onDamaged == OnDamaged::Refuse) {
+      return fail(ErrorCode::StoreFailed, intact.error().message + "; move it away to start with an empty state");
+    }
+    writerConnection.reset();
+    const auto now = std::chrono::system_clock::now();
+    Result<fs::path> moved = moveAside(file, now);
+    if (!moved) return fail(intact.error().message + "; " + moved.error().message);
+    movedAside = MovedAside{*moved, intact.error().message, now};
+    opened = openWriter(file, busyMs);
+    if (!opened) return opened.error();
+    writerConnection = std::move(opened).value();
   }
-  if (Result<void> intact = checkIntegrity(*writerConnection); !intact) return intact.error();
   if (Result<void> set = configure(*writerConnection, options); !set) return set.error();
   Result<int> found = migrateSchema(*writerConnection);
   if (!found) return found.error();
@@ -187,7 +243,8 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& dataDir,
     auto reader = std::make_unique<Reader>(file, busyMs);
     auto parts =
         std::make_unique<Parts>(std::move(lock).value(), file, *found, std::move(writerConnection),
-                                std::move(reader), options.maxBatchWrites);
+                                std::move(reader), options.maxBatchWrites, options.maxSizeBytes);
+    parts->movedAside = std::move(movedAside);
     return std::unique_ptr<Database>(new Database(std::move(parts)));
   } catch (const SQLite::Exception& e) {
     return fail(file.string() + ": cannot open the database for reading: " + e.what());
@@ -201,6 +258,40 @@ Database::~Database() { close(); }
 const fs::path& Database::file() const { return parts_->file; }
 int Database::schemaVersion() const { return kSchemaVersion; }
 int Database::schemaVersionFound() const { return parts_->schemaVersionFound; }
+const std::optional<MovedAside>& Database::movedAside() const { return parts_->movedAside; }
+
+Result<DatabaseSpace> Database::space() const {
+  DatabaseSpace space;
+  space.limitBytes = parts_->maxSize;
+  std::error_code ec;
+  space.fileBytes = fs::file_size(parts_->file, ec);
+  if (ec) space.fileBytes = 0;
+  const std::uint64_t wal = fs::file_size(fs::path(parts_->file) += "-wal", ec);
+  space.walBytes = ec ? 0 : wal;
+  Result<std::uint64_t> used = parts_->reader->read<std::uint64_t>("read the page counts", [](Connection& c) {
+    const auto pragma = [&c](const char* sql) {
+      return static_cast<std::uint64_t>(c.db().execAndGet(sql).getInt64());
+    };
+    const std::uint64_t pages = pragma("PRAGMA page_count");
+    const std::uint64_t unused = pragma("PRAGMA freelist_count");
+    return (pages - std::min(pages, unused)) * pragma("PRAGMA page_size");
+  });
+  if (!used) return used.error();
+  space.usedBytes = *used;
+  return space;
+}
+
+void Database::checkpoint(WriteCompletion done) {
+  parts_->writer.maintain(
+      "checkpoint the write-ahead log",
+      [](Connection& c) {
+        SQLite::Statement checkpoint(c.db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+        if (checkpoint.executeStep() && checkpoint.getColumn(0).getInt() != 0) {
+          throw std::runtime_error("incomplete: a reader still uses the write-ahead log");
+        }
+      },
+      std::move(done));
+}
 
 RegistrationStore& Database::registrations() { return parts_->registrations; }
 ObservationStore& Database::observations() { return parts_->observations; }

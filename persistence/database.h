@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "lwm2m/result.h"
@@ -36,6 +37,12 @@ enum class Synchronous {
   Normal,  // a commit survives a gateway crash; the last ones may be lost on power loss
 };
 
+// What open() does with a file that is damaged or not a SQLite database.
+enum class OnDamaged {
+  Refuse,     // fail with a message naming the file and the cause
+  MoveAside,  // rename it (and its -wal/-shm) to "<file>.damaged-<UTC time>", start empty
+};
+
 struct DatabaseOptions {
   Synchronous synchronous = Synchronous::Full;
   std::chrono::milliseconds busyTimeout{5000};
@@ -45,7 +52,26 @@ struct DatabaseOptions {
   // and free room for later writes. Keeps a flood of queued requests or
   // outbox messages from filling the edge box's flash.
   std::uint64_t maxSizeBytes = 0;
+  // The write-ahead log is checkpointed (and truncated to this size) once it
+  // grows past about this many bytes, so it cannot take the room it once had.
+  std::uint64_t walLimitBytes = 4ULL * 1024 * 1024;
+  OnDamaged onDamaged = OnDamaged::Refuse;
   std::string fileName = "gateway.db";
+};
+
+// A damaged file open() moved aside (OnDamaged::MoveAside).
+struct MovedAside {
+  std::filesystem::path movedTo;  // the damaged file, kept for inspection
+  std::string reason;             // what was wrong with it
+  std::chrono::system_clock::time_point at;
+};
+
+// How much room the database has and takes, for free-space checks.
+struct DatabaseSpace {
+  std::uint64_t fileBytes = 0;  // the database file
+  std::uint64_t usedBytes = 0;  // its pages in use (free pages are reused first)
+  std::uint64_t walBytes = 0;   // the write-ahead log file
+  std::uint64_t limitBytes = 0; // DatabaseOptions::maxSizeBytes (0: none)
 };
 
 class Database {
@@ -56,6 +82,9 @@ class Database {
   // the cause: unwritable directory, corrupted or foreign file, schema from a
   // newer gateway, data directory held by another gateway process (flock on
   // "<fileName>.lock", released when the process ends, also on kill -9).
+  // A file that fails quick_check or is not a SQLite database is moved aside
+  // instead when options.onDamaged says so (see movedAside()); a schema from a
+  // newer gateway is never moved.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& dataDir,
                                                 const DatabaseOptions& options = {});
 
@@ -67,6 +96,16 @@ class Database {
   int schemaVersion() const;
   // The schema version the file had before this open migrated it (0: new file).
   int schemaVersionFound() const;
+  // Set when open() moved a damaged file aside and started empty.
+  const std::optional<MovedAside>& movedAside() const;
+
+  // The database's size and its limit, read now (synchronous, any thread).
+  Result<DatabaseSpace> space() const;
+  // Writes every page of the write-ahead log into the database and truncates
+  // the log to zero bytes (PRAGMA wal_checkpoint(TRUNCATE)), through the
+  // writer thread between two batches. `done` reports an incomplete
+  // checkpoint (a reader still needs the log) as an error.
+  void checkpoint(WriteCompletion done);
 
   RegistrationStore& registrations();
   ObservationStore& observations();

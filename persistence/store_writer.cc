@@ -31,19 +31,29 @@ StoreWriter::StoreWriter(std::unique_ptr<Connection> connection, std::size_t max
 StoreWriter::~StoreWriter() { close(); }
 
 void StoreWriter::submit(std::string what, WriteOperation operation, WriteCompletion done) {
+  enqueue(Pending{std::move(what), std::move(operation), std::move(done)});
+}
+
+void StoreWriter::maintain(std::string what, WriteOperation operation, WriteCompletion done) {
+  enqueue(Pending{std::move(what), std::move(operation), std::move(done), true});
+}
+
+void StoreWriter::enqueue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
     if (!closed_) {
-      if (groupDepth_ > 0 && groupThread_ == std::this_thread::get_id()) {
-        group_.push_back(Pending{std::move(what), std::move(operation), std::move(done)});
+      // Inside an open group of this thread, a write joins the group; a
+      // maintenance operation still goes alone.
+      if (!pending.alone && groupDepth_ > 0 && groupThread_ == std::this_thread::get_id()) {
+        group_.push_back(std::move(pending));
       } else {
-        enqueueLocked(Pending{std::move(what), std::move(operation), std::move(done)});
+        enqueueLocked(std::move(pending));
       }
       return;
     }
   }
-  runCompletion(done, fail(connection_->file().string() + ": " + what +
-                           ": the database is closed"));
+  runCompletion(pending.done, fail(connection_->file().string() + ": " + pending.what +
+                                   ": the database is closed"));
 }
 
 void StoreWriter::enqueueLocked(Pending pending) {
@@ -138,22 +148,28 @@ void StoreWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return closed_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing and drained
+      // A maintenance operation goes alone; a batch stops before the next one.
       // Under crash tests, one write per transaction: no pair of writes may
       // count on happening to share a batch (crash_point.h).
-      const std::size_t take = crashPointsArmed() ? 1 : std::min(maxBatch_, queue_.size());
-      for (std::size_t i = 0; i < take; ++i) {
+      const std::size_t take =
+          queue_.front().alone || crashPointsArmed() ? 1 : std::min(maxBatch_, queue_.size());
+      for (std::size_t i = 0; i < take && (i == 0 || !queue_.front().alone); ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
 
-    commitBatch(batch, results);
+    if (batch.front().alone) {
+      results.assign(1, applyDirect(batch.front()));
+    } else {
+      commitBatch(batch, results);
+    }
 
     std::uint64_t failures = 0;
     for (const Result<void>& result : results) failures += result.ok() ? 0 : 1;
     {
       std::lock_guard lock(mutex_);
-      ++stats_.transactions;
+      if (!batch.front().alone) ++stats_.transactions;
       stats_.largestBatch = std::max<std::uint64_t>(stats_.largestBatch, batch.size());
       stats_.completed += batch.size();
       stats_.failed += failures;

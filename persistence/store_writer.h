@@ -13,6 +13,9 @@
 //   than the writes themselves.) If BEGIN or COMMIT fails, every write of the
 //   batch gets the error and none of them is stored.
 // - Completions run on the writer thread, in submission order, after the COMMIT.
+// - maintain() queues an operation that runs alone, outside any transaction,
+//   between the batches before and after it (a WAL checkpoint cannot run inside
+//   one). Its failure is its own; it is never replayed.
 // - close() (and the destructor) drains the queue: every write submitted before
 //   it is committed and completed. A write submitted after close() completes at
 //   once, on the caller's thread, with an error.
@@ -55,6 +58,8 @@ class StoreWriter {
 
   // `what` names the write in error messages ("upsert registration 'dev-1'").
   void submit(std::string what, WriteOperation operation, WriteCompletion done);
+  // Runs `operation` alone, outside a transaction, in submission order.
+  void maintain(std::string what, WriteOperation operation, WriteCompletion done);
 
   // Runs `writes` (on the caller's thread); what this thread submits meanwhile
   // commits as one write, placed after everything submitted before. `name`
@@ -70,7 +75,10 @@ class StoreWriter {
     std::string what;
     WriteOperation operation;
     WriteCompletion done;
+    bool alone = false;  // maintain(): outside any transaction
   };
+
+  void enqueue(Pending pending);
 
   void run();
   void enqueueLocked(Pending pending);

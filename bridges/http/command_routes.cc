@@ -20,6 +20,7 @@ beast_http::status statusOf(ErrorCode code) {
     case ErrorCode::DeviceError: return beast_http::status::bad_gateway;
     case ErrorCode::Unauthorized: return beast_http::status::forbidden;
     case ErrorCode::Unavailable: return beast_http::status::service_unavailable;
+    case ErrorCode::StorageFull: return beast_http::status::insufficient_storage;
   }
   return beast_http::status::internal_server_error;
 }

@@ -47,10 +47,8 @@ Result<std::vector<api::DeviceEventKind>> parseKinds(std::string_view list) {
     const std::string_view name = list.substr(0, comma);
     const auto kind = api::parseDeviceEventKind(name);
     if (!kind) {
-      return fail("kinds: unknown event kind '" + std::string(name.substr(0, 64)) +
-                  "' (expected registered, updated, deregistered, expired, awake, asleep, "
-                  "notification, send, queued, response, expired-request, cancelled-request, "
-                  "bootstrap-started, bootstrap-finished, bootstrap-failed, progress)");
+      return fail("kinds: unknown event kind '" + std::string(name.substr(0, 64)) + "' (expected " +
+                  api::deviceEventKindNames() + ")");
     }
     kinds.push_back(*kind);
     if (comma == std::string_view::npos) return kinds;

@@ -267,12 +267,40 @@ std::string toJson(const DeviceInfo& device) {
   return take(buffer);
 }
 
+namespace {
+
+void writeStorageHealth(JsonWriter& w, const gateway::api::StorageHealth& storage) {
+  writeKey(w, "storage");
+  w.StartObject();
+  mapping::writeStorage(w, storage.condition);
+  if (storage.damaged) {
+    writeKey(w, "damagedDatabase");
+    w.StartObject();
+    writeKey(w, "movedTo");
+    writeString(w, storage.damaged->movedTo);
+    writeKey(w, "reason");
+    writeString(w, storage.damaged->reason);
+    writeKey(w, "at");
+    writeString(w, toIso8601(storage.damaged->at));
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
 std::string toJson(const HealthReport& health) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   writeKey(w, "status");
-  writeString(w, "ok");
+  writeString(w, health.degraded() ? "degraded" : "ok");
+  if (health.storage) {  // what needs an eye; [] while all is well
+    writeKey(w, "degraded");
+    w.StartArray();
+    if (health.storage->degraded()) writeString(w, "storage");
+    w.EndArray();
+  }
   writeKey(w, "version");
   writeString(w, health.version);
   writeKey(w, "uptime");
@@ -343,6 +371,7 @@ std::string toJson(const HealthReport& health) {
     w.Uint64(health.eventStreams->cutOff);
     w.EndObject();
   }
+  if (health.storage) writeStorageHealth(w, *health.storage);
   w.EndObject();
   return take(buffer);
 }

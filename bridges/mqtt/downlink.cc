@@ -53,6 +53,7 @@ std::pair<std::string_view, std::string_view> replyCodeOf(ErrorCode code) {
     case ErrorCode::DeviceError: return {"5.02", "device_error"};
     case ErrorCode::Unauthorized: return {"4.03", "forbidden"};
     case ErrorCode::Unavailable: return {"5.03", "unavailable"};
+    case ErrorCode::StorageFull: return {"5.03", "storage_full"};
   }
   return {"5.00", "internal_error"};
 }

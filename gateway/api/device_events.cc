@@ -6,7 +6,7 @@
 namespace lwm2m::gateway::api {
 namespace {
 
-constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 16> kKinds{{
+constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 17> kKinds{{
     {DeviceEventKind::Registered, "registered"},
     {DeviceEventKind::Updated, "updated"},
     {DeviceEventKind::Deregistered, "deregistered"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<DeviceEventKind, std::string_view>, 16> kKinds{{
     {DeviceEventKind::BootstrapFinished, "bootstrap-finished"},
     {DeviceEventKind::BootstrapFailed, "bootstrap-failed"},
     {DeviceEventKind::Progress, "progress"},
+    {DeviceEventKind::Storage, "storage"},
 }};
 
 }  // namespace
@@ -39,6 +40,12 @@ std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name) {
     if (n == name) return k;
   }
   return std::nullopt;
+}
+
+std::string deviceEventKindNames() {
+  std::string names;
+  for (const auto& [k, name] : kKinds) names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
 }
 
 bool carriesValues(DeviceEventKind kind) {

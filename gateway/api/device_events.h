@@ -15,6 +15,7 @@
 #include "gateway/api/device_info.h"
 #include "gateway/api/firmware.h"
 #include "gateway/api/reply_route.h"
+#include "gateway/api/storage.h"
 #include "lwm2m/model/node.h"
 #include "lwm2m/operations/device_request.h"
 #include "lwm2m/operations/device_response.h"
@@ -31,18 +32,24 @@ namespace lwm2m::gateway::api {
 // address it bootstraps from; BootstrapFailed has the reason).
 // Progress: how far a firmware package transfer got (firmware.h), about once
 // a second while it moves.
+// Storage: the gateway's storage changed condition (storage.h): it became
+// full or failing, came back, or a damaged database was moved aside. A
+// gateway event: no device (the endpoint is empty); mapping rules get it only
+// when they name it in match.events.
 enum class DeviceEventKind {
   Registered, Updated, Deregistered, Expired, Awake, Asleep, Notification, Send,
   Queued, Response, RequestExpired, RequestCancelled,
-  BootstrapStarted, BootstrapFinished, BootstrapFailed, Progress
+  BootstrapStarted, BootstrapFinished, BootstrapFailed, Progress, Storage
 };
 
 // "registered", "updated", "deregistered", "expired", "awake", "asleep", "notification",
 // "send", "queued", "response", "expired-request", "cancelled-request",
-// "bootstrap-started", "bootstrap-finished", "bootstrap-failed", "progress": the {kind} in
-// topics and JSON.
+// "bootstrap-started", "bootstrap-finished", "bootstrap-failed", "progress", "storage": the
+// {kind} in topics and JSON.
 std::string_view toString(DeviceEventKind kind);
 std::optional<DeviceEventKind> parseDeviceEventKind(std::string_view name);
+// Every kind's name, comma separated, for error messages.
+std::string deviceEventKindNames();
 // True for the kinds that carry values (notification, send, response).
 bool carriesValues(DeviceEventKind kind);
 
@@ -70,6 +77,7 @@ struct DeviceEvent {
   std::optional<std::uint32_t> sequence;  // Notification: its Observe number
   std::string reason;  // BootstrapFailed: the failed step and its cause (never a key)
   std::optional<TransferProgress> transfer;  // Progress only
+  std::optional<StorageCondition> storage;   // Storage only
 };
 
 class DeviceEventListener {

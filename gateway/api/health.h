@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/api/storage.h"
+
 namespace lwm2m::gateway::api {
 
 // The MQTT outbox: QoS >= 1 messages the broker has not acknowledged yet.
@@ -44,6 +46,14 @@ struct EventStreamHealth {
   std::uint64_t cutOff = 0;    // slow readers cut off since start
 };
 
+// The gateway's storage: its condition now, and a damaged database moved
+// aside at start (a flag that stays until the next start).
+struct StorageHealth {
+  StorageCondition condition;
+  std::optional<DamagedDatabase> damaged;
+  bool degraded() const { return condition.state != StorageState::Ok || damaged.has_value(); }
+};
+
 struct HealthReport {
   std::string version;          // the gateway's version, e.g. "0.1.0"
   std::chrono::seconds uptime{0};
@@ -54,6 +64,10 @@ struct HealthReport {
   std::optional<DtlsHealth> dtls;              // absent: DTLS not enabled
   std::vector<WebhookHealth> webhooks;         // one per configured webhook
   std::optional<EventStreamHealth> eventStreams;  // absent: not reported
+  std::optional<StorageHealth> storage;            // absent: not reported
+  // "degraded" (instead of "ok") while something needs an operator's eye; the
+  // gateway still runs. Today: the storage.
+  bool degraded() const { return storage && storage->degraded(); }
 };
 
 // One condition the gateway needs to do its job.

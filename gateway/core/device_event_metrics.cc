@@ -101,6 +101,7 @@ void DeviceEventMetrics::onDeviceEvent(const api::DeviceEvent& event) {
     case Kind::BootstrapFinished:
     case Kind::BootstrapFailed:
     case Kind::Progress:
+    case Kind::Storage:
       break;
   }
 }

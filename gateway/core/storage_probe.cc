@@ -73,8 +73,13 @@ std::string StorageProbe::detail() const {
   return "last probe write committed " + secondsAgo(now - *lastSuccess_) + " ago";
 }
 
+std::optional<std::string> StorageProbe::problem() const {
+  if (lastError_ || overdue()) return detail();
+  return std::nullopt;
+}
+
 void StorageProbe::noteState() {
-  const bool bad = !writable() && (lastError_ || overdue());
+  const bool bad = problem().has_value();
   if (bad && !loggedBad_) {
     spdlog::warn("storage not writable: {}", detail());
   } else if (!bad && loggedBad_) {

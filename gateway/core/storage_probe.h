@@ -45,6 +45,9 @@ class StorageProbe {
   // For the readiness report: "last probe committed 2 s ago", "probe failed: …",
   // "no probe committed for 31 s", "no probe has completed yet".
   std::string detail() const;
+  // The detail while the latest probe failed or one is overdue; nullopt
+  // otherwise (also before the first answer).
+  std::optional<std::string> problem() const;
   std::uint64_t failures() const { return failures_; }
   // Seconds the latest successful probe took to commit (NaN before one did).
   double lastCommitSeconds() const { return lastCommitSeconds_; }

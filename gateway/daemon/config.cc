@@ -191,6 +191,11 @@ std::optional<std::string> checkGatewayId(std::string_view id) {
   return std::nullopt;
 }
 
+std::optional<std::string> checkOnDamaged(std::string_view value) {
+  if (value == "move_aside" || value == "refuse") return std::nullopt;
+  return "must be move_aside or refuse (got " + inQuotes(value) + ")";
+}
+
 std::optional<std::string> checkLogLevel(std::string_view level) {
   static constexpr std::array<std::string_view, 6> levels = {"trace", "debug", "info",
                                                              "warn",  "error", "off"};
@@ -279,6 +284,11 @@ std::vector<std::string> crossCheck(const GatewayConfig& config) {
     problems.push_back("lwm2m.min_lifetime_s: must not exceed lwm2m.max_lifetime_s (" +
                        std::to_string(config.lwm2m.minLifetimeSeconds) + " > " +
                        std::to_string(config.lwm2m.maxLifetimeSeconds) + ")");
+  }
+  if (config.storage.maxSizeKb > 0 && config.storage.reserveKb >= config.storage.maxSizeKb) {
+    problems.push_back("storage.reserve_kb: must be smaller than storage.max_size_kb (" +
+                       std::to_string(config.storage.reserveKb) + " >= " +
+                       std::to_string(config.storage.maxSizeKb) + ")");
   }
   if (config.webhooks.retryMin > config.webhooks.retryMax) {
     problems.push_back("webhooks.retry_min_ms: must not exceed webhooks.retry_max_ms (" +

@@ -259,6 +259,19 @@ struct StorageConfig {
   std::string dataDir = "/var/lib/lwm2m-gateway";
   // How often a probe write proves the database still commits (GET /ready).
   std::chrono::seconds probeInterval{10};
+  // Free room kept for what the gateway must store (updates, results,
+  // removals): below it new commands are refused with storage_full, /health
+  // says degraded and a `storage` event is published; it ends by itself when
+  // room returns (see gateway/core/storage_reserve.h).
+  std::uint64_t reserveKb = 8192;
+  // Upper bound of gateway.db in KiB (0: none but the filesystem's free space).
+  std::uint64_t maxSizeKb = 0;
+  // How often the free room is measured.
+  std::chrono::milliseconds spaceCheckInterval{1000};
+  // A damaged gateway.db at start: "move_aside" (kept as
+  // gateway.db.damaged-<UTC time>, the gateway starts empty, /health says
+  // degraded) or "refuse" (the gateway does not start).
+  std::string onDamaged = "move_aside";
   bool operator==(const StorageConfig&) const = default;
 };
 
@@ -333,6 +346,8 @@ std::optional<std::string> checkMqttVersion(std::string_view version);
 // Not empty, no control characters, at most 128 bytes.
 std::optional<std::string> checkGatewayId(std::string_view id);
 std::optional<std::string> checkLogLevel(std::string_view level);
+// storage.on_damaged: "move_aside" or "refuse".
+std::optional<std::string> checkOnDamaged(std::string_view value);
 // Empty, or a regular file this process can read.
 std::optional<std::string> checkReadableFile(std::string_view path);
 

@@ -39,7 +39,10 @@
 #include "gateway/core/device_event_metrics.h"
 #include "gateway/daemon/webhook_outbox.h"
 #include "gateway/core/device_reports.h"
+#include "gateway/core/storage_admission.h"
 #include "gateway/core/storage_probe.h"
+#include "gateway/core/storage_reserve.h"
+#include "gateway/daemon/storage_setup.h"
 #include "gateway/daemon/gateway_state.h"
 #include "gateway/daemon/publish_timing.h"
 #include "gateway/core/request_queue.h"
@@ -165,19 +168,13 @@ bridges::webhook::WebhooksSettings webhooksSettings(const GatewayConfig& config)
   return s;
 }
 
-std::unique_ptr<persistence::Database> openDatabase(const std::string& dir) {
-  auto db = persistence::Database::open(dir);
-  if (!db) throw std::runtime_error("storage.data_dir " + dir + ": " + db.error().message);
-  return std::move(*db);
-}
-
 }  // namespace
 
 // Members are declared in construction order; destruction runs in reverse, so
 // the bridges go before the server state they look at.
 struct Gateway::Parts {
   explicit Parts(const GatewayConfig& config)
-      : database(openDatabase(config.storage.dataDir)),
+      : database(openGatewayDatabase(config.storage)),
         scheduler(io),
         rng(std::random_device{}()),
         listeners(io, scheduler, config),
@@ -205,10 +202,17 @@ struct Gateway::Parts {
         queueMode(queue, sender, presence),
         commands(queue, queueMode, registry, scheduler,
                  [this](const api::DeviceEvent& e) { publishStepEvent(e); }),
+        storageReserve(
+            scheduler, storageReserveSettings(config.storage),
+            [this, dir = std::filesystem::path(config.storage.dataDir)] { return measureSpace(*database, dir); },
+            [this](std::function<void(Result<void>)> done) { database->checkpoint(std::move(done)); },
+            [this](std::function<void()> f) { boost::asio::post(io, std::move(f)); },
+            [this] { return storageProbe.problem(); }),
+        admission(commands, storageReserve),
         packages(std::filesystem::path(config.storage.dataDir) / "firmware", config.firmware.maxSize),
         packageResource(packages, config.coap.blockSize),
         fetcher(io, config.firmware.caFile, config.firmware.maxSize),
-        firmware(commands, packages, registry, scheduler, firmwareSettings(config),
+        firmware(admission, packages, registry, scheduler, firmwareSettings(config),
                  [this](const api::DeviceEvent& e) { publishEvent(e); },
                  config.firmware.allowDownloads ? FirmwareService::Fetch(
                      [this](const std::string& url, std::unique_ptr<api::PackageUpload> upload,
@@ -239,7 +243,7 @@ struct Gateway::Parts {
         startedAt(std::chrono::steady_clock::now()),
         state{std::string(gatewayVersion()), startedAt, std::chrono::system_clock::now(), scheduler,
               registration.registrations(), presence, queue, endpoint, listeners.dtls(), mqtt, config.mqtt.uri,
-              config.mqtt.requiredForReady, *database, storageProbe},
+              config.mqtt.requiredForReady, *database, storageProbe, storageReserve},
         webhookOutbox(database->webhookOutbox()),
         webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, definitions.source()),
         eventRing(config.events.ring, firstEventId(scheduler), definitions.source(), config.gateway.id),
@@ -279,6 +283,8 @@ struct Gateway::Parts {
   RequestQueue queue;
   QueueModeSender queueMode;
   DeviceCommandService commands;
+  StorageReserve storageReserve;  // free room for the database: refuses commands below the reserve
+  StorageAdmission admission;     // `commands` behind the reserve: what the bridges' commands go through
   PackageSpool packages;
   server::PackageResource packageResource;
   bridges::http::PackageFetcher fetcher;
@@ -374,6 +380,13 @@ Gateway::Gateway(const GatewayConfig& config) {
   spdlog::info("database {}: {} observations restored, {} dropped", p.database->file().string(),
                observed->observations, observed->dropped.size());
   p.observations.addObservationListener(&p.observationPersistence);
+  p.storageReserve.setListener(
+      [&p](const api::StorageCondition& c) { p.publishEvent(storageEvent(c, p.scheduler.wallNow())); });
+  if (const auto& moved = p.database->movedAside()) {
+    api::StorageCondition damaged{api::StorageState::Damaged, moved->reason, std::nullopt,
+                                  p.storageReserve.reserveBytes(), moved->movedTo.string()};
+    p.publishEvent(storageEvent(damaged, moved->at));
+  }
 
   p.sender.setDefaultTimeout(std::chrono::seconds(config.lwm2m.requestTimeoutSeconds));
   p.commands.setExpectedEndpoints(config.queue.expectedEndpoints);
@@ -479,6 +492,7 @@ void Gateway::run() {
   p.http.start();
   p.mqtt.start();
   p.storageProbe.start();
+  p.storageReserve.start();
   p.webhooks.start();
   if (p.valueSnapshot) p.valueSnapshot->start();
   boost::asio::post(p.io, [&p] {

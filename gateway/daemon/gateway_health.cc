@@ -16,12 +16,21 @@ api::HealthReport healthReport(const GatewayState& s) {
     health.dtls = api::DtlsHealth{s.dtls->sessionCount(), s.dtls->handshakeCount(),
                                   c.fullHandshakes + c.resumedHandshakes, c.failedHandshakes};
   }
+  api::StorageHealth storage{s.reserve.condition(), std::nullopt};
+  if (const auto& moved = s.database.movedAside()) {
+    storage.damaged = api::DamagedDatabase{moved->movedTo.string(), moved->reason, moved->at};
+  }
+  health.storage = std::move(storage);
   return health;
 }
 
 api::ReadinessReport readinessReport(const GatewayState& s) {
   api::ReadinessReport report;
-  report.checks.push_back({"storage", s.storage.writable(), s.storage.detail()});
+  if (s.reserve.full()) {
+    report.checks.push_back({"storage", false, s.reserve.condition().reason});
+  } else {
+    report.checks.push_back({"storage", s.storage.writable(), s.storage.detail()});
+  }
   if (s.mqttRequiredForReady) {
     const bool connected = s.mqtt.connected();
     report.checks.push_back(

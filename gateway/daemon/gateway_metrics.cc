@@ -1,6 +1,7 @@
 #include "gateway/daemon/gateway_state.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -133,6 +134,23 @@ void addStorageMetrics(metrics::Registry& r, const GatewayState& s) {
                     [&s] { return asDouble(s.database.writerStats().transactions); });
   r.gaugeFunction("lwm2m_gateway_storage_writes_pending", "Database writes submitted and not yet committed.",
                   [&s] { return asDouble(s.database.writerStats().pending); });
+  r.gaugeFunction("lwm2m_gateway_storage_free_bytes",
+                  "Room the database may still take (filesystem free space, or below storage.max_size_kb).",
+                  [&s] {
+                    const auto& free = s.reserve.condition().freeBytes;
+                    return free ? asDouble(*free) : std::nan("");
+                  });
+  r.gaugeFunction("lwm2m_gateway_storage_full",
+                  "1 while the free room is below storage.reserve_kb (new commands refused), else 0.",
+                  [&s] { return s.reserve.full() ? 1.0 : 0.0; });
+  r.counterFunction("lwm2m_gateway_storage_refused_total", "Commands refused with storage_full.",
+                    [&s] { return asDouble(s.reserve.refused()); });
+  r.counterFunction("lwm2m_gateway_storage_checkpoints_total",
+                    "Write-ahead log checkpoints run to keep the log within its bound.",
+                    [&s] { return asDouble(s.reserve.checkpoints()); });
+  r.gaugeFunction("lwm2m_gateway_storage_damaged_database",
+                  "1 when a damaged database was moved aside at start (storage.on_damaged), else 0.",
+                  [&s] { return s.database.movedAside() ? 1.0 : 0.0; });
 }
 
 }  // namespace

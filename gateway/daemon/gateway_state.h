@@ -13,6 +13,7 @@
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/request_queue.h"
 #include "gateway/core/storage_probe.h"
+#include "gateway/core/storage_reserve.h"
 #include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
@@ -37,6 +38,7 @@ struct GatewayState {
   bool mqttRequiredForReady = true; // mqtt.required_for_ready
   const persistence::Database& database;
   const StorageProbe& storage;
+  const StorageReserve& reserve;
 };
 
 // Registers the families read from `state` at exposition time (see the
@@ -50,7 +52,8 @@ void addGatewayMetrics(metrics::Registry& registry, const GatewayState& state);
 void addMappingMetrics(metrics::Registry& registry, const MappingRules& rules);
 
 api::HealthReport healthReport(const GatewayState& state);
-// storage (StorageProbe), and mqtt unless mqtt.required_for_ready is false.
+// storage (StorageProbe and StorageReserve: not ready while Full), and mqtt
+// unless mqtt.required_for_ready is false.
 api::ReadinessReport readinessReport(const GatewayState& state);
 
 }  // namespace lwm2m::gateway

@@ -109,10 +109,8 @@ class TargetReader {
     for (const auto& item : value) {
       const std::string name = item.IsScalar() ? item.Scalar() : "";
       if (!api::parseDeviceEventKind(name)) {
-        report(item, ".events", "unknown event kind '" + name +
-                                    "' (expected registered, updated, deregistered, expired, awake, asleep, "
-                                    "notification, send, queued, response, expired-request, cancelled-request, "
-                                    "bootstrap-started, bootstrap-finished, bootstrap-failed, progress)");
+        report(item, ".events",
+               "unknown event kind '" + name + "' (expected " + api::deviceEventKindNames() + ")");
         continue;
       }
       t.events.push_back(name);

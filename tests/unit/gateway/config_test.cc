@@ -398,6 +398,33 @@ TEST(Config, ReadinessKeys) {
       << errors;
 }
 
+TEST(Config, StorageReserveSizeLimitAndDamagedDatabaseKeys) {
+  auto loaded = loadConfigText(
+      "storage:\n  reserve_kb: 1024\n  max_size_kb: 65536\n  space_check_interval_ms: 250\n  on_damaged: refuse\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->storage.reserveKb, 1024u);
+  EXPECT_EQ(loaded->storage.maxSizeKb, 65536u);
+  EXPECT_EQ(loaded->storage.spaceCheckInterval, 250ms);
+  EXPECT_EQ(loaded->storage.onDamaged, "refuse");
+  EXPECT_EQ(GatewayConfig{}.storage.onDamaged, "move_aside");
+  const std::string yaml = toYaml(*loaded);
+  EXPECT_NE(yaml.find("on_damaged: \"refuse\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("max_size_kb: 65536"), std::string::npos) << yaml;
+
+  const std::string errors =
+      errorsOf("storage:\n  on_damaged: delete\n  space_check_interval_ms: 5\n  reserve_kb: -1\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: storage.on_damaged: must be move_aside or refuse (got 'delete')"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: storage.space_check_interval_ms: must be between 100 and 3600000"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("gateway.yaml:4: storage.reserve_kb: must be between 0 and"), std::string::npos) << errors;
+
+  const std::string tooBig = errorsOf("storage:\n  max_size_kb: 4096\n  reserve_kb: 8192\n");
+  EXPECT_NE(tooBig.find("gateway.yaml:3: storage.reserve_kb: must be smaller than storage.max_size_kb (8192 >= 4096)"),
+            std::string::npos) << tooBig;
+}
+
 TEST(Config, BadMqttLinkValuesAreNamed) {
   const std::string errors = errorsOf(R"(gateway:
   id: ""

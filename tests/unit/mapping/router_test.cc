@@ -232,6 +232,27 @@ TEST(Router, BootstrapEventsGoOnlyToRulesThatNameThemWithTheReason) {
   EXPECT_TRUE(routeEvent(rules, event, testModel()).empty());
 }
 
+TEST(Router, StorageEventsGoOnlyToRulesThatNameThemWithoutAnEndpoint) {
+  RuleSet rules = rulesFrom(
+      "uplink:\n  - topic: \"gw/{gateway}/{event}\"\n    payload: event\n    match: {events: [storage]}\n"
+      "  - topic: \"all/{endpoint}/{event}\"\n    payload: event\n");
+  DeviceEvent event;
+  event.kind = DeviceEventKind::Storage;
+  event.gateway = "edge-1";
+  event.storage = gateway::api::StorageCondition{gateway::api::StorageState::Full, "free room 1.0 MiB is below",
+                                                 1u << 20, 8u << 20, ""};
+  auto messages = routeEvent(rules, event, testModel());
+  ASSERT_EQ(messages.size(), 1u) << "a rule without events: gets device events only";
+  EXPECT_EQ(messages[0].topic, "gw/edge-1/storage");
+  auto doc = json(messages[0].payload);
+  EXPECT_EQ(str(doc["event"]), "storage");
+  EXPECT_FALSE(doc.HasMember("endpoint"));
+  EXPECT_EQ(str(doc["state"]), "full");
+  EXPECT_EQ(str(doc["reason"]), "free room 1.0 MiB is below");
+  EXPECT_EQ(doc["free"].GetUint64(), 1u << 20);
+  EXPECT_EQ(doc["reserve"].GetUint64(), 8u << 20);
+}
+
 TEST(Router, ResponseWithReplyRouteGoesToTheReplyTopicWithCorrelation) {
   RuleSet rules;
   DeviceEvent event;

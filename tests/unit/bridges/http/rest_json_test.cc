@@ -154,5 +154,37 @@ TEST(HealthJson, ReportsQueuedRequestsAndDtlsWhenGiven) {
   EXPECT_EQ(doc["dtls"]["failedHandshakes"].GetUint64(), 2u);
 }
 
+TEST(HealthJson, IsDegradedWhileTheStorageIsNotOkAndSaysWhy) {
+  HealthReport health{"0.1.0", 1s, 0, true};
+  health.storage = StorageHealth{StorageCondition{StorageState::Ok, "", 50u << 20, 8u << 20, ""}, std::nullopt};
+  auto ok = parse(toJson(health));
+  EXPECT_STREQ(ok["status"].GetString(), "ok");
+  EXPECT_EQ(ok["degraded"].Size(), 0u);
+  EXPECT_STREQ(ok["storage"]["state"].GetString(), "ok");
+  EXPECT_EQ(ok["storage"]["free"].GetUint64(), 50u << 20);
+
+  health.storage->condition = StorageCondition{StorageState::Full, "free room 1.0 MiB is below the reserve", 1u << 20,
+                                               8u << 20, ""};
+  auto full = parse(toJson(health));
+  EXPECT_STREQ(full["status"].GetString(), "degraded");
+  ASSERT_EQ(full["degraded"].Size(), 1u);
+  EXPECT_STREQ(full["degraded"][0].GetString(), "storage");
+  EXPECT_STREQ(full["storage"]["state"].GetString(), "full");
+  EXPECT_STREQ(full["storage"]["reason"].GetString(), "free room 1.0 MiB is below the reserve");
+  EXPECT_EQ(full["storage"]["reserve"].GetUint64(), 8u << 20);
+}
+
+TEST(HealthJson, FlagsADamagedDatabaseMovedAsideAtStart) {
+  HealthReport health{"0.1.0", 1s, 0, true};
+  health.storage = StorageHealth{StorageCondition{StorageState::Ok, "", 50u << 20, 8u << 20, ""},
+                                 DamagedDatabase{"/data/gateway.db.damaged-20261206T143852Z", "not a SQLite database",
+                                                 std::chrono::system_clock::from_time_t(1765031932)}};
+  auto doc = parse(toJson(health));
+  EXPECT_STREQ(doc["status"].GetString(), "degraded");
+  EXPECT_STREQ(doc["storage"]["damagedDatabase"]["movedTo"].GetString(), "/data/gateway.db.damaged-20261206T143852Z");
+  EXPECT_STREQ(doc["storage"]["damagedDatabase"]["reason"].GetString(), "not a SQLite database");
+  EXPECT_STREQ(doc["storage"]["damagedDatabase"]["at"].GetString(), "2025-12-06T14:38:52.000Z");
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway::api
