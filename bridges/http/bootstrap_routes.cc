@@ -100,13 +100,13 @@ std::string configJson(const api::BootstrapConfigEntry& entry) {
   return text(buffer);
 }
 
-Response refused(beast_http::status status, std::string_view message, const Request& request) {
+Response configRefused(beast_http::status status, std::string_view message, const Request& request) {
   return errorResponse(status, message, request.version(), request.keep_alive());
 }
 
-Response refused(const Error& error, const Request& request) {
+Response configRefused(const Error& error, const Request& request) {
   const bool ours = error.code == ErrorCode::StoreFailed || error.code == ErrorCode::Unavailable;
-  return refused(ours ? beast_http::status::service_unavailable : beast_http::status::bad_request, error.message,
+  return configRefused(ours ? beast_http::status::service_unavailable : beast_http::status::bad_request, error.message,
                  request);
 }
 
@@ -121,10 +121,10 @@ Response list(const api::BootstrapAdmin& configs, const Request& request) {
 
 Response remove(api::BootstrapAdmin& configs, const Request& request, const std::string& endpoint) {
   auto removed = configs.removeBootstrapConfig(endpoint);
-  if (!removed) return refused(removed.error(), request);
+  if (!removed) return configRefused(removed.error(), request);
   if (!*removed) {
     auto other = configs.bootstrapConfig(endpoint);
-    return refused(beast_http::status::not_found,
+    return configRefused(beast_http::status::not_found,
                    "no bootstrap configuration stored over the REST API for endpoint '" + endpoint + "'" +
                        (other ? " (its configuration comes from " + other->source + ")" : ""),
                    request);
@@ -147,7 +147,7 @@ Response handleBootstrapRoute(api::BootstrapAdmin& configs, const Request& reque
   switch (request.method()) {
     case beast_http::verb::put: {
       auto stored = configs.putBootstrapConfig(endpoint, request.body());
-      if (!stored) return refused(stored.error(), request);
+      if (!stored) return configRefused(stored.error(), request);
       return jsonResponse(stored->second ? beast_http::status::ok : beast_http::status::created,
                           configJson(stored->first), request);
     }
@@ -155,7 +155,7 @@ Response handleBootstrapRoute(api::BootstrapAdmin& configs, const Request& reque
     default: {
       auto found = configs.bootstrapConfig(endpoint);
       if (!found) {
-        return refused(beast_http::status::not_found, "no bootstrap configuration for endpoint '" + endpoint + "'",
+        return configRefused(beast_http::status::not_found, "no bootstrap configuration for endpoint '" + endpoint + "'",
                        request);
       }
       return jsonResponse(beast_http::status::ok, configJson(*found), request);
