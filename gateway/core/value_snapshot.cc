@@ -13,12 +13,6 @@
 #include "gateway/core/value_snapshot_codec.h"
 
 namespace lwm2m::gateway {
-namespace {
-
-std::string errnoText() { return std::strerror(errno); }
-
-}  // namespace
-
 ValueSnapshot::ValueSnapshot(ValueCache& cache, std::filesystem::path file, coap::Scheduler& scheduler,
                              std::chrono::milliseconds interval)
     : cache_(cache), file_(std::move(file)), scheduler_(scheduler), interval_(interval),
@@ -114,14 +108,14 @@ Result<void> ValueSnapshot::writeFile(const std::string& content) const {
   std::filesystem::path tmp = file_;
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::StoreFailed, tmp.string() + ": " + errnoText());
+  if (fd < 0) return fail(ErrorCode::StoreFailed, tmp.string() + ": " + std::strerror(errno));
   const char* data = content.data();
   std::size_t left = content.size();
   while (left > 0) {
     ssize_t n = ::write(fd, data, left);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      std::string why = tmp.string() + ": " + errnoText();
+      std::string why = tmp.string() + ": " + std::strerror(errno);
       ::close(fd);
       return fail(ErrorCode::StoreFailed, why);
     }
@@ -129,12 +123,14 @@ Result<void> ValueSnapshot::writeFile(const std::string& content) const {
     left -= static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
-    std::string why = tmp.string() + ": " + errnoText();
+    std::string why = tmp.string() + ": " + std::strerror(errno);
     ::close(fd);
     return fail(ErrorCode::StoreFailed, why);
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), file_.c_str()) != 0) return fail(ErrorCode::StoreFailed, file_.string() + ": " + errnoText());
+  if (::rename(tmp.c_str(), file_.c_str()) != 0) {
+    return fail(ErrorCode::StoreFailed, file_.string() + ": " + std::strerror(errno));
+  }
   return {};
 }
 
