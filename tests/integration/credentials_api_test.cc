@@ -20,8 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kKeyText = "rest-psk-of-dev!";
-const std::string kKeyHex = "726573742d70736b2d6f662d64657621";  // kKeyText as hex
+const std::string kApiKeyText = "rest-psk-of-dev!";
+const std::string kKeyHex = "726573742d70736b2d6f662d64657621";  // kApiKeyText as hex
 
 struct Answer {
   int status = 0;
@@ -67,14 +67,14 @@ class CredentialsApi : public ::testing::Test {
     return "coaps://127.0.0.1:" + std::to_string(coapsPort_) + "/" + pathAndQuery;
   }
   std::string registerWithLibcoap(const std::string& identity, const std::string& endpoint) {
-    return runCommand({"coap-client-openssl", "-v", "6", "-B", "8", "-u", identity, "-k", kKeyText, "-m", "post",
+    return runCommand({"coap-client-openssl", "-v", "6", "-B", "8", "-u", identity, "-k", kApiKeyText, "-m", "post",
                        "-t", "40", "-e", "</1/0>,</3/0>", coaps("rd?ep=" + endpoint + "&lt=60&lwm2m=1.1")},
                       20s)
         .output;
   }
   void expectNoKeyIn(const std::string& text) {
     EXPECT_EQ(text.find(kKeyHex), std::string::npos) << text;
-    EXPECT_EQ(text.find(kKeyText), std::string::npos) << text;
+    EXPECT_EQ(text.find(kApiKeyText), std::string::npos) << text;
   }
 
   std::filesystem::path dir_;

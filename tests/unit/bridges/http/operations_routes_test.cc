@@ -51,7 +51,7 @@ TEST_F(OperationsFixture, MetricsAreTheTextFormatOfTheRegistry) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->result(), beast_http::status::ok);
   EXPECT_EQ(r->at(beast_http::field::content_type), "text/plain; version=0.0.4; charset=utf-8");
-  auto parsed = testing::parsePrometheusText(r->body());
+  auto parsed = lwm2m::testing::parsePrometheusText(r->body());
   ASSERT_TRUE(parsed.exposition) << parsed.error;
   EXPECT_EQ(parsed.exposition->value("lwm2m_gateway_things_total", {{"kind", "a\"b"}}), 4);
 }
