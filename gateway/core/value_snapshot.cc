@@ -1,15 +1,12 @@
 #include "gateway/core/value_snapshot.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
 
+#include "gateway/core/private_file.h"
 #include "gateway/core/value_snapshot_codec.h"
 
 namespace lwm2m::gateway {
@@ -91,7 +88,7 @@ void ValueSnapshot::writeLoop() {
     pending_.reset();
     writing_ = true;
     lock.unlock();
-    auto written = writeFile(content);
+    auto written = writeFileWhole(file_, content);
     lock.lock();
     writing_ = false;
     if (!written && !failing_) {
@@ -102,36 +99,6 @@ void ValueSnapshot::writeLoop() {
     failing_ = !written;
     written_.notify_all();
   }
-}
-
-Result<void> ValueSnapshot::writeFile(const std::string& content) const {
-  std::filesystem::path tmp = file_;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::StoreFailed, tmp.string() + ": " + std::strerror(errno));
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string why = tmp.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      return fail(ErrorCode::StoreFailed, why);
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    std::string why = tmp.string() + ": " + std::strerror(errno);
-    ::close(fd);
-    return fail(ErrorCode::StoreFailed, why);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), file_.c_str()) != 0) {
-    return fail(ErrorCode::StoreFailed, file_.string() + ": " + std::strerror(errno));
-  }
-  return {};
 }
 
 }  // namespace lwm2m::gateway

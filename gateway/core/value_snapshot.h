@@ -54,7 +54,6 @@ class ValueSnapshot {
   void saveIfChanged();
   void hand(std::string content);  // to the writing thread
   void writeLoop();
-  Result<void> writeFile(const std::string& content) const;
 
   ValueCache& cache_;
   std::filesystem::path file_;

@@ -1,5 +1,7 @@
 #include "gateway/daemon/bootstrap_config_store.h"
 
+#include "gateway/core/private_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,32 +35,6 @@ std::string fileNameOf(std::string_view endpoint) {
     }
   }
   return name + ".yaml";
-}
-
-// Writes `text` to `file` through a private temporary file and a rename, so a
-// crash leaves the old file or the new one.
-Result<void> writePrivate(const std::filesystem::path& file, const std::string& text) {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  if (ec) return fail(ErrorCode::StoreFailed, file.parent_path().string() + ": cannot create directory: " + ec.message());
-  const std::filesystem::path temporary = file.string() + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::StoreFailed, temporary.string() + ": cannot create: " + std::strerror(errno));
-  bool written = ::fchmod(fd, 0600) == 0;
-  for (std::size_t at = 0; written && at < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + at, text.size() - at);
-    if (n <= 0) written = false;
-    else at += static_cast<std::size_t>(n);
-  }
-  written = written && ::fsync(fd) == 0;
-  const int error = errno;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), file.c_str()) != 0) {
-    const std::string why = std::strerror(written ? errno : error);
-    std::filesystem::remove(temporary, ec);
-    return fail(ErrorCode::StoreFailed, file.string() + ": cannot write: " + why);
-  }
-  return {};
 }
 
 }  // namespace
@@ -103,7 +79,7 @@ Result<std::pair<api::BootstrapConfigEntry, bool>> BootstrapConfigStore::putBoot
     std::string_view endpoint, std::string_view document) {
   auto config = loadBootstrapConfigText(document, "body", defaults_, endpoint);
   if (!config) return config.error();
-  if (auto written = writePrivate(fileOf(endpoint), bootstrapConfigFileText(document, endpoint)); !written) {
+  if (auto written = writeFileWhole(fileOf(endpoint), bootstrapConfigFileText(document, endpoint)); !written) {
     return written.error();
   }
   const bool replaced = stored_.exact(endpoint) != nullptr;
