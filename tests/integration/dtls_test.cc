@@ -313,5 +313,15 @@ TEST_F(DtlsCertificates, CertificateFromAnotherCaIsRefused) {
       << gateway_.log();
 }
 
+TEST_F(DtlsCertificates, ExpiredCertificateIsRefused) {
+  // Signed by the gateway's CA and naming a real endpoint, but out of date.
+  const CertificateFiles expired = issueExpiredClientCertificate(dir_, "lwm2m-gateway");
+  const auto output = registerAs("lwm2m-gateway", expired.cert, expired.key);
+  EXPECT_EQ(coapResponseCode(output), "") << output;
+  EXPECT_TRUE(waitForLog(gateway_, "refused: certificate rejected: certificate has expired")) << gateway_.log();
+  EXPECT_EQ(gateway_.log().find("established (certificate CN 'lwm2m-gateway')"), std::string::npos)
+      << gateway_.log();
+}
+
 }  // namespace
 }  // namespace lwm2m::testing

@@ -21,9 +21,10 @@ void openssl(const std::vector<std::string>& args, const std::filesystem::path& 
   }
 }
 
-// A P-256 key and a certificate for `cn`, signed by the CA.
+// A P-256 key and a certificate for `cn`, signed by the CA, valid from now
+// for `days` (a negative count gives a certificate that has already expired).
 void issue(const std::filesystem::path& dir, const std::string& name, const std::string& cn,
-           const std::string& extensions) {
+           const std::string& extensions, int days = 1) {
   const auto log = dir / "openssl.log";
   openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
            "-keyout", (dir / (name + ".key")).string(), "-out", (dir / (name + ".csr")).string(),
@@ -32,7 +33,7 @@ void issue(const std::filesystem::path& dir, const std::string& name, const std:
   std::ofstream(dir / (name + ".ext")) << extensions << "\n";
   openssl({"x509", "-req", "-in", (dir / (name + ".csr")).string(), "-CA",
            (dir / "ca.pem").string(), "-CAkey", (dir / "ca.key").string(), "-CAcreateserial",
-           "-days", "1", "-out", (dir / (name + ".pem")).string(), "-extfile",
+           "-days", std::to_string(days), "-out", (dir / (name + ".pem")).string(), "-extfile",
            (dir / (name + ".ext")).string()},
           log);
 }
@@ -49,6 +50,13 @@ TestPki makeTestPki(const std::filesystem::path& dir) {
   return TestPki{(dir / "ca.pem").string(),     (dir / "server.pem").string(),
                  (dir / "server.key").string(), (dir / "client.pem").string(),
                  (dir / "client.key").string()};
+}
+
+CertificateFiles issueExpiredClientCertificate(const std::filesystem::path& dir,
+                                              const std::string& cn) {
+  const std::string name = "expired-client";
+  issue(dir, name, cn, "extendedKeyUsage=clientAuth", -1);
+  return {(dir / (name + ".pem")).string(), (dir / (name + ".key")).string()};
 }
 
 }  // namespace lwm2m::testing

@@ -18,4 +18,13 @@ struct TestPki {
 // if openssl fails.
 TestPki makeTestPki(const std::filesystem::path& dir);
 
+struct CertificateFiles {
+  std::string cert, key;
+};
+
+// A client certificate for `cn`, signed by the CA that makeTestPki(dir) made,
+// whose validity ended a day ago. Throws like makeTestPki.
+CertificateFiles issueExpiredClientCertificate(const std::filesystem::path& dir,
+                                              const std::string& cn);
+
 }  // namespace lwm2m::testing
