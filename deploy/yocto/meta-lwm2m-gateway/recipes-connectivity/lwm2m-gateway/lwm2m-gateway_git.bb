@@ -4,9 +4,8 @@ values and events to an MQTT broker on the topics chosen by mapping files, turns
 messages into device commands and serves a REST API. Queued commands, registrations \
 and unacknowledged MQTT messages are kept in SQLite."
 SECTION = "net"
-# The repository has no license file yet: set LICENSE and LIC_FILES_CHKSUM
-# here when it gets one.
-LICENSE = "CLOSED"
+LICENSE = "Apache-2.0"
+LIC_FILES_CHKSUM = "file://LICENSE;md5=3b83ef96387f14655fc854ddc3c6bd57"
 
 PV = "0.1.0+git"
 
