@@ -151,6 +151,11 @@ class FirmwareExchange : public ExchangeBase, public std::enable_shared_from_thi
     upload_->body_limit(firmware_.maxPackageSize());
     if (const auto length = upload_->content_length(); length && *length > firmware_.maxPackageSize()) {
       return tooLarge();  // before 100 Continue: the client does not send the body
+    } else if (length) {
+      auto& upload = upload_->get().body().upload;
+      if (auto fits = upload->expectSize(*length); !fits) {
+        return reply(statusOf(fits.error().code), error(fits.error().message));  // no room, before the body too
+      }
     }
     if (beast::iequals(upload_->get()[beast_http::field::expect], "100-continue")) {
       continue_.emplace(beast_http::status::continue_, upload_->get().version());

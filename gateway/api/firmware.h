@@ -40,6 +40,9 @@ class PackageUpload {
   // Invalid once the package would exceed the store's size limit;
   // StoreFailed when the disk refuses.
   virtual Result<void> write(std::span<const std::uint8_t> bytes) = 0;
+  // The whole package will be `size` bytes (a Content-Length): the refusal
+  // write() would give on the way (too large, no room), before any byte.
+  virtual Result<void> expectSize(std::uint64_t size) const = 0;
   // Stores the package under its SHA-256 (an identical package stored before
   // is kept and this copy dropped).
   virtual Result<PackageInfo> finish() = 0;

@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <system_error>
 #include <vector>
@@ -79,8 +80,10 @@ class FileReader : public operations::PackageReader {
 
 class SpoolUpload : public api::PackageUpload {
  public:
-  SpoolUpload(const PackageSpool& spool, fs::path temp, int fd)
-      : spool_(spool), temp_(std::move(temp)), fd_(fd), hash_(EVP_MD_CTX_new()) {
+  // `room`: see PackageSpool::setRoom; `budget`: what it allowed at the start.
+  SpoolUpload(const PackageSpool& spool, fs::path temp, int fd, PackageSpool::Room room, std::uint64_t budget)
+      : spool_(spool), temp_(std::move(temp)), fd_(fd), hash_(EVP_MD_CTX_new()), room_(std::move(room)),
+        budget_(budget) {
     EVP_DigestInit_ex(hash_, EVP_sha256(), nullptr);
   }
   ~SpoolUpload() override {
@@ -94,9 +97,7 @@ class SpoolUpload : public api::PackageUpload {
 
   Result<void> write(std::span<const std::uint8_t> bytes) override {
     if (finished_) return fail("the package is already stored");
-    if (bytes.size() > spool_.maxSize() - written_) {
-      return fail("package larger than " + std::to_string(spool_.maxSize()) + " bytes (firmware.max_size)");
-    }
+    if (auto fits = admit(bytes.size()); !fits) return fits;
     EVP_DigestUpdate(hash_, bytes.data(), bytes.size());
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -133,11 +134,32 @@ class SpoolUpload : public api::PackageUpload {
 
   std::uint64_t written() const override { return written_; }
 
+  Result<void> expectSize(std::uint64_t size) const override {
+    return size < written_ ? Result<void>{} : admit(size - written_);
+  }
+
  private:
+  // Whether `more` bytes may follow those written.
+  Result<void> admit(std::uint64_t more) const {
+    if (more > spool_.maxSize() - written_) {
+      return fail("package larger than " + std::to_string(spool_.maxSize()) + " bytes (firmware.max_size)");
+    }
+    if (!room_) return {};
+    if (auto room = room_(); !room) return room.error();
+    if (more > budget_ - written_) {
+      return fail(ErrorCode::StorageFull, "storage full: the package would take more than the " +
+                                              std::to_string(budget_) +
+                                              " bytes free above the storage reserve (storage.reserve_kb)");
+    }
+    return {};
+  }
+
   const PackageSpool& spool_;
   fs::path temp_;
   Descriptor fd_;
   EVP_MD_CTX* hash_;
+  PackageSpool::Room room_;
+  std::uint64_t budget_;
   std::uint64_t written_ = 0;
   bool finished_ = false;
 };
@@ -188,10 +210,16 @@ Result<std::unique_ptr<operations::PackageReader>> PackageSpool::open(std::strin
 }
 
 Result<std::unique_ptr<api::PackageUpload>> PackageSpool::beginUpload() {
+  std::uint64_t budget = std::numeric_limits<std::uint64_t>::max();
+  if (room_) {
+    auto room = room_();
+    if (!room) return room.error();
+    budget = *room;
+  }
   std::string name = (dir_ / (std::string(kUploadPrefix) + "XXXXXX")).string();
   const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) return fail(ErrorCode::StoreFailed, "cannot create a package file in " + dir_.string() + ": " + errnoText());
-  return std::unique_ptr<api::PackageUpload>(std::make_unique<SpoolUpload>(*this, fs::path(name), fd));
+  return std::unique_ptr<api::PackageUpload>(std::make_unique<SpoolUpload>(*this, fs::path(name), fd, room_, budget));
 }
 
 Result<api::PackageInfo> PackageSpool::storeFile(const fs::path& source) {

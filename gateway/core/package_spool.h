@@ -31,13 +31,25 @@ namespace lwm2m::gateway {
 
 class PackageSpool : public operations::PackageStore {
  public:
+  // How many bytes new packages may still take on the disk now, or why none
+  // (ErrorCode::StorageFull): the storage reserve's room (StorageReserve::
+  // roomAboveReserve).
+  using Room = std::function<Result<std::uint64_t>()>;
+
   // Creates `dir` if needed and removes unfinished uploads of an earlier run.
   // Throws std::runtime_error naming the directory and the reason.
   PackageSpool(std::filesystem::path dir, std::uint64_t maxSize);
 
+  // From now on an upload starts only when `room` allows it, may take no more
+  // than the room it started with, and stops as soon as `room` refuses (the
+  // storage became full): StorageFull, and its temporary file is removed.
+  // Without it, only maxSize bounds a package.
+  void setRoom(Room room) { room_ = std::move(room); }
+
   Result<std::unique_ptr<operations::PackageReader>> open(std::string_view sha256) const override;
 
-  // A new package in a temporary file; Invalid past maxSize bytes.
+  // A new package in a temporary file; Invalid past maxSize bytes,
+  // StorageFull past the room (setRoom).
   Result<std::unique_ptr<api::PackageUpload>> beginUpload();
   // Copies a file into the store.
   Result<api::PackageInfo> storeFile(const std::filesystem::path& file);
@@ -57,6 +69,7 @@ class PackageSpool : public operations::PackageStore {
  private:
   std::filesystem::path dir_;
   std::uint64_t maxSize_;
+  Room room_;
 };
 
 }  // namespace lwm2m::gateway

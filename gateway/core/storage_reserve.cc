@@ -1,5 +1,7 @@
 #include "gateway/core/storage_reserve.h"
 
+#include <limits>
+
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -111,6 +113,12 @@ void StorageReserve::enter(api::StorageCondition next) {
     spdlog::error("storage {}: {}", api::toString(condition_.state), condition_.reason);
   }
   if (listener_) listener_(condition_);
+}
+
+Result<std::uint64_t> StorageReserve::roomAboveReserve() const {
+  if (full()) return fail(ErrorCode::StorageFull, "storage full: " + condition_.reason);
+  if (!condition_.freeBytes) return std::numeric_limits<std::uint64_t>::max();
+  return *condition_.freeBytes > settings_.reserveBytes ? *condition_.freeBytes - settings_.reserveBytes : 0;
 }
 
 Result<void> StorageReserve::admit() {

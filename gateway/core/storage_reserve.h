@@ -76,6 +76,11 @@ class StorageReserve {
   bool full() const { return condition_.state == api::StorageState::Full; }
   // Ok unless Full: then StorageFull with the reason (and the refusal counted).
   Result<void> admit();
+  // How many bytes files beside the database (firmware packages) may still
+  // take without cutting into the reserve, by the latest measurement (the
+  // largest value when the room could not be measured); StorageFull with the
+  // reason while Full. Not counted as a refusal.
+  Result<std::uint64_t> roomAboveReserve() const;
 
   std::uint64_t refused() const { return refused_; }
   std::uint64_t checkpoints() const { return checkpoints_; }

@@ -221,6 +221,8 @@ struct Gateway::Parts {
                      })
                                                 : FirmwareService::Fetch()),
         mappingRules(config.mapping.path, definitions.source(), scheduler, mapping::LoadPolicy{config.mapping.allowEmpty}),
+        // Not behind the reserve: its observations, like registration updates,
+        // are the small writes the reserve is kept for.
         autoObserver(commands, definitions.source(), scheduler),
         hub({persistence, fanout, presenceFeed, observations, queueMode, send, autoObserver}),
         departures(endpoint),
@@ -382,6 +384,8 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.observations.addObservationListener(&p.observationPersistence);
   p.storageReserve.setListener(
       [&p](const api::StorageCondition& c) { p.publishEvent(storageEvent(c, p.scheduler.wallNow())); });
+  // Firmware packages share the data directory's disk: they too stop above the reserve.
+  p.packages.setRoom([&p] { return p.storageReserve.roomAboveReserve(); });
   if (const auto& moved = p.database->movedAside()) {
     api::StorageCondition damaged{api::StorageState::Damaged, moved->reason, std::nullopt,
                                   p.storageReserve.reserveBytes(), moved->movedTo.string()};

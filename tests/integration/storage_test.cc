@@ -220,6 +220,51 @@ TEST_F(Storage, AFullFilesystemRefusesNewCommandsAndRecoversWhenSpaceIsFreed) {
   gateway.terminate();
 }
 
+// Firmware packages are kept in the data directory too: an upload that would
+// cut into the reserve is refused (507) before its body is read, and one that
+// fits is taken; the database never runs out of room.
+TEST_F(Storage, AFirmwarePackageThatWouldCutIntoTheReserveIsRefused) {
+  writeConfig("  reserve_kb: 1024\n  space_check_interval_ms: 100\n");
+  GatewayProcess gateway(broker_.uri(), "127.0.0.1", args());
+  ASSERT_EQ(gateway.terminate(), 0);
+  const fs::path data = gateway.dataDir();
+  if (::mount("tmpfs", data.c_str(), "tmpfs", 0, "size=4m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs on " << data << ": " << std::strerror(errno);
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{data};
+  gateway.restart();
+  ASSERT_TRUE(storageStateBecomes(gateway, "ok")) << gateway.log();
+  std::this_thread::sleep_for(300ms);  // a measurement with the database at its size after start
+
+  const auto put = [&](std::size_t size) {
+    const fs::path file = fs::temp_directory_path() / ("package-" + std::to_string(::getpid()) + ".bin");
+    std::ofstream(file, std::ios::binary) << std::string(size, 'p');
+    auto r = runCommand({"curl", "-s", "-X", "PUT", "-H", "Content-Type: application/octet-stream", "--data-binary",
+                         "@" + file.string(), "-w", "\n%{http_code}\n", gateway.httpUrl("/api/v1/devices/sleeper-0/firmware")},
+                        30s);
+    fs::remove(file);
+    return r.output;
+  };
+  const std::string refused = put(3 * 1024 * 1024 + 512 * 1024);  // 4 MiB volume, 1 MiB reserve
+  EXPECT_NE(refused.find("\n507"), std::string::npos) << refused << gateway.log();
+  EXPECT_NE(refused.find("above the storage reserve (storage.reserve_kb)"), std::string::npos) << refused;
+  const std::string taken = put(256 * 1024);
+  EXPECT_NE(taken.find("\n202"), std::string::npos) << taken << gateway.log();
+
+  std::size_t packages = 0;
+  for (const auto& entry : fs::directory_iterator(data / "firmware")) {
+    EXPECT_EQ(entry.path().filename().string().rfind(".upload-", 0), std::string::npos) << "a partial upload was left";
+    ++packages;
+  }
+  EXPECT_EQ(packages, 1u);
+  EXPECT_EQ(str(health(gateway)["storage"]["state"]), "ok");
+  EXPECT_EQ(gateway.log().find("database or disk is full"), std::string::npos) << gateway.log();
+  gateway.terminate();
+}
+
 TEST_F(Storage, ADamagedDatabaseIsMovedAsideAndTheGatewayStartsEmpty) {
   writeConfig("  space_check_interval_ms: 100\n");
   GatewayProcess gateway(broker_.uri(), "127.0.0.1", args());

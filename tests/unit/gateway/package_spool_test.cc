@@ -75,6 +75,41 @@ TEST_F(PackageSpoolTest, UnfinishedOrOversizeUploadsLeaveNothing) {
   EXPECT_EQ(files(), 0u);
 }
 
+TEST_F(PackageSpoolTest, UploadsStayAboveTheStorageReserve) {
+  PackageSpool spool(dir_, 1024);
+  Result<std::uint64_t> room = std::uint64_t{5};
+  spool.setRoom([&] { return room; });
+  {
+    auto upload = spool.beginUpload();
+    ASSERT_TRUE(upload);
+    EXPECT_TRUE((*upload)->expectSize(5));
+    EXPECT_EQ((*upload)->expectSize(6).error().code, ErrorCode::StorageFull) << "told before the body";
+    EXPECT_EQ((*upload)->expectSize(2000).error().code, ErrorCode::Invalid) << "firmware.max_size comes first";
+    ASSERT_TRUE((*upload)->write(bytes("abc")));
+    room = std::uint64_t{1000};  // room measured later counts this upload's own bytes: the budget stays 5
+    auto refused = (*upload)->write(bytes("def"));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::StorageFull);
+    EXPECT_NE(refused.error().message.find("storage.reserve_kb"), std::string::npos) << refused.error().message;
+  }
+  EXPECT_EQ(files(), 0u) << "the refused upload's temporary file is gone";
+
+  {
+    auto upload = spool.beginUpload();
+    ASSERT_TRUE(upload);
+    ASSERT_TRUE((*upload)->write(bytes("abc")));
+    room = fail(ErrorCode::StorageFull, "storage full: free room 1 KiB");  // the disk filled meanwhile
+    auto refused = (*upload)->write(bytes("d"));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().message, "storage full: free room 1 KiB");
+  }
+  EXPECT_FALSE(spool.beginUpload()) << "no upload starts while the storage is full";
+  EXPECT_EQ(files(), 0u);
+
+  room = std::uint64_t{1000};
+  EXPECT_EQ(store(spool, "abc").sha256, kAbc);
+}
+
 TEST_F(PackageSpoolTest, ReaderReadsAnyBlockAndNothingPastTheEnd) {
   PackageSpool spool(dir_, 1 << 20);
   std::string content;

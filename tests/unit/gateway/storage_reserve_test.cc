@@ -125,6 +125,22 @@ TEST_F(ReserveFixture, RefusesNewCommandsWhileFullAndPassesThemOtherwise) {
   EXPECT_EQ(commands.submitted, 2);
 }
 
+TEST_F(ReserveFixture, PackagesMayTakeOnlyTheRoomAboveTheReserve) {
+  reserve.start();
+  setFree(3000 * kKiB);
+  clock.advance(1s);
+  auto room = reserve.roomAboveReserve();
+  ASSERT_TRUE(room);
+  EXPECT_EQ(*room, (3000 - 1024) * kKiB);
+
+  setFree(900 * kKiB);
+  clock.advance(1s);
+  room = reserve.roomAboveReserve();
+  ASSERT_FALSE(room);
+  EXPECT_EQ(room.error().code, ErrorCode::StorageFull);
+  EXPECT_EQ(reserve.refused(), 0u) << "asking for room is not a refused command";
+}
+
 TEST_F(ReserveFixture, CheckpointsALargeLogOneAtATime) {
   disk.reading->walBytes = 100 * kKiB;
   reserve.start();
