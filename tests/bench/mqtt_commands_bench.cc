@@ -21,7 +21,10 @@
 // "tmpfs" keeps it in /dev/shm, where commits cost no I/O: the code's own
 // share of the round trip.
 //
-// Usage: bench_mqtt_commands [DEVICES=1000] [RATE=1000] [SECONDS=5] [ROUNDS=3] [STORAGE=disk]
+// NAGLE "nagle" runs the gateway with mqtt.tcp_nodelay: false, to see what
+// the option saves.
+//
+// Usage: bench_mqtt_commands [DEVICES=1000] [RATE=1000] [SECONDS=5] [ROUNDS=3] [STORAGE=disk] [NAGLE]
 // Loopback only; every process it starts is stopped when it returns.
 
 #include <mqtt/async_client.h>
@@ -258,7 +261,7 @@ struct Row {
   Latencies latencies;
 };
 
-int run(int devices, double rate, int seconds, int rounds, bool tmpfs) {
+int run(int devices, double rate, int seconds, int rounds, bool tmpfs, bool nagle) {
   Mosquitto broker;  // set_tcp_nodelay true, as recommended
   const auto dir = (tmpfs ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path()) /
                    ("bench-commands-" + std::to_string(::getpid()));
@@ -273,7 +276,12 @@ downlink:
 )";
   const auto coapPort = freeUdpPort();
   const auto httpPort = freeTcpPort();
-  Process gateway = startBenchGateway(dir, broker.uri(), coapPort, httpPort, {"--log-level", "warn"});
+  std::vector<std::string> options{"--log-level", "warn"};
+  if (nagle) {
+    std::ofstream(dir / "gateway.yaml") << "mqtt:\n  tcp_nodelay: false\n";
+    options.insert(options.end(), {"--config", (dir / "gateway.yaml").string()});
+  }
+  Process gateway = startBenchGateway(dir, broker.uri(), coapPort, httpPort, options);
   if (!waitForTcpPort(httpPort, 15s)) {
     std::fprintf(stderr, "bench_mqtt_commands: the gateway did not start\n");
     return 1;
@@ -327,10 +335,10 @@ downlink:
   gateway.terminate();
 
   auto ms = [](double s) { return s * 1000.0; };
-  std::printf("bench_mqtt_commands: %d devices, read /3/0/0, QoS 1 both ways, database on %s; %d rounds; load "
-              "average %s -> %s on %u cores\n",
-              devices, tmpfs ? "tmpfs" : "disk", rounds, loadBefore.c_str(), loadAverage().c_str(),
-              std::thread::hardware_concurrency());
+  std::printf("bench_mqtt_commands: %d devices, read /3/0/0, QoS 1 both ways, database on %s, gateway TCP_NODELAY "
+              "%s; %d rounds; load average %s -> %s on %u cores\n",
+              devices, tmpfs ? "tmpfs" : "disk", nagle ? "off" : "on", rounds, loadBefore.c_str(),
+              loadAverage().c_str(), std::thread::hardware_concurrency());
   std::printf("%-32s %9s %8s %9s %9s %9s %11s %7s\n", "", "load", "answered", "p50 ms", "p90 ms", "p99 ms",
               "CPU us/cmd", "lost");
   int status = 0;
@@ -369,6 +377,7 @@ downlink:
 int main(int argc, char** argv) {
   auto arg = [&](int i, int fallback) { return argc > i && argv[i][0] != '-' ? std::atoi(argv[i]) : fallback; };
   const bool tmpfs = argc > 5 && std::string(argv[5]) == "tmpfs";
+  const bool nagle = argc > 6 && std::string(argv[6]) == "nagle";
   return lwm2m::testing::run(std::max(1, arg(1, 1000)), std::max(1, arg(2, 1000)), std::max(1, arg(3, 5)),
-                             std::max(1, arg(4, 3)), tmpfs);
+                             std::max(1, arg(4, 3)), tmpfs, nagle);
 }
