@@ -67,6 +67,9 @@ class Download : public std::enable_shared_from_this<Download<Stream>> {
 
   void onConnect(beast::error_code ec, const tcp::endpoint&) {
     if (ec) return fail("cannot connect to " + url_.host + ":" + url_.port + ": " + ec.message());
+    // The request right after the TLS Finished must not wait for a delayed ACK.
+    beast::error_code ignored;
+    lowest().socket().set_option(tcp::no_delay(true), ignored);
     if constexpr (kTls) {
       lowest().expires_after(kTimeout);
       stream_.async_handshake(asio::ssl::stream_base::client,

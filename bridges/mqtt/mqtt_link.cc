@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "bridges/backoff.h"
+#include "bridges/mqtt/broker_no_delay.h"
 #include "bridges/mqtt/delivery_window.h"
 #include "bridges/mqtt/paho_adapter.h"
 
@@ -72,6 +73,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       throw std::runtime_error("MQTT: cannot use broker URI '" + settings_.uri + "': " + e.what());
     }
     setConnectOptions(options_, settings_);
+    if (settings_.tcpNoDelay) noDelay_ = std::make_shared<BrokerNoDelay>(io, pahoUri(settings_.uri));
   }
 
   void start() {
@@ -325,6 +327,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
       return;
     }
     connected_ = true;
+    if (noDelay_) noDelay_->onConnected();
     if (failures_ > 0) {
       spdlog::info("MQTT connected to {}{} after {} failed attempts in {} s", settings_.uri,
                    sessionPresent ? " (session resumed)" : "", failures_, secondsSince(firstFailureAt_));
@@ -439,6 +442,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
   ::mqtt::connect_options options_;
   std::unique_ptr<::mqtt::async_client> client_;  // after the listeners: destroyed before them
   ::mqtt::token_ptr connectAttempt_;               // the latest connect()
+  std::shared_ptr<BrokerNoDelay> noDelay_;         // null: mqtt.tcp_nodelay off
 
   std::vector<std::string> subscriptions_;
   int subscriptionQos_ = 1;

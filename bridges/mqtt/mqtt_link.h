@@ -10,6 +10,9 @@
 // best effort: handed over at once while connected, discarded (counted) while
 // not, and may overtake a QoS >= 1 backlog.
 //
+// Latency: with settings.tcpNoDelay the connection gets TCP_NODELAY after
+// every connect (broker_no_delay.h), so answers do not wait for delayed ACKs.
+//
 // Status: when settings.statusTopic is set, the link connects with a retained
 // Last Will "offline" (QoS 1) on it, publishes retained "online" after every
 // connect and retained "offline" on stop().

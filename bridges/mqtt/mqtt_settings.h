@@ -52,6 +52,9 @@ struct MqttSettings {
   // Waiting messages kept in memory; the rest stay in the outbox and are read
   // back in batches as the broker takes them.
   std::size_t memoryWindow = 1000;
+  // TCP_NODELAY on the connection to the broker (bridges/mqtt/broker_no_delay.h):
+  // without it a command's answer can wait ~40 ms for a delayed ACK.
+  bool tcpNoDelay = true;
   // How long stop() waits for the broker to take the "offline" status and
   // what is in flight.
   std::chrono::milliseconds disconnectTimeout{2000};

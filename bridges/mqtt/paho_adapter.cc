@@ -51,6 +51,40 @@ bool usesTls(const std::string& uri) {
   return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0;
 }
 
+std::optional<BrokerAddress> brokerAddress(const std::string& uri) {
+  const auto schemeEnd = uri.find("://");
+  if (schemeEnd == std::string::npos) return std::nullopt;
+  const std::string scheme = uri.substr(0, schemeEnd);
+  std::string rest = uri.substr(schemeEnd + 3);
+  rest = rest.substr(0, rest.find('/'));  // a WebSocket path
+  BrokerAddress address;
+  std::string port;
+  if (!rest.empty() && rest[0] == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    address.host = rest.substr(1, close - 1);
+    rest = rest.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return std::nullopt;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    const auto colon = rest.rfind(':');
+    address.host = rest.substr(0, colon);
+    if (colon != std::string::npos) port = rest.substr(colon + 1);
+  }
+  if (address.host.empty()) return std::nullopt;
+  if (port.empty()) {
+    const bool tls = usesTls(uri);
+    const bool websocket = scheme == "ws" || scheme == "wss";
+    address.port = websocket ? (tls ? 443 : 80) : (tls ? 8883 : 1883);
+    return address;
+  }
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int number = std::stoi(port);
+  if (number < 1 || number > 65535) return std::nullopt;
+  address.port = static_cast<std::uint16_t>(number);
+  return address;
+}
+
 int pahoVersion(MqttVersion version) {
   return version == MqttVersion::V5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
 }

@@ -7,6 +7,8 @@
 #include <mqtt/connect_options.h>
 #include <mqtt/message.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "bridges/mqtt/mqtt_settings.h"
@@ -19,6 +21,15 @@ namespace lwm2m::bridges::mqtt {
 std::string pahoUri(const std::string& uri);
 bool usesTls(const std::string& pahoUri);
 int pahoVersion(MqttVersion version);
+
+// The host (IPv6 without brackets) and TCP port a Paho URI connects to, with
+// Paho's default ports (tcp 1883, ssl 8883, ws 80, wss 443); nullopt when it
+// names no host or a port that is not one.
+struct BrokerAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+std::optional<BrokerAddress> brokerAddress(const std::string& pahoUri);
 
 // Fills what the link connects with (TLS server verification, client
 // certificate, Last Will, persistent session). Filled in place: Paho C++ 1.2

@@ -134,6 +134,10 @@ class HttpPoster::Exchange : public std::enable_shared_from_this<Exchange> {
     auto connected = [self = shared_from_this(), g = generation_](beast::error_code ec, const tcp::endpoint&) {
       if (g != self->generation_) return;
       if (ec) return self->failed(ec, "cannot connect to " + self->s_.url.hostHeader());
+      // Each POST is complete when written: send it at once, not after the
+      // receiver's delayed ACK of the TLS Finished or of the previous POST.
+      beast::error_code ignored;
+      self->socket().set_option(tcp::no_delay(true), ignored);
       if (self->secure_) return self->handshake();
       self->connected_ = true;
       self->send();

@@ -243,6 +243,9 @@ struct MqttConfig {
   // them; beyond this the oldest are dropped and counted.
   std::uint32_t outboxLimit = 100000;
   std::uint32_t maxInflight = 100;  // unacknowledged QoS >= 1 messages at a time
+  // TCP_NODELAY on the connection to the broker: without it a command's
+  // answer can wait ~40 ms for a delayed ACK.
+  bool tcpNoDelay = true;
   // GET /ready answers 503 while the broker is not connected; false: MQTT is
   // optional for readiness (the outbox keeps messages meanwhile).
   bool requiredForReady = true;

@@ -122,6 +122,7 @@ std::vector<Section> schema(GatewayConfig& c) {
         durationField("reconnect_max_ms", c.mqtt.reconnectMax, 1, 3600000),
         integerField("outbox_limit", c.mqtt.outboxLimit, 1, 100000000),
         integerField("max_inflight", c.mqtt.maxInflight, 1, 65535),
+        boolField("tcp_nodelay", c.mqtt.tcpNoDelay),
         boolField("required_for_ready", c.mqtt.requiredForReady)}},
       {"storage",
        {stringField("data_dir", c.storage.dataDir, nonEmpty),

@@ -103,6 +103,7 @@ bridges::mqtt::MqttSettings mqttSettings(const GatewayConfig& config) {
   s.reconnectMax = c.reconnectMax;
   s.outboxLimit = c.outboxLimit;
   s.maxInflight = c.maxInflight;
+  s.tcpNoDelay = c.tcpNoDelay;
   s.caFile = c.caFile;
   s.certFile = c.certFile;
   s.keyFile = c.keyFile;

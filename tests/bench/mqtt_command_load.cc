@@ -1,11 +1,5 @@
 #include "tests/bench/mqtt_command_load.h"
 
-#include <dirent.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-
 #include <mqtt/async_client.h>
 #include <rapidjson/document.h>
 
@@ -15,34 +9,13 @@
 #include <optional>
 #include <vector>
 
+#include "tests/bench/bench_no_delay.h"
+
 namespace lwm2m::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-// Paho C never sets TCP_NODELAY, so a client that publishes right after
-// acknowledging a message waits for the broker's delayed ACK (~40 ms). The
-// load client is not what is measured: it sets TCP_NODELAY on its sockets
-// connected to the broker's port, found among this process's descriptors.
-void setNoDelayTowards(std::uint16_t brokerPort) {
-  DIR* fds = ::opendir("/proc/self/fd");
-  if (!fds) return;
-  while (const dirent* entry = ::readdir(fds)) {
-    const int fd = std::atoi(entry->d_name);
-    struct stat info {};
-    if (fd <= 2 || ::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) continue;
-    sockaddr_in peer{};
-    socklen_t length = sizeof peer;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0 || peer.sin_family != AF_INET ||
-        ntohs(peer.sin_port) != brokerPort) {
-      continue;
-    }
-    const int on = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  }
-  ::closedir(fds);
-}
 
 class CommandLoad {
  public:
@@ -55,7 +28,7 @@ class CommandLoad {
     client_.set_message_callback([this](mqtt::const_message_ptr m) { onResult(m->to_string()); });
     client_.connect(mqtt::connect_options_builder().clean_session(true).max_inflight(1000).finalize())->wait();
     client_.subscribe("lwm2m/+/cmd/result", 1)->wait();
-    setNoDelayTowards(static_cast<std::uint16_t>(std::atoi(uri.substr(uri.rfind(':') + 1).c_str())));
+    sendAtOnceToBroker(static_cast<std::uint16_t>(std::atoi(uri.substr(uri.rfind(':') + 1).c_str())));
     const auto start = Clock::now();
     measuredFrom_ = start + shape.warmup;
     end_ = measuredFrom_ + shape.window;

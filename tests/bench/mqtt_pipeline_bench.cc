@@ -12,7 +12,11 @@
 //            time), then as fast as it can (the client's ceiling); a plain
 //            Paho echo client answers K requests (the broker round trip).
 //
-// Usage: bench_mqtt_pipeline [DEVICES=1000] [SECONDS=10] [COMMANDS=200]
+// QOS (1 or 0) is the notifications' and the baseline publisher's. Every
+// client sends with TCP_NODELAY, the gateway's own connection included, and
+// so does the broker (set_tcp_nodelay true).
+//
+// Usage: bench_mqtt_pipeline [DEVICES=1000] [SECONDS=10] [COMMANDS=200] [QOS=1]
 // Loopback only; every process it starts is stopped when it returns.
 
 #include <mqtt/async_client.h>
@@ -32,6 +36,7 @@
 #include <rapidjson/document.h>
 
 #include "tests/bench/bench_gateway.h"
+#include "tests/bench/bench_no_delay.h"
 #include "tests/bench/round_trips.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/ports.h"
@@ -123,12 +128,14 @@ struct Rate {
   double p50 = 0, p99 = 0;  // seconds
 };
 
-// A plain Paho publisher: `perSecond` QoS 1 messages a second for `seconds`
-// (0: as fast as it can, `total` messages).
-Rate baselinePublish(const Mosquitto& broker, Subscriber& sub, double perSecond, int seconds, std::size_t total) {
+// A plain Paho publisher: `perSecond` messages of `qos` a second for
+// `seconds` (0: as fast as it can, `total` messages).
+Rate baselinePublish(const Mosquitto& broker, Subscriber& sub, int qos, double perSecond, int seconds,
+                     std::size_t total) {
   mqtt::async_client pub("tcp://127.0.0.1:" + std::to_string(broker.port()), "bench-baseline-pub",
                          mqtt::create_options(MQTTVERSION_3_1_1, 100000));
   pub.connect(mqtt::connect_options_builder().clean_session(true).max_inflight(100).finalize())->wait();
+  sendAtOnceToBroker(broker.port());
   sub.reset();
   const auto start = std::chrono::steady_clock::now();
   std::size_t sent = 0;
@@ -142,7 +149,7 @@ Rate baselinePublish(const Mosquitto& broker, Subscriber& sub, double perSecond,
     }
     const std::string payload = "t=" + std::to_string(nowSeconds());
     try {
-      last = pub.publish("bench/base/" + std::to_string(sent % 1000), payload.data(), payload.size(), 1, false);
+      last = pub.publish("bench/base/" + std::to_string(sent % 1000), payload.data(), payload.size(), qos, false);
       ++sent;
     } catch (const mqtt::exception&) {
       std::this_thread::sleep_for(1ms);  // buffer full: let it drain
@@ -185,6 +192,7 @@ std::vector<double> baselineRoundTrips(const Mosquitto& broker, int k) {
   Subscriber answers(broker, "bench/rtt/resp", "bench-rtt-sub");
   mqtt::async_client asker(uri, "bench-asker");
   asker.connect()->wait();
+  sendAtOnceToBroker(broker.port());
   std::vector<double> rtts;
   for (int i = 0; i < k; ++i) {
     const std::string id = "\"id\":\"b" + std::to_string(i) + "\"";
@@ -203,8 +211,8 @@ std::vector<double> baselineRoundTrips(const Mosquitto& broker, int k) {
   return rtts;
 }
 
-int run(int devices, int seconds, int commands) {
-  Mosquitto broker("set_tcp_nodelay true\n");
+int run(int devices, int seconds, int commands, int qos) {
+  Mosquitto broker;  // set_tcp_nodelay true, as recommended
   Subscriber values(broker, "lwm2m/+/3303/0/5700", "bench-values");
   Subscriber base(broker, "bench/base/#", "bench-base");
 
@@ -215,7 +223,7 @@ uplink:
   - match: {path: "/3303/+/5700", events: [notification]}
     topic: "lwm2m/{endpoint}/{object}/{instance}/{resource}"
     payload: json
-    qos: 1
+    qos: )" + std::to_string(qos) + R"(
   - match: {events: [response]}
     topic: "lwm2m/{endpoint}/event/response"
     payload: event
@@ -259,6 +267,7 @@ downlink:
   // Command round trips, one at a time, to devices spread over the population.
   mqtt::async_client cloud("tcp://127.0.0.1:" + std::to_string(broker.port()), "bench-cloud");
   cloud.connect()->wait();
+  sendAtOnceToBroker(broker.port());
   std::vector<double> commandRtts;
   for (int i = 0; i < commands; ++i) {
     char ep[32];
@@ -274,23 +283,27 @@ downlink:
   gateway.terminate();
 
   // Baselines on the same broker, now that the gateway is gone.
-  const Rate paced = baselinePublish(broker, base, gatewayRate > 0 ? gatewayRate : devices, seconds, 0);
-  const Rate flat = baselinePublish(broker, base, 0, seconds, 100000);
+  const Rate paced = baselinePublish(broker, base, qos, gatewayRate > 0 ? gatewayRate : devices, seconds, 0);
+  const Rate flat = baselinePublish(broker, base, qos, 0, seconds, 100000);
   const auto echoRtts = baselineRoundTrips(broker, commands);
 
   auto ms = [](double s) { return s * 1000.0; };
-  std::printf("devices %d, window %d s, commands %d\n", devices, seconds, commands);
+  std::printf("devices %d, window %d s, commands %d, notifications QoS %d\n", devices, seconds, commands, qos);
   std::printf("%-44s %12s %12s %12s\n", "", "msg/s", "p50 ms", "p99 ms");
   std::printf("%-44s %12.0f %12.2f %12.2f\n", "gateway: notifications delivered", gatewayRate,
               ms(percentile(gatewayLatency, 0.5)), ms(percentile(gatewayLatency, 0.99)));
-  std::printf("%-44s %12.0f %12.2f %12.2f\n", "baseline: Paho QoS 1 at the same rate", paced.perSecond,
+  const std::string baseline = "baseline: Paho QoS " + std::to_string(qos);
+  std::printf("%-44s %12.0f %12.2f %12.2f\n", (baseline + " at the same rate").c_str(), paced.perSecond,
               ms(paced.p50), ms(paced.p99));
   // Its latency is queueing time at saturation, not comparable: rate only.
-  std::printf("%-44s %12.0f %12s %12s\n", "baseline: Paho QoS 1 as fast as it can", flat.perSecond, "-", "-");
+  std::printf("%-44s %12.0f %12s %12s\n", (baseline + " as fast as it can").c_str(), flat.perSecond, "-", "-");
   std::printf("%-44s %12s %12.2f %12.2f  (%zu answered)\n", "gateway: command round trip (MQTT-device-MQTT)", "",
               ms(percentile(commandRtts, 0.5)), ms(percentile(commandRtts, 0.99)), commandRtts.size());
   std::printf("%-44s %12s %12.2f %12.2f\n", "baseline: Paho request/answer via broker", "",
               ms(percentile(echoRtts, 0.5)), ms(percentile(echoRtts, 0.99)));
+  // Each device notifies once a second: DEVICES messages a second are offered.
+  std::printf("delivered/offered %.2f; gateway rate / Paho ceiling %.2f\n", gatewayRate / devices,
+              gatewayRate / std::max(1e-9, flat.perSecond));
   std::printf("ratios: latency p50 gateway/baseline %.2f, command p50 gateway/baseline %.2f\n",
               percentile(gatewayLatency, 0.5) / std::max(1e-9, paced.p50),
               percentile(commandRtts, 0.5) / std::max(1e-9, percentile(echoRtts, 0.5)));
@@ -303,5 +316,5 @@ downlink:
 
 int main(int argc, char** argv) {
   auto arg = [&](int i, int fallback) { return argc > i && argv[i][0] != '-' ? std::atoi(argv[i]) : fallback; };
-  return lwm2m::testing::run(arg(1, 1000), arg(2, 10), arg(3, 200));
+  return lwm2m::testing::run(arg(1, 1000), arg(2, 10), arg(3, 200), arg(4, 1) != 0 ? 1 : 0);
 }

@@ -30,6 +30,7 @@
 
 #include "tests/bench/bench_gateway.h"
 #include "tests/bench/http_load.h"
+#include "tests/bench/machine_load.h"
 #include "tests/bench/mqtt_command_load.h"
 #include "tests/bench/round_trips.h"
 #include "tests/support/mosquitto.h"
@@ -44,19 +45,6 @@ using namespace std::chrono_literals;
 const std::string kPath = "/3303/0/5700";
 constexpr int kRounds = 3;
 constexpr int kPipelined = 8;
-
-// CPU seconds (user + system) process `pid` has used so far.
-double processCpuSeconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
-  std::string skip;
-  for (int i = 3; i < 14; ++i) fields >> skip;  // fields 3..13
-  double user = 0, system = 0;
-  fields >> user >> system;                      // fields 14 and 15, in clock ticks
-  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 enum class Kind { Floor, Cached, Read, Mqtt };
 
@@ -93,15 +81,6 @@ struct Row {
   }
 };
 
-// The machine's 1-minute load average: figures taken under a load beyond
-// its cores say more about the neighbours than about the gateway.
-std::string loadAverage() {
-  std::ifstream file("/proc/loadavg");
-  std::string oneMinute;
-  file >> oneMinute;
-  return oneMinute.empty() ? "?" : oneMinute;
-}
-
 std::string endpointName(int index) {
   char name[32];
   std::snprintf(name, sizeof name, "bench-%04d", index + 1);
@@ -109,7 +88,7 @@ std::string endpointName(int index) {
 }
 
 int run(int devices, int seconds) {
-  Mosquitto broker("set_tcp_nodelay true\n");
+  Mosquitto broker;  // set_tcp_nodelay true, as recommended
   const auto dir = std::filesystem::temp_directory_path() / ("bench-rest-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   // Only the command rule: nothing else is published while the reads run.

@@ -27,6 +27,7 @@ Mosquitto::Mosquitto(const std::string& extraConfig) : dir_(makeTempDir()), port
        << "allow_anonymous true\n"
        << "max_queued_messages 0\n"
        << "max_inflight_messages 0\n"
+       << "set_tcp_nodelay true\n"  // as recommended (README): no delayed-ACK waits
        << "persistence true\n"
        << "persistence_location " << (dir_ / "").string() << "\n"
        << "log_dest stderr\n"

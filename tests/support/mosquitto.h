@@ -3,7 +3,8 @@
 // subscriber to watch what reaches it. The broker keeps every message for
 // slow subscribers (max_queued_messages 0) and persists sessions across
 // stop()/start(), so a persistent subscriber sees what was published while it
-// was reconnecting.
+// was reconnecting. It sends at once (set_tcp_nodelay true), as the README
+// recommends.
 
 #include <chrono>
 #include <cstdint>

@@ -398,6 +398,17 @@ TEST(Config, ReadinessKeys) {
       << errors;
 }
 
+TEST(Config, MqttTcpNodelayIsOnByDefaultAndCanBeTurnedOff) {
+  EXPECT_TRUE(GatewayConfig{}.mqtt.tcpNoDelay);
+  auto loaded = loadConfigText("mqtt:\n  tcp_nodelay: false\n", "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_FALSE(loaded->mqtt.tcpNoDelay);
+  EXPECT_NE(toYaml(*loaded).find("tcp_nodelay: false"), std::string::npos) << toYaml(*loaded);
+  EXPECT_NE(toYaml(GatewayConfig{}).find("tcp_nodelay: true"), std::string::npos);
+  const std::string errors = errorsOf("mqtt:\n  tcp_nodelay: sometimes\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: mqtt.tcp_nodelay:"), std::string::npos) << errors;
+}
+
 TEST(Config, StorageReserveSizeLimitAndDamagedDatabaseKeys) {
   auto loaded = loadConfigText(
       "storage:\n  reserve_kb: 1024\n  max_size_kb: 65536\n  space_check_interval_ms: 250\n  on_damaged: refuse\n",

@@ -3,11 +3,6 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-// spdlog.h first: spdlog 1.13's ringbuffer_sink.h uses SPDLOG_NOEXCEPT before
-// including the header that defines it.
-#include <spdlog/spdlog.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,6 +12,7 @@
 #include "tests/support/mosquitto.h"
 #include "tests/support/test_pki.h"
 #include "tests/unit/bridges/mqtt/io_thread_test.h"
+#include "tests/unit/bridges/mqtt/log_capture.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace {
@@ -37,35 +33,6 @@ api::DeviceEvent event(api::DeviceEventKind kind, std::string endpoint) {
   device.objectLinks = {{"/3/0", {}}};
   return api::DeviceEvent{kind, device, std::chrono::system_clock::now()};
 }
-
-// Keeps what the bridge logs at info and above, to check what an operator sees.
-class LogCapture {
- public:
-  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000)) {
-    sink_->set_pattern("[%l] %v");
-    auto logger = std::make_shared<spdlog::logger>("test", sink_);
-    logger->set_level(spdlog::level::info);
-    previous_ = spdlog::default_logger();
-    spdlog::set_default_logger(logger);
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-
-  std::string all() const {
-    std::string text;
-    for (const auto& line : sink_->last_formatted()) text += line;
-    return text;
-  }
-
-  std::size_t count(const std::string& text) const {
-    std::size_t n = 0;
-    for (const auto& line : sink_->last_formatted()) n += line.find(text) != std::string::npos;
-    return n;
-  }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
 
 // The bridge lives on the fixture's I/O thread, as in the gateway.
 class MqttBridgeTest : public IoThreadTest {
