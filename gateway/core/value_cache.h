@@ -2,8 +2,11 @@
 // ValueCache: api::LatestValues fed by the device events that carry values
 // (Notification, Send, Response of a read). Per endpoint and resource path it
 // keeps the value received last, with its time. Bounded: beyond `capacity` entries the
-// least recently updated one is evicted. In memory; kept across restarts only
-// when a ValueSnapshot saves and restores it (http.value_cache_persist).
+// least recently updated one is evicted. A device's values go when it
+// de-registers or its registration expires: they are the latest values of
+// devices that are there, and memory follows the devices. In memory; kept
+// across restarts only when a ValueSnapshot saves and restores it
+// (http.value_cache_persist).
 //
 // Threading contract: I/O thread only (events and queries).
 
@@ -46,6 +49,7 @@ class ValueCache : public api::LatestValues, public api::DeviceEventListener {
   };
 
   void store(const std::string& endpoint, api::LatestValue value);
+  void forget(const std::string& endpoint);
 
   std::size_t capacity_;
   std::map<Key, Entry, std::less<>> entries_;
