@@ -10,7 +10,8 @@
 //
 // HeapTrim: once `threshold` registrations ended (De-register or expiry)
 // since the last trim, it returns the free pages of the heap to the system
-// (malloc_trim) `delay` later, when the wave of departures has passed; at
+// (malloc_trim) `delay` later, when the wave of departures has passed and
+// the CoAP endpoint's sweep (every 5 s) dropped what the devices left; at
 // most one trim per `delay`. Without it the pages that thousands of devices
 // used stay resident after they left: the heap is reused, but the system
 // does not see it shrink.
@@ -30,7 +31,7 @@ void limitMallocArenas();
 class HeapTrim : public server::RegistrationListener {
  public:
   HeapTrim(coap::Scheduler& scheduler, std::size_t threshold = 1000,
-           std::chrono::milliseconds delay = std::chrono::seconds(2))
+           std::chrono::milliseconds delay = std::chrono::seconds(6))
       : scheduler_(scheduler), threshold_(threshold), delay_(delay) {}
   ~HeapTrim() override;
   HeapTrim(const HeapTrim&) = delete;

@@ -234,6 +234,7 @@ void Endpoint::Impl::sweep() {
         ++it;
       }
     }
+    for (const Peer& peer : departed_) messageIds_.forget(peer);
     departed_.clear();
     // Their expiry queue items would stay for EXCHANGE_LIFETIME (megabytes
     // after thousands of devices left): keep only those of live entries.
