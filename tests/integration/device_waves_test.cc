@@ -235,7 +235,8 @@ TEST_F(DeviceWaves, MemoryComesBackAndAFleetOnReusedPortsRegistersAtFullSpeed) {
   std::cout << "RSS KiB: start " << startKib << ", after warm-up " << warm.residentKib << ", after the waves "
             << after.residentKib << "; heap in use KiB: after warm-up " << warm.heapInUseKib << ", after the waves "
             << after.heapInUseKib << "\n";
-  EXPECT_LE(after.heapInUseKib, warm.heapInUseKib + warm.heapInUseKib / 10) << "state left behind by devices";
+  // 1 MiB beside the 10 %: SQLite's page caches (up to 2 MB a connection) fill as the database grows.
+  EXPECT_LE(after.heapInUseKib, warm.heapInUseKib + warm.heapInUseKib / 10 + 1024) << "state left behind by devices";
   EXPECT_LE(after.residentKib, warm.residentKib + warm.residentKib / 10 + 3 * 1024);
 }
 
