@@ -8,7 +8,8 @@ namespace lwm2m::gateway {
 
 void ValueCache::onDeviceEvent(const api::DeviceEvent& event) {
   if (event.kind == api::DeviceEventKind::Deregistered || event.kind == api::DeviceEventKind::Expired) {
-    return forget(event.device.endpoint);
+    if (!keepDeparted_) forget(event.device.endpoint);
+    return;
   }
   if (!api::carriesValues(event.kind)) return;
   for (const model::TimestampedNodes& stamp : event.values) {

@@ -3,10 +3,11 @@
 // (Notification, Send, Response of a read). Per endpoint and resource path it
 // keeps the value received last, with its time. Bounded: beyond `capacity` entries the
 // least recently updated one is evicted. A device's values go when it
-// de-registers or its registration expires: they are the latest values of
-// devices that are there, and memory follows the devices. In memory; kept
-// across restarts only when a ValueSnapshot saves and restores it
-// (http.value_cache_persist).
+// de-registers or its registration expires, so memory follows the devices
+// that are there — unless `keepDeparted` (http.value_cache_persist: the last
+// known values are the point, also of devices gone; then `capacity` alone
+// bounds them). In memory; kept across restarts only when a ValueSnapshot
+// saves and restores it.
 //
 // Threading contract: I/O thread only (events and queries).
 
@@ -26,7 +27,8 @@ namespace lwm2m::gateway {
 class ValueCache : public api::LatestValues, public api::DeviceEventListener {
  public:
   // Precondition: capacity > 0.
-  explicit ValueCache(std::size_t capacity) : capacity_(capacity) {}
+  explicit ValueCache(std::size_t capacity, bool keepDeparted = false)
+      : capacity_(capacity), keepDeparted_(keepDeparted) {}
 
   void onDeviceEvent(const api::DeviceEvent& event) override;
   std::vector<api::LatestValue> latest(std::string_view endpoint, const model::Path& under = {}) const override;
@@ -52,6 +54,7 @@ class ValueCache : public api::LatestValues, public api::DeviceEventListener {
   void forget(const std::string& endpoint);
 
   std::size_t capacity_;
+  bool keepDeparted_;
   std::map<Key, Entry, std::less<>> entries_;
   std::list<Key> order_;  // least recently updated first
   std::uint64_t changes_ = 0;

@@ -232,7 +232,7 @@ struct Gateway::Parts {
         mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         timedUplink(mqttUplink, timedOutbox, scheduler),
         mqttDownlink(definitions.source(), firmware, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        values(config.http.valueCacheEntries),
+        values(config.http.valueCacheEntries, config.http.valueCachePersist),
         valueSnapshot(config.http.valueCachePersist
                           ? std::make_unique<ValueSnapshot>(
                                 values, std::filesystem::path(config.storage.dataDir) / "latest-values.json", scheduler,

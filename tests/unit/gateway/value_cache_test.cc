@@ -74,5 +74,14 @@ TEST(ValueCache, ForgetsADeviceThatLeaves) {
   EXPECT_EQ(cache.entries().size(), 2u);  // the eviction order forgot them too
 }
 
+TEST(ValueCache, KeepsTheValuesOfADeviceThatLeftWhenAskedTo) {
+  ValueCache cache(10, true);  // http.value_cache_persist
+  cache.onDeviceEvent(report(api::DeviceEventKind::Notification, "a", model::Path(3303, 0, 5700), 1));
+  api::DeviceEvent left{api::DeviceEventKind::Deregistered, {}, kAt, std::nullopt};
+  left.device.endpoint = "a";
+  cache.onDeviceEvent(left);
+  EXPECT_EQ(cache.latest("a").size(), 1u);
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway
