@@ -228,6 +228,10 @@ TEST_F(DeviceWaves, MemoryComesBackAndAFleetOnReusedPortsRegistersAtFullSpeed) {
     deregisterAll(*sim);
   }
   const Memory after = idleMemory(40s);
+  // Nothing waits for devices that left: the commands the gateway made for them (auto-observe) went with them.
+  auto metrics = parsePrometheusText(httpGet(gateway_.httpUrl("/metrics")).body);
+  ASSERT_TRUE(metrics.exposition);
+  EXPECT_EQ(metrics.exposition->sum("lwm2m_gateway_queued_requests"), 0);
 
   RecordProperty("rss_start_kib", static_cast<int>(startKib));
   RecordProperty("rss_after_warm_up_kib", static_cast<int>(warm.residentKib));
