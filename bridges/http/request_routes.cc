@@ -37,7 +37,7 @@ void RequestRoutes::request(const Request& request, const std::string& requestId
     }
     if (waiting) {
       known = TrackedRequest{requestId, waiting->command.endpoint, waiting->command.request, waiting->acceptedAt,
-                             RequestState::Queued, std::nullopt};
+                             RequestState::Queued, nullptr};
     }
   }
   if (!known) {

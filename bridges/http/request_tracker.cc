@@ -1,5 +1,7 @@
 #include "bridges/http/request_tracker.h"
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::bridges::http {
 namespace api = gateway::api;
 
@@ -52,7 +54,7 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
       id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at, RequestState::Queued, {}, {}});
   if (it->second.state != RequestState::Queued) return;  // finished already
   it->second.state = state;
-  it->second.end = event;
+  it->second.end = std::make_shared<const api::DeviceEvent>(event);
   finishedOrder_.push_back(id);
   std::vector<Waiting> waiting;
   if (auto w = waiters_.find(id); w != waiters_.end()) {
@@ -64,6 +66,7 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
     requests_.erase(finishedOrder_.front());
     finishedOrder_.pop_front();
   }
+  releaseSpareBuckets(requests_);
   for (Waiting& w : waiting) w.done(finished);
 }
 

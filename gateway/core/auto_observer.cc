@@ -19,7 +19,21 @@ void AutoObserver::restored(const server::Registration& reg) {
 }
 
 void AutoObserver::onRegistered(const server::Registration& reg, const server::Registration*) {
+  cancelSubmitted(reg.endpoint);
   observe(reg, false, {});
+}
+
+void AutoObserver::departed(const std::string& endpoint) {
+  known_.erase(endpoint);
+  cancelSubmitted(endpoint);
+}
+
+void AutoObserver::cancelSubmitted(const std::string& endpoint) {
+  auto it = submitted_.find(endpoint);
+  if (it == submitted_.end()) return;
+  // Finished ones are NotFound, those handed to the device InFlight: both end by themselves.
+  for (const std::string& id : it->second) (void)commands_.cancel(id);
+  submitted_.erase(it);
 }
 
 void AutoObserver::onUpdated(const server::Registration& reg) {
@@ -38,9 +52,15 @@ void AutoObserver::observe(const server::Registration& reg, bool update, std::ve
   for (api::Command& command : mapping::autoObserve(*rules_, *mapped, *models_.current())) {
     std::string what = std::string(operations::operationName(command.request.operation)) + " " +
                        command.request.targets().front().toString();
-    commands_.submit(std::move(command), [endpoint = reg.endpoint, what](Result<std::string> id) {
+    commands_.submit(std::move(command), [this, alive = alive_, endpoint = reg.endpoint, what](Result<std::string> id) {
       if (id) {
         spdlog::debug("device {}: auto-observe {} as {}", endpoint, what, *id);
+        if (!*alive) return;
+        if (known_.count(endpoint)) {
+          submitted_[endpoint].push_back(*id);
+        } else {
+          (void)commands_.cancel(*id);  // the device left while it was being stored
+        }
       } else {
         spdlog::warn("device {}: auto-observe {} not possible: {}", endpoint, what, id.error().message);
       }

@@ -1,5 +1,7 @@
 #include "gateway/core/device_presence.h"
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::gateway {
 
 DevicePresence::DevicePresence(coap::Scheduler& scheduler, std::chrono::milliseconds awakeWindow)
@@ -35,6 +37,7 @@ void DevicePresence::forget(const std::string& endpoint) {
   if (it == devices_.end()) return;
   if (it->second.sleepTimer) scheduler_.cancel(it->second.sleepTimer);
   devices_.erase(it);
+  releaseSpareBuckets(devices_);
 }
 
 bool DevicePresence::isReachable(std::string_view endpoint) const {

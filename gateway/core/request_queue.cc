@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/core/unix_time.h"
+#include "lwm2m/spare_buckets.h"
 
 namespace lwm2m::gateway {
 namespace {
@@ -332,6 +333,9 @@ void RequestQueue::finish(const std::string& endpoint, std::int64_t sequence, Qu
   q->second.erase(it);
   if (q->second.empty()) queues_.erase(q);
   endpointById_.erase(request.id);
+  releaseSpareBuckets(queues_);
+  releaseSpareBuckets(endpointById_);
+  releaseSpareBuckets(busy_);
   // Step 4: the row's removal and the final outcome the listeners store, together.
   atomically("outcome", [&] {
     store_.remove(request.id, [this, alive = alive_, id = request.id](Result<void> removed) {

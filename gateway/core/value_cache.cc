@@ -7,6 +7,10 @@
 namespace lwm2m::gateway {
 
 void ValueCache::onDeviceEvent(const api::DeviceEvent& event) {
+  if (event.kind == api::DeviceEventKind::Deregistered || event.kind == api::DeviceEventKind::Expired) {
+    if (!keepDeparted_) forget(event.device.endpoint);
+    return;
+  }
   if (!api::carriesValues(event.kind)) return;
   for (const model::TimestampedNodes& stamp : event.values) {
     for (model::Record& record : model::toRecords(stamp.nodes, stamp.time)) {
@@ -35,6 +39,14 @@ void ValueCache::store(const std::string& endpoint, api::LatestValue value) {
   }
   order_.push_back(key);
   entries_.emplace(std::move(key), Entry{std::move(value), std::prev(order_.end())});
+}
+
+void ValueCache::forget(const std::string& endpoint) {
+  auto it = entries_.lower_bound(Key{endpoint, model::Path{}});
+  while (it != entries_.end() && it->first.first == endpoint) {
+    order_.erase(it->second.position);
+    it = entries_.erase(it);
+  }
 }
 
 std::vector<CachedValue> ValueCache::entries() const {

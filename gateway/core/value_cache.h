@@ -2,8 +2,12 @@
 // ValueCache: api::LatestValues fed by the device events that carry values
 // (Notification, Send, Response of a read). Per endpoint and resource path it
 // keeps the value received last, with its time. Bounded: beyond `capacity` entries the
-// least recently updated one is evicted. In memory; kept across restarts only
-// when a ValueSnapshot saves and restores it (http.value_cache_persist).
+// least recently updated one is evicted. A device's values go when it
+// de-registers or its registration expires, so memory follows the devices
+// that are there — unless `keepDeparted` (http.value_cache_persist: the last
+// known values are the point, also of devices gone; then `capacity` alone
+// bounds them). In memory; kept across restarts only when a ValueSnapshot
+// saves and restores it.
 //
 // Threading contract: I/O thread only (events and queries).
 
@@ -23,7 +27,8 @@ namespace lwm2m::gateway {
 class ValueCache : public api::LatestValues, public api::DeviceEventListener {
  public:
   // Precondition: capacity > 0.
-  explicit ValueCache(std::size_t capacity) : capacity_(capacity) {}
+  explicit ValueCache(std::size_t capacity, bool keepDeparted = false)
+      : capacity_(capacity), keepDeparted_(keepDeparted) {}
 
   void onDeviceEvent(const api::DeviceEvent& event) override;
   std::vector<api::LatestValue> latest(std::string_view endpoint, const model::Path& under = {}) const override;
@@ -46,8 +51,10 @@ class ValueCache : public api::LatestValues, public api::DeviceEventListener {
   };
 
   void store(const std::string& endpoint, api::LatestValue value);
+  void forget(const std::string& endpoint);
 
   std::size_t capacity_;
+  bool keepDeparted_;
   std::map<Key, Entry, std::less<>> entries_;
   std::list<Key> order_;  // least recently updated first
   std::uint64_t changes_ = 0;

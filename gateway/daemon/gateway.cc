@@ -25,6 +25,7 @@
 #include "gateway/daemon/bootstrap_service.h"
 #include "gateway/daemon/credential_admin.h"
 #include "gateway/daemon/device_listeners.h"
+#include "gateway/daemon/heap_trim.h"
 #include "gateway/daemon/http_security.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/object_definitions.h"
@@ -234,7 +235,7 @@ struct Gateway::Parts {
         mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         timedUplink(mqttUplink, timedOutbox, scheduler),
         mqttDownlink(definitions.source(), firmware, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
-        values(config.http.valueCacheEntries),
+        values(config.http.valueCacheEntries, config.http.valueCachePersist),
         valueSnapshot(config.http.valueCachePersist
                           ? std::make_unique<ValueSnapshot>(
                                 values, std::filesystem::path(config.storage.dataDir) / "latest-values.json", scheduler,
@@ -296,6 +297,7 @@ struct Gateway::Parts {
   AutoObserver autoObserver;
   DeviceHub hub;  // the one listener of registration and presence events
   server::DeparturesToEndpoint departures;  // after the hub: the endpoint forgets a device that left
+  HeapTrim heapTrim{scheduler};              // last: what the others freed goes back to the system
   DeviceEventMetrics eventMetrics;
   MqttOutbox mqttOutbox;
   TimedOutbox timedOutbox;  // mqttOutbox, timing notification → broker acknowledgement
@@ -408,6 +410,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.listeners.bind(p.registration);
   p.registration.addListener(&p.hub);
   p.registration.addListener(&p.departures);
+  p.registration.addListener(&p.heapTrim);
   p.dispatcher.setSendHandler(&p.send);
   p.sender.setPackageStore(&p.packages);
   p.sender.setTransferListener([&p](const std::string& endpoint, const operations::DeviceRequest& request,

@@ -10,6 +10,7 @@
 #include "gateway/daemon/command_line.h"
 #include "gateway/daemon/credentials_command.h"
 #include "gateway/daemon/gateway.h"
+#include "gateway/daemon/heap_trim.h"
 #include "gateway/daemon/logging.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/object_definitions.h"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   if (cl.action != CommandLine::Action::Run) return cl.exitCode;
 
   lwm2m::gateway::setupLogging(cl.config.logging.level);
+  lwm2m::gateway::limitMallocArenas();
   try {
     lwm2m::gateway::Gateway gateway(cl.config);
     gateway.run();

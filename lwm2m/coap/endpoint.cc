@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lwm2m/coap/endpoint_impl.h"
+#include "lwm2m/spare_buckets.h"
 
 namespace lwm2m::coap {
 
@@ -233,7 +234,17 @@ void Endpoint::Impl::sweep() {
         ++it;
       }
     }
+    for (const Peer& peer : departed_) messageIds_.forget(peer);
     departed_.clear();
+    // Their expiry queue items would stay for EXCHANGE_LIFETIME (megabytes
+    // after thousands of devices left): keep only those of live entries.
+    for (auto* queue : {&conExpiry_, &nonExpiry_}) {
+      std::erase_if(*queue, [this](const auto& item) {
+        auto found = received_.find(item.second);
+        return found == received_.end() || found->second.expires != item.first;
+      });
+      queue->shrink_to_fit();
+    }
   }
   for (auto* queue : {&conExpiry_, &nonExpiry_}) {
     while (!queue->empty() && queue->front().first <= now) {
@@ -247,6 +258,10 @@ void Endpoint::Impl::sweep() {
   }
   messageIds_.sweep(now);
   sweepAssemblies(now);
+  releaseSpareBuckets(received_);
+  releaseSpareBuckets(requests_);
+  releaseSpareBuckets(byToken_);
+  releaseSpareBuckets(byMessageId_);
   if (!received_.empty() || messageIds_.peers() != 0 || !assemblies_.empty()) scheduleSweep();
 }
 

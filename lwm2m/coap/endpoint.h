@@ -157,7 +157,8 @@ class Endpoint {
   // The peer is gone (e.g. its registration ended): the messages remembered
   // from it for duplicate detection are dropped at the next sweep (within
   // seconds) instead of after EXCHANGE_LIFETIME; one still being answered is
-  // kept. A later message from the address is handled as a new one.
+  // kept. A later message from the address is handled as a new one, and the
+  // message IDs of requests to it start again at random.
   void forgetPeer(const Peer& peer);
   // True once the peer acknowledged the pending request with an empty ACK (it
   // is awake and a separate response is to follow); false for unknown ids.

@@ -1,5 +1,7 @@
 #include "lwm2m/coap/message_ids.h"
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::coap {
 
 namespace {
@@ -47,6 +49,7 @@ void MessageIdAllocator::sweep(Clock::time_point now) {
       ++it;
     }
   }
+  releaseSpareBuckets(peers_);
 }
 
 }  // namespace lwm2m::coap

@@ -28,6 +28,9 @@ class MessageIdAllocator {
   std::optional<std::uint16_t> allocate(const Peer& peer, Clock::time_point now);
   // Drops expired buckets and peers without live IDs.
   void sweep(Clock::time_point now);
+  // Forgets a peer that left (a device that de-registered or expired): its
+  // next IDs start again at random, as after a restart of the server.
+  void forget(const Peer& peer) { peers_.erase(peer); }
   std::size_t peers() const { return peers_.size(); }
 
  private:

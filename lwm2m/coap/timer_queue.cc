@@ -1,5 +1,7 @@
 #include "lwm2m/coap/timer_queue.h"
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::coap {
 
 TimerQueue::TimerId TimerQueue::add(Clock::time_point deadline, std::function<void()> callback) {
@@ -15,6 +17,7 @@ bool TimerQueue::cancel(TimerId id) {
   if (found == byId_.end()) return false;
   byDeadline_.erase(byDeadline_.find(Key{found->second, id}));
   byId_.erase(found);
+  releaseSpareBuckets(byId_);
   return true;
 }
 
@@ -30,6 +33,7 @@ std::optional<std::function<void()>> TimerQueue::popDue(Clock::time_point now) {
   std::function<void()> callback = std::move(first->second);
   byId_.erase(first->first.second);
   byDeadline_.erase(first);
+  releaseSpareBuckets(byId_);
   return callback;
 }
 

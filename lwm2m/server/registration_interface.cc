@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::server {
 RegistrationInterface::RegistrationInterface(coap::Scheduler& scheduler,
                                              RegistrationSettings settings,
@@ -129,6 +131,7 @@ void RegistrationInterface::onDeregister(const std::string& id, const coap::Peer
   if (auto it = expiryTimers_.find(id); it != expiryTimers_.end()) {
     scheduler_.cancel(it->second);
     expiryTimers_.erase(it);
+    releaseSpareBuckets(expiryTimers_);
   }
   respond(coap::Message::reply(coap::codes::Deleted));
   for (RegistrationListener* l : listeners_) l->onDeregistered(*removed);
@@ -169,6 +172,7 @@ void RegistrationInterface::armExpiry(const Registration& reg) {
 
 void RegistrationInterface::expire(const std::string& id) {
   expiryTimers_.erase(id);
+  releaseSpareBuckets(expiryTimers_);
   auto removed = store_.removeById(id);
   if (!removed) return;
   for (RegistrationListener* l : listeners_) l->onExpired(*removed);

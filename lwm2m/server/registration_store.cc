@@ -1,5 +1,7 @@
 #include "lwm2m/server/registration_store.h"
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::server {
 
 const Registration* RegistrationStore::findByEndpoint(std::string_view endpoint) const {
@@ -40,6 +42,7 @@ std::optional<Registration> RegistrationStore::removeById(std::string_view id) {
   Registration reg = std::move(it->second);
   byEndpoint_.erase(it);
   endpointById_.erase(idIt);
+  releaseSpareBuckets(endpointById_);
   return reg;
 }
 

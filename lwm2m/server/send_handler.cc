@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "lwm2m/formats/format_registry.h"
+#include "lwm2m/spare_buckets.h"
 
 namespace lwm2m::server {
 namespace {
@@ -37,6 +38,8 @@ void SendHandler::unindex(const Registration& reg) {
   if (auto old = peerById_.find(reg.id); old != peerById_.end()) {
     if (auto p = idByPeer_.find(old->second); p != idByPeer_.end() && p->second == reg.id) idByPeer_.erase(p);
     peerById_.erase(old);
+    releaseSpareBuckets(idByPeer_);
+    releaseSpareBuckets(peerById_);
   }
 }
 

@@ -55,5 +55,33 @@ TEST(ValueCache, EvictsTheLeastRecentlyUpdated) {
   EXPECT_EQ(values[1].path, model::Path(1, 0, 3));
 }
 
+TEST(ValueCache, ForgetsADeviceThatLeaves) {
+  ValueCache cache(10);
+  for (const char* endpoint : {"a", "b", "c"}) {
+    cache.onDeviceEvent(report(api::DeviceEventKind::Notification, endpoint, model::Path(3303, 0, 5700), 1));
+    cache.onDeviceEvent(report(api::DeviceEventKind::Notification, endpoint, model::Path(3303, 0, 5701), 2));
+  }
+  api::DeviceEvent left{api::DeviceEventKind::Deregistered, {}, kAt, std::nullopt};
+  left.device.endpoint = "a";
+  cache.onDeviceEvent(left);
+  left.kind = api::DeviceEventKind::Expired;
+  left.device.endpoint = "c";
+  cache.onDeviceEvent(left);
+  EXPECT_TRUE(cache.latest("a").empty());
+  EXPECT_TRUE(cache.latest("c").empty());
+  EXPECT_EQ(cache.latest("b").size(), 2u);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.entries().size(), 2u);  // the eviction order forgot them too
+}
+
+TEST(ValueCache, KeepsTheValuesOfADeviceThatLeftWhenAskedTo) {
+  ValueCache cache(10, true);  // http.value_cache_persist
+  cache.onDeviceEvent(report(api::DeviceEventKind::Notification, "a", model::Path(3303, 0, 5700), 1));
+  api::DeviceEvent left{api::DeviceEventKind::Deregistered, {}, kAt, std::nullopt};
+  left.device.endpoint = "a";
+  cache.onDeviceEvent(left);
+  EXPECT_EQ(cache.latest("a").size(), 1u);
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway

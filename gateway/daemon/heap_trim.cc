@@ -1,0 +1,32 @@
+#include "gateway/daemon/heap_trim.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include <spdlog/spdlog.h>
+
+namespace lwm2m::gateway {
+
+void limitMallocArenas() {
+#if defined(__GLIBC__)
+  ::mallopt(M_ARENA_MAX, 2);
+#endif
+}
+
+HeapTrim::~HeapTrim() { scheduler_.cancel(timer_); }
+
+void HeapTrim::departed() {
+  if (++departures_ < threshold_ || timer_ != 0) return;
+  timer_ = scheduler_.schedule(delay_, [this] {
+    timer_ = 0;
+    departures_ = 0;
+    ++trims_;
+#if defined(__GLIBC__)
+    const bool released = ::malloc_trim(0) != 0;
+    spdlog::debug("heap trimmed after devices left: {}", released ? "pages returned" : "nothing to return");
+#endif
+  });
+}
+
+}  // namespace lwm2m::gateway

@@ -1,0 +1,58 @@
+#pragma once
+// Process heap settings for a daemon whose devices come and go (glibc only;
+// elsewhere these do nothing).
+//
+// limitMallocArenas(): at start, before threads run. glibc gives each thread
+// that contends for the heap an arena of its own (up to 8 per core), and
+// memory freed into one arena is not reused by the others. The gateway has
+// one I/O thread and a few helper threads (store writer, MQTT client): two
+// arenas are enough.
+//
+// HeapTrim: once `threshold` registrations ended (De-register or expiry)
+// since the last trim, it returns the free pages of the heap to the system
+// (malloc_trim) `delay` later, when the wave of departures has passed and
+// the CoAP endpoint's sweep (every 5 s) dropped what the devices left; at
+// most one trim per `delay`. Without it the pages that thousands of devices
+// used stay resident after they left: the heap is reused, but the system
+// does not see it shrink.
+//
+// Threading contract: I/O thread only (registration events and the scheduler).
+
+#include <chrono>
+#include <cstddef>
+
+#include "lwm2m/coap/scheduler.h"
+#include "lwm2m/server/registration_interface.h"
+
+namespace lwm2m::gateway {
+
+void limitMallocArenas();
+
+class HeapTrim : public server::RegistrationListener {
+ public:
+  HeapTrim(coap::Scheduler& scheduler, std::size_t threshold = 1000,
+           std::chrono::milliseconds delay = std::chrono::seconds(6))
+      : scheduler_(scheduler), threshold_(threshold), delay_(delay) {}
+  ~HeapTrim() override;
+  HeapTrim(const HeapTrim&) = delete;
+  HeapTrim& operator=(const HeapTrim&) = delete;
+
+  void onRegistered(const server::Registration&, const server::Registration*) override {}
+  void onUpdated(const server::Registration&) override {}
+  void onDeregistered(const server::Registration&) override { departed(); }
+  void onExpired(const server::Registration&) override { departed(); }
+
+  std::size_t trims() const { return trims_; }
+
+ private:
+  void departed();
+
+  coap::Scheduler& scheduler_;
+  const std::size_t threshold_;
+  const std::chrono::milliseconds delay_;
+  std::size_t departures_ = 0;  // since the last trim
+  std::size_t trims_ = 0;
+  coap::Scheduler::TimerId timer_ = 0;
+};
+
+}  // namespace lwm2m::gateway
