@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <linux/sock_diag.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -12,8 +13,6 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
-
-#include <algorithm>
 
 namespace lwm2m::coap {
 
