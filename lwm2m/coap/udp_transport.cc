@@ -13,6 +13,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 
 namespace lwm2m::coap {
 
@@ -155,8 +156,7 @@ long UdpTransport::receiveOne(State& state, std::span<std::uint8_t> buffer) {
   return size;
 }
 
-// Waits for readability, then reads what is queued with non-blocking
-// recvmsg calls into the per-thread buffer.
+// Waits for readability, then reads what is queued.
 void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
   if (state->closed) return;
   state->socket.async_wait(asio::socket_base::wait_read, [state](const error_code& ec) {
@@ -164,17 +164,31 @@ void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
         ec == asio::error::bad_descriptor) {
       return;
     }
-    const auto buffer = receiveBuffer();
-    for (int i = 0; i < kMaxDatagramsPerWakeup && !state->closed; ++i) {
-      const long size = receiveOne(*state, buffer);
-      if (size < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
-      if (size < 0 || static_cast<std::size_t>(size) >= buffer.size() || !state->handler) continue;
-      state->handler(normalized(state->sender),
-                     std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(size)));
-    }
-    receiveNext(state);
+    readQueued(state);
   });
+}
+
+// Reads up to kMaxDatagramsPerWakeup datagrams with non-blocking recvmsg
+// calls into the per-thread buffer. Asio's reactor waits edge-triggered: a
+// wait completes on new arrivals only, so when datagrams are left queued the
+// next batch is posted (after other ready work) instead of waiting, else a
+// burst held in a large receive buffer would sit there until the next arrival.
+void UdpTransport::readQueued(const std::shared_ptr<State>& state) {
+  const auto buffer = receiveBuffer();
+  for (int i = 0; i < kMaxDatagramsPerWakeup; ++i) {
+    if (state->closed) return;
+    const long size = receiveOne(*state, buffer);
+    if (size < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      receiveNext(state);
+      return;
+    }
+    // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
+    if (size < 0 || static_cast<std::size_t>(size) >= buffer.size() || !state->handler) continue;
+    state->handler(normalized(state->sender),
+                   std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(size)));
+  }
+  if (state->closed) return;
+  asio::post(state->socket.get_executor(), [state] { readQueued(state); });
 }
 
 void UdpTransport::send(const Peer& to, std::span<const std::uint8_t> datagram) {

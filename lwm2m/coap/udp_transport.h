@@ -71,6 +71,7 @@ class UdpTransport : public Transport {
  private:
   struct State;
   static void receiveNext(const std::shared_ptr<State>& state);
+  static void readQueued(const std::shared_ptr<State>& state);
   static long receiveOne(State& state, std::span<std::uint8_t> buffer);
 
   std::shared_ptr<State> state_;
