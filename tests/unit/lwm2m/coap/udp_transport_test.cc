@@ -210,6 +210,23 @@ TEST(UdpTransportTest, KernelDropsAreCounted) {
   EXPECT_EQ(receiver.kernelDrops(), dropped);  // the same drops, not counted twice
 }
 
+// A burst held in a large receive buffer is read to the end without waiting
+// for another datagram to arrive (the reactor's wait is edge-triggered).
+TEST(UdpTransportTest, ABurstQueuedBeforeReadingIsReadWhole) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  ASSERT_TRUE(receiver.setBufferSizes(1 << 20, 0));
+  std::size_t received = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t>) { ++received; });
+  const std::vector<std::uint8_t> datagram(100, 0x40);
+  constexpr std::size_t kBurst = 500;  // many reading batches
+  for (std::size_t i = 0; i < kBurst; ++i) sender.send(receiver.localEndpoint(), datagram);
+  ASSERT_EQ(receiver.kernelDrops(), 0u);
+  io.run_for(300ms);
+  EXPECT_EQ(received, kBurst);
+}
+
 TEST(UdpTransportTest, ManyTransportsShareOneIoContext) {
   asio::io_context io;
   UdpTransport server(io, at("127.0.0.1", 0));
