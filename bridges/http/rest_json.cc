@@ -301,6 +301,12 @@ std::string toJson(const HealthReport& health) {
     if (health.storage->degraded()) writeString(w, "storage");
     w.EndArray();
   }
+  if (!health.warnings.empty()) {  // what to know while the status stays "ok"
+    writeKey(w, "warnings");
+    w.StartArray();
+    for (const auto& warning : health.warnings) writeString(w, warning);
+    w.EndArray();
+  }
   writeKey(w, "version");
   writeString(w, health.version);
   writeKey(w, "uptime");
@@ -372,6 +378,23 @@ std::string toJson(const HealthReport& health) {
     w.EndObject();
   }
   if (health.storage) writeStorageHealth(w, *health.storage);
+  if (!health.listeners.empty()) {
+    writeKey(w, "listeners");
+    w.StartArray();
+    for (const auto& listener : health.listeners) {
+      w.StartObject();
+      writeKey(w, "name");
+      writeString(w, listener.name);
+      writeKey(w, "address");
+      writeString(w, listener.address);
+      writeKey(w, "receiveBuffer");
+      w.Uint64(listener.receiveBufferBytes);
+      writeKey(w, "dropped");
+      w.Uint64(listener.dropped);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
   return take(buffer);
 }

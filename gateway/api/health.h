@@ -29,6 +29,14 @@ struct DtlsHealth {
   std::uint64_t failedHandshakes = 0;
 };
 
+// A UDP listener devices reach (coap, coaps, bootstrap, bootstrap_dtls).
+struct ListenerHealth {
+  std::string name;
+  std::string address;                  // "0.0.0.0:5683"
+  std::uint64_t receiveBufferBytes = 0;  // SO_RCVBUF as the kernel reports it (Linux: twice the size set)
+  std::uint64_t dropped = 0;             // datagrams the kernel dropped (receive buffer full) since start
+};
+
 // One webhook (bridges/webhook/webhook_queue.h counts).
 struct WebhookHealth {
   std::string name;
@@ -65,6 +73,10 @@ struct HealthReport {
   std::vector<WebhookHealth> webhooks;         // one per configured webhook
   std::optional<EventStreamHealth> eventStreams;  // absent: not reported
   std::optional<StorageHealth> storage;            // absent: not reported
+  std::vector<ListenerHealth> listeners;           // the UDP listeners; empty: not reported
+  // What an operator should know while status stays "ok", one sentence each
+  // (e.g. datagrams the kernel dropped); empty while there is nothing.
+  std::vector<std::string> warnings;
   // "degraded" (instead of "ok") while something needs an operator's eye; the
   // gateway still runs. Today: the storage.
   bool degraded() const { return storage && storage->degraded(); }

@@ -128,13 +128,14 @@ namespace {
 
 // Opens the bootstrap identities and the DTLS listener of bootstrap.listen_dtls.
 void openDtlsListener(BootstrapService::Parts& p, coap::Scheduler& scheduler, const GatewayConfig& config,
-                      boost::asio::io_context& io) {
+                      boost::asio::io_context& io, ListenerSockets& sockets) {
   auto store = persistence::CredentialStore::open(bootstrapCredentialsFile(config));
   if (!store) throw std::runtime_error("bootstrap.listen_dtls: " + store.error().message);
   p.bootstrapStore = std::move(*store);
   p.bootstrapCredentials = std::make_unique<StoreCredentials>(*p.bootstrapStore);
   p.records = std::make_unique<coap::UdpTransport>(
       io, bindAddress("bootstrap.listen_dtls", config.bootstrap.listenDtls));
+  sockets.add("bootstrap_dtls", *p.records);
   coap::DtlsSettings s = dtlsServerSettings(config.coaps, p.bootstrapCredentials.get());
   s.onEvent = [&p](const coap::DtlsEvent& e) {
     logDtlsSession(e);
@@ -158,7 +159,8 @@ void openDtlsListener(BootstrapService::Parts& p, coap::Scheduler& scheduler, co
 
 BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler,
                                    const GatewayConfig& config, std::shared_ptr<const model::ObjectModel> model,
-                                   persistence::CredentialStore& credentials, EventSink events)
+                                   persistence::CredentialStore& credentials, ListenerSockets& sockets,
+                                   EventSink events)
     : parts_(std::make_unique<Parts>()) {
   Parts& p = *parts_;
   p.model = std::move(model);
@@ -195,8 +197,9 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
   }
 
   p.transport = std::make_unique<coap::UdpTransport>(io, bindAddress("bootstrap.listen", c.listen));
+  sockets.add("bootstrap", *p.transport);
   p.listen = c.listen;
-  if (!c.listenDtls.empty()) openDtlsListener(p, scheduler, config, io);
+  if (!c.listenDtls.empty()) openDtlsListener(p, scheduler, config, io, sockets);
   p.combined = std::make_unique<coap::CombinedTransport>(p.transport.get(), p.dtls.get());
   p.endpoint = std::make_unique<coap::Endpoint>(*p.combined, scheduler, transmissionParameters(config.coap),
                                                 [&p] { return static_cast<std::uint32_t>(p.rng()); });

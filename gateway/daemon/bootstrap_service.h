@@ -17,6 +17,7 @@
 #include "gateway/api/device_events.h"
 #include "gateway/daemon/bootstrap_config_yaml.h"
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/listener_sockets.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/model/object_model.h"
 #include "persistence/credential_store.h"
@@ -43,12 +44,13 @@ class BootstrapService {
   // gateway's event fan-out, so that the mapping publishes them).
   using EventSink = std::function<void(const api::DeviceEvent&)>;
 
-  // Binds the socket and loads the configurations. Throws std::runtime_error
+  // Binds the socket (its buffers sized and watched by `sockets`, which must
+  // outlive this object) and loads the configurations. Throws std::runtime_error
   // naming the key (or file and line) and the cause (start-up path). `model`
   // (the one in force at start-up) types the Security, Server and ACL objects.
   BootstrapService(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config,
                    std::shared_ptr<const model::ObjectModel> model, persistence::CredentialStore& credentials,
-                   EventSink events = nullptr);
+                   ListenerSockets& sockets, EventSink events = nullptr);
   ~BootstrapService();
   BootstrapService(const BootstrapService&) = delete;
   BootstrapService& operator=(const BootstrapService&) = delete;

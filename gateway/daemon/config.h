@@ -34,6 +34,14 @@ struct CoapConfig {
   // with 4.13 and Size1 (incoming Block1) or not assembled (Block2).
   std::uint16_t blockSize = 1024;
   std::uint32_t maxBodySize = 1024 * 1024;
+  // Socket buffers of every CoAP listener (coap, coaps, bootstrap), in KiB;
+  // 0 keeps the system default (net.core.rmem_default, ~208 KiB). A burst of
+  // datagrams beyond the receive buffer is dropped by the kernel (counted:
+  // lwm2m_gateway_coap_datagrams_dropped_total). A size above
+  // net.core.rmem_max / wmem_max is capped there unless the gateway has
+  // CAP_NET_ADMIN; start-up then logs a warning with the sysctl to raise.
+  std::uint32_t receiveBufferKb = 4096;
+  std::uint32_t sendBufferKb = 1024;
   bool operator==(const CoapConfig&) const = default;
 };
 
@@ -88,6 +96,13 @@ struct Lwm2mConfig {
   // How long a request waits for the device's answer unless its command says
   // otherwise ("timeout" / "timeout_ms").
   std::uint32_t requestTimeoutSeconds = 30;
+  // Load shedding: while more than this many database writes wait for the
+  // disk, a new Register or Send is answered 5.03 Service Unavailable with a
+  // Max-Age between overloadRetrySeconds and twice that (devices come back
+  // spread out) instead of piling up more work; 0: never. Updates and
+  // De-registers always pass.
+  std::uint32_t overloadPendingWrites = 20000;
+  std::uint32_t overloadRetrySeconds = 10;
   // OMA DDF XML object definitions loaded over the built-in ones: files, or
   // directories whose *.xml files load in name order; later ones win.
   // Reloaded on SIGHUP and POST /api/v1/models/reload.

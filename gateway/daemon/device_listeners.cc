@@ -99,7 +99,7 @@ struct DeviceListeners::Parts {
 };
 
 DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& scheduler,
-                                 const GatewayConfig& config)
+                                 const GatewayConfig& config, ListenerSockets& sockets)
     : parts_(std::make_unique<Parts>()) {
   Parts& p = *parts_;
   if (!config.coap.enabled && !config.coaps.enabled) {
@@ -113,9 +113,11 @@ DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& s
 
   if (config.coap.enabled) {
     p.plain = std::make_unique<coap::UdpTransport>(io, bindAddress("coap.listen", config.coap.listen));
+    sockets.add("coap", *p.plain);
   }
   if (config.coaps.enabled) {
     p.records = std::make_unique<coap::UdpTransport>(io, bindAddress("coaps.listen", config.coaps.listen));
+    sockets.add("coaps", *p.records);
     coap::DtlsSettings s = dtlsServerSettings(config.coaps, p.credentials.get());
     s.onEvent = [this](const coap::DtlsEvent& e) {
       logDtlsSession(e);

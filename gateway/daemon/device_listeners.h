@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/listener_sockets.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/coap/transmission_parameters.h"
 #include "lwm2m/coap/dtls_transport.h"
@@ -41,9 +42,11 @@ class StoreCredentials : public coap::PskKeyring, public server::CredentialDirec
 
 class DeviceListeners {
  public:
-  // Binds the sockets and opens the credentials store. Throws
+  // Binds the sockets (their buffers sized and watched by `sockets`, which
+  // must outlive this object) and opens the credentials store. Throws
   // std::runtime_error naming the key and the cause (start-up path).
-  DeviceListeners(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config);
+  DeviceListeners(boost::asio::io_context& io, coap::Scheduler& scheduler, const GatewayConfig& config,
+                  ListenerSockets& sockets);
   ~DeviceListeners();
   DeviceListeners(const DeviceListeners&) = delete;
   DeviceListeners& operator=(const DeviceListeners&) = delete;

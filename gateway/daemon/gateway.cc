@@ -43,6 +43,7 @@
 #include "gateway/core/storage_admission.h"
 #include "gateway/core/storage_probe.h"
 #include "gateway/core/storage_reserve.h"
+#include "gateway/core/write_backlog_admission.h"
 #include "gateway/daemon/storage_setup.h"
 #include "gateway/daemon/gateway_state.h"
 #include "gateway/daemon/publish_timing.h"
@@ -179,11 +180,16 @@ struct Gateway::Parts {
       : database(openGatewayDatabase(config.storage)),
         scheduler(io),
         rng(std::random_device{}()),
-        listeners(io, scheduler, config),
+        sockets(scheduler, config.coap),
+        listeners(io, scheduler, config, sockets),
         credentialAdmin(listeners.credentials()),
         endpoint(listeners.transport(), scheduler, transmissionParameters(config.coap), [this] { return rng(); }),
         registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
         dispatcher(registration),
+        overload([this] { return static_cast<std::size_t>(database->writerStats().pending); },
+                 WriteBacklogAdmission::Settings{config.lwm2m.overloadPendingWrites,
+                                                 std::chrono::seconds(config.lwm2m.overloadRetrySeconds)},
+                 [this] { return rng(); }),
         persistence(database->registrations(), scheduler),
         registry(registration.registrations(), scheduler),
         presence(scheduler, awakeWindow(config)),
@@ -247,7 +253,7 @@ struct Gateway::Parts {
         startedAt(std::chrono::steady_clock::now()),
         state{std::string(gatewayVersion()), startedAt, std::chrono::system_clock::now(), scheduler,
               registration.registrations(), presence, queue, endpoint, listeners.dtls(), mqtt, config.mqtt.uri,
-              config.mqtt.requiredForReady, *database, storageProbe, storageReserve},
+              config.mqtt.requiredForReady, *database, storageProbe, storageReserve, sockets, dispatcher},
         webhookOutbox(database->webhookOutbox()),
         webhooks(io, scheduler, webhooksSettings(config), webhookOutbox, definitions.source()),
         eventRing(config.events.ring, firstEventId(scheduler), definitions.source(), config.gateway.id),
@@ -267,11 +273,13 @@ struct Gateway::Parts {
   boost::asio::io_context io;
   coap::AsioScheduler scheduler;
   std::mt19937 rng;
+  ListenerSockets sockets;  // the UDP sockets of `listeners` and `bootstrap`: buffer sizes, kernel drops
   DeviceListeners listeners;
   StoreCredentialAdmin credentialAdmin;  // /api/v1/credentials, on the store DTLS reads
   coap::Endpoint endpoint;
   server::RegistrationInterface registration;
   server::UplinkDispatcher dispatcher;
+  WriteBacklogAdmission overload;  // sheds new Registers and Sends while database writes pile up
   RegistrationPersistence persistence;
   DeviceRegistry registry;
   DevicePresence presence;
@@ -412,6 +420,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.addListener(&p.departures);
   p.registration.addListener(&p.heapTrim);
   p.dispatcher.setSendHandler(&p.send);
+  p.dispatcher.setAdmission(&p.overload);
   p.sender.setPackageStore(&p.packages);
   p.sender.setTransferListener([&p](const std::string& endpoint, const operations::DeviceRequest& request,
                                     std::uint64_t acknowledged, std::uint64_t size) {
@@ -469,7 +478,7 @@ Gateway::Gateway(const GatewayConfig& config) {
 
   if (config.bootstrap.enabled) {
     p.bootstrap = std::make_unique<BootstrapService>(
-        p.io, p.scheduler, config, p.definitions.objectModel(), p.listeners.credentials(),
+        p.io, p.scheduler, config, p.definitions.objectModel(), p.listeners.credentials(), p.sockets,
         [&p](const api::DeviceEvent& event) { p.fanout.publish(event); });
   }
 
@@ -497,6 +506,7 @@ void Gateway::run() {
   waitForReload();
   p.endpoint.start();
   if (p.bootstrap) p.bootstrap->start();
+  p.sockets.start();
   p.http.start();
   p.mqtt.start();
   p.storageProbe.start();
@@ -539,6 +549,7 @@ void Gateway::stop() {
     p.mqtt.stop();
     p.webhooks.stop();
     if (p.valueSnapshot) p.valueSnapshot->stop();
+    p.sockets.stop();
     p.listeners.transport().close();
     if (p.bootstrap) p.bootstrap->stop();
     p.io.stop();

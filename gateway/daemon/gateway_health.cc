@@ -1,5 +1,7 @@
 #include "gateway/daemon/gateway_state.h"
 
+#include <algorithm>
+
 namespace lwm2m::gateway {
 
 api::HealthReport healthReport(const GatewayState& s) {
@@ -21,6 +23,15 @@ api::HealthReport healthReport(const GatewayState& s) {
     storage.damaged = api::DamagedDatabase{moved->movedTo.string(), moved->reason, moved->at};
   }
   health.storage = std::move(storage);
+  for (const ListenerFigures& l : s.sockets.figures()) {
+    health.listeners.push_back(
+        {l.name, l.address, static_cast<std::uint64_t>(std::max(l.buffers.receiveBytes, 0)), l.dropped});
+    if (l.dropped > 0) {
+      health.warnings.push_back(l.name + " listener " + l.address + ": " + std::to_string(l.dropped) +
+                                " datagrams dropped by the kernel since start (receive buffer full); raise "
+                                "coap.receive_buffer_kb");
+    }
+  }
   return health;
 }
 

@@ -59,6 +59,30 @@ void addCoapMetrics(metrics::Registry& r, const GatewayState& s) {
                     [&e] { return asDouble(e.stats().malformed); });
   r.counterFunction("lwm2m_gateway_coap_resets_total", "CoAP resets (RST) sent or received.",
                     [&e] { return asDouble(e.stats().resets); });
+  const ListenerSockets& sockets = s.sockets;
+  r.collect(MetricType::Counter, "lwm2m_gateway_coap_datagrams_dropped_total",
+            "Datagrams the kernel dropped before the gateway read them (receive buffer full), by UDP listener.",
+            {"listener"}, [&sockets](SampleSink& sink) {
+              for (const auto& l : sockets.figures()) sink.add({l.name}, asDouble(l.dropped));
+            });
+  r.collect(MetricType::Gauge, "lwm2m_gateway_coap_receive_buffer_bytes",
+            "Receive buffer of each UDP listener's socket as the kernel reports it (Linux: twice the size set, "
+            "the other half for its bookkeeping).",
+            {"listener"}, [&sockets](SampleSink& sink) {
+              for (const auto& l : sockets.figures()) sink.add({l.name}, l.buffers.receiveBytes);
+            });
+  r.collect(MetricType::Gauge, "lwm2m_gateway_coap_send_buffer_bytes",
+            "Send buffer of each UDP listener's socket as the kernel reports it.", {"listener"},
+            [&sockets](SampleSink& sink) {
+              for (const auto& l : sockets.figures()) sink.add({l.name}, l.buffers.sendBytes);
+            });
+  r.collect(MetricType::Counter, "lwm2m_gateway_coap_requests_shed_total",
+            "Requests from devices answered 5.03 Service Unavailable with Max-Age under overload "
+            "(lwm2m.overload_pending_writes), by request (register, send).",
+            {"request"}, [&d = s.dispatcher](SampleSink& sink) {
+              sink.add({"register"}, asDouble(d.shed().registers));
+              sink.add({"send"}, asDouble(d.shed().sends));
+            });
   r.gaugeFunction("lwm2m_gateway_coap_pending_requests",
                   "Requests and observations to devices awaiting an answer or a notification.",
                   [&e] { return static_cast<double>(e.load().pendingRequests); });

@@ -14,10 +14,12 @@
 #include "gateway/core/request_queue.h"
 #include "gateway/core/storage_probe.h"
 #include "gateway/core/storage_reserve.h"
+#include "gateway/daemon/listener_sockets.h"
 #include "lwm2m/coap/dtls_transport.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/server/registration_store.h"
+#include "lwm2m/server/uplink_dispatcher.h"
 #include "metrics/registry.h"
 #include "persistence/database.h"
 
@@ -39,11 +41,14 @@ struct GatewayState {
   const persistence::Database& database;
   const StorageProbe& storage;
   const StorageReserve& reserve;
+  const ListenerSockets& sockets;   // the UDP listeners: buffer sizes, kernel drops
+  const server::UplinkDispatcher& dispatcher;  // requests shed under overload
 };
 
 // Registers the families read from `state` at exposition time (see the
 // table in README.md, "Metrics"): registrations by state, the request queue,
-// CoAP, DTLS, MQTT, storage, build and process information. `registry` and
+// CoAP (with each UDP listener's buffer and kernel drops), DTLS, MQTT,
+// storage, build and process information. `registry` and
 // `state` must outlive every rendering.
 void addGatewayMetrics(metrics::Registry& registry, const GatewayState& state);
 

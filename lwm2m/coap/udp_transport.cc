@@ -1,5 +1,11 @@
 #include "lwm2m/coap/udp_transport.h"
 
+#include <sys/socket.h>
+#include <linux/sock_diag.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <vector>
 #include <stdexcept>
 #include <string>
@@ -7,6 +13,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 
 namespace lwm2m::coap {
 
@@ -25,6 +32,20 @@ struct UdpTransport::State {
   bool started = false;
   bool isV6 = false;
   std::uint64_t sendErrors = 0;
+  int receiveAsked = 0;
+  int sendAsked = 0;
+  // The kernel's drop count is a wrapping 32-bit counter; kernelDrops
+  // accumulates it from the latest value seen.
+  std::uint32_t dropCountSeen = 0;
+  std::uint64_t kernelDrops = 0;
+
+  void noteDropCount(std::uint32_t count) {
+    const auto advance = static_cast<std::uint32_t>(count - dropCountSeen);
+    // A datagram queued before newer drops carries an older count: ignored.
+    if (advance == 0 || advance > 0x80000000u) return;
+    dropCountSeen = count;
+    kernelDrops += advance;
+  }
 };
 
 namespace {
@@ -74,6 +95,10 @@ UdpTransport::UdpTransport(asio::io_context& io, const Peer& bindTo)
   if (ec) failBind(bindTo, "bind", ec);
   socket.non_blocking(true, ec);
   if (ec) failBind(bindTo, "configure (non-blocking)", ec);
+  const int on = 1;
+  if (::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0) {
+    failBind(bindTo, "configure (SO_RXQ_OVFL)", error_code(errno, boost::system::system_category()));
+  }
 }
 
 UdpTransport::~UdpTransport() { close(); }
@@ -103,8 +128,35 @@ void UdpTransport::start(ReceiveHandler handler) {
   receiveNext(state_);
 }
 
-// Waits for readability, then reads what is queued with non-blocking
-// receive_from calls into the per-thread buffer.
+// Reads one datagram into `buffer` and its sender into state.sender with a
+// non-blocking recvmsg; a SO_RXQ_OVFL control message (there once the socket
+// dropped something) updates the drop count. Returns the size, or -1 with
+// errno set; a truncated datagram returns buffer.size().
+long UdpTransport::receiveOne(State& state, std::span<std::uint8_t> buffer) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
+  iovec vector{buffer.data(), buffer.size()};
+  msghdr message{};
+  message.msg_name = state.sender.data();
+  message.msg_namelen = static_cast<socklen_t>(state.sender.capacity());
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof(control);
+  const ssize_t size = ::recvmsg(state.socket.native_handle(), &message, MSG_DONTWAIT);
+  if (size < 0) return size;
+  state.sender.resize(message.msg_namelen);
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+      std::uint32_t count = 0;
+      std::memcpy(&count, CMSG_DATA(c), sizeof(count));
+      state.noteDropCount(count);
+    }
+  }
+  if (message.msg_flags & MSG_TRUNC) return static_cast<long>(buffer.size());
+  return size;
+}
+
+// Waits for readability, then reads what is queued.
 void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
   if (state->closed) return;
   state->socket.async_wait(asio::socket_base::wait_read, [state](const error_code& ec) {
@@ -112,18 +164,31 @@ void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
         ec == asio::error::bad_descriptor) {
       return;
     }
-    const auto buffer = receiveBuffer();
-    for (int i = 0; i < kMaxDatagramsPerWakeup && !state->closed; ++i) {
-      error_code readError;
-      const std::size_t size = state->socket.receive_from(
-          asio::buffer(buffer.data(), buffer.size()), state->sender, 0, readError);
-      if (readError == asio::error::would_block || readError == asio::error::try_again) break;
-      // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
-      if (readError || size >= buffer.size() || !state->handler) continue;
-      state->handler(normalized(state->sender), std::span<const std::uint8_t>(buffer.data(), size));
-    }
-    receiveNext(state);
+    readQueued(state);
   });
+}
+
+// Reads up to kMaxDatagramsPerWakeup datagrams with non-blocking recvmsg
+// calls into the per-thread buffer. Asio's reactor waits edge-triggered: a
+// wait completes on new arrivals only, so when datagrams are left queued the
+// next batch is posted (after other ready work) instead of waiting, else a
+// burst held in a large receive buffer would sit there until the next arrival.
+void UdpTransport::readQueued(const std::shared_ptr<State>& state) {
+  const auto buffer = receiveBuffer();
+  for (int i = 0; i < kMaxDatagramsPerWakeup; ++i) {
+    if (state->closed) return;
+    const long size = receiveOne(*state, buffer);
+    if (size < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      receiveNext(state);
+      return;
+    }
+    // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
+    if (size < 0 || static_cast<std::size_t>(size) >= buffer.size() || !state->handler) continue;
+    state->handler(normalized(state->sender),
+                   std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(size)));
+  }
+  if (state->closed) return;
+  asio::post(state->socket.get_executor(), [state] { readQueued(state); });
 }
 
 void UdpTransport::send(const Peer& to, std::span<const std::uint8_t> datagram) {
@@ -152,18 +217,49 @@ void UdpTransport::close() {
   state_->socket.close(ignored);
 }
 
-Result<std::pair<int, int>> UdpTransport::setBufferSizes(int receiveBytes, int sendBytes) {
-  error_code ec;
-  state_->socket.set_option(asio::socket_base::receive_buffer_size(receiveBytes), ec);
-  if (ec) return fail("cannot set UDP receive buffer size: " + ec.message());
-  state_->socket.set_option(asio::socket_base::send_buffer_size(sendBytes), ec);
-  if (ec) return fail("cannot set UDP send buffer size: " + ec.message());
-  asio::socket_base::receive_buffer_size receive;
-  asio::socket_base::send_buffer_size send;
-  state_->socket.get_option(receive, ec);
-  if (!ec) state_->socket.get_option(send, ec);
-  if (ec) return fail("cannot read UDP buffer sizes: " + ec.message());
-  return std::pair<int, int>(receive.value(), send.value());
+namespace {
+
+// Sets one buffer size: the FORCE option first (passes the sysctl cap with
+// CAP_NET_ADMIN), else the ordinary one, which the kernel caps.
+Result<void> setBufferSize(int fd, int force, int ordinary, int bytes, const char* what) {
+  if (bytes <= 0) return {};
+  if (::setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof(bytes)) == 0) return {};
+  if (::setsockopt(fd, SOL_SOCKET, ordinary, &bytes, sizeof(bytes)) == 0) return {};
+  return fail(std::string("cannot set the UDP ") + what + " buffer size: " + std::strerror(errno));
+}
+
+int bufferSize(int fd, int option) {
+  int bytes = 0;
+  socklen_t length = sizeof(bytes);
+  if (::getsockopt(fd, SOL_SOCKET, option, &bytes, &length) != 0) return 0;
+  return bytes;
+}
+
+}  // namespace
+
+Result<SocketBuffers> UdpTransport::setBufferSizes(int receiveBytes, int sendBytes) {
+  const int fd = state_->socket.native_handle();
+  if (auto set = setBufferSize(fd, SO_RCVBUFFORCE, SO_RCVBUF, receiveBytes, "receive"); !set) return set.error();
+  if (auto set = setBufferSize(fd, SO_SNDBUFFORCE, SO_SNDBUF, sendBytes, "send"); !set) return set.error();
+  state_->receiveAsked = std::max(receiveBytes, 0);
+  state_->sendAsked = std::max(sendBytes, 0);
+  return bufferSizes();
+}
+
+SocketBuffers UdpTransport::bufferSizes() const {
+  const int fd = state_->socket.native_handle();
+  return SocketBuffers{state_->receiveAsked, bufferSize(fd, SO_RCVBUF), state_->sendAsked, bufferSize(fd, SO_SNDBUF)};
+}
+
+std::uint64_t UdpTransport::kernelDrops() const {
+  std::uint32_t memInfo[SK_MEMINFO_VARS] = {};
+  socklen_t length = sizeof(memInfo);
+  if (!state_->closed &&
+      ::getsockopt(state_->socket.native_handle(), SOL_SOCKET, SO_MEMINFO, memInfo, &length) == 0 &&
+      length > SK_MEMINFO_DROPS * sizeof(std::uint32_t)) {
+    state_->noteDropCount(memInfo[SK_MEMINFO_DROPS]);
+  }
+  return state_->kernelDrops;
 }
 
 std::uint64_t UdpTransport::sendErrors() const { return state_->sendErrors; }

@@ -1,13 +1,14 @@
 #pragma once
 // Transport over a plain UDP socket (IPv4 or IPv6; an IPv6 wildcard bind also
 // accepts IPv4, v6_only off). Datagrams up to 64 KiB are read into one buffer
-// per thread (thousands of transports cost no buffer memory each); send is a
-// non-blocking send_to without allocation. The socket lives in shared state
-// held by the pending wait, so destroying the transport meanwhile is safe.
+// per thread (thousands of transports cost no buffer memory each) with
+// recvmsg, whose control message carries the kernel's drop count
+// (SO_RXQ_OVFL); send is a non-blocking send_to without allocation. The
+// socket lives in shared state held by the pending wait, so destroying the
+// transport meanwhile is safe.
 
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,18 @@
 #include "lwm2m/result.h"
 
 namespace lwm2m::coap {
+
+// A socket's buffer sizes as asked and as the kernel reports them. Linux
+// sets twice the size asked (the other half for its bookkeeping) and reports
+// what it set; a size it capped reports less than twice the size asked.
+struct SocketBuffers {
+  int receiveAsked = 0;  // bytes; 0: the system default was kept
+  int receiveBytes = 0;  // SO_RCVBUF as the kernel reports it
+  int sendAsked = 0;
+  int sendBytes = 0;     // SO_SNDBUF as the kernel reports it
+  bool receiveCapped() const { return receiveAsked > 0 && receiveBytes / 2 < receiveAsked; }
+  bool sendCapped() const { return sendAsked > 0 && sendBytes / 2 < sendAsked; }
+};
 
 class UdpTransport : public Transport {
  public:
@@ -36,10 +49,21 @@ class UdpTransport : public Transport {
   Peer localEndpoint() const override;
   void close() override;
 
-  // Asks the kernel for larger socket buffers (a gateway absorbs bursts from
-  // thousands of devices); the kernel may cap them (net.core.rmem_max).
-  // Returns the sizes in effect, or an error naming the failed call.
-  Result<std::pair<int, int>> setBufferSizes(int receiveBytes, int sendBytes);
+  // Asks the kernel for socket buffers of these sizes (a gateway absorbs
+  // bursts from thousands of devices); 0 leaves one at the system default.
+  // SO_RCVBUFFORCE / SO_SNDBUFFORCE first (they pass net.core.rmem_max and
+  // wmem_max with CAP_NET_ADMIN), else SO_RCVBUF / SO_SNDBUF, which the
+  // kernel caps there. Returns the sizes in effect, or an error naming the
+  // failed call.
+  Result<SocketBuffers> setBufferSizes(int receiveBytes, int sendBytes);
+  // The sizes in effect now (asked: 0).
+  SocketBuffers bufferSizes() const;
+
+  // Datagrams the kernel dropped for this socket before they were read
+  // (receive buffer full, bad checksum) since it opened: the newest of the
+  // SO_RXQ_OVFL count the latest datagram carried and the SO_MEMINFO count
+  // read now (a burst's drops show before the next datagram arrives).
+  std::uint64_t kernelDrops() const;
 
   // Datagrams that could not be sent (would block, no route, ...).
   std::uint64_t sendErrors() const;
@@ -47,6 +71,8 @@ class UdpTransport : public Transport {
  private:
   struct State;
   static void receiveNext(const std::shared_ptr<State>& state);
+  static void readQueued(const std::shared_ptr<State>& state);
+  static long receiveOne(State& state, std::span<std::uint8_t> buffer);
 
   std::shared_ptr<State> state_;
 };

@@ -570,5 +570,45 @@ TEST(Config, RequestTimeoutAwakeWindowAndExpectedEndpoints) {
       << errors;
 }
 
+TEST(Config, SocketBuffersAndLoadShedding) {
+  const GatewayConfig defaults;
+  EXPECT_EQ(defaults.coap.receiveBufferKb, 4096u) << "several MiB by default, for bursts";
+  EXPECT_EQ(defaults.coap.sendBufferKb, 1024u);
+  EXPECT_EQ(defaults.lwm2m.overloadPendingWrites, 20000u);
+  EXPECT_EQ(defaults.lwm2m.overloadRetrySeconds, 10u);
+
+  auto loaded = loadConfigText(
+      "coap:\n  receive_buffer_kb: 0\n  send_buffer_kb: 64\nlwm2m:\n  overload_pending_writes: 0\n"
+      "  overload_retry_s: 30\n",
+      "gateway.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->coap.receiveBufferKb, 0u) << "0: the system default";
+  EXPECT_EQ(loaded->coap.sendBufferKb, 64u);
+  EXPECT_EQ(loaded->lwm2m.overloadPendingWrites, 0u) << "0: never shed";
+  EXPECT_EQ(loaded->lwm2m.overloadRetrySeconds, 30u);
+  auto again = loadConfigText(toYaml(*loaded), "printed.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *loaded);
+  const std::string printed = toYaml(defaults);
+  EXPECT_NE(printed.find("receive_buffer_kb: 4096"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("overload_pending_writes: 20000"), std::string::npos) << printed;
+
+  const std::string errors = errorsOf(
+      "coap:\n  receive_buffer_kb: 2000000\n  send_buffer_kb: -1\nlwm2m:\n  overload_retry_s: 0\n"
+      "  overload_pending_writes: many\n");
+  EXPECT_NE(errors.find("gateway.yaml:2: coap.receive_buffer_kb: must be between 0 and 1048576 (got 2000000)"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:3: coap.send_buffer_kb: must be between 0 and 1048576 (got -1)"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:5: lwm2m.overload_retry_s: must be between 1 and 3600 (got 0)"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:6: lwm2m.overload_pending_writes: expected an integer (got 'many')"),
+            std::string::npos)
+      << errors;
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway

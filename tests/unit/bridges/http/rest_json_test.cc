@@ -186,5 +186,22 @@ TEST(HealthJson, FlagsADamagedDatabaseMovedAsideAtStart) {
   EXPECT_STREQ(doc["storage"]["damagedDatabase"]["at"].GetString(), "2025-12-06T14:38:52.000Z");
 }
 
+TEST(HealthJson, NamesKernelDropsPerListenerWhileStayingOk) {
+  HealthReport health{"0.1.0", 1s, 0, true};
+  EXPECT_FALSE(parse(toJson(health)).HasMember("warnings"));
+  health.listeners.push_back({"coap", "0.0.0.0:5683", 8u << 20, 0});
+  health.listeners.push_back({"coaps", "0.0.0.0:5684", 8u << 20, 37});
+  health.warnings.push_back("coaps listener 0.0.0.0:5684: 37 datagrams dropped by the kernel since start");
+  auto doc = parse(toJson(health));
+  EXPECT_STREQ(doc["status"].GetString(), "ok");
+  ASSERT_EQ(doc["warnings"].Size(), 1u);
+  EXPECT_STREQ(doc["warnings"][0].GetString(), "coaps listener 0.0.0.0:5684: 37 datagrams dropped by the kernel since start");
+  ASSERT_EQ(doc["listeners"].Size(), 2u);
+  EXPECT_STREQ(doc["listeners"][1]["name"].GetString(), "coaps");
+  EXPECT_STREQ(doc["listeners"][1]["address"].GetString(), "0.0.0.0:5684");
+  EXPECT_EQ(doc["listeners"][1]["receiveBuffer"].GetUint64(), 8u << 20);
+  EXPECT_EQ(doc["listeners"][1]["dropped"].GetUint64(), 37u);
+}
+
 }  // namespace
 }  // namespace lwm2m::gateway::api

@@ -163,7 +163,68 @@ TEST(UdpTransportTest, BufferSizesCanBeRaised) {
   ASSERT_TRUE(small) << small.error().message;
   auto larger = transport.setBufferSizes(1 << 20, 1 << 20);
   ASSERT_TRUE(larger) << larger.error().message;
-  EXPECT_GT(larger->first, small->first);
+  EXPECT_GT(larger->receiveBytes, small->receiveBytes);
+  EXPECT_GT(larger->sendBytes, small->sendBytes);
+  EXPECT_EQ(larger->receiveAsked, 1 << 20);
+  EXPECT_EQ(transport.bufferSizes().receiveBytes, larger->receiveBytes);
+}
+
+TEST(UdpTransportTest, ZeroKeepsTheSystemDefault) {
+  asio::io_context io;
+  UdpTransport transport(io, at("127.0.0.1", 0));
+  const SocketBuffers before = transport.bufferSizes();
+  auto kept = transport.setBufferSizes(0, 0);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->receiveBytes, before.receiveBytes);
+  EXPECT_EQ(kept->sendBytes, before.sendBytes);
+  EXPECT_FALSE(kept->receiveCapped());
+}
+
+TEST(UdpTransportTest, CappedSizesAreRecognised) {
+  EXPECT_TRUE((SocketBuffers{4 << 20, 425984, 0, 0}.receiveCapped()));   // 208 KiB x 2 of 4 MiB
+  EXPECT_FALSE((SocketBuffers{4 << 20, 8 << 20, 0, 0}.receiveCapped()));  // granted (reported twice)
+  EXPECT_TRUE((SocketBuffers{0, 0, 1 << 20, 1 << 19}.sendCapped()));
+  EXPECT_FALSE((SocketBuffers{0, 212992, 0, 0}.receiveCapped()));         // default kept
+}
+
+// A burst into a small receive buffer while nobody reads: what the kernel
+// dropped is counted, before and after the next datagram arrives.
+TEST(UdpTransportTest, KernelDropsAreCounted) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  ASSERT_TRUE(receiver.setBufferSizes(4096, 0));
+  EXPECT_EQ(receiver.kernelDrops(), 0u);
+  std::size_t received = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t>) { ++received; });
+  const std::vector<std::uint8_t> datagram(100, 0x40);
+  constexpr int kBurst = 500;
+  for (int i = 0; i < kBurst; ++i) sender.send(receiver.localEndpoint(), datagram);
+  const std::uint64_t dropped = receiver.kernelDrops();  // read before the receiver ran
+  EXPECT_GT(dropped, 0u);
+  io.run_for(200ms);
+  EXPECT_EQ(received + dropped, static_cast<std::size_t>(kBurst));
+  sender.send(receiver.localEndpoint(), datagram);  // carries the count in its control message
+  io.restart();
+  io.run_for(100ms);
+  EXPECT_EQ(receiver.kernelDrops(), dropped);  // the same drops, not counted twice
+}
+
+// A burst held in a large receive buffer is read to the end without waiting
+// for another datagram to arrive (the reactor's wait is edge-triggered).
+TEST(UdpTransportTest, ABurstQueuedBeforeReadingIsReadWhole) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  ASSERT_TRUE(receiver.setBufferSizes(1 << 20, 0));
+  std::size_t received = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t>) { ++received; });
+  const std::vector<std::uint8_t> datagram(100, 0x40);
+  constexpr std::size_t kBurst = 500;  // many reading batches
+  for (std::size_t i = 0; i < kBurst; ++i) sender.send(receiver.localEndpoint(), datagram);
+  ASSERT_EQ(receiver.kernelDrops(), 0u);
+  io.run_for(300ms);
+  EXPECT_EQ(received, kBurst);
 }
 
 TEST(UdpTransportTest, ManyTransportsShareOneIoContext) {

@@ -159,5 +159,49 @@ TEST_F(SendHandlerTest, OtherMethodsAndPathsAreRefused) {
   EXPECT_EQ(post(device_, "bs", formats::kSenmlJson, "[]").code, coap::codes::NotFound);
 }
 
+// Sheds while `overloaded` is set, asking devices to wait 7 s.
+class SwitchedAdmission : public UplinkAdmission {
+ public:
+  std::optional<std::chrono::seconds> retryAfter(UplinkWork work) override {
+    asked.push_back(work);
+    if (!overloaded) return std::nullopt;
+    return std::chrono::seconds(7);
+  }
+  bool overloaded = false;
+  std::vector<UplinkWork> asked;
+};
+
+TEST_F(SendHandlerTest, UnderOverloadNewRegistersAndSendsAre503WithMaxAge) {
+  SwitchedAdmission admission;
+  dispatcher_.setAdmission(&admission);
+  registerDevice("meter", device_);
+  ASSERT_EQ(responses_.back().code, coap::codes::Created);
+  std::string location;
+  for (const auto& seg : responses_.back().locationPath()) location += "/" + seg;
+
+  admission.overloaded = true;
+  registerDevice("pump", peerAt("10.0.0.11", 41000));
+  EXPECT_EQ(responses_.back().code, coap::codes::ServiceUnavailable);
+  EXPECT_EQ(responses_.back().uintOption(coap::option::MaxAge), 7u);
+  EXPECT_EQ(rd_.registrations().size(), 1u) << "the shed Register left nothing behind";
+  auto sent = post(device_, "dp", formats::kSenmlJson, R"([{"n":"/3303/0/5700","v":1}])");
+  EXPECT_EQ(sent.code, coap::codes::ServiceUnavailable);
+  EXPECT_EQ(sent.uintOption(coap::option::MaxAge), 7u);
+  EXPECT_TRUE(collector_.events.empty());
+
+  // What keeps an existing registration alive passes, and is not even asked about.
+  const std::size_t askedBefore = admission.asked.size();
+  auto updated = post(device_, location.substr(1), formats::kLinkFormat, "");
+  EXPECT_EQ(updated.code, coap::codes::Changed);
+  EXPECT_EQ(admission.asked.size(), askedBefore);
+  EXPECT_EQ(dispatcher_.shed().registers, 1u);
+  EXPECT_EQ(dispatcher_.shed().sends, 1u);
+
+  admission.overloaded = false;
+  registerDevice("pump", peerAt("10.0.0.11", 41000));
+  EXPECT_EQ(responses_.back().code, coap::codes::Created);
+  EXPECT_EQ(dispatcher_.shed().registers, 1u);
+}
+
 }  // namespace
 }  // namespace lwm2m::server
