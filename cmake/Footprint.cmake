@@ -4,6 +4,7 @@
 include(CheckLinkerFlag)
 option(LWM2M_SMALL "Build the daemon for a small footprint (the packaged build)" OFF)
 set(LWM2M_SMALL_OPT "-Os" CACHE STRING "Optimisation level of an LWM2M_SMALL build (-Os, or -O2 for speed first)")
+option(LWM2M_SMALL_LTO "Link-time optimisation in an LWM2M_SMALL build (docs/footprint.md)" OFF)
 if(LWM2M_SMALL)
   # -Os: a third less code than -O2, and fewer code pages touched at start.
   # Every function and object in its own section, so that the linker drops
@@ -13,6 +14,9 @@ if(LWM2M_SMALL)
   # Full RELRO: symbols bound at start, the GOT read-only afterwards; no
   # resident cost measured.
   add_link_options(-Wl,-z,relro -Wl,-z,now)
+  if(LWM2M_SMALL_LTO)
+    set(CMAKE_INTERPROCEDURAL_OPTIMIZATION ON)
+  endif()
   # Relative relocations packed (DT_RELR; binutils >= 2.38, glibc >= 2.36):
   # the PIE's .rela.dyn shrinks from ~200 KiB, all of it read at start, to a few.
   check_linker_flag(CXX "-Wl,-z,pack-relative-relocs" LWM2M_HAVE_RELR)
