@@ -1,7 +1,7 @@
 # LWM2M_SMALL: the flags of the installed daemon (scripts/package-deb,
 # scripts/cross-arm64, the Yocto recipe), chosen by measuring idle RSS and
 # binary size (docs/footprint.md). Off for development and test builds.
-include(CheckLinkerFlag)
+include(CheckCXXSourceCompiles)
 option(LWM2M_SMALL "Build the daemon for a small footprint (the packaged build)" OFF)
 set(LWM2M_SMALL_OPT "-Os" CACHE STRING "Optimisation level of an LWM2M_SMALL build (-Os, or -O2 for speed first)")
 option(LWM2M_SMALL_LTO "Link-time optimisation in an LWM2M_SMALL build (docs/footprint.md)" OFF)
@@ -19,7 +19,12 @@ if(LWM2M_SMALL)
   endif()
   # Relative relocations packed (DT_RELR; binutils >= 2.38, glibc >= 2.36):
   # the PIE's .rela.dyn shrinks from ~200 KiB, all of it read at start, to a few.
-  check_linker_flag(CXX "-Wl,-z,pack-relative-relocs" LWM2M_HAVE_RELR)
+  # A linker without it (binutils 2.40 for aarch64) only warns, and only when
+  # there is a relative relocation to pack: the check has one.
+  set(CMAKE_REQUIRED_LINK_OPTIONS -Wl,-z,pack-relative-relocs)
+  check_cxx_source_compiles("int x; int* p = &x; int main() { return *p; }" LWM2M_HAVE_RELR
+                            FAIL_REGEX "pack-relative-relocs")
+  unset(CMAKE_REQUIRED_LINK_OPTIONS)
   if(LWM2M_HAVE_RELR)
     add_link_options(-Wl,-z,pack-relative-relocs)
   endif()
