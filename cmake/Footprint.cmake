@@ -1,5 +1,5 @@
-# LWM2M_SMALL: the flags of the installed daemon (scripts/package-deb,
-# scripts/cross-arm64, the Yocto recipe), chosen by measuring idle RSS and
+# LWM2M_SMALL: the flags of the installed daemon (scripts/package-deb, the
+# Yocto recipe), chosen by measuring idle RSS and
 # binary size (docs/footprint.md). Off for development and test builds.
 include(CheckCXXSourceCompiles)
 option(LWM2M_SMALL "Build the daemon for a small footprint (the packaged build)" OFF)
