@@ -144,15 +144,28 @@ class Download : public std::enable_shared_from_this<Download<Stream>> {
 }  // namespace
 
 PackageFetcher::PackageFetcher(asio::io_context& io, const std::string& caFile, std::uint64_t maxSize)
-    : io_(io), tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)), maxSize_(maxSize) {
-  tls_->set_verify_mode(asio::ssl::verify_peer);
+    : io_(io), caFile_(caFile), maxSize_(maxSize) {
+  // A configured CA file is checked now, so that a wrong path fails start-up;
+  // the system's CA store waits for the first https download: OpenSSL's
+  // initialisation (configuration, providers) costs about 2 MB of resident
+  // memory that a gateway without TLS never needs.
+  if (caFile_.empty()) return;
+  auto tls = makeTlsContext();
+  if (!tls) throw std::runtime_error(tls.error().message);
+  tls_ = std::move(tls).value();
+}
+
+Result<std::shared_ptr<asio::ssl::context>> PackageFetcher::makeTlsContext() const {
+  auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  tls->set_verify_mode(asio::ssl::verify_peer);
   beast::error_code ec;
-  if (caFile.empty()) {
-    tls_->set_default_verify_paths(ec);
+  if (caFile_.empty()) {
+    tls->set_default_verify_paths(ec);
   } else {
-    tls_->load_verify_file(caFile, ec);
+    tls->load_verify_file(caFile_, ec);
   }
-  if (ec) throw std::runtime_error("firmware.ca_file " + caFile + ": " + ec.message());
+  if (ec) return fail((caFile_.empty() ? "the system's CA store: " : "firmware.ca_file " + caFile_ + ": ") + ec.message());
+  return tls;
 }
 
 void PackageFetcher::fetch(const std::string& url, std::unique_ptr<api::PackageUpload> upload,
@@ -163,6 +176,14 @@ void PackageFetcher::fetch(const std::string& url, std::unique_ptr<api::PackageU
     return;
   }
   if (parsed->tls) {
+    if (!tls_) {
+      auto tls = makeTlsContext();
+      if (!tls) {
+        done(tls.error());
+        return;
+      }
+      tls_ = std::move(tls).value();
+    }
     std::make_shared<Download<beast::ssl_stream<beast::tcp_stream>>>(io_, *parsed, url, std::move(upload), maxSize_,
                                                                      std::move(done), io_, *tls_)
         ->run();

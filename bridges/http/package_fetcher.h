@@ -26,8 +26,11 @@ class PackageFetcher {
              std::function<void(Result<gateway::api::PackageInfo>)> done);
 
  private:
+  Result<std::shared_ptr<boost::asio::ssl::context>> makeTlsContext() const;
+
   boost::asio::io_context& io_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::string caFile_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // made on the first https download unless caFile_ is set
   std::uint64_t maxSize_;
 };
 

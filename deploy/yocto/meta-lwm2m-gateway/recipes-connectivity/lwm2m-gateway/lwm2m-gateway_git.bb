@@ -45,8 +45,10 @@ PACKAGECONFIG[systemd] = "-DLWM2M_INSTALL_SYSTEMD=ON,-DLWM2M_INSTALL_SYSTEMD=OFF
 # tests: build the unit tests (run them on the target or under qemu).
 PACKAGECONFIG[tests] = "-DLWM2M_TESTS=ON,-DLWM2M_TESTS=OFF,googletest"
 
+# LWM2M_SMALL: the footprint flags of the packaged daemon (cmake/Footprint.cmake).
 EXTRA_OECMAKE = " \
     -DLWM2M_BENCH=OFF \
+    -DLWM2M_SMALL=ON \
     -DCMAKE_INSTALL_SYSCONFDIR=${sysconfdir} \
     -DLWM2M_SYSTEMD_UNIT_DIR=${systemd_system_unitdir} \
 "
