@@ -100,6 +100,31 @@ std::string metric(GatewayProcess& gateway, const std::string& name) {
   return "<absent>";
 }
 
+// A 4 MiB tmpfs mounted on `at` while it lives (needs the right to mount:
+// root). Tests skip when it cannot be mounted.
+class SmallVolume {
+ public:
+  explicit SmallVolume(fs::path at) : at_(std::move(at)) {
+    if (::mount("tmpfs", at_.c_str(), "tmpfs", 0, "size=4m") == 0) {
+      mounted_ = true;
+    } else {
+      why_ = "cannot mount a tmpfs on " + at_.string() + ": " + std::strerror(errno);
+    }
+  }
+  ~SmallVolume() {
+    if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
+  }
+  SmallVolume(const SmallVolume&) = delete;
+  SmallVolume& operator=(const SmallVolume&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  fs::path at_;
+  bool mounted_ = false;
+  std::string why_;
+};
+
 class Storage : public ::testing::Test {
  protected:
   Storage()
@@ -196,13 +221,8 @@ TEST_F(Storage, AFullFilesystemRefusesNewCommandsAndRecoversWhenSpaceIsFreed) {
   GatewayProcess gateway(broker_.uri(), "127.0.0.1", args());
   ASSERT_EQ(gateway.terminate(), 0);
   const fs::path data = gateway.dataDir();
-  if (::mount("tmpfs", data.c_str(), "tmpfs", 0, "size=4m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs on " << data << ": " << std::strerror(errno);
-  }
-  struct Unmount {
-    fs::path at;
-    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
-  } unmount{data};
+  const SmallVolume volume(data);
+  if (!volume.mounted()) GTEST_SKIP() << volume.why();
   gateway.restart();
   ASSERT_TRUE(storageStateBecomes(gateway, "ok")) << gateway.log();
 
@@ -228,13 +248,8 @@ TEST_F(Storage, AFirmwarePackageThatWouldCutIntoTheReserveIsRefused) {
   GatewayProcess gateway(broker_.uri(), "127.0.0.1", args());
   ASSERT_EQ(gateway.terminate(), 0);
   const fs::path data = gateway.dataDir();
-  if (::mount("tmpfs", data.c_str(), "tmpfs", 0, "size=4m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs on " << data << ": " << std::strerror(errno);
-  }
-  struct Unmount {
-    fs::path at;
-    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
-  } unmount{data};
+  const SmallVolume volume(data);
+  if (!volume.mounted()) GTEST_SKIP() << volume.why();
   gateway.restart();
   ASSERT_TRUE(storageStateBecomes(gateway, "ok")) << gateway.log();
   std::this_thread::sleep_for(300ms);  // a measurement with the database at its size after start
