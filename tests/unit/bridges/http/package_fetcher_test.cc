@@ -33,6 +33,7 @@ class MemoryUpload : public gateway::api::PackageUpload {
   }
   Result<gateway::api::PackageInfo> finish() override { return gateway::api::PackageInfo{"", into_.size()}; }
   std::uint64_t written() const override { return into_.size(); }
+  Result<void> expectSize(std::uint64_t) const override { return {}; }
 
  private:
   std::string& into_;
@@ -42,7 +43,7 @@ class MemoryUpload : public gateway::api::PackageUpload {
 // `body`, or gives up when the client aborts the handshake.
 class OneShotHttpsServer {
  public:
-  OneShotHttpsServer(const testing::TestPki& pki, std::string body)
+  OneShotHttpsServer(const lwm2m::testing::TestPki& pki, std::string body)
       : tls_(asio::ssl::context::tls_server), acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     tls_.use_certificate_chain_file(pki.serverCert);
     tls_.use_private_key_file(pki.serverKey, asio::ssl::context::pem);
@@ -81,7 +82,7 @@ class PackageFetcherTest : public ::testing::Test {
     std::string pattern = (std::filesystem::temp_directory_path() / "lwm2m-fetch-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
-    pki_ = testing::makeTestPki(dir_);
+    pki_ = lwm2m::testing::makeTestPki(dir_);
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
 
@@ -96,7 +97,7 @@ class PackageFetcherTest : public ::testing::Test {
   }
 
   static inline std::filesystem::path dir_;
-  static inline testing::TestPki pki_;
+  static inline lwm2m::testing::TestPki pki_;
   asio::io_context io_;
   std::string received_;
 };
