@@ -25,6 +25,7 @@
 // the option saves.
 //
 // Usage: bench_mqtt_commands [DEVICES=1000] [RATE=1000] [SECONDS=5] [ROUNDS=3] [STORAGE=disk] [NAGLE]
+// With LWM2M_BENCH_JSON=FILE it also writes its figures there (bench_report.h).
 // Loopback only; every process it starts is stopped when it returns.
 
 #include <mqtt/async_client.h>
@@ -46,6 +47,7 @@
 
 #include "tests/bench/bench_gateway.h"
 #include "tests/bench/bench_no_delay.h"
+#include "tests/bench/bench_report.h"
 #include "tests/bench/machine_load.h"
 #include "tests/bench/round_trips.h"
 #include "tests/support/mosquitto.h"
@@ -259,6 +261,9 @@ struct Row {
   bool gateway;
   double rate;  // 0: one at a time
   Latencies latencies;
+  double wallSeconds = 0;  // spent measuring it, over all rounds
+
+  std::string load() const { return rate > 0 ? std::to_string(static_cast<int>(rate)) + "/s" : "1 at once"; }
 };
 
 int run(int devices, double rate, int seconds, int rounds, bool tmpfs, bool nagle) {
@@ -326,25 +331,28 @@ downlink:
     for (Row& row : rows) {
       Asker& asker = row.gateway ? toGateway : toBaseline;
       const double cpuBefore = processCpuSeconds(gateway.pid());
+      const auto started = Clock::now();
       Latencies measured = row.rate > 0 ? asker.paced(row.rate, window) : asker.oneAtATime(oneAtATime);
+      row.wallSeconds += std::chrono::duration<double>(Clock::now() - started).count();
       if (row.gateway) measured.cpuSeconds = processCpuSeconds(gateway.pid()) - cpuBefore;
       row.latencies.add(measured);
     }
   }
   sim.terminate();
   gateway.terminate();
+  const std::string loadAfter = loadAverage();
 
   auto ms = [](double s) { return s * 1000.0; };
   std::printf("bench_mqtt_commands: %d devices, read /3/0/0, QoS 1 both ways, database on %s, gateway TCP_NODELAY "
               "%s; %d rounds; load average %s -> %s on %u cores\n",
               devices, tmpfs ? "tmpfs" : "disk", nagle ? "off" : "on", rounds, loadBefore.c_str(),
-              loadAverage().c_str(), std::thread::hardware_concurrency());
+              loadAfter.c_str(), std::thread::hardware_concurrency());
   std::printf("%-32s %9s %8s %9s %9s %9s %11s %7s\n", "", "load", "answered", "p50 ms", "p90 ms", "p99 ms",
               "CPU us/cmd", "lost");
   int status = 0;
   for (const Row& r : rows) {
     const auto& l = r.latencies;
-    const std::string load = r.rate > 0 ? std::to_string(static_cast<int>(r.rate)) + "/s" : "1 at once";
+    const std::string load = r.load();
     const std::string cpu = r.gateway && !l.seconds.empty()
                                 ? std::to_string(static_cast<int>(l.cpuSeconds * 1e6 / static_cast<double>(l.sent)))
                                 : "-";
@@ -363,6 +371,38 @@ downlink:
                 rows[i].rate > 0 ? (std::to_string(static_cast<int>(rows[i].rate)) + "/s").c_str() : "1 at once",
                 p50Gap, p50Gap <= 1.0 ? "met" : "missed", p99Ratio, p99Ratio <= 1.5 ? "met" : "missed");
   }
+
+  BenchReport report("bench_mqtt_commands");
+  report.parameter("devices", devices);
+  report.parameter("rate_per_s", rate);
+  report.parameter("seconds", seconds);
+  report.parameter("rounds", rounds);
+  report.parameter("storage", tmpfs ? "tmpfs" : "disk");
+  report.parameter("gateway_tcp_nodelay", nagle ? "off" : "on");
+  report.loadAverage(loadBefore, loadAfter);
+  for (const Row& r : rows) {
+    const auto& s = r.latencies.seconds;
+    report.latency(r.gateway, "command round trip, " + r.load(), r.rate > 0 ? r.rate : BenchReport::kNone,
+                   r.wallSeconds > 0 ? static_cast<double>(s.size()) / r.wallSeconds : BenchReport::kNone,
+                   ms(percentile(s, 0.5)), ms(percentile(s, 0.99)));
+  }
+  for (std::size_t i = 0; i + 1 < rows.size(); i += 2) {
+    const Row& base = rows[i];
+    const Row& gw = rows[i + 1];
+    const std::string load = ", " + base.load();
+    report.figure("round trip p50" + load, "ms", "lower", ms(percentile(gw.latencies.seconds, 0.5)),
+                  ms(percentile(base.latencies.seconds, 0.5)));
+    report.figure("round trip p99" + load, "ms", "lower", ms(percentile(gw.latencies.seconds, 0.99)),
+                  ms(percentile(base.latencies.seconds, 0.99)));
+    report.figure("commands lost" + load, "commands", "lower",
+                  static_cast<double>(gw.latencies.unanswered + gw.latencies.failed),
+                  static_cast<double>(base.latencies.unanswered + base.latencies.failed));
+    if (gw.latencies.sent > 0) {
+      report.figure("gateway CPU per command" + load, "us", "lower",
+                    gw.latencies.cpuSeconds * 1e6 / static_cast<double>(gw.latencies.sent), BenchReport::kNone);
+    }
+  }
+  if (!report.write()) status = 1;
   if (status == 0) {
     std::filesystem::remove_all(dir);
   } else {

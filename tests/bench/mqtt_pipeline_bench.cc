@@ -17,6 +17,7 @@
 // so does the broker (set_tcp_nodelay true).
 //
 // Usage: bench_mqtt_pipeline [DEVICES=1000] [SECONDS=10] [COMMANDS=200] [QOS=1]
+// With LWM2M_BENCH_JSON=FILE it also writes its figures there (bench_report.h).
 // Loopback only; every process it starts is stopped when it returns.
 
 #include <mqtt/async_client.h>
@@ -37,6 +38,8 @@
 
 #include "tests/bench/bench_gateway.h"
 #include "tests/bench/bench_no_delay.h"
+#include "tests/bench/bench_report.h"
+#include "tests/bench/machine_load.h"
 #include "tests/bench/round_trips.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/ports.h"
@@ -237,6 +240,7 @@ downlink:
 )";
   const auto coapPort = freeUdpPort();
   const auto httpPort = freeTcpPort();
+  const std::string loadBefore = loadAverage();
   Process gateway = startBenchGateway(dir, broker.uri(), coapPort, httpPort, {"--log-level", "warn"});
   if (!waitForTcpPort(httpPort, 15s)) {
     std::fprintf(stderr, "gateway did not start\n");
@@ -307,8 +311,39 @@ downlink:
   std::printf("ratios: latency p50 gateway/baseline %.2f, command p50 gateway/baseline %.2f\n",
               percentile(gatewayLatency, 0.5) / std::max(1e-9, paced.p50),
               percentile(commandRtts, 0.5) / std::max(1e-9, percentile(echoRtts, 0.5)));
+
+  // A closed loop of one: its rate is one over the mean round trip.
+  auto closedLoopRate = [](const std::vector<double>& rtts) {
+    double sum = 0;
+    for (double s : rtts) sum += s;
+    return sum > 0 ? static_cast<double>(rtts.size()) / sum : BenchReport::kNone;
+  };
+  BenchReport report("bench_mqtt_pipeline");
+  report.parameter("devices", devices);
+  report.parameter("seconds", seconds);
+  report.parameter("commands", commands);
+  report.parameter("qos", qos);
+  report.loadAverage(loadBefore, loadAverage());
+  const std::string notifications = "notifications QoS " + std::to_string(qos);
+  report.figure(notifications + " delivered (baseline: Paho as fast as it can)", "msg/s", "higher", gatewayRate,
+                flat.perSecond);
+  report.figure(notifications + " latency p50", "ms", "lower", ms(percentile(gatewayLatency, 0.5)), ms(paced.p50));
+  report.figure(notifications + " latency p99", "ms", "lower", ms(percentile(gatewayLatency, 0.99)), ms(paced.p99));
+  report.figure("command round trip p50", "ms", "lower", ms(percentile(commandRtts, 0.5)),
+                ms(percentile(echoRtts, 0.5)));
+  report.figure("command round trip p99", "ms", "lower", ms(percentile(commandRtts, 0.99)),
+                ms(percentile(echoRtts, 0.99)));
+  report.latency(true, notifications, devices, gatewayRate, ms(percentile(gatewayLatency, 0.5)),
+                 ms(percentile(gatewayLatency, 0.99)));
+  report.latency(false, notifications, gatewayRate > 0 ? gatewayRate : devices, paced.perSecond, ms(paced.p50),
+                 ms(paced.p99));
+  report.latency(true, "command round trip, 1 at once", BenchReport::kNone, closedLoopRate(commandRtts),
+                 ms(percentile(commandRtts, 0.5)), ms(percentile(commandRtts, 0.99)));
+  report.latency(false, "command round trip, 1 at once", BenchReport::kNone, closedLoopRate(echoRtts),
+                 ms(percentile(echoRtts, 0.5)), ms(percentile(echoRtts, 0.99)));
+  const bool written = report.write();
   std::filesystem::remove_all(dir);
-  return commandRtts.empty() || gatewayRate <= 0 ? 1 : 0;
+  return commandRtts.empty() || gatewayRate <= 0 || !written ? 1 : 0;
 }
 
 }  // namespace

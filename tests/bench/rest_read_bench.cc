@@ -15,6 +15,8 @@
 // CPU µs per round trip: the gateway process's (the floor thread's for the floor).
 //
 // Usage: bench_rest_read [DEVICES=64] [SECONDS=3]   (SECONDS per row, over all rounds)
+// With LWM2M_BENCH_JSON=FILE it also writes its figures there (bench_report.h):
+// each REST row beside the HTTP floor at the same load.
 // Loopback only; every process it starts is stopped when it returns.
 
 #include <unistd.h>
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "tests/bench/bench_gateway.h"
+#include "tests/bench/bench_report.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/machine_load.h"
 #include "tests/bench/mqtt_command_load.h"
@@ -164,12 +167,13 @@ downlink:
   }
   sim.terminate();
   gateway.terminate();
+  const std::string loadAfter = loadAverage();
 
   auto ms = [](double s) { return s * 1000.0; };
   std::printf("bench_rest_read: %d devices, GET %s, keep-alive; per row %d rounds of %.1f s (after 0.3 s warm-up); "
               "load average %s -> %s on %u cores\n",
               devices, kPath.c_str(), kRounds, std::chrono::duration<double>(window).count(), loadBefore.c_str(),
-              loadAverage().c_str(), std::thread::hardware_concurrency());
+              loadAfter.c_str(), std::thread::hardware_concurrency());
   std::printf("%-34s %5s %13s %9s %9s %12s %7s\n", "", "conc", "round trips/s", "p50 ms", "p99 ms", "CPU us/trip",
               "failed");
   int status = 0;
@@ -207,6 +211,29 @@ downlink:
                 ratio(rest, &floorRow, true).c_str(), ratio(rest, &floorRow, false).c_str(),
                 ratio(rest, mqtt, true).c_str(), ratio(rest, mqtt, false).c_str());
   }
+
+  BenchReport report("bench_rest_read");
+  report.parameter("devices", devices);
+  report.parameter("seconds", seconds);
+  report.loadAverage(loadBefore, loadAfter);
+  for (const Row& floorRow : rows) {
+    if (floorRow.kind != Kind::Floor) continue;
+    const std::string load = ", conc " + floorRow.load();
+    report.latency(false, std::string("HTTP floor") + load, BenchReport::kNone, floorRow.trips.perSecond(),
+                   ms(percentile(floorRow.trips.seconds, 0.5)), ms(percentile(floorRow.trips.seconds, 0.99)));
+    for (const Kind kind : {Kind::Cached, Kind::Read}) {
+      const Row* r = find(kind, floorRow);
+      if (!r) continue;
+      const std::string what = (kind == Kind::Cached ? "REST GET ?cached" : "REST GET") + load;
+      report.figure(what + " (baseline: HTTP floor)", "round trips/s", "higher", r->trips.perSecond(),
+                    floorRow.trips.perSecond());
+      report.figure(what + " p50 (baseline: HTTP floor)", "ms", "lower", ms(percentile(r->trips.seconds, 0.5)),
+                    ms(percentile(floorRow.trips.seconds, 0.5)));
+      report.latency(true, what, BenchReport::kNone, r->trips.perSecond(), ms(percentile(r->trips.seconds, 0.5)),
+                     ms(percentile(r->trips.seconds, 0.99)));
+    }
+  }
+  if (!report.write()) status = 1;
   if (status == 0) std::filesystem::remove_all(dir);
   else std::printf("logs kept in %s\n", dir.c_str());
   return status;

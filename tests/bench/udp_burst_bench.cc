@@ -12,6 +12,8 @@
 // says: lwm2m_gateway_coap_datagrams_dropped_total and _received_total.
 //
 // Usage: bench_udp_burst [DEVICES=10000] [RUNS=3] [REPORT=udp-burst.json]
+// With LWM2M_BENCH_JSON=FILE it also writes the medians over its runs there,
+// gateway default beside the baseline (bench_report.h).
 // Loopback only; every process it starts is stopped when it returns.
 
 #include <sys/epoll.h>
@@ -31,6 +33,8 @@
 #include <vector>
 
 #include "lwm2m/coap/codec.h"
+#include "tests/bench/bench_report.h"
+#include "tests/bench/machine_load.h"
 #include "tests/support/ports.h"
 #include "tests/support/process.h"
 #include "tests/support/prometheus_text.h"
@@ -265,6 +269,7 @@ int main(int argc, char** argv) {
   const Case cases[] = {{"kernel default 208 KiB (baseline)", 0}, {"gateway default 4096 KiB", 4096}};
   // [case][phase] -> lost per run (sent - answered), dropped per run
   std::map<std::string, std::vector<double>> series;
+  const std::string loadBefore = loadAverage();
   for (int run = 0; run < runs; ++run) {
     for (const Case& c : cases) {
       const RunResult r = runOnce(devices, c.kb);
@@ -293,5 +298,19 @@ int main(int argc, char** argv) {
     first = false;
   }
   json << "}}\n";
-  return 0;
+
+  BenchReport summary("bench_udp_burst");
+  summary.parameter("devices", static_cast<double>(devices));
+  summary.parameter("runs", runs);
+  summary.loadAverage(loadBefore, loadAverage());
+  for (const char* phase : {"one second", "at once"}) {
+    const auto medianOf = [&](const Case& c, const char* what) {
+      return median(series[std::string(c.name) + "|" + phase + "|" + what]);
+    };
+    summary.figure(std::string("devices answered, ") + phase, "devices", "higher", medianOf(cases[1], "answered"),
+                   medianOf(cases[0], "answered"));
+    summary.figure(std::string("datagrams dropped by the kernel, ") + phase, "datagrams", "lower",
+                   medianOf(cases[1], "dropped"), medianOf(cases[0], "dropped"));
+  }
+  return summary.write() ? 0 : 1;
 }
