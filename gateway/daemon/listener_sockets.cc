@@ -57,6 +57,9 @@ void ListenerSockets::add(std::string name, coap::UdpTransport& socket) {
                    buffers->sendAsked > 0 ? "" : " (system default)");
     }
   }
+  if (!socket.dropCountProblem().empty()) {
+    spdlog::warn("{}: datagrams the kernel drops are not counted ({})", listener, socket.dropCountProblem());
+  }
   sockets_.push_back(Watched{std::move(name), &socket, socket.kernelDrops()});
 }
 

@@ -38,6 +38,7 @@ struct UdpTransport::State {
   // accumulates it from the latest value seen.
   std::uint32_t dropCountSeen = 0;
   std::uint64_t kernelDrops = 0;
+  std::string dropCountProblem;  // why SO_RXQ_OVFL is off; empty when on
 
   void noteDropCount(std::uint32_t count) {
     const auto advance = static_cast<std::uint32_t>(count - dropCountSeen);
@@ -97,7 +98,9 @@ UdpTransport::UdpTransport(asio::io_context& io, const Peer& bindTo)
   if (ec) failBind(bindTo, "configure (non-blocking)", ec);
   const int on = 1;
   if (::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0) {
-    failBind(bindTo, "configure (SO_RXQ_OVFL)", error_code(errno, boost::system::system_category()));
+    // Not fatal: some kernels and emulators (qemu-user) lack it; the socket
+    // works, only the drop count is missing.
+    state_->dropCountProblem = "SO_RXQ_OVFL: " + error_code(errno, boost::system::system_category()).message();
   }
 }
 
@@ -261,6 +264,8 @@ std::uint64_t UdpTransport::kernelDrops() const {
   }
   return state_->kernelDrops;
 }
+
+const std::string& UdpTransport::dropCountProblem() const { return state_->dropCountProblem; }
 
 std::uint64_t UdpTransport::sendErrors() const { return state_->sendErrors; }
 

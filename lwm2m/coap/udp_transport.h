@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
@@ -64,6 +65,10 @@ class UdpTransport : public Transport {
   // SO_RXQ_OVFL count the latest datagram carried and the SO_MEMINFO count
   // read now (a burst's drops show before the next datagram arrives).
   std::uint64_t kernelDrops() const;
+  // Why the kernel does not tell this socket's drops (the option was
+  // refused, e.g. under qemu-user): then kernelDrops() may stay 0 whatever
+  // was lost. Empty when drops are counted.
+  const std::string& dropCountProblem() const;
 
   // Datagrams that could not be sent (would block, no route, ...).
   std::uint64_t sendErrors() const;

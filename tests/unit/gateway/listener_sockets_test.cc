@@ -63,6 +63,7 @@ TEST(ListenerSockets, AppliesTheSizesAndWarnsOfDropsAtMostOncePerInterval) {
   config.sendBufferKb = 64;
   coap::UdpTransport listener(io, loopback());
   coap::UdpTransport device(io, loopback());
+  if (!listener.dropCountProblem().empty()) GTEST_SKIP() << "no drop count here: " << listener.dropCountProblem();
   ListenerSockets sockets(clock, config);
   sockets.add("coap", listener);
   EXPECT_NE(log.text().find("coap listener " + coap::toString(listener.localEndpoint()) +

@@ -193,6 +193,7 @@ TEST(UdpTransportTest, KernelDropsAreCounted) {
   asio::io_context io;
   UdpTransport receiver(io, at("127.0.0.1", 0));
   UdpTransport sender(io, at("127.0.0.1", 0));
+  if (!receiver.dropCountProblem().empty()) GTEST_SKIP() << "no drop count here: " << receiver.dropCountProblem();
   ASSERT_TRUE(receiver.setBufferSizes(4096, 0));
   EXPECT_EQ(receiver.kernelDrops(), 0u);
   std::size_t received = 0;
