@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include <filesystem>
@@ -214,17 +215,30 @@ TEST_F(Storage, ADatabaseAtItsSizeLimitRefusesNewCommandsAndRecoversWhenTheyAreC
   expectRefusedThenRecovered(gateway, [&] { EXPECT_GE(cancelAll(gateway), accepted); });
 }
 
-// A real small filesystem, as on the edge box whose flash filled up. Needs
-// the right to mount (root); skipped otherwise.
-TEST_F(Storage, AFullFilesystemRefusesNewCommandsAndRecoversWhenSpaceIsFreed) {
-  writeConfig("  reserve_kb: 1024\n  space_check_interval_ms: 100\n");
-  GatewayProcess gateway(broker_.uri(), "127.0.0.1", args());
-  ASSERT_EQ(gateway.terminate(), 0);
-  const fs::path data = gateway.dataDir();
-  const SmallVolume volume(data);
-  if (!volume.mounted()) GTEST_SKIP() << volume.why();
-  gateway.restart();
-  ASSERT_TRUE(storageStateBecomes(gateway, "ok")) << gateway.log();
+// A gateway whose data directory is a real small filesystem (4 MiB, reserve
+// 1 MiB), as on the edge box whose flash filled up. Needs the right to mount
+// (root); skipped otherwise.
+class StorageOnSmallVolume : public Storage {
+ protected:
+  void SetUp() override {
+    writeConfig("  reserve_kb: 1024\n  space_check_interval_ms: 100\n");
+    gateway_.emplace(broker_.uri(), "127.0.0.1", args());
+    ASSERT_EQ(gateway_->terminate(), 0);
+    data_ = gateway_->dataDir();
+    volume_.emplace(data_);
+    if (!volume_->mounted()) GTEST_SKIP() << volume_->why();
+    gateway_->restart();
+    ASSERT_TRUE(storageStateBecomes(*gateway_, "ok")) << gateway_->log();
+  }
+
+  fs::path data_;
+  std::optional<SmallVolume> volume_;      // unmounted after the gateway below has stopped
+  std::optional<GatewayProcess> gateway_;
+};
+
+TEST_F(StorageOnSmallVolume, AFullFilesystemRefusesNewCommandsAndRecoversWhenSpaceIsFreed) {
+  GatewayProcess& gateway = *gateway_;
+  const fs::path& data = data_;
 
   // Another program fills the volume to 512 KiB below the reserve.
   const fs::path filler = data / "filler";
@@ -243,15 +257,9 @@ TEST_F(Storage, AFullFilesystemRefusesNewCommandsAndRecoversWhenSpaceIsFreed) {
 // Firmware packages are kept in the data directory too: an upload that would
 // cut into the reserve is refused (507) before its body is read, and one that
 // fits is taken; the database never runs out of room.
-TEST_F(Storage, AFirmwarePackageThatWouldCutIntoTheReserveIsRefused) {
-  writeConfig("  reserve_kb: 1024\n  space_check_interval_ms: 100\n");
-  GatewayProcess gateway(broker_.uri(), "127.0.0.1", args());
-  ASSERT_EQ(gateway.terminate(), 0);
-  const fs::path data = gateway.dataDir();
-  const SmallVolume volume(data);
-  if (!volume.mounted()) GTEST_SKIP() << volume.why();
-  gateway.restart();
-  ASSERT_TRUE(storageStateBecomes(gateway, "ok")) << gateway.log();
+TEST_F(StorageOnSmallVolume, AFirmwarePackageThatWouldCutIntoTheReserveIsRefused) {
+  GatewayProcess& gateway = *gateway_;
+  const fs::path& data = data_;
   std::this_thread::sleep_for(300ms);  // a measurement with the database at its size after start
 
   const auto put = [&](std::size_t size) {
