@@ -417,6 +417,7 @@ Gateway::Gateway(const GatewayConfig& config) {
       });
   p.listeners.bind(p.registration);
   p.registration.addListener(&p.hub);
+  p.registration.addListener(&p.sender);  // after the hub: requests in flight to a device that left end
   p.registration.addListener(&p.departures);
   p.registration.addListener(&p.heapTrim);
   p.dispatcher.setSendHandler(&p.send);
