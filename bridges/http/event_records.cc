@@ -13,22 +13,22 @@ namespace {
 // Record: u32 size of the whole record, u64 id, u8 kind, u32 endpoint length,
 // endpoint, u16 path count, per path u16 length and its text, u32 frame
 // length, frame.
-void putBytes(std::uint8_t*& at, const void* data, std::size_t n) {
+void recordPutBytes(std::uint8_t*& at, const void* data, std::size_t n) {
   std::memcpy(at, data, n);
   at += n;
 }
 template <typename T>
-void putValue(std::uint8_t*& at, T value) {
-  putBytes(at, &value, sizeof value);
+void recordPutValue(std::uint8_t*& at, T value) {
+  recordPutBytes(at, &value, sizeof value);
 }
 template <typename T>
-T takeValue(const std::uint8_t*& at) {
+T recordTakeValue(const std::uint8_t*& at) {
   T value;
   std::memcpy(&value, at, sizeof value);
   at += sizeof value;
   return value;
 }
-std::string_view takeText(const std::uint8_t*& at, std::size_t n) {
+std::string_view recordTakeText(const std::uint8_t*& at, std::size_t n) {
   std::string_view text(reinterpret_cast<const char*>(at), n);
   at += n;
   return text;
@@ -68,18 +68,18 @@ void EventRecords::push(const StreamEvent& event) {
   }
   Block& block = blockFor(bytes);
   std::uint8_t* at = block.base + block.used;
-  putValue(at, static_cast<std::uint32_t>(bytes));
-  putValue(at, event.id);
-  putValue(at, static_cast<std::uint8_t>(event.kind));
-  putValue(at, static_cast<std::uint32_t>(event.endpoint.size()));
-  putBytes(at, event.endpoint.data(), event.endpoint.size());
-  putValue(at, static_cast<std::uint16_t>(paths.size()));
+  recordPutValue(at, static_cast<std::uint32_t>(bytes));
+  recordPutValue(at, event.id);
+  recordPutValue(at, static_cast<std::uint8_t>(event.kind));
+  recordPutValue(at, static_cast<std::uint32_t>(event.endpoint.size()));
+  recordPutBytes(at, event.endpoint.data(), event.endpoint.size());
+  recordPutValue(at, static_cast<std::uint16_t>(paths.size()));
   for (const auto& path : paths) {
-    putValue(at, static_cast<std::uint16_t>(path.size()));
-    putBytes(at, path.data(), path.size());
+    recordPutValue(at, static_cast<std::uint16_t>(path.size()));
+    recordPutBytes(at, path.data(), path.size());
   }
-  putValue(at, static_cast<std::uint32_t>(event.frame.size()));
-  putBytes(at, event.frame.data(), event.frame.size());
+  recordPutValue(at, static_cast<std::uint32_t>(event.frame.size()));
+  recordPutBytes(at, event.frame.data(), event.frame.size());
   block.used += bytes;
   ++block.records;
   ++count_;
@@ -128,18 +128,18 @@ std::vector<StreamEvent> EventRecords::from(std::size_t index) const {
 
 StreamEvent EventRecords::decode(const std::uint8_t* at) {
   StreamEvent event;
-  (void)takeValue<std::uint32_t>(at);
-  event.id = takeValue<std::uint64_t>(at);
-  event.kind = static_cast<gateway::api::DeviceEventKind>(takeValue<std::uint8_t>(at));
-  const auto endpointSize = takeValue<std::uint32_t>(at);
-  event.endpoint = std::string(takeText(at, endpointSize));
-  const auto paths = takeValue<std::uint16_t>(at);
+  (void)recordTakeValue<std::uint32_t>(at);
+  event.id = recordTakeValue<std::uint64_t>(at);
+  event.kind = static_cast<gateway::api::DeviceEventKind>(recordTakeValue<std::uint8_t>(at));
+  const auto endpointSize = recordTakeValue<std::uint32_t>(at);
+  event.endpoint = std::string(recordTakeText(at, endpointSize));
+  const auto paths = recordTakeValue<std::uint16_t>(at);
   for (std::uint16_t i = 0; i < paths; ++i) {
-    const auto pathSize = takeValue<std::uint16_t>(at);
-    if (auto path = model::Path::parse(takeText(at, pathSize))) event.paths.push_back(*path);
+    const auto pathSize = recordTakeValue<std::uint16_t>(at);
+    if (auto path = model::Path::parse(recordTakeText(at, pathSize))) event.paths.push_back(*path);
   }
-  const auto frameSize = takeValue<std::uint32_t>(at);
-  event.frame = std::string(takeText(at, frameSize));
+  const auto frameSize = recordTakeValue<std::uint32_t>(at);
+  event.frame = std::string(recordTakeText(at, frameSize));
   return event;
 }
 
