@@ -31,8 +31,12 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   entry->frame = sseFrame(entry->id, gateway::api::toString(event.kind), mapping::eventJson(view, *models_.current()));
   StreamEventPtr shared = std::move(entry);
   if (capacity_ > 0) {
-    if (events_.size() == capacity_) events_.pop_front();
-    events_.push_back(shared);
+    if (events_.size() == capacity_) {
+      events_.popFront();
+      ++oldestId_;
+    }
+    if (events_.empty()) oldestId_ = shared->id;
+    events_.push(*shared);
   }
   // A subscriber may unsubscribe itself or another one meanwhile: step by handle.
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
@@ -54,8 +58,8 @@ void EventRing::unsubscribe(std::uint64_t handle) { subscribers_.erase(handle); 
 Replay EventRing::since(std::uint64_t lastEventId) const {
   Replay replay;
   const std::uint64_t newest = lastId();
-  const std::uint64_t oldest = events_.empty() ? nextId_ : events_.front()->id;
-  auto from = events_.begin();
+  const std::uint64_t oldest = events_.empty() ? nextId_ : oldestId_;
+  std::size_t from = 0;  // all of them, unless the client's id is in the ring
   if (lastEventId > newest) {
     replay.missedReason = "unknown";
   } else if (lastEventId < firstId_) {
@@ -64,9 +68,11 @@ Replay EventRing::since(std::uint64_t lastEventId) const {
     replay.missedReason = "overflow";
     replay.missed = oldest - lastEventId - 1;
   } else {
-    from += static_cast<std::ptrdiff_t>(lastEventId + 1 - oldest);
+    from = static_cast<std::size_t>(lastEventId + 1 - oldest);
   }
-  replay.events.assign(from, events_.end());
+  for (StreamEvent& event : events_.from(from)) {
+    replay.events.push_back(std::make_shared<const StreamEvent>(std::move(event)));
+  }
   return replay;
 }
 

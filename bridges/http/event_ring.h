@@ -11,6 +11,9 @@
 // Data: the mapping's `event` payload style (mapping/event_json.h), the same
 // JSON an MQTT rule with `payload: event` publishes.
 //
+// The events kept are stored serialized, in memory of their own
+// (event_records.h); a replay decodes copies of them.
+//
 // Threading contract: construct, call and destroy on the gateway's I/O thread
 // (device events arrive there). Subscribers are called on it, in the order
 // they subscribed, after the event entered the ring; they must not block.
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "bridges/http/event_filter.h"
+#include "bridges/http/event_records.h"
 #include "gateway/api/device_events.h"
 #include "lwm2m/model/model_source.h"
 
@@ -62,6 +66,8 @@ class EventRing : public gateway::api::DeviceEventListener {
 
   std::uint64_t lastId() const { return nextId_ - 1; }
   std::size_t size() const { return events_.size(); }
+  // Bytes mapped for the events kept (EventRecords).
+  std::size_t storedBytes() const { return events_.mappedBytes(); }
 
  private:
   const std::size_t capacity_;
@@ -69,7 +75,8 @@ class EventRing : public gateway::api::DeviceEventListener {
   const model::ModelSource& models_;
   const std::string gatewayId_;
   std::uint64_t nextId_;
-  std::deque<StreamEventPtr> events_;
+  EventRecords events_;  // compact, apart from the heap
+  std::uint64_t oldestId_ = 0;  // of events_, when not empty
   std::map<std::uint64_t, Subscriber> subscribers_;
   std::uint64_t nextHandle_ = 1;
 };

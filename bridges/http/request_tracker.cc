@@ -54,7 +54,7 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
       id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at, RequestState::Queued, {}, {}});
   if (it->second.state != RequestState::Queued) return;  // finished already
   it->second.state = state;
-  it->second.end = std::make_shared<const api::DeviceEvent>(event);
+  it->second.end = std::make_shared<const api::DeviceEvent>(event);  // whole, for the waiters
   finishedOrder_.push_back(id);
   std::vector<Waiting> waiting;
   if (auto w = waiters_.find(id); w != waiters_.end()) {
@@ -62,6 +62,15 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
     waiters_.erase(w);
   }
   const TrackedRequest finished = it->second;  // waiters may drop entries below
+  // Kept: the event without the device's registration (only its endpoint,
+  // as for a command event of an unregistered device), which the request's
+  // JSON does not show. The object links and the other fields of 1,000
+  // kept requests, made while a wave of devices came, would hold pages of
+  // the heap resident long after the devices left.
+  auto kept = std::make_shared<api::DeviceEvent>(event);
+  kept->device = api::DeviceInfo{};
+  kept->device.endpoint = event.device.endpoint;
+  it->second.end = std::move(kept);
   while (finishedOrder_.size() > capacity_) {
     requests_.erase(finishedOrder_.front());
     finishedOrder_.pop_front();

@@ -38,6 +38,8 @@ struct TrackedRequest {
   RequestState state = RequestState::Queued;
   // The final event, once finished. Shared and apart: a request waiting
   // costs a few hundred bytes instead of the ~1.7 KB of an event held inline.
+  // Waiters get it whole; the one kept afterwards has of the device only
+  // its endpoint (the request's JSON shows nothing else of it).
   std::shared_ptr<const gateway::api::DeviceEvent> end;
   std::optional<gateway::api::TransferProgress> transfer;  // a package write: its latest Progress
 };

@@ -87,6 +87,25 @@ coap::DtlsSettings dtlsServerSettings(const CoapsConfig& c, const coap::PskKeyri
   return s;
 }
 
+namespace {
+
+// Releases the DTLS session a registration was made over once it ends.
+class DtlsSessionRelease : public server::RegistrationListener {
+ public:
+  explicit DtlsSessionRelease(coap::DtlsTransport& dtls) : dtls_(dtls) {}
+  void onRegistered(const server::Registration&, const server::Registration*) override {}
+  void onUpdated(const server::Registration&) override {}
+  void onDeregistered(const server::Registration& reg) override {
+    dtls_.release(reg.peer, kDtlsLingerAfterRegistration);
+  }
+  void onExpired(const server::Registration& reg) override { dtls_.release(reg.peer, kDtlsLingerAfterRegistration); }
+
+ private:
+  coap::DtlsTransport& dtls_;
+};
+
+}  // namespace
+
 struct DeviceListeners::Parts {
   std::unique_ptr<persistence::CredentialStore> store;
   std::unique_ptr<StoreCredentials> credentials;
@@ -96,6 +115,7 @@ struct DeviceListeners::Parts {
   std::unique_ptr<coap::CombinedTransport> combined;
   std::unique_ptr<server::IdentityBinding> binding;
   server::RegistrationInterface* registrations = nullptr;
+  std::unique_ptr<DtlsSessionRelease> release;
 };
 
 DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& scheduler,
@@ -152,6 +172,10 @@ const coap::DtlsTransport* DeviceListeners::dtls() const { return parts_->dtls.g
 void DeviceListeners::bind(server::RegistrationInterface& registrations) {
   parts_->registrations = &registrations;
   registrations.setAuthorizer(parts_->binding.get());
+  if (parts_->dtls) {
+    parts_->release = std::make_unique<DtlsSessionRelease>(*parts_->dtls);
+    registrations.addListener(parts_->release.get());
+  }
 }
 
 std::string DeviceListeners::describe() const {

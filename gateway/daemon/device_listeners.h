@@ -5,6 +5,7 @@
 // binding the registration interface asks (lwm2m.allow_plain_registration,
 // per-endpoint "security required"). DTLS session events are logged here.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,10 @@ class StoreCredentials : public coap::PskKeyring, public server::CredentialDirec
   persistence::CredentialStore& store_;
 };
 
+// How long the DTLS session of a device whose registration ended (De-register,
+// expiry) is kept for the device to register again over it.
+inline constexpr std::chrono::seconds kDtlsLingerAfterRegistration{30};
+
 class DeviceListeners {
  public:
   // Binds the sockets (their buffers sized and watched by `sockets`, which
@@ -57,7 +62,10 @@ class DeviceListeners {
   // The credentials store behind DTLS PSK and the identity binding.
   persistence::CredentialStore& credentials();
   // Binds `registrations` to DTLS identities and lets new DTLS sessions
-  // move a registration to the session's address. Call once, before start.
+  // move a registration to the session's address; the DTLS session of a
+  // registration that ends is released (closed after
+  // kDtlsLingerAfterRegistration unless the device uses it again,
+  // DtlsTransport::release). Call once, before start.
   void bind(server::RegistrationInterface& registrations);
   // One log-ready line per listener: "coap://0.0.0.0:5683 (UDP)", ...
   std::string describe() const;

@@ -417,6 +417,7 @@ Gateway::Gateway(const GatewayConfig& config) {
       });
   p.listeners.bind(p.registration);
   p.registration.addListener(&p.hub);
+  p.registration.addListener(&p.sender);  // after the hub: requests in flight to a device that left end
   p.registration.addListener(&p.departures);
   p.registration.addListener(&p.heapTrim);
   p.dispatcher.setSendHandler(&p.send);
@@ -467,6 +468,9 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.fanout.subscribe(&p.http.events());
 
   addGatewayMetrics(p.metricsRegistry, p.state);
+  p.metricsRegistry.counterFunction("lwm2m_gateway_heap_trims_total",
+                                    "Times the heap's free pages were given back to the system after devices left.",
+                                    [&p] { return static_cast<double>(p.heapTrim.trims()); });
   addMappingMetrics(p.metricsRegistry, p.mappingRules);
   p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));

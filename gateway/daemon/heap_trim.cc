@@ -17,7 +17,14 @@ void limitMallocArenas() {
 HeapTrim::~HeapTrim() { scheduler_.cancel(timer_); }
 
 void HeapTrim::departed() {
-  if (++departures_ < threshold_ || timer_ != 0) return;
+  if (++departures_ < threshold_) return;
+  const auto now = scheduler_.now();
+  if (timer_ != 0) {
+    if (now + delay_ > armedAt_ + maxWait_) return;  // due soon enough anyway
+    scheduler_.cancel(timer_);
+  } else {
+    armedAt_ = now;
+  }
   timer_ = scheduler_.schedule(delay_, [this] {
     timer_ = 0;
     departures_ = 0;

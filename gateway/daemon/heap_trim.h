@@ -10,9 +10,13 @@
 //
 // HeapTrim: once `threshold` registrations ended (De-register or expiry)
 // since the last trim, it returns the free pages of the heap to the system
-// (malloc_trim) `delay` later, when the wave of departures has passed and
-// the CoAP endpoint's sweep (every 5 s) dropped what the devices left; at
-// most one trim per `delay`. Without it the pages that thousands of devices
+// (malloc_trim) `delay` after the last departure, when the wave of
+// departures has passed (the events, database writes and MQTT messages
+// they caused with it) and the CoAP endpoint's sweep (every 5 s) dropped
+// what the devices left. Each further departure postpones the trim by
+// `delay`, but not past `maxWait` after the threshold was reached: a trim
+// that ran while 10,000 expiries were still being handled left most of
+// what they freed resident. Without it the pages that thousands of devices
 // used stay resident after they left: the heap is reused, but the system
 // does not see it shrink.
 //
@@ -31,8 +35,9 @@ void limitMallocArenas();
 class HeapTrim : public server::RegistrationListener {
  public:
   HeapTrim(coap::Scheduler& scheduler, std::size_t threshold = 1000,
-           std::chrono::milliseconds delay = std::chrono::seconds(6))
-      : scheduler_(scheduler), threshold_(threshold), delay_(delay) {}
+           std::chrono::milliseconds delay = std::chrono::seconds(6),
+           std::chrono::milliseconds maxWait = std::chrono::seconds(30))
+      : scheduler_(scheduler), threshold_(threshold), delay_(delay), maxWait_(maxWait) {}
   ~HeapTrim() override;
   HeapTrim(const HeapTrim&) = delete;
   HeapTrim& operator=(const HeapTrim&) = delete;
@@ -50,6 +55,8 @@ class HeapTrim : public server::RegistrationListener {
   coap::Scheduler& scheduler_;
   const std::size_t threshold_;
   const std::chrono::milliseconds delay_;
+  const std::chrono::milliseconds maxWait_;
+  std::chrono::steady_clock::time_point armedAt_;  // when the threshold was reached
   std::size_t departures_ = 0;  // since the last trim
   std::size_t trims_ = 0;
   coap::Scheduler::TimerId timer_ = 0;

@@ -22,7 +22,8 @@ struct DtlsEvent {
     Resumed,      // abbreviated handshake (session ticket or session cache)
     Failed,       // handshake refused or broken; reason says why
     Closed,       // close_notify received (or sent on close())
-    Expired,      // idle longer than idleTimeout, or evicted at maxSessions
+    Expired,      // idle longer than idleTimeout, evicted at maxSessions, or released
+                  // after its registration ended (DtlsTransport::release)
   };
   Kind kind;
   Peer peer;

@@ -39,6 +39,8 @@ struct DtlsTransport::Impl {
     Scheduler::TimerId retransmitTimer = 0;
     Scheduler::TimerId deadlineTimer = 0;
     Scheduler::TimerId idleTimer = 0;
+    Scheduler::TimerId releaseTimer = 0;  // release(): closes at `linger` unless the peer spoke
+    std::uint64_t received = 0;           // datagrams from the peer
     std::chrono::steady_clock::time_point lastActivity;
     std::deque<Datagram> queued;  // client: plaintext waiting for the handshake
   };
@@ -81,7 +83,7 @@ struct DtlsTransport::Impl {
   }
 
   void cancelTimers(Entry& entry) {
-    for (auto* timer : {&entry.retransmitTimer, &entry.deadlineTimer, &entry.idleTimer}) {
+    for (auto* timer : {&entry.retransmitTimer, &entry.deadlineTimer, &entry.idleTimer, &entry.releaseTimer}) {
       if (*timer != 0) scheduler.cancel(*timer);
       *timer = 0;
     }
@@ -187,6 +189,22 @@ struct DtlsTransport::Impl {
         return;
       }
       closeSession(peer, *e, DtlsEvent::Kind::Expired, "idle");
+    });
+  }
+
+  void release(const Peer& peer, std::chrono::steady_clock::duration linger) {
+    auto it = sessions.find(peer);
+    if (it == sessions.end() || !it->second.session->established()) return;
+    Entry& entry = it->second;
+    if (entry.releaseTimer != 0) scheduler.cancel(entry.releaseTimer);
+    const auto generation = entry.generation;
+    const auto receivedBefore = entry.received;
+    entry.releaseTimer = scheduler.schedule(linger, [this, peer, generation, receivedBefore] {
+      Entry* e = find(peer, generation);
+      if (!e) return;
+      e->releaseTimer = 0;
+      if (e->received != receivedBefore) return;  // the device spoke again over it: kept
+      closeSession(peer, *e, DtlsEvent::Kind::Expired, "registration ended");
     });
   }
 
@@ -299,6 +317,7 @@ struct DtlsTransport::Impl {
         return;
       }
       entry.lastActivity = scheduler.now();
+      ++entry.received;
       advance(peer, entry, entry.session->receive(datagram));
       return;
     }
@@ -414,6 +433,10 @@ bool DtlsTransport::hasSession(const Peer& peer) const {
 }
 
 void DtlsTransport::forget(const Peer& peer) { impl_->erase(peer); }
+
+void DtlsTransport::release(const Peer& peer, std::chrono::steady_clock::duration linger) {
+  if (impl_->isServer() && !impl_->closed) impl_->release(peer, linger);
+}
 
 void DtlsTransport::forgetAll() {
   std::vector<Peer> peers;

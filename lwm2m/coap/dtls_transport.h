@@ -18,7 +18,9 @@
 //   session id) with an abbreviated handshake. A ClientHello from the
 //   address of an established session starts a new session (the device
 //   restarted) once its cookie is valid. close_notify from a peer ends its
-//   session and is answered.
+//   session and is answered. release(peer) ends a session early, once its
+//   device's registration ended (De-register or expiry) and nothing more
+//   came over it for a short while.
 // - Client role: send() to a peer without a session starts a handshake and
 //   keeps up to maxQueuedWhileHandshaking datagrams until it finishes; the
 //   session is resumed on the next handshake with that peer.
@@ -27,6 +29,7 @@
 //   that starts, resumes, fails (with the reason, never a key), closes or
 //   expires.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -77,6 +80,19 @@ class DtlsTransport : public Transport, public PeerIdentities {
   // send() with an abbreviated handshake.
   void forget(const Peer& peer);
   void forgetAll();
+
+  // Server: the LwM2M registration made over the session with `peer` ended
+  // (the device de-registered, or its registration expired). The session
+  // is closed (close_notify, reported as Expired "registration ended") once
+  // `linger` passed without a datagram from the peer, instead of after
+  // idleTimeout, so a device that left does not hold its SSL state for an
+  // hour. A datagram from the peer meanwhile (RFC 6347 lets a device
+  // register again over the same session right away) cancels this: the
+  // session lives on under the usual idle timeout. Closing keeps
+  // resumption: a device that comes back within resumptionLifetime resumes
+  // with an abbreviated handshake (session ticket or session cache).
+  // Nothing happens without an established session with `peer`.
+  void release(const Peer& peer, std::chrono::steady_clock::duration linger);
 
   std::size_t sessionCount() const;
   std::size_t handshakeCount() const;

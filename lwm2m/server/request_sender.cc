@@ -202,12 +202,39 @@ void RequestSender::timedOut(std::uint64_t id) {
   if (acknowledged && !isObserve(p.request.operation)) {
     // Its answer may still come: recognise it (and ignore it) until the CoAP
     // exchange ends by itself.
-    late_.emplace(id, Late{p.endpoint, p.request, exchange});
+    late_.emplace(id, Late{p.endpoint, p.registrationId, p.request, exchange});
     complete(id, std::move(response));
     return;
   }
   complete(id, std::move(response));
   endpoint_.cancelRequest(exchange);
+}
+
+void RequestSender::registrationEnded(const Registration& reg, std::string_view why) {
+  std::vector<std::uint64_t> ended;
+  for (const auto& [id, p] : pending_) {
+    if (p->registrationId == reg.id) ended.push_back(id);
+  }
+  for (std::uint64_t id : ended) {
+    auto found = pending_.find(id);
+    std::unique_ptr<Pending> p = std::move(found->second);
+    pending_.erase(found);
+    scheduler_.cancel(p->timer);
+    endpoint_.cancelRequest(p->exchange);  // its handler finds nothing pending
+    later(std::move(p->callback),
+          operations::DeviceResponse::failure(operations::Outcome::NotRegistered,
+                                              "the device " + std::string(why) + " while the request was in flight"));
+  }
+  std::vector<coap::Endpoint::RequestId> exchanges;
+  for (auto it = late_.begin(); it != late_.end();) {
+    if (it->second.registrationId == reg.id) {
+      exchanges.push_back(it->second.exchange);
+      it = late_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto exchange : exchanges) endpoint_.cancelRequest(exchange);
 }
 
 void RequestSender::onAnswer(std::uint64_t id, const coap::ResponseResult& result) {

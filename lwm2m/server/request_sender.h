@@ -24,6 +24,11 @@
 //   the request's timeout then counts from the last acknowledged block, not
 //   from the start, so a long transfer that keeps moving never times out.
 //   A package that is not stored (or no store is set) fails with BadRequest.
+// - As a RegistrationListener (add it to the RegistrationInterface): the
+//   requests still in flight to a registration that ends (De-register or
+//   expiry) end at once with NotRegistered, their CoAP exchanges cancelled,
+//   instead of waiting for their timeout: nothing is kept for a device that
+//   left. A new registration of the same endpoint (restart) leaves them be.
 
 #include <cstdint>
 #include <functional>
@@ -41,7 +46,7 @@
 
 namespace lwm2m::server {
 
-class RequestSender {
+class RequestSender : public RegistrationListener {
  public:
   using Callback = std::function<void(operations::DeviceResponse)>;
   // An answer (its CoAP code, "2.05") that came after its request timed out.
@@ -54,7 +59,7 @@ class RequestSender {
   RequestSender(coap::Endpoint& endpoint, coap::Scheduler& scheduler,
                 RegistrationInterface& registrations, ObservationRegistry& observations,
                 const model::ModelSource& models, std::function<std::uint32_t()> random);
-  ~RequestSender();
+  ~RequestSender() override;
   RequestSender(const RequestSender&) = delete;
   RequestSender& operator=(const RequestSender&) = delete;
 
@@ -74,15 +79,22 @@ class RequestSender {
   // Requests sent and not yet answered or timed out.
   std::size_t pending() const { return pending_.size(); }
 
+  void onRegistered(const Registration&, const Registration*) override {}
+  void onUpdated(const Registration&) override {}
+  void onDeregistered(const Registration& reg) override { registrationEnded(reg, "de-registered"); }
+  void onExpired(const Registration& reg) override { registrationEnded(reg, "registration expired"); }
+
  private:
   struct Pending;
   // A request that timed out after the device acknowledged it: its exchange
   // stays open (bounded by the CoAP response timeout) to recognise a late answer.
   struct Late {
     std::string endpoint;
+    std::string registrationId;
     operations::DeviceRequest request;
     coap::Endpoint::RequestId exchange = 0;
   };
+  void registrationEnded(const Registration& reg, std::string_view why);
   void timedOut(std::uint64_t id);
   void complete(std::uint64_t id, operations::DeviceResponse response);
   void onAnswer(std::uint64_t id, const coap::ResponseResult& result);

@@ -6,11 +6,33 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lwm2m::testing {
 
 std::uint16_t freeTcpPort();
 std::uint16_t freeUdpPort();
+
+// `count` consecutive loopback UDP ports that were free when probed, outside
+// the system's ephemeral port range (so no socket is given one meanwhile),
+// held for this process while the object lives: every process that asks
+// for a block here locks the 500-port chunks it covers (flock on a file per
+// chunk in the temp directory), so tests running at once never pick the same
+// ports. For a simulator whose devices must come back on the ports they had.
+class UdpPortBlock {
+ public:
+  // Throws std::runtime_error when no such block is free.
+  explicit UdpPortBlock(int count);
+  ~UdpPortBlock();
+  UdpPortBlock(const UdpPortBlock&) = delete;
+  UdpPortBlock& operator=(const UdpPortBlock&) = delete;
+
+  int first() const { return first_; }
+
+ private:
+  int first_ = 0;
+  std::vector<int> locks_;  // file descriptors holding the chunks' locks
+};
 
 // True once something accepts TCP connections on 127.0.0.1:port, polling
 // until the deadline.

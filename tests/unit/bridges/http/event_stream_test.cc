@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bridges/http/event_filter.h"
+#include "bridges/http/event_records.h"
 #include "bridges/http/event_ring.h"
 
 namespace lwm2m::bridges::http {
@@ -105,6 +106,47 @@ TEST(EventRing, NumbersEventsAndReplaysAfterAnIdOrSaysWhatWasMissed) {
   ring.unsubscribe(handle);
   ring.onDeviceEvent(deviceEvent("d6"));
   EXPECT_EQ(live.size(), 5u);
+}
+
+// The ring's events, serialized into blocks of their own: what comes back is
+// what went in, and a block whose events were all dropped is given back.
+TEST(EventRecords, KeepEventsWholeAndGiveBackBlocksWhoseEventsAreGone) {
+  EventRecords records;
+  const std::string frame(1000, 'x');
+  for (std::uint64_t id = 1; id <= 1000; ++id) {
+    StreamEvent e = event(id % 2 ? DeviceEventKind::Notification : DeviceEventKind::Registered,
+                          "device-" + std::to_string(id), {"/3303/0/5700", "/3/0"});
+    e.id = id;
+    e.frame = frame + std::to_string(id);
+    records.push(e);
+  }
+  EXPECT_EQ(records.size(), 1000u);
+  const std::size_t mapped = records.mappedBytes();
+  EXPECT_GE(mapped, 1000u * 1000u);
+  EXPECT_LE(mapped, 1000u * 1100u + 2 * EventRecords::kBlockBytes);
+
+  auto tail = records.from(997);
+  ASSERT_EQ(tail.size(), 3u);
+  EXPECT_EQ(tail[0].id, 998u);
+  EXPECT_EQ(tail[0].kind, DeviceEventKind::Registered);
+  EXPECT_EQ(tail[0].endpoint, "device-998");
+  ASSERT_EQ(tail[0].paths.size(), 2u);
+  EXPECT_EQ(tail[0].paths[0].toString(), "/3303/0/5700");
+  EXPECT_EQ(tail[0].paths[1].toString(), "/3/0");
+  EXPECT_EQ(tail[0].frame, frame + "998");
+  EXPECT_EQ(tail[2].id, 1000u);
+  EXPECT_TRUE(records.from(1000).empty());
+
+  for (int i = 0; i < 900; ++i) records.popFront();
+  EXPECT_EQ(records.size(), 100u);
+  EXPECT_LE(records.mappedBytes(), 2 * EventRecords::kBlockBytes) << "blocks of dropped events went back";
+  auto all = records.from(0);
+  ASSERT_EQ(all.size(), 100u);
+  EXPECT_EQ(all.front().id, 901u);
+  EXPECT_EQ(all.front().kind, DeviceEventKind::Notification);
+  for (int i = 0; i < 100; ++i) records.popFront();
+  EXPECT_TRUE(records.empty());
+  EXPECT_EQ(records.mappedBytes(), 0u);
 }
 
 TEST(EventRing, ASubscriberMayUnsubscribeItselfWhileCalled) {

@@ -428,6 +428,62 @@ TEST_F(DtlsTransportTest, CloseNotifyFromDeviceEndsItsSession) {
   EXPECT_EQ(count(DtlsEvent::Kind::Closed), 1u);
 }
 
+// The device de-registered over its session: the session is closed after
+// the short linger rather than the hour of idleTimeout, and the device that
+// comes back later resumes it with an abbreviated handshake.
+TEST_F(DtlsTransportTest, ReleasedSessionClosesAfterTheLingerAndTheDeviceResumes) {
+  startServer(serverSettings());  // idleTimeout: 1 h
+  const Peer at = peerAt("127.0.0.1", 40013);
+  auto client = makeClient(at, clientSettings("sensor-1", "sensor-1 secret key"));
+  client->transport->send(kServer, bytes("de-register"));
+  settle();
+  ASSERT_EQ(server->sessionCount(), 1u);
+  server->release(at, 10s);
+  server->send(at, bytes("deleted"));  // the gateway's answer does not keep the session
+  settle();
+  scheduler.advance(9s);
+  settle();
+  EXPECT_EQ(server->sessionCount(), 1u);
+  scheduler.advance(1s);
+  settle();
+  EXPECT_EQ(server->sessionCount(), 0u);
+  ASSERT_FALSE(serverEvents.empty());
+  EXPECT_EQ(serverEvents.back().kind, DtlsEvent::Kind::Expired);
+  EXPECT_EQ(serverEvents.back().reason, "registration ended");
+  EXPECT_EQ(client->transport->sessionCount(), 0u) << "told with close_notify";
+
+  client->transport->send(kServer, bytes("register again"));
+  settle();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[1].second, "register again");
+  EXPECT_EQ(server->counters().fullHandshakes, 1u);
+  EXPECT_EQ(server->counters().resumedHandshakes, 1u);
+}
+
+// RFC 6347 lets a device register again over the session it de-registered
+// on: a datagram from it within the linger keeps the session (idleTimeout).
+TEST_F(DtlsTransportTest, ReleasedSessionThatIsUsedAgainStays) {
+  auto settings = serverSettings();
+  settings.idleTimeout = 600s;
+  startServer(settings);
+  const Peer at = peerAt("127.0.0.1", 40014);
+  auto client = makeClient(at, clientSettings("sensor-1", "sensor-1 secret key"));
+  client->transport->send(kServer, bytes("de-register"));
+  settle();
+  server->release(at, 10s);
+  scheduler.advance(2s);
+  client->transport->send(kServer, bytes("register"));
+  settle();
+  scheduler.advance(300s);
+  settle();
+  EXPECT_EQ(server->sessionCount(), 1u);
+  EXPECT_EQ(count(DtlsEvent::Kind::Expired), 0u);
+  server->release(peerAt("127.0.0.1", 40999), 1s);  // no such session: nothing happens
+  scheduler.advance(301s);
+  settle();
+  EXPECT_EQ(server->sessionCount(), 0u) << "then idle for idleTimeout";
+}
+
 TEST_F(DtlsTransportTest, RestartedDeviceOnSameAddressGetsANewSession) {
   startServer(serverSettings());
   const Peer at = peerAt("127.0.0.1", 40012);

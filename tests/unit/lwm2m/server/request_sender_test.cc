@@ -54,6 +54,7 @@ class RequestSenderTest : public ::testing::Test {
         sender_(endpoint_, clock_, rd_, observations_, model_, [this] { return ++counter_ * 7919u; }) {
     endpoint_.start();
     rd_.addListener(&observations_);
+    rd_.addListener(&sender_);
     observations_.addListener(&recorder_);
     observations_.addObservationListener(&lifecycle_);
   }
@@ -67,13 +68,14 @@ class RequestSenderTest : public ::testing::Test {
     return request;
   }
 
-  void registerDevice(const std::string& ep, const coap::Peer& from) {
+  void registerDevice(const std::string& ep, const coap::Peer& from, std::optional<int> lifetime = std::nullopt) {
     coap::Message m;
     m.code = coap::codes::Post;
     m.messageId = static_cast<std::uint16_t>(++counter_);
     m.setUriPath("rd");
     m.addUriQuery("ep=" + ep);
     m.addUriQuery("lwm2m=1.1");
+    if (lifetime) m.addUriQuery("lt=" + std::to_string(*lifetime));
     m.setPayload("</>;rt=\"oma.lwm2m\";ct=110,</3/0>,</3303/0>");
     rd_.handle(from, m, [](coap::Message) {});
   }
@@ -456,6 +458,56 @@ TEST_F(RequestSenderTest, ListenersHearObservationsEndWithTheirRegistration) {
   ASSERT_EQ(rd_.registrations().findByEndpoint("boiler"), nullptr);
   EXPECT_EQ(lifecycle_.changes.back(), "-boiler /3303/0/5700 registration ended");
   EXPECT_EQ(lifecycle_.changes.size(), 4u);
+}
+
+// An Observe the gateway sent (auto-observe) is still unanswered when its
+// device de-registers: it ends at once, and nothing is left for the device.
+TEST_F(RequestSenderTest, AnObserveInFlightEndsWhenItsDeviceDeregisters) {
+  registerDevice("boiler", device_);
+  std::optional<operations::DeviceResponse> out;
+  auto observe = operations::DeviceRequest::observe(Path(3303, 0, 5700));
+  observe.timeout = 30s;
+  const auto request = send("boiler", observe, out);
+  EXPECT_EQ(endpoint_.load().pendingRequests, 1u);
+  coap::Message bye;
+  bye.code = coap::codes::Delete;
+  bye.messageId = 4343;
+  bye.setUriPath("rd/" + rd_.registrations().findByEndpoint("boiler")->id);
+  rd_.handle(device_, bye, [](coap::Message) {});
+  clock_.runDue();
+  ASSERT_TRUE(out) << "ended without waiting for its 30 s timeout";
+  EXPECT_EQ(out->outcome, operations::Outcome::NotRegistered);
+  EXPECT_NE(out->reason.find("de-registered while the request was in flight"), std::string::npos) << out->reason;
+  EXPECT_EQ(sender_.pending(), 0u);
+  EXPECT_EQ(endpoint_.load().pendingRequests, 0u) << "its CoAP exchange is cancelled";
+  // An answer that still comes adds no observation for the device that left.
+  answer(device_, request, coap::codes::Content, R"([{"bn":"/3303/0/5700","v":20.5}])", 1);
+  EXPECT_EQ(observations_.count("boiler"), 0u);
+  EXPECT_TRUE(recorder_.events.empty());
+}
+
+// The same when the device acknowledged, then went silent and its
+// registration expired; a request to another device is not touched.
+TEST_F(RequestSenderTest, RequestsInFlightEndWhenTheirRegistrationExpires) {
+  const auto other = peerAt("10.0.0.8", 40000);
+  registerDevice("boiler", device_, 60);
+  registerDevice("other", other);
+  std::optional<operations::DeviceResponse> out, otherOut;
+  auto read = operations::DeviceRequest::read(Path(3, 0, 9));
+  read.timeout = std::chrono::minutes(10);
+  const auto request = send("boiler", read, out);
+  send("other", read, otherOut);
+  coap::Message ack;  // empty ACK: the answer is to follow, separately
+  ack.type = coap::MessageType::Acknowledgement;
+  ack.messageId = request.messageId;
+  transport_.inject(device_, ack);
+  clock_.advance(61s);
+  ASSERT_EQ(rd_.registrations().findByEndpoint("boiler"), nullptr);
+  ASSERT_TRUE(out) << "ended without waiting for its 10 min timeout";
+  EXPECT_EQ(out->outcome, operations::Outcome::NotRegistered);
+  EXPECT_NE(out->reason.find("registration expired"), std::string::npos) << out->reason;
+  EXPECT_FALSE(otherOut) << "another device's request waits on";
+  EXPECT_EQ(sender_.pending(), 1u);
 }
 
 TEST_F(RequestSenderTest, RestoreIsSilentAndRefusesAnotherRegistration) {
