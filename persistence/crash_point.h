@@ -18,7 +18,8 @@
 // (StoreWriter::together) "<group>:uncommitted" (inside its transaction, after
 // its statements, before COMMIT) and "<group>:committed" (after the COMMIT,
 // before anyone is told), with the groups "accepted", "queued-answer",
-// "in-flight" and "outcome".
+// "in-flight", "accepted-in-flight" (the three as one, for a device reachable
+// with nothing ahead) and "outcome".
 
 #include <string_view>
 

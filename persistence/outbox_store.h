@@ -43,6 +43,9 @@ class OutboxStore {
   virtual std::int64_t append(OutboxRecord record, WriteCompletion done) = 0;
 
   // The broker acknowledged the message. Removing an unknown id succeeds.
+  // The removal needs no commit of its own: it may wait (about 100 ms) for
+  // the next write's transaction (StoreWriter::submitUnhurried); a crash
+  // before then only has the message sent again, which QoS 1 allows.
   virtual void remove(std::int64_t id, WriteCompletion done) = 0;
 
   // Keeps the newest `bound` messages and removes the older ones; `done`

@@ -61,7 +61,8 @@ std::int64_t SqliteOutboxStore::append(OutboxRecord record, WriteCompletion done
 }
 
 void SqliteOutboxStore::remove(std::int64_t id, WriteCompletion done) {
-  writer_.submit("remove outbox message " + std::to_string(id), [id](Connection& connection) {
+  // Unhurried: a crash before it commits only sends the message again (QoS 1).
+  writer_.submitUnhurried("remove outbox message " + std::to_string(id), [id](Connection& connection) {
     SQLite::Statement& statement = connection.prepare(kRemove);
     statement.bind(1, id);
     statement.exec();

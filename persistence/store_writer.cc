@@ -23,8 +23,11 @@ void runCompletion(WriteCompletion& done, Result<void> result) {
 
 }  // namespace
 
-StoreWriter::StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch)
-    : connection_(std::move(connection)), maxBatch_(std::max<std::size_t>(1, maxBatch)) {
+StoreWriter::StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch,
+                         std::chrono::milliseconds unhurriedDelay)
+    : connection_(std::move(connection)),
+      maxBatch_(std::max<std::size_t>(1, maxBatch)),
+      unhurriedDelay_(unhurriedDelay) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -32,6 +35,12 @@ StoreWriter::~StoreWriter() { close(); }
 
 void StoreWriter::submit(std::string what, WriteOperation operation, WriteCompletion done) {
   enqueue(Pending{std::move(what), std::move(operation), std::move(done)});
+}
+
+void StoreWriter::submitUnhurried(std::string what, WriteOperation operation, WriteCompletion done) {
+  Pending pending{std::move(what), std::move(operation), std::move(done)};
+  pending.unhurried = true;
+  enqueue(std::move(pending));
 }
 
 void StoreWriter::maintain(std::string what, WriteOperation operation, WriteCompletion done) {
@@ -57,12 +66,29 @@ void StoreWriter::enqueue(Pending pending) {
 }
 
 void StoreWriter::enqueueLocked(Pending pending) {
-  // The thread sleeps only on an empty queue: wake it on the first write.
-  const bool wasEmpty = queue_.empty();
-  queue_.push_back(std::move(pending));
   ++stats_.submitted;
   ++stats_.pending;
+  // The thread sleeps only on an empty queue: wake it on the first write.
+  const bool wasEmpty = queue_.empty();
+  if (pending.unhurried && wasEmpty) {
+    // Nothing to join now: wait for a write to come (the thread wakes to time the wait).
+    if (unhurried_.empty()) {
+      unhurriedSince_ = std::chrono::steady_clock::now();
+      wake_.notify_one();
+    }
+    unhurried_.push_back(std::move(pending));
+    return;
+  }
+  releaseUnhurriedLocked();  // submitted before this one: they go first, in the same batch
+  queue_.push_back(std::move(pending));
   if (wasEmpty) wake_.notify_one();
+}
+
+void StoreWriter::releaseUnhurriedLocked() {
+  while (!unhurried_.empty()) {
+    queue_.push_back(std::move(unhurried_.front()));
+    unhurried_.pop_front();
+  }
 }
 
 void StoreWriter::together(const std::string& name, const std::function<void()>& writes) {
@@ -146,8 +172,19 @@ void StoreWriter::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing and drained
+      while (queue_.empty()) {
+        if (!unhurried_.empty() &&
+            (closed_ || std::chrono::steady_clock::now() >= unhurriedSince_ + unhurriedDelay_)) {
+          releaseUnhurriedLocked();  // no write came to join: they commit alone
+          break;
+        }
+        if (closed_) return;  // drained
+        if (unhurried_.empty()) {
+          wake_.wait(lock);
+        } else {
+          wake_.wait_until(lock, unhurriedSince_ + unhurriedDelay_);
+        }
+      }
       // A maintenance operation goes alone; a batch stops before the next one.
       // Under crash tests, one write per transaction: no pair of writes may
       // count on happening to share a batch (crash_point.h).

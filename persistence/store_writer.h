@@ -26,7 +26,14 @@
 //   gateway/core/request_queue.h). A group opened inside a group joins it.
 //   Groups are opened by one thread at a time (the gateway's I/O thread);
 //   other threads' writes meanwhile are queued as usual, before the group.
+// - submitUnhurried(): a write whose durability can wait (a removal that a
+//   crash would only undo, e.g. of an acknowledged outbox message). Rather
+//   than costing a commit (an fsync) of its own, it joins the next
+//   transaction: the batch of the next write submitted, or, when none comes
+//   within `unhurriedDelay`, a transaction of its own. Submission order holds
+//   (an unhurried write runs before every write submitted after it).
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -51,13 +58,16 @@ using WriteOperation = std::function<void(Connection&)>;
 class StoreWriter {
  public:
   // Takes ownership of the read-write connection; starts the thread.
-  StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch);
+  StoreWriter(std::unique_ptr<Connection> connection, std::size_t maxBatch,
+              std::chrono::milliseconds unhurriedDelay = std::chrono::milliseconds(100));
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
 
   // `what` names the write in error messages ("upsert registration 'dev-1'").
   void submit(std::string what, WriteOperation operation, WriteCompletion done);
+  // As submit(), committed with the next transaction (see the contract).
+  void submitUnhurried(std::string what, WriteOperation operation, WriteCompletion done);
   // Runs `operation` alone, outside a transaction, in submission order.
   void maintain(std::string what, WriteOperation operation, WriteCompletion done);
 
@@ -76,12 +86,14 @@ class StoreWriter {
     WriteOperation operation;
     WriteCompletion done;
     bool alone = false;  // maintain(): outside any transaction
+    bool unhurried = false;  // submitUnhurried()
   };
 
   void enqueue(Pending pending);
 
   void run();
   void enqueueLocked(Pending pending);
+  void releaseUnhurriedLocked();  // unhurried_ to the end of queue_
   void closeGroup(const std::string& name);
   void commitBatch(std::deque<Pending>& batch, std::vector<Result<void>>& results);
   // Runs the writes not excluded in one transaction. Returns the index of a
@@ -99,6 +111,11 @@ class StoreWriter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
+  // Unhurried writes waiting for a transaction to join, submitted before
+  // everything in queue_; the first of them since unhurriedSince_.
+  std::deque<Pending> unhurried_;
+  std::chrono::steady_clock::time_point unhurriedSince_;
+  const std::chrono::milliseconds unhurriedDelay_;
   bool closed_ = false;  // no more submissions; the thread drains and ends
   WriterStats stats_;
   // The open write group: its thread, nesting depth and the writes so far.

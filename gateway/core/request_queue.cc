@@ -10,7 +10,9 @@
 namespace lwm2m::gateway {
 namespace {
 
-persistence::QueuedRequestRecord toRecord(const QueuedRequest& r) {
+// `answered`: its queued answer is told in the same step (the step of one
+// commit, "accepted-in-flight"); else step 2 writes it.
+persistence::QueuedRequestRecord toRecord(const QueuedRequest& r, bool answered) {
   persistence::QueuedRequestRecord record;
   record.requestId = r.id;
   record.endpoint = r.endpoint;
@@ -19,7 +21,7 @@ persistence::QueuedRequestRecord toRecord(const QueuedRequest& r) {
   record.acceptedAtMs = unixMs(r.acceptedAt);
   record.expiresAtMs = unixMs(r.expiresAt);
   record.state = r.inFlight ? "in_flight" : "queued";
-  record.answered = false;  // step 2 writes it
+  record.answered = answered;
   return record;
 }
 
@@ -180,6 +182,10 @@ void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest
     return;
   }
 
+  if (canSendAtOnce(endpoint)) {
+    acceptInFlight(std::move(request), std::move(accepted));
+    return;
+  }
   auto sequence = std::make_shared<std::int64_t>(0);
   auto onStored = [this, alive = alive_, endpoint, sequence, accepted = std::move(accepted)](Result<void> stored) mutable {
     post_([this, alive, endpoint, sequence, accepted = std::move(accepted), stored = std::move(stored)] {
@@ -204,11 +210,64 @@ void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest
     });
   };
   // Step 1 (a step of one write: its crash points).
-  atomically("accepted", [&] { *sequence = store_.enqueue(toRecord(request), std::move(onStored)); });
+  atomically("accepted", [&] { *sequence = store_.enqueue(toRecord(request, false), std::move(onStored)); });
   request.sequence = *sequence;
   Entry& entry = queue[request.sequence];
   entry.request = std::move(request);
   endpointById_[entry.request.id] = endpoint;
+}
+
+bool RequestQueue::canSendAtOnce(const std::string& endpoint) const {
+  if (!resumed_ || busy_.count(endpoint)) return false;  // not started, or a delivery in progress or paced
+  auto q = queues_.find(endpoint);
+  if (q != queues_.end() && !q->second.empty()) return false;  // something ahead of it
+  return reachable_(endpoint);
+}
+
+// Steps 1-3 as one: the row stored in flight and answered, with its queued
+// answer. Until the commit the device's queue is busy (its next requests wait
+// behind this one); then the request is acknowledged and handed to the device.
+// A failed commit stored nothing, not even the queued answer: refused as a
+// failed step 1 is, and the non-storing listeners hear nothing of it.
+void RequestQueue::acceptInFlight(QueuedRequest request, std::function<void(Result<QueuedRequest>)> accepted) {
+  const std::string endpoint = request.endpoint;
+  request.inFlight = true;
+  busy_.insert(endpoint);
+  auto sequence = std::make_shared<std::int64_t>(0);
+  auto onStored = [this, alive = alive_, endpoint, sequence, accepted = std::move(accepted)](Result<void> stored) mutable {
+    post_([this, alive, endpoint, sequence, accepted = std::move(accepted), stored = std::move(stored)] {
+      if (!*alive) return;
+      auto q = queues_.find(endpoint);
+      if (q == queues_.end() || !q->second.count(*sequence)) return;  // nothing else ends it before the commit
+      Entry& entry = q->second.at(*sequence);
+      if (!stored) {
+        QueuedRequest refused = entry.request;
+        endpointById_.erase(refused.id);
+        q->second.erase(*sequence);
+        if (q->second.empty()) queues_.erase(q);
+        busy_.erase(endpoint);
+        std::string reason = "cannot store the request: " + stored.error().message;
+        emit(QueueEventKind::Rejected, refused, reason);
+        accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
+        drain(endpoint);  // what was submitted behind it meanwhile
+        return;
+      }
+      entry.committed = true;
+      entry.answered = true;
+      accepted(QueuedRequest(entry.request));
+      deliver(endpoint, *sequence);
+    });
+  };
+  atomically("accepted-in-flight", [&] {
+    *sequence = store_.enqueue(toRecord(request, true), std::move(onStored));
+    request.sequence = *sequence;
+    Entry& entry = queues_[endpoint][request.sequence];
+    entry.request = std::move(request);
+    endpointById_[entry.request.id] = endpoint;
+    tellingOnlyIfStored_ = true;
+    emit(QueueEventKind::Queued, entry.request);
+    tellingOnlyIfStored_ = false;
+  });
 }
 
 // Step 2: the queued answer and the row's answered flag, together. The request
@@ -236,7 +295,9 @@ void RequestQueue::answerQueued(const std::string& endpoint, std::int64_t sequen
 void RequestQueue::deviceReachable(const std::string& endpoint) { drain(endpoint); }
 
 void RequestQueue::whenStored(std::function<void()> then) {
-  store_.afterCommit([post = post_, alive = alive_, then = std::move(then)](Result<void>) {
+  store_.afterCommit([post = post_, alive = alive_, then = std::move(then),
+                      onlyIfStored = tellingOnlyIfStored_](Result<void> stored) {
+    if (!stored && onlyIfStored) return;
     post([alive, then] {
       if (*alive) then();
     });

@@ -14,20 +14,32 @@
 //   submit --1 "accepted": row stored, answered=0 --> ACCEPTED   (accepted() told: 202)
 //   ACCEPTED --2 "queued-answer": answered=1 + Queued --> QUEUED-ANSWERED
 //   QUEUED-ANSWERED --3 "in-flight": state=in_flight --> IN FLIGHT (then handed to the device)
+//   submit, device reachable with nothing ahead --1+2+3 "accepted-in-flight":
+//          row stored in_flight, answered=1 + Queued --> IN FLIGHT (accepted() told, then handed to the device)
 //   IN FLIGHT --4 "outcome": row removed + Delivered (the response) --> DONE
 //   IN FLIGHT --no answer, repeatable class--> QUEUED-ANSWERED (memory only; the row
 //                                              stays in_flight, which restart treats alike)
 //   IN FLIGHT --4 "outcome": no answer, at-most-once class --> INTERRUPTED (Expired "interrupted: ...")
 //   QUEUED-ANSWERED --4 "outcome": TTL ran out --> EXPIRED;  --4 cancel() --> CANCELLED
 //
+// "Nothing ahead": the device's queue is empty (nothing stored or being
+// stored for it) and no delivery to it is in progress or paced. Such a request
+// (the usual command to an awake device) costs two commits, this one and its
+// outcome; the others go through steps 1, 2 and 3. The steps of one commit
+// tell the same: the queued answer is stored with the row, and the row says in
+// flight before the device sees the request.
+//
 // So the cloud sees `queued` first and then exactly one final outcome, whatever
 // crashes when: a crash inside a step leaves the state before it (the step is
-// redone after the restart), a crash after it the state after it. resume()
+// redone after the restart; for steps 1 and 1+2+3 nothing was accepted, as if
+// the command never came: an MQTT command was already taken from the broker,
+// so nothing answers it), a crash after it the state after it. resume()
 // continues from the rows: ACCEPTED sends its queued answer (step 2) before
 // anything else happens to it; IN FLIGHT goes by class (table below); a row
 // past its TTL expires (step 4). A step waits for the commit of the one before
 // (step 2 for step 1's, step 3 for step 2's), so each state on disk implies the
-// earlier ones. Messages leave the outbox for the broker only once committed
+// earlier ones; a failed 1+2+3 stored nothing and refuses the request as a
+// failed step 1 does. Messages leave the outbox for the broker only once committed
 // (bridges/mqtt/delivery_window.h): a message may arrive twice (QoS 1), a
 // contradicting one never. The crash points "<step>:uncommitted" and
 // "<step>:committed" (persistence/crash_point.h) let tests stop the gateway
@@ -151,7 +163,8 @@ class RequestQueue {
   void atomically(const std::string& step, const std::function<void()>& tell) { store_.together(step, tell); }
   // Runs `then` on the I/O thread once everything written so far, the step
   // being told included, is committed (or failed): for listeners that only
-  // keep what they are told in memory.
+  // keep what they are told in memory. Told inside step 1+2+3, `then` runs
+  // only if it committed (else the request was refused, not queued).
   void whenStored(std::function<void()> then);
 
   // Accepts a request. `accepted` gets the stored request once its write has
@@ -184,6 +197,8 @@ class RequestQueue {
   };
   using DeviceQueue = std::map<std::int64_t, Entry>;  // by sequence: delivery order
 
+  bool canSendAtOnce(const std::string& endpoint) const;  // nothing ahead, reachable
+  void acceptInFlight(QueuedRequest request, std::function<void(Result<QueuedRequest>)> accepted);
   void answerQueued(const std::string& endpoint, std::int64_t sequence);
   void drain(const std::string& endpoint);
   void deliver(const std::string& endpoint, std::int64_t sequence);
@@ -213,6 +228,7 @@ class RequestQueue {
   std::vector<std::pair<QueuedRequest, std::string>> endAtResume_;
   std::unordered_set<std::string> unansweredAtResume_;  // ids among them whose queued answer is not stored
   bool resumed_ = false;
+  bool tellingOnlyIfStored_ = false;  // inside step 1+2+3's emit (see whenStored)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -38,6 +38,7 @@ class FakeQueueStore : public persistence::RequestQueueStore {
     rows.erase(id);
     complete(std::move(done), {});
   }
+  void afterCommit(persistence::WriteCompletion done) override { complete(std::move(done), commitResult); }
   Result<std::vector<persistence::QueuedRequestRecord>> listByEndpoint(const std::string& ep) override {
     std::vector<persistence::QueuedRequestRecord> out;
     for (auto& [id, r] : rows) if (r.endpoint == ep) out.push_back(r);
@@ -62,6 +63,7 @@ class FakeQueueStore : public persistence::RequestQueueStore {
   std::int64_t lastSequence = 0;
   bool autoCommit = true;
   bool failNextEnqueue = false;
+  Result<void> commitResult;  // what afterCommit() reports
   int inFlightMarks = 0;
 
  private:
@@ -394,13 +396,13 @@ TEST_F(RequestQueueTest, ReadInFlightAtACrashIsDeliveredAgainFirstAfterTheRestar
 
 TEST_F(RequestQueueTest, NotDeliveredBeforeItsQueuedAnswerIsStored) {
   store_.autoCommit = false;
-  reachable_["dev"] = true;
   std::string id;
   queue_->submit("dev", labelled("a"), {}, [&](Result<QueuedRequest> r) { id = r ? r->id : "error"; });
   store_.commit();  // step 1: stored
   runPosted();
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(events_, (std::vector<std::string>{"queued a"}));
+  wake("dev");
   EXPECT_TRUE(delivered_.empty()) << "the queued answer is not committed yet";
   store_.commit();  // step 2: answered
   runPosted();
@@ -408,6 +410,94 @@ TEST_F(RequestQueueTest, NotDeliveredBeforeItsQueuedAnswerIsStored) {
   store_.commit();  // step 3: in flight
   runPosted();
   EXPECT_EQ(delivered_, (std::vector<std::string>{"a"}));
+}
+
+TEST_F(RequestQueueTest, AReachableDeviceWithNothingAheadGetsItAfterOneCommit) {
+  store_.autoCommit = false;
+  reachable_["dev"] = true;
+  std::string id;
+  queue_->submit("dev", labelled("a"), {}, [&](Result<QueuedRequest> r) { id = r ? r->id : "error"; });
+  runPosted();
+  EXPECT_EQ(events_, (std::vector<std::string>{"queued a"})) << "told inside the step";
+  EXPECT_TRUE(id.empty()) << "acknowledged only after the commit";
+  EXPECT_TRUE(delivered_.empty());
+  EXPECT_TRUE(queue_->list("dev").empty()) << "not listed before the commit";
+  store_.commit();  // the one step: stored, answered, in flight
+  runPosted();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(inFlightAtDelivery_, (std::vector<std::string>{"in_flight"}));
+  EXPECT_TRUE(store_.rows.at(id).answered);
+  EXPECT_EQ(store_.inFlightMarks, 0) << "no separate in-flight write";
+  auto inFlight = queue_->cancel(id);
+  ASSERT_FALSE(inFlight);
+  EXPECT_EQ(inFlight.error().code, ErrorCode::InFlight);
+  answer();
+  store_.commit();
+  EXPECT_TRUE(store_.rows.empty());
+  EXPECT_EQ(events_, (std::vector<std::string>{"queued a", "delivered a"}));
+}
+
+TEST_F(RequestQueueTest, ARequestSubmittedWhileTheFirstIsBeingStoredWaitsBehindIt) {
+  store_.autoCommit = false;
+  reachable_["dev"] = true;
+  queue_->submit("dev", labelled("a"), {}, [](Result<QueuedRequest>) {});
+  queue_->submit("dev", labelled("b"), {}, [](Result<QueuedRequest>) {});
+  for (int i = 0; i < 3; ++i) {  // a's one step, b's steps 1 and 2
+    store_.commit();
+    runPosted();
+  }
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"a"}));
+  answer();
+  for (int i = 0; i < 3; ++i) {  // a's outcome, b's in-flight mark
+    store_.commit();
+    runPosted();
+  }
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(store_.inFlightMarks, 1) << "only b took the three steps";
+}
+
+TEST_F(RequestQueueTest, AFailedOneCommitStepIsARefusalToldToNoOne) {
+  reachable_["dev"] = true;
+  std::vector<std::string> toldAfterCommit;
+  queue_->setListener([this, &toldAfterCommit](const QueueEvent& e) {
+    events_.push_back(std::string(toString(e.kind)) + " " + label(e.request.request));
+    if (e.kind != QueueEventKind::Queued) return;  // as the gateway tells its non-storing listeners
+    queue_->whenStored([&toldAfterCommit] { toldAfterCommit.push_back("queued"); });
+  });
+  store_.failNextEnqueue = true;
+  store_.commitResult = fail("disk full");  // the whole step failed
+  EXPECT_EQ(submit("dev", "a"), "");
+  EXPECT_NE(lastError_.find("disk full"), std::string::npos) << lastError_;
+  EXPECT_TRUE(toldAfterCommit.empty()) << "nobody hears of a queued answer that was not stored";
+  EXPECT_TRUE(queue_->list("dev").empty());
+  EXPECT_FALSE(queue_->holds("dev"));
+  store_.commitResult = {};
+  EXPECT_NE(submit("dev", "b"), "");  // the device's queue is free again
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(toldAfterCommit, (std::vector<std::string>{"queued"}));
+}
+
+TEST_F(RequestQueueTest, ACrashAfterTheOneCommitStepIsTheInFlightCase) {
+  reachable_["dev"] = true;
+  reachable_["dev2"] = true;
+  const std::string read = submitRequest("dev", readOf(9));
+  const std::string execute = submit("dev2", "reboot");
+  ASSERT_EQ(store_.rows.at(read).state, "in_flight");
+  ASSERT_EQ(store_.rows.at(execute).state, "in_flight");
+  queue_.reset();  // kill -9 with both on their way
+  events_.clear();
+  delivered_.clear();
+  pendingDeliveries_.clear();
+  makeQueue({}, false);
+  ASSERT_TRUE(queue_->restore());
+  queue_->resume();
+  runPosted();
+  EXPECT_EQ(delivered_, (std::vector<std::string>{"read /3/0/9"})) << "the Read is sent again, the Execute not";
+  answer();
+  ASSERT_EQ(events_.size(), 2u) << "no second queued answer";
+  EXPECT_EQ(events_[0].rfind("expired-request reboot: interrupted: the gateway restarted", 0), 0u) << events_[0];
+  EXPECT_EQ(events_[1], "delivered read /3/0/9");
 }
 
 TEST_F(RequestQueueTest, ARequestWhoseQueuedAnswerWasLostIsAnsweredFirstAfterTheRestart) {

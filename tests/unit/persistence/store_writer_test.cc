@@ -290,6 +290,33 @@ TEST(StoreWriter, CloseDrainsEveryPendingWrite) {
   EXPECT_EQ(db->requestQueue().countByEndpoint("dev").value(), 300u);
 }
 
+// An acknowledged outbox message's removal costs no commit of its own: it
+// rides along with the next write, or commits alone once nothing came.
+TEST(StoreWriter, AnOutboxRemovalJoinsTheNextWritesTransaction) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(completed([&](auto done) {
+      ids.push_back(db->outbox().append(OutboxRecord{0, "t/" + std::to_string(i), {'1'}, 1, false, 7}, done));
+    }));
+  }
+  const auto before = db->writerStats().transactions;
+  Completions completions;
+  db->outbox().remove(ids[0], completions.track(0));
+  db->registrations().upsert(testing::registration("sensor-1", "r1"), completions.track(1));
+  ASSERT_TRUE(completions.waitFor(2));
+  EXPECT_EQ(completions.result(0), "ok");
+  EXPECT_EQ(db->writerStats().transactions, before + 1) << "one commit for both";
+
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(completed([&](auto done) { db->outbox().remove(ids[1], done); }));  // nothing to join
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(db->writerStats().transactions, before + 2);
+  EXPECT_EQ(db->outbox().count().value(), 0u);
+}
+
 TEST(StoreWriter, WriteAfterCloseCompletesAtOnceWithAnError) {
   TempDir temp;
   auto db = openOrFail(temp.path());
