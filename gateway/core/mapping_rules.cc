@@ -27,10 +27,13 @@ MappingRules::MappingRules(std::string path, const model::ModelSource& models, c
 MappingRules::~MappingRules() { scheduler_.cancel(timer_); }
 
 Result<void> MappingRules::load() {
+  // Stamped before reading: a save that lands while the file is being read
+  // shows as a change at the next poll instead of being taken as loaded.
+  Stamp before = stamp();
   auto rules = loadMapping(path_, *models_.current(), policy_);
   if (!rules) return rules.error();
   current_ = std::make_shared<const mapping::RuleSet>(std::move(*rules));
-  lastStamp_ = stamp();
+  lastStamp_ = std::move(before);
   spdlog::info("mapping: {} uplink, {} observe, {} downlink rules, {} http aliases from {}", current_->uplink().size(),
                current_->observe().size(), current_->downlink().size(), current_->http().size(), source());
   return {};
