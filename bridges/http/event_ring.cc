@@ -17,23 +17,67 @@ EventRing::EventRing(std::size_t capacity, std::uint64_t firstId, const model::M
     : capacity_(capacity), firstId_(firstId), models_(models), gatewayId_(std::move(gatewayId)),
       nextId_(firstId + 1) {}
 
+namespace {
+
+// Events whose JSON is the registration's facts and nothing else they carry.
+bool isRegistrationOrPresence(const gateway::api::DeviceEvent& event) {
+  using Kind = gateway::api::DeviceEventKind;
+  switch (event.kind) {
+    case Kind::Registered:
+    case Kind::Updated:
+    case Kind::Deregistered:
+    case Kind::Expired:
+    case Kind::Awake:
+    case Kind::Asleep:
+      return !event.command && event.values.empty() && event.paths.empty();
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+StreamEventPtr EventRing::render(std::uint64_t id, const mapping::DeviceEvent& view) const {
+  auto entry = std::make_shared<StreamEvent>();
+  entry->id = id;
+  entry->kind = view.kind;
+  entry->endpoint = view.endpoint;
+  entry->paths = mapping::eventPaths(view);
+  entry->frame = sseFrame(id, gateway::api::toString(view.kind), mapping::eventJson(view, *models_.current()));
+  return entry;
+}
+
+const StreamEventPtr& EventRing::renderedOf(Entry& entry) const {
+  if (!entry.rendered) {
+    mapping::DeviceEvent view;
+    view.kind = entry.facts->kind;
+    view.endpoint = std::move(entry.facts->endpoint);
+    view.gateway = gatewayId_;
+    view.timestamp = entry.facts->timestamp;
+    view.registration = std::move(entry.facts->registration);
+    entry.rendered = render(entry.id, view);
+    entry.facts.reset();
+  }
+  return entry.rendered;
+}
+
 void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   if (capacity_ == 0 && subscribers_.empty()) {
     ++nextId_;
     return;
   }
-  const mapping::DeviceEvent view = mapping::viewOf(event, gatewayId_);
-  auto entry = std::make_shared<StreamEvent>();
-  entry->id = nextId_++;
-  entry->kind = event.kind;
-  entry->endpoint = view.endpoint;
-  entry->paths = mapping::eventPaths(view);
-  entry->frame = sseFrame(entry->id, gateway::api::toString(event.kind), mapping::eventJson(view, *models_.current()));
-  StreamEventPtr shared = std::move(entry);
-  if (capacity_ > 0) {
-    if (events_.size() == capacity_) events_.pop_front();
-    events_.push_back(shared);
+  const std::uint64_t id = nextId_++;
+  if (capacity_ > 0 && events_.size() == capacity_) events_.pop_front();
+  if (subscribers_.empty() && isRegistrationOrPresence(event)) {
+    // Nobody to tell now: kept as facts, rendered if a replay asks for it.
+    events_.push_back(Entry{id, nullptr,
+                            std::make_unique<Facts>(Facts{event.kind, event.device.endpoint,
+                                                          std::chrono::duration<double>(event.at.time_since_epoch()).count(),
+                                                          mapping::registrationFactsOf(event.device)})});
+    return;
   }
+  StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));
+  if (capacity_ > 0) events_.push_back(Entry{id, shared, nullptr});
   // A subscriber may unsubscribe itself or another one meanwhile: step by handle.
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     const std::uint64_t handle = it->first;
@@ -54,7 +98,7 @@ void EventRing::unsubscribe(std::uint64_t handle) { subscribers_.erase(handle); 
 Replay EventRing::since(std::uint64_t lastEventId) const {
   Replay replay;
   const std::uint64_t newest = lastId();
-  const std::uint64_t oldest = events_.empty() ? nextId_ : events_.front()->id;
+  const std::uint64_t oldest = events_.empty() ? nextId_ : events_.front().id;
   auto from = events_.begin();
   if (lastEventId > newest) {
     replay.missedReason = "unknown";
@@ -66,7 +110,8 @@ Replay EventRing::since(std::uint64_t lastEventId) const {
   } else {
     from += static_cast<std::ptrdiff_t>(lastEventId + 1 - oldest);
   }
-  replay.events.assign(from, events_.end());
+  replay.events.reserve(static_cast<std::size_t>(events_.end() - from));
+  for (; from != events_.end(); ++from) replay.events.push_back(renderedOf(*from));
   return replay;
 }
 

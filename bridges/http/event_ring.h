@@ -9,7 +9,10 @@
 // told it missed events instead of being handed the wrong ones.
 //
 // Data: the mapping's `event` payload style (mapping/event_json.h), the same
-// JSON an MQTT rule with `payload: event` publishes.
+// JSON an MQTT rule with `payload: event` publishes. While nobody subscribes,
+// a registration or presence event (the bulk: every Update is one) is kept
+// as its facts and rendered only if a resuming client asks for it; the frame
+// is the same either way.
 //
 // Threading contract: construct, call and destroy on the gateway's I/O thread
 // (device events arrive there). Subscribers are called on it, in the order
@@ -28,6 +31,7 @@
 #include "bridges/http/event_filter.h"
 #include "gateway/api/device_events.h"
 #include "lwm2m/model/model_source.h"
+#include "mapping/device_event.h"
 
 namespace lwm2m::bridges::http {
 
@@ -64,12 +68,27 @@ class EventRing : public gateway::api::DeviceEventListener {
   std::size_t size() const { return events_.size(); }
 
  private:
+  // A registration or presence event not rendered yet.
+  struct Facts {
+    gateway::api::DeviceEventKind kind;
+    std::string endpoint;
+    double timestamp;
+    mapping::RegistrationFacts registration;
+  };
+  struct Entry {
+    std::uint64_t id;
+    StreamEventPtr rendered;       // null while `facts` holds the event
+    std::unique_ptr<Facts> facts;
+  };
+  StreamEventPtr render(std::uint64_t id, const mapping::DeviceEvent& view) const;
+  const StreamEventPtr& renderedOf(Entry& entry) const;
+
   const std::size_t capacity_;
   const std::uint64_t firstId_;
   const model::ModelSource& models_;
   const std::string gatewayId_;
   std::uint64_t nextId_;
-  std::deque<StreamEventPtr> events_;
+  mutable std::deque<Entry> events_;  // rendered on demand (since() is const)
   std::map<std::uint64_t, Subscriber> subscribers_;
   std::uint64_t nextHandle_ = 1;
 };
