@@ -65,6 +65,8 @@ struct DeviceEvent {
 
 // The mapping's view of a gateway event.
 DeviceEvent viewOf(const gateway::api::DeviceEvent& event, const std::string& gatewayId);
+// The registration part of viewOf().
+RegistrationFacts registrationFactsOf(const gateway::api::DeviceInfo& device);
 
 // True when the device answered (any CoAP code), false for Timeout and Reset.
 bool answered(const DeviceEvent& event);

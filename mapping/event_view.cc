@@ -7,7 +7,11 @@ namespace lwm2m::mapping {
 namespace api = gateway::api;
 namespace {
 
-RegistrationFacts registrationFacts(const api::DeviceInfo& d) {
+void commandFacts(const api::CommandInfo& c, DeviceEvent& out);
+
+}  // namespace
+
+RegistrationFacts registrationFactsOf(const api::DeviceInfo& d) {
   RegistrationFacts f;
   f.registrationId = d.registrationId;
   f.address = d.address;
@@ -17,6 +21,7 @@ RegistrationFacts registrationFacts(const api::DeviceInfo& d) {
   f.queueMode = d.queueMode;
   f.smsNumber = d.smsNumber;
   f.alternatePath = d.rootPath;
+  f.objectLinks.reserve(d.objectLinks.size());
   for (const auto& link : d.objectLinks) {
     // The root link and links outside the object tree are not objects.
     if (link.path == "/" || link.path == d.rootPath) continue;
@@ -25,6 +30,8 @@ RegistrationFacts registrationFacts(const api::DeviceInfo& d) {
   }
   return f;
 }
+
+namespace {
 
 void commandFacts(const api::CommandInfo& c, DeviceEvent& out) {
   out.requestId = c.requestId;
@@ -52,7 +59,7 @@ DeviceEvent viewOf(const api::DeviceEvent& e, const std::string& gatewayId) {
   out.endpoint = e.device.endpoint;
   out.gateway = gatewayId;
   out.timestamp = std::chrono::duration<double>(e.at.time_since_epoch()).count();
-  out.registration = registrationFacts(e.device);
+  out.registration = registrationFactsOf(e.device);
   for (const auto& stamp : e.values) {
     auto records = model::toRecords(stamp.nodes, stamp.time);
     out.values.insert(out.values.end(), std::make_move_iterator(records.begin()),

@@ -154,6 +154,12 @@ std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent&
   return out;
 }
 
+bool anyUplinkRule(const RuleSet& rules, DeviceEventKind kind, std::string_view endpoint) {
+  return std::any_of(rules.uplink().begin(), rules.uplink().end(), [&](const UplinkRule& rule) {
+    return rule.enabled && appliesTo(rule, kind) && globMatch(rule.match.endpoint, endpoint);
+  });
+}
+
 // Auto-observe: the observations the rules ask for when a device registers
 // or announces new object instances.
 

@@ -3,6 +3,7 @@
 // registrations become the observations the rules ask for. Pure functions of
 // the rules, the event and the object model.
 
+#include <string_view>
 #include <vector>
 
 #include "lwm2m/model/object_model.h"
@@ -26,6 +27,10 @@ namespace lwm2m::mapping {
 // (json: "status":"expired"; emqx: msgType "coap_timeout") events.
 std::vector<OutboundMessage> routeEvent(const RuleSet& rules, const DeviceEvent& event,
                                         const model::ObjectModel& model);
+// Whether an enabled uplink rule takes events of `kind` from `endpoint`. An
+// event that answers no command yields nothing from routeEvent() without one,
+// so a caller may skip making its view.
+bool anyUplinkRule(const RuleSet& rules, DeviceEventKind kind, std::string_view endpoint);
 
 // The commands that set up observations after a Registered or Updated event
 // (for Updated, only on object instances that were not registered before):

@@ -58,6 +58,11 @@ struct CredentialStore::Parts {
   explicit Parts(const std::filesystem::path& file)
       : connection(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000) {}
   Connection connection;
+  // securityRequired()'s memory: the data_version it was taken at, and
+  // whether any endpoint requires DTLS then. Forgotten by every write here.
+  std::optional<std::int64_t> checkedVersion;
+  std::chrono::steady_clock::time_point checkedAt;
+  bool anyRequired = true;
 
   template <class T, class F>
   Result<T> attempt(std::string_view what, F&& body) {
@@ -104,6 +109,7 @@ CredentialStore::~CredentialStore() = default;
 const std::filesystem::path& CredentialStore::file() const { return parts_->connection.file(); }
 
 Result<void> CredentialStore::put(const DeviceCredentials& c) {
+  parts_->checkedVersion.reset();
   if (c.endpoint.empty()) return fail("an endpoint name is required");
   if (c.pskIdentity && c.pskKey.empty()) return fail("PSK identity '" + *c.pskIdentity + "' has no key");
   if (!c.pskIdentity && !c.pskKey.empty()) return fail("a PSK key needs an identity");
@@ -143,6 +149,7 @@ Result<void> CredentialStore::put(const DeviceCredentials& c) {
 }
 
 Result<bool> CredentialStore::remove(std::string_view endpoint) {
+  parts_->checkedVersion.reset();
   return parts_->attempt<bool>("cannot remove credentials", [&](Connection& db) {
     auto& statement = db.prepare("DELETE FROM device_credentials WHERE endpoint = ?");
     statement.bind(1, std::string(endpoint));
@@ -172,6 +179,41 @@ Result<std::optional<DeviceCredentials>> CredentialStore::find(std::string_view 
     if (statement.executeStep()) found = readRow(statement);
     return found;
   });
+}
+
+Result<bool> CredentialStore::securityRequired(std::string_view endpoint, std::chrono::steady_clock::time_point now) {
+  Parts& p = *parts_;
+  if (p.checkedVersion && now >= p.checkedAt && now - p.checkedAt < kChangeCheckInterval) {
+    if (!p.anyRequired) return false;
+    auto found = find(endpoint);
+    if (!found) return found.error();
+    return *found && (*found)->securityRequired;
+  }
+  std::int64_t version = -1;
+  try {
+    // Not through attempt(): this one statement is reset, not every cached one.
+    auto& statement = p.connection.prepare("PRAGMA data_version");
+    if (statement.executeStep()) version = statement.getColumn(0).getInt64();
+    statement.tryReset();
+  } catch (const std::exception& e) {
+    p.connection.resetAll();
+    return fail(ErrorCode::StoreFailed, p.connection.file().string() + ": cannot read credentials: " + e.what());
+  }
+  if (p.checkedVersion != version) {
+    auto any = p.attempt<bool>("cannot read credentials", [](Connection& db) {
+      auto& statement =
+          db.prepare("SELECT EXISTS(SELECT 1 FROM device_credentials WHERE security_required != 0)");
+      return statement.executeStep() && statement.getColumn(0).getInt() != 0;
+    });
+    if (!any) return any.error();
+    p.anyRequired = *any;
+    p.checkedVersion = version;
+  }
+  p.checkedAt = now;
+  if (!p.anyRequired) return false;
+  auto found = find(endpoint);
+  if (!found) return found.error();
+  return *found && (*found)->securityRequired;
 }
 
 Result<std::optional<std::vector<std::uint8_t>>> CredentialStore::pskKey(std::string_view identity) {

@@ -14,6 +14,7 @@
 //   writes come from the command line or the REST API, not per packet.
 // - Not thread-safe: one thread at a time (the I/O thread in the gateway).
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -51,6 +52,16 @@ class CredentialStore {
   // Every endpoint, ordered by name, without keys.
   Result<std::vector<DeviceCredentials>> list();
   Result<std::optional<DeviceCredentials>> find(std::string_view endpoint);
+  // Whether `endpoint` must use DTLS (its credentials say "security
+  // required"); false without credentials. Asked on every Register and
+  // Update: while no endpoint requires it, the answer comes from memory
+  // until the file changes (PRAGMA data_version: another process, such as
+  // the command line, wrote to it) or this object writes to it. `now` (a
+  // steady clock) spares the change check to calls within
+  // kChangeCheckInterval of the last one: another process's change counts
+  // from at most that much later.
+  static constexpr std::chrono::milliseconds kChangeCheckInterval{1};
+  Result<bool> securityRequired(std::string_view endpoint, std::chrono::steady_clock::time_point now);
 
   Result<std::optional<std::vector<std::uint8_t>>> pskKey(std::string_view identity);
   Result<std::optional<std::string>> endpointOfPskIdentity(std::string_view identity);

@@ -33,6 +33,15 @@ struct RegistrationRecord {
   bool operator==(const RegistrationRecord&) const = default;
 };
 
+// A registration's times after an Update that changed nothing else.
+struct RegistrationRefresh {
+  std::string endpoint;
+  std::int64_t lastUpdateAtMs = 0;  // unix ms
+  std::int64_t expiresAtMs = 0;
+
+  bool operator==(const RegistrationRefresh&) const = default;
+};
+
 class RegistrationStore {
  public:
   virtual ~RegistrationStore() = default;
@@ -49,6 +58,11 @@ class RegistrationStore {
   // Fails if the endpoint has no stored registration.
   virtual void touch(std::string endpoint, std::int64_t lastUpdateAtMs,
                      std::int64_t expiresAtMs, std::string address, WriteCompletion done) = 0;
+
+  // The times of many registrations in one write (lifetime refreshes gathered
+  // over a moment). An endpoint that is no longer stored is skipped: it left
+  // meanwhile, or its registration could not be stored.
+  virtual void refresh(std::vector<RegistrationRefresh> refreshes, WriteCompletion done) = 0;
 
   // Deregistration or expiry: removes the registration and, with it, its
   // observations. Removing an unknown endpoint succeeds.

@@ -25,6 +25,9 @@ const std::string kTouch =
     "UPDATE registration SET last_update_at_ms = ?2, expires_at_ms = ?3, address = ?4 "
     "WHERE endpoint = ?1";
 
+const std::string kRefresh =
+    "UPDATE registration SET last_update_at_ms = ?2, expires_at_ms = ?3 WHERE endpoint = ?1";
+
 const std::string kRemove = "DELETE FROM registration WHERE endpoint = ?1";
 
 const std::string kLoadAll = R"sql(
@@ -73,6 +76,20 @@ void SqliteRegistrationStore::touch(std::string endpoint, std::int64_t lastUpdat
                    }
                  },
                  std::move(done));
+}
+
+void SqliteRegistrationStore::refresh(std::vector<RegistrationRefresh> refreshes, WriteCompletion done) {
+  std::string what = "refresh " + std::to_string(refreshes.size()) + " registrations";
+  writer_.submit(std::move(what), [refreshes = std::move(refreshes)](Connection& connection) {
+    SQLite::Statement& statement = connection.prepare(kRefresh);
+    for (const RegistrationRefresh& r : refreshes) {
+      statement.bind(1, r.endpoint);
+      statement.bind(2, r.lastUpdateAtMs);
+      statement.bind(3, r.expiresAtMs);
+      statement.exec();
+      statement.reset();
+    }
+  }, std::move(done));
 }
 
 void SqliteRegistrationStore::remove(std::string endpoint, WriteCompletion done) {

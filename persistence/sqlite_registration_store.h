@@ -14,6 +14,7 @@ class SqliteRegistrationStore final : public RegistrationStore {
   void upsert(RegistrationRecord record, WriteCompletion done) override;
   void touch(std::string endpoint, std::int64_t lastUpdateAtMs, std::int64_t expiresAtMs,
              std::string address, WriteCompletion done) override;
+  void refresh(std::vector<RegistrationRefresh> refreshes, WriteCompletion done) override;
   void remove(std::string endpoint, WriteCompletion done) override;
   Result<std::vector<RegistrationRecord>> loadAll() override;
 

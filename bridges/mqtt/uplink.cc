@@ -16,6 +16,8 @@ void MqttUplink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
 }
 
 void MqttUplink::onDeviceEvent(const gateway::api::DeviceEvent& event) {
+  // Only a command's answer goes out without a rule (to its reply topic).
+  if (!event.command && !mapping::anyUplinkRule(*rules_, event.kind, event.device.endpoint)) return;
   for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), *models_.current())) {
     publish_(std::move(message));
   }

@@ -36,8 +36,11 @@ void AutoObserver::cancelSubmitted(const std::string& endpoint) {
   submitted_.erase(it);
 }
 
-void AutoObserver::onUpdated(const server::Registration& reg) {
+void AutoObserver::onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) {
   auto it = known_.find(reg.endpoint);
+  // Only other object links (or another alternate path, which decides what
+  // is an object) can call for new observations.
+  if (!changes.objectLinks && !changes.rootPath && it != known_.end()) return;
   observe(reg, true, it == known_.end() ? std::vector<model::Path>{} : it->second);
 }
 

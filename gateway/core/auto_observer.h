@@ -41,7 +41,7 @@ class AutoObserver : public server::RegistrationListener {
   void restored(const server::Registration& reg);
 
   void onRegistered(const server::Registration& reg, const server::Registration* replaced) override;
-  void onUpdated(const server::Registration& reg) override;
+  void onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) override;
   void onDeregistered(const server::Registration& reg) override { departed(reg.endpoint); }
   void onExpired(const server::Registration& reg) override { departed(reg.endpoint); }
 

@@ -18,7 +18,7 @@ void DeviceEventFanout::onRegistered(const server::Registration& reg,
   publish(api::DeviceEventKind::Registered, reg);
 }
 
-void DeviceEventFanout::onUpdated(const server::Registration& reg) {
+void DeviceEventFanout::onUpdated(const server::Registration& reg, const server::RegistrationChanges&) {
   spdlog::debug("device {} updated rd/{} from {}", reg.endpoint, reg.id, formatPeer(reg.peer));
   publish(api::DeviceEventKind::Updated, reg);
 }

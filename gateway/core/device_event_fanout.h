@@ -25,7 +25,7 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
   void subscribeStoring(api::DeviceEventListener* listener) { listeners_.push_back({listener, true}); }
 
   void onRegistered(const server::Registration& reg, const server::Registration* replaced) override;
-  void onUpdated(const server::Registration& reg) override;
+  void onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) override;
   void onDeregistered(const server::Registration& reg) override;
   void onExpired(const server::Registration& reg) override;
   void onAwake(const std::string& endpoint) override;

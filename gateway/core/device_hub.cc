@@ -13,8 +13,8 @@ void DeviceHub::onRegistered(const server::Registration& reg, const server::Regi
   inOrder([&](server::RegistrationListener& l) { l.onRegistered(reg, replaced); });
 }
 
-void DeviceHub::onUpdated(const server::Registration& reg) {
-  inOrder([&](server::RegistrationListener& l) { l.onUpdated(reg); });
+void DeviceHub::onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) {
+  inOrder([&](server::RegistrationListener& l) { l.onUpdated(reg, changes); });
 }
 
 void DeviceHub::onDeregistered(const server::Registration& reg) {

@@ -36,7 +36,7 @@ class DeviceHub : public server::RegistrationListener, public PresenceListener {
   explicit DeviceHub(Services services) : s_(services) {}
 
   void onRegistered(const server::Registration& reg, const server::Registration* replaced) override;
-  void onUpdated(const server::Registration& reg) override;
+  void onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) override;
   void onDeregistered(const server::Registration& reg) override;
   void onExpired(const server::Registration& reg) override;
   void onAwake(const std::string& endpoint) override;

@@ -72,7 +72,9 @@ class PresenceFeed : public server::RegistrationListener {
   void onRegistered(const server::Registration& reg, const server::Registration*) override {
     presence_.registered(reg.endpoint, reg.queueMode);
   }
-  void onUpdated(const server::Registration& reg) override { presence_.uplink(reg.endpoint, reg.queueMode); }
+  void onUpdated(const server::Registration& reg, const server::RegistrationChanges&) override {
+    presence_.uplink(reg.endpoint, reg.queueMode);
+  }
   void onDeregistered(const server::Registration& reg) override { presence_.forget(reg.endpoint); }
   void onExpired(const server::Registration& reg) override { presence_.forget(reg.endpoint); }
   // A registration restored after a restart: known, but a queue-mode device is

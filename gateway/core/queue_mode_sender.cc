@@ -48,7 +48,7 @@ void QueueModeSender::onRegistered(const server::Registration& reg, const server
   queue_.deviceReachable(reg.endpoint);
 }
 
-void QueueModeSender::onUpdated(const server::Registration& reg) { queue_.deviceReachable(reg.endpoint); }
+void QueueModeSender::onUpdated(const server::Registration& reg, const server::RegistrationChanges&) { queue_.deviceReachable(reg.endpoint); }
 
 void QueueModeSender::onAwake(const std::string& endpoint) { queue_.deviceReachable(endpoint); }
 

@@ -55,7 +55,7 @@ class QueueModeSender : public server::RegistrationListener, public PresenceList
 
   // A registration or wake-up makes the device reachable: deliver what waits.
   void onRegistered(const server::Registration& reg, const server::Registration*) override;
-  void onUpdated(const server::Registration& reg) override;
+  void onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) override;
   void onDeregistered(const server::Registration&) override {}
   void onExpired(const server::Registration&) override {}
   void onAwake(const std::string& endpoint) override;

@@ -75,20 +75,61 @@ Result<RegistrationPersistence::Restored> RegistrationPersistence::restoreInto(
   return restored;
 }
 
-void RegistrationPersistence::onRegistered(const server::Registration& reg, const server::Registration*) {
-  store_.upsert(toRecord(reg, clock_), logStoreFailure("registration", reg.endpoint));
+RegistrationPersistence::~RegistrationPersistence() {
+  if (flushTimer_ != 0) clock_.cancel(flushTimer_);
 }
 
-void RegistrationPersistence::onUpdated(const server::Registration& reg) {
-  // An Update may change lifetime, binding or object links: store the whole record.
-  store_.upsert(toRecord(reg, clock_), logStoreFailure("update", reg.endpoint));
+void RegistrationPersistence::store(const server::Registration& reg, const char* what) {
+  // The whole record supersedes a refresh gathered for it.
+  if (!refreshes_.empty()) refreshes_.erase(reg.endpoint);
+  store_.upsert(toRecord(reg, clock_), logStoreFailure(what, reg.endpoint));
+}
+
+void RegistrationPersistence::onRegistered(const server::Registration& reg, const server::Registration*) {
+  store(reg, "registration");
+}
+
+void RegistrationPersistence::onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) {
+  // An Update that changes lifetime, binding, object links or address: the whole record.
+  if (changes.any() || refreshDelay_.count() <= 0) return store(reg, "update");
+  // The deadline lives on the steady clock; store it on the wall clock (as toRecord does).
+  const std::int64_t wallMs = unixMs(clock_.wallNow());
+  refreshes_[reg.endpoint] = Refresh{
+      unixMs(reg.lastUpdateAt),
+      wallMs + std::chrono::duration_cast<std::chrono::milliseconds>(reg.expiresAt - clock_.now()).count()};
+  if (flushTimer_ == 0) {
+    flushTimer_ = clock_.schedule(refreshDelay_, [this] {
+      flushTimer_ = 0;
+      flush();
+    });
+  }
+}
+
+void RegistrationPersistence::flush() {
+  if (flushTimer_ != 0) {
+    clock_.cancel(flushTimer_);
+    flushTimer_ = 0;
+  }
+  if (refreshes_.empty()) return;
+  std::vector<persistence::RegistrationRefresh> batch;
+  batch.reserve(refreshes_.size());
+  for (auto& [endpoint, times] : refreshes_) {
+    batch.push_back({endpoint, times.lastUpdateAtMs, times.expiresAtMs});
+  }
+  refreshes_ = {};  // its buckets too: a burst of Updates leaves no large table behind
+  const std::size_t count = batch.size();
+  store_.refresh(std::move(batch), [count](Result<void> r) {
+    if (!r) spdlog::error("cannot store the lifetime refresh of {} devices: {}", count, r.error().message);
+  });
 }
 
 void RegistrationPersistence::onDeregistered(const server::Registration& reg) {
+  if (!refreshes_.empty()) refreshes_.erase(reg.endpoint);
   store_.remove(reg.endpoint, logStoreFailure("de-registration", reg.endpoint));
 }
 
 void RegistrationPersistence::onExpired(const server::Registration& reg) {
+  if (!refreshes_.empty()) refreshes_.erase(reg.endpoint);
   store_.remove(reg.endpoint, logStoreFailure("expiry", reg.endpoint));
 }
 

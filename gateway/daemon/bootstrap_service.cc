@@ -132,7 +132,7 @@ void openDtlsListener(BootstrapService::Parts& p, coap::Scheduler& scheduler, co
   auto store = persistence::CredentialStore::open(bootstrapCredentialsFile(config));
   if (!store) throw std::runtime_error("bootstrap.listen_dtls: " + store.error().message);
   p.bootstrapStore = std::move(*store);
-  p.bootstrapCredentials = std::make_unique<StoreCredentials>(*p.bootstrapStore);
+  p.bootstrapCredentials = std::make_unique<StoreCredentials>(*p.bootstrapStore, scheduler);
   p.records = std::make_unique<coap::UdpTransport>(
       io, bindAddress("bootstrap.listen_dtls", config.bootstrap.listenDtls));
   sockets.add("bootstrap_dtls", *p.records);

@@ -42,7 +42,8 @@ void logDtlsSession(const coap::DtlsEvent& e) {
   }
 }
 
-StoreCredentials::StoreCredentials(persistence::CredentialStore& store) : store_(store) {}
+StoreCredentials::StoreCredentials(persistence::CredentialStore& store, const coap::Scheduler& clock)
+    : store_(store), clock_(clock) {}
 
 std::optional<std::vector<std::uint8_t>> StoreCredentials::keyFor(std::string_view identity) const {
   return orNothing(store_.pskKey(identity));
@@ -54,8 +55,10 @@ std::optional<std::string> StoreCredentials::endpointOfCertificateName(std::stri
   return orNothing(store_.endpointOfCertificateName(name));
 }
 bool StoreCredentials::securityRequired(std::string_view endpoint) const {
-  auto found = orNothing(store_.find(endpoint));
-  return found && found->securityRequired;
+  auto required = store_.securityRequired(endpoint, clock_.now());
+  if (required) return *required;
+  spdlog::error("credentials: {}", required.error().message);
+  return false;
 }
 
 template <class T>
@@ -129,7 +132,7 @@ DeviceListeners::DeviceListeners(boost::asio::io_context& io, coap::Scheduler& s
   auto store = persistence::CredentialStore::open(file);
   if (!store) throw std::runtime_error("coaps.credentials_file: " + store.error().message);
   p.store = std::move(*store);
-  p.credentials = std::make_unique<StoreCredentials>(*p.store);
+  p.credentials = std::make_unique<StoreCredentials>(*p.store, scheduler);
 
   if (config.coap.enabled) {
     p.plain = std::make_unique<coap::UdpTransport>(io, bindAddress("coap.listen", config.coap.listen));

@@ -27,7 +27,8 @@ namespace lwm2m::gateway {
 // directory. A store error is logged and counts as "not found" (refuse).
 class StoreCredentials : public coap::PskKeyring, public server::CredentialDirectory {
  public:
-  explicit StoreCredentials(persistence::CredentialStore& store);  // must outlive this object
+  // Both must outlive this object; `clock` times the store's change checks.
+  StoreCredentials(persistence::CredentialStore& store, const coap::Scheduler& clock);
 
   std::optional<std::vector<std::uint8_t>> keyFor(std::string_view identity) const override;
   std::optional<std::string> endpointOfPskIdentity(std::string_view identity) const override;
@@ -39,6 +40,7 @@ class StoreCredentials : public coap::PskKeyring, public server::CredentialDirec
   static std::optional<T> orNothing(Result<std::optional<T>> result);
 
   persistence::CredentialStore& store_;
+  const coap::Scheduler& clock_;
 };
 
 // How long the DTLS session of a device whose registration ended (De-register,

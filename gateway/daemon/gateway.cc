@@ -265,8 +265,12 @@ struct Gateway::Parts {
         systemd(scheduler, ServiceNotifier::fromEnvironment()) {}
 
   // Before any member goes: every submitted write is committed while the
-  // io_context its completions post into still exists.
-  ~Parts() { database->close(); }
+  // io_context its completions post into still exists; the lifetime
+  // refreshes gathered last are among them.
+  ~Parts() {
+    persistence.flush();
+    database->close();
+  }
 
   std::unique_ptr<persistence::Database> database;  // closed by ~Parts, destroyed last
   metrics::Registry metricsRegistry;  // before every part whose metrics it holds

@@ -43,7 +43,7 @@ class HeapTrim : public server::RegistrationListener {
   HeapTrim& operator=(const HeapTrim&) = delete;
 
   void onRegistered(const server::Registration&, const server::Registration*) override {}
-  void onUpdated(const server::Registration&) override {}
+  void onUpdated(const server::Registration&, const server::RegistrationChanges&) override {}
   void onDeregistered(const server::Registration&) override { departed(); }
   void onExpired(const server::Registration&) override { departed(); }
 

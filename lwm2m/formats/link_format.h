@@ -16,6 +16,8 @@ namespace lwm2m::formats {
 struct LinkAttribute {
   std::string name;
   std::optional<std::string> value;  // unquoted; nullopt for a bare flag like ";obs"
+
+  friend bool operator==(const LinkAttribute&, const LinkAttribute&) = default;
 };
 
 struct Link {
@@ -24,6 +26,8 @@ struct Link {
 
   // The first attribute with this name, or nullptr.
   const LinkAttribute* find(std::string_view name) const;
+
+  friend bool operator==(const Link&, const Link&) = default;
 };
 
 // Parses a whole payload. Whitespace around links and attributes is tolerated,

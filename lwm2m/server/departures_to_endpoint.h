@@ -18,7 +18,7 @@ class DeparturesToEndpoint : public RegistrationListener {
   explicit DeparturesToEndpoint(coap::Endpoint& endpoint) : endpoint_(endpoint) {}
 
   void onRegistered(const Registration&, const Registration*) override {}
-  void onUpdated(const Registration&) override {}
+  void onUpdated(const Registration&, const RegistrationChanges&) override {}
   void onDeregistered(const Registration& reg) override { endpoint_.forgetPeer(reg.peer); }
   void onExpired(const Registration& reg) override { endpoint_.forgetPeer(reg.peer); }
 

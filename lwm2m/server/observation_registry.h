@@ -131,7 +131,7 @@ class ObservationRegistry : public RegistrationListener {
 
   // RegistrationListener: a device that re-registered, left or expired has no observations.
   void onRegistered(const Registration& reg, const Registration* replaced) override;
-  void onUpdated(const Registration&) override {}
+  void onUpdated(const Registration&, const RegistrationChanges&) override {}
   void onDeregistered(const Registration& reg) override { forgetAll(reg.endpoint); }
   void onExpired(const Registration& reg) override { forgetAll(reg.endpoint); }
 

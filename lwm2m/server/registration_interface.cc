@@ -21,7 +21,11 @@ void RegistrationInterface::addListener(RegistrationListener* listener) {
 
 void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& request,
                                    const coap::Endpoint::Responder& respond) {
-  const std::vector<std::string> path = request.uriPath();
+  handle(from, request, request.uriPath(), respond);
+}
+
+void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& request,
+                                   const std::vector<std::string>& path, const coap::Endpoint::Responder& respond) {
   if (path.size() == 1) {
     if (request.code != coap::codes::Post) {
       respond(coap::Message::reply(coap::codes::MethodNotAllowed, "Register is POST /rd"));
@@ -100,22 +104,31 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
     return;
   }
   auto& params = std::get<UpdateParameters>(parsed);
+  RegistrationChanges changes;
+  // Sets `field` to `value` and notes whether that changed it.
+  const auto apply = [](auto& field, auto&& value, bool& changed) {
+    if (field == value) return;
+    field = std::forward<decltype(value)>(value);
+    changed = true;
+  };
   const Registration* updated = store_.modify(id, [&](Registration& reg) {
-    if (params.lifetime) reg.lifetime = *params.lifetime;
-    if (params.binding) reg.binding = *params.binding;
-    if (params.queueMode) reg.queueMode = *params.queueMode;
-    if (params.smsNumber) reg.smsNumber = *params.smsNumber;
-    if (params.objectLinks) reg.objectLinks = std::move(*params.objectLinks);
-    if (params.rootPath) reg.rootPath = *params.rootPath;
+    if (params.lifetime) apply(reg.lifetime, *params.lifetime, changes.lifetime);
+    if (params.binding) apply(reg.binding, std::move(*params.binding), changes.binding);
+    if (params.queueMode) apply(reg.queueMode, *params.queueMode, changes.queueMode);
+    if (params.smsNumber) apply(reg.smsNumber, std::move(*params.smsNumber), changes.smsNumber);
+    if (params.objectLinks) apply(reg.objectLinks, std::move(*params.objectLinks), changes.objectLinks);
+    if (params.rootPath) apply(reg.rootPath, std::move(*params.rootPath), changes.rootPath);
     // A device behind NAT may come back from a new address after sleeping:
     // its Update tells us where it is now.
-    reg.peer = from;
+    apply(reg.peer, from, changes.peer);
     reg.lastUpdateAt = scheduler_.wallNow();
     reg.expiresAt = deadline(reg.lifetime);
   });
-  armExpiry(*updated);
+  // The same lifetime only moves the deadline later: the timer armed for the
+  // earlier one finds it moved when it fires, and waits again (expire()).
+  if (changes.lifetime) armExpiry(*updated);
   respond(coap::Message::reply(coap::codes::Changed));
-  for (RegistrationListener* l : listeners_) l->onUpdated(*updated);
+  for (RegistrationListener* l : listeners_) l->onUpdated(*updated, changes);
 }
 
 void RegistrationInterface::onDeregister(const std::string& id, const coap::Peer& from,
@@ -171,6 +184,10 @@ void RegistrationInterface::armExpiry(const Registration& reg) {
 }
 
 void RegistrationInterface::expire(const std::string& id) {
+  if (const Registration* reg = store_.findById(id); reg && reg->expiresAt > scheduler_.now()) {
+    armExpiry(*reg);  // Updates since the timer was armed moved the deadline
+    return;
+  }
   expiryTimers_.erase(id);
   releaseSpareBuckets(expiryTimers_);
   auto removed = store_.removeById(id);

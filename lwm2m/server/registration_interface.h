@@ -9,7 +9,8 @@
 //   caused it has been handed to the endpoint, so no downlink request triggered
 //   by the event can overtake the 2.01/2.04/2.02.
 // - A registration ends at last Register/Update + lifetime + grace; it is then
-//   removed and listeners get onExpired().
+//   removed and listeners get onExpired(). (An Update that keeps the lifetime
+//   sets no timer: the one armed before finds the later deadline and waits on.)
 
 #include <chrono>
 #include <cstdint>
@@ -27,13 +28,29 @@
 
 namespace lwm2m::server {
 
+// What an Update changed in a registration: values compared before and after,
+// not parameters present (an Update that repeats its object links changes
+// nothing). Every Update refreshes the lifetime deadline (and lastUpdateAt).
+struct RegistrationChanges {
+  bool lifetime = false;
+  bool binding = false;    // b= as sent
+  bool queueMode = false;
+  bool smsNumber = false;
+  bool objectLinks = false;
+  bool rootPath = false;
+  bool peer = false;       // the Update came from another address
+
+  // Anything beyond the refreshed deadline.
+  bool any() const { return lifetime || binding || queueMode || smsNumber || objectLinks || rootPath || peer; }
+};
+
 class RegistrationListener {
  public:
   virtual ~RegistrationListener() = default;
   // `replaced` is the previous registration of the same endpoint, if the
   // client registered again without de-registering (it restarted).
   virtual void onRegistered(const Registration& reg, const Registration* replaced) = 0;
-  virtual void onUpdated(const Registration& reg) = 0;
+  virtual void onUpdated(const Registration& reg, const RegistrationChanges& changes) = 0;
   virtual void onDeregistered(const Registration& reg) = 0;
   virtual void onExpired(const Registration& reg) = 0;
   // The device now speaks from reg.peer, learnt from a notification or a
@@ -61,6 +78,9 @@ class RegistrationInterface {
   void setAuthorizer(const RegistrationAuthorizer* authorizer) { authorizer_ = authorizer; }
 
   void handle(const coap::Peer& from, const coap::Message& request,
+              const coap::Endpoint::Responder& respond);
+  // The same, with the request's Uri-Path already split (its first segment "rd").
+  void handle(const coap::Peer& from, const coap::Message& request, const std::vector<std::string>& path,
               const coap::Endpoint::Responder& respond);
 
   // Puts back a registration kept across a restart, with its remaining lifetime.

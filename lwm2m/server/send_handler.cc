@@ -23,10 +23,10 @@ void SendHandler::addListener(SendListener* listener) { listeners_.push_back(lis
 
 void SendHandler::onRegistered(const Registration& reg, const Registration* replaced) {
   if (replaced) unindex(*replaced);
-  onUpdated(reg);
+  index(reg);
 }
 
-void SendHandler::onUpdated(const Registration& reg) {
+void SendHandler::index(const Registration& reg) {
   if (auto old = peerById_.find(reg.id); old != peerById_.end() && old->second != reg.peer) {
     idByPeer_.erase(old->second);
   }

@@ -52,13 +52,16 @@ class SendHandler : public RegistrationListener {
               const coap::Endpoint::Responder& respond);
 
   void onRegistered(const Registration& reg, const Registration* replaced) override;
-  void onUpdated(const Registration& reg) override;
+  void onUpdated(const Registration& reg, const RegistrationChanges& changes) override {
+    if (changes.peer) index(reg);  // else indexed already, where it is
+  }
   void onDeregistered(const Registration& reg) override { unindex(reg); }
   void onExpired(const Registration& reg) override { unindex(reg); }
-  void onRebound(const Registration& reg) override { onUpdated(reg); }
+  void onRebound(const Registration& reg) override { index(reg); }
 
  private:
   const Registration* registrationAt(const coap::Peer& from) const;
+  void index(const Registration& reg);
   void unindex(const Registration& reg);
 
   coap::Scheduler& scheduler_;

@@ -23,7 +23,7 @@ void UplinkDispatcher::handle(const coap::Peer& from, const coap::Message& reque
   const bool post = request.code == coap::codes::Post;
   if (!path.empty() && path.front() == "rd") {
     if (post && path.size() == 1 && refused(UplinkWork::Register, respond)) return;
-    registration_.handle(from, request, respond);
+    registration_.handle(from, request, path, respond);
     return;
   }
   if (send_ && !path.empty() && path.front() == "dp") {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "gateway/core/device_registry.h"
+#include "gateway/core/unix_time.h"
 #include "lwm2m/coap/manual_scheduler.h"
+#include "tests/unit/persistence/persistence_test_support.h"
 
 namespace lwm2m::gateway {
 namespace {
@@ -75,6 +77,70 @@ TEST(Peer, FormatAndParseAreInverse) {
   for (std::string bad : {"", "1.2.3.4", "1.2.3.4:0", "1.2.3.4:70000", "host:80", "[::1]:x"}) {
     EXPECT_FALSE(parsePeer(bad)) << bad;
   }
+}
+
+// The stored record of `endpoint` once every write queued so far committed
+// (the writer keeps their order).
+std::optional<persistence::RegistrationRecord> storedRegistration(persistence::Database& db,
+                                                                  const std::string& endpoint) {
+  EXPECT_TRUE(persistence::testing::completed([&](auto done) { db.registrations().remove("nobody", done); }));
+  for (const auto& record : db.registrations().loadAll().value()) {
+    if (record.endpoint == endpoint) return record;
+  }
+  return std::nullopt;
+}
+
+TEST(RegistrationPersistence, LifetimeRefreshesAreGatheredForAMomentOtherChangesStoredAtOnce) {
+  persistence::testing::TempDir dir;
+  auto db = persistence::testing::openOrFail(dir.path());
+  ASSERT_TRUE(db);
+  coap::ManualScheduler clock;
+  RegistrationPersistence persistence(db->registrations(), clock, 1s);
+  server::Registration reg = sample(clock);
+  persistence.onRegistered(reg, nullptr);
+  const auto registered = storedRegistration(*db, reg.endpoint);
+  ASSERT_TRUE(registered);
+
+  // An Update that only refreshes the lifetime: gathered, then stored.
+  clock.advance(10s);
+  reg.lastUpdateAt = clock.wallNow();
+  reg.expiresAt = clock.now() + 300s;
+  persistence.onUpdated(reg, server::RegistrationChanges{});
+  EXPECT_EQ(persistence.gatheredRefreshes(), 1u);
+  EXPECT_EQ(storedRegistration(*db, reg.endpoint)->expiresAtMs, registered->expiresAtMs);
+  clock.advance(1s);
+  EXPECT_EQ(persistence.gatheredRefreshes(), 0u);
+  auto refreshed = storedRegistration(*db, reg.endpoint);
+  ASSERT_TRUE(refreshed);
+  EXPECT_EQ(refreshed->lastUpdateAtMs, unixMs(reg.lastUpdateAt));
+  EXPECT_EQ(refreshed->expiresAtMs, unixMs(clock.wallNow()) + 299'000);
+  EXPECT_EQ(refreshed->objectLinks, registered->objectLinks);
+
+  // A new lifetime (or address, binding, object links): the whole record, now,
+  // and a refresh gathered before it does not come after it.
+  persistence.onUpdated(reg, server::RegistrationChanges{});
+  reg.lifetime = 60;
+  reg.expiresAt = clock.now() + 60s;
+  server::RegistrationChanges lifetime;
+  lifetime.lifetime = true;
+  persistence.onUpdated(reg, lifetime);
+  EXPECT_EQ(persistence.gatheredRefreshes(), 0u);
+  EXPECT_EQ(storedRegistration(*db, reg.endpoint)->lifetimeSeconds, 60u);
+  EXPECT_EQ(storedRegistration(*db, reg.endpoint)->expiresAtMs, unixMs(clock.wallNow()) + 60'000);
+
+  // A device that leaves with a refresh gathered: gone, the refresh with it.
+  persistence.onUpdated(reg, server::RegistrationChanges{});
+  persistence.onDeregistered(reg);
+  EXPECT_EQ(persistence.gatheredRefreshes(), 0u);
+  EXPECT_FALSE(storedRegistration(*db, reg.endpoint));
+
+  // flush() (before the database closes) stores what is gathered.
+  persistence.onRegistered(reg, nullptr);
+  clock.advance(5s);
+  reg.expiresAt = clock.now() + 60s;
+  persistence.onUpdated(reg, server::RegistrationChanges{});
+  persistence.flush();
+  EXPECT_EQ(storedRegistration(*db, reg.endpoint)->expiresAtMs, unixMs(clock.wallNow()) + 60'000);
 }
 
 }  // namespace

@@ -116,5 +116,42 @@ TEST(CredentialStoreTest, ForeignFileIsNotTouched) {
   EXPECT_NE(store.error().message.find(file.string()), std::string::npos) << store.error().message;
 }
 
+TEST(CredentialStoreTest, SecurityRequiredFollowsThisStoreAndAnotherProcess) {
+  TempDir dir;
+  const auto file = dir.path() / "credentials.db";
+  auto store = CredentialStore::open(file);
+  ASSERT_TRUE(store) << store.error().message;
+  auto t = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  const auto required = [&](std::string_view endpoint) {
+    auto r = (*store)->securityRequired(endpoint, t);
+    EXPECT_TRUE(r) << r.error().message;
+    return r && *r;
+  };
+  EXPECT_FALSE(required("sensor-1")) << "no credentials at all";
+
+  // Written through this store: told at once.
+  ASSERT_TRUE((*store)->put(psk("sensor-1", "id-1", "key one")));
+  EXPECT_TRUE(required("sensor-1"));
+  EXPECT_FALSE(required("sensor-2"));
+
+  // Written by another connection (the command line, another process): told
+  // once the change check runs again, kChangeCheckInterval after the last.
+  {
+    auto other = CredentialStore::open(file);
+    ASSERT_TRUE(other) << other.error().message;
+    ASSERT_TRUE(*(*other)->remove("sensor-1"));
+  }
+  t += CredentialStore::kChangeCheckInterval;
+  EXPECT_FALSE(required("sensor-1"));
+  {
+    auto other = CredentialStore::open(file);
+    ASSERT_TRUE(other) << other.error().message;
+    ASSERT_TRUE((*other)->put(psk("sensor-2", "id-2", "key two")));
+  }
+  t += CredentialStore::kChangeCheckInterval;
+  EXPECT_TRUE(required("sensor-2"));
+  EXPECT_FALSE(required("sensor-1"));
+}
+
 }  // namespace
 }  // namespace lwm2m::persistence

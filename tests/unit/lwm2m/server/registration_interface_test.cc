@@ -22,11 +22,15 @@ class RegistrationRecorder : public RegistrationListener {
   void onRegistered(const Registration& r, const Registration* replaced) override {
     add(replaced ? "re-registered" : "registered", r);
   }
-  void onUpdated(const Registration& r) override { add("updated", r); }
+  void onUpdated(const Registration& r, const RegistrationChanges& c) override {
+    add("updated", r);
+    changes.push_back(c);
+  }
   void onDeregistered(const Registration& r) override { add("deregistered", r); }
   void onExpired(const Registration& r) override { add("expired", r); }
   void onRebound(const Registration& r) override { add("rebound", r); }
   std::vector<RegistrationRecordedEvent> events;
+  std::vector<RegistrationChanges> changes;  // of each Update
 
  private:
   void add(std::string kind, const Registration& r) {
@@ -108,6 +112,45 @@ TEST_F(RegistrationInterfaceTest, UpdateRefreshesLifetimeAndRebindsAddress) {
   ASSERT_EQ(recorder_.events.size(), 3u);
   EXPECT_EQ(recorder_.events[1].kind, "updated");
   EXPECT_EQ(recorder_.events[2].kind, "expired");
+}
+
+TEST_F(RegistrationInterfaceTest, UpdateTellsWhatItChangedAndAShorterLifetimeEndsSooner) {
+  std::string id = registerDevice("sensor-1", "lt=100");
+  EXPECT_EQ(send(coap::codes::Post, "rd/" + id).code, coap::codes::Changed);
+  // The same values again change nothing but the deadline.
+  EXPECT_EQ(send(coap::codes::Post, "rd/" + id, {"lt=100"}, "</1/0>,</3/0>").code, coap::codes::Changed);
+  EXPECT_EQ(send(coap::codes::Post, "rd/" + id, {"lt=30"}, "</1/0>,</3/0>,</3303/0>").code, coap::codes::Changed);
+  const coap::Peer moved{boost::asio::ip::make_address("127.0.0.1"), 40999};
+  EXPECT_EQ(send(coap::codes::Post, "rd/" + id, {}, {}, moved).code, coap::codes::Changed);
+  ASSERT_EQ(recorder_.changes.size(), 4u);
+  EXPECT_FALSE(recorder_.changes[0].any());
+  EXPECT_FALSE(recorder_.changes[1].any());
+  EXPECT_TRUE(recorder_.changes[2].lifetime);
+  EXPECT_TRUE(recorder_.changes[2].objectLinks);
+  EXPECT_FALSE(recorder_.changes[2].peer);
+  EXPECT_TRUE(recorder_.changes[3].peer);
+  EXPECT_FALSE(recorder_.changes[3].lifetime);
+
+  // lt=30 from now on: gone 30 s after the last Update, not 100 s.
+  clock_.advance(29s);
+  EXPECT_NE(rd_.registrations().findById(id), nullptr);
+  clock_.advance(2s);
+  EXPECT_EQ(rd_.registrations().findById(id), nullptr);
+  EXPECT_EQ(recorder_.events.back().kind, "expired");
+}
+
+TEST_F(RegistrationInterfaceTest, RegularUpdatesKeepARegistrationForAsLongAsTheyCome) {
+  std::string id = registerDevice("sensor-1", "lt=60");
+  for (int i = 0; i < 10; ++i) {
+    clock_.advance(40s);
+    EXPECT_EQ(send(coap::codes::Post, "rd/" + id).code, coap::codes::Changed);
+  }
+  EXPECT_NE(rd_.registrations().findById(id), nullptr);
+  clock_.advance(59s);
+  EXPECT_NE(rd_.registrations().findById(id), nullptr) << "59 s after the last Update";
+  clock_.advance(1s);
+  EXPECT_EQ(rd_.registrations().findById(id), nullptr);
+  EXPECT_EQ(recorder_.events.back().kind, "expired");
 }
 
 TEST_F(RegistrationInterfaceTest, RebindMovesTheDeviceAndTellsListenersOnlyOnAChange) {
