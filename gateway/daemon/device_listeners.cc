@@ -97,7 +97,7 @@ class DtlsSessionRelease : public server::RegistrationListener {
  public:
   explicit DtlsSessionRelease(coap::DtlsTransport& dtls) : dtls_(dtls) {}
   void onRegistered(const server::Registration&, const server::Registration*) override {}
-  void onUpdated(const server::Registration&) override {}
+  void onUpdated(const server::Registration&, const server::RegistrationChanges&) override {}
   void onDeregistered(const server::Registration& reg) override {
     dtls_.release(reg.peer, kDtlsLingerAfterRegistration);
   }

@@ -80,7 +80,7 @@ class RequestSender : public RegistrationListener {
   std::size_t pending() const { return pending_.size(); }
 
   void onRegistered(const Registration&, const Registration*) override {}
-  void onUpdated(const Registration&) override {}
+  void onUpdated(const Registration&, const RegistrationChanges&) override {}
   void onDeregistered(const Registration& reg) override { registrationEnded(reg, "de-registered"); }
   void onExpired(const Registration& reg) override { registrationEnded(reg, "registration expired"); }
 

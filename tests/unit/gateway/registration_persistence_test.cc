@@ -84,7 +84,9 @@ TEST(Peer, FormatAndParseAreInverse) {
 std::optional<persistence::RegistrationRecord> storedRegistration(persistence::Database& db,
                                                                   const std::string& endpoint) {
   EXPECT_TRUE(persistence::testing::completed([&](auto done) { db.registrations().remove("nobody", done); }));
-  for (const auto& record : db.registrations().loadAll().value()) {
+  auto records = db.registrations().loadAll();  // kept: the loop must not outlive it
+  if (!records) return std::nullopt;
+  for (const auto& record : *records) {
     if (record.endpoint == endpoint) return record;
   }
   return std::nullopt;
