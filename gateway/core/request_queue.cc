@@ -194,13 +194,7 @@ void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest
       if (q == queues_.end() || !q->second.count(*sequence)) return;
       Entry& entry = q->second.at(*sequence);
       if (!stored) {
-        QueuedRequest refused = entry.request;
-        endpointById_.erase(refused.id);
-        q->second.erase(*sequence);
-        if (q->second.empty()) queues_.erase(q);
-        std::string reason = "cannot store the request: " + stored.error().message;
-        emit(QueueEventKind::Rejected, refused, reason);
-        accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
+        refuseUnstored(q, *sequence, stored.error(), accepted);
         return;
       }
       entry.committed = true;
@@ -215,6 +209,18 @@ void RequestQueue::submit(const std::string& endpoint, operations::DeviceRequest
   Entry& entry = queue[request.sequence];
   entry.request = std::move(request);
   endpointById_[entry.request.id] = endpoint;
+}
+
+// A request whose first write failed: forgotten, and refused to its submitter.
+void RequestQueue::refuseUnstored(Queues::iterator q, std::int64_t sequence,
+                                  const Error& error, const std::function<void(Result<QueuedRequest>)>& accepted) {
+  QueuedRequest refused = std::move(q->second.at(sequence).request);
+  endpointById_.erase(refused.id);
+  q->second.erase(sequence);
+  if (q->second.empty()) queues_.erase(q);
+  std::string reason = "cannot store the request: " + error.message;
+  emit(QueueEventKind::Rejected, refused, reason);
+  accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
 }
 
 bool RequestQueue::canSendAtOnce(const std::string& endpoint) const {
@@ -241,14 +247,8 @@ void RequestQueue::acceptInFlight(QueuedRequest request, std::function<void(Resu
       if (q == queues_.end() || !q->second.count(*sequence)) return;  // nothing else ends it before the commit
       Entry& entry = q->second.at(*sequence);
       if (!stored) {
-        QueuedRequest refused = entry.request;
-        endpointById_.erase(refused.id);
-        q->second.erase(*sequence);
-        if (q->second.empty()) queues_.erase(q);
         busy_.erase(endpoint);
-        std::string reason = "cannot store the request: " + stored.error().message;
-        emit(QueueEventKind::Rejected, refused, reason);
-        accepted(fail(ErrorCode::StoreFailed, std::move(reason)));
+        refuseUnstored(q, *sequence, stored.error(), accepted);
         drain(endpoint);  // what was submitted behind it meanwhile
         return;
       }

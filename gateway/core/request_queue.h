@@ -196,9 +196,12 @@ class RequestQueue {
     coap::Scheduler::TimerId expiryTimer = 0;
   };
   using DeviceQueue = std::map<std::int64_t, Entry>;  // by sequence: delivery order
+  using Queues = std::unordered_map<std::string, DeviceQueue>;  // by endpoint
 
   bool canSendAtOnce(const std::string& endpoint) const;  // nothing ahead, reachable
   void acceptInFlight(QueuedRequest request, std::function<void(Result<QueuedRequest>)> accepted);
+  void refuseUnstored(Queues::iterator q, std::int64_t sequence, const Error& error,
+                      const std::function<void(Result<QueuedRequest>)>& accepted);
   void answerQueued(const std::string& endpoint, std::int64_t sequence);
   void drain(const std::string& endpoint);
   void deliver(const std::string& endpoint, std::int64_t sequence);
@@ -219,7 +222,7 @@ class RequestQueue {
   std::function<std::uint32_t()> random_;
   Listener listener_;
   LegacyRowReader legacy_;
-  std::unordered_map<std::string, DeviceQueue> queues_;
+  Queues queues_;
   std::unordered_map<std::string, std::string> endpointById_;
   // Endpoints with a delivery in progress or paced; an entry lives only that
   // long, so devices that come and go leave nothing behind.
