@@ -1,5 +1,7 @@
 #include "bridges/http/event_ring.h"
 
+#include <cstring>
+
 #include "mapping/event_json.h"
 
 namespace lwm2m::bridges::http {
@@ -17,27 +19,122 @@ EventRing::EventRing(std::size_t capacity, std::uint64_t firstId, const model::M
     : capacity_(capacity), firstId_(firstId), models_(models), gatewayId_(std::move(gatewayId)),
       nextId_(firstId + 1) {}
 
+namespace {
+
+// Events whose JSON is the registration's facts and nothing else they carry.
+bool ringKeepsFactsOnly(const gateway::api::DeviceEvent& event) {
+  using Kind = gateway::api::DeviceEventKind;
+  switch (event.kind) {
+    case Kind::Registered:
+    case Kind::Updated:
+    case Kind::Deregistered:
+    case Kind::Expired:
+    case Kind::Awake:
+    case Kind::Asleep:
+      return !event.command && event.values.empty() && event.paths.empty();
+    default:
+      return false;
+  }
+}
+
+// A kept event not rendered yet: its frame starts with this byte (a rendered
+// one starts with "id: "), followed by the registration's facts; its paths are
+// the object links.
+constexpr char kFactsMark = '\x01';
+
+void factsPutText(std::string& out, std::string_view text) {
+  const auto size = static_cast<std::uint32_t>(text.size());
+  out.append(reinterpret_cast<const char*>(&size), sizeof size).append(text);
+}
+template <typename T>
+void factsPutValue(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+template <typename T>
+T factsTakeValue(std::string_view& in) {
+  T value{};
+  std::memcpy(&value, in.data(), sizeof value);
+  in.remove_prefix(sizeof value);
+  return value;
+}
+std::string factsTakeText(std::string_view& in) {
+  const auto size = factsTakeValue<std::uint32_t>(in);
+  std::string text(in.substr(0, size));
+  in.remove_prefix(size);
+  return text;
+}
+
+StreamEvent factsRecord(std::uint64_t id, const gateway::api::DeviceEvent& event) {
+  mapping::RegistrationFacts facts = mapping::registrationFactsOf(event.device);
+  StreamEvent record;
+  record.id = id;
+  record.kind = event.kind;
+  record.endpoint = event.device.endpoint;
+  record.paths = std::move(facts.objectLinks);
+  std::string& out = record.frame;
+  out.push_back(kFactsMark);
+  factsPutValue(out, std::chrono::duration<double>(event.at.time_since_epoch()).count());
+  factsPutValue(out, facts.lifetimeSeconds);
+  factsPutValue(out, static_cast<std::uint8_t>(facts.queueMode));
+  for (const std::string* text : {&facts.registrationId, &facts.address, &facts.lwm2mVersion, &facts.binding,
+                                  &facts.smsNumber, &facts.alternatePath}) {
+    factsPutText(out, *text);
+  }
+  return record;
+}
+
+mapping::DeviceEvent factsView(StreamEvent& record, const std::string& gatewayId) {
+  mapping::DeviceEvent view;
+  view.kind = record.kind;
+  view.endpoint = std::move(record.endpoint);
+  view.gateway = gatewayId;
+  std::string_view in(record.frame);
+  in.remove_prefix(1);
+  view.timestamp = factsTakeValue<double>(in);
+  mapping::RegistrationFacts& facts = view.registration;
+  facts.lifetimeSeconds = factsTakeValue<std::uint32_t>(in);
+  facts.queueMode = factsTakeValue<std::uint8_t>(in) != 0;
+  for (std::string* text : {&facts.registrationId, &facts.address, &facts.lwm2mVersion, &facts.binding,
+                            &facts.smsNumber, &facts.alternatePath}) {
+    *text = factsTakeText(in);
+  }
+  facts.objectLinks = std::move(record.paths);
+  return view;
+}
+
+}  // namespace
+
+StreamEventPtr EventRing::render(std::uint64_t id, const mapping::DeviceEvent& view) const {
+  auto entry = std::make_shared<StreamEvent>();
+  entry->id = id;
+  entry->kind = view.kind;
+  entry->endpoint = view.endpoint;
+  entry->paths = mapping::eventPaths(view);
+  entry->frame = sseFrame(id, gateway::api::toString(view.kind), mapping::eventJson(view, *models_.current()));
+  return entry;
+}
+
 void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   if (capacity_ == 0 && subscribers_.empty()) {
     ++nextId_;
     return;
   }
-  const mapping::DeviceEvent view = mapping::viewOf(event, gatewayId_);
-  auto entry = std::make_shared<StreamEvent>();
-  entry->id = nextId_++;
-  entry->kind = event.kind;
-  entry->endpoint = view.endpoint;
-  entry->paths = mapping::eventPaths(view);
-  entry->frame = sseFrame(entry->id, gateway::api::toString(event.kind), mapping::eventJson(view, *models_.current()));
-  StreamEventPtr shared = std::move(entry);
+  const std::uint64_t id = nextId_++;
   if (capacity_ > 0) {
     if (events_.size() == capacity_) {
       events_.popFront();
       ++oldestId_;
     }
-    if (events_.empty()) oldestId_ = shared->id;
-    events_.push(*shared);
+    if (events_.empty()) oldestId_ = id;
   }
+  if (subscribers_.empty() && ringKeepsFactsOnly(event)) {
+    // Nobody to tell now (every Update is such an event): kept as its facts,
+    // rendered if a resuming client asks for it.
+    events_.push(factsRecord(id, event));
+    return;
+  }
+  StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));
+  if (capacity_ > 0) events_.push(*shared);
   // A subscriber may unsubscribe itself or another one meanwhile: step by handle.
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     const std::uint64_t handle = it->first;
@@ -71,7 +168,11 @@ Replay EventRing::since(std::uint64_t lastEventId) const {
     from = static_cast<std::size_t>(lastEventId + 1 - oldest);
   }
   for (StreamEvent& event : events_.from(from)) {
-    replay.events.push_back(std::make_shared<const StreamEvent>(std::move(event)));
+    if (!event.frame.empty() && event.frame.front() == kFactsMark) {
+      replay.events.push_back(render(event.id, factsView(event, gatewayId_)));
+    } else {
+      replay.events.push_back(std::make_shared<const StreamEvent>(std::move(event)));
+    }
   }
   return replay;
 }

@@ -12,7 +12,10 @@
 // JSON an MQTT rule with `payload: event` publishes.
 //
 // The events kept are stored serialized, in memory of their own
-// (event_records.h); a replay decodes copies of them.
+// (event_records.h); a replay decodes copies of them. While nobody
+// subscribes, a registration or presence event (the bulk: every Update is
+// one) is kept as its facts and rendered only if a resuming client asks for
+// it; the frame is the same either way.
 //
 // Threading contract: construct, call and destroy on the gateway's I/O thread
 // (device events arrive there). Subscribers are called on it, in the order
@@ -32,6 +35,7 @@
 #include "bridges/http/event_records.h"
 #include "gateway/api/device_events.h"
 #include "lwm2m/model/model_source.h"
+#include "mapping/device_event.h"
 
 namespace lwm2m::bridges::http {
 
@@ -70,6 +74,8 @@ class EventRing : public gateway::api::DeviceEventListener {
   std::size_t storedBytes() const { return events_.mappedBytes(); }
 
  private:
+  StreamEventPtr render(std::uint64_t id, const mapping::DeviceEvent& view) const;
+
   const std::size_t capacity_;
   const std::uint64_t firstId_;
   const model::ModelSource& models_;

@@ -149,6 +149,46 @@ TEST(EventRecords, KeepEventsWholeAndGiveBackBlocksWhoseEventsAreGone) {
   EXPECT_EQ(records.mappedBytes(), 0u);
 }
 
+// An Update nobody is subscribed to is kept as its facts; a resuming client
+// gets exactly the frame a live subscriber got for the same event.
+TEST(EventRing, AnEventKeptUnrenderedReplaysAsTheFrameASubscriberGot) {
+  const model::ModelSource model{model::ObjectModel::builtIn()};
+  DeviceEvent update{DeviceEventKind::Updated, {}, std::chrono::system_clock::time_point{std::chrono::seconds(1700000000)}};
+  update.device.endpoint = "meter-7";
+  update.device.registrationId = "r17";
+  update.device.lwm2mVersion = "1.1";
+  update.device.binding = "UQ";
+  update.device.queueMode = true;
+  update.device.lifetimeSeconds = 86400;
+  update.device.smsNumber = "+4912345";
+  update.device.address = "[::1]:56830";
+  update.device.rootPath = "/lwm2m";
+  update.device.objectLinks = {{"/lwm2m", {}}, {"/3/0", {}}, {"/3303/1", {}}};
+
+  EventRing live(4, 100, model, "edge");
+  StreamEventPtr told;
+  live.subscribe([&](const StreamEventPtr& e) { told = e; });
+  live.onDeviceEvent(update);
+  ASSERT_TRUE(told);
+
+  EventRing unwatched(4, 100, model, "edge");
+  unwatched.onDeviceEvent(deviceEvent("before"));
+  unwatched.onDeviceEvent(update);
+  const Replay replay = unwatched.since(101);
+  ASSERT_EQ(replay.events.size(), 1u);
+  const StreamEvent& kept = *replay.events[0];
+  EXPECT_EQ(kept.id, 102u);
+  EXPECT_EQ(kept.kind, DeviceEventKind::Updated);
+  EXPECT_EQ(kept.endpoint, "meter-7");
+  EXPECT_EQ(kept.paths, told->paths);
+  const std::string frame = told->frame;
+  EXPECT_EQ(kept.frame, "id: 102" + frame.substr(frame.find('\n'))) << kept.frame;
+  EXPECT_NE(kept.frame.find("\"/3303/1\""), std::string::npos) << kept.frame;
+  EXPECT_NE(kept.frame.find("\"address\":\"[::1]:56830\",\"lifetime\":86400,\"lwm2m\":\"1.1\",\"binding\":\"UQ\",\"queueMode\":true"),
+            std::string::npos)
+      << kept.frame;
+}
+
 TEST(EventRing, ASubscriberMayUnsubscribeItselfWhileCalled) {
   const model::ModelSource model{model::ObjectModel::builtIn()};
   EventRing ring(0, 0, model, "edge");
