@@ -366,7 +366,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
 }
 
 Result<void> parseCommandJson(std::string_view json, rapidjson::Document& doc) {
-  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return fail("bad JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                 rapidjson::GetParseError_En(doc.GetParseError()));

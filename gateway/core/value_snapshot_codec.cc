@@ -85,7 +85,7 @@ std::string encodeValueSnapshot(const std::vector<CachedValue>& values) {
 
 Result<std::vector<CachedValue>> decodeValueSnapshot(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     return fail("not JSON (error at offset " + std::to_string(doc.GetErrorOffset()) + ")");
   }

@@ -81,7 +81,7 @@ Result<Value> entryValue(const rapidjson::Value& e, const Path& path, const mode
 
 Result<std::vector<Record>> parse(Payload payload, const model::ObjectModel& model, double now) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
   if (doc.HasParseError()) {
     return jsonError(std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
                std::to_string(doc.GetErrorOffset()));

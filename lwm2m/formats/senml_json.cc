@@ -88,7 +88,7 @@ Result<SenmlRecord> parseRecord(const rapidjson::Value& object, size_t index) {
 
 Result<std::vector<SenmlRecord>> SenmlJsonCodec::parse(Payload payload) const {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
   if (doc.HasParseError()) {
     return fail(std::string("SenML JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
                 std::to_string(doc.GetErrorOffset()));

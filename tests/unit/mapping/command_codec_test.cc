@@ -141,6 +141,10 @@ TEST(CommandCodec, ValuesOfUnknownResourcesReadBackWithTheirTypes) {
            R"({"operation":"write","path":"/31024/10","partial":true,"values":{"1":{"value":7,"type":"Time"},)"
            R"("2":{"value":"AAEC","type":"Opaque"},"3":{"value":"3:1","type":"Objlnk"},"4":{"value":5,"type":"Unsigned Integer"},)"
            R"("5":2.0,"6":-3,"7":"text","8":false},"format":"senml-cbor"})",
+           // A number with more digits than a double holds: read correctly
+           // rounded, so that the value written back reads as the same one.
+           R"({"operation":"create","path":"/31024","instance":3,"values":)"
+           R"({"9":184467000000000000000000000000000007016553009951757310,"10":0.30000000000000004441}})",
        }) {
     auto request = ok(json);
     auto again = decodeCommand(encodeCommand(request), testModel());
