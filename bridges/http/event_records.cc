@@ -5,36 +5,15 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <string>
 #include <string_view>
 
+#include "bridges/http/record_bytes.h"
+
 namespace lwm2m::bridges::http {
-namespace {
 
-// Record: u32 size of the whole record, u64 id, u8 kind, u32 endpoint length,
-// endpoint, u16 path count, per path u16 length and its text, u32 frame
-// length, frame.
-void recordPutBytes(std::uint8_t*& at, const void* data, std::size_t n) {
-  std::memcpy(at, data, n);
-  at += n;
-}
-template <typename T>
-void recordPutValue(std::uint8_t*& at, T value) {
-  recordPutBytes(at, &value, sizeof value);
-}
-template <typename T>
-T recordTakeValue(const std::uint8_t*& at) {
-  T value;
-  std::memcpy(&value, at, sizeof value);
-  at += sizeof value;
-  return value;
-}
-std::string_view recordTakeText(const std::uint8_t*& at, std::size_t n) {
-  std::string_view text(reinterpret_cast<const char*>(at), n);
-  at += n;
-  return text;
-}
-
-}  // namespace
+// Record: u32 size of the whole record, u64 id, u8 kind, endpoint, u16 path
+// count, each path's text, frame (texts as record_bytes writes them).
 
 EventRecords::~EventRecords() {
   for (Block& block : blocks_) release(block);
@@ -59,27 +38,19 @@ EventRecords::Block& EventRecords::blockFor(std::size_t bytes) {
 }
 
 void EventRecords::push(const StreamEvent& event) {
-  std::vector<std::string> paths;
-  paths.reserve(event.paths.size());
-  std::size_t bytes = 4 + 8 + 1 + 4 + event.endpoint.size() + 2 + 4 + event.frame.size();
-  for (const auto& path : event.paths) {
-    paths.push_back(path.toString());
-    bytes += 2 + paths.back().size();
-  }
+  std::string record;
+  record.reserve(32 + event.endpoint.size() + event.frame.size() + 16 * event.paths.size());
+  record_bytes::putValue(record, std::uint32_t{0});  // the size, set below
+  record_bytes::putValue(record, event.id);
+  record_bytes::putValue(record, static_cast<std::uint8_t>(event.kind));
+  record_bytes::putText(record, event.endpoint);
+  record_bytes::putValue(record, static_cast<std::uint16_t>(event.paths.size()));
+  for (const auto& path : event.paths) record_bytes::putText(record, path.toString());
+  record_bytes::putText(record, event.frame);
+  const auto bytes = static_cast<std::uint32_t>(record.size());
+  std::memcpy(record.data(), &bytes, sizeof bytes);
   Block& block = blockFor(bytes);
-  std::uint8_t* at = block.base + block.used;
-  recordPutValue(at, static_cast<std::uint32_t>(bytes));
-  recordPutValue(at, event.id);
-  recordPutValue(at, static_cast<std::uint8_t>(event.kind));
-  recordPutValue(at, static_cast<std::uint32_t>(event.endpoint.size()));
-  recordPutBytes(at, event.endpoint.data(), event.endpoint.size());
-  recordPutValue(at, static_cast<std::uint16_t>(paths.size()));
-  for (const auto& path : paths) {
-    recordPutValue(at, static_cast<std::uint16_t>(path.size()));
-    recordPutBytes(at, path.data(), path.size());
-  }
-  recordPutValue(at, static_cast<std::uint32_t>(event.frame.size()));
-  recordPutBytes(at, event.frame.data(), event.frame.size());
+  std::memcpy(block.base + block.used, record.data(), bytes);
   block.used += bytes;
   ++block.records;
   ++count_;
@@ -127,19 +98,18 @@ std::vector<StreamEvent> EventRecords::from(std::size_t index) const {
 }
 
 StreamEvent EventRecords::decode(const std::uint8_t* at) {
+  std::uint32_t size;
+  std::memcpy(&size, at, sizeof size);
+  std::string_view in(reinterpret_cast<const char*>(at) + sizeof size, size - sizeof size);
   StreamEvent event;
-  (void)recordTakeValue<std::uint32_t>(at);
-  event.id = recordTakeValue<std::uint64_t>(at);
-  event.kind = static_cast<gateway::api::DeviceEventKind>(recordTakeValue<std::uint8_t>(at));
-  const auto endpointSize = recordTakeValue<std::uint32_t>(at);
-  event.endpoint = std::string(recordTakeText(at, endpointSize));
-  const auto paths = recordTakeValue<std::uint16_t>(at);
+  event.id = record_bytes::takeValue<std::uint64_t>(in);
+  event.kind = static_cast<gateway::api::DeviceEventKind>(record_bytes::takeValue<std::uint8_t>(in));
+  event.endpoint = std::string(record_bytes::takeText(in));
+  const auto paths = record_bytes::takeValue<std::uint16_t>(in);
   for (std::uint16_t i = 0; i < paths; ++i) {
-    const auto pathSize = recordTakeValue<std::uint16_t>(at);
-    if (auto path = model::Path::parse(recordTakeText(at, pathSize))) event.paths.push_back(*path);
+    if (auto path = model::Path::parse(record_bytes::takeText(in))) event.paths.push_back(*path);
   }
-  const auto frameSize = recordTakeValue<std::uint32_t>(at);
-  event.frame = std::string(recordTakeText(at, frameSize));
+  event.frame = std::string(record_bytes::takeText(in));
   return event;
 }
 

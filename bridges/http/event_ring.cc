@@ -1,7 +1,6 @@
 #include "bridges/http/event_ring.h"
 
-#include <cstring>
-
+#include "bridges/http/record_bytes.h"
 #include "mapping/event_json.h"
 
 namespace lwm2m::bridges::http {
@@ -38,68 +37,49 @@ bool ringKeepsFactsOnly(const gateway::api::DeviceEvent& event) {
 }
 
 // A kept event not rendered yet: its frame starts with this byte (a rendered
-// one starts with "id: "), followed by the registration's facts; its paths are
-// the object links.
+// one starts with "id: "), followed by what the event's JSON is made of: its
+// time and the registration as the device gave it.
 constexpr char kFactsMark = '\x01';
 
-void factsPutText(std::string& out, std::string_view text) {
-  const auto size = static_cast<std::uint32_t>(text.size());
-  out.append(reinterpret_cast<const char*>(&size), sizeof size).append(text);
-}
-template <typename T>
-void factsPutValue(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-template <typename T>
-T factsTakeValue(std::string_view& in) {
-  T value{};
-  std::memcpy(&value, in.data(), sizeof value);
-  in.remove_prefix(sizeof value);
-  return value;
-}
-std::string factsTakeText(std::string_view& in) {
-  const auto size = factsTakeValue<std::uint32_t>(in);
-  std::string text(in.substr(0, size));
-  in.remove_prefix(size);
-  return text;
-}
-
 StreamEvent factsRecord(std::uint64_t id, const gateway::api::DeviceEvent& event) {
-  mapping::RegistrationFacts facts = mapping::registrationFactsOf(event.device);
+  using namespace record_bytes;
+  const gateway::api::DeviceInfo& device = event.device;
   StreamEvent record;
   record.id = id;
   record.kind = event.kind;
-  record.endpoint = event.device.endpoint;
-  record.paths = std::move(facts.objectLinks);
+  record.endpoint = device.endpoint;
   std::string& out = record.frame;
   out.push_back(kFactsMark);
-  factsPutValue(out, std::chrono::duration<double>(event.at.time_since_epoch()).count());
-  factsPutValue(out, facts.lifetimeSeconds);
-  factsPutValue(out, static_cast<std::uint8_t>(facts.queueMode));
-  for (const std::string* text : {&facts.registrationId, &facts.address, &facts.lwm2mVersion, &facts.binding,
-                                  &facts.smsNumber, &facts.alternatePath}) {
-    factsPutText(out, *text);
+  putValue(out, static_cast<std::int64_t>(event.at.time_since_epoch().count()));
+  putValue(out, device.lifetimeSeconds);
+  putValue(out, static_cast<std::uint8_t>(device.queueMode));
+  for (const std::string* text : {&device.registrationId, &device.address, &device.lwm2mVersion, &device.binding,
+                                  &device.smsNumber, &device.rootPath}) {
+    putText(out, *text);
   }
+  putValue(out, static_cast<std::uint32_t>(device.objectLinks.size()));
+  for (const auto& link : device.objectLinks) putText(out, link.path);
   return record;
 }
 
-mapping::DeviceEvent factsView(StreamEvent& record, const std::string& gatewayId) {
-  mapping::DeviceEvent view;
-  view.kind = record.kind;
-  view.endpoint = std::move(record.endpoint);
-  view.gateway = gatewayId;
+// The event factsRecord() kept, as far as its JSON goes.
+gateway::api::DeviceEvent factsEvent(const StreamEvent& record) {
+  using namespace record_bytes;
   std::string_view in(record.frame);
   in.remove_prefix(1);
-  view.timestamp = factsTakeValue<double>(in);
-  mapping::RegistrationFacts& facts = view.registration;
-  facts.lifetimeSeconds = factsTakeValue<std::uint32_t>(in);
-  facts.queueMode = factsTakeValue<std::uint8_t>(in) != 0;
-  for (std::string* text : {&facts.registrationId, &facts.address, &facts.lwm2mVersion, &facts.binding,
-                            &facts.smsNumber, &facts.alternatePath}) {
-    *text = factsTakeText(in);
+  gateway::api::DeviceEvent event{record.kind, {}, {}};
+  event.at = std::chrono::system_clock::time_point(std::chrono::system_clock::duration(takeValue<std::int64_t>(in)));
+  gateway::api::DeviceInfo& device = event.device;
+  device.endpoint = record.endpoint;
+  device.lifetimeSeconds = takeValue<std::uint32_t>(in);
+  device.queueMode = takeValue<std::uint8_t>(in) != 0;
+  for (std::string* text : {&device.registrationId, &device.address, &device.lwm2mVersion, &device.binding,
+                            &device.smsNumber, &device.rootPath}) {
+    *text = std::string(takeText(in));
   }
-  facts.objectLinks = std::move(record.paths);
-  return view;
+  device.objectLinks.resize(takeValue<std::uint32_t>(in));
+  for (auto& link : device.objectLinks) link.path = std::string(takeText(in));
+  return event;
 }
 
 }  // namespace
@@ -169,7 +149,7 @@ Replay EventRing::since(std::uint64_t lastEventId) const {
   }
   for (StreamEvent& event : events_.from(from)) {
     if (!event.frame.empty() && event.frame.front() == kFactsMark) {
-      replay.events.push_back(render(event.id, factsView(event, gatewayId_)));
+      replay.events.push_back(render(event.id, mapping::viewOf(factsEvent(event), gatewayId_)));
     } else {
       replay.events.push_back(std::make_shared<const StreamEvent>(std::move(event)));
     }
