@@ -1,6 +1,7 @@
 #include "persistence/database.h"
 
 #include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -288,6 +289,20 @@ void Database::checkpoint(WriteCompletion done) {
         SQLite::Statement checkpoint(c.db(), "PRAGMA wal_checkpoint(TRUNCATE)");
         if (checkpoint.executeStep() && checkpoint.getColumn(0).getInt() != 0) {
           throw std::runtime_error("incomplete: a reader still uses the write-ahead log");
+        }
+      },
+      std::move(done));
+}
+
+void Database::releaseMemory(WriteCompletion done) {
+  (void)parts_->reader->read<bool>("release the reader's page cache", [](Connection& c) {
+    return sqlite3_db_release_memory(c.db().getHandle()) == SQLITE_OK;
+  });
+  parts_->writer.maintain(
+      "release the writer's page cache",
+      [](Connection& c) {
+        if (sqlite3_db_release_memory(c.db().getHandle()) != SQLITE_OK) {
+          throw std::runtime_error("sqlite3_db_release_memory failed");
         }
       },
       std::move(done));

@@ -106,6 +106,12 @@ class Database {
   // writer thread between two batches. `done` reports an incomplete
   // checkpoint (a reader still needs the log) as an error.
   void checkpoint(WriteCompletion done);
+  // Gives back the memory SQLite keeps for pages no statement holds (the page
+  // caches of the writer's and the reader's connections, which grow to
+  // their limit while thousands of devices come and stay that large after
+  // they left): sqlite3_db_release_memory on each connection, the writer's
+  // through its thread between two batches. `done` runs on the writer thread.
+  void releaseMemory(WriteCompletion done);
 
   RegistrationStore& registrations();
   ObservationStore& observations();

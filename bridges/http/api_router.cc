@@ -73,7 +73,11 @@ bool is(const std::vector<std::string>& s, std::size_t i, std::string_view word)
 
 ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices services)
     : services_(std::move(services)),
-      tracker_(std::make_shared<RequestTracker>(std::max<std::size_t>(1, services_.settings.finishedRequests))),
+      tracker_(std::make_shared<RequestTracker>(
+          std::max<std::size_t>(1, services_.settings.finishedRequests),
+          [model = services_.model](const TrackedRequest& r) {
+            return model ? requestJson(r, false, *model->current()) : std::string();
+          })),
       devices_(std::make_unique<DeviceRoutes>(*services_.devices)) {
   if (services_.values) {
     values_ = std::make_unique<ValueRoutes>(*services_.values, *services_.devices, services_.now);

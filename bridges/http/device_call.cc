@@ -81,6 +81,8 @@ void DeviceCall::wait(const std::string& endpoint, const std::string& requestId,
     answer(finished, reply, *models->current());
   });
   if (state->answered) return;
+  // Finished long before (only its JSON is kept): the result is at the request's location.
+  if (state->ticket == 0) return replyAccepted(endpoint, requestId, reply);
   state->timer.expires_after(timeout);
   std::weak_ptr<RequestTracker> tracker = tracker_;
   state->timer.async_wait([state, tracker, endpoint, requestId, reply](boost::system::error_code ec) {

@@ -20,6 +20,12 @@ std::optional<api::QueuedCommand> queuedIn(const api::DeviceOps& commands, const
   return std::nullopt;
 }
 
+// DELETE of a request that has finished.
+void refuseFinished(const std::string& requestId, RequestState state, const Reply& reply) {
+  reply.error(beast_http::status::conflict,
+              "request '" + requestId + "' has already finished (" + std::string(toString(state)) + ")");
+}
+
 }  // namespace
 
 void RequestRoutes::request(const Request& request, const std::string& requestId, const Reply& reply) {
@@ -30,6 +36,9 @@ void RequestRoutes::request(const Request& request, const std::string& requestId
   if (const TrackedRequest* tracked = tracker_->find(requestId)) {
     known = *tracked;
     if (known->state == RequestState::Queued) waiting = queuedIn(commands_, known->endpoint, requestId);
+  } else if (std::optional<FinishedRequest> finished = tracker_->finished(requestId)) {
+    if (get) return reply.json(beast_http::status::ok, std::move(finished->json));
+    return refuseFinished(requestId, finished->state, reply);
   } else {
     // Queued before this process started (restored from storage): look it up.
     for (const api::DeviceInfo& device : devices_.devices()) {
@@ -45,10 +54,7 @@ void RequestRoutes::request(const Request& request, const std::string& requestId
                        "no request '" + requestId + "' (finished requests are kept for a while, then forgotten)");
   }
   if (get) return reply.json(beast_http::status::ok, requestJson(*known, waiting && waiting->inFlight, *models_.current()));
-  if (known->state != RequestState::Queued) {
-    return reply.error(beast_http::status::conflict,
-                       "request '" + requestId + "' has already finished (" + std::string(toString(known->state)) + ")");
-  }
+  if (known->state != RequestState::Queued) return refuseFinished(requestId, known->state, reply);
   auto cancelled = commands_.cancel(requestId);
   if (!cancelled) return reply.error(statusOf(cancelled.error().code), cancelled.error().message);
   reply.json(beast_http::status::ok, statusJson(requestId, "cancelled"));

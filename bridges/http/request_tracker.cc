@@ -42,6 +42,7 @@ void RequestTracker::onDeviceEvent(const api::DeviceEvent& event) {
       // Also after the request finished: the transfer's last word comes after its Response.
       if (auto it = requests_.find(command.requestId); it != requests_.end() && event.transfer) {
         it->second.transfer = event.transfer;
+        if (it->second.state != RequestState::Queued) keep(it->second);
       }
       return;
     default: return;
@@ -50,33 +51,41 @@ void RequestTracker::onDeviceEvent(const api::DeviceEvent& event) {
 
 void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
   const std::string& id = event.command->requestId;
-  auto [it, added] = requests_.try_emplace(
-      id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at, RequestState::Queued, {}, {}});
+  auto it = requests_.find(id);
+  if (it == requests_.end()) {
+    if (finished_.contains(id)) return;  // finished already
+    it = requests_.try_emplace(id, TrackedRequest{id, event.device.endpoint, event.command->request, event.at,
+                                                  RequestState::Queued, {}, {}})
+             .first;
+  }
   if (it->second.state != RequestState::Queued) return;  // finished already
   it->second.state = state;
   it->second.end = std::make_shared<const api::DeviceEvent>(event);  // whole, for the waiters
-  finishedOrder_.push_back(id);
+  keep(it->second);
+  recent_.push_back(id);
   std::vector<Waiting> waiting;
   if (auto w = waiters_.find(id); w != waiters_.end()) {
     waiting = std::move(w->second);
     waiters_.erase(w);
   }
   const TrackedRequest finished = it->second;  // waiters may drop entries below
-  // Kept: the event without the device's registration (only its endpoint,
-  // as for a command event of an unregistered device), which the request's
-  // JSON does not show. The object links and the other fields of 1,000
-  // kept requests, made while a wave of devices came, would hold pages of
-  // the heap resident long after the devices left.
+  // A recent one keeps the event without the device's registration (only its
+  // endpoint, as for a command event of an unregistered device), which the
+  // request's JSON does not show.
   auto kept = std::make_shared<api::DeviceEvent>(event);
   kept->device = api::DeviceInfo{};
   kept->device.endpoint = event.device.endpoint;
   it->second.end = std::move(kept);
-  while (finishedOrder_.size() > capacity_) {
-    requests_.erase(finishedOrder_.front());
-    finishedOrder_.pop_front();
+  while (recent_.size() > kRecentFinished) {
+    requests_.erase(recent_.front());
+    recent_.pop_front();
   }
   releaseSpareBuckets(requests_);
   for (Waiting& w : waiting) w.done(finished);
+}
+
+void RequestTracker::keep(const TrackedRequest& request) {
+  finished_.add({request.requestId, request.endpoint, request.state, render_ ? render_(request) : std::string()});
 }
 
 const TrackedRequest* RequestTracker::find(const std::string& requestId) const {
@@ -89,6 +98,7 @@ std::uint64_t RequestTracker::await(const std::string& requestId, Waiter done) {
     done(*r);
     return 0;
   }
+  if (!find(requestId) && finished_.contains(requestId)) return 0;
   const std::uint64_t ticket = nextTicket_++;
   waiters_[requestId].push_back({ticket, std::move(done)});
   return ticket;

@@ -1,13 +1,17 @@
 #pragma once
 // RequestTracker: what the REST API knows of each command's life, fed by the
 // command events (device_events.h: Queued, then Response, RequestExpired or
-// RequestCancelled). Requests not yet finished are kept while they wait; the
-// last `capacity` finished ones are kept with their final event, oldest
-// dropped first, so GET /api/v1/requests/{id} can answer after the fact. A
-// caller may wait for one request to finish. It also follows which devices
-// are asleep (Awake/Asleep events), so a call for a sleeping device answers
-// 202 at once instead of waiting. A firmware package write also keeps the
-// latest Progress of its transfer (blocks sent / total), during and after.
+// RequestCancelled). Requests not yet finished are kept while they wait. The
+// last `capacity` finished ones are kept as the JSON GET
+// /api/v1/requests/{id} answers (finished_requests.h, rendered once by
+// `render` when the request finished), oldest dropped first; the last
+// kRecentFinished also whole, with their final event, for a caller that
+// waits for one after it finished. A caller may wait for one request to
+// finish. It also follows which devices are asleep (Awake/Asleep events),
+// so a call for a sleeping device answers 202 at once instead of waiting. A
+// firmware package write also keeps the latest Progress of its transfer
+// (blocks sent / total), during and after (a Progress after the end renders
+// the request again, while it is among the recent ones).
 //
 // In memory only: after a restart, finished results are gone.
 // Threading contract: I/O thread only; waiters are called there, from
@@ -24,11 +28,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bridges/http/finished_requests.h"
 #include "gateway/api/device_events.h"
 
 namespace lwm2m::bridges::http {
-
-enum class RequestState { Queued, Done, Failed, Expired, Cancelled };
 
 struct TrackedRequest {
   std::string requestId;
@@ -47,17 +50,27 @@ struct TrackedRequest {
 class RequestTracker : public gateway::api::DeviceEventListener {
  public:
   using Waiter = std::function<void(const TrackedRequest&)>;
+  // The JSON a finished request is kept as (without it: an empty text).
+  using Render = std::function<std::string(const TrackedRequest&)>;
+  // Finished requests also kept whole (their final event), newest.
+  static constexpr std::size_t kRecentFinished = 16;
 
   // Precondition: capacity > 0.
-  explicit RequestTracker(std::size_t capacity) : capacity_(capacity) {}
+  explicit RequestTracker(std::size_t capacity, Render render = {})
+      : render_(std::move(render)), finished_(capacity) {}
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
-  // The request, waiting or finished; nullptr when unknown or dropped.
+  // The request while it waits, or one of the kRecentFinished; else nullptr.
   const TrackedRequest* find(const std::string& requestId) const;
+  // A request among the last `capacity` finished; nullopt when unknown, not
+  // finished or dropped.
+  std::optional<FinishedRequest> finished(const std::string& requestId) const { return finished_.find(requestId); }
 
-  // Calls `done` once the request has finished: at once when it already has.
-  // Returns a ticket for forget(); 0 when `done` was already called.
+  // Calls `done` once the request has finished: at once when it already has
+  // (one of the recent ones). Returns a ticket for forget(); 0 when `done`
+  // was already called, or will never be: it finished before the recent
+  // ones and only its JSON is kept (finished()).
   std::uint64_t await(const std::string& requestId, Waiter done);
   // The waiter of `ticket` will not be called.
   void forget(std::uint64_t ticket);
@@ -67,14 +80,16 @@ class RequestTracker : public gateway::api::DeviceEventListener {
   // True after the device's Asleep event, until it is awake or registers again.
   bool asleep(const std::string& endpoint) const { return asleep_.count(endpoint) > 0; }
 
-  std::size_t finishedCount() const { return finishedOrder_.size(); }
+  std::size_t finishedCount() const { return finished_.size(); }
 
  private:
   void finish(const gateway::api::DeviceEvent& event, RequestState state);
+  void keep(const TrackedRequest& request);  // in finished_
 
-  std::size_t capacity_;
-  std::unordered_map<std::string, TrackedRequest> requests_;  // waiting and finished
-  std::deque<std::string> finishedOrder_;                    // oldest first
+  Render render_;
+  std::unordered_map<std::string, TrackedRequest> requests_;  // waiting, and the recent finished
+  std::deque<std::string> recent_;                           // the recent finished, oldest first
+  FinishedRequests finished_;
   struct Waiting {
     std::uint64_t ticket;
     Waiter done;

@@ -424,6 +424,12 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.addListener(&p.sender);  // after the hub: requests in flight to a device that left end
   p.registration.addListener(&p.departures);
   p.registration.addListener(&p.heapTrim);
+  p.heapTrim.setCacheRelease([&p](std::function<void()> then) {
+    p.database->releaseMemory([then = std::move(then)](Result<void> released) {
+      if (!released) spdlog::debug("SQLite kept its page cache: {}", released.error().message);
+      then();
+    });
+  });
   p.dispatcher.setSendHandler(&p.send);
   p.dispatcher.setAdmission(&p.overload);
   p.sender.setPackageStore(&p.packages);

@@ -14,6 +14,17 @@ void limitMallocArenas() {
 #endif
 }
 
+namespace {
+
+void trimHeap() {
+#if defined(__GLIBC__)
+  const bool released = ::malloc_trim(0) != 0;
+  spdlog::debug("heap trimmed after devices left: {}", released ? "pages returned" : "nothing to return");
+#endif
+}
+
+}  // namespace
+
 HeapTrim::~HeapTrim() { scheduler_.cancel(timer_); }
 
 void HeapTrim::departed() {
@@ -29,10 +40,11 @@ void HeapTrim::departed() {
     timer_ = 0;
     departures_ = 0;
     ++trims_;
-#if defined(__GLIBC__)
-    const bool released = ::malloc_trim(0) != 0;
-    spdlog::debug("heap trimmed after devices left: {}", released ? "pages returned" : "nothing to return");
-#endif
+    if (release_) {
+      release_(trimHeap);
+    } else {
+      trimHeap();
+    }
   });
 }
 

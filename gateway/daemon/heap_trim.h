@@ -20,10 +20,15 @@
 // used stay resident after they left: the heap is reused, but the system
 // does not see it shrink.
 //
+// Caches that keep memory of their own for what the devices did (SQLite's
+// page caches) are asked to give it back first (setCacheRelease): the trim
+// runs once they did, on whichever thread tells it.
+//
 // Threading contract: I/O thread only (registration events and the scheduler).
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/server/registration_interface.h"
@@ -47,6 +52,11 @@ class HeapTrim : public server::RegistrationListener {
   void onDeregistered(const server::Registration&) override { departed(); }
   void onExpired(const server::Registration&) override { departed(); }
 
+  // `release(then)` frees what caches hold and calls `then` once done (on any
+  // thread); the trim then runs in `then`.
+  using CacheRelease = std::function<void(std::function<void()> then)>;
+  void setCacheRelease(CacheRelease release) { release_ = std::move(release); }
+
   std::size_t trims() const { return trims_; }
 
  private:
@@ -60,6 +70,7 @@ class HeapTrim : public server::RegistrationListener {
   std::size_t departures_ = 0;  // since the last trim
   std::size_t trims_ = 0;
   coap::Scheduler::TimerId timer_ = 0;
+  CacheRelease release_;
 };
 
 }  // namespace lwm2m::gateway

@@ -48,7 +48,9 @@ TEST(RequestTracker, EndsAreFailedExpiredOrCancelled) {
 }
 
 TEST(RequestTracker, KeepsTheLatestProgressOfAPackageWriteAlsoAfterItsEnd) {
-  RequestTracker tracker(10);
+  RequestTracker tracker(10, [](const TrackedRequest& r) {
+    return std::string(toString(r.state)) + (r.transfer ? " " + std::to_string(r.transfer->blocks) : "");
+  });
   tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, "fw"));
   auto progress = [](api::TransferState state, std::uint32_t blocks) {
     api::DeviceEvent e = commandEvent(api::DeviceEventKind::Progress, "fw");
@@ -67,19 +69,46 @@ TEST(RequestTracker, KeepsTheLatestProgressOfAPackageWriteAlsoAfterItsEnd) {
   EXPECT_EQ(tracker.find("fw")->state, RequestState::Done);
   EXPECT_EQ(tracker.find("fw")->transfer->state, api::TransferState::Delivered);
   EXPECT_EQ(tracker.find("fw")->transfer->blocks, 8u);
+  ASSERT_TRUE(tracker.finished("fw"));
+  EXPECT_EQ(tracker.finished("fw")->json, "done 8") << "the kept JSON shows the last Progress";
   tracker.onDeviceEvent(progress(api::TransferState::Transferring, 1));
   EXPECT_FALSE(tracker.find("unknown"));
 }
 
 TEST(RequestTracker, KeepsOnlyTheLastFinishedRequests) {
-  RequestTracker tracker(2);
+  RequestTracker tracker(2, [](const TrackedRequest& r) { return "{\"id\":\"" + r.requestId + "\"}"; });
   tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, "waiting"));
   for (const char* id : {"a", "b", "c"}) tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Response, id));
-  EXPECT_FALSE(tracker.find("a"));
-  EXPECT_TRUE(tracker.find("b"));
-  EXPECT_TRUE(tracker.find("c"));
+  EXPECT_FALSE(tracker.finished("a"));
+  ASSERT_TRUE(tracker.finished("b"));
+  EXPECT_EQ(tracker.finished("b")->json, R"({"id":"b"})");
+  EXPECT_EQ(tracker.finished("c")->state, RequestState::Done);
+  EXPECT_EQ(tracker.finished("c")->endpoint, "dev");
   EXPECT_TRUE(tracker.find("waiting"));  // unfinished requests are not dropped
+  EXPECT_FALSE(tracker.finished("waiting"));
   EXPECT_EQ(tracker.finishedCount(), 2u);
+}
+
+TEST(RequestTracker, KeepsOnlyTheRecentFinishedWholeAndTheOthersAsTheirJson) {
+  RequestTracker tracker(100, [](const TrackedRequest& r) { return std::string(toString(r.state)); });
+  const std::size_t n = RequestTracker::kRecentFinished + 4;
+  for (std::size_t i = 0; i < n; ++i) {
+    tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Response, "r" + std::to_string(i), i % 2 == 0));
+  }
+  EXPECT_FALSE(tracker.find("r0")) << "not among the recent ones";
+  ASSERT_TRUE(tracker.finished("r0"));
+  EXPECT_EQ(tracker.finished("r0")->json, "done");
+  EXPECT_EQ(tracker.finished("r1")->json, "failed");
+  ASSERT_TRUE(tracker.find("r" + std::to_string(n - 1)));
+  EXPECT_TRUE(tracker.find("r" + std::to_string(n - 1))->end);
+  // A caller that waits for an old one is told at once that nobody will call it.
+  int calls = 0;
+  EXPECT_EQ(tracker.await("r0", [&](const TrackedRequest&) { ++calls; }), 0u);
+  EXPECT_EQ(calls, 0);
+  // A second end of an old one changes nothing.
+  tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::RequestExpired, "r0"));
+  EXPECT_EQ(tracker.finished("r0")->json, "done");
+  EXPECT_EQ(tracker.finishedCount(), n);
 }
 
 TEST(RequestTracker, ForgottenWaitersAreNotCalled) {

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "bridges/http/api_router.h"
+#include "bridges/http/request_tracker.h"
 #include "tests/unit/bridges/http/fake_directory.h"
 
 namespace lwm2m::bridges::http {
@@ -219,6 +220,26 @@ TEST_F(ResourceRoutesTest, RequestResourceShowsTheStateAndTheResult) {
   EXPECT_EQ(call(beast_http::verb::delete_, "/api/v1/requests/q1")->result(), beast_http::status::conflict);
   EXPECT_TRUE(ops_.cancelled.empty());
   EXPECT_EQ(call(beast_http::verb::get, "/api/v1/requests/q9")->result(), beast_http::status::not_found);
+}
+
+TEST_F(ResourceRoutesTest, AnOlderFinishedRequestAnswersTheSameAsWhenItHadJustFinished) {
+  call(beast_http::verb::get, "/api/v1/devices/sensor-2/3/0/0?async=true");
+  answer("q1", ok("2.05", "content"), model::Resource::single(0, model::Value::string("Acme")));
+  const std::string fresh = call(beast_http::verb::get, "/api/v1/requests/q1")->body();
+  // Enough later requests finish that q1 is kept only as its JSON.
+  for (std::size_t i = 0; i < RequestTracker::kRecentFinished + 2; ++i) {
+    call(beast_http::verb::get, "/api/v1/devices/sensor-2/3/0/1?async=true");
+    answer("later-" + std::to_string(i), ok("2.05", "content"), model::Resource::single(1, model::Value::string("x")));
+  }
+  auto old = call(beast_http::verb::get, "/api/v1/requests/q1");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->result(), beast_http::status::ok);
+  EXPECT_EQ(old->body(), fresh);
+  EXPECT_STREQ(json(*old)["result"]["values"][0]["value"].GetString(), "Acme");
+  auto refused = call(beast_http::verb::delete_, "/api/v1/requests/q1");
+  EXPECT_EQ(refused->result(), beast_http::status::conflict);
+  EXPECT_NE(refused->body().find("already finished (done)"), std::string::npos) << refused->body();
+  EXPECT_TRUE(ops_.cancelled.empty());
 }
 
 TEST_F(ResourceRoutesTest, DeleteCancelsAQueuedRequest) {

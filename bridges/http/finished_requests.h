@@ -1,0 +1,62 @@
+#pragma once
+// FinishedRequests: the last `capacity` finished requests of the REST API,
+// each kept as what GET /api/v1/requests/{id} answers (its JSON, rendered
+// once when it finished) with its endpoint and final state, in memory of
+// their own (record_blocks.h): a wave of devices that leaves 1,000 finished
+// requests behind leaves no small objects scattered over the heap.
+//
+// A lookup compares the ids' hashes (8 bytes a request, newest first), then
+// the id itself: ~1 µs for 1,000. A request added again (its transfer's last
+// Progress came after it finished) is found as it was added last; the older
+// copy counts towards `capacity` until it is dropped.
+//
+// Contract: single-threaded (the I/O thread). Precondition: capacity > 0.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bridges/http/record_blocks.h"
+
+namespace lwm2m::bridges::http {
+
+enum class RequestState { Queued, Done, Failed, Expired, Cancelled };
+
+struct FinishedRequest {
+  std::string requestId;
+  std::string endpoint;
+  RequestState state = RequestState::Done;
+  std::string json;  // the request's JSON (rest_json.h requestJson)
+};
+
+class FinishedRequests {
+ public:
+  explicit FinishedRequests(std::size_t capacity) : capacity_(capacity) {}
+
+  // Keeps `request`; the oldest beyond `capacity` is dropped.
+  void add(const FinishedRequest& request);
+  std::optional<FinishedRequest> find(std::string_view requestId) const;
+  bool contains(std::string_view requestId) const { return locate(requestId).has_value(); }
+  std::size_t size() const { return records_.size(); }
+  // Bytes mapped for the records.
+  std::size_t mappedBytes() const { return records_.mappedBytes(); }
+
+ private:
+  struct Slot {
+    std::uint64_t hash;
+    std::string_view record;
+  };
+  std::optional<std::string_view> locate(std::string_view requestId) const;
+  static FinishedRequest decode(std::string_view record);
+
+  std::size_t capacity_;
+  RecordBlocks records_;
+  // A ring, oldest at head_ once it is full (before: at 0).
+  std::vector<Slot> slots_;
+  std::size_t head_ = 0;
+};
+
+}  // namespace lwm2m::bridges::http
