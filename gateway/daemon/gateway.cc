@@ -424,6 +424,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.registration.addListener(&p.sender);  // after the hub: requests in flight to a device that left end
   p.registration.addListener(&p.departures);
   p.registration.addListener(&p.heapTrim);
+  p.heapTrim.setQuietCheck([&p] { return p.database->writerStats().pending == 0 && p.mqtt.stats().waiting == 0; });
   p.heapTrim.setCacheRelease([&p](std::function<void()> then) {
     p.database->releaseMemory([then = std::move(then)](Result<void> released) {
       if (!released) spdlog::debug("SQLite kept its page cache: {}", released.error().message);

@@ -86,6 +86,10 @@ void addCoapMetrics(metrics::Registry& r, const GatewayState& s) {
   r.gaugeFunction("lwm2m_gateway_coap_pending_requests",
                   "Requests and observations to devices awaiting an answer or a notification.",
                   [&e] { return static_cast<double>(e.load().pendingRequests); });
+  r.gaugeFunction("lwm2m_gateway_coap_remembered_messages",
+                  "Messages from devices kept to recognise their retransmissions (CoAP exchange lifetime; "
+                  "dropped once their device left) and partial Block1 bodies.",
+                  [&e] { return static_cast<double>(e.load().rememberedMessages); });
 }
 
 void addDtlsMetrics(metrics::Registry& r, const coap::DtlsTransport& d) {

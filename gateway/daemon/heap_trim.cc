@@ -36,16 +36,22 @@ void HeapTrim::departed() {
   } else {
     armedAt_ = now;
   }
-  timer_ = scheduler_.schedule(delay_, [this] {
-    timer_ = 0;
-    departures_ = 0;
-    ++trims_;
-    if (release_) {
-      release_(trimHeap);
-    } else {
-      trimHeap();
-    }
-  });
+  timer_ = scheduler_.schedule(delay_, [this] { due(); });
+}
+
+void HeapTrim::due() {
+  timer_ = 0;
+  if (quiet_ && !quiet_() && scheduler_.now() + delay_ <= armedAt_ + maxWait_ + busyWait_) {
+    timer_ = scheduler_.schedule(delay_, [this] { due(); });
+    return;
+  }
+  departures_ = 0;
+  ++trims_;
+  if (release_) {
+    release_(trimHeap);
+  } else {
+    trimHeap();
+  }
 }
 
 }  // namespace lwm2m::gateway

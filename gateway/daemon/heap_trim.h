@@ -22,7 +22,12 @@
 //
 // Caches that keep memory of their own for what the devices did (SQLite's
 // page caches) are asked to give it back first (setCacheRelease): the trim
-// runs once they did, on whichever thread tells it.
+// runs once they did, on whichever thread tells it. While the gateway still
+// works off what the wave left (setQuietCheck: MQTT messages not yet
+// acknowledged, database writes queued), the trim waits `delay` more, again
+// and again, for up to `busyWait`: a trim before that backlog is freed
+// leaves its pages resident (measured: 51 MB instead of 24 MB after 10,000
+// devices on a loaded machine).
 //
 // Threading contract: I/O thread only (registration events and the scheduler).
 
@@ -41,8 +46,9 @@ class HeapTrim : public server::RegistrationListener {
  public:
   HeapTrim(coap::Scheduler& scheduler, std::size_t threshold = 1000,
            std::chrono::milliseconds delay = std::chrono::seconds(6),
-           std::chrono::milliseconds maxWait = std::chrono::seconds(30))
-      : scheduler_(scheduler), threshold_(threshold), delay_(delay), maxWait_(maxWait) {}
+           std::chrono::milliseconds maxWait = std::chrono::seconds(30),
+           std::chrono::milliseconds busyWait = std::chrono::minutes(10))
+      : scheduler_(scheduler), threshold_(threshold), delay_(delay), maxWait_(maxWait), busyWait_(busyWait) {}
   ~HeapTrim() override;
   HeapTrim(const HeapTrim&) = delete;
   HeapTrim& operator=(const HeapTrim&) = delete;
@@ -56,21 +62,26 @@ class HeapTrim : public server::RegistrationListener {
   // thread); the trim then runs in `then`.
   using CacheRelease = std::function<void(std::function<void()> then)>;
   void setCacheRelease(CacheRelease release) { release_ = std::move(release); }
+  // True when nothing the devices caused is still being worked off.
+  void setQuietCheck(std::function<bool()> quiet) { quiet_ = std::move(quiet); }
 
   std::size_t trims() const { return trims_; }
 
  private:
   void departed();
+  void due();
 
   coap::Scheduler& scheduler_;
   const std::size_t threshold_;
   const std::chrono::milliseconds delay_;
   const std::chrono::milliseconds maxWait_;
+  const std::chrono::milliseconds busyWait_;
   std::chrono::steady_clock::time_point armedAt_;  // when the threshold was reached
   std::size_t departures_ = 0;  // since the last trim
   std::size_t trims_ = 0;
   coap::Scheduler::TimerId timer_ = 0;
   CacheRelease release_;
+  std::function<bool()> quiet_;
 };
 
 }  // namespace lwm2m::gateway

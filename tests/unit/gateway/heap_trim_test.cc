@@ -1,9 +1,12 @@
 // HeapTrim: the heap is trimmed once enough devices left, after the wave, and
-// not more often than its delay.
+// not more often than its delay; not while the backlog the wave left is being
+// worked off, and after the caches gave back what they hold.
 
 #include "gateway/daemon/heap_trim.h"
 
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include "lwm2m/coap/manual_scheduler.h"
 
@@ -45,6 +48,41 @@ TEST(HeapTrim, AWaveThatGoesOnIsTrimmedWithinTheLongestWait) {
   EXPECT_EQ(trim.trims(), 0u);
   scheduler.advance(7s);
   EXPECT_EQ(trim.trims(), 1u) << "not postponed past 30 s after the threshold";
+}
+
+TEST(HeapTrim, WaitsUntilTheBacklogOfTheWaveIsWorkedOffButNotForever) {
+  coap::ManualScheduler scheduler;
+  HeapTrim trim(scheduler, 1, 6s, 30s, 60s);
+  bool quiet = false;
+  trim.setQuietCheck([&quiet] { return quiet; });
+  server::Registration reg;
+  trim.onExpired(reg);
+  scheduler.advance(20s);
+  EXPECT_EQ(trim.trims(), 0u) << "MQTT messages or database writes still waiting";
+  quiet = true;
+  scheduler.advance(6s);
+  EXPECT_EQ(trim.trims(), 1u);
+
+  quiet = false;  // a backlog that never ends: trimmed once the longest wait passed
+  trim.onExpired(reg);
+  scheduler.advance(80s);
+  EXPECT_EQ(trim.trims(), 1u);
+  scheduler.advance(20s);
+  EXPECT_EQ(trim.trims(), 2u);
+}
+
+TEST(HeapTrim, TheCachesGiveBackTheirMemoryBeforeTheTrim) {
+  coap::ManualScheduler scheduler;
+  HeapTrim trim(scheduler, 1, 6s);
+  std::function<void()> pending;  // the release runs elsewhere (the database writer)
+  trim.setCacheRelease([&pending](std::function<void()> then) { pending = std::move(then); });
+  server::Registration reg;
+  trim.onDeregistered(reg);
+  EXPECT_FALSE(pending);
+  scheduler.advance(6s);
+  ASSERT_TRUE(pending) << "asked to release once the trim is due";
+  pending();  // the trim itself: no crash, counted once
+  EXPECT_EQ(trim.trims(), 1u);
 }
 
 }  // namespace
