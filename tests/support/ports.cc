@@ -111,7 +111,15 @@ bool waitForTcpPort(std::uint16_t port, std::chrono::milliseconds timeout) {
   do {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     auto addr = loopback(port);
-    const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    if (ok) {
+      // Nobody listening, and the system chose `port` itself as this
+      // socket's own port: TCP's simultaneous open connects the socket to
+      // itself. That is not the server being up.
+      sockaddr_in local{};
+      socklen_t size = sizeof local;
+      ok = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size) == 0 && ntohs(local.sin_port) != port;
+    }
     close(fd);
     if (ok) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
