@@ -482,6 +482,9 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.metricsRegistry.counterFunction("lwm2m_gateway_heap_trims_total",
                                     "Times the heap's free pages were given back to the system after devices left.",
                                     [&p] { return static_cast<double>(p.heapTrim.trims()); });
+  p.metricsRegistry.gaugeFunction("lwm2m_gateway_event_history_bytes",
+                                  "Memory that the events kept for resuming event streams take (events.ring of them).",
+                                  [&p] { return static_cast<double>(p.eventRing.storedBytes()); });
   addMappingMetrics(p.metricsRegistry, p.mappingRules);
   p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));

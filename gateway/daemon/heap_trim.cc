@@ -46,11 +46,15 @@ void HeapTrim::due() {
     return;
   }
   departures_ = 0;
-  ++trims_;
-  if (release_) {
-    release_(trimHeap);
-  } else {
+  // Counted once done: the release may finish on another thread, after this object is gone.
+  auto trim = [trims = trims_] {
     trimHeap();
+    trims->fetch_add(1, std::memory_order_relaxed);
+  };
+  if (release_) {
+    release_(trim);
+  } else {
+    trim();
   }
 }
 

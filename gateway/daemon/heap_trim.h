@@ -31,9 +31,11 @@
 //
 // Threading contract: I/O thread only (registration events and the scheduler).
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 #include "lwm2m/coap/scheduler.h"
 #include "lwm2m/server/registration_interface.h"
@@ -65,7 +67,8 @@ class HeapTrim : public server::RegistrationListener {
   // True when nothing the devices caused is still being worked off.
   void setQuietCheck(std::function<bool()> quiet) { quiet_ = std::move(quiet); }
 
-  std::size_t trims() const { return trims_; }
+  // Trims done (any thread may have done them).
+  std::size_t trims() const { return trims_->load(std::memory_order_relaxed); }
 
  private:
   void departed();
@@ -78,7 +81,7 @@ class HeapTrim : public server::RegistrationListener {
   const std::chrono::milliseconds busyWait_;
   std::chrono::steady_clock::time_point armedAt_;  // when the threshold was reached
   std::size_t departures_ = 0;  // since the last trim
-  std::size_t trims_ = 0;
+  std::shared_ptr<std::atomic<std::size_t>> trims_ = std::make_shared<std::atomic<std::size_t>>(0);
   coap::Scheduler::TimerId timer_ = 0;
   CacheRelease release_;
   std::function<bool()> quiet_;
