@@ -94,11 +94,12 @@ const TrackedRequest* RequestTracker::find(const std::string& requestId) const {
 }
 
 std::uint64_t RequestTracker::await(const std::string& requestId, Waiter done) {
-  if (const TrackedRequest* r = find(requestId); r && r->state != RequestState::Queued) {
+  const TrackedRequest* r = find(requestId);
+  if (r && r->state != RequestState::Queued) {
     done(*r);
     return 0;
   }
-  if (!find(requestId) && finished_.contains(requestId)) return 0;
+  if (!r && finished_.contains(requestId)) return 0;
   const std::uint64_t ticket = nextTicket_++;
   waiters_[requestId].push_back({ticket, std::move(done)});
   return ticket;

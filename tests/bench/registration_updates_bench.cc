@@ -248,15 +248,6 @@ int driveOnly(std::uint16_t port, std::size_t count, std::size_t updates) {
   return failures ? 1 : 0;
 }
 
-double rssKb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6));
-  }
-  return 0;
-}
-
 // The real gateway with `mapping` (empty: the default one), its data in a fresh directory.
 PhaseFigures driveGateway(const Mosquitto& broker, const std::string& mapping, std::size_t count, const Settings& s) {
   const auto dir = std::filesystem::temp_directory_path() / ("bench-registration-" + std::to_string(::getpid()));
@@ -276,7 +267,7 @@ PhaseFigures driveGateway(const Mosquitto& broker, const std::string& mapping, s
     if (!waitForTcpPort(httpPort, 15s)) throw std::runtime_error("gateway did not start, see " + dir.string());
     std::this_thread::sleep_for(500ms);  // connected to the broker, settled
     const pid_t pid = gateway.pid();
-    f = drive(coapPort, false, count, s, [pid] { return processCpuSeconds(pid); }, [pid] { return rssKb(pid); });
+    f = drive(coapPort, false, count, s, [pid] { return processCpuSeconds(pid); }, [pid] { return static_cast<double>(residentKib(pid)); });
     gateway.terminate();
   }
   if (f.failures == 0) std::filesystem::remove_all(dir);

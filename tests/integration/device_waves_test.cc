@@ -25,6 +25,7 @@
 #include "tests/integration/gateway_process.h"
 #include "tests/integration/transfer_support.h"
 #include "tests/support/ports.h"
+#include "tests/support/process.h"
 #include "tests/support/prometheus_text.h"
 
 namespace lwm2m::testing {
@@ -35,16 +36,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kDevices = 1500;
 constexpr int kRate = 2000;  // registrations started per second
-
-// Resident memory of a process in KiB (VmRSS), 0 when unreadable.
-long residentKib(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return 0;
-}
 
 // What one simulator run printed, read as it goes.
 struct WaveLog {

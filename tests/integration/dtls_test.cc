@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/gateway_process.h"
+#include "tests/support/process.h"
 #include "tests/support/test_pki.h"
 
 namespace lwm2m::testing {
@@ -40,15 +41,6 @@ std::filesystem::path writeConfig(const std::string& extra = {}) {
                     ("dtls-test-" + std::to_string(::getpid()) + "-" + std::to_string(freeUdpPort()) + ".yaml");
   std::ofstream(path) << "coaps:\n  handshake_timeout_s: 3\n" << extra;
   return path;
-}
-
-// Resident memory of a process in KiB (VmRSS), 0 if unreadable.
-long residentKiB(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return 0;
 }
 
 class Dtls : public ::testing::Test {
@@ -149,7 +141,7 @@ TEST_F(Dtls, ClientHelloFloodKeepsNoStateAndDevicesStillGetIn) {
     ASSERT_GE(fd, 0);
     sockets.push_back(fd);
   }
-  const long before = residentKiB(gateway_.pid());
+  const long before = residentKib(gateway_.pid());
   int answers = 0;
   char buffer[2048];
   for (int round = 0; round < kPerSource; ++round) {
@@ -172,7 +164,7 @@ TEST_F(Dtls, ClientHelloFloodKeepsNoStateAndDevicesStillGetIn) {
     while (::recv(fd, buffer, sizeof buffer, 0) > 0) ++answers;
     ::close(fd);
   }
-  const long after = residentKiB(gateway_.pid());
+  const long after = residentKib(gateway_.pid());
   // Every ClientHello got a HelloVerifyRequest (bar what the socket buffers
   // dropped), and 10000 of them left no session behind: memory barely moved
   // (one session is ~56 KiB; 100 half-open ones would be ~5 MiB).

@@ -24,6 +24,7 @@
 #include "tests/integration/json_reading.h"
 #include "tests/integration/sse_client.h"
 #include "tests/integration/transfer_support.h"
+#include "tests/support/process.h"
 
 namespace lwm2m::testing {
 namespace {
@@ -35,22 +36,12 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMiB = 1024 * 1024;
 constexpr std::size_t kImageSize = 8 * kMiB;
 
-// kB of a "VmRSS:" / "VmHWM:" line of /proc/<pid>/status; 0 when gone.
-long statusKb(int pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
-  }
-  return 0;
-}
-
 // Samples the gateway's resident memory every 10 ms on its own thread.
 class RssSampler {
  public:
   explicit RssSampler(int pid) : pid_(pid), thread_([this] {
     while (!stop_) {
-      peak_ = std::max(peak_.load(), statusKb(pid_, "VmRSS:"));
+      peak_ = std::max(peak_.load(), statusKib(pid_, "VmRSS:"));
       ++samples_;
       std::this_thread::sleep_for(10ms);
     }
@@ -137,7 +128,7 @@ TEST_F(Firmware, EightMiBUploadIsPushedFromTheStoreWithoutCopiesInMemory) {
   writeFile(file, image);
 
   std::this_thread::sleep_for(300ms);
-  const long baselineKb = statusKb(gateway->pid(), "VmRSS:");
+  const long baselineKb = statusKib(gateway->pid(), "VmRSS:");
   RssSampler sampler(gateway->pid());
   const auto started = Clock::now();
   auto accepted = upload("PUT", gateway->httpUrl("/api/v1/devices/fw-8m/firmware"), file);
@@ -154,7 +145,7 @@ TEST_F(Firmware, EightMiBUploadIsPushedFromTheStoreWithoutCopiesInMemory) {
   EXPECT_EQ(*received, firmwareReceivedLine("fw-8m", image)) << "the device's CRC-32 matches";
 
   const long peakKb = sampler.peakKb();
-  const long hwmKb = statusKb(gateway->pid(), "VmHWM:");
+  const long hwmKb = statusKib(gateway->pid(), "VmHWM:");
   std::cout << "[ measured ] 8 MiB push: upload " << uploadMs << " ms, upload to device CRC " << transferMs
             << " ms; gateway RSS baseline " << baselineKb << " kB, peak " << peakKb << " kB (+"
             << peakKb - baselineKb << " kB, " << sampler.samples() << " samples), VmHWM " << hwmKb << " kB\n";

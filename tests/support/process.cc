@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -155,6 +156,14 @@ int Process::terminate(std::chrono::milliseconds grace) {
   }
   status_ = decode(status);
   return *status_;
+}
+
+long statusKib(int pid, std::string_view field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+  }
+  return 0;
 }
 
 }  // namespace lwm2m::testing

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,11 @@ class Process {
   int stdoutFd_ = -1;
   std::optional<int> status_;
 };
+
+// The kB of a "VmRSS:" / "VmHWM:" ... line of /proc/<pid>/status; 0 when the
+// process is gone or has no such line.
+long statusKib(int pid, std::string_view field);
+// Resident memory of a process in KiB (VmRSS), 0 when unreadable.
+inline long residentKib(int pid) { return statusKib(pid, "VmRSS:"); }
 
 }  // namespace lwm2m::testing
