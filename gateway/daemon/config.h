@@ -102,6 +102,13 @@ struct Lwm2mConfig {
   // spread out) instead of piling up more work; 0: never. Updates and
   // De-registers always pass.
   std::uint32_t overloadPendingWrites = 20000;
+  // Load shedding too while a device listener's receive queue is fuller than
+  // this percentage of its buffer (the I/O thread is behind; a full buffer
+  // makes the kernel drop Updates and answers at random); 0: never.
+  // Such a queue drains within a second or two once Registers stop, so the
+  // Max-Age is shorter: between this and twice that.
+  std::uint32_t overloadReceiveQueuePercent = 50;
+  std::uint32_t overloadReceiveQueueRetrySeconds = 2;
   std::uint32_t overloadRetrySeconds = 10;
   // OMA DDF XML object definitions loaded over the built-in ones: files, or
   // directories whose *.xml files load in name order; later ones win.

@@ -86,6 +86,8 @@ std::vector<Section> schema(GatewayConfig& c) {
         derivedSecondsField("awake_window_s", c.lwm2m.awakeWindowSeconds, 1, 86400),
         integerField("request_timeout_s", c.lwm2m.requestTimeoutSeconds, 1, 86400),
         integerField("overload_pending_writes", c.lwm2m.overloadPendingWrites, 0, 100000000),
+        integerField("overload_receive_queue_percent", c.lwm2m.overloadReceiveQueuePercent, 0, 100),
+        integerField("overload_receive_queue_retry_s", c.lwm2m.overloadReceiveQueueRetrySeconds, 1, 3600),
         integerField("overload_retry_s", c.lwm2m.overloadRetrySeconds, 1, 3600),
         stringListField("models", c.lwm2m.models, nonEmpty)}},
       {"queue",

@@ -43,7 +43,7 @@
 #include "gateway/core/storage_admission.h"
 #include "gateway/core/storage_probe.h"
 #include "gateway/core/storage_reserve.h"
-#include "gateway/core/write_backlog_admission.h"
+#include "gateway/core/backlog_admission.h"
 #include "gateway/daemon/storage_setup.h"
 #include "gateway/daemon/gateway_state.h"
 #include "gateway/daemon/publish_timing.h"
@@ -186,10 +186,19 @@ struct Gateway::Parts {
         endpoint(listeners.transport(), scheduler, transmissionParameters(config.coap), [this] { return rng(); }),
         registration(scheduler, registrationSettings(config.lwm2m), [this] { return rng(); }),
         dispatcher(registration),
-        overload([this] { return static_cast<std::size_t>(database->writerStats().pending); },
-                 WriteBacklogAdmission::Settings{config.lwm2m.overloadPendingWrites,
-                                                 std::chrono::seconds(config.lwm2m.overloadRetrySeconds)},
-                 [this] { return rng(); }),
+        writeBacklog(Backlog{[this] { return static_cast<std::size_t>(database->writerStats().pending); },
+                             "database writes wait for the disk", "lwm2m.overload_pending_writes"},
+                     BacklogAdmission::Settings{config.lwm2m.overloadPendingWrites,
+                                                std::chrono::seconds(config.lwm2m.overloadRetrySeconds)},
+                     [this] { return rng(); }),
+        receiveBacklog(Backlog{[this] { return std::size_t{sockets.fullestReceiveQueuePercent()}; },
+                               "% of a device listener's receive buffer is queued",
+                               "lwm2m.overload_receive_queue_percent"},
+                       BacklogAdmission::Settings{
+                           config.lwm2m.overloadReceiveQueuePercent,
+                           std::chrono::seconds(config.lwm2m.overloadReceiveQueueRetrySeconds)},
+                       [this] { return rng(); }),
+        overload{&writeBacklog, &receiveBacklog},
         persistence(database->registrations(), scheduler),
         registry(registration.registrations(), scheduler),
         presence(scheduler, awakeWindow(config)),
@@ -283,7 +292,9 @@ struct Gateway::Parts {
   coap::Endpoint endpoint;
   server::RegistrationInterface registration;
   server::UplinkDispatcher dispatcher;
-  WriteBacklogAdmission overload;  // sheds new Registers and Sends while database writes pile up
+  BacklogAdmission writeBacklog;    // sheds new Registers and Sends while database writes pile up
+  BacklogAdmission receiveBacklog;  // ... and while datagrams pile up in a listener's receive queue
+  server::AdmissionChain overload;
   RegistrationPersistence persistence;
   DeviceRegistry registry;
   DevicePresence presence;

@@ -1,5 +1,7 @@
 #include "gateway/daemon/listener_sockets.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace lwm2m::gateway {
@@ -104,6 +106,12 @@ std::vector<ListenerFigures> ListenerSockets::figures() const {
                                   w.socket->kernelDrops()});
   }
   return out;
+}
+
+unsigned ListenerSockets::fullestReceiveQueuePercent() const {
+  unsigned fullest = 0;
+  for (const Watched& w : sockets_) fullest = std::max(fullest, w.socket->receiveQueue().percent());
+  return fullest;
 }
 
 }  // namespace lwm2m::gateway

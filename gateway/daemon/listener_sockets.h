@@ -48,6 +48,9 @@ class ListenerSockets {
   void stop();
 
   std::vector<ListenerFigures> figures() const;
+  // How full the fullest receive queue is, 0..100 (one getsockopt per
+  // listener): what lwm2m.overload_receive_queue_percent bounds.
+  unsigned fullestReceiveQueuePercent() const;
 
  private:
   struct Watched {

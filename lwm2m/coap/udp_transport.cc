@@ -254,14 +254,19 @@ SocketBuffers UdpTransport::bufferSizes() const {
   return SocketBuffers{state_->receiveAsked, bufferSize(fd, SO_RCVBUF), state_->sendAsked, bufferSize(fd, SO_SNDBUF)};
 }
 
-std::uint64_t UdpTransport::kernelDrops() const {
+ReceiveQueue UdpTransport::receiveQueue() const {
   std::uint32_t memInfo[SK_MEMINFO_VARS] = {};
   socklen_t length = sizeof(memInfo);
-  if (!state_->closed &&
-      ::getsockopt(state_->socket.native_handle(), SOL_SOCKET, SO_MEMINFO, memInfo, &length) == 0 &&
-      length > SK_MEMINFO_DROPS * sizeof(std::uint32_t)) {
-    state_->noteDropCount(memInfo[SK_MEMINFO_DROPS]);
+  if (state_->closed ||
+      ::getsockopt(state_->socket.native_handle(), SOL_SOCKET, SO_MEMINFO, memInfo, &length) != 0) {
+    return {};
   }
+  if (length > SK_MEMINFO_DROPS * sizeof(std::uint32_t)) state_->noteDropCount(memInfo[SK_MEMINFO_DROPS]);
+  return ReceiveQueue{memInfo[SK_MEMINFO_RMEM_ALLOC], memInfo[SK_MEMINFO_RCVBUF]};
+}
+
+std::uint64_t UdpTransport::kernelDrops() const {
+  receiveQueue();
   return state_->kernelDrops;
 }
 

@@ -31,6 +31,17 @@ struct SocketBuffers {
   bool sendCapped() const { return sendAsked > 0 && sendBytes / 2 < sendAsked; }
 };
 
+// The datagrams waiting in a socket's receive queue, in the kernel's
+// accounting (each datagram counts its buffer's true size, not its payload).
+struct ReceiveQueue {
+  std::uint32_t bytes = 0;
+  std::uint32_t capacity = 0;  // SO_RCVBUF as the kernel reports it
+  // 0..100; 0 when the capacity is unknown.
+  unsigned percent() const {
+    return capacity == 0 ? 0u : static_cast<unsigned>(std::uint64_t{bytes} * 100 / capacity);
+  }
+};
+
 class UdpTransport : public Transport {
  public:
   // Opens and binds; port 0 picks a free port (see localEndpoint()).
@@ -65,6 +76,10 @@ class UdpTransport : public Transport {
   // SO_RXQ_OVFL count the latest datagram carried and the SO_MEMINFO count
   // read now (a burst's drops show before the next datagram arrives).
   std::uint64_t kernelDrops() const;
+  // What waits in the receive queue now (SO_MEMINFO, one getsockopt; the
+  // drop count is refreshed too). All zero once closed or where the kernel
+  // does not tell.
+  ReceiveQueue receiveQueue() const;
   // Why the kernel does not tell this socket's drops (the option was
   // refused, e.g. under qemu-user): then kernelDrops() may stay 0 whatever
   // was lost. Empty when drops are counted.

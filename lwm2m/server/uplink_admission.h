@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <vector>
 
 namespace lwm2m::server {
 
@@ -19,6 +21,22 @@ class UplinkAdmission {
   virtual ~UplinkAdmission() = default;
   // nullopt: admitted. Otherwise how long the device should wait.
   virtual std::optional<std::chrono::seconds> retryAfter(UplinkWork work) = 0;
+};
+
+// Asks each admission in turn; the first refusal wins. Every one is asked
+// while none refuses (each keeps its own episode: start and end lines).
+class AdmissionChain : public UplinkAdmission {
+ public:
+  AdmissionChain(std::initializer_list<UplinkAdmission*> admissions) : admissions_(admissions) {}
+  std::optional<std::chrono::seconds> retryAfter(UplinkWork work) override {
+    for (UplinkAdmission* admission : admissions_) {
+      if (auto wait = admission->retryAfter(work)) return wait;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<UplinkAdmission*> admissions_;
 };
 
 // Requests answered 5.03 by the dispatcher, since start.

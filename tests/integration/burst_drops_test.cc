@@ -1,20 +1,28 @@
 // Bursts at the real daemon: the socket buffers it was configured with are
 // the ones in effect, and datagrams the kernel drops while the gateway cannot
 // read (stopped with SIGSTOP) are counted in /metrics and /health and logged,
-// so that received + dropped = sent: nothing is lost silently.
+// so that received + dropped = sent: nothing is lost silently. A storm of
+// Registers that fills the receive buffer is shed with 5.03 and Max-Age
+// before the kernel has to drop anything.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "lwm2m/coap/codec.h"
 #include "tests/integration/gateway_process.h"
 #include "tests/integration/json_reading.h"
 #include "tests/support/prometheus_text.h"
@@ -127,6 +135,138 @@ TEST(BurstDrops, DatagramsDroppedWhileTheGatewayCannotReadAreCountedAndLogged) {
   ASSERT_TRUE(health["warnings"].IsArray());
   ASSERT_EQ(health["warnings"].Size(), 1u);
   EXPECT_NE(str(health["warnings"][0]).find("datagrams dropped by the kernel"), std::string::npos);
+}
+
+// The bytes waiting in the receive queue of the UDP socket bound to
+// 127.0.0.1:port, as /proc/net/udp tells them (rx_queue, the kernel's
+// accounting); -1 when no such socket is listed.
+long receiveQueueBytes(std::uint16_t port) {
+  std::ifstream table("/proc/net/udp");
+  std::string line;
+  std::getline(table, line);  // header
+  char wanted[16];
+  std::snprintf(wanted, sizeof(wanted), "0100007F:%04X", port);
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    if (local != wanted) continue;
+    return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);
+  }
+  return -1;
+}
+
+// One device socket on 127.0.0.1 that sends a CON Register.
+struct StormDevice {
+  int fd = -1;
+  std::uint16_t messageId = 0;
+  StormDevice() : fd(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) {}
+  ~StormDevice() { ::close(fd); }
+  StormDevice(const StormDevice&) = delete;
+  StormDevice& operator=(const StormDevice&) = delete;
+
+  void sendRegister(std::uint16_t port, int n) {
+    coap::Message request;
+    request.type = coap::MessageType::Confirmable;
+    request.code = coap::codes::Post;
+    messageId = static_cast<std::uint16_t>(n + 1);
+    request.messageId = messageId;
+    request.token = {static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+    request.setUriPath("rd");
+    request.addUriQuery("ep=storm-" + std::to_string(n));
+    request.addUriQuery("lt=300");
+    request.addUriQuery("lwm2m=1.1");
+    const std::string links = "</1/0>,</3/0>";
+    request.payload.assign(links.begin(), links.end());
+    const auto datagram = coap::encode(request);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to)),
+              static_cast<ssize_t>(datagram.size()));
+  }
+
+  // The answer to the Register (an ACK with its message ID), skipping the
+  // gateway's own requests; nullopt after `wait`.
+  std::optional<coap::Message> answer(std::chrono::milliseconds wait) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    std::uint8_t buffer[2048];
+    while (std::chrono::steady_clock::now() < until) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const ssize_t size = ::recv(fd, buffer, sizeof(buffer), 0);
+      if (size <= 0) continue;
+      auto message = coap::decode(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(size)));
+      if (message && message->type == coap::MessageType::Acknowledgement && message->messageId == messageId) {
+        return std::move(*message);
+      }
+    }
+    return std::nullopt;
+  }
+};
+
+// A power cut's worth of devices registering at once while the gateway is
+// behind (here: stopped): the first Registers it reads find its receive
+// buffer filling and are answered 5.03 with Max-Age; once the queue has
+// drained below three quarters of the bound the rest register; the kernel
+// drops nothing, so every device gets an answer.
+TEST(BurstDrops, ARegisterStormFillingTheReceiveBufferIsShedWithMaxAgeNotDroppedByTheKernel) {
+  BurstConfig config(
+      "coap:\n  receive_buffer_kb: 256\nlwm2m:\n  overload_receive_queue_percent: 20\n"
+      "  overload_receive_queue_retry_s: 3\n");
+  GatewayProcess gateway(kNoBroker, "127.0.0.1", {"--config", config.file()});
+  const double capacity =
+      sampleOf(metricsOf(gateway), "lwm2m_gateway_coap_receive_buffer_bytes", {{"listener", "coap"}});
+  ASSERT_GT(capacity, 0);
+  ASSERT_GE(receiveQueueBytes(gateway.coapPort()), 0) << "the gateway's socket is not in /proc/net/udp";
+
+  // Registers until the stopped gateway's queue is 60 % full: the first
+  // ones read see it well above the 20 % bound, and nothing is dropped.
+  ASSERT_EQ(::kill(gateway.pid(), SIGSTOP), 0);
+  std::vector<std::unique_ptr<StormDevice>> devices;
+  while (receiveQueueBytes(gateway.coapPort()) < 0.6 * capacity && devices.size() < 5000) {
+    devices.push_back(std::make_unique<StormDevice>());
+    devices.back()->sendRegister(gateway.coapPort(), static_cast<int>(devices.size()));
+  }
+  const double queued = static_cast<double>(receiveQueueBytes(gateway.coapPort()));
+  ASSERT_EQ(::kill(gateway.pid(), SIGCONT), 0);
+  ASSERT_LT(queued, capacity) << "the storm itself overflowed the buffer; the test needs fewer devices";
+  ASSERT_GE(devices.size(), 20u);
+
+  int registered = 0, shed = 0, other = 0, unanswered = 0;
+  for (auto& device : devices) {
+    const auto answer = device->answer(10s);
+    if (!answer) {
+      ++unanswered;
+    } else if (answer->code == coap::codes::Created) {
+      ++registered;
+    } else if (answer->code == coap::codes::ServiceUnavailable) {
+      ++shed;
+      const auto maxAge = answer->uintOption(coap::option::MaxAge);
+      ASSERT_TRUE(maxAge) << "a 5.03 without Max-Age";
+      EXPECT_GE(*maxAge, 3u);
+      EXPECT_LE(*maxAge, 6u) << "between overload_receive_queue_retry_s and twice it";
+    } else {
+      ++other;
+    }
+  }
+  EXPECT_EQ(unanswered, 0) << "every device got an answer";
+  EXPECT_EQ(other, 0);
+  EXPECT_GT(shed, 0) << "the Registers read first saw the queue above the bound";
+  EXPECT_GT(registered, 0) << "the later ones, once the queue had drained, registered";
+  const auto m = metricsOf(gateway);
+  EXPECT_EQ(sampleOf(m, "lwm2m_gateway_coap_datagrams_dropped_total", {{"listener", "coap"}}), 0);
+  EXPECT_EQ(sampleOf(m, "lwm2m_gateway_coap_requests_shed_total", {{"request", "register"}}), shed);
+  EXPECT_EQ(sampleOf(m, "lwm2m_gateway_registered_devices",
+                     {{"state", "registered"}, {"lwm2m_version", "1.1"}, {"binding", "U"}}),
+            registered);
+  std::cout << devices.size() << " devices: " << shed << " shed, " << registered << " registered\n";
+  EXPECT_TRUE(waitForLog(gateway, "% of a device listener's receive buffer is queued "
+                                  "(lwm2m.overload_receive_queue_percent: 20); new Registers and Sends are "
+                                  "answered 5.03 Service Unavailable with Max-Age 3..6 s"))
+      << gateway.log();
+  EXPECT_TRUE(waitForLog(gateway, "Registers and Sends were answered 5.03 meanwhile")) << gateway.log();
 }
 
 }  // namespace

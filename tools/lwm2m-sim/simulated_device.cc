@@ -140,13 +140,18 @@ void SimulatedDevice::sendRegister() {
     if (r.status != coap::RequestStatus::Ok) {
       log_.lifecycle("register-failed", settings_.endpoint,
                      r.status == coap::RequestStatus::Timeout ? "timeout" : "reset");
-      scheduleRetry();
+      scheduleRetry(kRegisterRetry);
       return;
     }
     if (r.response.code != coap::codes::Created) {
+      // A 5.03 with Max-Age is the server shedding load: come back when it says (RFC 7252 §5.9.3.4).
+      const std::uint32_t maxAge = r.response.code == coap::codes::ServiceUnavailable
+                                       ? r.response.uintOption(coap::option::MaxAge).value_or(0)
+                                       : 0;
       log_.lifecycle("register-failed", settings_.endpoint,
-                     r.response.code.toString() + " " + r.response.payloadString());
-      scheduleRetry();
+                     r.response.code.toString() + " " + r.response.payloadString() +
+                         (maxAge > 0 ? " Max-Age " + std::to_string(maxAge) : std::string()));
+      scheduleRetry(maxAge > 0 ? std::chrono::seconds(maxAge) : kRegisterRetry);
       return;
     }
     location_.clear();
@@ -197,8 +202,8 @@ void SimulatedDevice::rebind() {
   }
 }
 
-void SimulatedDevice::scheduleRetry() {
-  timer_ = scheduler_.schedule(std::chrono::seconds(5), [this] {
+void SimulatedDevice::scheduleRetry(std::chrono::seconds after) {
+  timer_ = scheduler_.schedule(after, [this] {
     timer_ = 0;
     sendRegister();
   });

@@ -78,7 +78,9 @@ class SimulatedDevice {
   void scheduleRebind();
   void rebind();
   void scheduleUpdate();
-  void scheduleRetry();
+  // Registers again after `after` (kRegisterRetry, or the Max-Age of a 5.03).
+  void scheduleRetry(std::chrono::seconds after);
+  static constexpr std::chrono::seconds kRegisterRetry{5};
   // Before each Register and Update: radio on for misbehaviour.awakeFor.
   void wakeUp();
   void handleRequest(const coap::Peer& from, const coap::Message& request,

@@ -576,16 +576,18 @@ TEST(Config, SocketBuffersAndLoadShedding) {
   EXPECT_EQ(defaults.coap.sendBufferKb, 1024u);
   EXPECT_EQ(defaults.lwm2m.overloadPendingWrites, 20000u);
   EXPECT_EQ(defaults.lwm2m.overloadRetrySeconds, 10u);
+  EXPECT_EQ(defaults.lwm2m.overloadReceiveQueuePercent, 25u);
 
   auto loaded = loadConfigText(
       "coap:\n  receive_buffer_kb: 0\n  send_buffer_kb: 64\nlwm2m:\n  overload_pending_writes: 0\n"
-      "  overload_retry_s: 30\n",
+      "  overload_retry_s: 30\n  overload_receive_queue_percent: 0\n",
       "gateway.yaml");
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->coap.receiveBufferKb, 0u) << "0: the system default";
   EXPECT_EQ(loaded->coap.sendBufferKb, 64u);
   EXPECT_EQ(loaded->lwm2m.overloadPendingWrites, 0u) << "0: never shed";
   EXPECT_EQ(loaded->lwm2m.overloadRetrySeconds, 30u);
+  EXPECT_EQ(loaded->lwm2m.overloadReceiveQueuePercent, 0u);
   auto again = loadConfigText(toYaml(*loaded), "printed.yaml");
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(*again, *loaded);
@@ -595,7 +597,7 @@ TEST(Config, SocketBuffersAndLoadShedding) {
 
   const std::string errors = errorsOf(
       "coap:\n  receive_buffer_kb: 2000000\n  send_buffer_kb: -1\nlwm2m:\n  overload_retry_s: 0\n"
-      "  overload_pending_writes: many\n");
+      "  overload_pending_writes: many\n  overload_receive_queue_percent: 101\n");
   EXPECT_NE(errors.find("gateway.yaml:2: coap.receive_buffer_kb: must be between 0 and 1048576 (got 2000000)"),
             std::string::npos)
       << errors;
@@ -606,6 +608,9 @@ TEST(Config, SocketBuffersAndLoadShedding) {
             std::string::npos)
       << errors;
   EXPECT_NE(errors.find("gateway.yaml:6: lwm2m.overload_pending_writes: expected an integer (got 'many')"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("gateway.yaml:7: lwm2m.overload_receive_queue_percent: must be between 0 and 100 (got 101)"),
             std::string::npos)
       << errors;
 }

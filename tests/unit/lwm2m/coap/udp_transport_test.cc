@@ -228,6 +228,32 @@ TEST(UdpTransportTest, ABurstQueuedBeforeReadingIsReadWhole) {
   EXPECT_EQ(received, kBurst);
 }
 
+// What waits unread shows in the receive queue's fill, and is gone once read.
+TEST(UdpTransportTest, TheReceiveQueueShowsWhatWaitsUnread) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  ASSERT_TRUE(receiver.setBufferSizes(256 * 1024, 0));
+  const ReceiveQueue empty = receiver.receiveQueue();
+  if (empty.capacity == 0) GTEST_SKIP() << "the kernel does not tell the receive queue here (SO_MEMINFO)";
+  EXPECT_EQ(empty.bytes, 0u);
+  EXPECT_EQ(empty.percent(), 0u);
+  EXPECT_EQ(empty.capacity, static_cast<std::uint32_t>(receiver.bufferSizes().receiveBytes));
+  const std::vector<std::uint8_t> datagram(100, 0x40);
+  for (int i = 0; i < 100; ++i) sender.send(receiver.localEndpoint(), datagram);
+  const ReceiveQueue queued = receiver.receiveQueue();
+  EXPECT_GE(queued.bytes, 100u * datagram.size()) << "each datagram counts at least its payload";
+  EXPECT_GT(queued.percent(), 0u);
+  EXPECT_LE(queued.percent(), 100u);
+  std::size_t received = 0;
+  receiver.start([&](const Peer&, std::span<const std::uint8_t>) { ++received; });
+  io.run_for(200ms);
+  EXPECT_EQ(received, 100u);
+  EXPECT_EQ(receiver.receiveQueue().bytes, 0u);
+  receiver.close();
+  EXPECT_EQ(receiver.receiveQueue().capacity, 0u) << "closed: nothing to tell";
+}
+
 TEST(UdpTransportTest, ManyTransportsShareOneIoContext) {
   asio::io_context io;
   UdpTransport server(io, at("127.0.0.1", 0));
