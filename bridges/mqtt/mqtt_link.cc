@@ -6,6 +6,7 @@
 // counters are atomics for readers elsewhere.
 #include "bridges/mqtt/mqtt_link.h"
 
+#include <MQTTAsync.h>
 #include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 
@@ -35,6 +37,22 @@ extern "C" const char* __lsan_default_suppressions() {
 #endif
 
 namespace {
+
+// Paho C initialises OpenSSL at its first client (loading OpenSSL's
+// configuration and providers: about 1.7 MB resident) unless the application
+// says it does that itself. OpenSSL 1.1 and later initialise themselves at
+// their first use, so telling Paho to leave it means a gateway that never
+// speaks TLS (a tcp:// broker, no DTLS listener) never pays for it, and one
+// that does gets the same initialisation from OpenSSL. Once per process,
+// before the first client.
+void leaveOpensslToItself() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    MQTTAsync_init_options options = MQTTAsync_init_options_initializer;
+    options.do_openssl_init = 0;
+    MQTTAsync_global_init(&options);
+  });
+}
 
 // Topic names a broker accepts for PUBLISH (MQTT 4.7): not empty, no wildcards, no NUL.
 std::optional<std::string> checkTopicName(const std::string& topic) {
@@ -59,6 +77,7 @@ class MqttLink::Session : public std::enable_shared_from_this<Session> {
             })),
         retryTimer_(io),
         random_(std::random_device{}()) {
+    leaveOpensslToItself();
     ::mqtt::create_options create(pahoVersion(settings_.version));
     // Waiting messages stay in the link (and the outbox), never in Paho while
     // disconnected; queued-but-unsent ones count against Paho's buffer even

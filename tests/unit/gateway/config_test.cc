@@ -576,7 +576,8 @@ TEST(Config, SocketBuffersAndLoadShedding) {
   EXPECT_EQ(defaults.coap.sendBufferKb, 1024u);
   EXPECT_EQ(defaults.lwm2m.overloadPendingWrites, 20000u);
   EXPECT_EQ(defaults.lwm2m.overloadRetrySeconds, 10u);
-  EXPECT_EQ(defaults.lwm2m.overloadReceiveQueuePercent, 25u);
+  EXPECT_EQ(defaults.lwm2m.overloadReceiveQueuePercent, 50u);
+  EXPECT_EQ(defaults.lwm2m.overloadReceiveQueueRetrySeconds, 2u);
 
   auto loaded = loadConfigText(
       "coap:\n  receive_buffer_kb: 0\n  send_buffer_kb: 64\nlwm2m:\n  overload_pending_writes: 0\n"
