@@ -39,7 +39,7 @@ extern "C" const char* __lsan_default_suppressions() {
 namespace {
 
 // Paho C initialises OpenSSL at its first client (loading OpenSSL's
-// configuration and providers: about 1.7 MB resident) unless the application
+// configuration and providers: about 1.4 MB resident) unless the application
 // says it does that itself. OpenSSL 1.1 and later initialise themselves at
 // their first use, so telling Paho to leave it means a gateway that never
 // speaks TLS (a tcp:// broker, no DTLS listener) never pays for it, and one

@@ -7,7 +7,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 
 #include "lwm2m/coap/codec.h"
 #include "tests/integration/gateway_process.h"
+#include "tests/integration/transfer_support.h"
 #include "tests/integration/json_reading.h"
 #include "tests/support/prometheus_text.h"
 
@@ -156,14 +156,10 @@ long receiveQueueBytes(std::uint16_t port) {
   return -1;
 }
 
-// One device socket on 127.0.0.1 that sends a CON Register.
+// A device on a socket of its own that sends one CON Register.
 struct StormDevice {
-  int fd = -1;
+  RawCoapSocket socket;
   std::uint16_t messageId = 0;
-  StormDevice() : fd(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) {}
-  ~StormDevice() { ::close(fd); }
-  StormDevice(const StormDevice&) = delete;
-  StormDevice& operator=(const StormDevice&) = delete;
 
   void sendRegister(std::uint16_t port, int n) {
     coap::Message request;
@@ -178,28 +174,18 @@ struct StormDevice {
     request.addUriQuery("lwm2m=1.1");
     const std::string links = "</1/0>,</3/0>";
     request.payload.assign(links.begin(), links.end());
-    const auto datagram = coap::encode(request);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to)),
-              static_cast<ssize_t>(datagram.size()));
+    socket.send(port, request);
   }
 
   // The answer to the Register (an ACK with its message ID), skipping the
   // gateway's own requests; nullopt after `wait`.
   std::optional<coap::Message> answer(std::chrono::milliseconds wait) {
     const auto until = std::chrono::steady_clock::now() + wait;
-    std::uint8_t buffer[2048];
-    while (std::chrono::steady_clock::now() < until) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      const ssize_t size = ::recv(fd, buffer, sizeof(buffer), 0);
-      if (size <= 0) continue;
-      auto message = coap::decode(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(size)));
+    for (auto left = wait; left.count() > 0;
+         left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())) {
+      auto message = socket.receive(left);
       if (message && message->type == coap::MessageType::Acknowledgement && message->messageId == messageId) {
-        return std::move(*message);
+        return message;
       }
     }
     return std::nullopt;
