@@ -79,6 +79,9 @@ ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices service
             return model ? requestJson(r, false, *model->current()) : std::string();
           })),
       devices_(std::make_unique<DeviceRoutes>(*services_.devices)) {
+  if (services_.settings.finishedRequestsMaxAge.count() > 0) {
+    tracker_->expireAfter(services_.settings.finishedRequestsMaxAge, services_.steadyNow);
+  }
   if (services_.values) {
     values_ = std::make_unique<ValueRoutes>(*services_.values, *services_.devices, services_.now);
   }
@@ -97,6 +100,8 @@ ApiRouter::ApiRouter(boost::asio::any_io_executor executor, RestServices service
 ApiRouter::~ApiRouter() = default;
 
 void ApiRouter::onDeviceEvent(const api::DeviceEvent& event) { tracker_->onDeviceEvent(event); }
+
+void ApiRouter::expireFinished() { tracker_->expire(); }
 
 void ApiRouter::stop() { tracker_->forgetAll(); }
 

@@ -52,8 +52,10 @@ namespace lwm2m::bridges::http {
 struct RestSettings {
   // How long a call waits for the device's answer unless it says (http.request_timeout_s).
   std::chrono::seconds requestTimeout{30};
-  // Finished requests kept for GET /api/v1/requests/{id} (http.finished_requests).
+  // Finished requests kept for GET /api/v1/requests/{id} (http.finished_requests),
+  // each for at most finishedRequestsMaxAge (http.finished_requests_max_age_s; zero: no limit).
   std::size_t finishedRequests = 1000;
+  std::chrono::seconds finishedRequestsMaxAge{0};
 };
 
 // What the routes use. Optional parts switch their routes off when null.
@@ -72,6 +74,8 @@ struct RestServices {
   std::function<std::shared_ptr<const mapping::RuleSet>()> aliases;
   RestSettings settings;
   std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+  // For the ages of what is kept (RestSettings::finishedRequestsMaxAge).
+  std::function<std::chrono::steady_clock::time_point()> steadyNow = [] { return std::chrono::steady_clock::now(); };
 };
 
 class DeviceRoutes;
@@ -97,6 +101,8 @@ class ApiRouter : public gateway::api::DeviceEventListener {
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
   // Waiting calls are dropped (the server closes their connections).
   void stop();
+  // Forgets the finished requests older than their maximum age (RestSettings).
+  void expireFinished();
   // GET /ready and /metrics (operations_routes.h); before the first request.
   void setOperationsRoutes(std::shared_ptr<const OperationsRoutes> routes) { operations_ = std::move(routes); }
 

@@ -8,12 +8,13 @@
 
 namespace lwm2m::bridges::http {
 
-// Record: u64 id, u8 kind, endpoint, u16 path count, each path's text, frame
-// (texts as record_bytes writes them).
+// Record: i64 stamp, u64 id, u8 kind, endpoint, u16 path count, each path's
+// text, frame (texts as record_bytes writes them).
 
-void EventRecords::push(const StreamEvent& event) {
+void EventRecords::push(const StreamEvent& event, std::int64_t stamp) {
   std::string record;
-  record.reserve(32 + event.endpoint.size() + event.frame.size() + 16 * event.paths.size());
+  record.reserve(40 + event.endpoint.size() + event.frame.size() + 16 * event.paths.size());
+  record_bytes::putValue(record, stamp);
   record_bytes::putValue(record, event.id);
   record_bytes::putValue(record, static_cast<std::uint8_t>(event.kind));
   record_bytes::putText(record, event.endpoint);
@@ -31,7 +32,13 @@ std::vector<StreamEvent> EventRecords::from(std::size_t index) const {
   return events;
 }
 
+std::int64_t EventRecords::frontStamp() const {
+  std::string_view in = records_.front();
+  return record_bytes::takeValue<std::int64_t>(in);
+}
+
 StreamEvent EventRecords::decode(std::string_view in) {
+  record_bytes::takeValue<std::int64_t>(in);  // the stamp
   StreamEvent event;
   event.id = record_bytes::takeValue<std::uint64_t>(in);
   event.kind = static_cast<gateway::api::DeviceEventKind>(record_bytes::takeValue<std::uint8_t>(in));

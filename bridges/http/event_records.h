@@ -20,8 +20,11 @@ namespace lwm2m::bridges::http {
 
 class EventRecords {
  public:
-  void push(const StreamEvent& event);
+  // `stamp`: the caller's time of the event (stamps do not decrease).
+  void push(const StreamEvent& event, std::int64_t stamp = 0);
   void popFront() { records_.popFront(); }
+  // The stamp of the oldest event. Precondition: not empty().
+  std::int64_t frontStamp() const;
   // Copies of the events kept from the index-th oldest on (0: all), oldest first.
   std::vector<StreamEvent> from(std::size_t index) const;
   std::size_t size() const { return records_.size(); }

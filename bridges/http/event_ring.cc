@@ -101,6 +101,7 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   }
   const std::uint64_t id = nextId_++;
   if (capacity_ > 0) {
+    expire();
     if (events_.size() == capacity_) {
       events_.popFront();
       ++oldestId_;
@@ -110,11 +111,11 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   if (subscribers_.empty() && ringKeepsFactsOnly(event)) {
     // Nobody to tell now (every Update is such an event): kept as its facts,
     // rendered if a resuming client asks for it.
-    events_.push(factsRecord(id, event));
+    events_.push(factsRecord(id, event), stampNow());
     return;
   }
   StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));
-  if (capacity_ > 0) events_.push(*shared);
+  if (capacity_ > 0) events_.push(*shared, stampNow());
   // A subscriber may unsubscribe itself or another one meanwhile: step by handle.
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     const std::uint64_t handle = it->first;
@@ -122,6 +123,29 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
     copy(shared);
     it = subscribers_.upper_bound(handle);
   }
+}
+
+void EventRing::expireAfter(std::chrono::steady_clock::duration maxAge, Clock now) {
+  maxAge_ = maxAge;
+  now_ = std::move(now);
+}
+
+std::int64_t EventRing::stampNow() const {
+  if (maxAge_ <= std::chrono::steady_clock::duration::zero() || !now_) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now_().time_since_epoch()).count();
+}
+
+std::size_t EventRing::expire() {
+  const std::int64_t now = stampNow();
+  if (now == 0) return 0;
+  const std::int64_t oldest = now - std::chrono::duration_cast<std::chrono::nanoseconds>(maxAge_).count();
+  std::size_t dropped = 0;
+  while (!events_.empty() && events_.frontStamp() < oldest) {
+    events_.popFront();
+    ++oldestId_;
+    ++dropped;
+  }
+  return dropped;
 }
 
 std::uint64_t EventRing::subscribe(Subscriber subscriber) {

@@ -11,6 +11,11 @@
 // Data: the mapping's `event` payload style (mapping/event_json.h), the same
 // JSON an MQTT rule with `payload: event` publishes.
 //
+// With expireAfter(), events older than a maximum age are dropped too (at
+// each event and by expire(), called now and then): once devices are gone,
+// so is the memory of what they did. A client resuming from an id dropped
+// so is told it missed events ("overflow"), as for one pushed out.
+//
 // The events kept are stored serialized, in memory of their own
 // (event_records.h); a replay decodes copies of them. While nobody
 // subscribes, a registration or presence event (the bulk: every Update is
@@ -21,6 +26,7 @@
 // (device events arrive there). Subscribers are called on it, in the order
 // they subscribed, after the event entered the ring; they must not block.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -60,6 +66,13 @@ class EventRing : public gateway::api::DeviceEventListener {
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  // Events older than `maxAge` (by `now`) are dropped; zero: kept until
+  // `capacity` pushes them out (the default).
+  void expireAfter(std::chrono::steady_clock::duration maxAge, Clock now);
+  // Drops the events past the maximum age; returns how many.
+  std::size_t expire();
+
   // Returns a handle for unsubscribe(). Unsubscribing from inside a
   // subscriber is allowed (also its own handle).
   std::uint64_t subscribe(Subscriber subscriber);
@@ -75,12 +88,15 @@ class EventRing : public gateway::api::DeviceEventListener {
 
  private:
   StreamEventPtr render(std::uint64_t id, const mapping::DeviceEvent& view) const;
+  std::int64_t stampNow() const;  // steady nanoseconds, 0 without a maximum age
 
   const std::size_t capacity_;
   const std::uint64_t firstId_;
   const model::ModelSource& models_;
   const std::string gatewayId_;
   std::uint64_t nextId_;
+  std::chrono::steady_clock::duration maxAge_{0};
+  Clock now_;
   EventRecords events_;  // compact, apart from the heap
   std::uint64_t oldestId_ = 0;  // of events_, when not empty
   std::map<std::uint64_t, Subscriber> subscribers_;

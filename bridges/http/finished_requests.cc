@@ -1,5 +1,6 @@
 #include "bridges/http/finished_requests.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "bridges/http/record_bytes.h"
@@ -14,29 +15,52 @@ std::uint64_t hashOf(std::string_view id) { return std::hash<std::string_view>{}
 
 }  // namespace
 
-void FinishedRequests::add(const FinishedRequest& request) {
+void FinishedRequests::add(const FinishedRequest& request, std::int64_t stamp) {
+  if (count_ == capacity_) dropOldest();  // records and slots are in the same order
+  if (count_ == slots_.size()) grow();
   std::string record;
   record.reserve(16 + request.requestId.size() + request.endpoint.size() + request.json.size());
   record_bytes::putText(record, request.requestId);
   record_bytes::putText(record, request.endpoint);
   record_bytes::putValue(record, static_cast<std::uint8_t>(request.state));
   record_bytes::putText(record, request.json);
-  const Slot slot{hashOf(request.requestId), records_.push(record)};
-  if (slots_.size() < capacity_) {
-    slots_.push_back(slot);
-    return;
+  slots_[(head_ + count_) % slots_.size()] = Slot{hashOf(request.requestId), stamp, records_.push(record)};
+  ++count_;
+}
+
+std::size_t FinishedRequests::dropOlderThan(std::int64_t stamp) {
+  std::size_t dropped = 0;
+  while (count_ > 0 && slots_[head_].stamp < stamp) {
+    dropOldest();
+    ++dropped;
   }
-  // Full: the oldest goes (records and slots are in the same order).
+  return dropped;
+}
+
+void FinishedRequests::dropOldest() {
   records_.popFront();
-  slots_[head_] = slot;
-  head_ = (head_ + 1) % capacity_;
+  head_ = (head_ + 1) % slots_.size();
+  if (--count_ == 0) {
+    slots_ = {};  // none left: neither records nor slots keep memory
+    head_ = 0;
+  }
+}
+
+void FinishedRequests::grow() {
+  std::vector<Slot> more;
+  const std::size_t size = std::min(capacity_, std::max<std::size_t>(16, 2 * slots_.size()));
+  more.reserve(size);
+  for (std::size_t i = 0; i < count_; ++i) more.push_back(slots_[(head_ + i) % slots_.size()]);
+  more.resize(size);
+  slots_ = std::move(more);
+  head_ = 0;
 }
 
 std::optional<std::string_view> FinishedRequests::locate(std::string_view requestId) const {
   const std::uint64_t hash = hashOf(requestId);
-  const std::size_t n = slots_.size();
+  const std::size_t n = count_;
   for (std::size_t i = 0; i < n; ++i) {
-    const Slot& slot = slots_[(head_ + n - 1 - i) % n];  // newest first
+    const Slot& slot = slots_[(head_ + n - 1 - i) % slots_.size()];  // newest first
     if (slot.hash != hash) continue;
     std::string_view in = slot.record;
     if (record_bytes::takeText(in) == requestId) return slot.record;

@@ -83,6 +83,8 @@ class HttpServer {
   // Subscribe to the device events: command results and presence for the
   // request resources and the calls that wait for a device.
   gateway::api::DeviceEventListener& events() { return *router_; }
+  // Forgets the finished requests past their maximum age (ApiRouter::expireFinished).
+  void expireFinished() { router_->expireFinished(); }
 
  private:
   std::shared_ptr<ApiRouter> router_;

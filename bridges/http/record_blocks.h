@@ -29,6 +29,8 @@ class RecordBlocks {
   std::string_view push(std::string_view record);
   // Drops the oldest record (none: nothing).
   void popFront();
+  // The oldest record. Precondition: not empty().
+  std::string_view front() const { return read(blocks_.front().base + blocks_.front().first); }
   std::size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   // Bytes mapped for the blocks.

@@ -62,7 +62,7 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
   it->second.state = state;
   it->second.end = std::make_shared<const api::DeviceEvent>(event);  // whole, for the waiters
   keep(it->second);
-  recent_.push_back(id);
+  recent_.emplace_back(id, stampNow());
   std::vector<Waiting> waiting;
   if (auto w = waiters_.find(id); w != waiters_.end()) {
     waiting = std::move(w->second);
@@ -77,7 +77,7 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
   kept->device.endpoint = event.device.endpoint;
   it->second.end = std::move(kept);
   while (recent_.size() > kRecentFinished) {
-    requests_.erase(recent_.front());
+    requests_.erase(recent_.front().first);
     recent_.pop_front();
   }
   releaseSpareBuckets(requests_);
@@ -85,7 +85,37 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
 }
 
 void RequestTracker::keep(const TrackedRequest& request) {
-  finished_.add({request.requestId, request.endpoint, request.state, render_ ? render_(request) : std::string()});
+  finished_.add({request.requestId, request.endpoint, request.state, render_ ? render_(request) : std::string()},
+                stampNow());
+  expire();
+}
+
+void RequestTracker::expireAfter(std::chrono::steady_clock::duration maxAge, Clock now) {
+  maxAge_ = maxAge;
+  now_ = std::move(now);
+}
+
+std::int64_t RequestTracker::stampNow() const {
+  if (maxAge_ <= std::chrono::steady_clock::duration::zero() || !now_) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now_().time_since_epoch()).count();
+}
+
+std::size_t RequestTracker::expire() {
+  const std::int64_t now = stampNow();
+  if (now == 0) return 0;
+  const std::int64_t oldest = now - std::chrono::duration_cast<std::chrono::nanoseconds>(maxAge_).count();
+  const std::size_t dropped = finished_.dropOlderThan(oldest);
+  bool erased = false;
+  while (!recent_.empty() && recent_.front().second < oldest) {
+    requests_.erase(recent_.front().first);
+    recent_.pop_front();
+    erased = true;
+  }
+  if (erased) {
+    if (recent_.empty()) recent_ = {};
+    releaseSpareBuckets(requests_);
+  }
+  return dropped;
 }
 
 const TrackedRequest* RequestTracker::find(const std::string& requestId) const {

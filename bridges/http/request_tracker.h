@@ -13,6 +13,10 @@
 // (blocks sent / total), during and after (a Progress after the end renders
 // the request again, while it is among the recent ones).
 //
+// With expireAfter(), finished requests are also forgotten once they are
+// older than a maximum age (expire(), called now and then and at each
+// finish): a wave of devices gone leaves no results behind for ever.
+//
 // In memory only: after a restart, finished results are gone.
 // Threading contract: I/O thread only; waiters are called there, from
 // onDeviceEvent() or at once from await().
@@ -26,6 +30,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "bridges/http/finished_requests.h"
@@ -61,6 +66,13 @@ class RequestTracker : public gateway::api::DeviceEventListener {
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  // Finished requests older than `maxAge` (by `now`) are forgotten; zero: kept
+  // until `capacity` pushes them out (the default).
+  void expireAfter(std::chrono::steady_clock::duration maxAge, Clock now);
+  // Forgets the finished requests past the maximum age; returns how many.
+  std::size_t expire();
+
   // The request while it waits, or one of the kRecentFinished; else nullptr.
   const TrackedRequest* find(const std::string& requestId) const;
   // A request among the last `capacity` finished; nullopt when unknown, not
@@ -85,10 +97,14 @@ class RequestTracker : public gateway::api::DeviceEventListener {
  private:
   void finish(const gateway::api::DeviceEvent& event, RequestState state);
   void keep(const TrackedRequest& request);  // in finished_
+  std::int64_t stampNow() const;  // steady nanoseconds, 0 without a maximum age
 
   Render render_;
+  std::chrono::steady_clock::duration maxAge_{0};
+  Clock now_;
   std::unordered_map<std::string, TrackedRequest> requests_;  // waiting, and the recent finished
-  std::deque<std::string> recent_;                           // the recent finished, oldest first
+  // The recent finished, oldest first, with when they finished (stampNow()).
+  std::deque<std::pair<std::string, std::int64_t>> recent_;
   FinishedRequests finished_;
   struct Waiting {
     std::uint64_t ticket;

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "bridges/mqtt/status_topics.h"
+#include "lwm2m/spare_buckets.h"
 
 namespace lwm2m::bridges::mqtt {
 namespace api = gateway::api;
@@ -67,7 +68,10 @@ void MqttBridge::publishDeviceStatus(const std::string& endpoint, const char* st
   message.qos = settings_.qos;
   message.retain = true;
   link_.publish(std::move(message));
-  if (known->second == std::string_view("offline")) deviceStatus_.erase(known);
+  if (known->second == std::string_view("offline")) {
+    deviceStatus_.erase(known);
+    releaseSpareBuckets(deviceStatus_);
+  }
 }
 
 }  // namespace lwm2m::bridges::mqtt

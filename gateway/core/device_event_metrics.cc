@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "lwm2m/spare_buckets.h"
+
 namespace lwm2m::gateway {
 namespace {
 
@@ -108,6 +110,7 @@ void DeviceEventMetrics::onDeviceEvent(const api::DeviceEvent& event) {
 
 void DeviceEventMetrics::ended(const api::CommandInfo& command, std::string_view outcome) {
   acceptedAt_.erase(command.requestId);
+  releaseSpareBuckets(acceptedAt_);
   requests_.with({labelOf(operations::operationName(command.request.operation)), std::string(outcome)}).inc();
 }
 

@@ -194,6 +194,8 @@ struct HttpConfig {
   std::chrono::seconds requestTimeout{30};
   // Finished requests whose results GET /api/v1/requests/{id} still shows.
   std::uint32_t finishedRequests = 1000;
+  // ... each for at most this long (zero: until finishedRequests pushes it out).
+  std::chrono::seconds finishedRequestsMaxAge{3600};
   // Latest resource values kept for ?cached and /values (least recently updated evicted).
   std::uint32_t valueCacheEntries = 10000;
   // Keep them across restarts: saved to <data_dir>/latest-values.json every
@@ -210,6 +212,7 @@ struct HttpConfig {
 // GET /api/v1/events (server-sent events; bridges/http/event_stream.h).
 struct EventsConfig {
   std::uint32_t ring = 10000;  // newest events kept in memory for Last-Event-ID resume (0: none)
+  std::chrono::seconds ringMaxAge{600};  // ... each for at most this long (zero: no age limit)
   std::chrono::seconds heartbeat{15};  // a ": heartbeat" comment line this often
   // A stream whose reader lags this far behind is cut off (KiB of events queued).
   std::uint32_t maxBufferKb = 1024;

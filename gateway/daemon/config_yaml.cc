@@ -97,6 +97,7 @@ std::vector<Section> schema(GatewayConfig& c) {
       {"http", httpFields(c.http)},
       {"events",
        {integerField("ring", c.events.ring, 0, 10000000),
+        durationField("ring_max_age_s", c.events.ringMaxAge, 0, 30LL * 86400),
         durationField("heartbeat_s", c.events.heartbeat, 1, 3600),
         integerField("max_buffer_kb", c.events.maxBufferKb, 1, 1024 * 1024),
         integerField("max_streams", c.events.maxStreams, 1, 100000)}},

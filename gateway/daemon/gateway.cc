@@ -1,5 +1,6 @@
 #include "gateway/daemon/gateway.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <stdexcept>
@@ -169,6 +170,16 @@ bridges::webhook::WebhooksSettings webhooksSettings(const GatewayConfig& config)
     w.headers = t.headers;
   }
   return s;
+}
+
+// How often the history past its maximum age is looked for: a quarter of the
+// shorter age, from 1 s to 60 s.
+std::chrono::milliseconds historySweepPeriod(const GatewayConfig& config) {
+  std::chrono::seconds shortest{60 * 4};
+  for (auto age : {config.events.ringMaxAge, config.http.finishedRequestsMaxAge}) {
+    if (age.count() > 0) shortest = std::min(shortest, age);
+  }
+  return std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::seconds(1), std::chrono::seconds(60));
 }
 
 }  // namespace
@@ -346,6 +357,16 @@ struct Gateway::Parts {
   std::vector<api::DeviceEvent> eventsBeforeStart;  // published once the bridges run
   bool running = false;
   bool stopping = false;
+  coap::Scheduler::TimerId historyTimer = 0;
+
+  // Every `period`: the events and finished requests past their maximum age
+  // (events.ring_max_age_s, http.finished_requests_max_age_s) are dropped, so
+  // that what devices long gone did stops taking memory on a quiet gateway.
+  void expireHistory(std::chrono::milliseconds period) {
+    eventRing.expire();
+    http.expireFinished();
+    historyTimer = scheduler.schedule(period, [this, period] { expireHistory(period); });
+  }
 
   bridges::http::RestServices restServices(const GatewayConfig& config) {
     bridges::http::RestServices s;
@@ -370,6 +391,8 @@ struct Gateway::Parts {
     s.bootstrap = [this]() -> api::BootstrapAdmin* { return bootstrap ? &bootstrap->configurations() : nullptr; };
     s.settings.requestTimeout = config.http.requestTimeout;
     s.settings.finishedRequests = config.http.finishedRequests;
+    s.settings.finishedRequestsMaxAge = config.http.finishedRequestsMaxAge;
+    s.steadyNow = [this] { return scheduler.now(); };
     return s;
   }
 
@@ -500,6 +523,10 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.http.setOperationsRoutes(std::make_shared<bridges::http::OperationsRoutes>(
       [&p] { return readinessReport(p.state); }, p.metricsRegistry));
   p.fanout.subscribe(&p.eventRing);
+  if (config.events.ringMaxAge.count() > 0) {
+    p.eventRing.expireAfter(config.events.ringMaxAge, [&p] { return p.scheduler.now(); });
+  }
+  p.expireHistory(historySweepPeriod(config));
   if (!config.webhooks.targets.empty()) p.fanout.subscribeStoring(&p.webhooks);
   p.http.setTakeover(p.eventStream);
   p.fanout.subscribe(&p.firmware);  // how package transfers end
@@ -572,6 +599,7 @@ void Gateway::stop() {
     if (p.stopping) return;
     p.stopping = true;
     p.systemd.stopping();
+    p.scheduler.cancel(p.historyTimer);
     p.signals.cancel();
     p.reloadSignal.cancel();
     p.http.stop();

@@ -2,11 +2,45 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 #endif
+
+#include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
 namespace lwm2m::gateway {
+
+void restartWithoutThreadCaches(char** argv) {
+#if defined(__GLIBC__)
+  constexpr const char* kVariable = "GLIBC_TUNABLES";
+  constexpr const char* kNoThreadCache = "glibc.malloc.tcache_count=0";
+  if (::getauxval(AT_SECURE) != 0) return;  // glibc ignores the variable
+  const char* current = std::getenv(kVariable);
+  const std::string before = current != nullptr ? current : "";
+  if (before.find("glibc.malloc.tcache_count=") != std::string::npos) return;
+  // The file's own path, not /proc/self/exe: the process is named after it (ps, journal).
+  char path[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0 || static_cast<std::size_t>(length) >= sizeof path - 1) return;
+  path[length] = '\0';
+  if (std::string_view(path, static_cast<std::size_t>(length)).ends_with(" (deleted)")) return;  // replaced meanwhile
+  const std::string tunables = before.empty() ? kNoThreadCache : before + ":" + kNoThreadCache;
+  if (::setenv(kVariable, tunables.c_str(), 1) != 0) return;
+  ::execv(path, argv);
+  // Not executed: run as it is, with the thread caches.
+  if (current != nullptr) {
+    ::setenv(kVariable, before.c_str(), 1);
+  } else {
+    ::unsetenv(kVariable);
+  }
+#else
+  (void)argv;
+#endif
+}
 
 void limitMallocArenas() {
 #if defined(__GLIBC__)

@@ -63,6 +63,7 @@ std::vector<Field> httpFields(HttpConfig& c) {
       stringField("listen", c.listen, checkListenAddress),
       durationField("request_timeout_s", c.requestTimeout, 1, 3600),
       integerField("finished_requests", c.finishedRequests, 1, 1000000),
+      durationField("finished_requests_max_age_s", c.finishedRequestsMaxAge, 0, 30LL * 86400),
       integerField("value_cache_entries", c.valueCacheEntries, 1, 10000000),
       boolField("value_cache_persist", c.valueCachePersist),
       durationField("value_cache_save_s", c.valueCacheSave, 1, 3600),

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "credentials") == 0) {
     return lwm2m::gateway::runCredentialsCommand(argc, argv, std::cin, std::cout, std::cerr);
   }
+  lwm2m::gateway::restartWithoutThreadCaches(argv);  // returns only if it did not
   CommandLine cl = lwm2m::gateway::parseCommandLine(argc, argv, std::cout, std::cerr);
   if (cl.action == CommandLine::Action::PrintModels || cl.action == CommandLine::Action::PrintMapping ||
       cl.action == CommandLine::Action::CheckConfig) {

@@ -235,7 +235,7 @@ void Endpoint::Impl::sweep() {
       }
     }
     for (const Peer& peer : departed_) messageIds_.forget(peer);
-    departed_.clear();
+    departed_ = {};  // its buckets too: a wave of departures leaves no large table behind
     // Their expiry queue items would stay for EXCHANGE_LIFETIME (megabytes
     // after thousands of devices left): keep only those of live entries.
     for (auto* queue : {&conExpiry_, &nonExpiry_}) {

@@ -130,11 +130,13 @@ TEST(Config, JsonFilesWorkToo) {
 TEST(Config, RestCallSettings) {
   auto loaded = loadConfigText(
       "http:\n  request_timeout_s: 5\n  finished_requests: 50\n  value_cache_entries: 7\n"
-      "  value_cache_persist: true\n  value_cache_save_s: 5\n",
+      "  value_cache_persist: true\n  value_cache_save_s: 5\n  finished_requests_max_age_s: 90\n",
       "gateway.yaml");
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->http.requestTimeout, 5s);
   EXPECT_EQ(loaded->http.finishedRequests, 50u);
+  EXPECT_EQ(loaded->http.finishedRequestsMaxAge, 90s);
+  EXPECT_EQ(GatewayConfig{}.http.finishedRequestsMaxAge, 3600s);
   EXPECT_EQ(loaded->http.valueCacheEntries, 7u);
   EXPECT_TRUE(loaded->http.valueCachePersist);
   EXPECT_EQ(loaded->http.valueCacheSave, 5s);
@@ -144,6 +146,8 @@ TEST(Config, RestCallSettings) {
             "gateway.yaml:2: http.request_timeout_s: must be between 1 and 3600 (got 0)");
   EXPECT_EQ(errorsOf("http:\n\n  value_cache_entries: 0\n"),
             "gateway.yaml:3: http.value_cache_entries: must be between 1 and 10000000 (got 0)");
+  EXPECT_EQ(errorsOf("http:\n  finished_requests_max_age_s: 2592001\n"),
+            "gateway.yaml:2: http.finished_requests_max_age_s: must be between 0 and 2592000 (got 2592001)");
   EXPECT_EQ(errorsOf("http:\n  value_cache_save_s: 0\n"),
             "gateway.yaml:2: http.value_cache_save_s: must be between 1 and 3600 (got 0)");
 }

@@ -16,6 +16,7 @@ std::string errorsOrEmpty(std::string_view yaml) {
 
 constexpr const char* kTwoWebhooks = R"(events:
   ring: 500
+  ring_max_age_s: 0
   heartbeat_s: 5
   max_buffer_kb: 64
   max_streams: 8
@@ -38,6 +39,8 @@ TEST(WebhookConfig, ReadsEventStreamAndWebhookKeys) {
   auto loaded = loadConfigText(kTwoWebhooks, "gateway.yaml");
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ(loaded->events.ring, 500u);
+  EXPECT_EQ(loaded->events.ringMaxAge, 0s) << "0: no age limit";
+  EXPECT_EQ(GatewayConfig{}.events.ringMaxAge, 600s);
   EXPECT_EQ(loaded->events.heartbeat, 5s);
   EXPECT_EQ(loaded->events.maxBufferKb, 64u);
   EXPECT_EQ(loaded->events.maxStreams, 8u);
@@ -106,6 +109,8 @@ TEST(WebhookConfig, ACaFileOnlyWithHttpsAndOnlyWhenReadable) {
   EXPECT_NE(loaded.error().message.find("g.yaml:4: webhooks.targets[0].ca_file: no such file"), std::string::npos)
       << loaded.error().message;
   EXPECT_NE(errorsOrEmpty("events:\n  heartbeat_s: 0\n").find("gateway.yaml:2: events.heartbeat_s: must be between 1"),
+            std::string::npos);
+  EXPECT_NE(errorsOrEmpty("events:\n  ring_max_age_s: -5\n").find("gateway.yaml:2: events.ring_max_age_s: must be between 0"),
             std::string::npos);
 }
 

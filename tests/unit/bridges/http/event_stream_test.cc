@@ -205,5 +205,35 @@ TEST(EventRing, ASubscriberMayUnsubscribeItselfWhileCalled) {
   EXPECT_EQ(second, 2);
 }
 
+TEST(EventRing, DropsEventsOlderThanTheMaximumAgeAndSaysTheyWereMissed) {
+  const model::ModelSource model{model::ObjectModel::builtIn()};
+  EventRing ring(100, 5000, model, "edge");
+  auto now = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  ring.expireAfter(std::chrono::seconds(600), [&now] { return now; });
+  ring.onDeviceEvent(deviceEvent("d1"));
+  ring.onDeviceEvent(deviceEvent("d2"));
+  now += std::chrono::seconds(300);
+  ring.onDeviceEvent(deviceEvent("d3"));
+  EXPECT_GT(ring.storedBytes(), 0u);
+  now += std::chrono::seconds(301);  // d1 and d2 are 601 s old
+  EXPECT_EQ(ring.expire(), 2u);
+  EXPECT_EQ(ring.size(), 1u);
+  auto replay = ring.since(5001);
+  EXPECT_EQ(replay.missedReason, "overflow");
+  EXPECT_EQ(replay.missed, 1u) << "5002 aged out";
+  ASSERT_EQ(replay.events.size(), 1u);
+  EXPECT_EQ(replay.events[0]->endpoint, "d3");
+  now += std::chrono::seconds(600);
+  EXPECT_EQ(ring.expire(), 1u);
+  EXPECT_EQ(ring.size(), 0u);
+  EXPECT_EQ(ring.storedBytes(), 0u) << "an empty ring maps nothing";
+  replay = ring.since(5003);
+  EXPECT_TRUE(replay.missedReason.empty());
+  EXPECT_TRUE(replay.events.empty());
+  EXPECT_EQ(ring.since(5002).missed, 1u);
+  ring.onDeviceEvent(deviceEvent("d4"));  // an event arriving ages the old ones out as well
+  EXPECT_EQ(ring.since(5003).events.size(), 1u);
+}
+
 }  // namespace
 }  // namespace lwm2m::bridges::http

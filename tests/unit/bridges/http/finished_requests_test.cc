@@ -53,5 +53,28 @@ TEST(FinishedRequests, KeepsItsRecordsOutsideTheHeapAndGivesBackWhatItDropped) {
   EXPECT_EQ(kept.find("large")->json, large);
 }
 
+TEST(FinishedRequests, ForgetsThoseOlderThanAStampAndThenHoldsNoMemory) {
+  FinishedRequests kept(100);
+  for (int i = 0; i < 40; ++i) kept.add(finished("r" + std::to_string(i)), /*stamp=*/i);
+  EXPECT_EQ(kept.dropOlderThan(10), 10u);
+  EXPECT_EQ(kept.size(), 30u);
+  EXPECT_FALSE(kept.contains("r9"));
+  EXPECT_TRUE(kept.contains("r10"));
+  // Added after a drop, past the first slots: found, and in order.
+  for (int i = 40; i < 130; ++i) kept.add(finished("r" + std::to_string(i)), i);
+  EXPECT_EQ(kept.size(), 100u);
+  EXPECT_FALSE(kept.contains("r29"));
+  EXPECT_EQ(kept.find("r30")->endpoint, "dev-r30");
+  EXPECT_EQ(kept.find("r129")->endpoint, "dev-r129");
+  EXPECT_EQ(kept.dropOlderThan(129), 99u);
+  EXPECT_TRUE(kept.contains("r129"));
+  EXPECT_EQ(kept.dropOlderThan(1000), 1u);
+  EXPECT_EQ(kept.size(), 0u);
+  EXPECT_EQ(kept.mappedBytes(), 0u);
+  EXPECT_FALSE(kept.contains("r129"));
+  kept.add(finished("again"), 2000);
+  EXPECT_TRUE(kept.contains("again"));
+}
+
 }  // namespace
 }  // namespace lwm2m::bridges::http

@@ -131,5 +131,30 @@ TEST(RequestTracker, KnowsWhichDevicesSleep) {
   EXPECT_FALSE(tracker.asleep("dev"));
 }
 
+TEST(RequestTracker, ForgetsFinishedRequestsOlderThanTheMaximumAge) {
+  RequestTracker tracker(100, [](const TrackedRequest& r) { return "{\"id\":\"" + r.requestId + "\"}"; });
+  auto now = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  tracker.expireAfter(std::chrono::seconds(60), [&now] { return now; });
+  for (const char* id : {"old1", "old2"}) {
+    tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, id));
+    tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Response, id));
+  }
+  now += std::chrono::seconds(50);
+  tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, "new"));
+  tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Response, "new"));
+  tracker.onDeviceEvent(commandEvent(api::DeviceEventKind::Queued, "waiting"));
+  EXPECT_EQ(tracker.expire(), 0u);
+  now += std::chrono::seconds(11);  // the first two are 61 s old
+  EXPECT_EQ(tracker.expire(), 2u);
+  EXPECT_FALSE(tracker.finished("old1"));
+  EXPECT_FALSE(tracker.find("old2")) << "not among the recent ones either";
+  EXPECT_EQ(tracker.finished("new")->json, "{\"id\":\"new\"}");
+  ASSERT_TRUE(tracker.find("waiting")) << "a request still waiting is not finished history";
+  now += std::chrono::hours(1);
+  EXPECT_EQ(tracker.expire(), 1u);
+  EXPECT_EQ(tracker.finishedCount(), 0u);
+  EXPECT_TRUE(tracker.find("waiting"));
+}
+
 }  // namespace
 }  // namespace lwm2m::bridges::http
