@@ -24,7 +24,9 @@ void RequestTracker::onDeviceEvent(const api::DeviceEvent& event) {
     case api::DeviceEventKind::Registered:
     case api::DeviceEventKind::Updated:
     case api::DeviceEventKind::Deregistered:
-    case api::DeviceEventKind::Expired: asleep_.erase(endpoint); return;
+    case api::DeviceEventKind::Expired:
+      if (asleep_.erase(endpoint) != 0) releaseSpareBuckets(asleep_);
+      return;
     default: break;
   }
   if (!event.command) return;

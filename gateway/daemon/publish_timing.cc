@@ -1,4 +1,5 @@
 #include "gateway/daemon/publish_timing.h"
+#include "lwm2m/spare_buckets.h"
 
 #include <algorithm>
 
@@ -31,12 +32,14 @@ void TimedOutbox::acknowledged(std::int64_t id) {
   if (found != arrivals_.end()) {
     duration_.observe(std::chrono::duration<double>(clock_.now() - found->second).count());
     arrivals_.erase(found);
+    releaseSpareBuckets(arrivals_);  // a burst of messages leaves no large table behind
   }
   store_.acknowledged(id);
 }
 
 void TimedOutbox::remove(std::int64_t id) {
   arrivals_.erase(id);
+  releaseSpareBuckets(arrivals_);
   store_.remove(id);
 }
 

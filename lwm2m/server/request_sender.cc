@@ -5,6 +5,7 @@
 
 #include "lwm2m/server/request_builder.h"
 #include "lwm2m/server/response_parser.h"
+#include "lwm2m/spare_buckets.h"
 
 namespace lwm2m::server {
 
@@ -137,6 +138,7 @@ void RequestSender::send(std::string_view endpoint, operations::DeviceRequest re
     } else if (auto late = late_.find(id); late != late_.end()) {
       Late l = std::move(late->second);
       late_.erase(late);
+      releaseSpareBuckets(late_);
       if (result.status == coap::RequestStatus::Ok && onLate_) {
         onLate_(l.endpoint, l.request, result.response.code.toString());
       }
@@ -225,6 +227,7 @@ void RequestSender::registrationEnded(const Registration& reg, std::string_view 
           operations::DeviceResponse::failure(operations::Outcome::NotRegistered,
                                               "the device " + std::string(why) + " while the request was in flight"));
   }
+  if (!ended.empty()) releaseSpareBuckets(pending_);
   std::vector<coap::Endpoint::RequestId> exchanges;
   for (auto it = late_.begin(); it != late_.end();) {
     if (it->second.registrationId == reg.id) {
@@ -234,6 +237,7 @@ void RequestSender::registrationEnded(const Registration& reg, std::string_view 
       ++it;
     }
   }
+  if (!exchanges.empty()) releaseSpareBuckets(late_);
   for (auto exchange : exchanges) endpoint_.cancelRequest(exchange);
 }
 
@@ -282,6 +286,7 @@ void RequestSender::complete(std::uint64_t id, operations::DeviceResponse respon
   if (found == pending_.end()) return;
   std::unique_ptr<Pending> p = std::move(found->second);
   pending_.erase(found);
+  releaseSpareBuckets(pending_);
   scheduler_.cancel(p->timer);
   if (p->callback) p->callback(std::move(response));
 }
