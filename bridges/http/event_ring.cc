@@ -111,11 +111,11 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   if (subscribers_.empty() && ringKeepsFactsOnly(event)) {
     // Nobody to tell now (every Update is such an event): kept as its facts,
     // rendered if a resuming client asks for it.
-    events_.push(factsRecord(id, event), stampNow());
+    events_.push(factsRecord(id, event), age_.stampNow());
     return;
   }
   StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));
-  if (capacity_ > 0) events_.push(*shared, stampNow());
+  if (capacity_ > 0) events_.push(*shared, age_.stampNow());
   // A subscriber may unsubscribe itself or another one meanwhile: step by handle.
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     const std::uint64_t handle = it->first;
@@ -125,20 +125,13 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   }
 }
 
-void EventRing::expireAfter(std::chrono::steady_clock::duration maxAge, Clock now) {
-  maxAge_ = maxAge;
-  now_ = std::move(now);
-}
-
-std::int64_t EventRing::stampNow() const {
-  if (maxAge_ <= std::chrono::steady_clock::duration::zero() || !now_) return 0;
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(now_().time_since_epoch()).count();
+void EventRing::expireAfter(std::chrono::steady_clock::duration maxAge, HistoryAge::Clock now) {
+  age_.set(maxAge, std::move(now));
 }
 
 std::size_t EventRing::expire() {
-  const std::int64_t now = stampNow();
-  if (now == 0) return 0;
-  const std::int64_t oldest = now - std::chrono::duration_cast<std::chrono::nanoseconds>(maxAge_).count();
+  const std::int64_t oldest = age_.oldestKept();
+  if (oldest == 0) return 0;
   std::size_t dropped = 0;
   while (!events_.empty() && events_.frontStamp() < oldest) {
     events_.popFront();

@@ -39,6 +39,7 @@
 
 #include "bridges/http/event_filter.h"
 #include "bridges/http/event_records.h"
+#include "bridges/http/history_age.h"
 #include "gateway/api/device_events.h"
 #include "lwm2m/model/model_source.h"
 #include "mapping/device_event.h"
@@ -66,10 +67,9 @@ class EventRing : public gateway::api::DeviceEventListener {
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
   // Events older than `maxAge` (by `now`) are dropped; zero: kept until
   // `capacity` pushes them out (the default).
-  void expireAfter(std::chrono::steady_clock::duration maxAge, Clock now);
+  void expireAfter(std::chrono::steady_clock::duration maxAge, HistoryAge::Clock now);
   // Drops the events past the maximum age; returns how many.
   std::size_t expire();
 
@@ -88,15 +88,13 @@ class EventRing : public gateway::api::DeviceEventListener {
 
  private:
   StreamEventPtr render(std::uint64_t id, const mapping::DeviceEvent& view) const;
-  std::int64_t stampNow() const;  // steady nanoseconds, 0 without a maximum age
 
   const std::size_t capacity_;
   const std::uint64_t firstId_;
   const model::ModelSource& models_;
   const std::string gatewayId_;
   std::uint64_t nextId_;
-  std::chrono::steady_clock::duration maxAge_{0};
-  Clock now_;
+  HistoryAge age_;
   EventRecords events_;  // compact, apart from the heap
   std::uint64_t oldestId_ = 0;  // of events_, when not empty
   std::map<std::uint64_t, Subscriber> subscribers_;

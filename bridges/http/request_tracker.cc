@@ -64,7 +64,7 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
   it->second.state = state;
   it->second.end = std::make_shared<const api::DeviceEvent>(event);  // whole, for the waiters
   keep(it->second);
-  recent_.emplace_back(id, stampNow());
+  recent_.emplace_back(id, age_.stampNow());
   std::vector<Waiting> waiting;
   if (auto w = waiters_.find(id); w != waiters_.end()) {
     waiting = std::move(w->second);
@@ -88,24 +88,17 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
 
 void RequestTracker::keep(const TrackedRequest& request) {
   finished_.add({request.requestId, request.endpoint, request.state, render_ ? render_(request) : std::string()},
-                stampNow());
+                age_.stampNow());
   expire();
 }
 
-void RequestTracker::expireAfter(std::chrono::steady_clock::duration maxAge, Clock now) {
-  maxAge_ = maxAge;
-  now_ = std::move(now);
-}
-
-std::int64_t RequestTracker::stampNow() const {
-  if (maxAge_ <= std::chrono::steady_clock::duration::zero() || !now_) return 0;
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(now_().time_since_epoch()).count();
+void RequestTracker::expireAfter(std::chrono::steady_clock::duration maxAge, HistoryAge::Clock now) {
+  age_.set(maxAge, std::move(now));
 }
 
 std::size_t RequestTracker::expire() {
-  const std::int64_t now = stampNow();
-  if (now == 0) return 0;
-  const std::int64_t oldest = now - std::chrono::duration_cast<std::chrono::nanoseconds>(maxAge_).count();
+  const std::int64_t oldest = age_.oldestKept();
+  if (oldest == 0) return 0;
   const std::size_t dropped = finished_.dropOlderThan(oldest);
   bool erased = false;
   while (!recent_.empty() && recent_.front().second < oldest) {

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "bridges/http/finished_requests.h"
+#include "bridges/http/history_age.h"
 #include "gateway/api/device_events.h"
 
 namespace lwm2m::bridges::http {
@@ -66,10 +67,9 @@ class RequestTracker : public gateway::api::DeviceEventListener {
 
   void onDeviceEvent(const gateway::api::DeviceEvent& event) override;
 
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
   // Finished requests older than `maxAge` (by `now`) are forgotten; zero: kept
   // until `capacity` pushes them out (the default).
-  void expireAfter(std::chrono::steady_clock::duration maxAge, Clock now);
+  void expireAfter(std::chrono::steady_clock::duration maxAge, HistoryAge::Clock now);
   // Forgets the finished requests past the maximum age; returns how many.
   std::size_t expire();
 
@@ -97,13 +97,11 @@ class RequestTracker : public gateway::api::DeviceEventListener {
  private:
   void finish(const gateway::api::DeviceEvent& event, RequestState state);
   void keep(const TrackedRequest& request);  // in finished_
-  std::int64_t stampNow() const;  // steady nanoseconds, 0 without a maximum age
 
   Render render_;
-  std::chrono::steady_clock::duration maxAge_{0};
-  Clock now_;
+  HistoryAge age_;
   std::unordered_map<std::string, TrackedRequest> requests_;  // waiting, and the recent finished
-  // The recent finished, oldest first, with when they finished (stampNow()).
+  // The recent finished, oldest first, with when they finished (age_.stampNow()).
   std::deque<std::pair<std::string, std::int64_t>> recent_;
   FinishedRequests finished_;
   struct Waiting {
