@@ -217,12 +217,6 @@ void StoreWriter::run() {
     }
     batch.clear();
     results.clear();
-    if (results.capacity() > 64) {
-      // After a burst: the next batch gets new ones, and a wave of devices
-      // leaves no large arrays behind on this thread's heap.
-      results = {};
-      batch = {};
-    }
   }
 }
 

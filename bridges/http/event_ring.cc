@@ -101,7 +101,6 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   }
   const std::uint64_t id = nextId_++;
   if (capacity_ > 0) {
-    expire();
     if (events_.size() == capacity_) {
       events_.popFront();
       ++oldestId_;

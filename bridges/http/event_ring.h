@@ -11,8 +11,8 @@
 // Data: the mapping's `event` payload style (mapping/event_json.h), the same
 // JSON an MQTT rule with `payload: event` publishes.
 //
-// With expireAfter(), events older than a maximum age are dropped too (at
-// each event and by expire(), called now and then): once devices are gone,
+// With expireAfter(), events older than a maximum age are dropped too (by
+// expire(), which the gateway calls now and then): once devices are gone,
 // so is the memory of what they did. A client resuming from an id dropped
 // so is told it missed events ("overflow"), as for one pushed out.
 //

@@ -89,7 +89,6 @@ void RequestTracker::finish(const api::DeviceEvent& event, RequestState state) {
 void RequestTracker::keep(const TrackedRequest& request) {
   finished_.add({request.requestId, request.endpoint, request.state, render_ ? render_(request) : std::string()},
                 age_.stampNow());
-  expire();
 }
 
 void RequestTracker::expireAfter(std::chrono::steady_clock::duration maxAge, HistoryAge::Clock now) {

@@ -14,8 +14,8 @@
 // the request again, while it is among the recent ones).
 //
 // With expireAfter(), finished requests are also forgotten once they are
-// older than a maximum age (expire(), called now and then and at each
-// finish): a wave of devices gone leaves no results behind for ever.
+// older than a maximum age (by expire(), which the gateway calls now and
+// then): a wave of devices gone leaves no results behind for ever.
 //
 // In memory only: after a restart, finished results are gone.
 // Threading contract: I/O thread only; waiters are called there, from

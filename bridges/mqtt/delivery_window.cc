@@ -1,5 +1,4 @@
 #include "bridges/mqtt/delivery_window.h"
-#include "lwm2m/spare_buckets.h"
 
 #include <spdlog/spdlog.h>
 
@@ -272,7 +271,6 @@ std::optional<StoredMessage> DeliveryWindow::takeInflight(DeliveryToken token) {
   if (found == byToken_.end()) return std::nullopt;
   const std::int64_t id = found->second;
   byToken_.erase(found);
-  releaseSpareBuckets(byToken_);
   auto entry = inflight_.find(id);
   if (entry == inflight_.end()) return std::nullopt;
   StoredMessage taken{id, std::move(entry->second.message)};

@@ -1,7 +1,8 @@
 #include "gateway/daemon/publish_timing.h"
-#include "lwm2m/spare_buckets.h"
 
 #include <algorithm>
+
+#include "lwm2m/spare_buckets.h"
 
 namespace lwm2m::gateway {
 namespace {

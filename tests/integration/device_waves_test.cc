@@ -103,10 +103,12 @@ class DeviceWaves : public ::testing::Test {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   }
 
-  double registeredDevices() {
+  // A metric's value summed over its series; -1 when /metrics cannot be read.
+  double metric(const std::string& name) {
     auto parsed = parsePrometheusText(httpGet(gateway_.httpUrl("/metrics")).body);
-    return parsed.exposition ? parsed.exposition->sum("lwm2m_gateway_registered_devices") : -1;
+    return parsed.exposition ? parsed.exposition->sum(name) : -1;
   }
+  double registeredDevices() { return metric("lwm2m_gateway_registered_devices"); }
   // Waits until no device is registered.
   void awaitNoDevice(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
@@ -117,10 +119,7 @@ class DeviceWaves : public ::testing::Test {
     long residentKib = 0;
     long heapInUseKib = 0;
   };
-  double heapTrims() {
-    auto parsed = parsePrometheusText(httpGet(gateway_.httpUrl("/metrics")).body);
-    return parsed.exposition ? parsed.exposition->sum("lwm2m_gateway_heap_trims_total") : -1;
-  }
+  double heapTrims() { return metric("lwm2m_gateway_heap_trims_total"); }
   // Once no device is registered and the heap was trimmed after they left
   // (lwm2m_gateway_heap_trims_total went past `trimsBefore`): the resident
   // memory and the heap in use.
@@ -136,10 +135,6 @@ class DeviceWaves : public ::testing::Test {
     EXPECT_EQ(metric("lwm2m_gateway_event_history_bytes"), 0) << "events older than " << kHistorySeconds << " s kept";
     std::this_thread::sleep_for(200ms);
     return memoryNow();
-  }
-  double metric(const std::string& name) {
-    auto parsed = parsePrometheusText(httpGet(gateway_.httpUrl("/metrics")).body);
-    return parsed.exposition ? parsed.exposition->sum(name) : -1;
   }
   Memory memoryNow() {
     Memory m;

@@ -231,7 +231,7 @@ TEST(EventRing, DropsEventsOlderThanTheMaximumAgeAndSaysTheyWereMissed) {
   EXPECT_TRUE(replay.missedReason.empty());
   EXPECT_TRUE(replay.events.empty());
   EXPECT_EQ(ring.since(5002).missed, 1u);
-  ring.onDeviceEvent(deviceEvent("d4"));  // an event arriving ages the old ones out as well
+  ring.onDeviceEvent(deviceEvent("d4"));  // numbered after the ones that aged out
   EXPECT_EQ(ring.since(5003).events.size(), 1u);
 }
 
