@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "lwm2m/formats/json_numbers.h"
 #include "lwm2m/formats/records.h"
 #include "mapping/command_parts.h"
 #include "mapping/json_values.h"
@@ -366,7 +367,7 @@ Result<CommandParts> readCommandParts(const rapidjson::Value& doc, const model::
 }
 
 Result<void> parseCommandJson(std::string_view json, rapidjson::Document& doc) {
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
+  formats::parseFullPrecision<rapidjson::kParseIterativeFlag>(doc, json);
   if (doc.HasParseError()) {
     return fail("bad JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                 rapidjson::GetParseError_En(doc.GetParseError()));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "lwm2m/formats/json_numbers.h"
 #include "mapping/json_values.h"
 
 namespace lwm2m::gateway {
@@ -85,7 +86,7 @@ std::string encodeValueSnapshot(const std::vector<CachedValue>& values) {
 
 Result<std::vector<CachedValue>> decodeValueSnapshot(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+  formats::parseFullPrecision<rapidjson::kParseDefaultFlags>(doc, text);
   if (doc.HasParseError()) {
     return fail("not JSON (error at offset " + std::to_string(doc.GetErrorOffset()) + ")");
   }

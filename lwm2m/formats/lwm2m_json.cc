@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "lwm2m/formats/json_numbers.h"
 #include "lwm2m/formats/records.h"
 
 namespace lwm2m::formats {
@@ -81,7 +82,8 @@ Result<Value> entryValue(const rapidjson::Value& e, const Path& path, const mode
 
 Result<std::vector<Record>> parse(Payload payload, const model::ObjectModel& model, double now) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
+  parseFullPrecision<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      doc, std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
   if (doc.HasParseError()) {
     return jsonError(std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
                std::to_string(doc.GetErrorOffset()));

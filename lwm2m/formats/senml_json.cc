@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "lwm2m/formats/json_numbers.h"
+
 namespace lwm2m::formats {
 namespace {
 
@@ -88,7 +90,8 @@ Result<SenmlRecord> parseRecord(const rapidjson::Value& object, size_t index) {
 
 Result<std::vector<SenmlRecord>> SenmlJsonCodec::parse(Payload payload) const {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(reinterpret_cast<const char*>(payload.data()), payload.size());
+  parseFullPrecision<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      doc, std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
   if (doc.HasParseError()) {
     return fail(std::string("SenML JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
                 std::to_string(doc.GetErrorOffset()));

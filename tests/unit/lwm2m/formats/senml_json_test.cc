@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/unit/lwm2m/formats/format_test_util.h"
 
 namespace lwm2m::formats {
@@ -102,6 +105,15 @@ TEST_F(SenmlJsonTest, UnknownObjectsKeepTheirWireTypes) {
   EXPECT_EQ(i->resource(3)->value(), Value::string("x"));
   EXPECT_EQ(i->resource(4)->value(), Value::boolean(true));
   EXPECT_TRUE(i->resource(5)->isMultiple());
+}
+
+// RapidJSON 1.1 misread these zeros (9.6e-240 for 0e-30; json_numbers.h).
+TEST_F(SenmlJsonTest, AZeroWithAnExponentOrManyDecimalsIsZero) {
+  for (const std::string& v : std::vector<std::string>{"0e-30", "0." + std::string(40, '0'), "-0.0E-300"}) {
+    auto node = decode(R"([{"bn":"/3303/0/5700","v":)" + v + "}]", Path(3303, 0, 5700));
+    ASSERT_TRUE(node.ok()) << v << ": " << node.error().message;
+    EXPECT_EQ(node->resource()->value(), Value::floating(0)) << v;
+  }
 }
 
 TEST_F(SenmlJsonTest, ModelTypesApplyToNumbers) {
