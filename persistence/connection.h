@@ -36,6 +36,13 @@ class Connection {
   // stopped before its last row (it would hold back WAL checkpoints).
   void resetAll();
 
+  // Finalizes every cached statement (they are prepared again on next use).
+  // What a statement holds (its program, the last values bound to it, its
+  // result cells) was allocated when it was first used, in the middle of
+  // whatever the gateway did then; after thousands of devices left, those
+  // few allocations kept the heap pages around them resident.
+  void releaseStatements() { statements_.clear(); }
+
  private:
   std::filesystem::path file_;
   SQLite::Database db_;

@@ -296,11 +296,13 @@ void Database::checkpoint(WriteCompletion done) {
 
 void Database::releaseMemory(WriteCompletion done) {
   (void)parts_->reader->read<bool>("release the reader's page cache", [](Connection& c) {
+    c.releaseStatements();
     return sqlite3_db_release_memory(c.db().getHandle()) == SQLITE_OK;
   });
   parts_->writer.maintain(
       "release the writer's page cache",
       [](Connection& c) {
+        c.releaseStatements();
         if (sqlite3_db_release_memory(c.db().getHandle()) != SQLITE_OK) {
           throw std::runtime_error("sqlite3_db_release_memory failed");
         }

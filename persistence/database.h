@@ -110,7 +110,9 @@ class Database {
   // caches of the writer's and the reader's connections, which grow to
   // their limit while thousands of devices come and stay that large after
   // they left): sqlite3_db_release_memory on each connection, the writer's
-  // through its thread between two batches. `done` runs on the writer thread.
+  // through its thread between two batches. The connections' cached
+  // statements are finalized first (see Connection::releaseStatements) and
+  // prepared again when next used. `done` runs on the writer thread.
   void releaseMemory(WriteCompletion done);
 
   RegistrationStore& registrations();

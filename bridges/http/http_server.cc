@@ -9,7 +9,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -314,8 +313,12 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     }
   }
 
+  // No strand: one thread runs the io_context (see http_server.h). A strand
+  // per connection also took one of Asio's 193 strand mutexes, each allocated
+  // on its first use wherever the heap had room at the time and never freed:
+  // after a wave of devices, each held a heap page resident on its own.
   void accept() {
-    acceptor_.async_accept(asio::make_strand(io_),
+    acceptor_.async_accept(io_,
                            beast::bind_front_handler(&HttpListener::onAccept, shared_from_this()));
   }
 

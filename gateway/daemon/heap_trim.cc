@@ -42,9 +42,13 @@ void restartWithoutThreadCaches(char** argv) {
 #endif
 }
 
-void limitMallocArenas() {
+void tuneMalloc() {
 #if defined(__GLIBC__)
   ::mallopt(M_ARENA_MAX, 2);
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables == nullptr || std::string_view(tunables).find("glibc.malloc.trim_threshold=") == std::string_view::npos) {
+    ::mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+  }
 #endif
 }
 

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   if (cl.action != CommandLine::Action::Run) return cl.exitCode;
 
   lwm2m::gateway::setupLogging(cl.config.logging.level);
-  lwm2m::gateway::limitMallocArenas();
+  lwm2m::gateway::tuneMalloc();
   try {
     lwm2m::gateway::Gateway gateway(cl.config);
     gateway.run();

@@ -4,6 +4,7 @@
 #include "persistence/database.h"
 
 #include <SQLiteCpp/Database.h>
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "tests/unit/persistence/persistence_test_support.h"
+#include "persistence/connection.h"
 #include "persistence/schema.h"
 
 namespace lwm2m::persistence {
@@ -347,6 +349,57 @@ TEST(Database, AProbeAfterCloseReportsTheFailure) {
   ASSERT_TRUE(db);
   db->close();
   EXPECT_FALSE(completed([&](auto done) { db->probe(done); }));
+}
+
+// After many devices wrote and read, releaseMemory gives back what SQLite
+// holds for them (page caches, and the statements prepared meanwhile, which
+// are finalized) and the stores go on working: the statements are prepared
+// again on next use.
+TEST(Database, ReleasingMemoryGivesBackWhatSqliteHeldAndTheStoresGoOnWorking) {
+  TempDir temp;
+  auto db = openOrFail(temp.path());
+  ASSERT_TRUE(db);
+  for (int i = 0; i < 2000; ++i) {
+    db->registrations().upsert(registration("sensor-" + std::to_string(i), "r" + std::to_string(i)), [](auto) {});
+    db->observations().put(ObservationRecord{"sensor-" + std::to_string(i), {0x01, static_cast<std::uint8_t>(i)},
+                                             "/3303/0/5700", "{}", 112, i},
+                           [](auto) {});
+  }
+  ASSERT_TRUE(completed([&](auto done) { db->probe(done); }));  // after every write above
+  ASSERT_EQ(db->registrations().loadAll()->size(), 2000u);
+  const sqlite3_int64 held = sqlite3_memory_used();
+
+  ASSERT_TRUE(completed([&](auto done) { db->releaseMemory(done); }));
+  const sqlite3_int64 after = sqlite3_memory_used();
+  EXPECT_LT(after, held / 2) << "SQLite held " << held << " bytes before, " << after << " after";
+
+  ASSERT_TRUE(completed([&](auto done) { db->registrations().upsert(registration("sensor-new", "rn"), done); }));
+  ASSERT_TRUE(completed([&](auto done) { db->registrations().remove("sensor-7", done); }));
+  auto registrations = db->registrations().loadAll();
+  ASSERT_TRUE(registrations);
+  EXPECT_EQ(registrations->size(), 2000u);
+  EXPECT_EQ(db->observations().loadAll()->size(), 1999u);  // sensor-7's went with it
+}
+
+// A connection's cached statements are finalized (what they held goes back)
+// and prepared again when next used.
+TEST(Connection, ReleasedStatementsAreFinalizedAndPreparedAgainOnNextUse) {
+  TempDir temp;
+  Connection connection(temp.path() / "c.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 1000);
+  connection.db().exec("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)");
+  const std::string insert = "INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)";
+  const auto put = [&](const std::string& key) {
+    SQLite::Statement& statement = connection.prepare(insert);
+    statement.bind(1, key);
+    statement.bind(2, std::string(200, 'v'));
+    statement.exec();
+  };
+  put("a");
+  const sqlite3_int64 cached = sqlite3_memory_used();
+  connection.releaseStatements();
+  EXPECT_LT(sqlite3_memory_used(), cached) << "the statement and its bound values are still allocated";
+  put("b");
+  EXPECT_EQ(connection.db().execAndGet("SELECT count(*) FROM t").getInt(), 2);
 }
 
 }  // namespace
