@@ -28,7 +28,7 @@
 //   threshold each time a large block (a hash table's buckets for 10,000
 //   devices) is freed, so after device waves the arena kept up to 1.5 MB of
 //   free pages resident. A fixed threshold of 256 KiB stops that (measured:
-//   RSS after 10,000 devices expired 17.1–17.5 MB → 16.2 MB, 15.0–15.2 MB
+//   RSS after 10,000 devices expired 17.0–17.5 MB → 16.0–16.2 MB, 15.0–15.2 MB
 //   fresh); it also keeps blocks of 128 KiB and more mapped apart, as glibc
 //   does until the first such free. Cost, bench_registration_updates six
 //   runs each against a 64 MiB threshold: CPU per Update 7.6–8.0 µs against
