@@ -179,17 +179,7 @@ struct StormDevice {
 
   // The answer to the Register (an ACK with its message ID), skipping the
   // gateway's own requests; nullopt after `wait`.
-  std::optional<coap::Message> answer(std::chrono::milliseconds wait) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    for (auto left = wait; left.count() > 0;
-         left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())) {
-      auto message = socket.receive(left);
-      if (message && message->type == coap::MessageType::Acknowledgement && message->messageId == messageId) {
-        return message;
-      }
-    }
-    return std::nullopt;
-  }
+  std::optional<coap::Message> answer(std::chrono::milliseconds wait) { return socket.acknowledgement(messageId, wait); }
 };
 
 // A power cut's worth of devices registering at once while the gateway is

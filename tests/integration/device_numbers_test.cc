@@ -33,14 +33,9 @@ class RawDevice {
     request.messageId = ++messageId_;
     request.token = {0x70, static_cast<std::uint8_t>(messageId_)};
     socket_.send(gatewayPort_, request);
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < until) {
-      auto message = socket_.receive(100ms);
-      if (message && message->type == coap::MessageType::Acknowledgement && message->messageId == messageId_) {
-        return message->code;
-      }
-    }
-    return std::nullopt;
+    auto answer = socket_.acknowledgement(messageId_, wait);
+    if (!answer) return std::nullopt;
+    return answer->code;
   }
 
  private:

@@ -169,4 +169,17 @@ std::optional<coap::Message> RawCoapSocket::receive(std::chrono::milliseconds ti
   }
 }
 
+std::optional<coap::Message> RawCoapSocket::acknowledgement(std::uint16_t messageId,
+                                                            std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto message = receive(left);
+    if (message && message->type == coap::MessageType::Acknowledgement && message->messageId == messageId) {
+      return message;
+    }
+  }
+}
+
 }  // namespace lwm2m::testing

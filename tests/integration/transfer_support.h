@@ -69,6 +69,9 @@ class RawCoapSocket {
   void send(std::uint16_t port, const coap::Message& message);
   // The next datagram that decodes, or nullopt after `timeout`.
   std::optional<coap::Message> receive(std::chrono::milliseconds timeout);
+  // The ACK with this message ID (a piggybacked answer), skipping whatever
+  // else comes meanwhile (the gateway's own requests); nullopt after `timeout`.
+  std::optional<coap::Message> acknowledgement(std::uint16_t messageId, std::chrono::milliseconds timeout);
 
  private:
   int fd_;
