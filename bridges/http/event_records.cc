@@ -12,16 +12,24 @@ namespace lwm2m::bridges::http {
 // text, frame (texts as record_bytes writes them).
 
 void EventRecords::push(const StreamEvent& event, std::int64_t stamp) {
-  std::string record;
-  record.reserve(40 + event.endpoint.size() + event.frame.size() + 16 * event.paths.size());
+  push(event.id, event.kind, event.endpoint, event.paths, event.frame, stamp);
+}
+
+void EventRecords::push(std::uint64_t id, gateway::api::DeviceEventKind kind, std::string_view endpoint,
+                        std::span<const model::Path> paths, std::string_view frame, std::int64_t stamp) {
+  std::string& record = scratch_;
+  record.clear();
+  record.reserve(40 + endpoint.size() + frame.size() + 16 * paths.size());
   record_bytes::putValue(record, stamp);
-  record_bytes::putValue(record, event.id);
-  record_bytes::putValue(record, static_cast<std::uint8_t>(event.kind));
-  record_bytes::putText(record, event.endpoint);
-  record_bytes::putValue(record, static_cast<std::uint16_t>(event.paths.size()));
-  for (const auto& path : event.paths) record_bytes::putText(record, path.toString());
-  record_bytes::putText(record, event.frame);
+  record_bytes::putValue(record, id);
+  record_bytes::putValue(record, static_cast<std::uint8_t>(kind));
+  record_bytes::putText(record, endpoint);
+  record_bytes::putValue(record, static_cast<std::uint16_t>(paths.size()));
+  for (const auto& path : paths) record_bytes::putText(record, path.toString());
+  record_bytes::putText(record, frame);
   records_.push(record);
+  // A rare large event (a big notification) would keep its capacity for good.
+  if (record.capacity() > kKeptScratchBytes) std::string().swap(record);
 }
 
 std::vector<StreamEvent> EventRecords::from(std::size_t index) const {

@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +24,10 @@ class EventRecords {
  public:
   // `stamp`: the caller's time of the event (stamps do not decrease).
   void push(const StreamEvent& event, std::int64_t stamp = 0);
+  // The same record from its parts, for a caller that has no StreamEvent
+  // (the ring's unrendered events): no copy of the parts on the heap.
+  void push(std::uint64_t id, gateway::api::DeviceEventKind kind, std::string_view endpoint,
+            std::span<const model::Path> paths, std::string_view frame, std::int64_t stamp);
   void popFront() { records_.popFront(); }
   // The stamp of the oldest event. Precondition: not empty().
   std::int64_t frontStamp() const;
@@ -38,6 +44,8 @@ class EventRecords {
   static StreamEvent decode(std::string_view record);
 
   RecordBlocks records_;
+  static constexpr std::size_t kKeptScratchBytes = 4096;
+  std::string scratch_;  // the record being written (up to kKeptScratchBytes of capacity kept)
 };
 
 }  // namespace lwm2m::bridges::http

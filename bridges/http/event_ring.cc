@@ -41,28 +41,27 @@ bool ringKeepsFactsOnly(const gateway::api::DeviceEvent& event) {
 // time and the registration as the device gave it.
 constexpr char kFactsMark = '\x01';
 
-StreamEvent factsRecord(std::uint64_t id, const gateway::api::DeviceEvent& event) {
+// Writes into `out` (cleared first) the frame of a kept, unrendered event.
+void writeFacts(std::string& out, const gateway::api::DeviceEvent& event) {
   using namespace record_bytes;
   const gateway::api::DeviceInfo& device = event.device;
-  StreamEvent record;
-  record.id = id;
-  record.kind = event.kind;
-  record.endpoint = device.endpoint;
-  std::string& out = record.frame;
+  const std::string* texts[] = {&device.registrationId, &device.address, &device.lwm2mVersion,
+                                &device.binding, &device.smsNumber, &device.rootPath};
+  std::size_t size = 1 + 8 + 4 + 1 + 4;
+  for (const std::string* text : texts) size += 4 + text->size();
+  for (const auto& link : device.objectLinks) size += 4 + link.path.size();
+  out.clear();
+  out.reserve(size);
   out.push_back(kFactsMark);
   putValue(out, static_cast<std::int64_t>(event.at.time_since_epoch().count()));
   putValue(out, device.lifetimeSeconds);
   putValue(out, static_cast<std::uint8_t>(device.queueMode));
-  for (const std::string* text : {&device.registrationId, &device.address, &device.lwm2mVersion, &device.binding,
-                                  &device.smsNumber, &device.rootPath}) {
-    putText(out, *text);
-  }
+  for (const std::string* text : texts) putText(out, *text);
   putValue(out, static_cast<std::uint32_t>(device.objectLinks.size()));
   for (const auto& link : device.objectLinks) putText(out, link.path);
-  return record;
 }
 
-// The event factsRecord() kept, as far as its JSON goes.
+// The event writeFacts() kept, as far as its JSON goes.
 gateway::api::DeviceEvent factsEvent(const StreamEvent& record) {
   using namespace record_bytes;
   std::string_view in(record.frame);
@@ -110,7 +109,9 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   if (subscribers_.empty() && ringKeepsFactsOnly(event)) {
     // Nobody to tell now (every Update is such an event): kept as its facts,
     // rendered if a resuming client asks for it.
-    events_.push(factsRecord(id, event), age_.stampNow());
+    writeFacts(facts_, event);
+    events_.push(id, event.kind, event.device.endpoint, {}, facts_, age_.stampNow());
+    if (facts_.capacity() > 4096) std::string().swap(facts_);  // a registration with many links
     return;
   }
   StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));

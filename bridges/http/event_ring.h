@@ -96,6 +96,7 @@ class EventRing : public gateway::api::DeviceEventListener {
   std::uint64_t nextId_;
   HistoryAge age_;
   EventRecords events_;  // compact, apart from the heap
+  std::string facts_;    // an unrendered event's frame being written (capacity kept)
   std::uint64_t oldestId_ = 0;  // of events_, when not empty
   std::map<std::uint64_t, Subscriber> subscribers_;
   std::uint64_t nextHandle_ = 1;

@@ -10,16 +10,19 @@ void DeviceEventFanout::onRegistered(const server::Registration& reg,
                                      const server::Registration* replaced) {
   if (replaced) {
     spdlog::info("device {} registered again from {} (rd/{} replaces rd/{}), LwM2M {}, lifetime {} s",
-                 reg.endpoint, formatPeer(reg.peer), reg.id, replaced->id, reg.version, reg.lifetime);
+                 reg.endpoint, coap::toString(reg.peer), reg.id, replaced->id, reg.version, reg.lifetime);
   } else {
     spdlog::info("device {} registered from {} as rd/{}, LwM2M {}, binding {}, lifetime {} s",
-                 reg.endpoint, formatPeer(reg.peer), reg.id, reg.version, reg.binding, reg.lifetime);
+                 reg.endpoint, coap::toString(reg.peer), reg.id, reg.version, reg.binding, reg.lifetime);
   }
   publish(api::DeviceEventKind::Registered, reg);
 }
 
 void DeviceEventFanout::onUpdated(const server::Registration& reg, const server::RegistrationChanges&) {
-  spdlog::debug("device {} updated rd/{} from {}", reg.endpoint, reg.id, formatPeer(reg.peer));
+  // Every Update comes here: the address is formatted only when it is logged.
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("device {} updated rd/{} from {}", reg.endpoint, reg.id, coap::toString(reg.peer));
+  }
   publish(api::DeviceEventKind::Updated, reg);
 }
 

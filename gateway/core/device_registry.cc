@@ -4,35 +4,6 @@
 
 namespace lwm2m::gateway {
 
-namespace {
-
-// "a.b.c.d:port" without the resolver's inet_ntop and a string per part: it
-// is written for every event and stored registration.
-std::string formatV4Peer(const boost::asio::ip::address_v4::bytes_type& bytes, std::uint16_t port) {
-  char text[24];  // "255.255.255.255:65535"
-  char* at = text;
-  char* const end = text + sizeof text;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i > 0) *at++ = '.';
-    at = std::to_chars(at, end, static_cast<unsigned>(bytes[i])).ptr;
-  }
-  *at++ = ':';
-  at = std::to_chars(at, end, static_cast<unsigned>(port)).ptr;
-  return std::string(text, at);
-}
-
-}  // namespace
-
-std::string formatPeer(const coap::Peer& peer) {
-  const auto address = peer.address();
-  if (address.is_v4()) return formatV4Peer(address.to_v4().to_bytes(), peer.port());
-  if (address.to_v6().is_v4_mapped()) {
-    return formatV4Peer(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_bytes(),
-                        peer.port());
-  }
-  return "[" + address.to_string() + "]:" + std::to_string(peer.port());
-}
-
 Result<coap::Peer> parsePeer(std::string_view text) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos) return fail("expected HOST:PORT");
@@ -59,7 +30,7 @@ api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Schedu
   info.queueMode = reg.queueMode;
   info.lifetimeSeconds = reg.lifetime;
   info.smsNumber = reg.smsNumber;
-  info.address = formatPeer(reg.peer);
+  info.address = coap::toString(reg.peer);
   info.rootPath = reg.rootPath;
   info.objectLinks.reserve(reg.objectLinks.size());
   for (const formats::Link& link : reg.objectLinks) {

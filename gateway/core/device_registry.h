@@ -12,9 +12,7 @@
 
 namespace lwm2m::gateway {
 
-// "127.0.0.1:5683", "[::1]:5683"; IPv4-mapped IPv6 peers are shown as IPv4.
-std::string formatPeer(const coap::Peer& peer);
-// The inverse of formatPeer: "127.0.0.1:5683" or "[::1]:5683".
+// The inverse of coap::toString(Peer): "127.0.0.1:5683" or "[::1]:5683".
 Result<coap::Peer> parsePeer(std::string_view text);
 
 api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock);

@@ -11,7 +11,7 @@ persistence::RegistrationRecord toRecord(const server::Registration& reg, const 
   persistence::RegistrationRecord r;
   r.endpoint = reg.endpoint;
   r.registrationId = reg.id;
-  r.address = formatPeer(reg.peer);
+  r.address = coap::toString(reg.peer);
   r.lwm2mVersion = reg.version;
   r.binding = reg.binding;
   r.queueMode = reg.queueMode;

@@ -475,7 +475,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.dispatcher.setPackageResource(&p.packageResource);
   p.packageResource.setServedListener([&p](const coap::Peer& peer, const std::string& sha256, std::uint64_t end,
                                            std::uint64_t size, std::uint16_t blockSize) {
-    p.firmware.onServed(formatPeer(peer), sha256, end, size, blockSize);
+    p.firmware.onServed(coap::toString(peer), sha256, end, size, blockSize);
   });
   p.send.addListener(&p.reports);
   p.observations.addListener(&p.reports);

@@ -53,8 +53,8 @@ struct DtlsTransport::Impl {
   DtlsContext context;
   const DtlsSettings& settings;
   ReceiveHandler handler;
-  std::unordered_map<Peer, Entry, PeerHash> sessions;
-  std::unordered_map<Peer, std::unique_ptr<SSL_SESSION, SslSessionDeleter>, PeerHash> resumable;
+  std::unordered_map<Peer, Entry, PeerHash, PeerEqual> sessions;
+  std::unordered_map<Peer, std::unique_ptr<SSL_SESSION, SslSessionDeleter>, PeerHash, PeerEqual> resumable;
   std::size_t handshakes = 0;
   std::uint64_t nextGeneration = 1;
   DtlsCounters counters;

@@ -27,7 +27,9 @@ namespace lwm2m::coap {
 struct MessageKey {
   Peer peer;
   std::uint16_t messageId = 0;
-  friend bool operator==(const MessageKey&, const MessageKey&) = default;
+  friend bool operator==(const MessageKey& a, const MessageKey& b) {
+    return a.messageId == b.messageId && PeerEqual{}(a.peer, b.peer);
+  }
 };
 
 struct MessageKeyHash {
@@ -209,7 +211,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   std::deque<std::pair<Clock::time_point, MessageKey>> nonExpiry_;
   std::uint64_t nextSerial_ = 1;
   std::unordered_map<std::string, Assembly> assemblies_;
-  std::unordered_set<Peer, PeerHash> departed_;  // forgetPeer() since the last sweep
+  std::unordered_set<Peer, PeerHash, PeerEqual> departed_;  // forgetPeer() since the last sweep
   Scheduler::TimerId sweepTimer_ = 0;
 };
 

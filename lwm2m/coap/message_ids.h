@@ -47,7 +47,7 @@ class MessageIdAllocator {
 
   Clock::duration lifetime_;
   std::function<std::uint32_t()> random_;
-  std::unordered_map<Peer, PeerIds, PeerHash> peers_;
+  std::unordered_map<Peer, PeerIds, PeerHash, PeerEqual> peers_;
 };
 
 }  // namespace lwm2m::coap

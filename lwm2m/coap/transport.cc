@@ -1,34 +1,99 @@
 #include "lwm2m/coap/transport.h"
 
+#include <charconv>
+#include <cstddef>
+#include <cstring>
 #include <functional>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace lwm2m::coap {
 
 Transport::~Transport() = default;
 
-std::size_t PeerHash::operator()(const Peer& peer) const noexcept {
-  std::size_t seed = peer.port();
-  auto mix = [&seed](std::size_t value) {
-    seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
-  };
-  const auto address = peer.address();
-  if (address.is_v4()) {
-    mix(address.to_v4().to_uint());
-  } else {
-    const auto v6 = address.to_v6();
-    for (std::uint8_t byte : v6.to_bytes()) mix(byte);
-    mix(v6.scope_id());
+namespace {
+
+// The parts of a socket address that name a peer, copied out of it (memcpy:
+// the asio endpoint keeps a union of sockaddr types).
+struct PeerBytes {
+  std::uint64_t high = 0;  // IPv6: the first 8 bytes; IPv4: 0
+  std::uint64_t low = 0;   // IPv6: the last 8 bytes; IPv4: the address
+  std::uint32_t scope = 0;
+  std::uint16_t port = 0;  // network order
+  sa_family_t family = AF_UNSPEC;
+};
+
+PeerBytes bytesOf(const Peer& peer) noexcept {
+  const auto* raw = reinterpret_cast<const unsigned char*>(peer.data());
+  PeerBytes bytes;
+  std::memcpy(&bytes.family, raw + offsetof(sockaddr, sa_family), sizeof bytes.family);
+  if (bytes.family == AF_INET) {
+    std::uint32_t address = 0;
+    std::memcpy(&address, raw + offsetof(sockaddr_in, sin_addr), sizeof address);
+    bytes.low = address;
+    std::memcpy(&bytes.port, raw + offsetof(sockaddr_in, sin_port), sizeof bytes.port);
+  } else if (bytes.family == AF_INET6) {
+    std::memcpy(&bytes.high, raw + offsetof(sockaddr_in6, sin6_addr), sizeof bytes.high);
+    std::memcpy(&bytes.low, raw + offsetof(sockaddr_in6, sin6_addr) + 8, sizeof bytes.low);
+    std::memcpy(&bytes.scope, raw + offsetof(sockaddr_in6, sin6_scope_id), sizeof bytes.scope);
+    std::memcpy(&bytes.port, raw + offsetof(sockaddr_in6, sin6_port), sizeof bytes.port);
   }
-  return seed;
+  return bytes;
 }
 
-std::string toString(const Peer& peer) {
-  auto address = peer.address();
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+std::uint64_t mix(std::uint64_t x) noexcept {  // a 64-bit finalizer (xor-shift-multiply)
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
+}
+
+}  // namespace
+
+std::size_t PeerHash::operator()(const Peer& peer) const noexcept {
+  const PeerBytes b = bytesOf(peer);
+  return static_cast<std::size_t>(
+      mix(b.low ^ mix(b.high ^ (static_cast<std::uint64_t>(b.scope) << 16 | b.port))));
+}
+
+bool PeerEqual::operator()(const Peer& a, const Peer& b) const noexcept {
+  const PeerBytes x = bytesOf(a);
+  const PeerBytes y = bytesOf(b);
+  return x.family == y.family && x.port == y.port && x.low == y.low && x.high == y.high && x.scope == y.scope;
+}
+
+namespace {
+
+// "a.b.c.d:port" with to_chars (no inet_ntop, no string per part): written for
+// every event and stored registration.
+std::string v4Text(const unsigned char* address, std::uint16_t port) {
+  char text[24];  // "255.255.255.255:65535"
+  char* at = text;
+  char* const end = text + sizeof text;
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) *at++ = '.';
+    at = std::to_chars(at, end, static_cast<unsigned>(address[i])).ptr;
   }
-  if (address.is_v6()) return "[" + address.to_string() + "]:" + std::to_string(peer.port());
-  return address.to_string() + ":" + std::to_string(peer.port());
+  *at++ = ':';
+  at = std::to_chars(at, end, static_cast<unsigned>(port)).ptr;
+  return std::string(text, at);
+}
+
+}  // namespace
+
+std::string toString(const Peer& peer) {
+  const PeerBytes b = bytesOf(peer);
+  const std::uint16_t port = ntohs(b.port);
+  unsigned char address[8];
+  std::memcpy(address, &b.low, sizeof address);
+  if (b.family == AF_INET) return v4Text(address, port);
+  std::uint32_t mappedPrefix = 0;  // ::ffff:a.b.c.d
+  std::memcpy(&mappedPrefix, address, sizeof mappedPrefix);
+  if (b.family == AF_INET6 && b.high == 0 && mappedPrefix == htonl(0x0000ffff)) return v4Text(address + 4, port);
+  return "[" + peer.address().to_string() + "]:" + std::to_string(port);
 }
 
 }  // namespace lwm2m::coap

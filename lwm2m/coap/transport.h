@@ -15,9 +15,17 @@ namespace lwm2m::coap {
 
 using Peer = boost::asio::ip::udp::endpoint;
 
-// Hash of address + port, for unordered containers keyed by Peer.
+// Hash of address + port, for unordered containers keyed by Peer. Read from
+// the socket address as the kernel gave it (no asio address objects): it runs
+// for every datagram.
 struct PeerHash {
   std::size_t operator()(const Peer& peer) const noexcept;
+};
+
+// Same family, address, port (and IPv6 scope): what Peer's operator== says,
+// compared on the socket address bytes. For the same containers.
+struct PeerEqual {
+  bool operator()(const Peer& a, const Peer& b) const noexcept;
 };
 
 // "[::1]:5683" or "127.0.0.1:5683"; IPv4-mapped IPv6 addresses print as IPv4.

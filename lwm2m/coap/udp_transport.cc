@@ -4,6 +4,7 @@
 #include <linux/sock_diag.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -62,6 +63,42 @@ constexpr int kMaxDatagramsPerWakeup = 32;
 std::span<std::uint8_t> receiveBuffer() {
   thread_local std::vector<std::uint8_t> buffer(kReceiveBufferSize);
   return buffer;
+}
+
+// Datagrams sent while a batch of received ones is handled (the answers),
+// held and sent together with one sendmmsg when the batch ends: one system
+// call instead of one per answer. One per thread, like the receive buffer:
+// batches of two sockets never overlap (readQueued runs from the reactor,
+// never inside another socket's handler).
+struct HeldSends {
+  static constexpr std::size_t kMaxBytes = 32 * 1024;  // a larger datagram goes out at once
+  const void* owner = nullptr;  // the State whose batch is open; null when none
+  struct Datagram {
+    Peer to;
+    std::size_t offset;
+    std::size_t size;
+  };
+  std::vector<Datagram> datagrams;
+  std::vector<std::uint8_t> bytes;
+  // sendmmsg's arguments, kept with their capacity.
+  std::vector<mmsghdr> messages;
+  std::vector<iovec> vectors;
+  std::vector<Peer> targets;
+
+  bool take(const void* state, const Peer& to, std::span<const std::uint8_t> datagram) {
+    if (owner != state || datagrams.size() >= static_cast<std::size_t>(kMaxDatagramsPerWakeup) ||
+        bytes.size() + datagram.size() > kMaxBytes) {
+      return false;
+    }
+    datagrams.push_back({to, bytes.size(), datagram.size()});
+    bytes.insert(bytes.end(), datagram.begin(), datagram.end());
+    return true;
+  }
+};
+
+HeldSends& heldSends() {
+  thread_local HeldSends held;
+  return held;
 }
 
 [[noreturn]] void failBind(const Peer& bindTo, const char* step, const error_code& ec) {
@@ -178,6 +215,17 @@ void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
 // burst held in a large receive buffer would sit there until the next arrival.
 void UdpTransport::readQueued(const std::shared_ptr<State>& state) {
   const auto buffer = receiveBuffer();
+  // Answers written by the handlers wait in heldSends() until the batch ends
+  // (also when a handler throws); every datagram is handled before any answer
+  // leaves, none waits longer than one batch.
+  struct Batch {
+    State& state;
+    explicit Batch(State& s) : state(s) { heldSends().owner = &s; }
+    ~Batch() {
+      sendHeld(state);
+      heldSends().owner = nullptr;
+    }
+  } batch(*state);
   for (int i = 0; i < kMaxDatagramsPerWakeup; ++i) {
     if (state->closed) return;
     const long size = receiveOne(*state, buffer);
@@ -194,15 +242,61 @@ void UdpTransport::readQueued(const std::shared_ptr<State>& state) {
   asio::post(state->socket.get_executor(), [state] { readQueued(state); });
 }
 
+void UdpTransport::sendHeld(State& state) {
+  HeldSends& held = heldSends();
+  const std::size_t count = held.datagrams.size();
+  if (count == 0) return;
+  if (!state.closed) {
+    auto& messages = held.messages;
+    auto& vectors = held.vectors;
+    auto& targets = held.targets;
+    messages.resize(count);
+    vectors.resize(count);
+    targets.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const HeldSends::Datagram& d = held.datagrams[i];
+      targets[i] = target(state, d.to);
+      vectors[i] = {held.bytes.data() + d.offset, d.size};
+      messages[i].msg_hdr = msghdr{};
+      messages[i].msg_hdr.msg_name = targets[i].data();
+      messages[i].msg_hdr.msg_namelen = static_cast<socklen_t>(targets[i].size());
+      messages[i].msg_hdr.msg_iov = &vectors[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    // sendmmsg stops at the first datagram it cannot send: that one is
+    // counted as a send error (as send() would) and the rest go on.
+    std::size_t sent = 0;
+    while (sent < count) {
+      const int n = ::sendmmsg(state.socket.native_handle(), messages.data() + sent,
+                               static_cast<unsigned>(count - sent), MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ++state.sendErrors;
+        ++sent;
+      } else {
+        sent += static_cast<std::size_t>(n);
+      }
+    }
+  }
+  held.datagrams.clear();
+  held.bytes.clear();
+}
+
+// An IPv6 socket reaches IPv4 peers through IPv4-mapped addresses.
+Peer UdpTransport::target(const State& state, const Peer& to) {
+  if (state.isV6 && to.address().is_v4()) {
+    return Peer(asio::ip::make_address_v6(asio::ip::v4_mapped, to.address().to_v4()), to.port());
+  }
+  return to;
+}
+
 void UdpTransport::send(const Peer& to, std::span<const std::uint8_t> datagram) {
   if (state_->closed) return;
-  Peer target = to;
-  // An IPv6 socket reaches IPv4 peers through IPv4-mapped addresses.
-  if (state_->isV6 && to.address().is_v4()) {
-    target = Peer(asio::ip::make_address_v6(asio::ip::v4_mapped, to.address().to_v4()), to.port());
-  }
+  HeldSends& held = heldSends();
+  if (held.take(state_.get(), to, datagram)) return;
+  if (held.owner == state_.get()) sendHeld(*state_);  // the held ones first: in order
   error_code ec;
-  state_->socket.send_to(asio::buffer(datagram.data(), datagram.size()), target, 0, ec);
+  state_->socket.send_to(asio::buffer(datagram.data(), datagram.size()), target(*state_, to), 0, ec);
   if (ec) ++state_->sendErrors;
 }
 

@@ -93,6 +93,9 @@ class UdpTransport : public Transport {
   static void receiveNext(const std::shared_ptr<State>& state);
   static void readQueued(const std::shared_ptr<State>& state);
   static long receiveOne(State& state, std::span<std::uint8_t> buffer);
+  // Sends what readQueued's batch held back so far (one sendmmsg).
+  static void sendHeld(State& state);
+  static Peer target(const State& state, const Peer& to);
 
   std::shared_ptr<State> state_;
 };

@@ -67,7 +67,7 @@ class SendHandler : public RegistrationListener {
   coap::Scheduler& scheduler_;
   const RegistrationInterface& registrations_;
   const model::ModelSource& models_;
-  std::unordered_map<coap::Peer, std::string, coap::PeerHash> idByPeer_;
+  std::unordered_map<coap::Peer, std::string, coap::PeerHash, coap::PeerEqual> idByPeer_;
   std::unordered_map<std::string, coap::Peer> peerById_;
   std::vector<SendListener*> listeners_;
 };

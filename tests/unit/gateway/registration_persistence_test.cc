@@ -70,10 +70,10 @@ TEST(Peer, FormatAndParseAreInverse) {
   for (std::string text : {"127.0.0.1:5683", "[::1]:1", "[fe80::1]:65535"}) {
     auto peer = parsePeer(text);
     ASSERT_TRUE(peer) << text;
-    EXPECT_EQ(formatPeer(*peer), text);
+    EXPECT_EQ(coap::toString(*peer), text);
   }
   // IPv4 clients on a dual-stack socket show as plain IPv4.
-  EXPECT_EQ(formatPeer(coap::Peer(boost::asio::ip::make_address("::ffff:10.1.2.3"), 7)), "10.1.2.3:7");
+  EXPECT_EQ(coap::toString(coap::Peer(boost::asio::ip::make_address("::ffff:10.1.2.3"), 7)), "10.1.2.3:7");
   for (std::string bad : {"", "1.2.3.4", "1.2.3.4:0", "1.2.3.4:70000", "host:80", "[::1]:x"}) {
     EXPECT_FALSE(parsePeer(bad)) << bad;
   }

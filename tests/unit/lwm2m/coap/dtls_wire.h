@@ -76,7 +76,7 @@ class Wire {
   }
 
   ManualScheduler& scheduler_;
-  std::unordered_map<Peer, Port*, PeerHash> ports_;
+  std::unordered_map<Peer, Port*, PeerHash, PeerEqual> ports_;
 };
 
 }  // namespace lwm2m::coap::testing

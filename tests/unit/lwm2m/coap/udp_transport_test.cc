@@ -3,6 +3,7 @@
 
 #include <random>
 #include <stdexcept>
+#include <unordered_set>
 
 #include <boost/asio/ip/address.hpp>
 #include <gtest/gtest.h>
@@ -280,6 +281,80 @@ TEST(UdpTransportTest, ManyTransportsShareOneIoContext) {
     io.run_for(2s);
   }
   EXPECT_EQ(echoes, kClients);
+}
+
+// Answers written while a burst is handled leave together at the end of the
+// reading batch: every one arrives, in the order written, also when one of
+// them is too large to be held (it goes out at once, after those held).
+TEST(UdpTransportTest, AnswersToABurstAllArriveInTheOrderWritten) {
+  asio::io_context io;
+  UdpTransport server(io, at("127.0.0.1", 0));
+  UdpTransport client(io, at("127.0.0.1", 0));
+  ASSERT_TRUE(server.setBufferSizes(1 << 20, 0));
+  ASSERT_TRUE(client.setBufferSizes(1 << 20, 0));
+  constexpr std::size_t kLarge = 40 * 1024;  // beyond what a batch holds
+  server.start([&](const Peer& from, std::span<const std::uint8_t> datagram) {
+    server.send(from, datagram);  // the echo, then a second answer
+    if (datagram[0] == 7) {
+      server.send(from, std::vector<std::uint8_t>(kLarge, 7));
+    } else {
+      server.send(from, std::vector<std::uint8_t>{datagram[0], 0xff});
+    }
+  });
+  std::vector<std::pair<std::uint8_t, std::size_t>> arrived;  // first byte, size
+  client.start([&](const Peer&, std::span<const std::uint8_t> datagram) {
+    arrived.emplace_back(datagram[0], datagram.size());
+    if (arrived.size() == 2 * 100) io.stop();
+  });
+  for (std::uint8_t i = 0; i < 100; ++i) client.send(server.localEndpoint(), std::vector<std::uint8_t>{i});
+  io.run_for(5s);
+  ASSERT_EQ(arrived.size(), 200u);
+  for (std::size_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(arrived[2 * i], std::make_pair(static_cast<std::uint8_t>(i), std::size_t{1})) << i;
+    EXPECT_EQ(arrived[2 * i + 1].first, static_cast<std::uint8_t>(i)) << i;
+    EXPECT_EQ(arrived[2 * i + 1].second, i == 7 ? kLarge : std::size_t{2}) << i;
+  }
+  EXPECT_EQ(server.sendErrors(), 0u);
+}
+
+// A send outside a reading batch (a timer's retransmission) leaves at once.
+TEST(UdpTransportTest, ASendOutsideAReadingBatchLeavesAtOnce) {
+  asio::io_context io;
+  UdpTransport receiver(io, at("127.0.0.1", 0));
+  UdpTransport sender(io, at("127.0.0.1", 0));
+  if (receiver.receiveQueue().capacity == 0) GTEST_SKIP() << "the kernel does not tell the receive queue here";
+  sender.send(receiver.localEndpoint(), std::vector<std::uint8_t>{1, 2, 3});
+  EXPECT_GE(receiver.receiveQueue().bytes, 3u) << "queued at the receiver before the io_context ran";
+}
+
+// Peers as unordered keys: equal exactly when Peer's operator== says so, and
+// equal peers hash alike (compared on the socket address bytes).
+TEST(PeerKeys, EqualityAndHashAgreeWithThePeerItself) {
+  const std::vector<Peer> peers = {
+      at("127.0.0.1", 5683), at("127.0.0.1", 5684), at("127.0.0.2", 5683), at("10.1.2.3", 5683),
+      at("::1", 5683), at("::ffff:127.0.0.1", 5683), at("fe80::1", 5683), at("fe80::1%1", 5683),
+      at("2001:db8::1", 5683), at("2001:db8::1", 1)};
+  for (const Peer& a : peers) {
+    for (const Peer& b : peers) {
+      EXPECT_EQ(PeerEqual{}(a, b), a == b) << a << " vs " << b;
+    }
+    const Peer copy(a.address(), a.port());
+    EXPECT_TRUE(PeerEqual{}(a, copy));
+    EXPECT_EQ(PeerHash{}(a), PeerHash{}(copy));
+  }
+  std::unordered_set<std::size_t> hashes;
+  for (const Peer& p : peers) hashes.insert(PeerHash{}(p));
+  EXPECT_EQ(hashes.size(), peers.size()) << "these few differ in their hash too";
+}
+
+TEST(PeerKeys, PeersPrintAsHostAndPort) {
+  EXPECT_EQ(toString(at("127.0.0.1", 5683)), "127.0.0.1:5683");
+  EXPECT_EQ(toString(at("255.255.255.255", 65535)), "255.255.255.255:65535");
+  EXPECT_EQ(toString(at("0.0.0.0", 0)), "0.0.0.0:0");
+  EXPECT_EQ(toString(at("::ffff:10.1.2.3", 7)), "10.1.2.3:7");
+  EXPECT_EQ(toString(at("::1", 5684)), "[::1]:5684");
+  EXPECT_EQ(toString(at("2001:db8::ffff:1.2.3.4", 9)), "[2001:db8::ffff:102:304]:9");
+  EXPECT_EQ(toString(at("fe80::1%1", 5683)).rfind("[fe80::1%", 0), 0u);
 }
 
 TEST(AsioSchedulerTest, RunsTimersInDeadlineOrderAndHonoursCancel) {
