@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <vector>
 #include <stdexcept>
 #include <string>
@@ -28,7 +29,6 @@ struct UdpTransport::State {
 
   asio::ip::udp::socket socket;
   ReceiveHandler handler;
-  Peer sender;
   bool closed = false;
   bool started = false;
   bool isV6 = false;
@@ -52,17 +52,35 @@ struct UdpTransport::State {
 
 namespace {
 
-// Datagrams are read into one buffer per thread, not one per socket: a
-// simulator runs thousands of transports in one process. 64 KiB + 1: a
-// datagram filling the whole buffer was truncated by the kernel and is
-// dropped instead of being decoded half.
+// Datagrams are read into buffers per thread, not per socket: a simulator
+// runs thousands of transports in one process. Each slot holds 64 KiB + 1: a
+// datagram filling a whole slot was truncated by the kernel and is dropped
+// instead of being decoded half.
 constexpr std::size_t kReceiveBufferSize = 65536 + 1;
 // Datagrams read per readiness wake-up before yielding to other work.
 constexpr int kMaxDatagramsPerWakeup = 32;
+// Datagrams one recvmmsg call reads.
+constexpr int kReceiveSlots = 16;
 
-std::span<std::uint8_t> receiveBuffer() {
-  thread_local std::vector<std::uint8_t> buffer(kReceiveBufferSize);
-  return buffer;
+// recvmmsg's buffers and arguments. The bytes are left uninitialised (and
+// large enough for malloc to map them apart): a page is resident only once a
+// datagram reached it, so small datagrams cost a page or two per slot.
+struct ReceiveSlots {
+  std::unique_ptr<std::uint8_t[]> bytes{new std::uint8_t[kReceiveSlots * kReceiveBufferSize]};
+  std::array<mmsghdr, kReceiveSlots> messages{};
+  std::array<iovec, kReceiveSlots> vectors{};
+  std::array<Peer, kReceiveSlots> senders{};
+  struct Control {
+    alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(std::uint32_t))];
+  };
+  std::array<Control, kReceiveSlots> controls{};
+
+  std::uint8_t* slot(int i) { return bytes.get() + static_cast<std::size_t>(i) * kReceiveBufferSize; }
+};
+
+ReceiveSlots& receiveSlots() {
+  thread_local ReceiveSlots slots;
+  return slots;
 }
 
 // Datagrams sent while a batch of received ones is handled (the answers),
@@ -168,32 +186,39 @@ void UdpTransport::start(ReceiveHandler handler) {
   receiveNext(state_);
 }
 
-// Reads one datagram into `buffer` and its sender into state.sender with a
-// non-blocking recvmsg; a SO_RXQ_OVFL control message (there once the socket
-// dropped something) updates the drop count. Returns the size, or -1 with
-// errno set; a truncated datagram returns buffer.size().
-long UdpTransport::receiveOne(State& state, std::span<std::uint8_t> buffer) {
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
-  iovec vector{buffer.data(), buffer.size()};
-  msghdr message{};
-  message.msg_name = state.sender.data();
-  message.msg_namelen = static_cast<socklen_t>(state.sender.capacity());
-  message.msg_iov = &vector;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof(control);
-  const ssize_t size = ::recvmsg(state.socket.native_handle(), &message, MSG_DONTWAIT);
-  if (size < 0) return size;
-  state.sender.resize(message.msg_namelen);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
-      std::uint32_t count = 0;
-      std::memcpy(&count, CMSG_DATA(c), sizeof(count));
-      state.noteDropCount(count);
-    }
+// Reads up to `count` queued datagrams into receiveSlots() with one
+// non-blocking recvmmsg; a SO_RXQ_OVFL control message (there once the socket
+// dropped something) updates the drop count. Returns how many were read, or
+// -1 with errno set. A truncated datagram has msg_len == kReceiveBufferSize.
+int UdpTransport::receiveMany(State& state, int count) {
+  ReceiveSlots& slots = receiveSlots();
+  for (int i = 0; i < count; ++i) {
+    slots.vectors[i] = {slots.slot(i), kReceiveBufferSize};
+    msghdr& header = slots.messages[i].msg_hdr;
+    header = msghdr{};
+    header.msg_name = slots.senders[i].data();
+    header.msg_namelen = static_cast<socklen_t>(slots.senders[i].capacity());
+    header.msg_iov = &slots.vectors[i];
+    header.msg_iovlen = 1;
+    header.msg_control = slots.controls[i].bytes;
+    header.msg_controllen = sizeof slots.controls[i].bytes;
+    slots.messages[i].msg_len = 0;
   }
-  if (message.msg_flags & MSG_TRUNC) return static_cast<long>(buffer.size());
-  return size;
+  const int read = ::recvmmsg(state.socket.native_handle(), slots.messages.data(), static_cast<unsigned>(count),
+                              MSG_DONTWAIT, nullptr);
+  for (int i = 0; i < read; ++i) {
+    msghdr& header = slots.messages[i].msg_hdr;
+    slots.senders[i].resize(header.msg_namelen);
+    for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+        std::uint32_t drops = 0;
+        std::memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+        state.noteDropCount(drops);
+      }
+    }
+    if (header.msg_flags & MSG_TRUNC) slots.messages[i].msg_len = kReceiveBufferSize;
+  }
+  return read;
 }
 
 // Waits for readability, then reads what is queued.
@@ -208,13 +233,13 @@ void UdpTransport::receiveNext(const std::shared_ptr<State>& state) {
   });
 }
 
-// Reads up to kMaxDatagramsPerWakeup datagrams with non-blocking recvmsg
-// calls into the per-thread buffer. Asio's reactor waits edge-triggered: a
+// Reads up to kMaxDatagramsPerWakeup datagrams with non-blocking recvmmsg
+// calls into the per-thread slots. Asio's reactor waits edge-triggered: a
 // wait completes on new arrivals only, so when datagrams are left queued the
 // next batch is posted (after other ready work) instead of waiting, else a
 // burst held in a large receive buffer would sit there until the next arrival.
 void UdpTransport::readQueued(const std::shared_ptr<State>& state) {
-  const auto buffer = receiveBuffer();
+  ReceiveSlots& slots = receiveSlots();
   // Answers written by the handlers wait in heldSends() until the batch ends
   // (also when a handler throws); every datagram is handled before any answer
   // leaves, none waits longer than one batch.
@@ -226,17 +251,25 @@ void UdpTransport::readQueued(const std::shared_ptr<State>& state) {
       heldSends().owner = nullptr;
     }
   } batch(*state);
-  for (int i = 0; i < kMaxDatagramsPerWakeup; ++i) {
+  for (int handled = 0; handled < kMaxDatagramsPerWakeup;) {
     if (state->closed) return;
-    const long size = receiveOne(*state, buffer);
-    if (size < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    const int read = receiveMany(*state, std::min(kReceiveSlots, kMaxDatagramsPerWakeup - handled));
+    if (read < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       receiveNext(state);
       return;
     }
     // Errors such as ICMP port unreachable (ECONNREFUSED) must not stop the loop.
-    if (size < 0 || static_cast<std::size_t>(size) >= buffer.size() || !state->handler) continue;
-    state->handler(normalized(state->sender),
-                   std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(size)));
+    if (read <= 0) {
+      ++handled;
+      continue;
+    }
+    handled += read;
+    for (int i = 0; i < read; ++i) {
+      const std::size_t size = slots.messages[i].msg_len;
+      if (state->closed) return;
+      if (size >= kReceiveBufferSize || !state->handler) continue;
+      state->handler(normalized(slots.senders[i]), std::span<const std::uint8_t>(slots.slot(i), size));
+    }
   }
   if (state->closed) return;
   asio::post(state->socket.get_executor(), [state] { readQueued(state); });

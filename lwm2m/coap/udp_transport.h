@@ -92,7 +92,7 @@ class UdpTransport : public Transport {
   struct State;
   static void receiveNext(const std::shared_ptr<State>& state);
   static void readQueued(const std::shared_ptr<State>& state);
-  static long receiveOne(State& state, std::span<std::uint8_t> buffer);
+  static int receiveMany(State& state, int count);
   // Sends what readQueued's batch held back so far (one sendmmsg).
   static void sendHeld(State& state);
   static Peer target(const State& state, const Peer& to);

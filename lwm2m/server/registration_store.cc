@@ -10,39 +10,38 @@ const Registration* RegistrationStore::findByEndpoint(std::string_view endpoint)
 }
 
 const Registration* RegistrationStore::findById(std::string_view id) const {
-  auto it = endpointById_.find(std::string(id));
-  return it == endpointById_.end() ? nullptr : findByEndpoint(it->second);
+  auto it = byId_.find(id);
+  return it == byId_.end() ? nullptr : it->second;
 }
 
 const Registration& RegistrationStore::put(Registration reg) {
   auto it = byEndpoint_.find(reg.endpoint);
   if (it != byEndpoint_.end()) {
-    endpointById_.erase(it->second.id);
+    byId_.erase(it->second.id);
     it->second = std::move(reg);
   } else {
     it = byEndpoint_.emplace(reg.endpoint, std::move(reg)).first;
   }
-  endpointById_[it->second.id] = it->second.endpoint;
+  byId_[it->second.id] = &it->second;
   return it->second;
 }
 
 const Registration* RegistrationStore::modify(std::string_view id,
                                               const std::function<void(Registration&)>& change) {
-  auto idIt = endpointById_.find(std::string(id));
-  if (idIt == endpointById_.end()) return nullptr;
-  auto it = byEndpoint_.find(idIt->second);
-  change(it->second);
-  return &it->second;
+  auto it = byId_.find(id);
+  if (it == byId_.end()) return nullptr;
+  change(*it->second);
+  return it->second;
 }
 
 std::optional<Registration> RegistrationStore::removeById(std::string_view id) {
-  auto idIt = endpointById_.find(std::string(id));
-  if (idIt == endpointById_.end()) return std::nullopt;
-  auto it = byEndpoint_.find(idIt->second);
+  auto idIt = byId_.find(id);
+  if (idIt == byId_.end()) return std::nullopt;
+  auto it = byEndpoint_.find(idIt->second->endpoint);
+  byId_.erase(idIt);  // before the id it views goes
+  releaseSpareBuckets(byId_);
   Registration reg = std::move(it->second);
   byEndpoint_.erase(it);
-  endpointById_.erase(idIt);
-  releaseSpareBuckets(endpointById_);
   return reg;
 }
 

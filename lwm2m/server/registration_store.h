@@ -34,7 +34,11 @@ class RegistrationStore {
 
  private:
   std::map<std::string, Registration, std::less<>> byEndpoint_;
-  std::unordered_map<std::string, std::string> endpointById_;
+  // Registration id -> the registration in byEndpoint_. The key views the
+  // registration's own id: a map node stays where it is, so both hold until
+  // the registration is erased or replaced, when the entry goes first. One
+  // hash lookup per Update, and no second copy of the endpoint name.
+  std::unordered_map<std::string_view, Registration*> byId_;
 };
 
 }  // namespace lwm2m::server
