@@ -69,8 +69,20 @@ void DeviceEventFanout::publishStep(const api::DeviceEvent& event,
 
 void DeviceEventFanout::publish(api::DeviceEventKind kind, const server::Registration& reg) {
   if (listeners_.empty()) return;
-  api::DeviceEvent event{kind, toDeviceInfo(reg, clock_), clock_.wallNow()};
-  for (const Subscriber& s : listeners_) s.listener->onDeviceEvent(event);
+  if (publishing_) {  // a listener's reaction: the reused event is in use
+    api::DeviceEvent event{kind, toDeviceInfo(reg, clock_), clock_.wallNow()};
+    for (const Subscriber& s : listeners_) s.listener->onDeviceEvent(event);
+    return;
+  }
+  publishing_ = true;
+  struct Done {
+    bool& publishing;
+    ~Done() { publishing = false; }
+  } done{publishing_};
+  reused_.kind = kind;
+  fillDeviceInfo(reused_.device, reg, clock_);
+  reused_.at = clock_.wallNow();
+  for (const Subscriber& s : listeners_) s.listener->onDeviceEvent(reused_);
 }
 
 }  // namespace lwm2m::gateway

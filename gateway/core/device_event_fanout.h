@@ -48,6 +48,12 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
     bool storing;
   };
   std::vector<Subscriber> listeners_;
+  // The registration events' DeviceEvent, refilled for each (every Update
+  // makes one): its strings and vectors keep their capacity. Only its kind,
+  // device and time are ever set. Not while publishing_ (a listener's reaction
+  // gets an event of its own).
+  api::DeviceEvent reused_{api::DeviceEventKind::Updated, {}, {}};
+  bool publishing_ = false;
 };
 
 }  // namespace lwm2m::gateway

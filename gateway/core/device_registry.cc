@@ -23,6 +23,11 @@ Result<coap::Peer> parsePeer(std::string_view text) {
 
 api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock) {
   api::DeviceInfo info;
+  fillDeviceInfo(info, reg, clock);
+  return info;
+}
+
+void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, const coap::Scheduler& clock) {
   info.endpoint = reg.endpoint;
   info.registrationId = reg.id;
   info.lwm2mVersion = reg.version;
@@ -32,13 +37,15 @@ api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Schedu
   info.smsNumber = reg.smsNumber;
   info.address = coap::toString(reg.peer);
   info.rootPath = reg.rootPath;
-  info.objectLinks.reserve(reg.objectLinks.size());
-  for (const formats::Link& link : reg.objectLinks) {
-    api::ObjectLink& out = info.objectLinks.emplace_back();
+  info.objectLinks.resize(reg.objectLinks.size());
+  for (std::size_t i = 0; i < reg.objectLinks.size(); ++i) {
+    const formats::Link& link = reg.objectLinks[i];
+    api::ObjectLink& out = info.objectLinks[i];
     out.path = link.target;
-    out.attributes.reserve(link.attributes.size());
-    for (const formats::LinkAttribute& attr : link.attributes) {
-      out.attributes.emplace_back(attr.name, attr.value.value_or(""));
+    out.attributes.resize(link.attributes.size());
+    for (std::size_t a = 0; a < link.attributes.size(); ++a) {
+      out.attributes[a].first = link.attributes[a].name;
+      out.attributes[a].second = link.attributes[a].value.value_or("");
     }
   }
   info.registeredAt = reg.registeredAt;
@@ -46,7 +53,6 @@ api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Schedu
   // The deadline is kept on the steady clock; show it on the wall clock.
   info.expiresAt = clock.wallNow() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                          reg.expiresAt - clock.now());
-  return info;
 }
 
 std::vector<api::DeviceInfo> DeviceRegistry::devices() const {

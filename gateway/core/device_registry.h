@@ -16,6 +16,9 @@ namespace lwm2m::gateway {
 Result<coap::Peer> parsePeer(std::string_view text);
 
 api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Scheduler& clock);
+// The same into an existing DeviceInfo: every field is overwritten, the
+// strings and vectors keep their capacity (no allocation when they fit).
+void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, const coap::Scheduler& clock);
 
 class DeviceRegistry : public api::DeviceDirectory {
  public:
