@@ -35,7 +35,7 @@ void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, cons
   info.queueMode = reg.queueMode;
   info.lifetimeSeconds = reg.lifetime;
   info.smsNumber = reg.smsNumber;
-  info.address = coap::toString(reg.peer);
+  coap::writePeer(info.address, reg.peer);
   info.rootPath = reg.rootPath;
   info.objectLinks.resize(reg.objectLinks.size());
   for (std::size_t i = 0; i < reg.objectLinks.size(); ++i) {

@@ -125,6 +125,8 @@ std::optional<Header> peekHeader(std::span<const std::uint8_t> datagram) {
                 static_cast<std::uint16_t>((datagram[2] << 8) | datagram[3])};
 }
 
+constexpr std::size_t kUsualOptionCount = 4;
+
 Result<Message> decode(std::span<const std::uint8_t> datagram) {
   if (datagram.size() < 4) return fail("truncated header: " + str(datagram.size()) + " bytes < 4");
   Reader in(datagram);
@@ -151,6 +153,9 @@ Result<Message> decode(std::span<const std::uint8_t> datagram) {
   message.token.assign(token.begin(), token.end());
 
   std::size_t number = 0;
+  // Most messages carry a few options (Uri-Path segments, Content-Format):
+  // room for them at once instead of growing the vector option by option.
+  if (in.left() > 0 && in.peek() != kPayloadMarker) message.reserveOptions(kUsualOptionCount);
   while (in.left() > 0 && in.peek() != kPayloadMarker) {
     std::uint8_t head = in.byte();
     auto delta = readExtended(in, head >> 4, "delta");

@@ -137,6 +137,7 @@ class Message {
   void addOption(std::uint16_t number, std::vector<std::uint8_t> value);
   void addOption(std::uint16_t number, std::string_view value);
   void addUintOption(std::uint16_t number, std::uint32_t value);  // minimal bytes, 0 → empty
+  void reserveOptions(std::size_t count) { options_.reserve(count); }
   void removeOptions(std::uint16_t number);
   const Option* findOption(std::uint16_t number) const;  // first one, nullptr if absent
   // nullopt if absent or longer than 4 bytes.

@@ -69,7 +69,7 @@ namespace {
 
 // "a.b.c.d:port" with to_chars (no inet_ntop, no string per part): written for
 // every event and stored registration.
-std::string v4Text(const unsigned char* address, std::uint16_t port) {
+void writeV4(std::string& out, const unsigned char* address, std::uint16_t port) {
   char text[24];  // "255.255.255.255:65535"
   char* at = text;
   char* const end = text + sizeof text;
@@ -79,21 +79,27 @@ std::string v4Text(const unsigned char* address, std::uint16_t port) {
   }
   *at++ = ':';
   at = std::to_chars(at, end, static_cast<unsigned>(port)).ptr;
-  return std::string(text, at);
+  out.assign(text, at);
 }
 
 }  // namespace
 
-std::string toString(const Peer& peer) {
+void writePeer(std::string& out, const Peer& peer) {
   const PeerBytes b = bytesOf(peer);
   const std::uint16_t port = ntohs(b.port);
   unsigned char address[8];
   std::memcpy(address, &b.low, sizeof address);
-  if (b.family == AF_INET) return v4Text(address, port);
+  if (b.family == AF_INET) return writeV4(out, address, port);
   std::uint32_t mappedPrefix = 0;  // ::ffff:a.b.c.d
   std::memcpy(&mappedPrefix, address, sizeof mappedPrefix);
-  if (b.family == AF_INET6 && b.high == 0 && mappedPrefix == htonl(0x0000ffff)) return v4Text(address + 4, port);
-  return "[" + peer.address().to_string() + "]:" + std::to_string(port);
+  if (b.family == AF_INET6 && b.high == 0 && mappedPrefix == htonl(0x0000ffff)) return writeV4(out, address + 4, port);
+  out = "[" + peer.address().to_string() + "]:" + std::to_string(port);
+}
+
+std::string toString(const Peer& peer) {
+  std::string text;
+  writePeer(text, peer);
+  return text;
 }
 
 }  // namespace lwm2m::coap

@@ -30,6 +30,8 @@ struct PeerEqual {
 
 // "[::1]:5683" or "127.0.0.1:5683"; IPv4-mapped IPv6 addresses print as IPv4.
 std::string toString(const Peer& peer);
+// The same written over `out` (its capacity is reused).
+void writePeer(std::string& out, const Peer& peer);
 
 class Transport {
  public:
