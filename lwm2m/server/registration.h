@@ -10,6 +10,7 @@
 
 #include "lwm2m/coap/transport.h"
 #include "lwm2m/formats/link_format.h"
+#include "lwm2m/server/object_links.h"
 
 namespace lwm2m::server {
 
@@ -22,7 +23,7 @@ struct Registration {
   std::uint32_t lifetime = 0;  // seconds
   std::string smsNumber;
   std::string rootPath = "/";  // alternate root path announced with rt="oma.lwm2m"
-  std::vector<formats::Link> objectLinks;  // every link of the payload, root link included
+  ObjectLinks objectLinks;  // every link of the payload, root link included (shared, object_links.h)
   std::vector<std::pair<std::string, std::string>> extraParameters;  // unknown query params
   coap::Peer peer;             // where requests for this device go; rebinds on Update
   std::chrono::system_clock::time_point registeredAt;
