@@ -27,20 +27,27 @@ void SendHandler::onRegistered(const Registration& reg, const Registration* repl
 }
 
 void SendHandler::index(const Registration& reg) {
-  if (auto old = peerById_.find(reg.id); old != peerById_.end() && old->second != reg.peer) {
-    idByPeer_.erase(old->second);
-  }
-  peerById_[reg.id] = reg.peer;
   idByPeer_[reg.peer] = reg.id;
+  // The address a device moved away from keeps its entry (registrationAt()
+  // checks the registration is still there) until the index has grown to
+  // twice the registrations: then every such entry goes at once.
+  if (idByPeer_.size() > 2 * registrations_.registrations().size() + kSlackEntries) dropMovedAway();
 }
 
 void SendHandler::unindex(const Registration& reg) {
-  if (auto old = peerById_.find(reg.id); old != peerById_.end()) {
-    if (auto p = idByPeer_.find(old->second); p != idByPeer_.end() && p->second == reg.id) idByPeer_.erase(p);
-    peerById_.erase(old);
+  if (auto p = idByPeer_.find(reg.peer); p != idByPeer_.end() && p->second == reg.id) {
+    idByPeer_.erase(p);
     releaseSpareBuckets(idByPeer_);
-    releaseSpareBuckets(peerById_);
   }
+}
+
+void SendHandler::dropMovedAway() {
+  const RegistrationStore& store = registrations_.registrations();
+  std::erase_if(idByPeer_, [&store](const auto& entry) {
+    const Registration* reg = store.findById(entry.second);
+    return reg == nullptr || !coap::PeerEqual{}(reg->peer, entry.first);
+  });
+  releaseSpareBuckets(idByPeer_);
 }
 
 const Registration* SendHandler::registrationAt(const coap::Peer& from) const {

@@ -58,17 +58,22 @@ class SendHandler : public RegistrationListener {
   void onDeregistered(const Registration& reg) override { unindex(reg); }
   void onExpired(const Registration& reg) override { unindex(reg); }
   void onRebound(const Registration& reg) override { index(reg); }
+  // Addresses in the index now, those devices moved away from included (for tests).
+  std::size_t indexedAddresses() const { return idByPeer_.size(); }
 
  private:
   const Registration* registrationAt(const coap::Peer& from) const;
   void index(const Registration& reg);
   void unindex(const Registration& reg);
+  void dropMovedAway();
+  static constexpr std::size_t kSlackEntries = 64;
 
   coap::Scheduler& scheduler_;
   const RegistrationInterface& registrations_;
   const model::ModelSource& models_;
+  // Where each registration's device is (registration id by address); may
+  // also hold addresses devices moved away from (index()).
   std::unordered_map<coap::Peer, std::string, coap::PeerHash, coap::PeerEqual> idByPeer_;
-  std::unordered_map<std::string, coap::Peer> peerById_;
   std::vector<SendListener*> listeners_;
 };
 

@@ -138,6 +138,27 @@ TEST_F(SendHandlerTest, AMovedDeviceIsForbiddenFromItsNewAddressUntilRebound) {
   EXPECT_EQ(collector_.events[0].endpoint, "meter");
 }
 
+// A device that keeps moving (NAT rebinding) is found where it is now, its
+// old addresses are refused, and the addresses it left do not pile up.
+TEST_F(SendHandlerTest, AddressesADeviceLeftAreForgottenAndRefused) {
+  registerDevice("meter", device_);
+  registerDevice("other", peerAt("10.0.0.10", 41000));
+  const std::string id = responses_.front().locationPath().at(1);
+  const std::string body = R"([{"n":"/3303/0/5700","v":1}])";
+  coap::Peer previous = device_;
+  for (std::uint16_t port = 50000; port < 50500; ++port) {
+    const coap::Peer moved = peerAt("10.0.0.9", port);
+    rd_.rebind(id, moved);
+    ASSERT_EQ(post(moved, "dp", formats::kSenmlJson, body).code, coap::codes::Changed) << port;
+    ASSERT_EQ(post(previous, "dp", formats::kSenmlJson, body).code, coap::codes::Forbidden) << port;
+    previous = moved;
+  }
+  EXPECT_EQ(collector_.events.size(), 500u);
+  EXPECT_LE(send_.indexedAddresses(), 2u * 2 + 64 + 1) << "bounded by twice the registrations plus a little";
+  EXPECT_EQ(post(peerAt("10.0.0.10", 41000), "dp", formats::kSenmlJson, body).code, coap::codes::Changed)
+      << "the device that stayed is still found";
+}
+
 TEST_F(SendHandlerTest, BadBodyIsBadRequestWithTheReason) {
   registerDevice("meter", device_);
   auto r = post(device_, "dp", formats::kSenmlJson, R"([{"n":"/3303/0/5700/"}])");
