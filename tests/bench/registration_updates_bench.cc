@@ -11,7 +11,11 @@
 //             the same STORM devices register (registrations/s), then the same
 //             Updates (Updates/s, the gateway's CPU per Update, p50/p99). RSS
 //             with no device and with the STORM devices registered gives the
-//             memory per registered device.
+//             memory per registered device. Then the restart: the gateway is
+//             killed (SIGKILL) and started again on its data; Updates of 100
+//             stored registrations spread over all of them are sent from the
+//             start on, and the time until the first and until all of them are
+//             answered 2.04 is the restart figure.
 //   gateway, the default mapping (every Update published to MQTT, QoS 1, into
 //             a real Mosquitto): UPDATE_DEVICES devices register, then the same
 //             Updates.
@@ -44,6 +48,11 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lwm2m/coap/codec.h"
@@ -104,13 +113,19 @@ struct PhaseFigures {
   double p50Ms = 0, p99Ms = 0;
   double rssIdleKb = 0, rssRegisteredKb = 0;
   std::size_t registered = 0, lost = 0, retries = 0, failures = 0;
+  // The restart (gateway killed, started again on its data): from the start
+  // until the first Update of a stored registration is answered 2.04, until
+  // every sampled device's is, and how many were answered anything else.
+  double restartFirstMs = 0, restartAllMs = 0;
+  std::size_t restartSampled = 0, restartRefused = 0;
 };
 
 // Registers `count` devices (Register until 2.01) and then runs the Update
 // loop over the first `updateDevices` of them, against whatever answers at
 // `port`. `echo`: the answers are our own datagrams back.
 PhaseFigures drive(std::uint16_t port, bool echo, std::size_t count, const Settings& s,
-                   const std::function<double()>& serverCpu, const std::function<double()>& serverRssKb) {
+                   const std::function<double()>& serverCpu, const std::function<double()>& serverRssKb,
+                   std::vector<std::string>* locationsOut = nullptr) {
   PhaseFigures f;
   LoopbackDevices devices(count, kSockets, port);
   std::vector<std::string> locations(count);
@@ -192,7 +207,63 @@ PhaseFigures drive(std::uint16_t port, bool echo, std::size_t count, const Setti
   f.lost += outcome.lost;
   f.retries += outcome.retries;
   f.failures = failures;
+  if (locationsOut) *locationsOut = std::move(locations);
   return f;
+}
+
+// Starts `argv` (a gateway whose data holds the registrations at `locations`)
+// and sends Updates of a sample of them, spread over all, from one socket
+// (each resent every 5 ms until answered) until each is answered or 30 s pass.
+// Fills the restart figures of `f`.
+void measureRestart(const std::vector<std::string>& argv, const std::string& log, std::uint16_t coapPort,
+                    const std::vector<std::string>& locations, Process& gateway, PhaseFigures& f) {
+  constexpr std::size_t kSample = 100;
+  std::vector<std::size_t> sample;
+  for (std::size_t k = 0; k < kSample && !locations.empty(); ++k) {
+    const std::size_t i = k * locations.size() / kSample;
+    if (!locations[i].empty()) sample.push_back(i);
+  }
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(coapPort);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const auto start = std::chrono::steady_clock::now();
+  gateway = Process::start(argv, {log});
+  const auto since = [start] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::uint16_t messageId = 1;
+  std::size_t next = 0;
+  auto lastSent = start - 1s;
+  while (next < sample.size() && since() < 30000) {
+    if (std::chrono::steady_clock::now() - lastSent >= 5ms) {
+      std::vector<std::uint8_t> datagram = updateDatagram(sample[next], locations[sample[next]]);
+      ++messageId;
+      datagram[2] = static_cast<std::uint8_t>(messageId >> 8);
+      datagram[3] = static_cast<std::uint8_t>(messageId);
+      ::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+      lastSent = std::chrono::steady_clock::now();
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 1) <= 0) continue;
+    std::uint8_t answer[1500];
+    const ssize_t size = ::recv(fd, answer, sizeof answer, MSG_DONTWAIT);
+    if (size < 4 || answer[2] != static_cast<std::uint8_t>(messageId >> 8) ||
+        answer[3] != static_cast<std::uint8_t>(messageId)) {
+      continue;  // not the answer to the latest send (or ECONNREFUSED while nothing listens)
+    }
+    if (codeOf(std::span<const std::uint8_t>(answer, static_cast<std::size_t>(size))) == coap::codes::Changed.value) {
+      if (next == 0) f.restartFirstMs = since();
+    } else {
+      ++f.restartRefused;
+    }
+    ++next;
+    lastSent = start - 1s;  // the next device at once
+  }
+  if (next == sample.size()) f.restartAllMs = since();
+  f.restartSampled = sample.size();
+  ::close(fd);
 }
 
 // The `drive` mode (see the top): patient with a server that runs slowly (under valgrind).
@@ -249,7 +320,8 @@ int driveOnly(std::uint16_t port, std::size_t count, std::size_t updates) {
 }
 
 // The real gateway with `mapping` (empty: the default one), its data in a fresh directory.
-PhaseFigures driveGateway(const Mosquitto& broker, const std::string& mapping, std::size_t count, const Settings& s) {
+PhaseFigures driveGateway(const Mosquitto& broker, const std::string& mapping, std::size_t count, const Settings& s,
+                          bool restart = false) {
   const auto dir = std::filesystem::temp_directory_path() / ("bench-registration-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -267,7 +339,16 @@ PhaseFigures driveGateway(const Mosquitto& broker, const std::string& mapping, s
     if (!waitForTcpPort(httpPort, 15s)) throw std::runtime_error("gateway did not start, see " + dir.string());
     std::this_thread::sleep_for(500ms);  // connected to the broker, settled
     const pid_t pid = gateway.pid();
-    f = drive(coapPort, false, count, s, [pid] { return processCpuSeconds(pid); }, [pid] { return static_cast<double>(residentKib(pid)); });
+    std::vector<std::string> locations;
+    f = drive(coapPort, false, count, s, [pid] { return processCpuSeconds(pid); },
+              [pid] { return static_cast<double>(residentKib(pid)); }, &locations);
+    if (restart) {
+      std::this_thread::sleep_for(1500ms);  // the batched lifetime refreshes committed
+      ::kill(pid, SIGKILL);                 // no clean shutdown to lean on
+      gateway.waitFor(5s);
+      measureRestart(argv, (dir / "gateway-restarted.log").string(), coapPort, locations, gateway, f);
+      if (f.restartAllMs == 0 || f.restartRefused > 0) ++f.failures;
+    }
     gateway.terminate();
   }
   if (f.failures == 0) std::filesystem::remove_all(dir);
@@ -304,7 +385,7 @@ int main(int argc, char** argv) {
     UdpEchoServer server;
     echo = drive(server.port(), true, s.storm, s, [&server] { return server.cpuSeconds(); }, {});
   }
-  const PhaseFigures quiet = driveGateway(broker, "uplink: []\ndownlink: []\n", s.storm, s);
+  const PhaseFigures quiet = driveGateway(broker, "uplink: []\ndownlink: []\n", s.storm, s, true);
   const PhaseFigures full = driveGateway(broker, "", s.updateDevices, s);
 
   const auto row = [](const char* name, const PhaseFigures& f) {
@@ -322,6 +403,9 @@ int main(int argc, char** argv) {
               100 * quiet.registrationsPerSecond / echo.registrationsPerSecond);
   std::printf("  gateway RSS %.1f MB idle, %.1f MB with %zu devices registered: %.0f bytes per device\n",
               quiet.rssIdleKb / 1024, quiet.rssRegisteredKb / 1024, quiet.registered, perDevice);
+  std::printf("  restart (SIGKILL, %zu registrations stored): first Update answered %.0f ms after the start, "
+              "%zu sampled devices %.0f ms, %zu answered otherwise\n",
+              quiet.registered, quiet.restartFirstMs, quiet.restartSampled, quiet.restartAllMs, quiet.restartRefused);
 
   BenchReport report("bench_registration_updates");
   report.parameter("update devices", static_cast<double>(s.updateDevices));
@@ -341,6 +425,10 @@ int main(int argc, char** argv) {
   report.figure("registrations/s (storm)", "1/s", "higher", quiet.registrationsPerSecond, echo.registrationsPerSecond);
   report.figure("RSS per registered device", "bytes", "lower", perDevice, BenchReport::kNone);
   report.figure("RSS idle", "MB", "lower", quiet.rssIdleKb / 1024, BenchReport::kNone);
+  report.figure("restart: first stored registration's Update answered", "ms", "lower", quiet.restartFirstMs,
+                BenchReport::kNone);
+  report.figure("restart: 100 sampled registrations' Updates answered", "ms", "lower", quiet.restartAllMs,
+                BenchReport::kNone);
   report.figure("Updates or Registers lost", "requests", "lower", static_cast<double>(quiet.lost + full.lost),
                 static_cast<double>(echo.lost));
   report.latency(true, "Updates, mapping publishes nothing", BenchReport::kNone, quiet.updatesPerSecond, quiet.p50Ms,
