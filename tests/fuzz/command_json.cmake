@@ -1,8 +1,7 @@
 # The one JSON command codec (REST bodies, MQTT json style) and the queue's
 # row format. The fuzz build adds only lwm2m/* without the server, so the row
 # codec and the request builder (with the object links it reads) are compiled
-# in here, and the mapping library
-# (the codec) is added as mapping.cmake does.
+# in here, and the mapping library (the codec) is added as mapping.cmake does.
 find_package(yaml-cpp QUIET)
 if(yaml-cpp_FOUND)
   if(NOT TARGET lwm2m_gateway_api)
