@@ -17,19 +17,22 @@ void EventRecords::push(const StreamEvent& event, std::int64_t stamp) {
 
 void EventRecords::push(std::uint64_t id, gateway::api::DeviceEventKind kind, std::string_view endpoint,
                         std::span<const model::Path> paths, std::string_view frame, std::int64_t stamp) {
-  std::string& record = scratch_;
-  record.clear();
-  record.reserve(40 + endpoint.size() + frame.size() + 16 * paths.size());
-  record_bytes::putValue(record, stamp);
-  record_bytes::putValue(record, id);
-  record_bytes::putValue(record, static_cast<std::uint8_t>(kind));
-  record_bytes::putText(record, endpoint);
-  record_bytes::putValue(record, static_cast<std::uint16_t>(paths.size()));
-  for (const auto& path : paths) record_bytes::putText(record, path.toString());
-  record_bytes::putText(record, frame);
-  records_.push(record);
-  // A rare large event (a big notification) would keep its capacity for good.
-  if (record.capacity() > kKeptScratchBytes) std::string().swap(record);
+  using record_bytes::textSize;
+  std::vector<std::string> pathTexts;
+  pathTexts.reserve(paths.size());
+  std::size_t size = sizeof stamp + sizeof id + sizeof(std::uint8_t) + textSize(endpoint) + sizeof(std::uint16_t) +
+                     textSize(frame);
+  for (const auto& path : paths) size += textSize(pathTexts.emplace_back(path.toString()));
+  records_.pushWritten(size, [&](char* at) {
+    record_bytes::Writer out(at);
+    out.value(stamp);
+    out.value(id);
+    out.value(static_cast<std::uint8_t>(kind));
+    out.text(endpoint);
+    out.value(static_cast<std::uint16_t>(pathTexts.size()));
+    for (const std::string& text : pathTexts) out.text(text);
+    out.text(frame);
+  });
 }
 
 std::vector<StreamEvent> EventRecords::from(std::size_t index) const {

@@ -44,8 +44,6 @@ class EventRecords {
   static StreamEvent decode(std::string_view record);
 
   RecordBlocks records_;
-  static constexpr std::size_t kKeptScratchBytes = 4096;
-  std::string scratch_;  // the record being written (up to kKeptScratchBytes of capacity kept)
 };
 
 }  // namespace lwm2m::bridges::http

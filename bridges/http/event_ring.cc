@@ -41,24 +41,25 @@ bool ringKeepsFactsOnly(const gateway::api::DeviceEvent& event) {
 // time and the registration as the device gave it.
 constexpr char kFactsMark = '\x01';
 
-// Writes into `out` (cleared first) the frame of a kept, unrendered event.
+// Writes into `out` (replacing what it held) the frame of a kept, unrendered event.
 void writeFacts(std::string& out, const gateway::api::DeviceEvent& event) {
-  using namespace record_bytes;
+  using record_bytes::textSize;
   const gateway::api::DeviceInfo& device = event.device;
   const std::string* texts[] = {&device.registrationId, &device.address, &device.lwm2mVersion,
                                 &device.binding, &device.smsNumber, &device.rootPath};
-  std::size_t size = 1 + 8 + 4 + 1 + 4;
-  for (const std::string* text : texts) size += 4 + text->size();
-  for (const auto& link : device.objectLinks) size += 4 + link.path.size();
-  out.clear();
-  out.reserve(size);
-  out.push_back(kFactsMark);
-  putValue(out, static_cast<std::int64_t>(event.at.time_since_epoch().count()));
-  putValue(out, device.lifetimeSeconds);
-  putValue(out, static_cast<std::uint8_t>(device.queueMode));
-  for (const std::string* text : texts) putText(out, *text);
-  putValue(out, static_cast<std::uint32_t>(device.objectLinks.size()));
-  for (const auto& link : device.objectLinks) putText(out, link.path);
+  const auto links = static_cast<std::uint32_t>(device.objectLinks.size());
+  std::size_t size = 1 + sizeof(std::int64_t) + sizeof device.lifetimeSeconds + sizeof(std::uint8_t) + sizeof links;
+  for (const std::string* text : texts) size += textSize(*text);
+  for (const auto& link : device.objectLinks) size += textSize(link.path);
+  out.resize(size);
+  out[0] = kFactsMark;
+  record_bytes::Writer put(out.data() + 1);
+  put.value(static_cast<std::int64_t>(event.at.time_since_epoch().count()));
+  put.value(device.lifetimeSeconds);
+  put.value(static_cast<std::uint8_t>(device.queueMode));
+  for (const std::string* text : texts) put.text(*text);
+  put.value(links);
+  for (const auto& link : device.objectLinks) put.text(link.path);
 }
 
 // The event writeFacts() kept, as far as its JSON goes.

@@ -37,15 +37,20 @@ std::string_view RecordBlocks::read(const std::uint8_t* at) {
 }
 
 std::string_view RecordBlocks::push(std::string_view record) {
-  const auto size = static_cast<std::uint32_t>(record.size());
+  return pushWritten(record.size(), [&record](char* at) {
+    if (!record.empty()) std::memcpy(at, record.data(), record.size());
+  });
+}
+
+std::uint8_t* RecordBlocks::append(std::size_t recordSize) {
+  const auto size = static_cast<std::uint32_t>(recordSize);
   Block& block = blockFor(sizeof size + size);
   std::uint8_t* at = block.base + block.used;
   std::memcpy(at, &size, sizeof size);
-  if (size != 0) std::memcpy(at + sizeof size, record.data(), size);
   block.used += sizeof size + size;
   ++block.records;
   ++count_;
-  return read(at);
+  return at;
 }
 
 void RecordBlocks::popFront() {

@@ -27,6 +27,14 @@ class RecordBlocks {
 
   // Stores a copy of `record` after the others; returns the copy.
   std::string_view push(std::string_view record);
+  // Stores a record of `size` bytes that `write(char* at)` writes in place
+  // (all `size` of them); returns it.
+  template <typename Write>
+  std::string_view pushWritten(std::size_t size, Write&& write) {
+    std::uint8_t* at = append(size);
+    write(reinterpret_cast<char*>(at + sizeof(std::uint32_t)));
+    return read(at);
+  }
   // Drops the oldest record (none: nothing).
   void popFront();
   // The oldest record. Precondition: not empty().
@@ -59,6 +67,9 @@ class RecordBlocks {
   static constexpr std::size_t kBlockBytes = 256 * 1024;
 
  private:
+  // Room for a record of `size` bytes after the others, its length written;
+  // returns where the record (length first) starts.
+  std::uint8_t* append(std::size_t size);
   struct Block {
     std::uint8_t* base = nullptr;
     std::size_t capacity = 0;

@@ -20,6 +20,30 @@ inline void putText(std::string& out, std::string_view text) {
   putValue(out, static_cast<std::uint32_t>(text.size()));
   out.append(text);
 }
+// The bytes putText() writes for `text`.
+inline std::size_t textSize(std::string_view text) { return sizeof(std::uint32_t) + text.size(); }
+
+// Writes the same layout as putValue/putText into space sized beforehand
+// (with textSize and sizeof): no capacity check per field.
+class Writer {
+ public:
+  explicit Writer(char* at) : at_(at) {}
+  template <typename T>
+  void value(T v) {
+    std::memcpy(at_, &v, sizeof v);
+    at_ += sizeof v;
+  }
+  void text(std::string_view t) {
+    value(static_cast<std::uint32_t>(t.size()));
+    if (!t.empty()) std::memcpy(at_, t.data(), t.size());
+    at_ += t.size();
+  }
+  char* end() const { return at_; }
+
+ private:
+  char* at_;
+};
+
 template <typename T>
 T takeValue(std::string_view& in) {
   T value{};

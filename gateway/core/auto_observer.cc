@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/core/device_registry.h"
+#include "lwm2m/spare_buckets.h"
 #include "mapping/command_codec.h"
 #include "mapping/router.h"
 
@@ -25,6 +26,7 @@ void AutoObserver::onRegistered(const server::Registration& reg, const server::R
 
 void AutoObserver::departed(const std::string& endpoint) {
   known_.erase(endpoint);
+  releaseSpareBuckets(known_);
   cancelSubmitted(endpoint);
 }
 

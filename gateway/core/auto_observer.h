@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "gateway/api/device_ops.h"
@@ -55,7 +56,7 @@ class AutoObserver : public server::RegistrationListener {
   const model::ModelSource& models_;
   const coap::Scheduler& clock_;
   std::shared_ptr<const mapping::RuleSet> rules_;
-  std::map<std::string, std::vector<model::Path>> known_;  // object links last seen, per endpoint
+  std::unordered_map<std::string, std::vector<model::Path>> known_;  // object links last seen, per endpoint
   std::map<std::string, std::vector<std::string>> submitted_;  // request ids, per registered endpoint
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
