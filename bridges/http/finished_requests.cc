@@ -18,13 +18,17 @@ std::uint64_t hashOf(std::string_view id) { return std::hash<std::string_view>{}
 void FinishedRequests::add(const FinishedRequest& request, std::int64_t stamp) {
   if (count_ == capacity_) dropOldest();  // records and slots are in the same order
   if (count_ == slots_.size()) grow();
-  std::string record;
-  record.reserve(16 + request.requestId.size() + request.endpoint.size() + request.json.size());
-  record_bytes::putText(record, request.requestId);
-  record_bytes::putText(record, request.endpoint);
-  record_bytes::putValue(record, static_cast<std::uint8_t>(request.state));
-  record_bytes::putText(record, request.json);
-  slots_[(head_ + count_) % slots_.size()] = Slot{hashOf(request.requestId), stamp, records_.push(record)};
+  using record_bytes::textSize;
+  const std::size_t size =
+      textSize(request.requestId) + textSize(request.endpoint) + sizeof(std::uint8_t) + textSize(request.json);
+  const std::string_view record = records_.pushWritten(size, [&request](char* at) {
+    record_bytes::Writer out(at);
+    out.text(request.requestId);
+    out.text(request.endpoint);
+    out.value(static_cast<std::uint8_t>(request.state));
+    out.text(request.json);
+  });
+  slots_[(head_ + count_) % slots_.size()] = Slot{hashOf(request.requestId), stamp, record};
   ++count_;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Little helpers to write and read the fixed-layout records the event ring
-// keeps (event_records.h, event_ring.cc): values copied bytewise in the
+// Little helpers to write and read the fixed-layout records the event ring and
+// the finished REST requests keep (event_records.h, event_ring.cc,
+// finished_requests.cc): values copied bytewise in the
 // machine's own order, texts as u32 length + bytes. Records never leave the
 // process, so there is no byte order or version to handle; a reader must only
 // read what the same code wrote.
@@ -12,19 +13,12 @@
 
 namespace lwm2m::bridges::http::record_bytes {
 
-template <typename T>
-void putValue(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-inline void putText(std::string& out, std::string_view text) {
-  putValue(out, static_cast<std::uint32_t>(text.size()));
-  out.append(text);
-}
-// The bytes putText() writes for `text`.
+// The bytes Writer::text() writes for `text`.
 inline std::size_t textSize(std::string_view text) { return sizeof(std::uint32_t) + text.size(); }
 
-// Writes the same layout as putValue/putText into space sized beforehand
-// (with textSize and sizeof): no capacity check per field.
+// Writes a record into space sized beforehand (sizeof each value, textSize
+// each text; RecordBlocks::pushWritten gives the space): values bytewise,
+// texts as u32 length + bytes.
 class Writer {
  public:
   explicit Writer(char* at) : at_(at) {}
@@ -38,7 +32,6 @@ class Writer {
     if (!t.empty()) std::memcpy(at_, t.data(), t.size());
     at_ += t.size();
   }
-  char* end() const { return at_; }
 
  private:
   char* at_;

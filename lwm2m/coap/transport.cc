@@ -51,22 +51,6 @@ std::uint64_t mix(std::uint64_t x) noexcept {  // a 64-bit finalizer (xor-shift-
   return x ^ (x >> 33);
 }
 
-}  // namespace
-
-std::size_t PeerHash::operator()(const Peer& peer) const noexcept {
-  const PeerBytes b = bytesOf(peer);
-  return static_cast<std::size_t>(
-      mix(b.low ^ mix(b.high ^ (static_cast<std::uint64_t>(b.scope) << 16 | b.port))));
-}
-
-bool PeerEqual::operator()(const Peer& a, const Peer& b) const noexcept {
-  const PeerBytes x = bytesOf(a);
-  const PeerBytes y = bytesOf(b);
-  return x.family == y.family && x.port == y.port && x.low == y.low && x.high == y.high && x.scope == y.scope;
-}
-
-namespace {
-
 // "a.b.c.d:port" with to_chars (no inet_ntop, no string per part): written for
 // every event and stored registration.
 void writeV4(std::string& out, const unsigned char* address, std::uint16_t port) {
@@ -83,6 +67,18 @@ void writeV4(std::string& out, const unsigned char* address, std::uint16_t port)
 }
 
 }  // namespace
+
+std::size_t PeerHash::operator()(const Peer& peer) const noexcept {
+  const PeerBytes b = bytesOf(peer);
+  return static_cast<std::size_t>(
+      mix(b.low ^ mix(b.high ^ (static_cast<std::uint64_t>(b.scope) << 16 | b.port))));
+}
+
+bool PeerEqual::operator()(const Peer& a, const Peer& b) const noexcept {
+  const PeerBytes x = bytesOf(a);
+  const PeerBytes y = bytesOf(b);
+  return x.family == y.family && x.port == y.port && x.low == y.low && x.high == y.high && x.scope == y.scope;
+}
 
 void writePeer(std::string& out, const Peer& peer) {
   const PeerBytes b = bytesOf(peer);

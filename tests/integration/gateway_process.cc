@@ -68,6 +68,20 @@ HttpResponse httpSend(const std::string& method, const std::string& url, const s
   return response;
 }
 
+namespace {
+
+// The last line Gateway's constructor logs (gateway/daemon/gateway.cc); the
+// harness runs the gateway at debug level, so it is always there.
+constexpr const char* kStartedLine = "HTTP API on ";
+
+std::size_t countOf(const std::string& text, const std::string& what) {
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++count;
+  return count;
+}
+
+}  // namespace
+
 GatewayProcess::GatewayProcess(const std::string& mqttUri, const std::string& coapHost,
                                std::vector<std::string> extraArgs)
     : dir_(makeTempDir()), coapHost_(coapHost), coapPort_(freeUdpPort()), httpPort_(freeTcpPort()) {
@@ -86,9 +100,19 @@ void GatewayProcess::restart() {
   if (process_) process_->terminate();
   Process::Output out;
   out.file = (dir_ / "gateway.log").string();
+  // The log is appended to across restarts: this start's line is one more.
+  const std::size_t startsBefore = countOf(log(), kStartedLine);
   process_ = Process::start(argv_, out);
-  if (!waitForTcpPort(httpPort_, std::chrono::seconds(15))) {
-    throw std::runtime_error("gateway did not start; its log:\n" + log());
+  // Its ports are bound while the gateway is built, before it has read its
+  // mapping and stored state: a test that writes a watched file as soon as
+  // the HTTP port accepts would race the first read. The line the gateway
+  // logs last when it is built says it is done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (countOf(log(), kStartedLine) <= startsBefore) {
+    if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("gateway did not start; its log:\n" + log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 

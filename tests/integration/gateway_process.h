@@ -40,10 +40,8 @@ class GatewayProcess {
  public:
   // Starts the gateway with CoAP on coapHost:free port (127.0.0.1 or ::1), HTTP
   // on a free port, MQTT at mqttUri, a fresh data directory, and `extraArgs`.
-  // Returns once the HTTP port accepts connections (throws after 15 s with the
-  // gateway's log). The port is bound while the gateway is built, before it
-  // read its mapping and stored state: the REST API answers once that is
-  // done; a test that must not race it waits for an answer (httpGet).
+  // Returns once the gateway has started: its ports bound, its mapping and
+  // stored state read (throws after 15 s, or when it exits, with its log).
   GatewayProcess(const std::string& mqttUri, const std::string& coapHost = "127.0.0.1",
                  std::vector<std::string> extraArgs = {});
   ~GatewayProcess();

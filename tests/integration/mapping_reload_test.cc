@@ -45,14 +45,6 @@ class MappingReload : public ::testing::Test {
                  {"--mapping", mapping_, "--config",
                   files_.write("gateway.yaml", "mapping:\n  watch_interval_ms: 200\n  settle_ms: 1500\n")}) {}
 
-  // The HTTP port accepts connections before the gateway has read its mapping
-  // (it is bound while the gateway is built): a test that writes the file at
-  // once would race the first load. The REST API answers once it was read.
-  void SetUp() override {
-    ASSERT_TRUE(eventually([&] { return httpGet(gateway_.httpUrl("/api/v1/mapping")).status == 200; }))
-        << gateway_.log();
-  }
-
   // The rules in force still publish registrations and answer commands.
   void expectTheFirstRulesInForce(const std::string& endpoint) {
     auto status = parse(httpGet(gateway_.httpUrl("/api/v1/mapping")).body);
