@@ -169,11 +169,6 @@ LoopbackDevices::Outcome LoopbackDevices::run(const Shape& shape, const NextRequ
     }
   };
 
-  std::vector<mmsghdr> messages(kReceiveBatch);
-  std::vector<iovec> iovs(kReceiveBatch);
-  std::vector<std::uint8_t> buffers(kReceiveBatch * kMaxDatagram);
-  constexpr std::size_t kControl = CMSG_SPACE(sizeof(in_pktinfo));
-  std::vector<char> controls(kReceiveBatch * kControl);
   std::int64_t lastScanNs = startNs;
   fill(startNs);
   for (;;) {
@@ -206,64 +201,91 @@ LoopbackDevices::Outcome LoopbackDevices::run(const Shape& shape, const NextRequ
       fill(now);
     }
 
-    epoll_event events[16];
-    const int ready = ::epoll_wait(epoll_, events, 16, 5);
-    for (int e = 0; e < ready; ++e) {
-      const std::size_t s = static_cast<std::size_t>(events[e].data.u64);
-      for (;;) {
-        for (int m = 0; m < kReceiveBatch; ++m) {
-          iovs[m] = {buffers.data() + m * kMaxDatagram, kMaxDatagram};
-          messages[m].msg_hdr = msghdr{};
-          messages[m].msg_hdr.msg_iov = &iovs[m];
-          messages[m].msg_hdr.msg_iovlen = 1;
-          messages[m].msg_hdr.msg_control = controls.data() + m * kControl;
-          messages[m].msg_hdr.msg_controllen = kControl;
-        }
-        const int got = ::recvmmsg(fds_[s], messages.data(), kReceiveBatch, MSG_DONTWAIT, nullptr);
-        if (got <= 0) break;
-        const std::int64_t at = monotonicNs();
-        for (int m = 0; m < got; ++m) {
-          in_addr_t to = 0;
-          for (cmsghdr* c = CMSG_FIRSTHDR(&messages[m].msg_hdr); c; c = CMSG_NXTHDR(&messages[m].msg_hdr, c)) {
-            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-              in_pktinfo info;
-              std::memcpy(&info, CMSG_DATA(c), sizeof info);
-              to = info.ipi_addr.s_addr;
-            }
+    receiveReady(5, [&](std::size_t i, std::span<const std::uint8_t> bytes, std::int64_t at) {
+      if (i >= turnDevices || !state[i].active || bytes.size() < 4) return;
+      const std::uint16_t mid = static_cast<std::uint16_t>((bytes[2] << 8) | bytes[3]);
+      if (mid != state[i].messageId) return;
+      switch (judge(i, bytes)) {
+        case Verdict::Done:
+          ++outcome.done;
+          if (inWindow && at < endNs) {
+            ++outcome.inWindow;
+            outcome.latencySeconds.push_back(static_cast<double>(at - state[i].firstSentNs) / 1e9);
           }
-          const std::size_t i = deviceOf(s, to);
-          const std::size_t size = messages[m].msg_len;
-          const std::uint8_t* bytes = buffers.data() + m * kMaxDatagram;
-          if (i >= turnDevices || !state[i].active || size < 4) continue;
-          const std::uint16_t mid = static_cast<std::uint16_t>((bytes[2] << 8) | bytes[3]);
-          if (mid != state[i].messageId) continue;
-          switch (judge(i, std::span<const std::uint8_t>(bytes, size))) {
-            case Verdict::Done:
-              ++outcome.done;
-              if (inWindow && at < endNs) {
-                ++outcome.inWindow;
-                outcome.latencySeconds.push_back(static_cast<double>(at - state[i].firstSentNs) / 1e9);
-              }
-              deactivate(i);
-              break;
-            case Verdict::Retry:
-              ++outcome.retries;
-              deactivate(i);
-              waiting.emplace_back(at + std::chrono::nanoseconds(shape.retryAfter).count(), i);
-              break;
-            case Verdict::Ignore:
-              break;
-          }
-        }
-        fill(at);
-        if (got < kReceiveBatch) break;
+          deactivate(i);
+          break;
+        case Verdict::Retry:
+          ++outcome.retries;
+          deactivate(i);
+          waiting.emplace_back(at + std::chrono::nanoseconds(shape.retryAfter).count(), i);
+          break;
+        case Verdict::Ignore:
+          break;
       }
-    }
+    }, [&](std::int64_t at) { fill(at); });
     if (!waiting.empty()) fill(monotonicNs());
   }
   const std::int64_t stopNs = std::min(monotonicNs(), endNs);
   outcome.windowSeconds = static_cast<double>(stopNs - windowStartNs) / 1e9;
   return outcome;
+}
+
+void LoopbackDevices::sendFrom(std::size_t i, std::span<const std::uint8_t> datagram) {
+  send(i, std::vector<std::uint8_t>(datagram.begin(), datagram.end()));
+}
+
+void LoopbackDevices::receiveUntil(std::chrono::steady_clock::time_point until, const OnDatagram& onDatagram) {
+  const std::int64_t endNs =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(until.time_since_epoch()).count();
+  for (std::int64_t now = monotonicNs(); now < endNs; now = monotonicNs()) {
+    const int timeoutMs = static_cast<int>(std::min<std::int64_t>(5, (endNs - now + 999'999) / 1'000'000));
+    receiveReady(timeoutMs, [&](std::size_t i, std::span<const std::uint8_t> bytes, std::int64_t) {
+      if (i < devices_) onDatagram(i, bytes);
+    });
+  }
+}
+
+void LoopbackDevices::receiveReady(int timeoutMs, const Received& received,
+                                   const std::function<void(std::int64_t)>& afterBatch) {
+  constexpr std::size_t kControl = CMSG_SPACE(sizeof(in_pktinfo));
+  if (buffers_.empty()) {
+    buffers_.resize(kReceiveBatch * kMaxDatagram);
+    controls_.resize(kReceiveBatch * kControl);
+  }
+  mmsghdr messages[kReceiveBatch];
+  iovec iovs[kReceiveBatch];
+  epoll_event events[16];
+  const int ready = ::epoll_wait(epoll_, events, 16, timeoutMs);
+  for (int e = 0; e < ready; ++e) {
+    const std::size_t s = static_cast<std::size_t>(events[e].data.u64);
+    for (;;) {
+      for (int m = 0; m < kReceiveBatch; ++m) {
+        iovs[m] = {buffers_.data() + m * kMaxDatagram, kMaxDatagram};
+        messages[m].msg_hdr = msghdr{};
+        messages[m].msg_hdr.msg_iov = &iovs[m];
+        messages[m].msg_hdr.msg_iovlen = 1;
+        messages[m].msg_hdr.msg_control = controls_.data() + m * kControl;
+        messages[m].msg_hdr.msg_controllen = kControl;
+      }
+      const int got = ::recvmmsg(fds_[s], messages, kReceiveBatch, MSG_DONTWAIT, nullptr);
+      if (got <= 0) break;
+      const std::int64_t at = monotonicNs();
+      for (int m = 0; m < got; ++m) {
+        in_addr_t to = 0;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&messages[m].msg_hdr); c; c = CMSG_NXTHDR(&messages[m].msg_hdr, c)) {
+          if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            to = info.ipi_addr.s_addr;
+          }
+        }
+        received(deviceOf(s, to), std::span<const std::uint8_t>(buffers_.data() + m * kMaxDatagram, messages[m].msg_len),
+                 at);
+      }
+      if (afterBatch) afterBatch(at);
+      if (got < kReceiveBatch) break;
+    }
+  }
 }
 
 struct UdpEchoServer::Thread {

@@ -77,6 +77,14 @@ class LoopbackDevices {
   Outcome run(const Shape& shape, const NextRequest& next, const Judge& judge,
               const std::function<void()>& onWindowStart = {});
 
+  // Outside run(): sends `datagram` from device `i` at once (a full send
+  // buffer is waited out).
+  void sendFrom(std::size_t i, std::span<const std::uint8_t> datagram);
+  // Outside run(): hands every datagram the server sends to a device until
+  // `until` to `onDatagram` (which may sendFrom() an answer).
+  using OnDatagram = std::function<void(std::size_t i, std::span<const std::uint8_t> datagram)>;
+  void receiveUntil(std::chrono::steady_clock::time_point until, const OnDatagram& onDatagram);
+
  private:
   struct InFlight {
     std::int64_t firstSentNs = 0;
@@ -85,6 +93,11 @@ class LoopbackDevices {
     bool active = false;
   };
   void send(std::size_t i, const std::vector<std::uint8_t>& datagram);
+  // Waits up to `timeoutMs` for datagrams and reads all that are there:
+  // `received` gets each (device, bytes, arrival ns; device == size() for an
+  // address no device has), `afterBatch` runs after each batch read.
+  using Received = std::function<void(std::size_t i, std::span<const std::uint8_t> bytes, std::int64_t atNs)>;
+  void receiveReady(int timeoutMs, const Received& received, const std::function<void(std::int64_t)>& afterBatch = {});
   std::size_t deviceOf(std::size_t socket, in_addr_t to) const;
 
   std::size_t devices_;
@@ -93,6 +106,8 @@ class LoopbackDevices {
   int epoll_ = -1;
   sockaddr_in server_{};
   std::uint16_t nextMessageId_ = 1;
+  std::vector<std::uint8_t> buffers_;  // receive slots, made on first use
+  std::vector<char> controls_;
 };
 
 // A do-nothing UDP echo server on 127.0.0.1 (one socket, one thread): every
