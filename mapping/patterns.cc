@@ -28,14 +28,6 @@ bool isName(std::string_view level) {
   return true;
 }
 
-std::string sanitizeTopicValue(std::string_view value) {
-  std::string out(value);
-  for (char& c : out) {
-    if (c == '/' || c == '+' || c == '#' || c == '\0') c = '_';
-  }
-  return out;
-}
-
 std::string substitute(std::string_view text, const Placeholders& values, bool topic) {
   std::string out;
   out.reserve(text.size() + 16);
@@ -47,7 +39,11 @@ std::string substitute(std::string_view text, const Placeholders& values, bool t
     if (close == std::string_view::npos) break;
     out.append(text.substr(i, open - i));
     auto it = values.find(text.substr(open + 1, close - open - 1));
-    if (it != values.end()) out += topic ? sanitizeTopicValue(it->second) : it->second;
+    if (it != values.end()) {
+      const std::size_t from = out.size();
+      out += it->second;
+      if (topic) sanitizeTopicTail(out, from);
+    }
     i = close + 1;
   }
   out.append(text.substr(i));
@@ -55,6 +51,13 @@ std::string substitute(std::string_view text, const Placeholders& values, bool t
 }
 
 }  // namespace
+
+void sanitizeTopicTail(std::string& out, std::size_t from) {
+  for (std::size_t k = from; k < out.size(); ++k) {
+    char& c = out[k];
+    if (c == '/' || c == '+' || c == '#' || c == '\0') c = '_';
+  }
+}
 
 bool globMatch(std::string_view pattern, std::string_view text) {
   // Iterative matching with one backtrack point: linear in practice, never

@@ -80,4 +80,30 @@ std::string renderTopic(std::string_view text, const Placeholders& values);
 // Same substitution without topic escaping (paths like "/{object}/{instance}").
 std::string renderText(std::string_view text, const Placeholders& values);
 
+// Makes what was appended to `out` from `from` on safe for a topic, as renderTopic().
+void sanitizeTopicTail(std::string& out, std::size_t from);
+
+// renderTopic() with the values computed on demand: `append(name, out)`
+// appends the value of {name} to `out` (nothing for an unknown name). For
+// callers whose values cost something to make, when a template names few.
+template <typename Append>
+std::string renderTopicWith(std::string_view text, Append&& append) {
+  std::string out;
+  out.reserve(text.size() + 32);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t open = text.find('{', i);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = text.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(i, open - i));
+    const std::size_t from = out.size();
+    append(text.substr(open + 1, close - open - 1), out);
+    sanitizeTopicTail(out, from);
+    i = close + 1;
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
 }  // namespace lwm2m::mapping

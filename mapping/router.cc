@@ -1,6 +1,7 @@
 #include "mapping/router.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "mapping/model_names.h"
 #include "mapping/payload_styles.h"
@@ -52,30 +53,70 @@ bool requestMatches(const RuleMatch& match, const model::Path& path) {
                      [&](const PathPattern& p) { return p.couldMatchBelow(path) || p.matches(path); });
 }
 
-Placeholders basePlaceholders(const DeviceEvent& event) {
-  return Placeholders{{"endpoint", event.endpoint}, {"gateway", event.gateway}, {"event", std::string(toString(event.kind))}};
+void appendNumber(std::string& out, unsigned value) {
+  char digits[16];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
 }
 
-void addPathPlaceholders(Placeholders& values, const model::Path& path, const UplinkRule& rule,
-                         const model::ObjectModel& model) {
-  // Names of objects and resources the model does not know are their numbers.
-  if (path.depth() >= 1) {
-    values["object"] = std::to_string(path.objectId());
-    const std::string name = objectName(model, path);
-    values["object_name"] = name.empty() ? values["object"] : name;
-  }
-  if (path.depth() >= 2) values["instance"] = std::to_string(path.instanceId());
-  if (path.depth() >= 3) {
-    values["resource"] = std::to_string(path.resourceId());
-    const std::string name = rule.transform.rename.empty() ? resourceName(model, path) : rule.transform.rename;
-    values["resource_name"] = name.empty() ? values["resource"] : name;
-  }
-  values["path"] = path.toString();
-}
+// The values of an uplink topic's placeholders, made only for the names its
+// template uses: the event's own, and those of `path` when there is one.
+// Names of objects and resources the model does not know are their numbers.
+class TopicValues {
+ public:
+  TopicValues(const DeviceEvent& event, const model::Path* path, const UplinkRule& rule,
+              const model::ObjectModel& model)
+      : event_(event), path_(path), rule_(rule), model_(model) {}
 
-OutboundMessage message(const UplinkRule& rule, const Placeholders& values, std::string payload) {
+  void operator()(std::string_view name, std::string& out) const {
+    if (name == "endpoint") {
+      out += event_.endpoint;
+    } else if (name == "gateway") {
+      out += event_.gateway;
+    } else if (name == "event") {
+      out += toString(event_.kind);
+    } else if (path_ != nullptr) {
+      appendPathValue(name, out);
+    }
+  }
+
+ private:
+  void appendPathValue(std::string_view name, std::string& out) const {
+    const model::Path& path = *path_;
+    if (name == "path") {
+      out += path.toString();
+    } else if (name == "object" && path.depth() >= 1) {
+      appendNumber(out, path.objectId());
+    } else if (name == "object_name" && path.depth() >= 1) {
+      const std::string known = objectName(model_, path);
+      if (known.empty()) {
+        appendNumber(out, path.objectId());
+      } else {
+        out += known;
+      }
+    } else if (name == "instance" && path.depth() >= 2) {
+      appendNumber(out, path.instanceId());
+    } else if (name == "resource" && path.depth() >= 3) {
+      appendNumber(out, path.resourceId());
+    } else if (name == "resource_name" && path.depth() >= 3) {
+      const std::string known = rule_.transform.rename.empty() ? resourceName(model_, path) : rule_.transform.rename;
+      if (known.empty()) {
+        appendNumber(out, path.resourceId());
+      } else {
+        out += known;
+      }
+    }
+  }
+
+  const DeviceEvent& event_;
+  const model::Path* path_;
+  const UplinkRule& rule_;
+  const model::ObjectModel& model_;
+};
+
+OutboundMessage message(const UplinkRule& rule, const TopicValues& values, std::string payload) {
   OutboundMessage m;
-  m.topic = renderTopic(rule.topic, values);
+  m.topic = renderTopicWith(rule.topic, values);
   m.payload = std::move(payload);
   m.qos = rule.qos;
   m.retain = rule.retain;
@@ -92,39 +133,32 @@ void applyRule(const UplinkRule& rule, const DeviceEvent& event, const model::Ob
   if (!event.values.empty() && hasValueFilters(rule.match) && records.empty()) return;
   if (event.values.empty() && !requestMatches(rule.match, event.requestPath)) return;
   StyleInput in{event, model, rule.transform};
-  Placeholders base = basePlaceholders(event);
   if (isValueStyle(rule.style) && records.empty()) return;
   switch (rule.style) {
     case PayloadStyle::Value:
     case PayloadStyle::Json:
       for (const auto& resource : groupBy(records, 3)) {
-        Placeholders values = base;
-        addPathPlaceholders(values, resource.front()->path.prefix(3), rule, model);
-        out.push_back(message(rule, values,
+        const model::Path path = resource.front()->path.prefix(3);
+        out.push_back(message(rule, TopicValues(event, &path, rule, model),
                               rule.style == PayloadStyle::Value ? valuePayload(in, resource) : jsonPayload(in, resource)));
       }
       return;
     case PayloadStyle::Tree:
       for (const auto& instance : groupBy(records, 2)) {
-        Placeholders values = base;
-        model::Path path = instance.front()->path.prefix(2);
-        addPathPlaceholders(values, path, rule, model);
-        out.push_back(message(rule, values, treePayload(in, path, instance)));
+        const model::Path path = instance.front()->path.prefix(2);
+        out.push_back(message(rule, TopicValues(event, &path, rule, model), treePayload(in, path, instance)));
       }
       return;
     case PayloadStyle::Senml:
     case PayloadStyle::Event:
     case PayloadStyle::Emqx: {
-      Placeholders values = base;
-      if (!records.empty()) {
-        addPathPlaceholders(values, records.front()->path, rule, model);
-      } else if (!event.requestPath.isRoot()) {
-        addPathPlaceholders(values, event.requestPath, rule, model);
-      }
+      const model::Path* path = !records.empty()                ? &records.front()->path
+                                : !event.requestPath.isRoot() ? &event.requestPath
+                                                              : nullptr;
       std::string payload = rule.style == PayloadStyle::Senml ? senmlPayload(in, records)
                             : rule.style == PayloadStyle::Event ? eventPayload(in, records)
                                                                 : emqxEventPayload(event, records);
-      out.push_back(message(rule, values, std::move(payload)));
+      out.push_back(message(rule, TopicValues(event, path, rule, model), std::move(payload)));
       return;
     }
   }

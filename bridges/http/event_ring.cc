@@ -1,6 +1,7 @@
 #include "bridges/http/event_ring.h"
 
 #include "bridges/http/record_bytes.h"
+#include "bridges/http/value_records.h"
 #include "mapping/event_json.h"
 
 namespace lwm2m::bridges::http {
@@ -62,6 +63,52 @@ void writeFacts(std::string& out, const gateway::api::DeviceEvent& event) {
   for (const auto& link : device.objectLinks) put.text(link.path);
 }
 
+// Events whose JSON is their values, observed path and Observe number.
+bool ringKeepsValuesOnly(const gateway::api::DeviceEvent& event) {
+  using Kind = gateway::api::DeviceEventKind;
+  return (event.kind == Kind::Notification || event.kind == Kind::Send) && !event.command && event.reason.empty() &&
+         !event.transfer && !event.storage;
+}
+
+// A kept notification or Send not rendered yet: its frame starts with this
+// byte, followed by its time, Observe number, first path and values.
+constexpr char kValuesMark = '\x02';
+
+// Writes into `out` (replacing what it held) the frame of a kept, unrendered
+// notification or Send whose values are `records`.
+void writeValuesFrame(std::string& out, const gateway::api::DeviceEvent& event,
+                      const std::vector<model::Record>& records) {
+  const std::size_t size = 1 + sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(std::uint32_t) + kPathSize +
+                           valuesSize(records);
+  out.resize(size);
+  out[0] = kValuesMark;
+  record_bytes::Writer put(out.data() + 1);
+  put.value(static_cast<std::int64_t>(event.at.time_since_epoch().count()));
+  put.value(static_cast<std::uint8_t>(event.sequence.has_value()));
+  put.value(event.sequence.value_or(0));
+  writePath(put, event.paths.empty() ? model::Path() : event.paths.front());
+  writeValues(put, records);
+}
+
+// The view of the event writeValuesFrame() kept, as viewOf() makes it for its JSON.
+mapping::DeviceEvent valuesView(const StreamEvent& record, const std::string& gatewayId) {
+  using namespace record_bytes;
+  std::string_view in(record.frame);
+  in.remove_prefix(1);
+  mapping::DeviceEvent view;
+  view.kind = record.kind;
+  view.endpoint = record.endpoint;
+  view.gateway = gatewayId;
+  const std::chrono::system_clock::time_point at{std::chrono::system_clock::duration(takeValue<std::int64_t>(in))};
+  view.timestamp = std::chrono::duration<double>(at.time_since_epoch()).count();
+  const bool sequenced = takeValue<std::uint8_t>(in) != 0;
+  const auto sequence = takeValue<std::uint32_t>(in);
+  if (sequenced) view.sequence = sequence;
+  view.requestPath = takePath(in);
+  view.values = takeValues(in);
+  return view;
+}
+
 // The event writeFacts() kept, as far as its JSON goes.
 gateway::api::DeviceEvent factsEvent(const StreamEvent& record) {
   using namespace record_bytes;
@@ -113,6 +160,21 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
     writeFacts(facts_, event);
     events_.push(id, event.kind, event.device.endpoint, {}, facts_, age_.stampNow());
     if (facts_.capacity() > 4096) std::string().swap(facts_);  // a registration with many links
+    return;
+  }
+  if (subscribers_.empty() && capacity_ > 0 && ringKeepsValuesOnly(event)) {
+    // A notification nobody streams now: kept as its values, rendered if a
+    // resuming client asks for it. The paths filters match are kept as they are.
+    mapping::DeviceEvent& view = scratch_;
+    view.requestPath = event.paths.empty() ? model::Path() : event.paths.front();
+    view.values.clear();
+    for (const auto& stamp : event.values) {
+      for (const auto& [path, node] : stamp.nodes) model::appendRecords(node, path, stamp.time, view.values);
+    }
+    writeValuesFrame(facts_, event, view.values);
+    const auto paths = mapping::eventPaths(view);
+    events_.push(id, event.kind, event.device.endpoint, paths, facts_, age_.stampNow());
+    if (facts_.capacity() > 4096) std::string().swap(facts_);
     return;
   }
   StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));
@@ -168,6 +230,8 @@ Replay EventRing::since(std::uint64_t lastEventId) const {
   for (StreamEvent& event : events_.from(from)) {
     if (!event.frame.empty() && event.frame.front() == kFactsMark) {
       replay.events.push_back(render(event.id, mapping::viewOf(factsEvent(event), gatewayId_)));
+    } else if (!event.frame.empty() && event.frame.front() == kValuesMark) {
+      replay.events.push_back(render(event.id, valuesView(event, gatewayId_)));
     } else {
       replay.events.push_back(std::make_shared<const StreamEvent>(std::move(event)));
     }

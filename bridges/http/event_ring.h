@@ -97,6 +97,7 @@ class EventRing : public gateway::api::DeviceEventListener {
   HistoryAge age_;
   EventRecords events_;  // compact, apart from the heap
   std::string facts_;    // an unrendered event's frame being written (capacity kept)
+  mapping::DeviceEvent scratch_;  // an unrendered notification's paths and values (capacity kept)
   std::uint64_t oldestId_ = 0;  // of events_, when not empty
   std::map<std::uint64_t, Subscriber> subscribers_;
   std::uint64_t nextHandle_ = 1;

@@ -17,9 +17,11 @@ std::string_view messageTypeName(MessageType type) {
 }
 
 std::string Code::toString() const {
-  char text[8];
-  std::snprintf(text, sizeof text, "%d.%02d", codeClass(), detail());
-  return text;
+  // "c.dd": the class is 0-7, the detail 0-31 (every response carries one: no printf).
+  const int d = detail();
+  const char text[4] = {static_cast<char>('0' + codeClass()), '.', static_cast<char>('0' + d / 10),
+                        static_cast<char>('0' + d % 10)};
+  return std::string(text, sizeof text);
 }
 
 std::string_view codeName(Code code) {

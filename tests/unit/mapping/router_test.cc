@@ -115,6 +115,26 @@ uplink:
   EXPECT_EQ(str(blob["type"]), "Opaque");
 }
 
+// Every placeholder a topic may name, made safe for the topic: a device
+// cannot add levels or wildcards through its name; an event without a path
+// leaves the path placeholders empty.
+TEST(Router, TopicPlaceholdersAreFilledAndMadeSafe) {
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "{gateway}/{endpoint}/{event}/{object}-{object_name}/{instance}/{resource}-{resource_name}{path}"
+    match: {path: /3303/0/5700}
+  - topic: "{gateway}/{endpoint}/{event}/[{object}{instance}{resource}{object_name}{resource_name}{path}]"
+    match: {events: [registered]}
+    payload: event
+)");
+  auto messages = routeEvent(rules, notification("evil/+/#", sensorValues()), testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "edge-1/evil____/notification/3303-Temperature/0/5700-Sensor Value_3303_0_5700");
+  messages = routeEvent(rules, testing::registered("a#b", {"/3/0"}), testModel());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].topic, "edge-1/a_b/registered/[]");
+}
+
 TEST(Router, TransformRoundingToWholeNumbersGivesIntegers) {
   RuleSet rules = rulesFrom(R"(
 uplink:

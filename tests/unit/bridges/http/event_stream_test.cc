@@ -189,6 +189,60 @@ TEST(EventRing, AnEventKeptUnrenderedReplaysAsTheFrameASubscriberGot) {
       << kept.frame;
 }
 
+// A notification or Send nobody is subscribed to is kept as its values;
+// values of every type, with and without time, resource instances and an
+// Observe number come back in exactly the frame a live subscriber got.
+TEST(EventRing, ANotificationKeptUnrenderedReplaysAsTheFrameASubscriberGot) {
+  const model::ModelSource model{model::ObjectModel::builtIn()};
+  using model::Path;
+  using model::Resource;
+  using model::Value;
+  const std::chrono::system_clock::time_point at{std::chrono::milliseconds(1700000000123)};
+  DeviceEvent notification{DeviceEventKind::Notification, {}, at};
+  notification.device.endpoint = "meter-7";
+  notification.paths = {Path(3, 0)};
+  notification.sequence = 4711;
+  model::ObjectInstance device(0, std::vector<Resource>{
+                                      Resource::single(0, Value::string("Acme \"quoted\"")),
+                                      Resource::single(9, Value::integer(-87)),
+                                      Resource::single(13, Value::time(1700000000)),
+                                      Resource::multiple(7, model::DataType::Integer,
+                                                         {{0, Value::integer(3800)}, {4, Value::integer(5000)}}),
+                                  });
+  notification.values.push_back({std::nullopt, {{Path(3, 0), device}}});
+  DeviceEvent send{DeviceEventKind::Send, {}, at};
+  send.device.endpoint = "meter-7";
+  send.values.push_back({1700000001.5, {{Path(3303, 0, 5700), Resource::single(5700, Value::floating(21.25))}}});
+  send.values.push_back({std::nullopt,
+                         {{Path(3, 0, 16), Resource::single(16, Value::string("U"))},
+                          {Path(1, 0, 6), Resource::single(6, Value::boolean(true))},
+                          {Path(3, 0, 2), Resource::single(2, Value::opaque({0x00, 0xff, 0x10}))},
+                          {Path(3, 0, 1), Resource::single(1, Value::unsignedInteger(18446744073709551615ull))},
+                          {Path(1, 0, 22), Resource::single(22, Value::objectLink({65535, 65535}))},
+                          {Path(3, 0, 3), Resource::single(3, Value::coreLink("</3/0>"))}}});
+
+  for (const DeviceEvent* event : {&notification, &send}) {
+    EventRing live(4, 100, model, "edge");
+    StreamEventPtr told;
+    live.subscribe([&](const StreamEventPtr& e) { told = e; });
+    live.onDeviceEvent(*event);
+    ASSERT_TRUE(told);
+
+    EventRing unwatched(4, 100, model, "edge");
+    unwatched.onDeviceEvent(deviceEvent("before"));
+    unwatched.onDeviceEvent(*event);
+    const Replay replay = unwatched.since(101);
+    ASSERT_EQ(replay.events.size(), 1u);
+    const StreamEvent& kept = *replay.events[0];
+    EXPECT_EQ(kept.kind, event->kind);
+    EXPECT_EQ(kept.endpoint, "meter-7");
+    EXPECT_EQ(kept.paths, told->paths);
+    const std::string frame = told->frame;
+    EXPECT_EQ(kept.frame, "id: 102" + frame.substr(frame.find('\n'))) << kept.frame;
+    EXPECT_NE(kept.frame.find("meter-7"), std::string::npos) << kept.frame;
+  }
+}
+
 TEST(EventRing, ASubscriberMayUnsubscribeItselfWhileCalled) {
   const model::ModelSource model{model::ObjectModel::builtIn()};
   EventRing ring(0, 0, model, "edge");
