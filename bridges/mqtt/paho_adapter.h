@@ -1,8 +1,8 @@
 #pragma once
 // The conversions between the link's settings and values and Paho MQTT C++:
 // connect options (version, session, TLS, Last Will), messages with their
-// MQTT 5 properties, and operator-readable connect failures. No state, no
-// threads.
+// MQTT 5 properties, and operator-readable connect failures. No state but
+// each thread's properties per content type (toPahoMessage), no threads.
 
 #include <mqtt/connect_options.h>
 #include <mqtt/message.h>

@@ -18,6 +18,15 @@ class DeviceDirectory {
   // Every registered device, ordered by endpoint name.
   virtual std::vector<DeviceInfo> devices() const = 0;
   virtual std::optional<DeviceInfo> find(std::string_view endpoint) const = 0;
+  // find() into `into` (its strings and vectors keep their capacity): for a
+  // caller that asks for every report a device makes. False, `into`
+  // untouched, when the endpoint is not registered.
+  virtual bool fill(std::string_view endpoint, DeviceInfo& into) const {
+    auto found = find(endpoint);
+    if (!found) return false;
+    into = std::move(*found);
+    return true;
+  }
 };
 
 }  // namespace lwm2m::gateway::api

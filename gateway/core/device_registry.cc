@@ -68,4 +68,11 @@ std::optional<api::DeviceInfo> DeviceRegistry::find(std::string_view endpoint) c
   return toDeviceInfo(*reg, clock_);
 }
 
+bool DeviceRegistry::fill(std::string_view endpoint, api::DeviceInfo& into) const {
+  const server::Registration* reg = store_.findByEndpoint(endpoint);
+  if (!reg) return false;
+  fillDeviceInfo(into, *reg, clock_);
+  return true;
+}
+
 }  // namespace lwm2m::gateway

@@ -27,6 +27,7 @@ class DeviceRegistry : public api::DeviceDirectory {
 
   std::vector<api::DeviceInfo> devices() const override;
   std::optional<api::DeviceInfo> find(std::string_view endpoint) const override;
+  bool fill(std::string_view endpoint, api::DeviceInfo& into) const override;
 
  private:
   const server::RegistrationStore& store_;

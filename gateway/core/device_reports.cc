@@ -25,6 +25,37 @@ api::DeviceEvent DeviceReports::eventFor(api::DeviceEventKind kind, const std::s
   return event;
 }
 
+void DeviceReports::report(api::DeviceEventKind kind, const std::string& endpoint,
+                           const std::function<void(api::DeviceEvent&)>& fill) {
+  if (publishing_) {  // a reaction to the report being published
+    api::DeviceEvent event = eventFor(kind, endpoint);
+    fill(event);
+    publish_(event);
+    return;
+  }
+  publishing_ = true;
+  api::DeviceEvent& event = reused_;
+  struct Done {
+    api::DeviceEvent& event;
+    bool& publishing;
+    ~Done() {
+      event.values.clear();  // a large Send's values are not kept until the next report
+      publishing = false;
+    }
+  } done{event, publishing_};
+  event.kind = kind;
+  if (!devices_.fill(endpoint, event.device)) {
+    event.device = {};
+    event.device.endpoint = endpoint;
+  }
+  event.at = clock_.wallNow();
+  event.paths.clear();
+  event.sequence.reset();
+  event.values.clear();
+  fill(event);
+  publish_(event);
+}
+
 void DeviceReports::onNotification(const server::NotificationEvent& n) {
   presence_.uplink(n.endpoint);
   if (n.values.outcome != operations::Outcome::Success) {
@@ -33,11 +64,11 @@ void DeviceReports::onNotification(const server::NotificationEvent& n) {
     return;
   }
   spdlog::debug("device {}: notification {} on {}", n.endpoint, n.sequence, joined(n.paths));
-  api::DeviceEvent event = eventFor(api::DeviceEventKind::Notification, n.endpoint);
-  event.paths = n.paths;
-  event.sequence = n.sequence;
-  event.values = operations::reportedValues(n.values, n.paths.empty() ? model::Path() : n.paths.front());
-  publish_(event);
+  report(api::DeviceEventKind::Notification, n.endpoint, [&n](api::DeviceEvent& event) {
+    event.paths = n.paths;
+    event.sequence = n.sequence;
+    event.values = operations::reportedValues(n.values, n.paths.empty() ? model::Path() : n.paths.front());
+  });
 }
 
 void DeviceReports::onObservationEnded(const std::string& endpoint, const std::vector<model::Path>& paths,
@@ -48,9 +79,7 @@ void DeviceReports::onObservationEnded(const std::string& endpoint, const std::v
 void DeviceReports::onSend(const server::SendEvent& s) {
   presence_.uplink(s.endpoint);
   spdlog::debug("device {}: Send with {} timestamp(s)", s.endpoint, s.values.size());
-  api::DeviceEvent event = eventFor(api::DeviceEventKind::Send, s.endpoint);
-  event.values = s.values;
-  publish_(event);
+  report(api::DeviceEventKind::Send, s.endpoint, [&s](api::DeviceEvent& event) { event.values = s.values; });
 }
 
 }  // namespace lwm2m::gateway

@@ -4,6 +4,8 @@
 // bridges. Each report is an uplink: a queue-mode device is awake.
 //
 // Contract: I/O thread only; events are handed to `publish` in arrival order.
+// The event handed over lives until `publish` returns (one event is refilled
+// for every report; a report made while `publish` runs gets its own).
 
 #include <functional>
 #include <vector>
@@ -31,11 +33,17 @@ class DeviceReports : public server::NotificationListener, public server::SendLi
 
  private:
   api::DeviceEvent eventFor(api::DeviceEventKind kind, const std::string& endpoint) const;
+  // Fills the event of one report (kind, device, time, then `fill` its
+  // facts) and publishes it.
+  void report(api::DeviceEventKind kind, const std::string& endpoint,
+              const std::function<void(api::DeviceEvent&)>& fill);
 
   DevicePresence& presence_;
   const api::DeviceDirectory& devices_;
   const coap::Scheduler& clock_;
   Publish publish_;
+  api::DeviceEvent reused_{api::DeviceEventKind::Notification, {}, {}};
+  bool publishing_ = false;  // reused_ is being published
 };
 
 }  // namespace lwm2m::gateway
