@@ -90,6 +90,10 @@ void addCoapMetrics(metrics::Registry& r, const GatewayState& s) {
                   "Messages from devices kept to recognise their retransmissions (CoAP exchange lifetime; "
                   "dropped once their device left) and partial Block1 bodies.",
                   [&e] { return static_cast<double>(e.load().rememberedMessages); });
+  r.gaugeFunction("lwm2m_gateway_coap_notifying_peers",
+                  "Devices whose last few Non-confirmable notifications are kept to recognise copies "
+                  "(for NON_LIFETIME after their newest one).",
+                  [&e] { return static_cast<double>(e.load().notifyingPeers); });
 }
 
 void addDtlsMetrics(metrics::Registry& r, const coap::DtlsTransport& d) {

@@ -66,7 +66,8 @@ Peer Endpoint::localEndpoint() const { return impl_->transport.localEndpoint(); 
 const EndpointStats& Endpoint::stats() const { return impl_->stats; }
 const TransmissionParameters& Endpoint::parameters() const { return impl_->parameters; }
 EndpointLoad Endpoint::load() const {
-  return EndpointLoad{impl_->pendingRequests(), impl_->rememberedMessages(), impl_->knownPeers()};
+  return EndpointLoad{impl_->pendingRequests(), impl_->rememberedMessages(), impl_->knownPeers(),
+                      impl_->notifyingPeers()};
 }
 
 // ---- Impl: dispatch and shared helpers ----
@@ -77,7 +78,8 @@ Endpoint::Impl::Impl(Transport& transport, Scheduler& scheduler,
       transport(transport),
       scheduler_(scheduler),
       random_(std::move(random)),
-      messageIds_(parameters.exchangeLifetime(), [this] { return random_(); }) {}
+      messageIds_(parameters.exchangeLifetime(), [this] { return random_(); }),
+      recentNotifications_(parameters.nonLifetime()) {}
 
 void Endpoint::Impl::start() {
   if (started_) return;
@@ -234,7 +236,10 @@ void Endpoint::Impl::sweep() {
         ++it;
       }
     }
-    for (const Peer& peer : departed_) messageIds_.forget(peer);
+    for (const Peer& peer : departed_) {
+      messageIds_.forget(peer);
+      recentNotifications_.forget(peer);
+    }
     departed_ = {};  // its buckets too: a wave of departures leaves no large table behind
     // Their expiry queue items would stay for EXCHANGE_LIFETIME (megabytes
     // after thousands of devices left): keep only those of live entries.
@@ -257,12 +262,15 @@ void Endpoint::Impl::sweep() {
     }
   }
   messageIds_.sweep(now);
+  recentNotifications_.sweep(now);
   sweepAssemblies(now);
   releaseSpareBuckets(received_);
   releaseSpareBuckets(requests_);
   releaseSpareBuckets(byToken_);
   releaseSpareBuckets(byMessageId_);
-  if (!received_.empty() || messageIds_.peers() != 0 || !assemblies_.empty()) scheduleSweep();
+  if (!received_.empty() || messageIds_.peers() != 0 || recentNotifications_.peers() != 0 || !assemblies_.empty()) {
+    scheduleSweep();
+  }
 }
 
 }  // namespace lwm2m::coap

@@ -95,6 +95,8 @@ struct EndpointLoad {
   std::size_t rememberedMessages = 0;  // incoming messages kept for duplicate detection
                                        // and partial Block1 bodies
   std::size_t knownPeers = 0;          // peers with message IDs in use
+  std::size_t notifyingPeers = 0;      // peers whose last NON notifications are kept for
+                                       // duplicate detection (a few each, whatever their rate)
 };
 
 class Endpoint {

@@ -211,25 +211,39 @@ void Endpoint::Impl::onReset(const Peer& from, const Message& reset) {
 void Endpoint::Impl::onResponse(const Peer& from, Message response) {
   const MessageKey key{from, response.messageId};
   const bool confirmable = response.type == MessageType::Confirmable;
-  if (const Received* found = duplicateOf(key, response.token)) {
-    ++stats.duplicates;
-    if (confirmable && !found->reply.empty()) sendDatagram(from, found->reply);
-    return;
+  Received* entry = nullptr;  // CON only: what a duplicate is answered with
+  if (confirmable) {
+    if (const Received* found = duplicateOf(key, response.token)) {
+      ++stats.duplicates;
+      if (!found->reply.empty()) sendDatagram(from, found->reply);
+      return;
+    }
+    entry = &remember(key, true, response.token);
+    entry->state = ReceivedState::Answered;
+  } else {
+    // A NON duplicate is ignored, not answered (RFC 7252 §4.5).
+    if (recentNotifications_.seenBefore(from, response.messageId, response.token, scheduler_.now())) {
+      ++stats.duplicates;
+      return;
+    }
+    scheduleSweep();
   }
-  Received& entry = remember(key, confirmable, response.token);
-  entry.state = ReceivedState::Answered;
   const RequestId id = findByToken(tokenKey(response.token), from);
   if (id == 0 || hasUnacceptableOption(response)) {
     // Unknown token (never sent, finished or cancelled: passive cancel of an
     // observation) or a rejected response: RST (RFC 7252 §4.2, §4.3; RFC 7641 §3.6).
-    entry.reply = emptyBytes(MessageType::Reset, key.messageId);
     ++stats.resets;
-    sendDatagram(from, entry.reply);
+    if (entry == nullptr) {
+      sendEmpty(from, MessageType::Reset, key.messageId);
+      return;
+    }
+    entry->reply = emptyBytes(MessageType::Reset, key.messageId);
+    sendDatagram(from, entry->reply);
     return;
   }
-  if (confirmable) {
-    entry.reply = emptyBytes(MessageType::Acknowledgement, key.messageId);
-    sendDatagram(from, entry.reply);
+  if (entry != nullptr) {
+    entry->reply = emptyBytes(MessageType::Acknowledgement, key.messageId);
+    sendDatagram(from, entry->reply);
   }
   deliver(id, from, std::move(response));
 }

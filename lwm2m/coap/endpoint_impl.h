@@ -21,6 +21,7 @@
 #include "lwm2m/coap/codec.h"
 #include "lwm2m/coap/endpoint.h"
 #include "lwm2m/coap/message_ids.h"
+#include "lwm2m/coap/recent_notifications.h"
 
 namespace lwm2m::coap {
 
@@ -69,6 +70,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     return found != requests_.end() && found->second.acknowledged;
   }
   std::size_t rememberedMessages() const { return received_.size() + assemblies_.size(); }
+  std::size_t notifyingPeers() const { return recentNotifications_.peers(); }
   std::size_t knownPeers() const { return messageIds_.peers(); }
 
  private:
@@ -206,7 +208,10 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
 
   std::unordered_map<MessageKey, Separate, MessageKeyHash> separates_;
 
+  // CON messages and NON requests received; NON responses (notifications)
+  // are remembered per peer in recentNotifications_ instead.
   std::unordered_map<MessageKey, Received, MessageKeyHash> received_;
+  RecentNotifications recentNotifications_;
   std::deque<std::pair<Clock::time_point, MessageKey>> conExpiry_;
   std::deque<std::pair<Clock::time_point, MessageKey>> nonExpiry_;
   std::uint64_t nextSerial_ = 1;

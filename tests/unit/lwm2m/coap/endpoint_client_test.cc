@@ -327,6 +327,49 @@ TEST_F(EndpointClientTest, ObservationDeliversNotificationsUntilCancelledThenRes
   EXPECT_EQ(sentAt(2).messageId, 0x5002);
 }
 
+// NON notifications are remembered per peer, not per message: a copy of a
+// recent one is dropped (counted, not answered), one to an unknown token is
+// reset once per copy that is not a duplicate, and the peer is forgotten
+// once it sent nothing for NON_LIFETIME.
+TEST_F(EndpointClientTest, DuplicateNonNotificationsAreDroppedAndForgottenAfterTheirLifetime) {
+  Message observe = get("3/0/13");
+  observe.setObserve(0);
+  send(observe, /*keepToken=*/true);
+  Message request = sentAt(0);
+  Message first = ackFor(request, codes::Content, "1");
+  first.setObserve(1);
+  transport.inject(device, first);
+  ASSERT_EQ(results.size(), 1u);
+
+  Message notification = separate(request, MessageType::NonConfirmable, 0x6000);
+  for (std::uint16_t k = 0; k < 100; ++k) {
+    notification.messageId = static_cast<std::uint16_t>(0x6000 + k);
+    notification.setObserve(2u + k);
+    transport.inject(device, notification);
+    transport.inject(device, notification);  // the network duplicated it
+  }
+  EXPECT_EQ(results.size(), 101u) << "each notification once";
+  EXPECT_EQ(endpoint->stats().duplicates, 100u);
+  EXPECT_EQ(transport.sent.size(), 1u) << "NON notifications and their copies are not answered";
+  EXPECT_EQ(endpoint->load().rememberedMessages, 0u) << "no entry per notification";
+  EXPECT_EQ(endpoint->load().notifyingPeers, 1u);
+
+  // The same message ID with another token is another message.
+  Message stranger = notification;
+  stranger.token = {0x01, 0x02};
+  transport.inject(device, stranger);
+  EXPECT_EQ(sentAt(1).type, MessageType::Reset);
+  EXPECT_EQ(endpoint->stats().duplicates, 100u);
+
+  // Past NON_LIFETIME a message ID is new again.
+  scheduler.advance(TransmissionParameters{}.nonLifetime());
+  notification.setObserve(500);
+  transport.inject(device, notification);
+  EXPECT_EQ(results.size(), 102u);
+  scheduler.advance(TransmissionParameters{}.nonLifetime() + 10s);  // the sweep's interval
+  EXPECT_EQ(endpoint->load().notifyingPeers, 0u) << "forgotten after NON_LIFETIME";
+}
+
 TEST_F(EndpointClientTest, ObservationEndsWithResponseWithoutObserveOption) {
   Message observe = get("3/0/13");
   observe.setObserve(0);
