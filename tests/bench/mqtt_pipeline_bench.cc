@@ -39,6 +39,7 @@
 #include "tests/bench/bench_gateway.h"
 #include "tests/bench/bench_no_delay.h"
 #include "tests/bench/bench_report.h"
+#include "tests/bench/bench_subscriber.h"
 #include "tests/bench/machine_load.h"
 #include "tests/bench/round_trips.h"
 #include "tests/support/mosquitto.h"
@@ -50,81 +51,6 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 using namespace std::chrono_literals;
-
-double nowSeconds() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
-
-// Counts messages on a filter and records their latency, from a timestamp in
-// the payload (JSON "timestamp" in seconds, or the bare payload "t=<seconds>").
-class Subscriber {
- public:
-  Subscriber(const Mosquitto& broker, const std::string& filter, const std::string& id)
-      : client_("tcp://127.0.0.1:" + std::to_string(broker.port()), id) {
-    client_.set_message_callback([this](mqtt::const_message_ptr m) { onMessage(*m); });
-    auto options = mqtt::connect_options_builder().clean_session(true).finalize();
-    client_.connect(options)->wait();
-    client_.subscribe(filter, 1)->wait();
-  }
-  ~Subscriber() {
-    try {
-      client_.disconnect()->wait_for(2s);
-    } catch (const mqtt::exception&) {
-    }
-  }
-
-  void reset() {
-    std::lock_guard lock(mutex_);
-    latencies_.clear();
-    count_ = 0;
-  }
-  std::size_t count() {
-    std::lock_guard lock(mutex_);
-    return count_;
-  }
-  std::vector<double> latencies() {
-    std::lock_guard lock(mutex_);
-    return latencies_;
-  }
-  // Waits for the next message whose payload contains `needle`; the arrival time.
-  std::optional<double> waitFor(const std::string& needle, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    wanted_ = needle;
-    found_.reset();
-    cv_.wait_for(lock, timeout, [this] { return found_.has_value(); });
-    wanted_.clear();
-    return found_;
-  }
-
- private:
-  void onMessage(const mqtt::message& m) {
-    const double at = nowSeconds();
-    const std::string payload = m.to_string();
-    std::lock_guard lock(mutex_);
-    ++count_;
-    if (!wanted_.empty() && payload.find(wanted_) != std::string::npos && payload.find("\"code\"") != std::string::npos) {
-      found_ = at;
-      cv_.notify_all();
-    }
-    double sent = 0;
-    if (payload.rfind("t=", 0) == 0) {
-      sent = std::stod(payload.substr(2));
-    } else {
-      rapidjson::Document d;
-      d.Parse(payload.c_str());
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("timestamp") && d["timestamp"].IsNumber()) {
-        sent = d["timestamp"].GetDouble();
-      }
-    }
-    if (sent > 0) latencies_.push_back(at - sent);
-  }
-
-  mqtt::async_client client_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<double> latencies_;
-  std::size_t count_ = 0;
-  std::string wanted_;
-  std::optional<double> found_;
-};
 
 struct Rate {
   double perSecond = 0;
@@ -159,7 +85,7 @@ Rate baselinePublish(const Mosquitto& broker, Subscriber& sub, int qos, double p
       std::this_thread::sleep_until(due);
     }
     while (qos > 0 && sent - acks.done >= 100) std::this_thread::yield();
-    const std::string payload = "t=" + std::to_string(nowSeconds());
+    const std::string payload = "t=" + std::to_string(wallClockSeconds());
     try {
       last = pub.publish("bench/base/" + std::to_string(sent % 1000), payload.data(), payload.size(), qos, false);
       ++sent;
@@ -208,7 +134,7 @@ std::vector<double> baselineRoundTrips(const Mosquitto& broker, int k) {
   std::vector<double> rtts;
   for (int i = 0; i < k; ++i) {
     const std::string id = "\"id\":\"b" + std::to_string(i) + "\"";
-    const double start = nowSeconds();
+    const double start = wallClockSeconds();
     asker.publish("bench/rtt/req", id, 1, false);
     if (auto at = answers.waitFor(id, 5s)) rtts.push_back(*at - start);
   }
@@ -286,7 +212,7 @@ downlink:
     char ep[32];
     std::snprintf(ep, sizeof ep, "bench-%04d", 1 + (i * 7919) % devices);
     const std::string id = "c" + std::to_string(i);
-    const double t0 = nowSeconds();
+    const double t0 = wallClockSeconds();
     cloud.publish(std::string("lwm2m/") + ep + "/cmd",
                   R"({"id":")" + id + R"(","operation":"read","path":"/3/0/0"})", 1, false);
     if (auto at = results.waitFor("\"id\":\"" + id + "\"", 10s)) commandRtts.push_back(*at - t0);

@@ -50,6 +50,7 @@
 #include "tests/bench/bench_gateway.h"
 #include "tests/bench/bench_no_delay.h"
 #include "tests/bench/bench_report.h"
+#include "tests/bench/bench_subscriber.h"
 #include "tests/bench/machine_load.h"
 #include "tests/bench/registration_load.h"
 #include "tests/bench/round_trips.h"
@@ -67,10 +68,6 @@ constexpr std::size_t kSockets = 8;
 constexpr int kBaselineInflight = 100;
 constexpr const char* kTopicFilter = "lwm2m/+/3303/0/5700";
 
-double wallSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 double ownCpuSeconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -78,69 +75,9 @@ double ownCpuSeconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-// Counts what arrives on a filter; the latency of messages whose JSON has a
-// "timestamp" (seconds), and the time of the last arrival.
-class Counter {
- public:
-  Counter(const Mosquitto& broker, const std::string& filter)
-      : client_("tcp://127.0.0.1:" + std::to_string(broker.port()), "bench-notification-counter") {
-    client_.set_message_callback([this](mqtt::const_message_ptr m) { onMessage(*m); });
-    client_.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
-    client_.subscribe(filter, 1)->wait();
-    sendAtOnceToBroker(broker.port());
-  }
-  ~Counter() {
-    try {
-      client_.disconnect()->wait_for(2s);
-    } catch (const mqtt::exception&) {
-    }
-  }
-  void reset() {
-    std::lock_guard lock(mutex_);
-    count_ = 0;
-    latencies_.clear();
-  }
-  std::size_t count() {
-    std::lock_guard lock(mutex_);
-    return count_;
-  }
-  SteadyClock::time_point lastArrival() {
-    std::lock_guard lock(mutex_);
-    return last_;
-  }
-  std::vector<double> latencies() {
-    std::lock_guard lock(mutex_);
-    return latencies_;
-  }
-
- private:
-  void onMessage(const mqtt::message& m) {
-    const double at = wallSeconds();
-    double sent = 0;
-    const std::string& payload = m.get_payload_str();
-    if (!payload.empty() && payload.front() == '{') {
-      rapidjson::Document d;
-      d.Parse(payload.data(), payload.size());
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("timestamp") && d["timestamp"].IsNumber()) {
-        sent = d["timestamp"].GetDouble();
-      }
-    }
-    std::lock_guard lock(mutex_);
-    ++count_;
-    last_ = SteadyClock::now();
-    if (sent > 0) latencies_.push_back(at - sent);
-  }
-
-  mqtt::async_client client_;
-  std::mutex mutex_;
-  std::size_t count_ = 0;
-  SteadyClock::time_point last_{};
-  std::vector<double> latencies_;
-};
-
 // Waits until `counter` has `goal` messages, or nothing arrived for `quiet`
 // (while `idle` runs, e.g. to answer the devices); the count.
-std::size_t settle(Counter& counter, std::size_t goal, std::chrono::seconds quiet, const std::function<void()>& idle) {
+std::size_t settle(Subscriber& counter, std::size_t goal, std::chrono::seconds quiet, const std::function<void()>& idle) {
   auto lastProgress = SteadyClock::now();
   std::size_t seen = counter.count();
   while (seen < goal && SteadyClock::now() - lastProgress < quiet) {
@@ -188,7 +125,7 @@ struct Baseline {
   std::size_t received = 0;
 };
 
-Baseline measureBaseline(const Mosquitto& broker, Counter& counter, int qos, std::size_t count) {
+Baseline measureBaseline(const Mosquitto& broker, Subscriber& counter, int qos, std::size_t count) {
   counter.reset();
   Process child = Process::start({std::filesystem::read_symlink("/proc/self/exe").string(), "publish", broker.uri(), std::to_string(qos), std::to_string(count)},
                                  {"", true});
@@ -227,7 +164,7 @@ class NotifyingFleet {
         shape,
         [&](std::size_t i, std::vector<std::uint8_t>& out) {
           if (registered[i]) return false;
-          out = registerDatagram(i);
+          out = registerDatagram(i, "notifybench-", "</>;rt=\"oma.lwm2m\";ct=110,</1/0>,</3/0>,</3303/0>");
           return true;
         },
         [&](std::size_t i, std::span<const std::uint8_t> answer) {
@@ -285,23 +222,6 @@ class NotifyingFleet {
     std::uint32_t sequence = 1;
     std::uint16_t messageId = 0;
   };
-
-  static std::vector<std::uint8_t> registerDatagram(std::size_t i) {
-    coap::Message m;
-    m.type = coap::MessageType::Confirmable;
-    m.code = coap::codes::Post;
-    m.token = {0x4e, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i >> 16)};
-    m.setUriPath("rd");
-    char ep[40];
-    std::snprintf(ep, sizeof ep, "ep=notifybench-%06zu", i);
-    m.addUriQuery(ep);
-    m.addUriQuery("lt=3600");
-    m.addUriQuery("lwm2m=1.1");
-    m.addUriQuery("b=U");
-    m.setContentFormat(40);
-    m.setPayload("</>;rt=\"oma.lwm2m\";ct=110,</1/0>,</3/0>,</3303/0>");
-    return coap::encode(m);
-  }
 
   void answer(std::size_t i, std::span<const std::uint8_t> datagram) {
     auto request = coap::decode(datagram);
@@ -365,7 +285,7 @@ struct Step {
 // One QoS: the baseline, then the gateway's steps; figures into `report`.
 bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchReport& report) {
   Mosquitto broker;
-  Counter counter(broker, kTopicFilter);
+  Subscriber counter(broker, kTopicFilter, "bench-notification-counter");
 
   const Baseline baseline = measureBaseline(broker, counter, qos, count);
   std::printf("baseline: one Paho publisher, QoS %d: %zu of %zu received, %.0f msg/s, %.1f µs CPU per message\n", qos,

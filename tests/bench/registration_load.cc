@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <stdexcept>
 #include <thread>
+
+#include "lwm2m/coap/codec.h"
 
 namespace lwm2m::testing {
 namespace {
@@ -286,6 +289,24 @@ void LoopbackDevices::receiveReady(int timeoutMs, const Received& received,
       if (got < kReceiveBatch) break;
     }
   }
+}
+
+std::vector<std::uint8_t> registerDatagram(std::size_t i, std::string_view endpointPrefix,
+                                           std::string_view objectLinks) {
+  coap::Message m;
+  m.type = coap::MessageType::Confirmable;
+  m.code = coap::codes::Post;
+  m.token = {0x52, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i >> 16)};
+  m.setUriPath("rd");
+  char number[16];
+  std::snprintf(number, sizeof number, "%06zu", i);
+  m.addUriQuery("ep=" + std::string(endpointPrefix) + number);
+  m.addUriQuery("lt=3600");
+  m.addUriQuery("lwm2m=1.1");
+  m.addUriQuery("b=U");
+  m.setContentFormat(40);
+  m.setPayload(objectLinks);
+  return coap::encode(m);
 }
 
 struct UdpEchoServer::Thread {

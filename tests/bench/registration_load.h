@@ -23,6 +23,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <netinet/in.h>
@@ -109,6 +110,11 @@ class LoopbackDevices {
   std::vector<std::uint8_t> buffers_;  // receive slots, made on first use
   std::vector<char> controls_;
 };
+
+// Device `i`'s Register (CON POST /rd?ep=PREFIX000042&lt=3600&lwm2m=1.1&b=U)
+// announcing `objectLinks` (CoRE link format), message ID 0 (the loop sets it).
+std::vector<std::uint8_t> registerDatagram(std::size_t i, std::string_view endpointPrefix,
+                                           std::string_view objectLinks);
 
 // A do-nothing UDP echo server on 127.0.0.1 (one socket, one thread): every
 // datagram goes back to its sender as it came (recvfrom, sendto): the

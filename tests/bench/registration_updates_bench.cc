@@ -79,20 +79,7 @@ struct Settings {
 constexpr std::size_t kSockets = 8;
 
 std::vector<std::uint8_t> registerDatagram(std::size_t i) {
-  coap::Message m;
-  m.type = coap::MessageType::Confirmable;
-  m.code = coap::codes::Post;
-  m.token = {0x52, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i >> 16)};
-  m.setUriPath("rd");
-  char ep[32];
-  std::snprintf(ep, sizeof ep, "ep=regbench-%06zu", i);
-  m.addUriQuery(ep);
-  m.addUriQuery("lt=3600");
-  m.addUriQuery("lwm2m=1.1");
-  m.addUriQuery("b=U");
-  m.setContentFormat(40);
-  m.setPayload("</>;rt=\"oma.lwm2m\";ct=110,</1/0>,</3/0>,</5/0>");
-  return coap::encode(m);
+  return testing::registerDatagram(i, "regbench-", "</>;rt=\"oma.lwm2m\";ct=110,</1/0>,</3/0>,</5/0>");
 }
 
 std::vector<std::uint8_t> updateDatagram(std::size_t i, const std::string& location) {

@@ -102,8 +102,11 @@ class Firmware : public ::testing::Test {
   std::unique_ptr<GatewayProcess> start(const std::string& extraYaml = "") {
     const fs::path config = dir_ / "gateway.yaml";
     std::ofstream(config) << "firmware:\n  allowed_dir: " << (dir_ / "allowed").string() << "\n" << extraYaml;
-    return std::make_unique<GatewayProcess>(broker_.uri(), "127.0.0.1",
-                                            std::vector<std::string>{"--config", config.string()});
+    auto gateway = std::make_unique<GatewayProcess>(broker_.uri(), "127.0.0.1",
+                                                    std::vector<std::string>{"--config", config.string()});
+    // A command published before the gateway subscribed would reach no one.
+    EXPECT_TRUE(waitForLog(*gateway, "MQTT subscribed")) << gateway->log();
+    return gateway;
   }
   std::vector<std::string> device(const GatewayProcess& gateway, const std::string& endpoint) {
     return {"--server", gateway.coapAddress(), "-e", endpoint, "--lifetime", "300"};

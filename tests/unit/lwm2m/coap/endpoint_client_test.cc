@@ -42,6 +42,19 @@ class EndpointClientTest : public ::testing::Test {
     ack.messageId = messageId;
     return ack;
   }
+  // Observes `path` and answers with the first notification (Observe 1):
+  // the request the endpoint sent.
+  Message observeAnswered(std::string_view path, Endpoint::RequestId* id = nullptr) {
+    Message observe = get(path);
+    observe.setObserve(0);
+    const auto sent = send(observe, /*keepToken=*/true);
+    if (id != nullptr) *id = sent;
+    Message request = sentAt(transport.sent.size() - 1);
+    Message first = ackFor(request, codes::Content, "1");
+    first.setObserve(1);
+    transport.inject(device, first);
+    return request;
+  }
   Message separate(const Message& request, MessageType type, std::uint16_t messageId,
                    Code code = codes::Content) {
     Message response = Message::response(request, code);
@@ -286,13 +299,8 @@ TEST_F(EndpointClientTest, UnansweredNonRequestTimesOut) {
 }
 
 TEST_F(EndpointClientTest, ObservationDeliversNotificationsUntilCancelledThenResets) {
-  Message observe = get("3/0/13");
-  observe.setObserve(0);
-  auto id = send(observe, /*keepToken=*/true);
-  Message request = sentAt(0);
-  Message first = ackFor(request, codes::Content, "1");
-  first.setObserve(1);
-  transport.inject(device, first);
+  Endpoint::RequestId id = 0;
+  Message request = observeAnswered("3/0/13", &id);
   ASSERT_EQ(results.size(), 1u);
 
   Message notification = separate(request, MessageType::Confirmable, 0x5000);
@@ -332,13 +340,7 @@ TEST_F(EndpointClientTest, ObservationDeliversNotificationsUntilCancelledThenRes
 // reset once per copy that is not a duplicate, and the peer is forgotten
 // once it sent nothing for NON_LIFETIME.
 TEST_F(EndpointClientTest, DuplicateNonNotificationsAreDroppedAndForgottenAfterTheirLifetime) {
-  Message observe = get("3/0/13");
-  observe.setObserve(0);
-  send(observe, /*keepToken=*/true);
-  Message request = sentAt(0);
-  Message first = ackFor(request, codes::Content, "1");
-  first.setObserve(1);
-  transport.inject(device, first);
+  Message request = observeAnswered("3/0/13");
   ASSERT_EQ(results.size(), 1u);
 
   Message notification = separate(request, MessageType::NonConfirmable, 0x6000);
