@@ -12,6 +12,15 @@
 
 namespace lwm2m::testing {
 
+// An uplink rule (for a mapping's `uplink:` list) that publishes each
+// notification of /3303/+/5700 as JSON to lwm2m/{endpoint}/3303/{instance}/5700 at `qos`.
+inline std::string temperatureNotificationRule(int qos) {
+  return R"(  - match: {path: "/3303/+/5700", events: [notification]}
+    topic: "lwm2m/{endpoint}/{object}/{instance}/{resource}"
+    payload: json
+    qos: )" + std::to_string(qos) + "\n";
+}
+
 inline Process startBenchGateway(const std::filesystem::path& dir, const std::string& brokerUri,
                                  std::uint16_t coapPort, std::uint16_t httpPort,
                                  const std::vector<std::string>& extraArgs = {}) {

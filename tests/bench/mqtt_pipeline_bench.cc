@@ -156,13 +156,7 @@ int run(int devices, int seconds, int commands, int qos) {
 
   const auto dir = std::filesystem::temp_directory_path() / ("bench-mqtt-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "bench.yaml") << R"(
-uplink:
-  - match: {path: "/3303/+/5700", events: [notification]}
-    topic: "lwm2m/{endpoint}/{object}/{instance}/{resource}"
-    payload: json
-    qos: )" + std::to_string(qos) + R"(
-  - match: {events: [response]}
+  std::ofstream(dir / "bench.yaml") << "\nuplink:\n" + temperatureNotificationRule(qos) + R"(  - match: {events: [response]}
     topic: "lwm2m/{endpoint}/event/response"
     payload: event
 observe:

@@ -294,13 +294,7 @@ bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchR
 
   const auto dir = std::filesystem::temp_directory_path() / ("bench-notify-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "bench.yaml") << R"(
-uplink:
-  - match: {path: "/3303/+/5700", events: [notification]}
-    topic: "lwm2m/{endpoint}/{object}/{instance}/{resource}"
-    payload: json
-    qos: )" + std::to_string(qos) + R"(
-observe:
+  std::ofstream(dir / "bench.yaml") << "\nuplink:\n" + temperatureNotificationRule(qos) + R"(observe:
   - match: {path: "/3303/+/5700"}
 )";
   const auto coapPort = freeUdpPort();
