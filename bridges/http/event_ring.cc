@@ -175,6 +175,11 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
     const auto paths = mapping::eventPaths(view);
     events_.push(id, event.kind, event.device.endpoint, paths, facts_, age_.stampNow());
     if (facts_.capacity() > 4096) std::string().swap(facts_);
+    if (view.values.capacity() > 256) {
+      std::vector<model::Record>().swap(view.values);  // a large Send's
+    } else {
+      view.values.clear();
+    }
     return;
   }
   StreamEventPtr shared = render(id, mapping::viewOf(event, gatewayId_));
