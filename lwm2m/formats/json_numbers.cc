@@ -10,7 +10,7 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The number at `at` (a '-' or a digit): where it ends, and whether RapidJSON
 // would misread it: a zero with more than 22 decimals or with an exponent,
-// or a number below 1e-324 (zero as a double) written with its zeros.
+// or a number below 1e-324 (zero as a double).
 struct NumberToken {
   std::size_t end;
   bool misread;
@@ -51,8 +51,10 @@ NumberToken scanNumber(std::string_view s, std::size_t at) {
   }
   if (integerDigits + decimals == 0) return {i == digitsFrom ? at + 1 : i, false};  // not a number
   if (zero) return {i, decimals > 22 || hasExponent};
-  // With its zeros written out (RapidJSON catches the underflow of 1e-400).
-  return {i, firstDigit < -22 && firstDigit + exponent < kUnderflow};
+  // Below 1e-324 however written: RapidJSON's own underflow check counts the
+  // digits, not where the first one is, so a long significand with a small
+  // exponent (2.000…0333E-333) or zeros written out (0.000…0001) gets past it.
+  return {i, firstDigit + exponent < kUnderflow};
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 // decimals or with an exponent ("0.000000000000000000000000", "0e-30")
 // through a path that counts the leading zero bits of 0: undefined, in
 // practice a wrong value (9.6e-240 for 0e-30 on x86-64). A number below
-// 1e-324 written with its zeros ("0.000…0001", 400 zeros) makes it read
-// past its table of powers of ten: a crash (both found by the fuzz targets).
+// 1e-324 written with its zeros ("0.000…0001", 400 zeros) or with a long
+// significand ("2.000…0333E-333", 49 digits) makes it read past its table
+// of powers of ten: a crash (all found by the fuzz targets). Every number
+// below 1e-324 is zero as a double.
 //
 // withPlainZeros() returns `json` with each such number written as 0.0
 // (-0.0 when negative): the same value as a double. Only when there is one is `json`
