@@ -29,25 +29,12 @@ bool isName(std::string_view level) {
 }
 
 std::string substitute(std::string_view text, const Placeholders& values, bool topic) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t open = text.find('{', i);
-    if (open == std::string_view::npos) break;
-    size_t close = text.find('}', open);
-    if (close == std::string_view::npos) break;
-    out.append(text.substr(i, open - i));
-    auto it = values.find(text.substr(open + 1, close - open - 1));
-    if (it != values.end()) {
-      const std::size_t from = out.size();
-      out += it->second;
-      if (topic) sanitizeTopicTail(out, from);
-    }
-    i = close + 1;
-  }
-  out.append(text.substr(i));
-  return out;
+  return substituteWith(
+      text,
+      [&values](std::string_view name, std::string& out) {
+        if (auto it = values.find(name); it != values.end()) out += it->second;
+      },
+      topic);
 }
 
 }  // namespace

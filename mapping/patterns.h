@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lwm2m/model/path.h"
@@ -83,11 +84,10 @@ std::string renderText(std::string_view text, const Placeholders& values);
 // Makes what was appended to `out` from `from` on safe for a topic, as renderTopic().
 void sanitizeTopicTail(std::string& out, std::size_t from);
 
-// renderTopic() with the values computed on demand: `append(name, out)`
-// appends the value of {name} to `out` (nothing for an unknown name). For
-// callers whose values cost something to make, when a template names few.
+// Replaces each {name} in `text` with what `append(name, out)` appends to
+// `out` (nothing for an unknown name), made safe for a topic when `topic`.
 template <typename Append>
-std::string renderTopicWith(std::string_view text, Append&& append) {
+std::string substituteWith(std::string_view text, Append&& append, bool topic) {
   std::string out;
   out.reserve(text.size() + 32);
   std::size_t i = 0;
@@ -99,11 +99,19 @@ std::string renderTopicWith(std::string_view text, Append&& append) {
     out.append(text.substr(i, open - i));
     const std::size_t from = out.size();
     append(text.substr(open + 1, close - open - 1), out);
-    sanitizeTopicTail(out, from);
+    if (topic) sanitizeTopicTail(out, from);
     i = close + 1;
   }
   out.append(text.substr(i));
   return out;
+}
+
+// renderTopic() with the values computed on demand by `append` (as in
+// substituteWith): for callers whose values cost something to make, when a
+// template names few.
+template <typename Append>
+std::string renderTopicWith(std::string_view text, Append&& append) {
+  return substituteWith(text, std::forward<Append>(append), true);
 }
 
 }  // namespace lwm2m::mapping

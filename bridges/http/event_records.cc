@@ -8,8 +8,8 @@
 
 namespace lwm2m::bridges::http {
 
-// Record: i64 stamp, u64 id, u8 kind, endpoint, u16 path count, each path's
-// text, frame (texts as record_bytes writes them).
+// Record: i64 stamp, u64 id, u8 kind, endpoint, u16 path count, each path,
+// frame (as record_bytes writes them).
 
 void EventRecords::push(const StreamEvent& event, std::int64_t stamp) {
   push(event.id, event.kind, event.endpoint, event.paths, event.frame, stamp);
@@ -18,19 +18,16 @@ void EventRecords::push(const StreamEvent& event, std::int64_t stamp) {
 void EventRecords::push(std::uint64_t id, gateway::api::DeviceEventKind kind, std::string_view endpoint,
                         std::span<const model::Path> paths, std::string_view frame, std::int64_t stamp) {
   using record_bytes::textSize;
-  std::vector<std::string> pathTexts;
-  pathTexts.reserve(paths.size());
-  std::size_t size = sizeof stamp + sizeof id + sizeof(std::uint8_t) + textSize(endpoint) + sizeof(std::uint16_t) +
-                     textSize(frame);
-  for (const auto& path : paths) size += textSize(pathTexts.emplace_back(path.toString()));
+  const std::size_t size = sizeof stamp + sizeof id + sizeof(std::uint8_t) + textSize(endpoint) +
+                           sizeof(std::uint16_t) + paths.size() * record_bytes::kPathSize + textSize(frame);
   records_.pushWritten(size, [&](char* at) {
     record_bytes::Writer out(at);
     out.value(stamp);
     out.value(id);
     out.value(static_cast<std::uint8_t>(kind));
     out.text(endpoint);
-    out.value(static_cast<std::uint16_t>(pathTexts.size()));
-    for (const std::string& text : pathTexts) out.text(text);
+    out.value(static_cast<std::uint16_t>(paths.size()));
+    for (const auto& path : paths) record_bytes::writePath(out, path);
     out.text(frame);
   });
 }
@@ -56,7 +53,7 @@ StreamEvent EventRecords::decode(std::string_view in) {
   event.endpoint = std::string(record_bytes::takeText(in));
   const auto paths = record_bytes::takeValue<std::uint16_t>(in);
   for (std::uint16_t i = 0; i < paths; ++i) {
-    if (auto path = model::Path::parse(record_bytes::takeText(in))) event.paths.push_back(*path);
+    event.paths.push_back(record_bytes::takePath(in));
   }
   event.frame = std::string(record_bytes::takeText(in));
   return event;

@@ -78,15 +78,15 @@ constexpr char kValuesMark = '\x02';
 // notification or Send whose values are `records`.
 void writeValuesFrame(std::string& out, const gateway::api::DeviceEvent& event,
                       const std::vector<model::Record>& records) {
-  const std::size_t size = 1 + sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(std::uint32_t) + kPathSize +
-                           valuesSize(records);
+  const std::size_t size = 1 + sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(std::uint32_t) +
+                           record_bytes::kPathSize + valuesSize(records);
   out.resize(size);
   out[0] = kValuesMark;
   record_bytes::Writer put(out.data() + 1);
   put.value(static_cast<std::int64_t>(event.at.time_since_epoch().count()));
   put.value(static_cast<std::uint8_t>(event.sequence.has_value()));
   put.value(event.sequence.value_or(0));
-  writePath(put, event.paths.empty() ? model::Path() : event.paths.front());
+  record_bytes::writePath(put, event.paths.empty() ? model::Path() : event.paths.front());
   writeValues(put, records);
 }
 

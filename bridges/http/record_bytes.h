@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "lwm2m/model/path.h"
+
 namespace lwm2m::bridges::http::record_bytes {
 
 // The bytes Writer::text() writes for `text`.
@@ -49,6 +51,22 @@ inline std::string_view takeText(std::string_view& in) {
   std::string_view text = in.substr(0, size);
   in.remove_prefix(text.size());
   return text;
+}
+
+// A path as depth + four ids: Path's fixed size, whatever its depth.
+inline constexpr std::size_t kPathSize = sizeof(std::uint8_t) + 4 * sizeof(std::uint16_t);
+inline void writePath(Writer& put, const model::Path& path) {
+  put.value(static_cast<std::uint8_t>(path.depth()));
+  for (int i = 0; i < 4; ++i) put.value(static_cast<std::uint16_t>(i < path.depth() ? path.id(i) : 0));
+}
+inline model::Path takePath(std::string_view& in) {
+  const int depth = takeValue<std::uint8_t>(in);
+  model::Path path;
+  for (int i = 0; i < 4; ++i) {
+    const auto id = takeValue<std::uint16_t>(in);
+    if (i < depth) path = path.child(id);
+  }
+  return path;
 }
 
 }  // namespace lwm2m::bridges::http::record_bytes

@@ -3,9 +3,12 @@
 namespace lwm2m::bridges::http {
 
 using model::DataType;
+using record_bytes::kPathSize;
+using record_bytes::takePath;
 using record_bytes::takeText;
 using record_bytes::takeValue;
 using record_bytes::textSize;
+using record_bytes::writePath;
 
 namespace {
 
@@ -73,20 +76,6 @@ model::Value takeValueOf(DataType type, std::string_view& in) {
 constexpr std::size_t kRecordFixedSize = kPathSize + sizeof(std::uint8_t) + sizeof(double) + sizeof(std::uint8_t);
 
 }  // namespace
-
-void writePath(record_bytes::Writer& put, const model::Path& path) {
-  put.value(static_cast<std::uint8_t>(path.depth()));
-  for (int i = 0; i < 4; ++i) put.value(static_cast<std::uint16_t>(i < path.depth() ? path.id(i) : 0));
-}
-
-model::Path takePath(std::string_view& in) {
-  const int depth = takeValue<std::uint8_t>(in);
-  std::uint16_t ids[4];
-  for (auto& id : ids) id = takeValue<std::uint16_t>(in);
-  model::Path path;
-  for (int i = 0; i < depth && i < 4; ++i) path = path.child(ids[i]);
-  return path;
-}
 
 std::size_t valuesSize(const std::vector<model::Record>& records) {
   std::size_t size = sizeof(std::uint32_t);

@@ -19,9 +19,4 @@ void writeValues(record_bytes::Writer& put, const std::vector<model::Record>& re
 // Reads what writeValues() wrote from the front of `in`, and takes it off.
 std::vector<model::Record> takeValues(std::string_view& in);
 
-// A path as depth + four ids: Path's fixed size, whatever its depth.
-inline constexpr std::size_t kPathSize = sizeof(std::uint8_t) + 4 * sizeof(std::uint16_t);
-void writePath(record_bytes::Writer& put, const model::Path& path);
-model::Path takePath(std::string_view& in);
-
 }  // namespace lwm2m::bridges::http

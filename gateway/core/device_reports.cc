@@ -50,8 +50,7 @@ void DeviceReports::report(api::DeviceEventKind kind, const std::string& endpoin
   }
   event.at = clock_.wallNow();
   event.paths.clear();
-  event.sequence.reset();
-  event.values.clear();
+  event.sequence.reset();  // values were cleared after the last report
   fill(event);
   publish_(event);
 }
