@@ -103,7 +103,7 @@ persistence::ObservationRecord toRecord(const server::Observation& observation, 
   persistence::ObservationRecord r;
   r.endpoint = observation.endpoint;
   r.registrationId = observation.registrationId;
-  r.token = observation.token;
+  r.token.assign(observation.token.begin(), observation.token.end());
   r.composite = observation.request.operation == operations::Operation::ObserveComposite;
   r.paths = joinPaths(observation.paths());
   r.attributes = operations::toQueryString(observation.request.attributes);
@@ -131,7 +131,7 @@ Result<server::Observation> fromRecord(const persistence::ObservationRecord& rec
   server::Observation observation;
   observation.endpoint = record.endpoint;
   observation.registrationId = record.registrationId;
-  observation.token = record.token;
+  observation.token.assign(record.token.begin(), record.token.end());
   observation.request = record.composite ? operations::DeviceRequest::observeComposite(std::move(*paths))
                                          : operations::DeviceRequest::observe(paths->front());
   observation.request.attributes = std::move(*attributes);
@@ -180,7 +180,7 @@ void ObservationPersistence::onObservationAdded(const server::Observation& obser
 void ObservationPersistence::onObservationRemoved(const server::Observation& observation, server::ObservationEnd why) {
   spdlog::debug("observation of {} on {} {}", observation.endpoint, joinPaths(observation.paths()),
                 server::observationEndName(why));
-  store_.removeByToken(observation.token, logStoreFailure("end of an observation", observation.endpoint));
+  store_.removeByToken({observation.token.begin(), observation.token.end()}, logStoreFailure("end of an observation", observation.endpoint));
 }
 
 }  // namespace lwm2m::gateway

@@ -23,7 +23,8 @@ Extended extend(std::size_t value) {
   return {14, 2, static_cast<std::uint16_t>(value - 269)};
 }
 
-void appendExtra(std::vector<std::uint8_t>& out, const Extended& e) {
+template <class Out>
+void appendExtra(Out& out, const Extended& e) {
   if (e.extraBytes == 2) out.push_back(static_cast<std::uint8_t>(e.extra >> 8));
   if (e.extraBytes >= 1) out.push_back(static_cast<std::uint8_t>(e.extra & 0xff));
 }
@@ -80,9 +81,8 @@ Result<void> checkTypeAndCode(MessageType type, Code code) {
   return {};
 }
 
-}  // namespace
-
-void encodeTo(const Message& message, std::vector<std::uint8_t>& out) {
+template <class Out>
+void encodeInto(const Message& message, Out& out) {
   std::size_t tokenLength = std::min(message.token.size(), kMaxTokenLength);
   out.push_back(static_cast<std::uint8_t>((kVersion << 6) |
                                           (static_cast<std::uint8_t>(message.type) << 4) |
@@ -108,6 +108,11 @@ void encodeTo(const Message& message, std::vector<std::uint8_t>& out) {
     out.insert(out.end(), message.payload.begin(), message.payload.end());
   }
 }
+
+}  // namespace
+
+void encodeTo(const Message& message, std::vector<std::uint8_t>& out) { encodeInto(message, out); }
+void encodeTo(const Message& message, ShortDatagram& out) { encodeInto(message, out); }
 
 std::vector<std::uint8_t> encode(const Message& message) {
   std::vector<std::uint8_t> out;
@@ -170,7 +175,7 @@ Result<Message> decode(std::span<const std::uint8_t> datagram) {
     }
     auto value = in.take(*length);
     message.addOption(static_cast<std::uint16_t>(number),
-                      std::vector<std::uint8_t>(value.begin(), value.end()));
+                      OptionValue(value.begin(), value.end()));
   }
   if (in.left() > 0) {
     in.byte();  // payload marker

@@ -22,6 +22,11 @@ std::vector<std::uint8_t> encode(const Message& message);
 // Appends the encoding to `out` (lets callers reuse a buffer).
 void encodeTo(const Message& message, std::vector<std::uint8_t>& out);
 
+// A datagram held without allocation up to 16 bytes: an empty ACK or RST, or
+// a short response (2.04 Changed to an Update), as kept for duplicate replay.
+using ShortDatagram = boost::container::small_vector<std::uint8_t, 16>;
+void encodeTo(const Message& message, ShortDatagram& out);
+
 // Errors: "truncated header", "version 2 unsupported", "token length 9 > 8",
 // "truncated token", "option delta 15 reserved", "option length 15 reserved",
 // "truncated option …", "option number … too large", "payload marker with

@@ -48,7 +48,7 @@ Endpoint::RequestId Endpoint::sendNotification(const Peer& to, Message notificat
                                                ResponseHandler onDelivered) {
   return impl_->sendNotification(to, std::move(notification), std::move(onDelivered));
 }
-Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
+Endpoint::RequestId Endpoint::adoptObservation(const Peer& peer, Token token,
                                                ResponseHandler onNotification) {
   return impl_->adoptObservation(peer, std::move(token), std::move(onNotification));
 }
@@ -149,16 +149,14 @@ void Endpoint::Impl::sendDatagram(const Peer& to, std::span<const std::uint8_t> 
   transport.send(to, datagram);
 }
 
-std::vector<std::uint8_t> Endpoint::Impl::emptyBytes(MessageType type,
-                                                     std::uint16_t messageId) const {
+ShortDatagram Endpoint::Impl::emptyBytes(MessageType type, std::uint16_t messageId) const {
   return {static_cast<std::uint8_t>(0x40 | (static_cast<std::uint8_t>(type) << 4)), 0x00,
           static_cast<std::uint8_t>(messageId >> 8), static_cast<std::uint8_t>(messageId & 0xff)};
 }
 
 void Endpoint::Impl::sendEmpty(const Peer& to, MessageType type, std::uint16_t messageId) {
   if (type == MessageType::Reset) ++stats.resets;
-  auto bytes = emptyBytes(type, messageId);
-  sendDatagram(to, bytes);
+  sendDatagram(to, view(emptyBytes(type, messageId)));
 }
 
 // ACK_TIMEOUT × a random factor in [1, ACK_RANDOM_FACTOR] (RFC 7252 §4.2).
@@ -183,7 +181,7 @@ bool Endpoint::Impl::hasUnacceptableOption(const Message& message) {
 }
 
 Endpoint::Impl::Received& Endpoint::Impl::remember(const MessageKey& key, bool confirmable,
-                                                   const std::vector<std::uint8_t>& token) {
+                                                   const Token& token) {
   const auto now = scheduler_.now();
   const auto lifetime = confirmable ? parameters.exchangeLifetime() : parameters.nonLifetime();
   Received& entry = received_[key];
@@ -197,7 +195,7 @@ Endpoint::Impl::Received& Endpoint::Impl::remember(const MessageKey& key, bool c
   return entry;
 }
 
-Endpoint::Impl::Received* Endpoint::Impl::duplicateOf(const MessageKey& key, const std::vector<std::uint8_t>& token) {
+Endpoint::Impl::Received* Endpoint::Impl::duplicateOf(const MessageKey& key, const Token& token) {
   auto found = received_.find(key);
   if (found == received_.end()) return nullptr;
   const Received& entry = found->second;

@@ -150,7 +150,7 @@ class Endpoint {
   // Registers an observation whose request was sent earlier (e.g. restored
   // after a restart): notifications with `token` from any address reach the
   // handler as with keepToken=true. No request is sent.
-  RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
+  RequestId adoptObservation(const Peer& peer, Token token,
                              ResponseHandler onNotification);
   // Stops retransmissions and forgets the token; the handler is called with
   // Cancelled before this returns, unless the request already finished.

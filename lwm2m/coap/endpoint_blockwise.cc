@@ -131,7 +131,7 @@ bool Endpoint::Impl::continueBlock2(RequestId id, const Peer& from, Message& res
   }
 
   const Option* etagOption = response.findOption(option::ETag);
-  const std::vector<std::uint8_t> etag = etagOption ? etagOption->value : std::vector<std::uint8_t>{};
+  const OptionValue etag = etagOption ? etagOption->value : OptionValue{};
   if (block->num == 0) {  // the first block (again): start over with it
     out.body.clear();
     out.etag = etag;
@@ -184,7 +184,7 @@ bool Endpoint::Impl::fetchNotificationBody(RequestId id, const Peer& from, Messa
   setBlock(get, option::Block2, BlockOption{1, false, block->size});
 
   const Option* etagOption = notification.findOption(option::ETag);
-  std::vector<std::uint8_t> etag = etagOption ? etagOption->value : std::vector<std::uint8_t>{};
+  OptionValue etag = etagOption ? etagOption->value : OptionValue{};
   std::vector<std::uint8_t> firstBlock = notification.payload;
   auto head = std::make_shared<Message>(std::move(notification));
   const RequestId fetch = sendRequest(

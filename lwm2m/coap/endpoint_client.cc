@@ -6,7 +6,8 @@
 namespace lwm2m::coap {
 
 namespace {
-std::string tokenKey(const std::vector<std::uint8_t>& token) {
+template <class Bytes>
+std::string tokenKey(const Bytes& token) {
   return std::string(token.begin(), token.end());
 }
 }  // namespace
@@ -121,7 +122,7 @@ Endpoint::RequestId Endpoint::Impl::sendNotification(const Peer& to, Message not
 }
 
 Endpoint::RequestId Endpoint::Impl::adoptObservation(const Peer& peer,
-                                                     std::vector<std::uint8_t> token,
+                                                     Token token,
                                                      ResponseHandler onNotification) {
   const RequestId id = nextRequestId_++;
   if (token.size() > kMaxTokenLength) token.resize(kMaxTokenLength);
@@ -215,14 +216,14 @@ void Endpoint::Impl::onResponse(const Peer& from, Message response) {
   if (confirmable) {
     if (const Received* found = duplicateOf(key, response.token)) {
       ++stats.duplicates;
-      if (!found->reply.empty()) sendDatagram(from, found->reply);
+      if (!found->reply.empty()) sendDatagram(from, view(found->reply));
       return;
     }
     entry = &remember(key, true, response.token);
     entry->state = ReceivedState::Answered;
   } else {
     // A NON duplicate is ignored, not answered (RFC 7252 §4.5).
-    if (recentNotifications_.seenBefore(from, response.messageId, response.token, scheduler_.now())) {
+    if (recentNotifications_.seenBefore(from, response.messageId, view(response.token), scheduler_.now())) {
       ++stats.duplicates;
       return;
     }
@@ -238,12 +239,12 @@ void Endpoint::Impl::onResponse(const Peer& from, Message response) {
       return;
     }
     entry->reply = emptyBytes(MessageType::Reset, key.messageId);
-    sendDatagram(from, entry->reply);
+    sendDatagram(from, view(entry->reply));
     return;
   }
   if (entry != nullptr) {
     entry->reply = emptyBytes(MessageType::Acknowledgement, key.messageId);
-    sendDatagram(from, entry->reply);
+    sendDatagram(from, view(entry->reply));
   }
   deliver(id, from, std::move(response));
 }

@@ -52,7 +52,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   RequestId sendRequest(const Peer& to, Message request, ResponseHandler onResponse,
                         bool keepToken, std::optional<RequestBody> body = std::nullopt);
   RequestId sendNotification(const Peer& to, Message notification, ResponseHandler onDelivered);
-  RequestId adoptObservation(const Peer& peer, std::vector<std::uint8_t> token,
+  RequestId adoptObservation(const Peer& peer, Token token,
                              ResponseHandler onNotification);
   void cancelRequest(RequestId id);
   void forgetPeer(const Peer& peer);  // dropped at the next sweep()
@@ -92,7 +92,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     Clock::duration timeout{};
     Scheduler::TimerId timer = 0;
     std::vector<std::uint8_t> body;  // Block2 payload received so far
-    std::vector<std::uint8_t> etag;  // of the first block, to detect a changed resource
+    OptionValue etag;  // of the first block, to detect a changed resource
     unsigned blockRestarts = 0;
     bool fetchingBlocks = false;  // datagram is a follow-up for the next Block2 block
     std::shared_ptr<RequestBody> requestBody;  // a Block1 request's body, read block by block
@@ -117,7 +117,7 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
     bool confirmable = true;
     std::uint64_t serial = 0;
     Clock::time_point expires;
-    std::vector<std::uint8_t> reply;  // replayed for a duplicate CON (may be empty)
+    ShortDatagram reply;  // replayed for a duplicate CON (may be empty)
     Scheduler::TimerId ackTimer = 0;
   };
 
@@ -134,13 +134,13 @@ class Endpoint::Impl : public std::enable_shared_from_this<Endpoint::Impl> {
   // endpoint.cc
   void sendDatagram(const Peer& to, std::span<const std::uint8_t> datagram);
   void sendEmpty(const Peer& to, MessageType type, std::uint16_t messageId);
-  std::vector<std::uint8_t> emptyBytes(MessageType type, std::uint16_t messageId) const;
+  ShortDatagram emptyBytes(MessageType type, std::uint16_t messageId) const;
   Clock::duration initialTimeout();
   static Clock::duration nextTimeout(Clock::duration timeout);
-  Received& remember(const MessageKey& key, bool confirmable, const std::vector<std::uint8_t>& token);
+  Received& remember(const MessageKey& key, bool confirmable, const Token& token);
   // The remembered message with this key, if it has this token; a remembered
   // message with another token is forgotten (see Received).
-  Received* duplicateOf(const MessageKey& key, const std::vector<std::uint8_t>& token);
+  Received* duplicateOf(const MessageKey& key, const Token& token);
   void scheduleSweep();
   void sweep();
   static bool hasUnacceptableOption(const Message& message);

@@ -52,7 +52,7 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
       entry.reply = emptyBytes(MessageType::Acknowledgement, key.messageId);
       entry.state = ReceivedState::EmptyAckSent;
     }
-    if (!entry.reply.empty()) sendDatagram(from, entry.reply);
+    if (!entry.reply.empty()) sendDatagram(from, view(entry.reply));
     return;
   }
 
@@ -76,8 +76,9 @@ void Endpoint::Impl::onRequest(const Peer& from, Message request) {
         break;
       }
     }
-    entry.reply = encode(reply);
-    sendDatagram(from, entry.reply);
+    entry.reply.clear();
+    encodeTo(reply, entry.reply);
+    sendDatagram(from, view(entry.reply));
     return;
   }
   // RFC 7252 §5.4.3: an elective option with an out-of-range length is ignored.
@@ -134,7 +135,7 @@ void Endpoint::Impl::sendSeparateAck(const MessageKey& key, std::uint64_t serial
   if (entry.state != ReceivedState::Pending) return;
   entry.reply = emptyBytes(MessageType::Acknowledgement, key.messageId);
   entry.state = ReceivedState::EmptyAckSent;
-  sendDatagram(key.peer, entry.reply);
+  sendDatagram(key.peer, view(entry.reply));
 }
 
 void Endpoint::Impl::respond(const MessageKey& key, std::uint64_t serial, bool confirmable,
@@ -149,9 +150,10 @@ void Endpoint::Impl::respond(const MessageKey& key, std::uint64_t serial, bool c
     entry->ackTimer = 0;
     response.type = MessageType::Acknowledgement;
     response.messageId = key.messageId;
-    entry->reply = encode(response);
+    entry->reply.clear();
+    encodeTo(response, entry->reply);
     entry->state = ReceivedState::Answered;
-    sendDatagram(key.peer, entry->reply);
+    sendDatagram(key.peer, view(entry->reply));
     if (response.findOption(option::Block2) != nullptr && response.payload.size() > kLargestKeptBlock) {
       // A block of a large body (a package being downloaded) is not kept for
       // EXCHANGE_LIFETIME: a duplicate of its GET is answered anew.

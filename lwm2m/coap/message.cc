@@ -129,7 +129,7 @@ bool hasValidLength(std::uint16_t number, std::size_t length) {
 
 }  // namespace option
 
-void Message::addOption(std::uint16_t number, std::vector<std::uint8_t> value) {
+void Message::addOption(std::uint16_t number, OptionValue value) {
   // Insert after the last option with a number ≤ `number`: sorted and stable.
   auto at = std::upper_bound(options_.begin(), options_.end(), number,
                              [](std::uint16_t n, const Option& o) { return n < o.number; });
@@ -137,11 +137,11 @@ void Message::addOption(std::uint16_t number, std::vector<std::uint8_t> value) {
 }
 
 void Message::addOption(std::uint16_t number, std::string_view value) {
-  addOption(number, std::vector<std::uint8_t>(value.begin(), value.end()));
+  addOption(number, OptionValue(value.begin(), value.end()));
 }
 
 void Message::addUintOption(std::uint16_t number, std::uint32_t value) {
-  std::vector<std::uint8_t> bytes;
+  OptionValue bytes;
   for (int shift = 24; shift >= 0; shift -= 8) {
     auto byte = static_cast<std::uint8_t>(value >> shift);
     if (!bytes.empty() || byte != 0) bytes.push_back(byte);
@@ -170,6 +170,8 @@ std::optional<std::uint32_t> Message::uintOption(std::uint16_t number) const {
 
 std::vector<std::string> Message::stringOptions(std::uint16_t number) const {
   std::vector<std::string> values;
+  values.reserve(static_cast<std::size_t>(
+      std::count_if(options_.begin(), options_.end(), [number](const Option& o) { return o.number == number; })));
   for (const Option& o : options_) {
     if (o.number == number) values.emplace_back(o.value.begin(), o.value.end());
   }

@@ -1,16 +1,43 @@
 #pragma once
 // CoAP message model (RFC 7252 §3, §5.10, §12): type, code, message ID, token,
 // options (kept sorted by number, repeatable ones in insertion order) and
-// payload. Pure value type: no I/O, no allocation beyond its vectors.
+// payload. Pure value type: no I/O; it allocates for its option list, its
+// payload and values larger than Token/OptionValue hold inline.
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// GCC 12 cannot tell that a small_vector's inline copy stays within its
+// buffer and warns (-Wstringop-overread) where our code moves one.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#include <boost/container/small_vector.hpp>
+#pragma GCC diagnostic pop
+#else
+#include <boost/container/small_vector.hpp>
+#endif
+
 namespace lwm2m::coap {
+
+// A token (RFC 7252 §5.3.1: 0 to 8 bytes) and an option value: held in the
+// message itself up to these sizes, so that decoding a typical request or
+// notification (its token, its Uri-Path segments, Content-Format, Observe)
+// allocates nothing for them. Larger option values (Uri-Query, Proxy-Uri) go
+// to the heap as in a std::vector.
+using Token = boost::container::small_vector<std::uint8_t, 8>;
+using OptionValue = boost::container::small_vector<std::uint8_t, 14>;
+
+// The bytes of a Token or an OptionValue, for what takes a span.
+template <std::size_t N>
+std::span<const std::uint8_t> view(const boost::container::small_vector<std::uint8_t, N>& bytes) {
+  return {bytes.data(), bytes.size()};
+}
 
 enum class MessageType : std::uint8_t {
   Confirmable = 0,
@@ -119,7 +146,7 @@ bool hasValidLength(std::uint16_t number, std::size_t length);
 
 struct Option {
   std::uint16_t number = 0;
-  std::vector<std::uint8_t> value;
+  OptionValue value;
 
   friend bool operator==(const Option&, const Option&) = default;
 };
@@ -129,12 +156,12 @@ class Message {
   MessageType type = MessageType::Confirmable;
   Code code;
   std::uint16_t messageId = 0;
-  std::vector<std::uint8_t> token;
+  Token token;
   std::vector<std::uint8_t> payload;
 
   // Options sorted by number; options with the same number keep insertion order.
   const std::vector<Option>& options() const { return options_; }
-  void addOption(std::uint16_t number, std::vector<std::uint8_t> value);
+  void addOption(std::uint16_t number, OptionValue value);
   void addOption(std::uint16_t number, std::string_view value);
   void addUintOption(std::uint16_t number, std::uint32_t value);  // minimal bytes, 0 → empty
   void reserveOptions(std::size_t count) { options_.reserve(count); }

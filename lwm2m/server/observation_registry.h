@@ -38,7 +38,7 @@
 
 namespace lwm2m::server {
 
-using Token = std::vector<std::uint8_t>;
+using Token = coap::Token;
 
 struct NotificationEvent {
   std::string endpoint;

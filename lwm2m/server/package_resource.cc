@@ -18,8 +18,8 @@ coap::Message answer(coap::Code code, std::string_view diagnostic = {}) {
 }
 
 // The first 8 bytes of the SHA-256: the same for every block of one package.
-std::vector<std::uint8_t> etagOf(const std::string& sha256) {
-  std::vector<std::uint8_t> tag;
+coap::OptionValue etagOf(const std::string& sha256) {
+  coap::OptionValue tag;
   for (std::size_t i = 0; i + 1 < 16 && i + 1 < sha256.size(); i += 2) {
     tag.push_back(static_cast<std::uint8_t>(std::stoi(sha256.substr(i, 2), nullptr, 16)));
   }

@@ -9,10 +9,7 @@ const Registration* RegistrationStore::findByEndpoint(std::string_view endpoint)
   return it == byEndpoint_.end() ? nullptr : &it->second;
 }
 
-const Registration* RegistrationStore::findById(std::string_view id) const {
-  auto it = byId_.find(id);
-  return it == byId_.end() ? nullptr : it->second;
-}
+const Registration* RegistrationStore::findById(std::string_view id) const { return findMutable(id); }
 
 const Registration& RegistrationStore::put(Registration reg) {
   auto it = byEndpoint_.find(reg.endpoint);
@@ -26,12 +23,9 @@ const Registration& RegistrationStore::put(Registration reg) {
   return it->second;
 }
 
-const Registration* RegistrationStore::modify(std::string_view id,
-                                              const std::function<void(Registration&)>& change) {
+Registration* RegistrationStore::findMutable(std::string_view id) const {
   auto it = byId_.find(id);
-  if (it == byId_.end()) return nullptr;
-  change(*it->second);
-  return it->second;
+  return it == byId_.end() ? nullptr : it->second;
 }
 
 std::optional<Registration> RegistrationStore::removeById(std::string_view id) {

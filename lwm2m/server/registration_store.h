@@ -24,8 +24,14 @@ class RegistrationStore {
   // Inserts or replaces the registration of reg.endpoint; returns the stored one.
   const Registration& put(Registration reg);
   // Applies `change` to the registration with this id; returns it, or nullptr if unknown.
-  // The change must not alter endpoint or id.
-  const Registration* modify(std::string_view id, const std::function<void(Registration&)>& change);
+  // The change must not alter endpoint or id. (A template: called on every
+  // Update, where a std::function would allocate for the caller's lambda.)
+  template <class Change>
+  const Registration* modify(std::string_view id, Change&& change) {
+    Registration* reg = findMutable(id);
+    if (reg != nullptr) change(*reg);
+    return reg;
+  }
   // Removes and returns the registration with this id, if any.
   std::optional<Registration> removeById(std::string_view id);
 
@@ -33,6 +39,8 @@ class RegistrationStore {
   void forEach(const std::function<void(const Registration&)>& visit) const;
 
  private:
+  Registration* findMutable(std::string_view id) const;
+
   std::map<std::string, Registration, std::less<>> byEndpoint_;
   // Registration id -> the registration in byEndpoint_. The key views the
   // registration's own id: a map node stays where it is, so both hold until

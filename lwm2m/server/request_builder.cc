@@ -148,7 +148,7 @@ Result<ContentFormat> ClientProfile::compositeFormat() const {
 
 Result<coap::Message> buildRequest(const operations::DeviceRequest& request, const ClientProfile& client,
                                    const model::ObjectModel& model,
-                                   const std::vector<std::uint8_t>& token) {
+                                   const coap::Token& token) {
   if (auto target = checkTarget(request); !target) return target.error();
   coap::Message m;
   m.type = coap::MessageType::Confirmable;

@@ -47,7 +47,7 @@ struct ClientProfile {
 // package's bytes as the body.
 Result<coap::Message> buildRequest(const operations::DeviceRequest& request, const ClientProfile& client,
                                    const model::ObjectModel& model,
-                                   const std::vector<std::uint8_t>& token = {});
+                                   const coap::Token& token = {});
 
 
 }  // namespace lwm2m::server

@@ -238,7 +238,7 @@ class NotifyingFleet {
         Observation& o = observations_[i];
         if (!o.observed) ++observed_;
         o.observed = true;
-        o.token = request->token;
+        o.token.assign(request->token.begin(), request->token.end());
         o.messageId = static_cast<std::uint16_t>(i * 7919);
         reply.setObserve(o.sequence++);
       }
@@ -259,7 +259,7 @@ class NotifyingFleet {
     m.type = coap::MessageType::NonConfirmable;
     m.code = coap::codes::Content;
     m.messageId = ++o.messageId;
-    m.token = o.token;
+    m.token.assign(o.token.begin(), o.token.end());
     m.setObserve(o.sequence++ & 0xffffff);
     m.setContentFormat(0);
     m.setPayload("21.5");

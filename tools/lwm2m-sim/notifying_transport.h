@@ -34,7 +34,7 @@ namespace lwm2m::sim {
 
 class NotifyingTransport : public coap::Transport {
  public:
-  using ResetHandler = std::function<void(const coap::Peer&, const std::vector<std::uint8_t>& token)>;
+  using ResetHandler = std::function<void(const coap::Peer&, const coap::Token& token)>;
 
   // Throws std::runtime_error if the socket cannot be opened or the DTLS
   // settings are unusable (a key or certificate file).
@@ -60,7 +60,7 @@ class NotifyingTransport : public coap::Transport {
   struct Sent {
     std::uint16_t messageId;
     coap::Peer peer;
-    std::vector<std::uint8_t> token;
+    coap::Token token;
   };
   // The current socket, replaceable under the DTLS layer.
   class Socket : public coap::Transport {

@@ -89,7 +89,7 @@ Observer& Observers::add(Observer observer) {
   return observers_.back();
 }
 
-bool Observers::removeByToken(const coap::Peer& peer, const std::vector<std::uint8_t>& token) {
+bool Observers::removeByToken(const coap::Peer& peer, const coap::Token& token) {
   auto it = std::remove_if(observers_.begin(), observers_.end(),
                            [&](const Observer& o) { return o.peer == peer && o.token == token; });
   const bool removed = it != observers_.end();

@@ -27,7 +27,7 @@ struct Attributes {
 
 struct Observer {
   coap::Peer peer;
-  std::vector<std::uint8_t> token;
+  coap::Token token;
   std::vector<model::Path> paths;
   bool composite = false;
   std::uint16_t format = 0;
@@ -46,7 +46,7 @@ class Observers {
 
   // Adds or replaces (same peer and token, or same peer and paths) an observer.
   Observer& add(Observer observer);
-  bool removeByToken(const coap::Peer& peer, const std::vector<std::uint8_t>& token);
+  bool removeByToken(const coap::Peer& peer, const coap::Token& token);
   void removePeer(const coap::Peer& peer);
   std::vector<Observer>& all() { return observers_; }
   bool empty() const { return observers_.empty(); }

@@ -30,7 +30,7 @@ SimulatedDevice::SimulatedDevice(boost::asio::io_context& io, coap::Scheduler& s
       [this](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
         handleRequest(from, request, respond);
       });
-  transport_.onReset([this](const coap::Peer& from, const std::vector<std::uint8_t>& token) {
+  transport_.onReset([this](const coap::Peer& from, const coap::Token& token) {
     // The server forgot the observation (passive cancel, or a server that
     // lost it): printed even with --quiet, since it ends a stream of values.
     if (observers_.removeByToken(from, token)) {

@@ -172,7 +172,7 @@ TEST_F(ObservationPersistenceTest, AnObservationKeepsDeliveringAfterARestart) {
     ASSERT_EQ(records.size(), 1u);
     EXPECT_EQ(records[0].endpoint, "boiler");
     EXPECT_EQ(records[0].registrationId, registrationId);
-    EXPECT_EQ(records[0].token, token);
+    EXPECT_EQ(server::Token(records[0].token.begin(), records[0].token.end()), token);
     EXPECT_EQ(records[0].paths, "/3303/0/5700");
     EXPECT_FALSE(records[0].composite);
     EXPECT_EQ(records[0].contentFormat, formats::kSenmlJson);  // the 1.1 client's ct=110
@@ -224,7 +224,7 @@ TEST_F(ObservationPersistenceTest, CancelledEndedAndReplacedObservationsLeaveThe
   const auto newer = life.observe("boiler", DeviceRequest::observe(Path(3303, 0, 5700)));
   auto records = stored();
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].token, newer);
+  EXPECT_EQ(server::Token(records[0].token.begin(), records[0].token.end()), newer);
   // Passive cancel.
   EXPECT_TRUE(life.observations.forget("boiler", {Path(3303, 0, 5700)}));
   EXPECT_TRUE(stored().empty());

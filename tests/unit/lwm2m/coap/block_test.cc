@@ -10,15 +10,15 @@ using Bytes = std::vector<std::uint8_t>;
 TEST(BlockTest, EncodesNumMoreAndSizeExponent) {
   Message m;
   setBlock(m, option::Block2, {0, false, 16});
-  EXPECT_EQ(m.findOption(option::Block2)->value, Bytes{});  // all zero → empty value
+  EXPECT_EQ(m.findOption(option::Block2)->value, OptionValue{});  // all zero → empty value
   setBlock(m, option::Block2, {0, true, 1024});
-  EXPECT_EQ(m.findOption(option::Block2)->value, Bytes{0x0e});
+  EXPECT_EQ(m.findOption(option::Block2)->value, OptionValue{0x0e});
   setBlock(m, option::Block2, {1, false, 64});
-  EXPECT_EQ(m.findOption(option::Block2)->value, Bytes{0x12});
+  EXPECT_EQ(m.findOption(option::Block2)->value, OptionValue{0x12});
   setBlock(m, option::Block1, {300, true, 256});
-  EXPECT_EQ(m.findOption(option::Block1)->value, (Bytes{0x12, 0xcc}));
+  EXPECT_EQ(m.findOption(option::Block1)->value, (OptionValue{0x12, 0xcc}));
   setBlock(m, option::Block1, {(1u << 20) - 1, true, 512});
-  EXPECT_EQ(m.findOption(option::Block1)->value, (Bytes{0xff, 0xff, 0xfd}));
+  EXPECT_EQ(m.findOption(option::Block1)->value, (OptionValue{0xff, 0xff, 0xfd}));
   EXPECT_EQ(m.stringOptions(option::Block1).size(), 1u);  // replaced, not added
 }
 
@@ -41,17 +41,17 @@ TEST(BlockTest, RoundsUnsupportedSizesDown) {
 
 TEST(BlockTest, RejectsReservedSizeAndOverlongValue) {
   Message m;
-  m.addOption(option::Block2, Bytes{0x17});
+  m.addOption(option::Block2, OptionValue{0x17});
   EXPECT_EQ(parseBlock(m, option::Block2), std::nullopt);
   Message longer;
-  longer.addOption(option::Block1, Bytes{0, 0, 0, 0x10});
+  longer.addOption(option::Block1, OptionValue{0, 0, 0, 0x10});
   EXPECT_EQ(parseBlock(longer, option::Block1), std::nullopt);
   EXPECT_EQ(parseBlock(Message{}, option::Block1), std::nullopt);
 }
 
 TEST(BlockTest, ParsesPeerBlockOption) {
   Message m;
-  m.addOption(option::Block1, Bytes{0x01, 0x0a});  // num 16, more, 64 bytes
+  m.addOption(option::Block1, OptionValue{0x01, 0x0a});  // num 16, more, 64 bytes
   auto block = parseBlock(m, option::Block1);
   ASSERT_TRUE(block);
   EXPECT_EQ(block->num, 16u);

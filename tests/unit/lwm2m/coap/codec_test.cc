@@ -79,7 +79,7 @@ TEST(CodecTest, SeparateResponseAndEmptyAck) {
   ASSERT_TRUE(separate);
   EXPECT_EQ(separate->type, MessageType::Confirmable);
   EXPECT_EQ(separate->messageId, 0xad7b);
-  EXPECT_EQ(separate->token, Bytes{0x71});
+  EXPECT_EQ(separate->token, Token{0x71});
 }
 
 TEST(CodecTest, LwM2MRegisterWithQueryAndContentFormat) {
@@ -124,7 +124,7 @@ class OptionDeltaBoundaryTest : public ::testing::TestWithParam<Boundary> {};
 TEST_P(OptionDeltaBoundaryTest, EncodesExtendedDelta) {
   Message m;
   m.code = codes::Get;
-  m.addOption(GetParam().number, Bytes{});
+  m.addOption(GetParam().number, OptionValue{});
   Bytes expected = bytes({0x40, 0x01, 0, 0});
   expected.insert(expected.end(), GetParam().header.begin(), GetParam().header.end());
   EXPECT_EQ(encode(m), expected);
@@ -147,7 +147,7 @@ TEST_P(OptionLengthBoundaryTest, EncodesExtendedLength) {
   const std::size_t length = GetParam();
   Message m;
   m.code = codes::Post;
-  m.addOption(option::UriQuery, Bytes(length, 'q'));
+  m.addOption(option::UriQuery, OptionValue(length, 'q'));
   Bytes wire = encode(m);
   Bytes head;
   if (length < 13) {

@@ -135,7 +135,7 @@ TEST_F(BlockwiseTest, AbandonedBodiesAreForgotten) {
 TEST_F(BlockwiseTest, InvalidBlock1OptionIsBadRequest) {
   auto request = registerBlock(1, {0, true, 16}, text(16, 'a'));
   request.removeOptions(option::Block1);
-  request.addOption(option::Block1, std::vector<std::uint8_t>{0x0f});  // SZX 7 is reserved
+  request.addOption(option::Block1, OptionValue{0x0f});  // SZX 7 is reserved
   transport.inject(device, request);
   EXPECT_EQ(lastSent().code, codes::BadRequest);
   EXPECT_TRUE(requests.empty());
@@ -151,7 +151,7 @@ class Block2Test : public BlockwiseTest {
     return endpoint.sendRequest(device, get, [this](const ResponseResult& r) { results.push_back(r); });
   }
   void answerBlock(const Message& request, BlockOption block, std::string_view payload,
-                   std::vector<std::uint8_t> etag = {1}) {
+                   OptionValue etag = {1}) {
     Message ack = Message::response(request, codes::Content);
     ack.type = MessageType::Acknowledgement;
     ack.messageId = request.messageId;
@@ -265,7 +265,7 @@ TEST_F(Block2Test, LargeNotificationIsCompletedBeforeDelivery) {
   first.type = MessageType::Acknowledgement;
   first.messageId = request.messageId;
   first.setObserve(7);
-  first.addOption(option::ETag, std::vector<std::uint8_t>{9});
+  first.addOption(option::ETag, OptionValue{9});
   setBlock(first, option::Block2, {0, true, 16});
   first.setPayload(text(16, 'a'));
   transport.inject(device, first);

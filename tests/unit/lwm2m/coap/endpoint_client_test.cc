@@ -458,7 +458,7 @@ TEST_F(EndpointClientTest, TokensAreFreshUnlessProvided) {
   send(withToken);
   EXPECT_EQ(sentAt(0).token.size(), 8u);
   EXPECT_NE(sentAt(0).token, sentAt(1).token);
-  EXPECT_EQ(sentAt(2).token, Bytes{0x42});
+  EXPECT_EQ(sentAt(2).token, Token{0x42});
 }
 
 TEST_F(EndpointClientTest, MessageIdsAreSequentialPerPeerFromRandomStart) {

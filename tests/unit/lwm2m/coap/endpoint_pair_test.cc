@@ -159,7 +159,7 @@ TEST_F(EndpointPairTest, LargeBodiesTravelBlockwiseInBothDirections) {
 
 TEST_F(EndpointPairTest, DeviceNotifiesObserverUntilPassiveCancel) {
   // Here the "server" endpoint plays the device and the client the observer.
-  std::vector<std::uint8_t> observeToken;
+  Token observeToken;
   Peer observer;
   server.setRequestHandler([&](const Peer& from, const Message& request,
                                Endpoint::Responder respond) {

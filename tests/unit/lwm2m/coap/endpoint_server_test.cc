@@ -66,7 +66,7 @@ TEST_F(EndpointServerTest, ResponseGivenInsideHandlerIsPiggybackedOnAck) {
   EXPECT_EQ(ack.type, MessageType::Acknowledgement);
   EXPECT_EQ(ack.messageId, 0x7d34);
   EXPECT_EQ(ack.code, codes::Content);
-  EXPECT_EQ(ack.token, (Bytes{0xa1, 0xb2}));
+  EXPECT_EQ(ack.token, (Token{0xa1, 0xb2}));
   EXPECT_EQ(ack.payloadString(), "22.3 C");
 }
 
@@ -89,7 +89,7 @@ TEST_F(EndpointServerTest, LateResponseGoesAsSeparateConAfterEmptyAck) {
   Message separate = lastSent();
   EXPECT_EQ(separate.type, MessageType::Confirmable);
   EXPECT_EQ(separate.code, codes::Content);
-  EXPECT_EQ(separate.token, (Bytes{0xa1, 0xb2}));
+  EXPECT_EQ(separate.token, (Token{0xa1, 0xb2}));
   EXPECT_EQ(separate.messageId, 0x1000);  // from the per-peer message-ID space
 
   // Not acknowledged: retransmitted with back-off (random 0x1000/2^32 ≈ factor 1).
@@ -273,7 +273,7 @@ TEST_F(EndpointServerTest, UnknownCriticalOptionInNonRequestIsReset) {
 TEST_F(EndpointServerTest, UnknownElectiveOptionsAndBadElectiveLengthsAreIgnored) {
   auto request = makeRequest(MessageType::Confirmable, 0x0c0c);
   request.addOption(2048, "x");                          // even = elective, unknown
-  request.addOption(option::ContentFormat, Bytes{1, 2, 3});  // elective, too long
+  request.addOption(option::ContentFormat, OptionValue{1, 2, 3});  // elective, too long
   transport.inject(device, request);
   ASSERT_EQ(handled, 1);
   EXPECT_EQ(lastRequest.contentFormat(), std::nullopt);

@@ -85,9 +85,9 @@ TEST(MessageTest, UintOptionsUseMinimalBytes) {
   m.addUintOption(option::MaxAge, 0);
   m.addUintOption(option::Size1, 0x1234);
   m.addUintOption(option::Size2, 0x01000000);
-  EXPECT_EQ(m.findOption(option::MaxAge)->value, Bytes{});
-  EXPECT_EQ(m.findOption(option::Size1)->value, (Bytes{0x12, 0x34}));
-  EXPECT_EQ(m.findOption(option::Size2)->value, (Bytes{1, 0, 0, 0}));
+  EXPECT_EQ(m.findOption(option::MaxAge)->value, OptionValue{});
+  EXPECT_EQ(m.findOption(option::Size1)->value, (OptionValue{0x12, 0x34}));
+  EXPECT_EQ(m.findOption(option::Size2)->value, (OptionValue{1, 0, 0, 0}));
   EXPECT_EQ(m.uintOption(option::MaxAge), 0u);
   EXPECT_EQ(m.uintOption(option::Size1), 0x1234u);
   EXPECT_EQ(m.uintOption(option::Size2), 0x01000000u);

@@ -220,7 +220,7 @@ TEST(RequestBuilder, WriteCompositeIsIPatchWithValues) {
 }
 
 TEST(RequestBuilder, ObserveAndActiveCancelCarryObserveZeroAndOne) {
-  const std::vector<std::uint8_t> token{1, 2, 3, 4};
+  const coap::Token token{1, 2, 3, 4};
   auto obs = build(operations::DeviceRequest::observe(Path(3303, 0, 5700)), client("1.1"));
   EXPECT_EQ(obs.code, coap::codes::Get);
   EXPECT_EQ(obs.observe(), 0u);
