@@ -153,6 +153,30 @@ TEST_F(EndpointServerTest, DuplicateConReplaysCachedResponseWithoutCallingHandle
   EXPECT_EQ(handled, 2);
 }
 
+// Short replies (an empty ACK, a 2.04) are kept inline, longer ones on the
+// heap: a duplicate gets the same bytes either way, 8-byte token included.
+TEST_F(EndpointServerTest, DuplicateConReplaysShortAndLongResponsesByteForByte) {
+  answerInline = false;
+  std::uint16_t messageId = 0x5000;
+  for (std::size_t length : {std::size_t{0}, std::size_t{8}, std::size_t{300}}) {
+    auto request = makeRequest(MessageType::Confirmable, ++messageId);
+    request.token = {1, 2, 3, 4, 5, 6, 7, 8};
+    transport.inject(device, request);
+    ASSERT_TRUE(pending);
+    Message reply = Message::response(request, codes::Content);
+    reply.setPayload(std::string(length, 'x'));
+    pending(reply);
+    const std::size_t sent = transport.sent.size();
+    transport.inject(device, request);
+    ASSERT_EQ(transport.sent.size(), sent + 1) << length;
+    EXPECT_EQ(transport.sent.back().bytes, transport.sent[sent - 1].bytes) << length;
+    const Message replayed = lastSent();
+    EXPECT_EQ(replayed.token, request.token) << length;
+    EXPECT_EQ(replayed.payload.size(), length);
+  }
+  EXPECT_EQ(endpoint.stats().duplicates, 3u);
+}
+
 // A new device given the port of an earlier one (or a device that restarted)
 // may reuse a message ID: with another token it is a new request, answered on
 // its own, not with the reply cached for the earlier one.
