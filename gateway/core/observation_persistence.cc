@@ -180,7 +180,8 @@ void ObservationPersistence::onObservationAdded(const server::Observation& obser
 void ObservationPersistence::onObservationRemoved(const server::Observation& observation, server::ObservationEnd why) {
   spdlog::debug("observation of {} on {} {}", observation.endpoint, joinPaths(observation.paths()),
                 server::observationEndName(why));
-  store_.removeByToken({observation.token.begin(), observation.token.end()}, logStoreFailure("end of an observation", observation.endpoint));
+  store_.removeByToken({observation.token.begin(), observation.token.end()},
+                       logStoreFailure("end of an observation", observation.endpoint));
 }
 
 }  // namespace lwm2m::gateway

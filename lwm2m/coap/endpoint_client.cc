@@ -6,8 +6,7 @@
 namespace lwm2m::coap {
 
 namespace {
-template <class Bytes>
-std::string tokenKey(const Bytes& token) {
+std::string tokenKey(const Token& token) {
   return std::string(token.begin(), token.end());
 }
 }  // namespace
@@ -233,11 +232,11 @@ void Endpoint::Impl::onResponse(const Peer& from, Message response) {
   if (id == 0 || hasUnacceptableOption(response)) {
     // Unknown token (never sent, finished or cancelled: passive cancel of an
     // observation) or a rejected response: RST (RFC 7252 §4.2, §4.3; RFC 7641 §3.6).
-    ++stats.resets;
     if (entry == nullptr) {
-      sendEmpty(from, MessageType::Reset, key.messageId);
+      sendEmpty(from, MessageType::Reset, key.messageId);  // counts the reset
       return;
     }
+    ++stats.resets;
     entry->reply = emptyBytes(MessageType::Reset, key.messageId);
     sendDatagram(from, view(entry->reply));
     return;

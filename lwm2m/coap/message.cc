@@ -170,8 +170,8 @@ std::optional<std::uint32_t> Message::uintOption(std::uint16_t number) const {
 
 std::vector<std::string> Message::stringOptions(std::uint16_t number) const {
   std::vector<std::string> values;
-  values.reserve(static_cast<std::size_t>(
-      std::count_if(options_.begin(), options_.end(), [number](const Option& o) { return o.number == number; })));
+  const auto named = [number](const Option& o) { return o.number == number; };
+  values.reserve(static_cast<std::size_t>(std::count_if(options_.begin(), options_.end(), named)));
   for (const Option& o : options_) {
     if (o.number == number) values.emplace_back(o.value.begin(), o.value.end());
   }

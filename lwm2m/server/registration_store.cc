@@ -9,7 +9,10 @@ const Registration* RegistrationStore::findByEndpoint(std::string_view endpoint)
   return it == byEndpoint_.end() ? nullptr : &it->second;
 }
 
-const Registration* RegistrationStore::findById(std::string_view id) const { return findMutable(id); }
+const Registration* RegistrationStore::findById(std::string_view id) const {
+  auto it = byId_.find(id);
+  return it == byId_.end() ? nullptr : it->second;
+}
 
 const Registration& RegistrationStore::put(Registration reg) {
   auto it = byEndpoint_.find(reg.endpoint);
@@ -23,9 +26,8 @@ const Registration& RegistrationStore::put(Registration reg) {
   return it->second;
 }
 
-Registration* RegistrationStore::findMutable(std::string_view id) const {
-  auto it = byId_.find(id);
-  return it == byId_.end() ? nullptr : it->second;
+Registration* RegistrationStore::findMutable(std::string_view id) {
+  return const_cast<Registration*>(findById(id));  // byId_ holds the registrations this store owns
 }
 
 std::optional<Registration> RegistrationStore::removeById(std::string_view id) {

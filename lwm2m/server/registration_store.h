@@ -39,7 +39,7 @@ class RegistrationStore {
   void forEach(const std::function<void(const Registration&)>& visit) const;
 
  private:
-  Registration* findMutable(std::string_view id) const;
+  Registration* findMutable(std::string_view id);
 
   std::map<std::string, Registration, std::less<>> byEndpoint_;
   // Registration id -> the registration in byEndpoint_. The key views the

@@ -361,6 +361,7 @@ TEST_F(EndpointClientTest, DuplicateNonNotificationsAreDroppedAndForgottenAfterT
   stranger.token = {0x01, 0x02};
   transport.inject(device, stranger);
   EXPECT_EQ(sentAt(1).type, MessageType::Reset);
+  EXPECT_EQ(endpoint->stats().resets, 1u) << "one RST, counted once";
   EXPECT_EQ(endpoint->stats().duplicates, 100u);
 
   // Past NON_LIFETIME a message ID is new again.
