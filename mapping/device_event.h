@@ -43,7 +43,7 @@ struct DeviceEvent {
   std::string endpoint;
   std::string gateway;   // this gateway's id
   double timestamp = 0;  // seconds since the Unix epoch
-  RegistrationFacts registration;
+  RegistrationFacts registration;  // registration and bootstrap events only (viewOf)
 
   // Notification, Send, Response.
   std::vector<Record> values;

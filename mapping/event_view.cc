@@ -7,6 +7,22 @@ namespace lwm2m::mapping {
 namespace api = gateway::api;
 namespace {
 
+// The kinds whose JSON or auto-observe read the registration's facts: the
+// others (a notification, a command's response) need not copy them.
+bool describesRegistration(api::DeviceEventKind kind) {
+  using Kind = api::DeviceEventKind;
+  switch (kind) {
+    case Kind::Registered:
+    case Kind::Updated:
+    case Kind::Deregistered:
+    case Kind::Expired:
+    case Kind::BootstrapStarted:
+    case Kind::BootstrapFinished:
+    case Kind::BootstrapFailed: return true;
+    default: return false;
+  }
+}
+
 void commandFacts(const api::CommandInfo& c, DeviceEvent& out);
 
 }  // namespace
@@ -59,12 +75,8 @@ DeviceEvent viewOf(const api::DeviceEvent& e, const std::string& gatewayId) {
   out.endpoint = e.device.endpoint;
   out.gateway = gatewayId;
   out.timestamp = std::chrono::duration<double>(e.at.time_since_epoch()).count();
-  out.registration = registrationFactsOf(e.device);
-  for (const auto& stamp : e.values) {
-    auto records = model::toRecords(stamp.nodes, stamp.time);
-    out.values.insert(out.values.end(), std::make_move_iterator(records.begin()),
-                      std::make_move_iterator(records.end()));
-  }
+  if (describesRegistration(e.kind)) out.registration = registrationFactsOf(e.device);
+  for (const auto& stamp : e.values) model::appendRecords(stamp.nodes, stamp.time, out.values);
   if (!e.paths.empty()) out.requestPath = e.paths.front();
   out.sequence = e.sequence;
   out.transfer = e.transfer;

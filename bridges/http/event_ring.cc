@@ -168,9 +168,7 @@ void EventRing::onDeviceEvent(const gateway::api::DeviceEvent& event) {
     mapping::DeviceEvent& view = scratch_;
     view.requestPath = event.paths.empty() ? model::Path() : event.paths.front();
     view.values.clear();
-    for (const auto& stamp : event.values) {
-      for (const auto& [path, node] : stamp.nodes) model::appendRecords(node, path, stamp.time, view.values);
-    }
+    for (const auto& stamp : event.values) model::appendRecords(stamp.nodes, stamp.time, view.values);
     writeValuesFrame(facts_, event, view.values);
     const auto paths = mapping::eventPaths(view);
     events_.push(id, event.kind, event.device.endpoint, paths, facts_, age_.stampNow());

@@ -27,9 +27,13 @@ void appendRecords(const Node& node, const Path& path, std::optional<double> tim
   }
 }
 
+void appendRecords(const NodesByPath& nodes, std::optional<double> time, std::vector<Record>& out) {
+  for (const auto& [path, node] : nodes) appendRecords(node, path, time, out);
+}
+
 std::vector<Record> toRecords(const NodesByPath& nodes, std::optional<double> time) {
   std::vector<Record> out;
-  for (const auto& [path, node] : nodes) appendRecords(node, path, time, out);
+  appendRecords(nodes, time, out);
   return out;
 }
 

@@ -24,7 +24,8 @@ struct Record {
 // executable resources produce none), appended to `out`.
 void appendRecords(const Node& node, const Path& path, std::optional<double> time, std::vector<Record>& out);
 
-// Every node of `nodes`, flattened in path order.
+// Every node of `nodes`, flattened in path order (appended to `out`, or returned).
+void appendRecords(const NodesByPath& nodes, std::optional<double> time, std::vector<Record>& out);
 std::vector<Record> toRecords(const NodesByPath& nodes, std::optional<double> time = {});
 
 }  // namespace lwm2m::model
