@@ -14,13 +14,20 @@ std::vector<model::Path> objectLinks(const mapping::DeviceEvent& event) { return
 
 }  // namespace
 
+bool AutoObserver::observes() const { return rules_ && !rules_->observe().empty(); }
+
 void AutoObserver::restored(const server::Registration& reg) {
+  if (!observes()) return;
   api::DeviceEvent event{api::DeviceEventKind::Registered, toDeviceInfo(reg, clock_), clock_.wallNow()};
   if (auto mapped = std::optional<mapping::DeviceEvent>(mapping::viewOf(event, {}))) known_[reg.endpoint] = objectLinks(*mapped);
 }
 
 void AutoObserver::onRegistered(const server::Registration& reg, const server::Registration*) {
   cancelSubmitted(reg.endpoint);
+  if (!observes()) {
+    known_.erase(reg.endpoint);  // links of an earlier registration, seen under earlier rules
+    return;
+  }
   observe(reg, false, {});
 }
 
@@ -39,6 +46,7 @@ void AutoObserver::cancelSubmitted(const std::string& endpoint) {
 }
 
 void AutoObserver::onUpdated(const server::Registration& reg, const server::RegistrationChanges& changes) {
+  if (!observes()) return;
   auto it = known_.find(reg.endpoint);
   // Only other object links (or another alternate path, which decides what
   // is an object) can call for new observations.

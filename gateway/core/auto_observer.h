@@ -14,7 +14,12 @@
 //
 // Contract: I/O thread only. Registrations restored after a restart are
 // given to restored(), so their next Update does not observe again what the
-// restored observations already cover.
+// restored observations already cover (setRules() first).
+//
+// Rules without an `observe:` section cost a registration nothing here: no
+// event is built and no object links are remembered. When a reload brings
+// observe rules, a device registered meanwhile is observed at its next Update
+// as if it had just registered.
 
 #include <map>
 #include <memory>
@@ -47,6 +52,7 @@ class AutoObserver : public server::RegistrationListener {
   void onExpired(const server::Registration& reg) override { departed(reg.endpoint); }
 
  private:
+  bool observes() const;  // the rules have an observe section
   void observe(const server::Registration& reg, bool update, std::vector<model::Path> before);
   void departed(const std::string& endpoint);
   // Cancels what is still queued of the commands submitted for the device.

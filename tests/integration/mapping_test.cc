@@ -356,6 +356,36 @@ uplink:
   EXPECT_EQ(gateway.terminate(), 0);
 }
 
+// Rules without an observe section remember nothing of a device's object
+// links; observe rules brought by a reload reach a device registered before it
+// at its next Update.
+TEST(Mapping, ObserveRulesBroughtByAReloadObserveADeviceRegisteredBeforeAtItsNextUpdate) {
+  Mosquitto broker;
+  MqttSubscriber sub(broker, "site/#");
+  MappingDir mapping;
+  const std::string uplink = R"(
+uplink:
+  - match: {path: "/3303/+/5700", events: [notification]}
+    topic: "site/{endpoint}/temperature"
+    payload: value
+)";
+  mapping.write("rules.yaml", uplink);
+  GatewayProcess gateway(broker.uri(), "127.0.0.1", {"--mapping", mapping.path()});
+  Simulator sim({"--server", gateway.coapAddress(), "-e", "kiln", "--objects", "1/0,3/0,3303/0",
+                 "--update-interval", "2"});
+  ASSERT_TRUE(sim.waitForLine("registered kiln"));
+  ASSERT_TRUE(sim.waitForLine("updated kiln", 10s)) << gateway.log();
+  EXPECT_FALSE(sub.next(1s)) << "observed with no observe rules";
+
+  mapping.write("rules.yaml", uplink + "observe:\n  - match: {path: \"/3303/+/5700\"}\n    attributes: {pmin: 1, pmax: 1}\n");
+  runCommand({"pkill", "-HUP", "-f", gateway.dataDir().string()});
+  ASSERT_TRUE(waitForLog(gateway, "mapping reloaded")) << gateway.log();
+  auto m = sub.next(15s);
+  ASSERT_TRUE(m) << gateway.log();
+  EXPECT_EQ(m->first, "site/kiln/temperature");
+  EXPECT_EQ(gateway.terminate(), 0);
+}
+
 TEST(Mapping, PrintMappingListsThePresetsHttpAliases) {
   auto out = runCommand({LWM2M_GATEWAY_BIN, "--print-mapping"});
   EXPECT_EQ(out.exitCode, 0);
