@@ -121,6 +121,9 @@ OutboundMessage message(const UplinkRule& rule, const TopicValues& values, std::
   m.qos = rule.qos;
   m.retain = rule.retain;
   m.contentType = contentTypeOf(rule.style);
+  if (rule.batch.enabled()) {
+    m.batching = {rule.batch.maxMessages, rule.batch.maxDelay, rule.style == PayloadStyle::Senml};
+  }
   return m;
 }
 

@@ -217,6 +217,35 @@ Result<Transform> parseTransform(const FieldReader& in) {
   return t;
 }
 
+namespace {
+
+// A required whole number within [low, high], named by `what` in errors.
+Result<std::uint32_t> boundedWhole(const FieldReader& in, const char* key, std::uint32_t low, std::uint32_t high,
+                                   std::string_view what) {
+  auto value = in.scalar(key);
+  if (!value) return value.error();
+  const std::string range = std::to_string(low) + " to " + std::to_string(high) + " " + std::string(what);
+  if (!*value) return in.errorAt(key, "required: " + range);
+  const std::string& text = **value;
+  std::uint32_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < low || v > high) {
+    return in.errorAt(key, "'" + text + "' is not " + range);
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<Batch> parseBatch(const FieldReader& in) {
+  if (auto r = in.checkKeys({"max_messages", "max_delay_ms"}); !r) return r.error();
+  auto count = boundedWhole(in, "max_messages", 2, kMaxBatchMessages, "messages");
+  if (!count) return count.error();
+  auto delay = boundedWhole(in, "max_delay_ms", 1, static_cast<std::uint32_t>(kMaxBatchDelay.count()), "ms");
+  if (!delay) return delay.error();
+  return Batch{*count, std::chrono::milliseconds(*delay)};
+}
+
 Result<operations::NotificationAttributes> parseAttributes(const FieldReader& in) {
   operations::NotificationAttributes a;
   static const char* const kNames[] = {"pmin", "pmax", "gt", "lt", "st", "epmin", "epmax", "edge", "con", "hqmax"};

@@ -56,6 +56,8 @@ class FieldReader {
 
 Result<RuleMatch> parseMatch(const FieldReader& in, const model::ObjectModel& model);
 Result<Transform> parseTransform(const FieldReader& in);
+// {max_messages: 2..10000, max_delay_ms: 1..60000}; both required.
+Result<Batch> parseBatch(const FieldReader& in);
 Result<operations::NotificationAttributes> parseAttributes(const FieldReader& in);
 // validate: {type: float, min: 5, max: 30, one_of: [...]}
 Result<ValueCheck> parseValueCheck(const FieldReader& in);

@@ -20,7 +20,8 @@ constexpr std::string_view kUplinkPlaceholders[] = {
 Result<UplinkRule> parseUplink(const FieldReader& in, const model::ObjectModel& model) {
   UplinkRule rule;
   rule.source = in.location();
-  if (auto r = in.checkKeys({"name", "enabled", "match", "topic", "payload", "qos", "retain", "transform"}); !r) {
+  if (auto r = in.checkKeys({"name", "enabled", "match", "topic", "payload", "qos", "retain", "transform", "batch"});
+      !r) {
     return r.error();
   }
   rule.name = in.string("name", "");
@@ -59,6 +60,26 @@ Result<UplinkRule> parseUplink(const FieldReader& in, const model::ObjectModel& 
     auto parsed = parseTransform(*transform);
     if (!parsed) return parsed.error();
     rule.transform = *parsed;
+  }
+  if (auto batch = in.child("batch")) {
+    auto parsed = parseBatch(*batch);
+    if (!parsed) return parsed.error();
+    rule.batch = *parsed;
+    const bool json = rule.style == PayloadStyle::Json || rule.style == PayloadStyle::Senml ||
+                      rule.style == PayloadStyle::Tree || rule.style == PayloadStyle::Event;
+    if (!json) {
+      return in.errorAt("batch", "a batch is a JSON array of the messages' payloads; style " +
+                                     std::string(toString(rule.style)) +
+                                     " is not JSON (use json, senml, tree or event)");
+    }
+    if (rule.style == PayloadStyle::Senml && rule.topic.find("{endpoint}") == std::string::npos) {
+      return in.errorAt("batch", "a SenML pack names no device, so a SenML batch is one device's: "
+                                 "its topic needs {endpoint}");
+    }
+    if (rule.retain) {
+      return in.errorAt("batch", "a retained batch would replace the one before it: batch and retain: true "
+                                 "do not go together");
+    }
   }
   return rule;
 }

@@ -83,6 +83,10 @@ std::string describe(const RuleSet& rules) {
     out << "    topic: " << r.topic << "  payload: " << toString(r.style) << "  qos: " << r.qos
         << (r.retain ? "  retain" : "") << '\n';
     describeTransform(out, r.transform);
+    if (r.batch.enabled()) {
+      out << "    batch: up to " << r.batch.maxMessages << " messages or " << r.batch.maxDelay.count()
+          << " ms\n";
+    }
   }
   out << "\nobserve rules (" << rules.observe().size() << "):\n";
   for (size_t i = 0; i < rules.observe().size(); ++i) {

@@ -5,13 +5,16 @@
 
 namespace lwm2m::bridges::mqtt {
 
-MqttUplink::MqttUplink(const model::ModelSource& models, std::string gatewayId, Publish publish)
+MqttUplink::MqttUplink(const model::ModelSource& models, std::string gatewayId, coap::Scheduler& scheduler,
+                       Publish publish)
     : models_(models),
       gatewayId_(std::move(gatewayId)),
       publish_(std::move(publish)),
-      rules_(std::make_shared<mapping::RuleSet>()) {}
+      rules_(std::make_shared<mapping::RuleSet>()),
+      batches_(scheduler, [this](mapping::OutboundMessage m) { publish_(std::move(m)); }) {}
 
 void MqttUplink::setRules(std::shared_ptr<const mapping::RuleSet> rules) {
+  batches_.flush();  // gathered under the rules in force until now
   rules_ = rules ? std::move(rules) : std::make_shared<mapping::RuleSet>();
 }
 
@@ -19,7 +22,7 @@ void MqttUplink::onDeviceEvent(const gateway::api::DeviceEvent& event) {
   // Only a command's answer goes out without a rule (to its reply topic).
   if (!event.command && !mapping::anyUplinkRule(*rules_, event.kind, event.device.endpoint)) return;
   for (auto& message : mapping::routeEvent(*rules_, mapping::viewOf(event, gatewayId_), *models_.current())) {
-    publish_(std::move(message));
+    batches_.add(std::move(message));
   }
 }
 

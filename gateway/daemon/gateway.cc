@@ -258,7 +258,8 @@ struct Gateway::Parts {
         mqttOutbox(database->outbox()),
         timedOutbox(mqttOutbox, metricsRegistry, scheduler),
         mqtt(io, mqttSettings(config), &timedOutbox),
-        mqttUplink(definitions.source(), config.mqtt.clientId, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
+        mqttUplink(definitions.source(), config.mqtt.clientId, scheduler,
+                   [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         timedUplink(mqttUplink, timedOutbox, scheduler),
         mqttDownlink(definitions.source(), firmware, [this](mapping::OutboundMessage m) { mqtt.publish(std::move(m)); }),
         values(config.http.valueCacheEntries, config.http.valueCachePersist),
@@ -603,6 +604,7 @@ void Gateway::stop() {
     p.signals.cancel();
     p.reloadSignal.cancel();
     p.http.stop();
+    p.mqttUplink.flush();  // batches being gathered, into the outbox before the link stops
     p.mqtt.stop();
     p.webhooks.stop();
     if (p.valueSnapshot) p.valueSnapshot->stop();

@@ -23,6 +23,30 @@ std::vector<Record> sensorValues() {
   };
 }
 
+TEST(Router, ARuleWithBatchMarksItsMessagesForBatchingAndOthersNot) {
+  RuleSet rules = rulesFrom(R"(
+uplink:
+  - topic: "site/{endpoint}/pack"
+    payload: senml
+    batch: {max_messages: 50, max_delay_ms: 20}
+  - topic: "site/json"
+    batch: {max_messages: 7, max_delay_ms: 300}
+  - topic: "site/plain"
+)");
+  auto messages = routeEvent(rules, notification("sensor-1", sensorValues()), testModel());
+  ASSERT_EQ(messages.size(), 1u + 3u + 3u);
+  EXPECT_EQ(messages[0].topic, "site/sensor-1/pack");
+  EXPECT_EQ(messages[0].batching.maxMessages, 50u);
+  EXPECT_EQ(messages[0].batching.maxDelay, std::chrono::milliseconds(20));
+  EXPECT_TRUE(messages[0].batching.joinArrays);
+  EXPECT_EQ(messages[1].topic, "site/json");
+  EXPECT_EQ(messages[1].batching.maxMessages, 7u);
+  EXPECT_EQ(messages[1].batching.maxDelay, std::chrono::milliseconds(300));
+  EXPECT_FALSE(messages[1].batching.joinArrays);
+  EXPECT_EQ(messages[4].topic, "site/plain");
+  EXPECT_EQ(messages[4].batching.maxMessages, 0u);
+}
+
 TEST(Router, JsonStylePublishesOneMessagePerResourceWithModelFacts) {
   RuleSet rules = rulesFrom(R"(
 uplink:
