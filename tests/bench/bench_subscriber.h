@@ -2,8 +2,9 @@
 // A benchmark's MQTT subscriber: counts the messages on a filter, records
 // their latency from a timestamp in the payload (JSON "timestamp" in seconds,
 // or the bare payload "t=<seconds>") and when the last one arrived, and can
-// wait for one that contains a given text. Its connection sends at once
-// (bench_no_delay.h).
+// wait for one that contains a given text. A payload that is a JSON array (a
+// batch of the mapping's `batch` rules) counts as its elements, each with its
+// own latency. Its connection sends at once (bench_no_delay.h).
 
 #include <mqtt/async_client.h>
 
@@ -76,24 +77,32 @@ class Subscriber {
   void onMessage(const mqtt::message& m) {
     const double at = wallClockSeconds();
     const std::string& payload = m.get_payload_str();
-    double sent = 0;
+    std::vector<double> sent;  // per message carried: when it was made, 0 when unknown
+    auto timestampOf = [](const rapidjson::Value& v) {
+      return v.IsObject() && v.HasMember("timestamp") && v["timestamp"].IsNumber() ? v["timestamp"].GetDouble() : 0.0;
+    };
     if (payload.rfind("t=", 0) == 0) {
-      sent = std::stod(payload.substr(2));
-    } else if (!payload.empty() && payload.front() == '{') {
+      sent.push_back(std::stod(payload.substr(2)));
+    } else if (!payload.empty() && (payload.front() == '{' || payload.front() == '[')) {
       rapidjson::Document d;
       d.Parse(payload.data(), payload.size());
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("timestamp") && d["timestamp"].IsNumber()) {
-        sent = d["timestamp"].GetDouble();
+      if (!d.HasParseError() && d.IsArray()) {
+        for (const auto& element : d.GetArray()) sent.push_back(timestampOf(element));
+      } else {
+        sent.push_back(d.HasParseError() ? 0.0 : timestampOf(d));
       }
     }
+    if (sent.empty()) sent.push_back(0);
     std::lock_guard lock(mutex_);
-    ++count_;
+    count_ += sent.size();
     last_ = std::chrono::steady_clock::now();
     if (!wanted_.empty() && payload.find(wanted_) != std::string::npos && payload.find("\"code\"") != std::string::npos) {
       found_ = at;
       cv_.notify_all();
     }
-    if (sent > 0) latencies_.push_back(at - sent);
+    for (double t : sent) {
+      if (t > 0) latencies_.push_back(at - t);
+    }
   }
 
   mqtt::async_client client_;

@@ -16,13 +16,19 @@
 //            the baseline's rate, until a step loses messages. A step's
 //            messages count as lost when the subscriber has not received them
 //            5 s after the last notification went out and nothing more came.
+//   batched: the same at QoS 1 with a mapping rule that gathers the
+//            notifications into batches (one topic, `batch: {max_messages:
+//            100, max_delay_ms: 20}`), counted per notification at the
+//            subscriber, in steps of 50 to 300 % of the QoS 1 baseline's
+//            message rate: more values per second than one connection
+//            carries messages.
 //
 // Reported: the highest step with nothing lost (its rate, and as a share of
 // the baseline's), the gateway's CPU per delivered message there against the
 // baseline's, and per step sent / delivered / p50 and p99 latency (arrival
 // minus the gateway's event timestamp).
 //
-// Usage: bench_notification_rate [DEVICES=1000] [SECONDS=5] [QOS=-1: 1 then 0] [COUNT=100000]
+// Usage: bench_notification_rate [DEVICES=1000] [SECONDS=5] [QOS=all: 1, 0, batch] [COUNT=100000]
 //        bench_notification_rate publish URI QOS COUNT   (the baseline child)
 //        bench_notification_rate drive PORT DEVICES COUNT RATE   (load only, see driveOnly)
 // With LWM2M_BENCH_JSON=FILE it also writes its figures there (bench_report.h).
@@ -66,7 +72,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kSockets = 8;
 constexpr int kBaselineInflight = 100;
-constexpr const char* kTopicFilter = "lwm2m/+/3303/0/5700";
+constexpr const char* kTopicFilter = "lwm2m/+/3303/0/5700";  // batched: lwm2m/batched/...
 
 double ownCpuSeconds() {
   rusage usage{};
@@ -282,8 +288,9 @@ struct Step {
   double p50Ms = 0, p99Ms = 0;
 };
 
-// One QoS: the baseline, then the gateway's steps; figures into `report`.
-bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchReport& report) {
+// One QoS (batched: QoS 1 with a batching rule): the baseline, then the
+// gateway's steps; figures into `report`.
+bool runQos(std::size_t devices, int seconds, int qos, bool batched, std::size_t count, BenchReport& report) {
   Mosquitto broker;
   Subscriber counter(broker, kTopicFilter, "bench-notification-counter");
 
@@ -294,7 +301,14 @@ bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchR
 
   const auto dir = std::filesystem::temp_directory_path() / ("bench-notify-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "bench.yaml") << "\nuplink:\n" + temperatureNotificationRule(qos) + R"(observe:
+  const std::string rule = batched ? R"(  - match: {path: "/3303/+/5700", events: [notification]}
+    topic: "lwm2m/batched/3303/0/5700"
+    payload: json
+    qos: 1
+    batch: {max_messages: 100, max_delay_ms: 20}
+)"
+                                   : temperatureNotificationRule(qos);
+  std::ofstream(dir / "bench.yaml") << "\nuplink:\n" + rule + R"(observe:
   - match: {path: "/3303/+/5700"}
 )";
   const auto coapPort = freeUdpPort();
@@ -312,7 +326,9 @@ bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchR
   fleet.answerFor(1s);
 
   std::vector<Step> steps;
-  for (double share : {0.25, 0.5, 0.65, 0.8, 1.0, 1.2}) {
+  const std::vector<double> shares =
+      batched ? std::vector<double>{0.5, 1.0, 1.5, 2.0, 2.5, 3.0} : std::vector<double>{0.25, 0.5, 0.65, 0.8, 1.0, 1.2};
+  for (double share : shares) {
     Step step;
     step.share = share;
     step.offered = share * baseline.perSecond;
@@ -356,7 +372,7 @@ bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchR
               best ? best->cpuMicrosPerMessage / std::max(1e-9, baseline.cpuMicrosPerMessage) : 0,
               baseline.cpuMicrosPerMessage);
 
-  const std::string what = "notifications QoS " + std::to_string(qos);
+  const std::string what = batched ? "notifications QoS 1 batched" : "notifications QoS " + std::to_string(qos);
   report.figure(what + ", highest rate with nothing lost (baseline: one Paho publisher)", "msg/s", "higher", bestRate,
                 baseline.perSecond);
   report.figure(what + ", share of the baseline with nothing lost", "%", "higher",
@@ -370,17 +386,18 @@ bool runQos(std::size_t devices, int seconds, int qos, std::size_t count, BenchR
   return best != nullptr;
 }
 
-// `qos` 0 or 1, or -1 for both (QoS 1 first).
-int run(std::size_t devices, int seconds, int qos, std::size_t count) {
+// `series` "1", "0", "batch" or "all" (in that order).
+int run(std::size_t devices, int seconds, const std::string& series, std::size_t count) {
   BenchReport report("bench_notification_rate");
   report.parameter("devices", static_cast<double>(devices));
   report.parameter("seconds per step", seconds);
   report.parameter("baseline messages", static_cast<double>(count));
   const std::string loadBefore = loadAverage();
   bool ok = true;
-  for (int q : {1, 0}) {
-    if (qos >= 0 && q != qos) continue;
-    ok = runQos(devices, seconds, q, count, report) && ok;
+  for (const char* name : {"1", "0", "batch"}) {
+    if (series != "all" && series != name) continue;
+    const bool batched = std::string(name) == "batch";
+    ok = runQos(devices, seconds, batched ? 1 : std::atoi(name), batched, count, report) && ok;
   }
   report.loadAverage(loadBefore, loadAverage());
   return report.write() && ok ? 0 : 1;
@@ -416,6 +433,12 @@ int main(int argc, char** argv) {
     return lwm2m::testing::publishMode(argv[2], std::atoi(argv[3]), std::strtoul(argv[4], nullptr, 10));
   }
   auto arg = [&](int i, long fallback) { return argc > i ? std::atol(argv[i]) : fallback; };
-  return lwm2m::testing::run(static_cast<std::size_t>(arg(1, 1000)), static_cast<int>(arg(2, 5)),
-                             static_cast<int>(arg(3, -1)), static_cast<std::size_t>(arg(4, 100000)));
+  std::string series = argc > 3 ? argv[3] : "all";
+  if (series == "-1") series = "all";
+  if (series != "all" && series != "1" && series != "0" && series != "batch") {
+    std::fprintf(stderr, "bench_notification_rate: QOS is 1, 0, batch or all, not '%s'\n", series.c_str());
+    return 2;
+  }
+  return lwm2m::testing::run(static_cast<std::size_t>(arg(1, 1000)), static_cast<int>(arg(2, 5)), series,
+                             static_cast<std::size_t>(arg(4, 100000)));
 }
