@@ -80,7 +80,7 @@ void DeviceEventFanout::publish(api::DeviceEventKind kind, const server::Registr
     ~Done() { publishing = false; }
   } done{publishing_};
   reused_.kind = kind;
-  fillDeviceInfo(reused_.device, reg, clock_);
+  refillDeviceInfo(reused_.device, linksFilled_, reg, clock_);
   reused_.at = clock_.wallNow();
   for (const Subscriber& s : listeners_) s.listener->onDeviceEvent(reused_);
 }

@@ -53,6 +53,7 @@ class DeviceEventFanout : public server::RegistrationListener, public PresenceLi
   // device and time are ever set. Not while publishing_ (a listener's reaction
   // gets an event of its own).
   api::DeviceEvent reused_{api::DeviceEventKind::Updated, {}, {}};
+  server::ObjectLinks linksFilled_;  // the list reused_'s object links were copied from
   bool publishing_ = false;
 };
 

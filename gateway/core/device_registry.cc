@@ -27,7 +27,24 @@ api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Schedu
   return info;
 }
 
-void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, const coap::Scheduler& clock) {
+namespace {
+
+void fillObjectLinks(std::vector<api::ObjectLink>& out, const server::ObjectLinks& links) {
+  out.resize(links.size());
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const formats::Link& link = links[i];
+    api::ObjectLink& into = out[i];
+    into.path = link.target;
+    into.attributes.resize(link.attributes.size());
+    for (std::size_t a = 0; a < link.attributes.size(); ++a) {
+      into.attributes[a].first = link.attributes[a].name;
+      into.attributes[a].second = link.attributes[a].value.value_or("");
+    }
+  }
+}
+
+// Everything but the object links.
+void fillFacts(api::DeviceInfo& info, const server::Registration& reg, const coap::Scheduler& clock) {
   info.endpoint = reg.endpoint;
   info.registrationId = reg.id;
   info.lwm2mVersion = reg.version;
@@ -37,22 +54,26 @@ void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, cons
   info.smsNumber = reg.smsNumber;
   coap::writePeer(info.address, reg.peer);
   info.rootPath = reg.rootPath;
-  info.objectLinks.resize(reg.objectLinks.size());
-  for (std::size_t i = 0; i < reg.objectLinks.size(); ++i) {
-    const formats::Link& link = reg.objectLinks[i];
-    api::ObjectLink& out = info.objectLinks[i];
-    out.path = link.target;
-    out.attributes.resize(link.attributes.size());
-    for (std::size_t a = 0; a < link.attributes.size(); ++a) {
-      out.attributes[a].first = link.attributes[a].name;
-      out.attributes[a].second = link.attributes[a].value.value_or("");
-    }
-  }
   info.registeredAt = reg.registeredAt;
   info.lastUpdateAt = reg.lastUpdateAt;
   // The deadline is kept on the steady clock; show it on the wall clock.
   info.expiresAt = clock.wallNow() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                          reg.expiresAt - clock.now());
+}
+
+}  // namespace
+
+void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, const coap::Scheduler& clock) {
+  fillFacts(info, reg, clock);
+  fillObjectLinks(info.objectLinks, reg.objectLinks);
+}
+
+void refillDeviceInfo(api::DeviceInfo& info, server::ObjectLinks& linksFilled, const server::Registration& reg,
+                      const coap::Scheduler& clock) {
+  fillFacts(info, reg, clock);
+  if (reg.objectLinks == linksFilled && info.objectLinks.size() == linksFilled.size()) return;
+  fillObjectLinks(info.objectLinks, reg.objectLinks);
+  linksFilled = reg.objectLinks;
 }
 
 std::vector<api::DeviceInfo> DeviceRegistry::devices() const {

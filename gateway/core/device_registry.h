@@ -19,6 +19,12 @@ api::DeviceInfo toDeviceInfo(const server::Registration& reg, const coap::Schedu
 // The same into an existing DeviceInfo: every field is overwritten, the
 // strings and vectors keep their capacity (no allocation when they fit).
 void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, const coap::Scheduler& clock);
+// The same, for a DeviceInfo refilled again and again (one per event): its
+// object links are copied only when `reg`'s list is not `linksFilled`, the
+// list they were last copied from, which is then remembered there. A fleet's
+// devices share one list (server::ObjectLinks), so most refills skip them.
+void refillDeviceInfo(api::DeviceInfo& info, server::ObjectLinks& linksFilled, const server::Registration& reg,
+                      const coap::Scheduler& clock);
 
 class DeviceRegistry : public api::DeviceDirectory {
  public:
