@@ -19,7 +19,7 @@
 //   batched: the same at QoS 1 with a mapping rule that gathers the
 //            notifications into batches (one topic, `batch: {max_messages:
 //            100, max_delay_ms: 20}`), counted per notification at the
-//            subscriber, in steps of 50 to 300 % of the QoS 1 baseline's
+//            subscriber, in steps of 50 to 500 % of the QoS 1 baseline's
 //            message rate: more values per second than one connection
 //            carries messages.
 //
@@ -327,7 +327,7 @@ bool runQos(std::size_t devices, int seconds, int qos, bool batched, std::size_t
 
   std::vector<Step> steps;
   const std::vector<double> shares =
-      batched ? std::vector<double>{0.5, 1.0, 1.5, 2.0, 2.5, 3.0} : std::vector<double>{0.25, 0.5, 0.65, 0.8, 1.0, 1.2};
+      batched ? std::vector<double>{0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0} : std::vector<double>{0.25, 0.5, 0.65, 0.8, 1.0, 1.2};
   for (double share : shares) {
     Step step;
     step.share = share;
