@@ -233,6 +233,7 @@ uplink:
     match: {path: "/3303/+/5700"}
     topic: "t/{endpoint}"
     transform: {scale: 0.1}
+    batch: {max_messages: 20, max_delay_ms: 250}
 observe:
   - match: {path: "/3303/+/5700"}
     attributes: {pmin: 10}
@@ -242,6 +243,7 @@ downlink:
 )");
   std::string text = describe(rules);
   for (const char* part : {"temps  [test.yaml:3]", "path /3303/+/5700", "topic: t/{endpoint}", "scale 0.1",
+                           "batch: up to 20 messages or 250 ms",
                            "pmin=10", "subscribes lwm2m/+/cmd/+", "responses: lwm2m/{endpoint}/cmd/result"}) {
     EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
   }
