@@ -40,6 +40,9 @@ UplinkBatches::~UplinkBatches() {
 
 void UplinkBatches::add(mapping::OutboundMessage message) {
   if (message.batching.maxMessages <= 1) {
+    if (!open_.empty()) {  // keep the topic's order: what was gathered before goes first
+      if (auto it = open_.find(message.topic); it != open_.end()) close(it);
+    }
     publish_(std::move(message));
     return;
   }

@@ -4,7 +4,7 @@
 //
 // Contract:
 // - add() publishes a message without batching (OutboundMessage::batching)
-//   at once. Any other joins the open batch of its topic, opened by the first
+//   at once, after the open batch of its topic if there is one. Any other joins the open batch of its topic, opened by the first
 //   message for that topic (a message with another QoS or content type for
 //   the same topic first publishes the open batch).
 // - A batch is published as one message: a JSON array of the gathered

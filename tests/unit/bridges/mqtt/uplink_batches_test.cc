@@ -42,6 +42,19 @@ TEST_F(UplinkBatchesTest, AMessageWithoutBatchingIsPublishedAtOnce) {
   EXPECT_EQ(batches.open(), 0u);
 }
 
+TEST_F(UplinkBatchesTest, AnUnbatchedMessageOnATopicBeingGatheredGoesOutAfterTheBatch) {
+  batches.add(batched("t", "1"));
+  batches.add(batched("other", "2"));
+  mapping::OutboundMessage plain;
+  plain.topic = "t";
+  plain.payload = "3";
+  batches.add(plain);
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[0].payload, "[1]");
+  EXPECT_EQ(published[1].payload, "3");
+  EXPECT_EQ(batches.open(), 1u) << "the other topic's batch keeps gathering";
+}
+
 TEST_F(UplinkBatchesTest, ABatchClosesWhenFullAsOneJsonArrayInOrder) {
   batches.add(batched("site/t", R"({"v":1})"));
   batches.add(batched("site/t", R"({"v":2})"));
