@@ -27,6 +27,7 @@
 #include "gateway/daemon/credential_admin.h"
 #include "gateway/daemon/device_listeners.h"
 #include "gateway/daemon/heap_trim.h"
+#include "gateway/daemon/startup_pages.h"
 #include "gateway/daemon/http_security.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/object_definitions.h"
@@ -359,6 +360,7 @@ struct Gateway::Parts {
   bool running = false;
   bool stopping = false;
   coap::Scheduler::TimerId historyTimer = 0;
+  coap::Scheduler::TimerId startupPagesTimer = 0;
 
   // Every `period`: the events and finished requests past their maximum age
   // (events.ring_max_age_s, http.finished_requests_max_age_s) are dropped, so
@@ -578,6 +580,13 @@ void Gateway::run() {
     for (const api::DeviceEvent& e : p.eventsBeforeStart) p.fanout.publish(e);
     p.eventsBeforeStart.clear();
     p.systemd.ready("serving on " + p.listeners.describe());
+    // Once the start's work is done (restored devices, the broker session):
+    // what only the start used leaves the RSS (startup_pages.h).
+    p.startupPagesTimer = p.scheduler.schedule(std::chrono::seconds(10), [&p] {
+      p.startupPagesTimer = 0;
+      const std::size_t released = releaseStartupPages();
+      spdlog::debug("startup pages: {} KiB of code and constants unmapped", released / 1024);
+    });
   });
   p.io.run();
   spdlog::info("lwm2m-gateway stopped");
@@ -601,6 +610,7 @@ void Gateway::stop() {
     p.stopping = true;
     p.systemd.stopping();
     p.scheduler.cancel(p.historyTimer);
+    p.scheduler.cancel(p.startupPagesTimer);
     p.signals.cancel();
     p.reloadSignal.cancel();
     p.http.stop();

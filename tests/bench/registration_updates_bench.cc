@@ -324,7 +324,10 @@ PhaseFigures driveGateway(const Mosquitto& broker, const std::string& mapping, s
   {
     Process gateway = Process::start(argv, {(dir / "gateway.log").string()});
     if (!waitForTcpPort(httpPort, 15s)) throw std::runtime_error("gateway did not start, see " + dir.string());
-    std::this_thread::sleep_for(500ms);  // connected to the broker, settled
+    // Connected to the broker, settled, and what only the start used unmapped
+    // (10 s after it, gateway/daemon/startup_pages.h): the idle RSS is the
+    // running gateway's.
+    std::this_thread::sleep_for(11s);
     const pid_t pid = gateway.pid();
     std::vector<std::string> locations;
     f = drive(coapPort, false, count, s, [pid] { return processCpuSeconds(pid); },
