@@ -25,6 +25,13 @@ mapping::OutboundMessage batched(std::string topic, std::string payload, std::ui
   return m;
 }
 
+mapping::OutboundMessage unbatched(std::string topic, std::string payload) {
+  mapping::OutboundMessage m;
+  m.topic = std::move(topic);
+  m.payload = std::move(payload);
+  return m;
+}
+
 class UplinkBatchesTest : public ::testing::Test {
  protected:
   coap::ManualScheduler clock;
@@ -33,10 +40,7 @@ class UplinkBatchesTest : public ::testing::Test {
 };
 
 TEST_F(UplinkBatchesTest, AMessageWithoutBatchingIsPublishedAtOnce) {
-  mapping::OutboundMessage m;
-  m.topic = "t";
-  m.payload = "21.5";
-  batches.add(m);
+  batches.add(unbatched("t", "21.5"));
   ASSERT_EQ(published.size(), 1u);
   EXPECT_EQ(published[0].payload, "21.5");
   EXPECT_EQ(batches.open(), 0u);
@@ -45,10 +49,7 @@ TEST_F(UplinkBatchesTest, AMessageWithoutBatchingIsPublishedAtOnce) {
 TEST_F(UplinkBatchesTest, AnUnbatchedMessageOnATopicBeingGatheredGoesOutAfterTheBatch) {
   batches.add(batched("t", "1"));
   batches.add(batched("other", "2"));
-  mapping::OutboundMessage plain;
-  plain.topic = "t";
-  plain.payload = "3";
-  batches.add(plain);
+  batches.add(unbatched("t", "3"));
   ASSERT_EQ(published.size(), 2u);
   EXPECT_EQ(published[0].payload, "[1]");
   EXPECT_EQ(published[1].payload, "3");
