@@ -55,6 +55,7 @@ std::vector<AddressRange> releasableMappings(std::string_view smaps) {
   std::vector<AddressRange> out;
   Header current;
   bool candidate = false;
+  bool anyAnonymous = false;  // a real kernel shows the heap's and stacks' pages
   while (!smaps.empty()) {
     const auto end = smaps.find('\n');
     const std::string_view line = smaps.substr(0, end);
@@ -67,13 +68,18 @@ std::vector<AddressRange> releasableMappings(std::string_view smaps) {
                   header.perms[0] == 'r' && header.perms[1] != 'w' && header.perms[3] == 'p';
       continue;
     }
-    if (candidate && line.rfind("Anonymous:", 0) == 0) {
+    if (line.rfind("Anonymous:", 0) == 0) {
       std::string_view kb = line.substr(10);
       while (!kb.empty() && kb.front() == ' ') kb.remove_prefix(1);
-      if (kb.rfind("0 kB", 0) == 0) out.push_back(current.range);
+      const bool none = kb.rfind("0 kB", 0) == 0;
+      anyAnonymous = anyAnonymous || !none;
+      if (candidate && none) out.push_back(current.range);
       candidate = false;
     }
   }
+  // An emulated /proc (qemu-user's shows every mapping without anonymous
+  // pages) cannot tell relocated constants from clean ones: release nothing.
+  if (!anyAnonymous) out.clear();
   return out;
 }
 

@@ -30,7 +30,9 @@ std::size_t releaseStartupPages();
 
 // The address ranges releaseStartupPages() releases, read from the text of
 // /proc/self/smaps: file-backed (a path, not deleted), not writable, and
-// with no anonymous (private, copied) page.
+// with no anonymous (private, copied) page. None when no mapping at all
+// shows an anonymous page: a /proc that does not count them (an emulator's)
+// cannot tell relocated constants from clean ones.
 struct AddressRange {
   std::uintptr_t start = 0;
   std::uintptr_t end = 0;

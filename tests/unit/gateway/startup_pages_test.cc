@@ -50,6 +50,18 @@ TEST(StartupPages, OnlyCleanReadOnlyPrivateFileMappingsAreReleasable) {
   // deleted file, a shared mapping, the vdso.
 }
 
+TEST(StartupPages, NothingIsReleasableWhereNoMappingShowsAnonymousPages) {
+  // As qemu-user's emulated smaps: the heap, relocated constants and all, "0 kB".
+  EXPECT_TRUE(releasableMappings(R"(55e5a0100000-55e5a0400000 r-xp 00100000 08:01 123  /usr/bin/lwm2m-gateway
+Anonymous:             0 kB
+55e5a0400000-55e5a0480000 r--p 00400000 08:01 123  /usr/bin/lwm2m-gateway
+Anonymous:             0 kB
+55e5a1000000-55e5a1400000 rw-p 00000000 00:00 0    [heap]
+Anonymous:             0 kB
+)")
+                  .empty());
+}
+
 TEST(StartupPages, GarbageIsNoMapping) {
   EXPECT_TRUE(releasableMappings("").empty());
   EXPECT_TRUE(releasableMappings("Anonymous: 0 kB\nnot a header\nzz-yy r-xp 0 0 0 /x\nAnonymous: 0 kB\n").empty());
