@@ -285,7 +285,7 @@ Result<HttpAlias> parseHttpAlias(const FieldReader& in, const model::ObjectModel
   auto qos = in.qos("response_qos");
   if (!qos) return qos.error();
   alias.responseQos = *qos;
-  auto ttl = in.optionalUnsigned("ttl");
+  auto ttl = in.optionalUnsigned("ttl", "seconds");
   if (!ttl) return ttl.error();
   alias.ttlSeconds = *ttl;
   return alias;

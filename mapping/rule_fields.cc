@@ -110,7 +110,7 @@ Result<PayloadStyle> FieldReader::style(const char* key, PayloadStyle fallback) 
   return *style;
 }
 
-Result<std::optional<std::uint32_t>> FieldReader::optionalUnsigned(const char* key) const {
+Result<std::optional<std::uint32_t>> FieldReader::optionalUnsigned(const char* key, std::string_view unit) const {
   auto value = scalar(key);
   if (!value) return value.error();
   if (!*value) return std::optional<std::uint32_t>();
@@ -118,7 +118,7 @@ Result<std::optional<std::uint32_t>> FieldReader::optionalUnsigned(const char* k
   std::uint32_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return errorAt(key, "'" + text + "' is not a whole number of seconds");
+    return errorAt(key, "'" + text + "' is not a whole number of " + std::string(unit));
   }
   return std::optional<std::uint32_t>(v);
 }
@@ -207,7 +207,7 @@ Result<Transform> parseTransform(const FieldReader& in) {
   auto offset = in.optionalNumber("offset");
   if (!offset) return offset.error();
   t.offset = offset->value_or(0);
-  auto round = in.optionalUnsigned("round");
+  auto round = in.optionalUnsigned("round", "decimals");
   if (!round) return round.error();
   if (*round) {
     if (**round > 12) return in.errorAt("round", "at most 12 decimals");

@@ -33,7 +33,8 @@ class FieldReader {
   Result<bool> boolean(const char* key, bool fallback) const;
   Result<int> qos(const char* key) const;
   Result<PayloadStyle> style(const char* key, PayloadStyle fallback) const;
-  Result<std::optional<std::uint32_t>> optionalUnsigned(const char* key) const;
+  // A whole number of `unit` ("seconds", "decimals"), named in the error.
+  Result<std::optional<std::uint32_t>> optionalUnsigned(const char* key, std::string_view unit) const;
   Result<std::optional<double>> optionalNumber(const char* key) const;
   // The text of a scalar; nullopt when the key is absent.
   Result<std::optional<std::string>> scalar(const char* key) const;

@@ -158,7 +158,7 @@ Result<DownlinkRule> parseDownlink(const FieldReader& in) {
   auto qos = in.qos("response_qos");
   if (!qos) return qos.error();
   rule.responseQos = *qos;
-  auto ttl = in.optionalUnsigned("ttl");
+  auto ttl = in.optionalUnsigned("ttl", "seconds");
   if (!ttl) return ttl.error();
   rule.ttlSeconds = *ttl;
   if (auto validate = in.child("validate")) {

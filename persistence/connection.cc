@@ -45,10 +45,6 @@ void bindBlob(SQLite::Statement& statement, int index, const std::vector<std::ui
   statement.bind(index, data, static_cast<int>(bytes.size()));
 }
 
-void bindTextNoCopy(SQLite::Statement& statement, int index, const std::string& text) {
-  statement.bindNoCopy(index, text);
-}
-
 void bindBlobNoCopy(SQLite::Statement& statement, int index, const std::vector<std::uint8_t>& bytes) {
   static const std::uint8_t kEmpty = 0;  // as bindBlob: empty, not NULL
   statement.bindNoCopy(index, bytes.empty() ? &kEmpty : bytes.data(), static_cast<int>(bytes.size()));

@@ -80,13 +80,13 @@ class Reader {
 // Blob binding and reading that keep empty blobs distinct from NULL.
 void bindBlob(SQLite::Statement& statement, int index, const std::vector<std::uint8_t>& bytes);
 
-// Binding without a copy, for the hot writes (a Register, an outbox message):
-// SQLite reads the bytes where they are, so they must stay put and unchanged
-// until the statement has run; in practice, a field of the record the write
-// operation captured, never a temporary. The binding dangles after the run
-// and is harmless: Connection::prepare() clears it before the statement's next
-// use, and nothing reads the bindings of a statement that is not running.
-void bindTextNoCopy(SQLite::Statement& statement, int index, const std::string& text);
+// Binding without a copy (these, and SQLiteCpp's Statement::bindNoCopy for
+// text), for the hot writes (a Register, an outbox message): SQLite reads the
+// bytes where they are, so they must stay put and unchanged until the
+// statement has run; in practice, a field of the record the write operation
+// captured, never a temporary. The binding dangles after the run and is
+// harmless: Connection::prepare() clears it before the statement's next use,
+// and nothing reads the bindings of a statement that is not running.
 void bindBlobNoCopy(SQLite::Statement& statement, int index, const std::vector<std::uint8_t>& bytes);
 void bindBlobNoCopy(SQLite::Statement& statement, int index, const std::string& bytes);
 std::vector<std::uint8_t> columnBlob(SQLite::Statement& statement, int index);

@@ -47,14 +47,14 @@ std::int64_t SqliteOutboxStore::append(OutboxRecord record, WriteCompletion done
   writer_.submit(std::move(what), [record = std::move(record)](Connection& connection) {
     SQLite::Statement& statement = connection.prepare(kAppend);
     statement.bind(1, record.id);
-    bindTextNoCopy(statement, 2, record.topic);
+    statement.bindNoCopy(2, record.topic);
     bindBlobNoCopy(statement, 3, record.payload);
     statement.bind(4, record.qos);
     statement.bind(5, record.retain ? 1 : 0);
     statement.bind(6, record.createdAtMs);
-    bindTextNoCopy(statement, 7, record.responseTopic);
+    statement.bindNoCopy(7, record.responseTopic);
     bindBlobNoCopy(statement, 8, record.correlationData);
-    bindTextNoCopy(statement, 9, record.contentType);
+    statement.bindNoCopy(9, record.contentType);
     statement.exec();
   }, std::move(done));
   return id;

@@ -42,16 +42,16 @@ void SqliteRegistrationStore::upsert(RegistrationRecord record, WriteCompletion 
   std::string what = "upsert registration '" + record.endpoint + "'";
   writer_.submit(std::move(what), [record = std::move(record)](Connection& connection) {
     SQLite::Statement& statement = connection.prepare(kUpsert);
-    bindTextNoCopy(statement, 1, record.endpoint);
-    bindTextNoCopy(statement, 2, record.registrationId);
-    bindTextNoCopy(statement, 3, record.address);
-    bindTextNoCopy(statement, 4, record.lwm2mVersion);
-    bindTextNoCopy(statement, 5, record.binding);
+    statement.bindNoCopy(1, record.endpoint);
+    statement.bindNoCopy(2, record.registrationId);
+    statement.bindNoCopy(3, record.address);
+    statement.bindNoCopy(4, record.lwm2mVersion);
+    statement.bindNoCopy(5, record.binding);
     statement.bind(6, record.queueMode ? 1 : 0);
     statement.bind(7, record.lifetimeSeconds);
-    bindTextNoCopy(statement, 8, record.smsNumber);
-    bindTextNoCopy(statement, 9, record.rootPath);
-    bindTextNoCopy(statement, 10, record.objectLinks);
+    statement.bindNoCopy(8, record.smsNumber);
+    statement.bindNoCopy(9, record.rootPath);
+    statement.bindNoCopy(10, record.objectLinks);
     statement.bind(11, record.registeredAtMs);
     statement.bind(12, record.lastUpdateAtMs);
     statement.bind(13, record.expiresAtMs);
@@ -67,10 +67,10 @@ void SqliteRegistrationStore::touch(std::string endpoint, std::int64_t lastUpdat
                  [endpoint = std::move(endpoint), lastUpdateAtMs, expiresAtMs,
                   address = std::move(address)](Connection& connection) {
                    SQLite::Statement& statement = connection.prepare(kTouch);
-                   bindTextNoCopy(statement, 1, endpoint);
+                   statement.bindNoCopy(1, endpoint);
                    statement.bind(2, lastUpdateAtMs);
                    statement.bind(3, expiresAtMs);
-                   bindTextNoCopy(statement, 4, address);
+                   statement.bindNoCopy(4, address);
                    if (statement.exec() == 0) {
                      throw std::runtime_error("no stored registration for this endpoint");
                    }
@@ -83,7 +83,7 @@ void SqliteRegistrationStore::refresh(std::vector<RegistrationRefresh> refreshes
   writer_.submit(std::move(what), [refreshes = std::move(refreshes)](Connection& connection) {
     SQLite::Statement& statement = connection.prepare(kRefresh);
     for (const RegistrationRefresh& r : refreshes) {
-      bindTextNoCopy(statement, 1, r.endpoint);
+      statement.bindNoCopy(1, r.endpoint);
       statement.bind(2, r.lastUpdateAtMs);
       statement.bind(3, r.expiresAtMs);
       statement.exec();

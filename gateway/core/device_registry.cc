@@ -71,7 +71,7 @@ void fillDeviceInfo(api::DeviceInfo& info, const server::Registration& reg, cons
 void refillDeviceInfo(api::DeviceInfo& info, server::ObjectLinks& linksFilled, const server::Registration& reg,
                       const coap::Scheduler& clock) {
   fillFacts(info, reg, clock);
-  if (reg.objectLinks == linksFilled && info.objectLinks.size() == linksFilled.size()) return;
+  if (reg.objectLinks == linksFilled) return;
   fillObjectLinks(info.objectLinks, reg.objectLinks);
   linksFilled = reg.objectLinks;
 }

@@ -120,14 +120,6 @@ class DeviceWaves : public ::testing::Test {
     long anonymousKib = 0;  // RssAnon: the gateway's own pages, not code mapped from files
     long heapInUseKib = 0;
   };
-  // A "Name:   123 kB" field of /proc/PID/status, in KiB (0 when absent).
-  static long statusKib(pid_t pid, const std::string& name) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.rfind(name + ":", 0) == 0) return std::stol(line.substr(name.size() + 1));
-    }
-    return 0;
-  }
   double heapTrims() { return metric("lwm2m_gateway_heap_trims_total"); }
   // Once no device is registered and the heap was trimmed after they left
   // (lwm2m_gateway_heap_trims_total went past `trimsBefore`): the resident
@@ -152,7 +144,7 @@ class DeviceWaves : public ::testing::Test {
       m.heapInUseKib = static_cast<long>(parsed.exposition->sum("process_heap_bytes", {{"state", "in_use"}}) / 1024);
     }
     m.residentKib = residentKib(gateway_.pid());
-    m.anonymousKib = statusKib(gateway_.pid(), "RssAnon");
+    m.anonymousKib = statusKib(gateway_.pid(), "RssAnon:");
     return m;
   }
 

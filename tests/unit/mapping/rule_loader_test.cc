@@ -98,6 +98,8 @@ TEST(RuleLoader, RejectsInvalidFilesWithFileLineAndReason) {
       {"uplinks: []\n", "rules.yaml:1: unknown key 'uplinks'"},
       {"uplink:\n  - topic: a\n    retain: maybe\n", "rules.yaml:3: uplink[0].retain: 'maybe' is not true or false"},
       {"uplink:\n  - topic: a\n    transform: {scale: big}\n", "rules.yaml:3: uplink[0].transform.scale: 'big' is not a number"},
+      {"uplink:\n  - topic: a\n    transform: {round: one}\n",
+       "rules.yaml:3: uplink[0].transform.round: 'one' is not a whole number of decimals"},
       {"uplink:\n  topic: a\n", "rules.yaml:2: uplink: expected a list of rules"},
       {"observe:\n  - attributes: {pmin: 5}\n", "rules.yaml:2: observe[0].match: an observe rule needs match.path"},
       {"observe:\n  - match: {path: /3/0/9}\n    attributes: {pmin: 60, pmax: 10}\n",
