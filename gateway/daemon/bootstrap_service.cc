@@ -230,7 +230,7 @@ BootstrapService::BootstrapService(boost::asio::io_context& io, coap::Scheduler&
     p.server->setAuthorizer(p.binding.get());
   }
   p.endpoint->setRequestHandler(
-      [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
+      [&p](const coap::Peer& from, const coap::Message& request, const coap::Endpoint::Responder& respond) {
         p.server->handle(from, request, respond);
       });
 }

@@ -453,7 +453,7 @@ Gateway::Gateway(const GatewayConfig& config) {
   p.endpoint.setBlockSize(config.coap.blockSize);
   p.endpoint.setMaxBodySize(config.coap.maxBodySize);
   p.endpoint.setRequestHandler(
-      [&p](const coap::Peer& from, const coap::Message& request, coap::Endpoint::Responder respond) {
+      [&p](const coap::Peer& from, const coap::Message& request, const coap::Endpoint::Responder& respond) {
         p.dispatcher.handle(from, request, respond);
       });
   p.listeners.bind(p.registration);

@@ -102,8 +102,10 @@ struct EndpointLoad {
 class Endpoint {
  public:
   using Responder = std::function<void(Message response)>;
+  // The handler answers by calling `respond` once, at once or later (it
+  // copies it to answer after returning); further calls are ignored.
   using RequestHandler =
-      std::function<void(const Peer& from, const Message& request, Responder respond)>;
+      std::function<void(const Peer& from, const Message& request, const Responder& respond)>;
   using ResponseHandler = std::function<void(const ResponseResult&)>;
   using RequestId = std::uint64_t;
 

@@ -205,6 +205,15 @@ void replaceUintOption(Message& message, std::uint16_t number, std::uint32_t val
 }  // namespace
 
 std::vector<std::string> Message::uriPath() const { return stringOptions(option::UriPath); }
+boost::container::small_vector<std::string_view, 4> Message::uriPathViews() const {
+  boost::container::small_vector<std::string_view, 4> segments;
+  for (const Option& o : options_) {
+    if (o.number == option::UriPath) {
+      segments.emplace_back(reinterpret_cast<const char*>(o.value.data()), o.value.size());
+    }
+  }
+  return segments;
+}
 void Message::setUriPath(std::string_view path) { setPathOption(*this, option::UriPath, path); }
 std::vector<std::string> Message::uriQuery() const { return stringOptions(option::UriQuery); }
 void Message::addUriQuery(std::string_view query) { addOption(option::UriQuery, query); }

@@ -23,17 +23,18 @@
 #include <boost/container/small_vector.hpp>
 #endif
 
+#include "lwm2m/coap/token.h"
+
 namespace lwm2m::coap {
 
-// A token (RFC 7252 §5.3.1: 0 to 8 bytes) and an option value: held in the
-// message itself up to these sizes, so that decoding a typical request or
-// notification (its token, its Uri-Path segments, Content-Format, Observe)
-// allocates nothing for them. Larger option values (Uri-Query, Proxy-Uri) go
-// to the heap as in a std::vector.
-using Token = boost::container::small_vector<std::uint8_t, 8>;
+// An option value: held in the message itself up to 14 bytes, so that
+// decoding a typical request or notification (its Uri-Path segments,
+// Content-Format, Observe) allocates nothing for them. Larger option values
+// (Uri-Query, Proxy-Uri) go to the heap as in a std::vector. The token
+// (lwm2m/coap/token.h) is always held in place.
 using OptionValue = boost::container::small_vector<std::uint8_t, 14>;
 
-// The bytes of a Token or an OptionValue, for what takes a span.
+// The bytes of an OptionValue, for what takes a span.
 template <std::size_t N>
 std::span<const std::uint8_t> view(const boost::container::small_vector<std::uint8_t, N>& bytes) {
   return {bytes.data(), bytes.size()};
@@ -172,6 +173,10 @@ class Message {
   std::vector<std::string> stringOptions(std::uint16_t number) const;
 
   std::vector<std::string> uriPath() const;
+  // The Uri-Path segments as views into this message's options: valid while
+  // the message lives and its options are unchanged. No allocation for up
+  // to four segments (what the Registration Interface and Send use).
+  boost::container::small_vector<std::string_view, 4> uriPathViews() const;
   // "/3/0/1" or "rd/abc" → segments; empty segments dropped; replaces any Uri-Path.
   void setUriPath(std::string_view path);
   std::vector<std::string> uriQuery() const;

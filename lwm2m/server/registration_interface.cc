@@ -21,11 +21,13 @@ void RegistrationInterface::addListener(RegistrationListener* listener) {
 
 void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& request,
                                    const coap::Endpoint::Responder& respond) {
-  handle(from, request, request.uriPath(), respond);
+  const auto path = request.uriPathViews();
+  handle(from, request, {path.data(), path.size()}, respond);
 }
 
 void RegistrationInterface::handle(const coap::Peer& from, const coap::Message& request,
-                                   const std::vector<std::string>& path, const coap::Endpoint::Responder& respond) {
+                                   std::span<const std::string_view> path,
+                                   const coap::Endpoint::Responder& respond) {
   if (path.size() == 1) {
     if (request.code != coap::codes::Post) {
       respond(coap::Message::reply(coap::codes::MethodNotAllowed, "Register is POST /rd"));
@@ -89,12 +91,12 @@ void RegistrationInterface::onRegister(const coap::Peer& from, const coap::Messa
   for (RegistrationListener* l : listeners_) l->onRegistered(stored, replaced ? &*replaced : nullptr);
 }
 
-void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& from,
+void RegistrationInterface::onUpdate(std::string_view id, const coap::Peer& from,
                                      const coap::Message& request,
                                      const coap::Endpoint::Responder& respond) {
   const Registration* current = store_.findById(id);
   if (!current) {
-    respond(coap::Message::reply(coap::codes::NotFound, "no registration rd/" + id));
+    respond(coap::Message::reply(coap::codes::NotFound, "no registration rd/" + std::string(id)));
     return;
   }
   if (refused(from, current->endpoint, respond)) return;
@@ -131,17 +133,17 @@ void RegistrationInterface::onUpdate(const std::string& id, const coap::Peer& fr
   for (RegistrationListener* l : listeners_) l->onUpdated(*updated, changes);
 }
 
-void RegistrationInterface::onDeregister(const std::string& id, const coap::Peer& from,
+void RegistrationInterface::onDeregister(std::string_view id, const coap::Peer& from,
                                          const coap::Endpoint::Responder& respond) {
   if (const Registration* current = store_.findById(id)) {
     if (refused(from, current->endpoint, respond)) return;
   }
   auto removed = store_.removeById(id);
   if (!removed) {
-    respond(coap::Message::reply(coap::codes::NotFound, "no registration rd/" + id));
+    respond(coap::Message::reply(coap::codes::NotFound, "no registration rd/" + std::string(id)));
     return;
   }
-  if (auto it = expiryTimers_.find(id); it != expiryTimers_.end()) {
+  if (auto it = expiryTimers_.find(std::string(id)); it != expiryTimers_.end()) {
     scheduler_.cancel(it->second);
     expiryTimers_.erase(it);
     releaseSpareBuckets(expiryTimers_);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -80,7 +81,7 @@ class RegistrationInterface {
   void handle(const coap::Peer& from, const coap::Message& request,
               const coap::Endpoint::Responder& respond);
   // The same, with the request's Uri-Path already split (its first segment "rd").
-  void handle(const coap::Peer& from, const coap::Message& request, const std::vector<std::string>& path,
+  void handle(const coap::Peer& from, const coap::Message& request, std::span<const std::string_view> path,
               const coap::Endpoint::Responder& respond);
 
   // Puts back a registration kept across a restart, with its remaining lifetime.
@@ -98,9 +99,9 @@ class RegistrationInterface {
  private:
   void onRegister(const coap::Peer& from, const coap::Message& request,
                   const coap::Endpoint::Responder& respond);
-  void onUpdate(const std::string& id, const coap::Peer& from, const coap::Message& request,
+  void onUpdate(std::string_view id, const coap::Peer& from, const coap::Message& request,
                 const coap::Endpoint::Responder& respond);
-  void onDeregister(const std::string& id, const coap::Peer& from,
+  void onDeregister(std::string_view id, const coap::Peer& from,
                     const coap::Endpoint::Responder& respond);
   bool refused(const coap::Peer& from, std::string_view endpoint,
                const coap::Endpoint::Responder& respond) const;

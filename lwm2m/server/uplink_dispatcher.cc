@@ -19,11 +19,11 @@ bool UplinkDispatcher::refused(UplinkWork work, const coap::Endpoint::Responder&
 
 void UplinkDispatcher::handle(const coap::Peer& from, const coap::Message& request,
                               const coap::Endpoint::Responder& respond) {
-  const auto path = request.uriPath();
+  const auto path = request.uriPathViews();
   const bool post = request.code == coap::codes::Post;
   if (!path.empty() && path.front() == "rd") {
     if (post && path.size() == 1 && refused(UplinkWork::Register, respond)) return;
-    registration_.handle(from, request, path, respond);
+    registration_.handle(from, request, {path.data(), path.size()}, respond);
     return;
   }
   if (send_ && !path.empty() && path.front() == "dp") {

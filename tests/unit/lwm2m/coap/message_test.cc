@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 namespace lwm2m::coap {
 namespace {
 
@@ -104,6 +106,48 @@ TEST(MessageTest, UriPathSplitsAndDropsEmptySegments) {
   EXPECT_TRUE(m.uriPath().empty());
   m.setLocationPath("/rd/5a3f");
   EXPECT_EQ(m.locationPath(), (std::vector<std::string>{"rd", "5a3f"}));
+}
+
+TEST(MessageTest, UriPathViewsAreTheSegmentsInOrder) {
+  Message m;
+  m.setUriPath("/rd/5a3f0123456789abcdef");  // a segment longer than an inline option value
+  m.setContentFormat(40);
+  m.addUriQuery("lt=60");
+  const auto views = m.uriPathViews();
+  ASSERT_EQ(views.size(), 2u);
+  EXPECT_EQ(views[0], "rd");
+  EXPECT_EQ(views[1], "5a3f0123456789abcdef");
+  m.setUriPath("/");
+  EXPECT_TRUE(m.uriPathViews().empty());
+}
+
+TEST(TokenTest, HoldsUpToEightBytesAndComparesThem) {
+  static_assert(std::is_trivially_copyable_v<Token>);
+  Token token{1, 2, 3};
+  EXPECT_EQ(token.size(), 3u);
+  EXPECT_EQ((std::vector<std::uint8_t>(token.begin(), token.end())), (std::vector<std::uint8_t>{1, 2, 3}));
+  EXPECT_EQ(token, (Token{1, 2, 3}));
+  EXPECT_NE(token, (Token{1, 2}));
+  EXPECT_NE(token, (Token{1, 2, 4}));
+  EXPECT_LT((Token{1, 2}), token);
+  EXPECT_LT(token, (Token{1, 3}));
+
+  // Longer input keeps the first eight bytes (a valid token has no more).
+  const std::vector<std::uint8_t> nine{9, 8, 7, 6, 5, 4, 3, 2, 1};
+  Token cut(nine.begin(), nine.end());
+  EXPECT_EQ(cut.size(), 8u);
+  EXPECT_EQ(cut, (Token{9, 8, 7, 6, 5, 4, 3, 2}));
+  cut.resize(12);
+  EXPECT_EQ(cut.size(), 8u);
+
+  // Growing fills with zero bytes, even where longer content was before.
+  cut.resize(2);
+  cut.resize(4);
+  EXPECT_EQ(cut, (Token{9, 8, 0, 0}));
+  EXPECT_EQ(Token(3), (Token{0, 0, 0}));
+  cut.clear();
+  EXPECT_TRUE(cut.empty());
+  EXPECT_EQ(cut, Token{});
 }
 
 TEST(MessageTest, SingleValueConveniencesReplace) {
