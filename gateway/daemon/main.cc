@@ -11,17 +11,21 @@
 #include "gateway/daemon/credentials_command.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/daemon/heap_trim.h"
+#include "gateway/daemon/held_signals.h"
 #include "gateway/daemon/logging.h"
 #include "gateway/core/mapping_rules.h"
 #include "gateway/core/object_definitions.h"
 
 int main(int argc, char** argv) {
   using lwm2m::gateway::CommandLine;
+  lwm2m::gateway::HeldStopSignals held;  // until the gateway handles them (held_signals.h)
   if (argc > 1 && std::strcmp(argv[1], "credentials") == 0) {
+    held.release();
     return lwm2m::gateway::runCredentialsCommand(argc, argv, std::cin, std::cout, std::cerr);
   }
   lwm2m::gateway::restartWithoutThreadCaches(argv);  // returns only if it did not
   CommandLine cl = lwm2m::gateway::parseCommandLine(argc, argv, std::cout, std::cerr);
+  if (cl.action != CommandLine::Action::Run) held.release();
   if (cl.action == CommandLine::Action::PrintModels || cl.action == CommandLine::Action::PrintMapping ||
       cl.action == CommandLine::Action::CheckConfig) {
     auto models = lwm2m::gateway::loadObjectModel(cl.config.lwm2m.models);
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
   lwm2m::gateway::tuneMalloc();
   try {
     lwm2m::gateway::Gateway gateway(cl.config);
+    held.release();  // its handlers exist: a signal that came while it started is handled now
     gateway.run();
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());

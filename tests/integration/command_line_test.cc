@@ -1,12 +1,19 @@
 // The daemon's command line as a user meets it: --version, --check-config on
-// good and bad files, --print-config, and a start-up failure that says why.
+// good and bad files, --print-config, a start-up failure that says why, and a
+// SIGTERM while it starts.
 
+#include <signal.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "tests/integration/gateway_process.h"
+#include "tests/support/process.h"
 
 namespace lwm2m::testing {
 namespace {
@@ -68,6 +75,46 @@ TEST(CommandLine, PortInUseFailsStartUpWithTheAddress) {
   EXPECT_NE(r.output.find(first.coapAddress().substr(0, first.coapAddress().find(':'))), std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("cannot start"), std::string::npos) << r.output;
+}
+
+// The signals a process holds blocked, from /proc/PID/status (SigBlk); 0 if unreadable.
+unsigned long long blockedSignals(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("SigBlk:", 0) == 0) return std::stoull(line.substr(7), nullptr, 16);
+  }
+  return 0;
+}
+
+// A service manager or a script may stop the gateway at any moment, also
+// while it still opens its database and builds its parts. Such a SIGTERM used
+// to end it with the signal's default action (exit status 143, no clean stop);
+// now it is held until the gateway handles it.
+TEST(CommandLine, ASigtermWhileItStartsStopsItCleanly) {
+  Mosquitto broker;
+  const auto dir = std::filesystem::temp_directory_path() / ("lwm2m-it-early-term-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string log = (dir / "gateway.log").string();
+  Process gateway = Process::start({LWM2M_GATEWAY_BIN, "--coap", "127.0.0.1:0", "--http", "127.0.0.1:0", "--mqtt",
+                                    broker.uri(), "--data-dir", (dir / "data").string(), "--log-level", "info"},
+                                   {log});
+  // Its main() has begun once it holds SIGTERM (bounded wait); send it then,
+  // before the start is done (the start takes tens of milliseconds).
+  constexpr unsigned long long kSigterm = 1ULL << (SIGTERM - 1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while ((blockedSignals(gateway.pid()) & kSigterm) == 0 && gateway.running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  EXPECT_NE(blockedSignals(gateway.pid()) & kSigterm, 0u) << "the starting gateway never held SIGTERM";
+  ::kill(gateway.pid(), SIGTERM);
+  const auto status = gateway.waitFor(std::chrono::seconds(10));
+  ASSERT_TRUE(status.has_value()) << "still running 10 s after SIGTERM";
+  EXPECT_EQ(*status, 0);
+  std::stringstream text;
+  text << std::ifstream(log).rdbuf();
+  EXPECT_NE(text.str().find("lwm2m-gateway stopped"), std::string::npos) << text.str();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
