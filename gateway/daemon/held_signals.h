@@ -3,9 +3,9 @@
 // gateway starts, so that one arriving then stops (or reloads) it cleanly
 // instead of killing it half-started. Without it, a service manager's or a
 // script's SIGTERM sent between the process start and the moment the
-// gateway's own handlers exist (the configuration read, the database opened,
-// the registrations restored) ended the process with the signal's default
-// action.
+// gateway's own handlers exist (reading the configuration, opening the
+// database, building its parts) ended the process with the signal's default
+// action (exit status 143, no clean stop).
 //
 // Construct it first thing in main(): the block is inherited across the
 // gateway executing itself again (heap_trim.h) and by every thread started
